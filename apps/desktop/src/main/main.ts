@@ -1,0 +1,2 @@
+// Electron main (see issue 2).
+export {};

@@ -1,0 +1,2 @@
+// Preload bridge (see issue 2).
+export {};

@@ -1,0 +1,165 @@
+// The files capability: tree, read, atomic write, create, rename, delete and an outside-change watcher, all
+// confined to the open workspace.
+import { existsSync, statSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { ErrorCode, type FileChange, PaError } from '@pa/shared';
+import type { PartialHandlers } from '../rpc/handlers.js';
+import type { Workspace } from '../workspace/index.js';
+import { writeFileAtomic } from './atomic.js';
+import { resolveInside } from './confine.js';
+import { IgnoreRules } from './ignore-rules.js';
+import { listDirectory, walkFiles } from './tree.js';
+import { type WorkspaceWatcher, watchWorkspace } from './watch.js';
+
+export { writeFileAtomic } from './atomic.js';
+export { checkRelativePath, isWithin, resolveInside, toRelative } from './confine.js';
+export { IgnoreRules } from './ignore-rules.js';
+
+/** Files larger than this are not sent to the editor (the UI offers to open them elsewhere). */
+export const MAX_EDITABLE_BYTES = 50 * 1024 * 1024;
+
+export interface FilesCapability {
+  handlers: PartialHandlers;
+  /** Resolves (and confines) a workspace-relative path for another capability. */
+  resolve(rel: string): string;
+  /** Writes a workspace file atomically and remembers it so the watcher does not report our own write. */
+  write(rel: string, content: string): Promise<{ size: number; mtimeMs: number }>;
+  dispose(): Promise<void>;
+}
+
+export function createFiles(workspace: Workspace, onChanges: (changes: FileChange[]) => void): FilesCapability {
+  let rules: IgnoreRules | null = null;
+  let watcher: WorkspaceWatcher | null = null;
+  // mtimes of our own writes: a watcher event that matches one is an echo, not an outside change
+  const ownWrites = new Map<string, number>();
+
+  const unsubscribe = workspace.onDidChange((info) => {
+    void watcher?.close();
+    watcher = null;
+    rules = info ? new IgnoreRules(info.root) : null;
+    if (info && rules) {
+      const root = info.root;
+      watcher = watchWorkspace(root, rules, (changes) => {
+        const outside = changes.filter((change) => !isOwnEcho(root, change));
+        if (outside.length > 0) onChanges(outside);
+      });
+    }
+  });
+
+  function isOwnEcho(root: string, change: FileChange): boolean {
+    const mtime = ownWrites.get(change.path);
+    if (mtime === undefined || change.kind === 'deleted') return false;
+    try {
+      if (statSync(resolveInside(root, change.path)).mtimeMs === mtime) return true;
+    } catch {
+      return false;
+    }
+    ownWrites.delete(change.path);
+    return false;
+  }
+
+  function rulesFor(root: string): IgnoreRules {
+    rules ??= new IgnoreRules(root);
+    return rules;
+  }
+
+  const resolvePath = (rel: string) => resolveInside(workspace.requireRoot(), rel);
+
+  async function write(rel: string, content: string) {
+    const target = resolvePath(rel);
+    await mkdir(dirname(target), { recursive: true });
+    writeFileAtomic(target, content);
+    const info = await stat(target);
+    ownWrites.set(normalise(rel), info.mtimeMs);
+    return { size: info.size, mtimeMs: info.mtimeMs };
+  }
+
+  const handlers: PartialHandlers = {
+    'files.list': async ({ dir }) => {
+      const root = workspace.requireRoot();
+      const absolute = resolveInside(root, dir);
+      const info = await stat(absolute).catch(() => null);
+      if (!info) throw new PaError(ErrorCode.NOT_FOUND, `Folder "${dir}" does not exist.`);
+      if (!info.isDirectory()) throw new PaError(ErrorCode.BAD_REQUEST, `"${dir}" is not a folder.`);
+      return { entries: await listDirectory(root, absolute, normalise(dir), rulesFor(root)) };
+    },
+    'files.tree': async (params) => {
+      const root = workspace.requireRoot();
+      return walkFiles(root, rulesFor(root), params?.limit ?? 50_000);
+    },
+    'files.read': async ({ path }) => {
+      const target = resolvePath(path);
+      const info = await stat(target).catch(() => null);
+      if (!info) throw new PaError(ErrorCode.NOT_FOUND, `File "${path}" does not exist.`);
+      if (!info.isFile()) throw new PaError(ErrorCode.BAD_REQUEST, `"${path}" is not a file.`);
+      if (info.size > MAX_EDITABLE_BYTES) {
+        throw new PaError(ErrorCode.TOO_LARGE, `"${path}" is ${info.size} bytes; the editor opens files up to 50 MB.`);
+      }
+      const bytes = await readFile(target);
+      const binary = bytes.subarray(0, 8192).includes(0);
+      return {
+        path: normalise(path),
+        content: binary ? '' : bytes.toString('utf8'),
+        binary,
+        size: info.size,
+        mtimeMs: info.mtimeMs,
+      };
+    },
+    'files.write': async ({ path, content, expectedMtimeMs }) => {
+      if (expectedMtimeMs !== undefined) {
+        const info = await stat(resolvePath(path)).catch(() => null);
+        if (info && info.mtimeMs !== expectedMtimeMs) {
+          throw new PaError(ErrorCode.CONFLICT, `"${path}" changed on disk since it was opened. Reload or overwrite.`, {
+            mtimeMs: info.mtimeMs,
+          });
+        }
+      }
+      const result = await write(path, content);
+      return { path: normalise(path), ...result };
+    },
+    'files.create': async ({ path, kind, content }) => {
+      const target = resolvePath(path);
+      if (existsSync(target)) throw new PaError(ErrorCode.CONFLICT, `"${path}" already exists.`);
+      await mkdir(kind === 'dir' ? target : dirname(target), { recursive: true });
+      if (kind === 'file') await writeFile(target, content ?? '', { flag: 'wx' });
+      const info = await stat(target);
+      return { path: normalise(path), size: info.size, mtimeMs: info.mtimeMs };
+    },
+    'files.rename': async ({ from, to }) => {
+      const source = resolvePath(from);
+      const target = resolvePath(to);
+      if (!existsSync(source)) throw new PaError(ErrorCode.NOT_FOUND, `"${from}" does not exist.`);
+      if (existsSync(target)) throw new PaError(ErrorCode.CONFLICT, `"${to}" already exists.`);
+      await mkdir(dirname(target), { recursive: true });
+      await rename(source, target);
+      return { ok: true } as const;
+    },
+    'files.delete': async ({ path }) => {
+      const target = resolvePath(path);
+      if (target === resolveInside(workspace.requireRoot(), '')) {
+        throw new PaError(ErrorCode.BAD_REQUEST, 'The workspace folder itself cannot be deleted from the editor.');
+      }
+      if (!existsSync(target)) throw new PaError(ErrorCode.NOT_FOUND, `"${path}" does not exist.`);
+      await rm(target, { recursive: true });
+      return { ok: true } as const;
+    },
+  };
+
+  return {
+    handlers,
+    resolve: resolvePath,
+    write,
+    dispose: async () => {
+      unsubscribe();
+      await watcher?.close();
+    },
+  };
+}
+
+function normalise(rel: string): string {
+  return rel
+    .split('/')
+    .filter((segment) => segment !== '' && segment !== '.')
+    .join('/');
+}

@@ -1,0 +1,98 @@
+// Dispatches one raw inbound message: size check → JSON → envelope → method → params → handler → wire answer.
+// Nothing thrown inside escapes: every failure becomes a typed error frame and the engine keeps running.
+import {
+  ErrorCode,
+  isMethodName,
+  MAX_MESSAGE_BYTES,
+  type MethodName,
+  methods,
+  PaError,
+  RequestMessage,
+  toWireError,
+  type WireError,
+} from '@pa/shared';
+import type { z } from 'zod';
+import type { CallContext, Handler, PartialHandlers } from './handlers.js';
+
+export type Answer = { id: string | number | null; result: unknown } | { id: string | number | null; error: WireError };
+
+export interface RouterOptions {
+  /** Called for errors that are our fault (E_INTERNAL), never for bad input. */
+  onInternalError?: (method: string, error: unknown) => void;
+}
+
+export class Router {
+  private readonly handlers: PartialHandlers = {};
+
+  constructor(private readonly options: RouterOptions = {}) {}
+
+  register(handlers: PartialHandlers): void {
+    for (const name of Object.keys(handlers) as MethodName[]) {
+      if (this.handlers[name]) throw new Error(`Method ${name} registered twice`);
+      (this.handlers as Record<string, unknown>)[name] = handlers[name];
+    }
+  }
+
+  has(name: MethodName): boolean {
+    return this.handlers[name] !== undefined;
+  }
+
+  /** Handles one frame as received from a transport (string or bytes). */
+  async handleRaw(raw: string | Buffer, ctx: CallContext): Promise<Answer> {
+    const size = typeof raw === 'string' ? Buffer.byteLength(raw) : raw.length;
+    if (size > MAX_MESSAGE_BYTES) {
+      return fail(null, ErrorCode.TOO_LARGE, `Message of ${size} bytes exceeds the ${MAX_MESSAGE_BYTES}-byte limit.`);
+    }
+    let message: unknown;
+    try {
+      message = JSON.parse(typeof raw === 'string' ? raw : raw.toString('utf8'));
+    } catch {
+      return fail(null, ErrorCode.BAD_REQUEST, 'Message is not valid JSON.');
+    }
+    return this.handle(message, ctx);
+  }
+
+  /** Handles one already-parsed message (the MessagePort transport delivers objects). */
+  async handle(message: unknown, ctx: CallContext): Promise<Answer> {
+    const envelope = RequestMessage.safeParse(message);
+    if (!envelope.success) {
+      return fail(idOf(message), ErrorCode.BAD_REQUEST, `Malformed request: ${summarize(envelope.error)}`);
+    }
+    const { id, method, params } = envelope.data;
+    if (!isMethodName(method)) return fail(id, ErrorCode.NOT_FOUND, `Unknown method "${method.slice(0, 128)}".`);
+    const handler = this.handlers[method] as Handler<MethodName> | undefined;
+    if (!handler) return fail(id, ErrorCode.NOT_FOUND, `Method "${method}" is not available in this engine.`);
+    const parsed = methods[method].params.safeParse(params);
+    if (!parsed.success) {
+      return fail(id, ErrorCode.BAD_REQUEST, `Invalid params for ${method}: ${summarize(parsed.error)}`);
+    }
+    try {
+      const result = await handler(parsed.data as never, ctx);
+      return { id, result };
+    } catch (error) {
+      const wire = toWireError(error);
+      if (wire.code === ErrorCode.INTERNAL) this.options.onInternalError?.(method, error);
+      return { id, error: wire };
+    }
+  }
+}
+
+function fail(id: string | number | null, code: (typeof ErrorCode)[keyof typeof ErrorCode], message: string): Answer {
+  return { id, error: new PaError(code, message).toWire() };
+}
+
+function idOf(message: unknown): string | number | null {
+  if (typeof message !== 'object' || message === null || !('id' in message)) return null;
+  const id = (message as { id: unknown }).id;
+  if (typeof id === 'number' && Number.isSafeInteger(id) && id >= 0) return id;
+  if (typeof id === 'string' && id.length > 0 && id.length <= 64) return id;
+  return null;
+}
+
+function summarize(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`)
+    .join('; ')
+    .slice(0, 500);
+}

@@ -1,0 +1,77 @@
+// The open workspace (one folder per engine) and the list of recently opened ones, kept in SQLite.
+import { statSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { ErrorCode, PaError, type RecentWorkspace, type WorkspaceInfo } from '@pa/shared';
+import type { PartialHandlers } from '../rpc/handlers.js';
+import type { Store } from '../store/index.js';
+
+const MIGRATIONS = [
+  `CREATE TABLE recent_workspaces (
+     path TEXT PRIMARY KEY,
+     name TEXT NOT NULL,
+     opened_at INTEGER NOT NULL
+   );
+   CREATE INDEX recent_workspaces_opened ON recent_workspaces (opened_at DESC);`,
+];
+
+const RECENT_LIMIT = 20;
+
+export interface Workspace {
+  current(): WorkspaceInfo | null;
+  /** The root of the open workspace, or E_BAD_REQUEST telling the user to open a folder first. */
+  requireRoot(): string;
+  open(path: string): WorkspaceInfo;
+  recent(): RecentWorkspace[];
+  onDidChange(listener: (workspace: WorkspaceInfo | null) => void): () => void;
+  handlers: PartialHandlers;
+}
+
+export function createWorkspace(store: Store, clock: () => number = Date.now): Workspace {
+  store.migrate('workspace', MIGRATIONS);
+  const upsert = store.db.prepare(
+    'INSERT INTO recent_workspaces (path, name, opened_at) VALUES (?, ?, ?) ON CONFLICT(path) DO UPDATE SET opened_at = excluded.opened_at',
+  );
+  const list = store.db.prepare<[number], { path: string; name: string; opened_at: number }>(
+    'SELECT path, name, opened_at FROM recent_workspaces ORDER BY opened_at DESC LIMIT ?',
+  );
+  const forget = store.db.prepare('DELETE FROM recent_workspaces WHERE path = ?');
+  let current: WorkspaceInfo | null = null;
+  const listeners = new Set<(workspace: WorkspaceInfo | null) => void>();
+
+  const workspace: Workspace = {
+    current: () => current,
+    requireRoot() {
+      if (!current) throw new PaError(ErrorCode.BAD_REQUEST, 'No folder is open. Open a folder first.');
+      return current.root;
+    },
+    open(path) {
+      const root = resolve(path);
+      let isDir = false;
+      try {
+        isDir = statSync(root).isDirectory();
+      } catch {
+        throw new PaError(ErrorCode.NOT_FOUND, `Folder "${root}" does not exist.`);
+      }
+      if (!isDir) throw new PaError(ErrorCode.BAD_REQUEST, `"${root}" is a file, not a folder.`);
+      current = { root, name: basename(root) || root };
+      upsert.run(root, current.name, clock());
+      for (const listener of listeners) listener(current);
+      return current;
+    },
+    recent: () => list.all(RECENT_LIMIT).map((row) => ({ path: row.path, name: row.name, openedAt: row.opened_at })),
+    onDidChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    handlers: {
+      'workspace.open': ({ path }) => workspace.open(path),
+      'workspace.current': () => ({ workspace: current }),
+      'workspace.recent': () => ({ items: workspace.recent() }),
+      'workspace.forget': ({ path }) => {
+        forget.run(path);
+        return { ok: true } as const;
+      },
+    },
+  };
+  return workspace;
+}

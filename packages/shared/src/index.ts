@@ -1,0 +1,6 @@
+// @pa/shared: the contract between every process of the product. Imports nothing of ours.
+
+export * from './client.js';
+export * from './errors.js';
+export * from './protocol/index.js';
+export * from './rpc.js';

@@ -1,0 +1,55 @@
+// The whole protocol: one table of methods and one of events, merged from each capability's file.
+import type { z } from 'zod';
+import type { MethodSpec } from '../rpc.js';
+import { aiEvents, aiMethods } from './ai.js';
+import { collabEvents, collabMethods } from './collab.js';
+import { engineEvents, engineMethods } from './engine.js';
+import { filesEvents, filesMethods } from './files.js';
+import { licenseEvents, licenseMethods } from './license.js';
+import { workflowEvents, workflowMethods } from './workflow.js';
+
+export const methods = {
+  ...engineMethods,
+  ...filesMethods,
+  ...licenseMethods,
+  ...aiMethods,
+  ...workflowMethods,
+  ...collabMethods,
+} as const;
+
+export const events = {
+  ...engineEvents,
+  ...filesEvents,
+  ...licenseEvents,
+  ...aiEvents,
+  ...workflowEvents,
+  ...collabEvents,
+} as const;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export type Events = typeof events;
+export type EventName = keyof Events;
+
+type SpecOf<M extends MethodName> = Methods[M] extends MethodSpec<infer P, infer R> ? { p: P; r: R } : never;
+/** What a caller passes (defaults optional). */
+export type ParamsIn<M extends MethodName> = z.input<SpecOf<M>['p']>;
+/** What a handler receives (defaults applied). */
+export type Params<M extends MethodName> = z.output<SpecOf<M>['p']>;
+export type Result<M extends MethodName> = z.output<SpecOf<M>['r']>;
+export type EventData<E extends EventName> = z.output<Events[E]>;
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.hasOwn(methods, name);
+}
+
+export function isEventName(name: string): name is EventName {
+  return Object.hasOwn(events, name);
+}
+
+export * from './ai.js';
+export * from './collab.js';
+export * from './engine.js';
+export * from './files.js';
+export * from './license.js';
+export * from './workflow.js';

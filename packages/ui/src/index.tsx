@@ -1,0 +1,4 @@
+// @pa/ui: the workbench.
+export function App() {
+  return <div>ClaudeEditor</div>;
+}

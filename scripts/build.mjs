@@ -1,0 +1,59 @@
+// Bundles each process entry with esbuild (dependencies stay external: natives must load from node_modules) and
+// builds the UI with Vite. `tsc -b` has type-checked everything before this runs.
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build as esbuild } from 'esbuild';
+import { build as viteBuild } from 'vite';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const depsOf = (dir) => {
+  const pkg = JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8'));
+  return [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.optionalDependencies ?? {})];
+};
+
+const node = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning' };
+const esm = {
+  ...node,
+  format: 'esm',
+  // bundled CommonJS dependencies may call require(); give ESM output one
+  banner: {
+    js: "import { createRequire as __paCreateRequire } from 'node:module'; const require = __paCreateRequire(import.meta.url);",
+  },
+};
+
+const only = process.argv[2];
+const jobs = {
+  engine: () =>
+    esbuild({
+      ...esm,
+      entryPoints: { main: 'apps/engine/src/main.ts', cli: 'apps/engine/src/cli.ts' },
+      outdir: 'apps/engine/dist',
+      external: depsOf('apps/engine'),
+      banner: { js: `#!/usr/bin/env node\n${esm.banner.js}` },
+    }),
+  relay: () =>
+    esbuild({
+      ...esm,
+      entryPoints: { main: 'apps/relay/src/main.ts' },
+      outdir: 'apps/relay/dist',
+      external: depsOf('apps/relay'),
+    }),
+  desktop: () =>
+    esbuild({
+      ...node,
+      format: 'cjs',
+      entryPoints: { main: 'apps/desktop/src/main/main.ts', preload: 'apps/desktop/src/preload/preload.ts' },
+      outdir: 'apps/desktop/dist',
+      outExtension: { '.js': '.cjs' },
+      external: ['electron'],
+    }),
+  ui: () => viteBuild({ configFile: join(root, 'packages/ui/vite.config.ts'), logLevel: 'warn' }),
+};
+
+const started = Date.now();
+for (const [name, job] of Object.entries(jobs)) {
+  if (only && only !== name) continue;
+  await job();
+}
+process.stderr.write(`build: done in ${Date.now() - started} ms\n`);

@@ -1,0 +1,8 @@
+// Repository paths for scripts, benchmarks and tests.
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const engineMain = join(repoRoot, 'apps/engine/dist/main.js');
+export const engineCli = join(repoRoot, 'apps/engine/dist/cli.js');
+export const uiDist = join(repoRoot, 'packages/ui/dist');
