@@ -1,14 +1,21 @@
 // Composes the engine's capabilities around one store and one router. The same engine serves Electron's
+
 // MessagePort, the browser-mode WebSocket, the CLI and the tests.
 import { join } from 'node:path';
+import { createAi } from './ai/index.js';
+import type { Capability } from './capability.js';
+import { createCollab } from './collab/index.js';
 import { createFiles, type FilesCapability } from './files/index.js';
+import { createLicensing } from './license/index.js';
 import { ensureDataDir } from './paths.js';
 import { ConnectionSet } from './rpc/connection.js';
 import type { PartialHandlers } from './rpc/handlers.js';
 import { Router } from './rpc/router.js';
+import { createSecrets } from './secrets/index.js';
 import type { HttpRoute } from './server/http.js';
 import { openStore, type Store } from './store/index.js';
 import { VERSION } from './version.js';
+import { createWorkflows } from './workflow/index.js';
 import { createWorkspace, type Workspace } from './workspace/index.js';
 
 export interface EngineOptions {
@@ -83,7 +90,19 @@ export function createEngine(options: EngineOptions): Engine {
   router.register(workspace.handlers);
   router.register(files.handlers);
 
-  // Capabilities register here, in dependency order (license → ai → workflow, collab).
+  // Capabilities, in dependency order: secrets → licensing → ai → workflows, collab.
+  const add = <C extends Capability>(capability: C): C => {
+    router.register(capability.handlers);
+    httpRoutes.push(...(capability.httpRoutes ?? []));
+    if (capability.dispose) disposers.push(() => capability.dispose?.());
+    return capability;
+  };
+  const secrets = createSecrets(context);
+  const licensing = add(createLicensing(context, secrets));
+  const { entitlements, quotas } = licensing;
+  const ai = add(createAi(context, { entitlements, quotas, secrets }));
+  add(createWorkflows(context, { entitlements, quotas, ai: ai.service }));
+  add(createCollab(context, { entitlements }));
 
   return {
     router,

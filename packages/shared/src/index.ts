@@ -1,6 +1,8 @@
 // @pa/shared: the contract between every process of the product. Imports nothing of ours.
 
 export * from './client.js';
+export * from './editions.js';
 export * from './errors.js';
 export * from './protocol/index.js';
 export * from './rpc.js';
+export * from './ws-transport.js';
