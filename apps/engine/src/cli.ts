@@ -1,8 +1,12 @@
 // `pa`: the PowerAutomation command line. Each capability adds its own `pa <noun> <verb>` commands.
 import { Command, CommanderError } from 'commander';
+import { registerAiCommands } from './ai/cli.js';
 import { registerDoctorCommand } from './cli/doctor.js';
 import { registerServeCommand } from './cli/serve.js';
+import { registerCollabCommands } from './collab/cli.js';
+import { registerLicenseCommands } from './license/cli.js';
 import { VERSION } from './version.js';
+import { registerWorkflowCommands } from './workflow/cli.js';
 
 export function buildProgram(): Command {
   const program = new Command('pa')
@@ -11,6 +15,10 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run `pa --help` for the commands)');
   registerServeCommand(program);
   registerDoctorCommand(program);
+  registerLicenseCommands(program);
+  registerAiCommands(program);
+  registerWorkflowCommands(program);
+  registerCollabCommands(program);
   return program;
 }
 

@@ -165,3 +165,9 @@ function streamIdOf(data: unknown): string | null {
   const id = (data as { streamId: unknown }).streamId;
   return typeof id === 'string' ? id : null;
 }
+
+/**
+ * What the UI holds: the client's calling surface, whether it lives in the page (browser mode, over WebSocket)
+ * or in Electron's preload (exposed as `window.pa` through contextBridge, over a MessagePort).
+ */
+export type EngineClient = Pick<RpcClient, 'call' | 'on' | 'onStream' | 'onClose'>;

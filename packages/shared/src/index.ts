@@ -1,5 +1,6 @@
 // @pa/shared: the contract between every process of the product. Imports nothing of ours.
 
+export * from './bridge.js';
 export * from './client.js';
 export * from './editions.js';
 export * from './errors.js';

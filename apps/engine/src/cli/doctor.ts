@@ -52,7 +52,9 @@ export async function collectDoctorReport(): Promise<DoctorReport> {
   let gpuBackends: string[] = [];
   try {
     const { getLlamaGpuTypes } = await import('node-llama-cpp');
-    gpuBackends = (await getLlamaGpuTypes('supported')).map(String);
+    gpuBackends = (await getLlamaGpuTypes('supported')).filter(
+      (type): type is Exclude<typeof type, false> => type !== false,
+    );
   } catch {
     gpuBackends = [];
   }
@@ -69,7 +71,10 @@ export async function collectDoctorReport(): Promise<DoctorReport> {
 
 function versionOf(name: string): string {
   try {
-    const pkg = JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as { version?: string };
+    // package.json may not be exported; walk up from the entry point instead
+    let dir = dirname(require.resolve(name));
+    while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version?: string; name?: string };
     return pkg.version ?? '';
   } catch {
     return '';
@@ -100,15 +105,15 @@ export function registerDoctorCommand(program: Command): void {
         return;
       }
       const lines = [
-        `node:        ${report.node} (${report.platform})`,
-        `data dir:    ${report.dataDir}`,
+        `node:             ${report.node} (${report.platform})`,
+        `data dir:         ${report.dataDir}`,
         ...Object.entries(report.nativeModules).map(
           ([name, status]) =>
-            `${`${name}:`.padEnd(13)}${status.loaded ? `loaded ${status.detail}` : `NOT loaded: ${status.detail}`}`,
+            `${`${name}:`.padEnd(18)}${status.loaded ? `loaded ${status.detail}` : `NOT loaded: ${status.detail}`}`,
         ),
-        `gpu:         ${report.gpuBackends.length ? report.gpuBackends.join(', ') : 'none (CPU only)'}`,
-        `keychain:    ${report.keychain}`,
-        `electron:    ${report.electron.present ? report.electron.detail : `absent: ${report.electron.detail}`}`,
+        `gpu:              ${report.gpuBackends.length ? report.gpuBackends.join(', ') : 'none (CPU only)'}`,
+        `keychain:         ${report.keychain}`,
+        `electron:         ${report.electron.present ? report.electron.detail : `absent: ${report.electron.detail}`}`,
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
     });

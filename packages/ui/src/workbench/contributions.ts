@@ -1,0 +1,69 @@
+// How a feature (license, ai, workflow, collab) plugs into the workbench without the workbench knowing it:
+// views in the side bar or the panel, status bar items, commands with key bindings, and an activation hook.
+import type { Disposable, EngineClient, WorkspaceInfo } from '@pa/shared';
+import type * as monaco from 'monaco-editor';
+import { type ComponentType, createContext, useContext } from 'react';
+
+export interface WorkbenchApi {
+  readonly client: EngineClient;
+  workspace(): WorkspaceInfo | null;
+  /** Opens (or focuses) a file in a tab and reveals the position when given (1-based). */
+  openFile(path: string, position?: { line: number; column?: number }): Promise<void>;
+  /** Workspace-relative path of the active tab, or null. */
+  activeFile(): string | null;
+  /** The code editor of the active tab (null while none is open). */
+  editor(): monaco.editor.IStandaloneCodeEditor | null;
+  /** The Monaco model of an open file, or null. */
+  model(path: string): monaco.editor.ITextModel | null;
+  onDidChangeActiveFile(listener: (path: string | null) => void): Disposable;
+  /** Fires when a file's model is created (tab opened) — e.g. to bind it to a shared Y.Text. */
+  onDidOpenModel(listener: (path: string, model: monaco.editor.ITextModel) => void): Disposable;
+  onDidChangeWorkspace(listener: (workspace: WorkspaceInfo | null) => void): Disposable;
+  /** Shows a view (side bar or panel) by id. */
+  showView(id: string): void;
+  notify(message: string, kind?: 'info' | 'warning' | 'error'): void;
+  runCommand(id: string): void;
+}
+
+export interface ViewContribution {
+  id: string;
+  title: string;
+  /** A short glyph or inline SVG string drawn in the activity bar. */
+  icon: string;
+  /** 'sidebar': left, beside the explorer; 'panel': the right-hand panel (chat, workflow timeline). */
+  location: 'sidebar' | 'panel';
+  order: number;
+  component: ComponentType;
+}
+
+export interface StatusItemContribution {
+  id: string;
+  align: 'left' | 'right';
+  order: number;
+  component: ComponentType;
+}
+
+export interface CommandContribution {
+  id: string;
+  title: string;
+  /** e.g. 'Mod+K' (Mod = Ctrl, or Cmd on macOS), 'Mod+Shift+L'. */
+  keybinding?: string;
+  run(api: WorkbenchApi): void | Promise<void>;
+}
+
+export interface Contribution {
+  id: string;
+  views?: ViewContribution[];
+  statusItems?: StatusItemContribution[];
+  commands?: CommandContribution[];
+  /** Called once the workbench is up; whatever it returns is disposed when the window goes. */
+  activate?(api: WorkbenchApi): Disposable | undefined;
+}
+
+export const WorkbenchContext = createContext<WorkbenchApi | null>(null);
+
+export function useWorkbench(): WorkbenchApi {
+  const api = useContext(WorkbenchContext);
+  if (!api) throw new Error('useWorkbench() outside the workbench');
+  return api;
+}
