@@ -27,8 +27,9 @@ export function tokensEqual(expected: string, given: unknown): boolean {
 
 export function attachWebSocketTransport(options: WsTransportOptions): { close(): Promise<void> } {
   const { server, router, connections, token } = options;
-  // maxPayload above the protocol limit so an oversize request gets a typed E_TOO_LARGE answer, not a dropped socket.
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES + 1024 * 1024 });
+  // maxPayload at twice the protocol limit so a somewhat oversize request gets a typed E_TOO_LARGE answer rather
+  // than a dropped socket; beyond that ws closes with 1009 before buffering more.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 2 * MAX_MESSAGE_BYTES });
 
   server.on('upgrade', (request: IncomingMessage, socket, head) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
