@@ -1,0 +1,50 @@
+// Starts bench/support/baseline-server.mjs in its own process and gives a minimal JSON request client for it.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import WebSocket from 'ws';
+
+export interface BaselineServer {
+  request(message: Record<string, unknown>): Promise<unknown>;
+  close(): void;
+}
+
+export async function startBaselineServer(): Promise<BaselineServer> {
+  const script = join(dirname(fileURLToPath(import.meta.url)), 'baseline-server.mjs');
+  const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [line] = (await once(createInterface({ input: child.stdout as NodeJS.ReadableStream }), 'line')) as [string];
+  const socket = new WebSocket(`ws://127.0.0.1:${Number(line)}`);
+  await once(socket, 'open');
+  let nextId = 1;
+  const pending = new Map<number, (value: unknown) => void>();
+  socket.on('message', (data) => {
+    const message = JSON.parse(data.toString()) as { id: number };
+    pending.get(message.id)?.(message);
+    pending.delete(message.id);
+  });
+  return {
+    request: (message) =>
+      new Promise((resolve) => {
+        const id = nextId++;
+        pending.set(id, resolve);
+        socket.send(JSON.stringify({ id, ...message }));
+      }),
+    close: () => {
+      socket.close();
+      child.kill();
+    },
+  };
+}
+
+/** Wall time of each of `count` sequential calls, in ms. */
+export async function timeSequential(call: () => Promise<unknown>, count: number): Promise<number[]> {
+  const samples: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const start = process.hrtime.bigint();
+    await call();
+    samples.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  return samples;
+}
