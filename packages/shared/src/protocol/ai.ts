@@ -1,4 +1,225 @@
-// ai methods and events (owned by the ai capability).
-export const aiMethods = {} as const;
+// AI methods and events (owned by the ai capability): routed chat/complete/edit streams, provider settings,
+// performance stats, and per-workspace conversation history.
+import { z } from 'zod';
+import { ModelClass } from '../editions.js';
+import { Empty, method, Ok, StreamId, StreamStart } from '../rpc.js';
 
-export const aiEvents = {} as const;
+export const TaskType = z.enum(['chat', 'code-edit', 'completion', 'explain', 'commit-message', 'workflow']);
+export type TaskType = z.infer<typeof TaskType>;
+
+export const ProviderKind = z.enum(['local', 'openai-compatible', 'anthropic', 'gemini']);
+export type ProviderKind = z.infer<typeof ProviderKind>;
+
+export const ProviderId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z0-9][a-z0-9._-]*$/, 'use lower-case letters, digits, ".", "_" or "-"');
+
+export const ChatTurn = z.object({
+  role: z.enum(['system', 'user', 'assistant']),
+  content: z.string().max(1_000_000),
+});
+export type ChatTurn = z.infer<typeof ChatTurn>;
+
+/**
+ * One provider as the settings file stores it. The API key is never here: it lives in the secrets store under
+ * `ai.provider.<id>.apiKey`.
+ */
+export const ProviderConfig = z.strictObject({
+  id: ProviderId,
+  kind: ProviderKind,
+  /** What the license gates: local, own_key (your key, public endpoint), remote, private_endpoint, custom_endpoint. */
+  modelClass: ModelClass,
+  /** Model name sent to the endpoint; for `local`, a label (defaults to the file name). */
+  model: z.string().min(1).max(256),
+  /** Endpoint root for remote kinds, e.g. https://api.moonshot.ai/v1 (OpenAI-compatible) or an Anthropic base URL. */
+  baseURL: z.url().optional(),
+  /** Absolute path of the GGUF file, for `local`. */
+  modelPath: z.string().min(1).max(4096).optional(),
+  label: z.string().max(128).optional(),
+  maxConcurrency: z.number().int().min(1).max(256).default(4),
+  /** Price per 1,000 tokens (any currency; only compared between providers). */
+  costPer1kTokens: z.number().min(0).default(0),
+  /** Task types this provider serves. */
+  tasks: z
+    .array(TaskType)
+    .min(1)
+    .default([...TaskType.options]),
+  /** Higher is preferred when latency and load are alike. */
+  priority: z.number().int().min(-100).max(100).default(0),
+  enabled: z.boolean().default(true),
+  /** Time-to-first-token deadline; default 10 s remote, 30 s local. */
+  ttftTimeoutMs: z.number().int().min(1).max(600_000).optional(),
+  /** Longest silence allowed between tokens once streaming; default 20 s. */
+  idleTimeoutMs: z.number().int().min(1).max(600_000).optional(),
+});
+export type ProviderConfig = z.infer<typeof ProviderConfig>;
+export type ProviderConfigInput = z.input<typeof ProviderConfig>;
+
+/** Router-wide settings (tests shorten them). */
+export const RouterSettings = z.strictObject({
+  /** How long an open circuit waits before a half-open probe. */
+  breakerCooldownMs: z.number().int().min(1).default(30_000),
+  /** Active health checks of remote providers; 0 turns them off. */
+  healthIntervalMs: z.number().int().min(0).default(60_000),
+});
+export type RouterSettings = z.infer<typeof RouterSettings>;
+
+/** The provider settings file in the data dir (`ai-providers.json`). */
+export const AiSettingsFile = z.strictObject({
+  version: z.literal(1),
+  providers: z.array(ProviderConfig).default([]),
+  router: RouterSettings.default({ breakerCooldownMs: 30_000, healthIntervalMs: 60_000 }),
+});
+export type AiSettingsFile = z.infer<typeof AiSettingsFile>;
+
+export const CircuitState = z.enum(['closed', 'open', 'half-open']);
+export type CircuitState = z.infer<typeof CircuitState>;
+
+export const ProviderView = ProviderConfig.extend({
+  hasApiKey: z.boolean(),
+  circuit: CircuitState,
+  /** False when the current license does not allow this provider's model class. */
+  licensed: z.boolean(),
+});
+export type ProviderView = z.infer<typeof ProviderView>;
+
+/** `ai.providers.add` params: a provider config plus its API key (stored in the secrets store, never echoed). */
+export const AddProviderParams = ProviderConfig.extend({ apiKey: z.string().min(1).max(4096).optional() });
+export type AddProviderParams = z.input<typeof AddProviderParams>;
+
+export const Fallback = z.object({ providerId: z.string(), reason: z.string() });
+export type Fallback = z.infer<typeof Fallback>;
+
+/** Which provider answered, why it was chosen, and which ones were tried before it. */
+export const RouteInfo = z.object({
+  providerId: z.string(),
+  model: z.string(),
+  reasons: z.array(z.string()),
+  fallbacks: z.array(Fallback),
+});
+export type RouteInfo = z.infer<typeof RouteInfo>;
+
+const GenerationOptions = {
+  /** A provider id, or omitted for "Auto". */
+  provider: ProviderId.optional(),
+  maxTokens: z.number().int().min(1).max(32_768).optional(),
+  temperature: z.number().min(0).max(2).optional(),
+};
+
+export const ChatParams = z.strictObject({
+  messages: z.array(ChatTurn).min(1).max(1_000),
+  task: TaskType.default('chat'),
+  ...GenerationOptions,
+});
+
+export const CompleteParams = z.strictObject({
+  prompt: z.string().max(1_000_000),
+  task: TaskType.default('completion'),
+  ...GenerationOptions,
+});
+
+export const EditParams = z.strictObject({
+  instruction: z.string().min(1).max(10_000),
+  /** The selected code to rewrite. */
+  code: z.string().max(1_000_000),
+  path: z.string().max(4096).optional(),
+  language: z.string().max(64).optional(),
+  ...GenerationOptions,
+});
+
+export const ProviderStats = z.object({
+  providerId: z.string(),
+  requests: z.number(),
+  errors: z.number(),
+  errorRate: z.number(),
+  p50TtftMs: z.number().nullable(),
+  p95TtftMs: z.number().nullable(),
+  tokensPerS: z.number().nullable(),
+  circuit: CircuitState,
+});
+export type ProviderStats = z.infer<typeof ProviderStats>;
+
+export const ConversationMessage = ChatTurn.extend({
+  route: RouteInfo.optional(),
+  /** Set when the answer ended with an error (what was received is kept). */
+  error: z.string().optional(),
+});
+export type ConversationMessage = z.infer<typeof ConversationMessage>;
+
+export const ConversationSummary = z.object({ id: z.string(), title: z.string(), updatedAt: z.number() });
+export type ConversationSummary = z.infer<typeof ConversationSummary>;
+
+export const Conversation = ConversationSummary.extend({ messages: z.array(ConversationMessage) });
+export type Conversation = z.infer<typeof Conversation>;
+
+export const ConversationId = z.string().min(1).max(64);
+
+export const aiMethods = {
+  /** Streams: each answers `{streamId}` at once; `ai.token` events follow, then one `ai.done` or `ai.error`. */
+  'ai.chat': method(ChatParams, StreamStart),
+  'ai.complete': method(CompleteParams, StreamStart),
+  'ai.edit': method(EditParams, StreamStart),
+  'ai.providers.list': method(Empty, z.object({ providers: z.array(ProviderView) })),
+  /** Adds a provider, or replaces the one with the same id (its stored key is kept unless a new one is given). */
+  'ai.providers.add': method(AddProviderParams, z.object({ provider: ProviderView })),
+  'ai.providers.remove': method(z.strictObject({ id: ProviderId }), Ok),
+  'ai.providers.test': method(
+    z.strictObject({ id: ProviderId }),
+    z.object({
+      ok: z.boolean(),
+      ttftMs: z.number().nullable(),
+      totalMs: z.number(),
+      sample: z.string(),
+      error: z.string().optional(),
+    }),
+  ),
+  'ai.stats': method(
+    z
+      .strictObject({
+        windowMs: z
+          .number()
+          .int()
+          .min(1)
+          .default(24 * 3_600_000),
+      })
+      .optional(),
+    z.object({ windowMs: z.number(), providers: z.array(ProviderStats) }),
+  ),
+  /** The engine's OpenAI-compatible endpoint (`/v1/chat/completions`) and the bearer token other tools use. */
+  'ai.server.info': method(Empty, z.object({ path: z.string(), token: z.string() })),
+  'ai.conversations.list': method(Empty, z.object({ items: z.array(ConversationSummary) })),
+  'ai.conversations.get': method(z.strictObject({ id: ConversationId }), z.object({ conversation: Conversation })),
+  /** Creates (no id) or replaces a conversation of the open workspace. */
+  'ai.conversations.save': method(
+    z.strictObject({
+      id: ConversationId.optional(),
+      title: z.string().max(200),
+      messages: z.array(ConversationMessage).max(10_000),
+    }),
+    z.object({ id: z.string() }),
+  ),
+  'ai.conversations.delete': method(z.strictObject({ id: ConversationId }), Ok),
+} as const;
+
+export const aiEvents = {
+  'ai.token': z.object({ streamId: StreamId, text: z.string() }),
+  'ai.done': z.object({
+    streamId: StreamId,
+    text: z.string(),
+    route: RouteInfo,
+    ttftMs: z.number(),
+    totalMs: z.number(),
+    tokensIn: z.number(),
+    tokensOut: z.number(),
+  }),
+  'ai.error': z.object({
+    streamId: StreamId,
+    code: z.string(),
+    message: z.string(),
+    /** What was received before the failure (kept, never retried elsewhere). */
+    partial: z.string(),
+    route: RouteInfo.optional(),
+  }),
+} as const;

@@ -1,0 +1,348 @@
+// Loopback HTTP servers that speak the real wire formats of remote model providers — OpenAI chat completions
+// (JSON and SSE) and Anthropic messages (JSON and SSE) — scriptable per request with faults. Tests, e2e and
+// benchmarks point real SDK clients (and the engine) at them; nothing of ours is faked.
+//
+// Usage:
+//   const openai = await startLoopbackOpenAI([{ kind: 'status', status: 500 }, { kind: 'ok', text: 'Hi there' }]);
+//   // openai.baseURL === 'http://127.0.0.1:PORT/v1' → give it to the `openai` SDK or `ai.providers.add`
+//   ...; openai.requests.length; await openai.close();
+//
+// A script is one step (every request), an array (one step per request, in order; the last one repeats), or a
+// function of the request and its 0-based index. `setScript` swaps it at any time.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+export type LoopbackStep =
+  /** A normal answer: `text` is split into word tokens (or give `tokens`); waits `delayMs` before the first one. */
+  | { kind: 'ok'; text?: string; tokens?: string[]; delayMs?: number; gapMs?: number }
+  /** An HTTP error with the provider's JSON error body; 429 may carry Retry-After (seconds). */
+  | { kind: 'status'; status: number; retryAfterS?: number; message?: string }
+  /** The TCP connection is destroyed before any response byte. */
+  | { kind: 'reset' }
+  /** 200 and SSE headers are sent, then nothing ever again (the classic gateway bug). */
+  | { kind: 'silent' }
+  /** `afterTokens` tokens are streamed, then the stream goes silent forever. */
+  | { kind: 'stall'; tokens?: string[]; afterTokens: number }
+  /** `afterTokens` tokens, then an SSE data line that is not JSON, then the stream ends. */
+  | { kind: 'malformed'; tokens?: string[]; afterTokens?: number };
+
+export interface LoopbackRequest {
+  path: string;
+  method: string;
+  headers: IncomingMessage['headers'];
+  /** The parsed JSON body (chat/messages requests). */
+  body: Record<string, unknown>;
+  /** performance.now() when the request arrived. */
+  at: number;
+}
+
+export type LoopbackScript =
+  | LoopbackStep
+  | LoopbackStep[]
+  | ((request: LoopbackRequest, index: number) => LoopbackStep);
+
+export interface LoopbackProvider {
+  /** For the SDK / the engine's provider settings: `http://127.0.0.1:PORT/v1` (OpenAI) or `http://127.0.0.1:PORT` (Anthropic). */
+  readonly baseURL: string;
+  readonly port: number;
+  /** Every generation request received (chat completions or messages), in order. */
+  readonly requests: LoopbackRequest[];
+  /** How many `GET /v1/models` calls arrived (health checks). */
+  readonly modelListCalls: number;
+  setScript(script: LoopbackScript): void;
+  close(): Promise<void>;
+}
+
+const DEFAULT_STEP: LoopbackStep = { kind: 'ok', text: 'Hello from loopback' };
+
+/** An OpenAI-compatible server: POST /v1/chat/completions (stream or not), GET /v1/models. */
+export function startLoopbackOpenAI(script: LoopbackScript = DEFAULT_STEP): Promise<LoopbackProvider> {
+  return startLoopback(script, '/v1', openAiWire);
+}
+
+/** An Anthropic server: POST /v1/messages (stream or not), GET /v1/models. */
+export function startLoopbackAnthropic(script: LoopbackScript = DEFAULT_STEP): Promise<LoopbackProvider> {
+  return startLoopback(script, '', anthropicWire);
+}
+
+interface Wire {
+  generatePath: string;
+  errorBody(status: number, message: string): unknown;
+  modelList(): unknown;
+  /** Whole JSON answer for a non-streaming request. */
+  complete(model: string, text: string, tokens: number): unknown;
+  /** SSE frames: before the first token, per token, and at the end. */
+  open(model: string): string[];
+  token(model: string, text: string): string;
+  close(model: string, tokens: number): string[];
+  malformed: string;
+}
+
+function tokensOf(step: { text?: string; tokens?: string[] }): string[] {
+  if (step.tokens) return step.tokens;
+  const text = step.text ?? 'Hello from loopback';
+  return text.match(/\s*\S+/g) ?? [text];
+}
+
+function startLoopback(initial: LoopbackScript, prefix: string, wire: Wire): Promise<LoopbackProvider> {
+  let script = initial;
+  const requests: LoopbackRequest[] = [];
+  let modelListCalls = 0;
+  const sockets = new Set<Socket>();
+  const timers = new Set<NodeJS.Timeout>();
+
+  const stepFor = (request: LoopbackRequest, index: number): LoopbackStep => {
+    if (typeof script === 'function') return script(request, index);
+    if (Array.isArray(script)) return script[Math.min(index, script.length - 1)] ?? DEFAULT_STEP;
+    return script;
+  };
+  const later = (ms: number, run: () => void) => {
+    if (ms <= 0) return run();
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      run();
+    }, ms);
+    timers.add(timer);
+  };
+
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      if (req.method === 'GET' && url.pathname === '/v1/models') {
+        modelListCalls += 1;
+        json(res, 200, wire.modelList());
+        return;
+      }
+      if (req.method !== 'POST' || url.pathname !== wire.generatePath) {
+        json(res, 404, wire.errorBody(404, `No route ${req.method} ${url.pathname}`));
+        return;
+      }
+      let body: Record<string, unknown> = {};
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
+      } catch {
+        json(res, 400, wire.errorBody(400, 'The body is not JSON.'));
+        return;
+      }
+      const request: LoopbackRequest = {
+        path: url.pathname,
+        method: req.method,
+        headers: req.headers,
+        body,
+        at: performance.now(),
+      };
+      const index = requests.length;
+      requests.push(request);
+      answer(res, req.socket, body, stepFor(request, index));
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  function answer(res: ServerResponse, socket: Socket, body: Record<string, unknown>, step: LoopbackStep): void {
+    const model = typeof body.model === 'string' ? body.model : 'loopback-model';
+    const stream = body.stream === true;
+    switch (step.kind) {
+      case 'status': {
+        const headers: Record<string, string> = { 'content-type': 'application/json' };
+        if (step.retryAfterS !== undefined) headers['retry-after'] = String(step.retryAfterS);
+        res.writeHead(step.status, headers).end(JSON.stringify(wire.errorBody(step.status, step.message ?? 'fault')));
+        return;
+      }
+      case 'reset':
+        socket.destroy();
+        return;
+      case 'silent':
+        sseHead(res);
+        return;
+      case 'ok': {
+        const tokens = tokensOf(step);
+        later(step.delayMs ?? 0, () => {
+          if (!stream) {
+            json(res, 200, wire.complete(model, tokens.join(''), tokens.length));
+            return;
+          }
+          sseHead(res);
+          for (const frame of wire.open(model)) res.write(frame);
+          const gap = step.gapMs ?? 0;
+          const send = (i: number) => {
+            if (res.destroyed) return;
+            if (i >= tokens.length) {
+              for (const frame of wire.close(model, tokens.length)) res.write(frame);
+              res.end();
+              return;
+            }
+            res.write(wire.token(model, tokens[i] as string));
+            if (gap > 0) later(gap, () => send(i + 1));
+            else send(i + 1);
+          };
+          send(0);
+        });
+        return;
+      }
+      case 'stall':
+      case 'malformed': {
+        const tokens = tokensOf(step);
+        const count = step.afterTokens ?? 0;
+        if (!stream) {
+          // A non-streaming stall never answers; a malformed one sends a broken JSON body.
+          if (step.kind === 'stall') return;
+          res.writeHead(200, { 'content-type': 'application/json' }).end('{"id": broken');
+          return;
+        }
+        sseHead(res);
+        for (const frame of wire.open(model)) res.write(frame);
+        for (const token of tokens.slice(0, count)) res.write(wire.token(model, token));
+        if (step.kind === 'malformed') {
+          res.write(wire.malformed);
+          res.end();
+        }
+        return;
+      }
+    }
+  }
+
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as AddressInfo).port;
+      resolve({
+        baseURL: `http://127.0.0.1:${port}${prefix}`,
+        port,
+        requests,
+        get modelListCalls() {
+          return modelListCalls;
+        },
+        setScript(next) {
+          script = next;
+        },
+        close() {
+          for (const timer of timers) clearTimeout(timer);
+          for (const socket of sockets) socket.destroy();
+          return new Promise<void>((done) => server.close(() => done()));
+        },
+      });
+    });
+  });
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
+
+function sseHead(res: ServerResponse): void {
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+  res.flushHeaders();
+}
+
+let nextId = 1;
+
+const openAiWire: Wire = {
+  generatePath: '/v1/chat/completions',
+  errorBody: (status, message) => ({
+    error: { message, type: status === 401 ? 'invalid_request_error' : 'server_error', code: String(status) },
+  }),
+  modelList: () => ({
+    object: 'list',
+    data: [{ id: 'loopback-model', object: 'model', created: 0, owned_by: 'loopback' }],
+  }),
+  complete: (model, text, tokens) => ({
+    id: `chatcmpl-${nextId++}`,
+    object: 'chat.completion',
+    created: Math.floor(Date.now() / 1000),
+    model,
+    choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop', logprobs: null }],
+    usage: { prompt_tokens: 1, completion_tokens: tokens, total_tokens: tokens + 1 },
+  }),
+  open: (model) => [sse(openAiChunk(model, { role: 'assistant', content: '' }, null))],
+  token: (model, text) => sse(openAiChunk(model, { content: text }, null)),
+  close: (model) => [sse(openAiChunk(model, {}, 'stop')), 'data: [DONE]\n\n'],
+  malformed: 'data: {"id": "chatcmpl-broken", "choices": [\n\n',
+};
+
+function openAiChunk(model: string, delta: Record<string, unknown>, finish: string | null): unknown {
+  return {
+    id: 'chatcmpl-loopback',
+    object: 'chat.completion.chunk',
+    created: Math.floor(Date.now() / 1000),
+    model,
+    choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }],
+  };
+}
+
+const anthropicWire: Wire = {
+  generatePath: '/v1/messages',
+  errorBody: (status, message) => ({
+    type: 'error',
+    error: {
+      type:
+        status === 401
+          ? 'authentication_error'
+          : status === 429
+            ? 'rate_limit_error'
+            : status === 400
+              ? 'invalid_request_error'
+              : 'api_error',
+      message,
+    },
+  }),
+  modelList: () => ({
+    data: [{ type: 'model', id: 'loopback-claude', display_name: 'Loopback', created_at: '2026-01-01T00:00:00Z' }],
+    has_more: false,
+    first_id: 'loopback-claude',
+    last_id: 'loopback-claude',
+  }),
+  complete: (model, text, tokens) => ({
+    id: `msg_${nextId++}`,
+    type: 'message',
+    role: 'assistant',
+    model,
+    content: [{ type: 'text', text }],
+    stop_reason: 'end_turn',
+    stop_sequence: null,
+    usage: { input_tokens: 1, output_tokens: tokens },
+  }),
+  open: (model) => [
+    sse(
+      {
+        type: 'message_start',
+        message: {
+          id: `msg_${nextId++}`,
+          type: 'message',
+          role: 'assistant',
+          model,
+          content: [],
+          stop_reason: null,
+          stop_sequence: null,
+          usage: { input_tokens: 1, output_tokens: 0 },
+        },
+      },
+      'message_start',
+    ),
+    sse({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }, 'content_block_start'),
+    sse({ type: 'ping' }, 'ping'),
+  ],
+  token: (_model, text) =>
+    sse({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } }, 'content_block_delta'),
+  close: (_model, tokens) => [
+    sse({ type: 'content_block_stop', index: 0 }, 'content_block_stop'),
+    sse(
+      {
+        type: 'message_delta',
+        delta: { stop_reason: 'end_turn', stop_sequence: null },
+        usage: { output_tokens: tokens },
+      },
+      'message_delta',
+    ),
+    sse({ type: 'message_stop' }, 'message_stop'),
+  ],
+  malformed: 'event: content_block_delta\ndata: {"type": "content_block_delta", "delta": \n\n',
+};
+
+function sse(data: unknown, event?: string): string {
+  return `${event ? `event: ${event}\n` : ''}data: ${JSON.stringify(data)}\n\n`;
+}
