@@ -102,7 +102,7 @@ export function createEngine(options: EngineOptions): Engine {
   const { entitlements, quotas } = licensing;
   const ai = add(createAi(context, { entitlements, quotas, secrets }));
   add(createWorkflows(context, { entitlements, quotas, ai: ai.service }));
-  add(createCollab(context, { entitlements }));
+  add(createCollab(context, { entitlements, secrets }));
 
   return {
     router,

@@ -1,4 +1,88 @@
-// collab methods and events (owned by the collab capability).
-export const collabMethods = {} as const;
+// Collaboration sessions: hosting (license-gated), joining, the engine-side Yjs update log that keeps an offline
+// session's edits across restarts, and the host's default file selection. Edits themselves travel peer-to-peer.
+import { z } from 'zod';
+import { method, Ok } from '../rpc.js';
+import { RelPath } from './files.js';
 
-export const collabEvents = {} as const;
+/** A room id: 128 random bits as 32 lowercase hex characters. */
+export const RoomId = z.string().regex(/^[0-9a-f]{32}$/, 'a room id is 32 lowercase hex characters');
+export type RoomId = z.infer<typeof RoomId>;
+
+/** The room secret: at least 128 random bits, base64url. It never leaves the participants' machines in clear. */
+export const RoomSecret = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{22,128}$/, 'a room secret is 22 to 128 base64url characters');
+
+/** A Yjs update, base64-encoded (JSON carries no bytes). */
+export const YUpdate = z
+  .string()
+  .max(12 * 1024 * 1024)
+  .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'an update is base64');
+
+export const RelayEndpoint = z.object({
+  url: z.url({ protocol: /^wss?$/ }).max(2048),
+  token: z.string().max(4096).default(''),
+});
+export type RelayEndpoint = z.infer<typeof RelayEndpoint>;
+
+export const CollabSession = z.object({
+  roomId: RoomId,
+  secret: RoomSecret.nullable(),
+  role: z.enum(['host', 'guest']),
+  relay: RelayEndpoint.nullable(),
+  /** Workspace-relative paths the host shared when it started the session. */
+  files: z.array(z.string()),
+  /** Guests the host admits (null = unlimited); a guest's own session carries null. */
+  participantLimit: z.number().int().nonnegative().nullable(),
+  startedAt: z.number(),
+});
+export type CollabSession = z.infer<typeof CollabSession>;
+
+const SessionStart = z.strictObject({
+  roomId: RoomId,
+  secret: RoomSecret,
+  relay: RelayEndpoint.optional(),
+});
+
+export const collabMethods = {
+  /** Starts hosting a session; needs the `collab.host` entitlement. Answers with the participant limit to enforce. */
+  'collab.host': method(
+    SessionStart.extend({ files: z.array(RelPath.min(1)).max(50_000) }),
+    z.object({ session: CollabSession }),
+  ),
+  /** Joins a session by its room id and secret (every edition may join). */
+  'collab.join': method(SessionStart, z.object({ session: CollabSession })),
+  /** Ends this engine's session; `discard` also forgets its stored updates. */
+  'collab.leave': method(z.strictObject({ roomId: RoomId, discard: z.boolean().default(false) }), Ok),
+  /** The session this engine is in (restored after a restart), or null. */
+  'collab.state': method(z.strictObject({}).optional(), z.object({ session: CollabSession.nullable() })),
+  /** Appends one Yjs update to the room's log; the engine compacts the log as it grows. */
+  'collab.persistUpdate': method(
+    z.strictObject({ roomId: RoomId, update: YUpdate }),
+    z.object({ stored: z.number().int(), compacted: z.boolean() }),
+  ),
+  /** The room's stored state as updates to apply in order (one after compaction). */
+  'collab.loadUpdates': method(z.strictObject({ roomId: RoomId }), z.object({ updates: z.array(YUpdate) })),
+  /** The host's default selection: workspace files minus ignored, binary and oversized ones. */
+  'collab.shareableFiles': method(
+    z
+      .strictObject({
+        maxBytes: z
+          .number()
+          .int()
+          .positive()
+          .max(50 * 1024 * 1024)
+          .default(2 * 1024 * 1024),
+      })
+      .optional(),
+    z.object({
+      files: z.array(z.string()),
+      skipped: z.array(z.object({ path: z.string(), reason: z.enum(['binary', 'too-large']) })),
+    }),
+  ),
+} as const;
+
+export const collabEvents = {
+  /** The session started, was restored or ended (null). */
+  'collab.changed': z.object({ session: CollabSession.nullable() }),
+} as const;

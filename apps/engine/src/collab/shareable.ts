@@ -1,0 +1,49 @@
+// The host's default selection of files to share: the open folder minus .gitignored files, binary files and
+// anything larger than the size limit.
+import { open, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { IgnoreRules } from '../files/index.js';
+
+export interface ShareableFiles {
+  files: string[];
+  skipped: Array<{ path: string; reason: 'binary' | 'too-large' }>;
+}
+
+/** Files beyond this many are not offered; a session of that size is not what peer-to-peer editing is for. */
+const MAX_FILES = 5_000;
+
+export async function listShareableFiles(root: string, rules: IgnoreRules, maxBytes: number): Promise<ShareableFiles> {
+  const result: ShareableFiles = { files: [], skipped: [] };
+  const pending = [''];
+  while (pending.length > 0 && result.files.length < MAX_FILES) {
+    const dir = pending.shift() as string;
+    const entries = await readdir(join(root, dir), { withFileTypes: true });
+    entries.sort((a, b) => a.name.localeCompare(b.name));
+    for (const entry of entries) {
+      const rel = dir ? `${dir}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) {
+        if (!rules.isIgnored(rel, true)) pending.push(rel);
+        continue;
+      }
+      if (!entry.isFile() || rules.isIgnored(rel, false)) continue;
+      const absolute = join(root, rel);
+      const { size } = await stat(absolute);
+      if (size > maxBytes) result.skipped.push({ path: rel, reason: 'too-large' });
+      else if (await looksBinary(absolute)) result.skipped.push({ path: rel, reason: 'binary' });
+      else result.files.push(rel);
+    }
+  }
+  return result;
+}
+
+/** Git's heuristic: a NUL byte in the first 8 KiB means binary. */
+async function looksBinary(file: string): Promise<boolean> {
+  const handle = await open(file, 'r');
+  try {
+    const buffer = Buffer.alloc(8192);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    return buffer.subarray(0, bytesRead).includes(0);
+  } finally {
+    await handle.close();
+  }
+}

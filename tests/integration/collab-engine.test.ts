@@ -1,0 +1,119 @@
+// The collab capability in the real engine: a session and its Yjs updates survive an engine restart (compacted),
+// hosting is refused to the personal edition with E_LICENSE naming the entitlement, and the default file selection.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ErrorCode, type PaError } from '@pa/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { type StartedEngine, startEngine } from '../support/engine.js';
+import { copyFixture } from '../support/workspace.js';
+
+const ROOM = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
+const SECRET = 'c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0';
+
+let workspace: ReturnType<typeof copyFixture>;
+let dataDir: string;
+let engine: StartedEngine | undefined;
+
+beforeAll(() => {
+  workspace = copyFixture('sample-project');
+  dataDir = mkdtempSync(join(tmpdir(), 'pa-collab-data-'));
+});
+
+afterAll(async () => {
+  await engine?.stop();
+  workspace?.remove();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function errorOf(promise: Promise<unknown>): Promise<PaError> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as PaError;
+  }
+  throw new Error('expected the call to fail');
+}
+
+describe('collab in the engine', () => {
+  it('restores a session and its edits after an engine restart, compacted', async () => {
+    engine = await startEngine({ workspace: workspace.root, dataDir });
+    let client = await engine.connect();
+    const changed = new Promise((resolve) => client.on('collab.changed', resolve));
+    await client.call('collab.join', { roomId: ROOM, secret: SECRET, relay: { url: 'ws://127.0.0.1:9/', token: 't' } });
+    expect(await changed).toMatchObject({ session: { roomId: ROOM, role: 'guest' } });
+
+    const doc = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    doc.on('update', (update: Uint8Array) => updates.push(update));
+    const text = doc.getMap<Y.Text>('files').set('src/greet.ts', new Y.Text());
+    for (let i = 0; i < 260; i++) text.insert(text.length, `edit ${i};`);
+    text.delete(0, 100);
+    let compacted = false;
+    for (const update of updates) {
+      const stored = await client.call('collab.persistUpdate', {
+        roomId: ROOM,
+        update: Buffer.from(update).toString('base64'),
+      });
+      compacted ||= stored.compacted;
+    }
+    expect(compacted).toBe(true);
+    await engine.stop();
+
+    engine = await startEngine({ workspace: workspace.root, dataDir });
+    client = await engine.connect();
+    const { session } = await client.call('collab.state');
+    expect(session).toMatchObject({ roomId: ROOM, role: 'guest', relay: { url: 'ws://127.0.0.1:9/' } });
+    const { updates: stored } = await client.call('collab.loadUpdates', { roomId: ROOM });
+    expect(stored.length).toBeLessThan(updates.length);
+    const restored = new Y.Doc();
+    for (const update of stored) Y.applyUpdate(restored, Buffer.from(update, 'base64'));
+    expect(restored.getMap<Y.Text>('files').get('src/greet.ts')?.toString()).toBe(text.toString());
+
+    await client.call('collab.leave', { roomId: ROOM, discard: true });
+    expect((await client.call('collab.state')).session).toBeNull();
+    const gone = await errorOf(client.call('collab.loadUpdates', { roomId: ROOM }));
+    expect(gone.code).toBe(ErrorCode.NOT_FOUND);
+  });
+
+  it('refuses to host on the personal edition with E_LICENSE naming the entitlement', async () => {
+    // No license installed = personal, which may join but not host (DESIGN.md edition table).
+    engine ??= await startEngine({ workspace: workspace.root, dataDir });
+    const client = await engine.connect();
+    const error = await errorOf(client.call('collab.host', { roomId: ROOM, secret: SECRET, files: ['README.md'] }));
+    expect(error.code).toBe(ErrorCode.LICENSE);
+    expect(error.message).toContain('collab.host');
+    expect((await client.call('collab.state')).session).toBeNull();
+  });
+
+  it('rejects a malformed room id and a non-base64 update with E_BAD_REQUEST', async () => {
+    engine ??= await startEngine({ workspace: workspace.root, dataDir });
+    const client = await engine.connect();
+    expect((await errorOf(client.call('collab.join', { roomId: 'nope', secret: SECRET }))).code).toBe(
+      ErrorCode.BAD_REQUEST,
+    );
+    expect((await errorOf(client.call('collab.persistUpdate', { roomId: ROOM, update: '%%%' }))).code).toBe(
+      ErrorCode.BAD_REQUEST,
+    );
+  });
+
+  it('offers workspace files minus ignored, binary and oversized ones for sharing', async () => {
+    engine ??= await startEngine({ workspace: workspace.root, dataDir });
+    const client = await engine.connect();
+    writeFileSync(join(workspace.root, 'logo.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 1]));
+    writeFileSync(join(workspace.root, 'big.txt'), 'x'.repeat(3 * 1024 * 1024));
+    writeFileSync(join(workspace.root, 'debug.log'), 'ignored: the fixture .gitignore lists *.log');
+    const { files, skipped } = await client.call('collab.shareableFiles');
+    expect(files).toEqual(expect.arrayContaining(['README.md', 'src/greet.ts', 'src/math.js']));
+    expect(files).not.toContain('logo.png');
+    expect(files).not.toContain('big.txt');
+    expect(files).not.toContain('debug.log');
+    expect(skipped).toEqual(
+      expect.arrayContaining([
+        { path: 'logo.png', reason: 'binary' },
+        { path: 'big.txt', reason: 'too-large' },
+      ]),
+    );
+  });
+});
