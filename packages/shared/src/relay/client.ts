@@ -1,0 +1,429 @@
+// Keeps a Y.Doc in sync with a room on the relay: encrypted updates with acknowledgements, replay since the last
+// seen server sequence, resend of unacknowledged updates after reconnect, and periodic encrypted snapshots.
+// Runs in the browser and in Node (pass `ws`'s WebSocket); transport only, like y-websocket.
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import { deriveRoomKey, type RoomKey } from './crypto.js';
+import {
+  MessageType,
+  type RelayMessage,
+  readMessage,
+  writeAwareness,
+  writeSnapshot,
+  writeSyncRequest,
+  writeUpdate,
+} from './protocol.js';
+
+/** The structural slice of WebSocket we use (the browser's or the `ws` package's), so no DOM/Node types leak in. */
+export interface RelayWebSocket {
+  binaryType: string;
+  readonly readyState: number;
+  send(data: Uint8Array): void;
+  close(code?: number, reason?: string): void;
+  addEventListener(type: 'open', listener: () => void): void;
+  addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
+  addEventListener(type: 'close', listener: (event: { code: number; reason: string }) => void): void;
+  addEventListener(type: 'error', listener: (event: unknown) => void): void;
+}
+export type RelayWebSocketConstructor = new (url: string) => RelayWebSocket;
+
+export type RelayStatus = 'connecting' | 'syncing' | 'synced' | 'offline';
+
+export interface Disposable {
+  dispose(): void;
+}
+
+/** Timers are injected (tests) and declared structurally, as packages/shared has no DOM or Node types. */
+export interface RelayTimers {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export interface RelaySyncOptions {
+  /** The relay's base URL, e.g. `wss://relay.example.com`; the provider connects to `<url>/sync/<roomId>`. */
+  url: string;
+  /** Opaque URL-safe room id (16–128 of `A-Za-z0-9_-`). */
+  roomId: string;
+  /** The room secret shared by invite; the encryption key is derived from it and never leaves this process. */
+  secret: string;
+  /** Bearer token for the relay (sent as `?token=`, since browsers cannot set WebSocket headers). */
+  token?: string;
+  /** Defaults to `globalThis.WebSocket`; in Node pass `WebSocket` from the `ws` package. */
+  WebSocket?: RelayWebSocketConstructor;
+  /** Also relay (encrypted) presence, for when no WebRTC peer is reachable. */
+  awareness?: awarenessProtocol.Awareness;
+  /** Start connecting immediately (default true). */
+  connect?: boolean;
+  /** Send an encrypted snapshot when the relay's log has grown by about this many updates (default 500). */
+  snapshotEvery?: number;
+  /** Reconnect backoff bounds in ms (default 100 … 5000), doubled per failed attempt with jitter. */
+  backoff?: { minMs: number; maxMs: number };
+  /** Give up on a connection attempt that has not opened after this long (default 10 s). */
+  connectTimeoutMs?: number;
+  /** Injected randomness for jitter (tests). */
+  random?: () => number;
+  /** Injected timers (tests); defaults to the global ones. */
+  timers?: RelayTimers;
+}
+
+interface Pending {
+  readonly clientSeq: number;
+  readonly ciphertext: Uint8Array;
+}
+
+const WS_OPEN = 1;
+
+export class RelaySyncProvider {
+  readonly doc: Y.Doc;
+  readonly roomId: string;
+  /** Newest server sequence this doc has applied with nothing missing before it; survives reconnects. */
+  lastServerSeq = 0;
+  private statusValue: RelayStatus = 'offline';
+  private socket: RelayWebSocket | null = null;
+  private synced = false;
+  private shouldConnect = false;
+  private destroyed = false;
+  private attempts = 0;
+  private reconnectTimer: unknown = null;
+  private connectTimer: unknown = null;
+  private readonly timers: RelayTimers;
+  private nextClientSeq = 1;
+  /** Sent but not yet acknowledged as durably stored; resent after every reconnect (Yjs applies idempotently). */
+  private readonly pending = new Map<number, Pending>();
+  private snapshotSeq = 0;
+  private readonly snapshotThreshold: number;
+  private readonly keyPromise: Promise<RoomKey>;
+  /** Encryption and decryption are async; these chains keep outgoing and incoming frames in order. */
+  private outgoing: Promise<void> = Promise.resolve();
+  private incoming: Promise<void> = Promise.resolve();
+  private readonly statusListeners = new Set<(status: RelayStatus) => void>();
+  private readonly syncListeners = new Set<() => void>();
+  private readonly errorListeners = new Set<(error: { code: string; message: string }) => void>();
+  private readonly ackListeners = new Set<() => void>();
+  private readonly WebSocketImpl: RelayWebSocketConstructor;
+  private readonly backoff: { minMs: number; maxMs: number };
+  private readonly connectTimeoutMs: number;
+  private readonly random: () => number;
+  private readonly awareness: awarenessProtocol.Awareness | undefined;
+
+  constructor(
+    doc: Y.Doc,
+    private readonly options: RelaySyncOptions,
+  ) {
+    this.doc = doc;
+    this.roomId = options.roomId;
+    const ctor = options.WebSocket ?? (globalThis as { WebSocket?: RelayWebSocketConstructor }).WebSocket;
+    if (ctor === undefined) throw new Error('No WebSocket implementation: pass one as the `WebSocket` option.');
+    this.WebSocketImpl = ctor;
+    this.backoff = options.backoff ?? { minMs: 100, maxMs: 5000 };
+    this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
+    this.random = options.random ?? Math.random;
+    this.timers = options.timers ?? (globalThis as unknown as RelayTimers);
+    // jitter the threshold so peers reading the same log do not all snapshot at once
+    const every = options.snapshotEvery ?? 500;
+    this.snapshotThreshold = Math.max(1, Math.round(every * (1 + this.random() * 0.5)));
+    this.awareness = options.awareness;
+    this.keyPromise = deriveRoomKey(options.roomId, options.secret);
+    doc.on('update', this.onDocUpdate);
+    this.awareness?.on('update', this.onAwarenessUpdate);
+    if (options.connect !== false) this.connect();
+  }
+
+  get status(): RelayStatus {
+    return this.statusValue;
+  }
+
+  /** Updates sent to the relay and not yet acknowledged as stored. */
+  get unacknowledged(): number {
+    return this.pending.size;
+  }
+
+  onDidChangeStatus(listener: (status: RelayStatus) => void): Disposable {
+    return subscribe(this.statusListeners, listener);
+  }
+
+  /** Fires each time the doc has caught up with the relay's log after (re)connecting. */
+  onDidSync(listener: () => void): Disposable {
+    return subscribe(this.syncListeners, listener);
+  }
+
+  /** ERROR frames from the relay and undecryptable updates (wrong secret, tampering). */
+  onDidError(listener: (error: { code: string; message: string }) => void): Disposable {
+    return subscribe(this.errorListeners, listener);
+  }
+
+  whenSynced(): Promise<void> {
+    if (this.statusValue === 'synced') return Promise.resolve();
+    return new Promise((resolve) => {
+      const subscription = this.onDidSync(() => {
+        subscription.dispose();
+        resolve();
+      });
+    });
+  }
+
+  /** Resolves once every local update made so far is durably stored on the relay. */
+  async whenAcknowledged(): Promise<void> {
+    await this.outgoing;
+    if (this.pending.size === 0) return;
+    await new Promise<void>((resolve) => {
+      const check = () => {
+        if (this.pending.size === 0) {
+          this.ackListeners.delete(check);
+          resolve();
+        }
+      };
+      this.ackListeners.add(check);
+    });
+  }
+
+  connect(): void {
+    if (this.destroyed) return;
+    this.shouldConnect = true;
+    if (this.socket === null && this.reconnectTimer === null) this.open();
+  }
+
+  /** Closes the connection and stays offline (local edits keep queueing) until connect(). */
+  disconnect(): void {
+    this.shouldConnect = false;
+    this.clearTimers();
+    if (this.awareness && this.socket?.readyState === WS_OPEN) {
+      awarenessProtocol.removeAwarenessStates(this.awareness, [this.doc.clientID], 'relay-disconnect');
+    }
+    this.socket?.close(1000, 'client disconnect');
+    this.dropSocket();
+  }
+
+  destroy(): void {
+    this.disconnect();
+    this.destroyed = true;
+    this.doc.off('update', this.onDocUpdate);
+    this.awareness?.off('update', this.onAwarenessUpdate);
+    this.statusListeners.clear();
+    this.syncListeners.clear();
+    this.errorListeners.clear();
+  }
+
+  // --- connection lifecycle --------------------------------------------------------------------------------
+
+  private open(): void {
+    const base = this.options.url.replace(/\/+$/, '');
+    const query = this.options.token ? `?token=${encodeURIComponent(this.options.token)}` : '';
+    const socket = new this.WebSocketImpl(`${base}/sync/${encodeURIComponent(this.roomId)}${query}`);
+    socket.binaryType = 'arraybuffer';
+    this.socket = socket;
+    this.setStatus('connecting');
+    this.connectTimer = this.timers.setTimeout(() => {
+      if (this.socket === socket && socket.readyState !== WS_OPEN) socket.close(4000, 'connect timeout');
+    }, this.connectTimeoutMs);
+    socket.addEventListener('open', () => {
+      if (this.socket !== socket) return;
+      this.clearConnectTimer();
+      this.setStatus('syncing');
+      // ask first: the relay answers frames in order, so the resent updates below come after the replay
+      socket.send(writeSyncRequest(this.lastServerSeq));
+      for (const item of [...this.pending.values()].sort((a, b) => a.clientSeq - b.clientSeq)) {
+        socket.send(writeUpdate(item.clientSeq, item.ciphertext));
+      }
+    });
+    socket.addEventListener('message', (event) => {
+      if (this.socket !== socket) return;
+      const bytes = toBytes(event.data);
+      if (bytes === null) return;
+      const read = readMessage(bytes);
+      if (!read.ok) {
+        this.emitError({ code: read.code, message: `Unreadable frame from the relay: ${read.reason}` });
+        return;
+      }
+      const message = read.message;
+      this.incoming = this.incoming
+        .then(() => this.receive(message))
+        .catch((error: unknown) => this.reportCaught(error));
+    });
+    socket.addEventListener('close', () => {
+      if (this.socket !== socket) return;
+      this.dropSocket();
+      this.scheduleReconnect();
+    });
+    socket.addEventListener('error', () => {
+      // a 'close' event always follows; reconnecting happens there
+    });
+  }
+
+  private dropSocket(): void {
+    this.clearConnectTimer();
+    this.socket = null;
+    this.synced = false;
+    this.setStatus('offline');
+  }
+
+  private scheduleReconnect(): void {
+    if (!this.shouldConnect || this.destroyed || this.reconnectTimer !== null) return;
+    const ceiling = Math.min(this.backoff.maxMs, this.backoff.minMs * 2 ** this.attempts);
+    const delay = ceiling * (0.5 + this.random() * 0.5);
+    this.attempts += 1;
+    this.reconnectTimer = this.timers.setTimeout(() => {
+      this.reconnectTimer = null;
+      if (this.shouldConnect && this.socket === null) this.open();
+    }, delay);
+  }
+
+  private clearConnectTimer(): void {
+    if (this.connectTimer !== null) this.timers.clearTimeout(this.connectTimer);
+    this.connectTimer = null;
+  }
+
+  private clearTimers(): void {
+    this.clearConnectTimer();
+    if (this.reconnectTimer !== null) this.timers.clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
+  }
+
+  // --- inbound ---------------------------------------------------------------------------------------------
+
+  private async receive(message: RelayMessage): Promise<void> {
+    switch (message.type) {
+      case MessageType.broadcast: {
+        const key = await this.keyPromise;
+        try {
+          const update = await key.decrypt(message.ciphertext);
+          Y.applyUpdate(this.doc, update, this);
+        } catch (error) {
+          // another secret in the same room id, or tampering: skip it rather than stall the whole log
+          this.emitError({ code: 'undecryptable', message: errorText(error) });
+        }
+        this.advance(message.serverSeq);
+        return;
+      }
+      case MessageType.ack:
+        this.pending.delete(message.clientSeq);
+        this.advance(message.serverSeq);
+        for (const listener of [...this.ackListeners]) listener();
+        return;
+      case MessageType.syncDone:
+        if (message.latestServerSeq < this.lastServerSeq) {
+          // the relay lost or expired the room: re-seed it with everything this doc knows
+          this.lastServerSeq = message.latestServerSeq;
+          this.queueUpdate(Y.encodeStateAsUpdate(this.doc));
+        }
+        this.snapshotSeq = Math.max(this.snapshotSeq, message.snapshotSeq);
+        this.synced = true;
+        this.attempts = 0;
+        this.sendAwareness();
+        this.setStatus('synced');
+        for (const listener of [...this.syncListeners]) listener();
+        this.maybeSnapshot();
+        return;
+      case MessageType.snapshotStored:
+        this.snapshotSeq = Math.max(this.snapshotSeq, message.upToServerSeq);
+        return;
+      case MessageType.awareness: {
+        if (!this.awareness) return;
+        const key = await this.keyPromise;
+        try {
+          awarenessProtocol.applyAwarenessUpdate(this.awareness, await key.decrypt(message.ciphertext), this);
+        } catch (error) {
+          this.emitError({ code: 'undecryptable', message: errorText(error) });
+        }
+        return;
+      }
+      case MessageType.error:
+        this.emitError({ code: message.code, message: message.message });
+        return;
+      default:
+        // client-bound frames only; anything else from the relay is ignored
+        return;
+    }
+  }
+
+  private advance(serverSeq: number): void {
+    if (serverSeq > this.lastServerSeq) this.lastServerSeq = serverSeq;
+    this.maybeSnapshot();
+  }
+
+  private maybeSnapshot(): void {
+    if (!this.synced || this.lastServerSeq - this.snapshotSeq < this.snapshotThreshold) return;
+    const upTo = this.lastServerSeq;
+    // optimistic: a lost snapshot only means the relay keeps the longer log a little longer
+    this.snapshotSeq = upTo;
+    const state = Y.encodeStateAsUpdate(this.doc);
+    this.outgoing = this.outgoing
+      .then(async () => {
+        const ciphertext = await (await this.keyPromise).encrypt(state);
+        this.sendIfSynced(writeSnapshot(upTo, ciphertext));
+      })
+      .catch((error: unknown) => this.reportCaught(error));
+  }
+
+  // --- outbound --------------------------------------------------------------------------------------------
+
+  private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
+    if (origin === this) return;
+    this.queueUpdate(update);
+  };
+
+  private queueUpdate(update: Uint8Array): void {
+    this.outgoing = this.outgoing
+      .then(async () => {
+        const ciphertext = await (await this.keyPromise).encrypt(update);
+        const item = { clientSeq: this.nextClientSeq++, ciphertext };
+        this.pending.set(item.clientSeq, item);
+        // before the socket opens it stays pending; the 'open' handler sends it after the SYNC_REQUEST
+        if (this.socket?.readyState === WS_OPEN) this.socket.send(writeUpdate(item.clientSeq, item.ciphertext));
+      })
+      .catch((error: unknown) => this.reportCaught(error));
+  }
+
+  private readonly onAwarenessUpdate = (
+    changes: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ): void => {
+    if (origin === this || !this.awareness) return;
+    const clients = [...changes.added, ...changes.updated, ...changes.removed];
+    this.sendAwareness(clients);
+  };
+
+  private sendAwareness(clients: number[] = [this.doc.clientID]): void {
+    const awareness = this.awareness;
+    if (!awareness || !this.synced) return;
+    const update = awarenessProtocol.encodeAwarenessUpdate(awareness, clients);
+    this.outgoing = this.outgoing
+      .then(async () => this.sendIfSynced(writeAwareness(await (await this.keyPromise).encrypt(update))))
+      .catch((error: unknown) => this.reportCaught(error));
+  }
+
+  private sendIfSynced(frame: Uint8Array): void {
+    if (this.synced && this.socket?.readyState === WS_OPEN) this.socket.send(frame);
+  }
+
+  // --- events ----------------------------------------------------------------------------------------------
+
+  private setStatus(status: RelayStatus): void {
+    if (status === this.statusValue) return;
+    this.statusValue = status;
+    for (const listener of [...this.statusListeners]) listener(status);
+  }
+
+  private emitError(error: { code: string; message: string }): void {
+    for (const listener of [...this.errorListeners]) listener(error);
+  }
+
+  private reportCaught(error: unknown): void {
+    this.emitError({ code: 'internal', message: errorText(error) });
+  }
+}
+
+function subscribe<T>(set: Set<T>, listener: T): Disposable {
+  set.add(listener);
+  return { dispose: () => set.delete(listener) };
+}
+
+function toBytes(data: unknown): Uint8Array | null {
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  return null;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,240 @@
+// The relay's wire protocol: binary frames on `/sync/<roomId>` (encrypted Yjs updates with server sequence numbers)
+// and the JSON messages of y-webrtc's signaling on `/signal`. Small and symmetric, like y-protocols' sync.js.
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+
+/** First varUint of every `/sync` frame. Values are part of the wire format: never renumber. */
+export const MessageType = {
+  /** client → relay: an encrypted Yjs update the client numbered itself (clientSeq, ciphertext). */
+  update: 0,
+  /** relay → client: the update with that clientSeq is durably stored as serverSeq. */
+  ack: 1,
+  /** relay → client: a stored update from another client (or the replay of the log on sync). */
+  broadcast: 2,
+  /** client → relay: send me every stored update after sinceServerSeq, then keep me posted. */
+  syncRequest: 3,
+  /** relay → client: the replay is complete; latestServerSeq is the newest stored, snapshotSeq the last compaction. */
+  syncDone: 4,
+  /** client → relay: encrypted full state covering every update ≤ upToServerSeq, so the relay may drop them. */
+  snapshot: 5,
+  /** relay → clients: the log was compacted up to upToServerSeq (so others need not snapshot too). */
+  snapshotStored: 6,
+  /** both ways: an encrypted awareness update, relayed to the room, never stored. */
+  awareness: 7,
+  /** relay → client: a frame was refused; the connection stays open unless the code says otherwise. */
+  error: 8,
+} as const;
+export type MessageType = (typeof MessageType)[keyof typeof MessageType];
+
+/** Why the relay refused something: used in ERROR frames, close reasons and the `rejected_total{reason}` metric. */
+export const RelayErrorCode = {
+  malformed: 'malformed',
+  tooLarge: 'too_large',
+  unauthorized: 'unauthorized',
+  badRoom: 'bad_room',
+  notSynced: 'not_synced',
+  tooManyRooms: 'too_many_rooms',
+  rateLimited: 'rate_limited',
+  slowConsumer: 'slow_consumer',
+  unknownType: 'unknown_type',
+  shuttingDown: 'shutting_down',
+} as const;
+export type RelayErrorCode = (typeof RelayErrorCode)[keyof typeof RelayErrorCode];
+
+/** WebSocket close codes the relay uses (4000–4999 is the application range). */
+export const CloseCode = {
+  unauthorized: 4401,
+  badRoom: 4404,
+  tooLarge: 4413,
+  rateLimited: 4429,
+  slowConsumer: 4408,
+  idle: 4410,
+  shuttingDown: 1001,
+} as const;
+
+/** Room ids are opaque, URL-safe and long enough to be unguessable (128 random bits ≈ 22 base64url characters). */
+export const ROOM_ID_PATTERN = /^[A-Za-z0-9_-]{16,128}$/;
+
+export function isValidRoomId(roomId: string): boolean {
+  return ROOM_ID_PATTERN.test(roomId);
+}
+
+export type RelayMessage =
+  | { type: typeof MessageType.update; clientSeq: number; ciphertext: Uint8Array }
+  | { type: typeof MessageType.ack; clientSeq: number; serverSeq: number }
+  | { type: typeof MessageType.broadcast; serverSeq: number; ciphertext: Uint8Array }
+  | { type: typeof MessageType.syncRequest; sinceServerSeq: number }
+  | { type: typeof MessageType.syncDone; latestServerSeq: number; snapshotSeq: number }
+  | { type: typeof MessageType.snapshot; upToServerSeq: number; ciphertext: Uint8Array }
+  | { type: typeof MessageType.snapshotStored; upToServerSeq: number }
+  | { type: typeof MessageType.awareness; ciphertext: Uint8Array }
+  | { type: typeof MessageType.error; code: string; message: string };
+
+// --- writers: one per message, each returns a complete frame -------------------------------------------------
+
+function frame(type: MessageType, write: (encoder: encoding.Encoder) => void): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, type);
+  write(encoder);
+  return encoding.toUint8Array(encoder);
+}
+
+export const writeUpdate = (clientSeq: number, ciphertext: Uint8Array): Uint8Array =>
+  frame(MessageType.update, (e) => {
+    encoding.writeVarUint(e, clientSeq);
+    encoding.writeVarUint8Array(e, ciphertext);
+  });
+
+export const writeAck = (clientSeq: number, serverSeq: number): Uint8Array =>
+  frame(MessageType.ack, (e) => {
+    encoding.writeVarUint(e, clientSeq);
+    encoding.writeVarUint(e, serverSeq);
+  });
+
+export const writeBroadcast = (serverSeq: number, ciphertext: Uint8Array): Uint8Array =>
+  frame(MessageType.broadcast, (e) => {
+    encoding.writeVarUint(e, serverSeq);
+    encoding.writeVarUint8Array(e, ciphertext);
+  });
+
+export const writeSyncRequest = (sinceServerSeq: number): Uint8Array =>
+  frame(MessageType.syncRequest, (e) => encoding.writeVarUint(e, sinceServerSeq));
+
+export const writeSyncDone = (latestServerSeq: number, snapshotSeq: number): Uint8Array =>
+  frame(MessageType.syncDone, (e) => {
+    encoding.writeVarUint(e, latestServerSeq);
+    encoding.writeVarUint(e, snapshotSeq);
+  });
+
+export const writeSnapshot = (upToServerSeq: number, ciphertext: Uint8Array): Uint8Array =>
+  frame(MessageType.snapshot, (e) => {
+    encoding.writeVarUint(e, upToServerSeq);
+    encoding.writeVarUint8Array(e, ciphertext);
+  });
+
+export const writeSnapshotStored = (upToServerSeq: number): Uint8Array =>
+  frame(MessageType.snapshotStored, (e) => encoding.writeVarUint(e, upToServerSeq));
+
+export const writeAwareness = (ciphertext: Uint8Array): Uint8Array =>
+  frame(MessageType.awareness, (e) => encoding.writeVarUint8Array(e, ciphertext));
+
+export const writeError = (code: string, message: string): Uint8Array =>
+  frame(MessageType.error, (e) => {
+    encoding.writeVarString(e, code);
+    encoding.writeVarString(e, message);
+  });
+
+// --- reader: one dispatch table, the mirror of the writers ------------------------------------------------------
+
+type Reader = (d: decoding.Decoder) => RelayMessage;
+
+const readers: Record<MessageType, Reader> = {
+  [MessageType.update]: (d) => ({
+    type: MessageType.update,
+    clientSeq: decoding.readVarUint(d),
+    ciphertext: decoding.readVarUint8Array(d),
+  }),
+  [MessageType.ack]: (d) => ({
+    type: MessageType.ack,
+    clientSeq: decoding.readVarUint(d),
+    serverSeq: decoding.readVarUint(d),
+  }),
+  [MessageType.broadcast]: (d) => ({
+    type: MessageType.broadcast,
+    serverSeq: decoding.readVarUint(d),
+    ciphertext: decoding.readVarUint8Array(d),
+  }),
+  [MessageType.syncRequest]: (d) => ({ type: MessageType.syncRequest, sinceServerSeq: decoding.readVarUint(d) }),
+  [MessageType.syncDone]: (d) => ({
+    type: MessageType.syncDone,
+    latestServerSeq: decoding.readVarUint(d),
+    snapshotSeq: decoding.readVarUint(d),
+  }),
+  [MessageType.snapshot]: (d) => ({
+    type: MessageType.snapshot,
+    upToServerSeq: decoding.readVarUint(d),
+    ciphertext: decoding.readVarUint8Array(d),
+  }),
+  [MessageType.snapshotStored]: (d) => ({
+    type: MessageType.snapshotStored,
+    upToServerSeq: decoding.readVarUint(d),
+  }),
+  [MessageType.awareness]: (d) => ({ type: MessageType.awareness, ciphertext: decoding.readVarUint8Array(d) }),
+  [MessageType.error]: (d) => ({
+    type: MessageType.error,
+    code: decoding.readVarString(d),
+    message: decoding.readVarString(d),
+  }),
+};
+
+export type ReadResult = { ok: true; message: RelayMessage } | { ok: false; code: RelayErrorCode; reason: string };
+
+/**
+ * Decodes one frame. Never throws: untrusted bytes come from the network, so a truncated, over-long or unknown
+ * frame is a value the caller turns into an ERROR frame.
+ */
+export function readMessage(bytes: Uint8Array): ReadResult {
+  try {
+    const decoder = decoding.createDecoder(bytes);
+    const type = decoding.readVarUint(decoder);
+    const reader = readers[type as MessageType];
+    if (reader === undefined) return { ok: false, code: RelayErrorCode.unknownType, reason: `unknown type ${type}` };
+    const message = reader(decoder);
+    if (decoding.hasContent(decoder)) {
+      return { ok: false, code: RelayErrorCode.malformed, reason: 'trailing bytes after the message' };
+    }
+    return { ok: true, message };
+  } catch (error) {
+    // lib0 throws on reads past the end and on varUints beyond 53 bits
+    return {
+      ok: false,
+      code: RelayErrorCode.malformed,
+      reason: error instanceof Error ? error.message : 'undecodable',
+    };
+  }
+}
+
+// --- y-webrtc signaling (JSON text frames on /signal), exactly y-webrtc's own server format --------------------
+
+export type SignalMessage =
+  | { type: 'subscribe'; topics: string[] }
+  | { type: 'unsubscribe'; topics: string[] }
+  | { type: 'publish'; topic: string; [field: string]: unknown }
+  | { type: 'ping' }
+  | { type: 'pong' };
+
+/** Topics are y-webrtc room names; bound their length so a topic table cannot be inflated with huge keys. */
+export const MAX_TOPIC_LENGTH = 256;
+
+const isTopic = (value: unknown): value is string =>
+  typeof value === 'string' && value.length > 0 && value.length <= MAX_TOPIC_LENGTH;
+
+/** Parses a signaling text frame; returns null for anything that is not one of y-webrtc's messages. */
+export function readSignal(text: string): SignalMessage | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const message = value as Record<string, unknown>;
+  switch (message.type) {
+    case 'subscribe':
+    case 'unsubscribe': {
+      const topics = message.topics;
+      if (!Array.isArray(topics) || !topics.every(isTopic)) return null;
+      return { type: message.type, topics: topics as string[] };
+    }
+    case 'publish':
+      return isTopic(message.topic) ? ({ ...message, type: 'publish', topic: message.topic } as SignalMessage) : null;
+    case 'ping':
+      return { type: 'ping' };
+    case 'pong':
+      return { type: 'pong' };
+    default:
+      return null;
+  }
+}
+
+export const writeSignal = (message: SignalMessage): string => JSON.stringify(message);
