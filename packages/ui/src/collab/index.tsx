@@ -1,4 +1,204 @@
-// PLACEHOLDER until its issue lands: the collab feature's views, status items and commands.
+// The collab feature in the workbench: a "Live Share" side-bar view (share, join, participants, follow), a status
+// bar item (peers, relay, sync state) and commands. State lives in CollabController; components only render it.
+import { useState } from 'react';
 import type { Contribution } from '../workbench/contributions';
+import { type Observable, useObservable } from '../workbench/observable';
+import { CollabController } from './controller';
+import './collab.css';
+import type { SessionStatus } from './session';
 
-export const collabContribution: Contribution = { id: 'collab' };
+let controller: CollabController | null = null;
+
+/** The window's controller; exists once the workbench has activated the feature. */
+export function collabController(): CollabController | null {
+  return controller;
+}
+
+function SharePanel({ collab }: { collab: CollabController }) {
+  const settings = useObservable(collab.settings);
+  const busy = useObservable(collab.busy);
+  const [code, setCode] = useState('');
+  const update = (patch: Partial<typeof settings>) => collab.saveSettings({ ...settings, ...patch });
+  return (
+    <div className="collab-form">
+      <label className="collab-field">
+        <span>Your name</span>
+        <input data-testid="collab-name" value={settings.name} onChange={(e) => update({ name: e.target.value })} />
+      </label>
+      <label className="collab-field">
+        <span>Relay URL</span>
+        <input
+          data-testid="collab-relay-url"
+          placeholder="wss://relay.example.com"
+          value={settings.relayUrl}
+          onChange={(e) => update({ relayUrl: e.target.value })}
+        />
+      </label>
+      <label className="collab-field">
+        <span>Relay token</span>
+        <input
+          data-testid="collab-relay-token"
+          type="password"
+          value={settings.relayToken}
+          onChange={(e) => update({ relayToken: e.target.value })}
+        />
+      </label>
+      <button
+        type="button"
+        className="collab-primary"
+        data-testid="collab-share"
+        disabled={busy}
+        onClick={() => void collab.share().catch(() => {})}
+      >
+        Share session
+      </button>
+      <div className="collab-divider">or join one</div>
+      <label className="collab-field">
+        <span>Invite code</span>
+        <input
+          data-testid="collab-invite-input"
+          placeholder="pa1-…"
+          value={code}
+          onChange={(e) => setCode(e.target.value)}
+        />
+      </label>
+      <button
+        type="button"
+        data-testid="collab-join"
+        disabled={busy || code.trim() === ''}
+        onClick={() => void collab.join(code).catch(() => {})}
+      >
+        Join session
+      </button>
+    </div>
+  );
+}
+
+function SessionPanel({ collab, status }: { collab: CollabController; status: SessionStatus }) {
+  const invite = useObservable(collab.invite);
+  const session = useObservable(collab.session);
+  return (
+    <div className="collab-form">
+      <div className="collab-summary">
+        {status.role === 'host' ? 'Hosting' : 'Joined'} · <StatusText status={status} />
+      </div>
+      {invite && (
+        <label className="collab-field">
+          <span>Invite code</span>
+          <div className="collab-invite">
+            <input data-testid="collab-invite" readOnly value={invite} onFocus={(e) => e.target.select()} />
+            <button type="button" onClick={() => void navigator.clipboard?.writeText(invite)}>
+              Copy
+            </button>
+          </div>
+        </label>
+      )}
+      <div className="collab-heading">Participants</div>
+      <ul className="collab-participants" data-testid="collab-participants">
+        {status.participants.map((participant) => (
+          <li key={participant.clientId}>
+            <span className="collab-dot" style={{ background: participant.color }} />
+            <span className="collab-name">
+              {participant.name}
+              {participant.self ? ' (you)' : ''}
+            </span>
+            <span className="collab-file">{participant.file ?? ''}</span>
+            {!participant.self && (
+              <button
+                type="button"
+                className={status.following === participant.clientId ? 'collab-toggle on' : 'collab-toggle'}
+                onClick={() => session?.follow(status.following === participant.clientId ? null : participant.clientId)}
+              >
+                {status.following === participant.clientId ? 'Following' : 'Follow'}
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+      <div className="collab-actions">
+        <button type="button" data-testid="collab-offline" onClick={() => collab.setOffline(!status.offline)}>
+          {status.offline ? 'Go online' : 'Work offline'}
+        </button>
+        <button type="button" className="collab-danger" onClick={() => void collab.leave()}>
+          Leave session
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function StatusText({ status }: { status: SessionStatus }) {
+  const relay = status.relay === 'none' ? 'no relay' : status.relay === 'reachable' ? 'relay ✓' : 'relay ✗';
+  return (
+    <span data-testid="collab-status-text">
+      {status.peers} {status.peers === 1 ? 'peer' : 'peers'} · {relay} · {status.sync}
+    </span>
+  );
+}
+
+function CollabView() {
+  if (!controller) return <div className="collab-form">Collaboration is starting…</div>;
+  return <CollabViewFor collab={controller} />;
+}
+
+function CollabViewFor({ collab }: { collab: CollabController }) {
+  const session = useObservable(collab.session);
+  return (
+    <div className="collab-view" data-testid="collab-view">
+      {session ? <SessionPanelFor collab={collab} /> : <SharePanel collab={collab} />}
+    </div>
+  );
+}
+
+function SessionPanelFor({ collab }: { collab: CollabController }) {
+  const session = useObservable(collab.session);
+  if (!session) return null;
+  return <SessionStatusPanel collab={collab} status={session.status} />;
+}
+
+function SessionStatusPanel({ collab, status }: { collab: CollabController; status: SessionStatusSource }) {
+  return <SessionPanel collab={collab} status={useObservable(status)} />;
+}
+
+type SessionStatusSource = Observable<SessionStatus>;
+
+function CollabStatusItem() {
+  return controller ? <CollabStatusSession collab={controller} /> : null;
+}
+
+function CollabStatusSession({ collab }: { collab: CollabController }) {
+  const session = useObservable(collab.session);
+  return session ? <CollabStatusFor status={session.status} /> : null;
+}
+
+function CollabStatusFor({ status }: { status: SessionStatusSource }) {
+  const value = useObservable(status);
+  return (
+    <span className={`collab-status collab-${value.sync}`} data-testid="collab-status" title="Shared session">
+      ⇄ <StatusText status={value} />
+    </span>
+  );
+}
+
+export const collabContribution: Contribution = {
+  id: 'collab',
+  views: [{ id: 'collab', title: 'Live Share', icon: '⇄', location: 'sidebar', order: 40, component: CollabView }],
+  statusItems: [{ id: 'collab.status', align: 'left', order: 50, component: CollabStatusItem }],
+  commands: [
+    { id: 'collab.share', title: 'Collaboration: Share Session', run: (api) => api.showView('collab') },
+    { id: 'collab.join', title: 'Collaboration: Join Session', run: (api) => api.showView('collab') },
+  ],
+  activate(api) {
+    controller = new CollabController(api);
+    const active = controller;
+    void active.restore().catch((error: unknown) => {
+      api.notify(`Could not restore the shared session: ${error instanceof Error ? error.message : String(error)}`);
+    });
+    return {
+      dispose: () => {
+        active.dispose();
+        if (controller === active) controller = null;
+      },
+    };
+  },
+};

@@ -1,0 +1,194 @@
+// The collab feature's state in this window, outside React: the current shared session, starting one (Share),
+// joining one (invite code), restoring one after a restart, and wiring it to the workbench's editors and models.
+import { type Disposable, PaError } from '@pa/shared';
+import type { WorkbenchApi } from '../workbench/contributions';
+import { Observable } from '../workbench/observable';
+import { cursorCss } from './cursor-styles';
+import { decodeInvite, encodeInvite, newRoom } from './invite';
+import { colorFor } from './presence';
+import { SharedSession } from './session';
+
+export interface CollabSettings {
+  name: string;
+  relayUrl: string;
+  relayToken: string;
+}
+
+const SETTINGS_KEY = 'pa.collab.settings';
+
+export class CollabController {
+  readonly session = new Observable<SharedSession | null>(null);
+  readonly invite = new Observable<string | null>(null);
+  readonly busy = new Observable<boolean>(false);
+  readonly settings: Observable<CollabSettings>;
+  private readonly subscriptions: Disposable[] = [];
+  private sessionCleanup: Array<() => void> = [];
+  private readonly style: HTMLStyleElement;
+
+  constructor(private readonly api: WorkbenchApi) {
+    this.settings = new Observable(loadSettings());
+    this.style = document.createElement('style');
+    this.style.dataset.collab = 'cursors';
+    document.head.append(this.style);
+    this.subscriptions.push(
+      api.onDidOpenModel((path, model) => {
+        this.attachEditor();
+        this.session.value?.bind(path, model);
+      }),
+      api.onDidChangeActiveFile((path) => {
+        this.attachEditor();
+        this.session.value?.setActiveFile(path);
+      }),
+    );
+  }
+
+  saveSettings(settings: CollabSettings): void {
+    this.settings.set(settings);
+    localStorage.setItem(SETTINGS_KEY, JSON.stringify(settings));
+  }
+
+  /** Reopens the session the engine remembers (an offline session survives closing the app). */
+  async restore(): Promise<void> {
+    const { session } = await this.api.client.call('collab.state');
+    if (!session?.secret || this.session.value) return;
+    const relay = session.relay ? { url: session.relay.url, token: session.relay.token } : null;
+    await this.open({
+      roomId: session.roomId,
+      secret: session.secret,
+      role: session.role,
+      relay,
+      participantLimit: session.participantLimit,
+    });
+    this.invite.set(encodeInvite({ roomId: session.roomId, secret: session.secret, relay }));
+  }
+
+  /** Hosts a session sharing `files` (default: collab.shareableFiles) and answers with the invite code. */
+  async share(files?: readonly string[]): Promise<string> {
+    return this.whileBusy(async () => {
+      const { client } = this.api;
+      const selection = files ?? (await client.call('collab.shareableFiles')).files;
+      const room = newRoom();
+      const relay = this.relayFromSettings();
+      const { session } = await client.call('collab.host', {
+        ...room,
+        files: [...selection],
+        ...(relay ? { relay } : {}),
+      });
+      const shared = await this.open({ ...room, role: 'host', relay, participantLimit: session.participantLimit });
+      await shared.share(selection, (path) => this.api.model(path)?.getValue() ?? null);
+      const code = encodeInvite({ ...room, relay });
+      this.invite.set(code);
+      return code;
+    });
+  }
+
+  async join(code: string): Promise<void> {
+    await this.whileBusy(async () => {
+      const invite = decodeInvite(code);
+      const relay = invite.relay ?? this.relayFromSettings();
+      await this.api.client.call('collab.join', {
+        roomId: invite.roomId,
+        secret: invite.secret,
+        ...(relay ? { relay } : {}),
+      });
+      await this.open({ roomId: invite.roomId, secret: invite.secret, role: 'guest', relay, participantLimit: null });
+      this.invite.set(encodeInvite({ ...invite, relay }));
+    });
+  }
+
+  async leave(): Promise<void> {
+    const session = this.session.value;
+    if (!session) return;
+    await this.closeSession();
+    await this.api.client.call('collab.leave', { roomId: session.status.value.roomId });
+    this.invite.set(null);
+  }
+
+  setOffline(offline: boolean): void {
+    if (offline) this.session.value?.disconnect();
+    else this.session.value?.connect();
+  }
+
+  dispose(): void {
+    for (const subscription of this.subscriptions) subscription.dispose();
+    void this.closeSession();
+    this.style.remove();
+  }
+
+  private async open(params: {
+    roomId: string;
+    secret: string;
+    role: 'host' | 'guest';
+    relay: { url: string; token: string } | null;
+    participantLimit: number | null;
+  }): Promise<SharedSession> {
+    await this.closeSession();
+    const settings = this.settings.value;
+    const session = await SharedSession.open({
+      ...params,
+      client: this.api.client,
+      user: { name: settings.name, color: '#888888' },
+      openFile: (path) => this.api.openFile(path),
+    });
+    session.awareness.setLocalStateField('user', { name: settings.name, color: colorFor(session.doc.clientID) });
+    this.session.set(session);
+    this.attachEditor();
+    const bindOpen = () => {
+      for (const path of session.files.keys()) {
+        const model = this.api.model(path);
+        if (model) session.bind(path, model);
+      }
+    };
+    bindOpen();
+    session.files.observe(bindOpen);
+    const renderCursors = () => {
+      this.style.textContent = cursorCss(session.status.value.participants);
+    };
+    const unsubscribe = session.status.subscribe(renderCursors);
+    session.setActiveFile(this.api.activeFile());
+    this.sessionCleanup = [() => session.files.unobserve(bindOpen), unsubscribe];
+    return session;
+  }
+
+  private async closeSession(): Promise<void> {
+    const session = this.session.value;
+    if (!session) return;
+    for (const cleanup of this.sessionCleanup) cleanup();
+    this.sessionCleanup = [];
+    this.session.set(null);
+    this.style.textContent = '';
+    await session.destroy();
+  }
+
+  private attachEditor(): void {
+    const editor = this.api.editor();
+    if (editor) this.session.value?.attachEditor(editor);
+  }
+
+  private relayFromSettings(): { url: string; token: string } | null {
+    const { relayUrl, relayToken } = this.settings.value;
+    return relayUrl.trim() ? { url: relayUrl.trim(), token: relayToken.trim() } : null;
+  }
+
+  private async whileBusy<T>(work: () => Promise<T>): Promise<T> {
+    this.busy.set(true);
+    try {
+      return await work();
+    } catch (error) {
+      this.api.notify(error instanceof PaError || error instanceof Error ? error.message : String(error), 'error');
+      throw error;
+    } finally {
+      this.busy.set(false);
+    }
+  }
+}
+
+function loadSettings(): CollabSettings {
+  const fallback = { name: `Guest ${Math.floor(Math.random() * 900 + 100)}`, relayUrl: '', relayToken: '' };
+  try {
+    const stored = JSON.parse(localStorage.getItem(SETTINGS_KEY) ?? 'null') as Partial<CollabSettings> | null;
+    return { ...fallback, ...stored };
+  } catch {
+    return fallback; // unreadable settings: start from defaults rather than break the feature
+  }
+}

@@ -1,0 +1,358 @@
+// One shared session in this window: the workspace's Yjs document (a map of shared files, each a Y.Text), its
+// transports (y-webrtc peer-to-peer, RelaySyncProvider to the relay), presence, the engine-side update log that
+// keeps offline edits, Monaco bindings, and saving shared files through this participant's own engine.
+import type { EngineClient } from '@pa/shared';
+import { type RelayStatus, RelaySyncProvider } from '@pa/shared/relay/client';
+import type * as monaco from 'monaco-editor';
+import { MonacoBinding } from 'y-monaco';
+import { Awareness } from 'y-protocols/awareness';
+import { WebrtcProvider } from 'y-webrtc';
+import * as Y from 'yjs';
+import { Observable } from '../workbench/observable';
+import { type Participant, type PeerUser, participantsOf, startPresence } from './presence';
+
+export type SyncState = 'offline' | 'syncing' | 'synced';
+
+export interface SessionStatus {
+  role: 'host' | 'guest';
+  roomId: string;
+  /** Participants other than us with a live presence. */
+  peers: number;
+  /** Peers reached directly over WebRTC. */
+  directPeers: number;
+  relay: 'none' | 'reachable' | 'unreachable';
+  sync: SyncState;
+  participants: Participant[];
+  following: number | null;
+  offline: boolean;
+}
+
+export interface SessionOptions {
+  client: EngineClient;
+  roomId: string;
+  secret: string;
+  role: 'host' | 'guest';
+  relay: { url: string; token: string } | null;
+  user: PeerUser;
+  /** Guests beyond this are refused WebRTC connections by the host (null = y-webrtc's default). */
+  participantLimit: number | null;
+  /** Opens a shared file for "follow" (the workbench's openFile). */
+  openFile?: (path: string) => Promise<void>;
+}
+
+/** Engine writes and update-log appends are batched: a keystroke is not a disk write. */
+const PERSIST_DELAY_MS = 200;
+const SAVE_DELAY_MS = 300;
+/** The origin of updates loaded from the engine's log, so they are not written back to it. */
+const FROM_STORE = Symbol('collab-store');
+
+export class SharedSession {
+  readonly doc = new Y.Doc();
+  readonly files: Y.Map<Y.Text> = this.doc.getMap<Y.Text>('files');
+  readonly awareness = new Awareness(this.doc);
+  readonly status: Observable<SessionStatus>;
+  private webrtc: WebrtcProvider | null = null;
+  private relay: RelaySyncProvider | null = null;
+  private readonly bindings = new Map<string, { binding: MonacoBinding; model: monaco.editor.ITextModel }>();
+  private readonly editors = new Set<monaco.editor.IStandaloneCodeEditor>();
+  private readonly lastWritten = new Map<string, string>();
+  private readonly dirty = new Set<string>();
+  private pendingUpdates: Uint8Array[] = [];
+  private persistTimer: ReturnType<typeof setTimeout> | null = null;
+  private saveTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly disposers: Array<() => void> = [];
+  private relayStatus: RelayStatus = 'offline';
+  private directPeers = 0;
+  private webrtcSynced = false;
+
+  private constructor(private readonly options: SessionOptions) {
+    this.status = new Observable<SessionStatus>({
+      role: options.role,
+      roomId: options.roomId,
+      peers: 0,
+      directPeers: 0,
+      relay: options.relay ? 'unreachable' : 'none',
+      sync: 'offline',
+      participants: [],
+      following: null,
+      offline: false,
+    });
+  }
+
+  /** Restores the room's stored updates from the engine, then goes online. */
+  static async open(options: SessionOptions): Promise<SharedSession> {
+    const session = new SharedSession(options);
+    const { updates } = await options.client.call('collab.loadUpdates', { roomId: options.roomId });
+    Y.transact(
+      session.doc,
+      () => {
+        for (const update of updates) Y.applyUpdate(session.doc, base64ToBytes(update), FROM_STORE);
+      },
+      FROM_STORE,
+    );
+    for (const [path, text] of session.files) session.lastWritten.set(path, text.toString());
+    session.start();
+    return session;
+  }
+
+  private start(): void {
+    const { options } = this;
+    this.awareness.setLocalState({ user: options.user, file: null });
+    this.disposers.push(startPresence(this.awareness));
+    const onAwareness = () => this.refresh();
+    this.awareness.on('change', onAwareness);
+    this.disposers.push(() => this.awareness.off('change', onAwareness));
+
+    const onUpdate = (update: Uint8Array, origin: unknown) => {
+      if (origin === FROM_STORE) return;
+      this.pendingUpdates.push(update);
+      this.persistTimer ??= setTimeout(() => void this.persist(), PERSIST_DELAY_MS);
+    };
+    this.doc.on('update', onUpdate);
+    this.disposers.push(() => this.doc.off('update', onUpdate));
+
+    const onFiles = (events: Array<Y.YEvent<Y.AbstractType<unknown>>>) => {
+      for (const event of events) {
+        if (event instanceof Y.YMapEvent) {
+          for (const key of event.keysChanged as Set<string>) {
+            this.dirty.add(key);
+            this.rebind(key);
+          }
+        } else {
+          const key = event.path[0];
+          if (typeof key === 'string') this.dirty.add(key);
+        }
+      }
+      this.saveTimer ??= setTimeout(() => void this.save(), SAVE_DELAY_MS);
+    };
+    this.files.observeDeep(onFiles);
+    this.disposers.push(() => this.files.unobserveDeep(onFiles));
+    this.connect();
+  }
+
+  /** Goes online: WebRTC to peers (signaling through the relay) and the sync connection to the relay. */
+  connect(): void {
+    const { options } = this;
+    if (!this.webrtc) {
+      const signaling = options.relay ? [signalUrl(options.relay)] : [];
+      this.webrtc = new WebrtcProvider(options.roomId, this.doc, {
+        signaling,
+        password: options.secret,
+        awareness: this.awareness,
+        // loopback and LAN peers need no STUN; a public STUN server would leak our address to a third party
+        peerOpts: { config: { iceServers: [] } },
+        ...(options.role === 'host' && options.participantLimit !== null ? { maxConns: options.participantLimit } : {}),
+      });
+      this.webrtc.on('peers', ({ webrtcPeers }: { webrtcPeers: string[] }) => {
+        this.directPeers = webrtcPeers.length;
+        this.refresh();
+      });
+      this.webrtc.on('synced', ({ synced }: { synced: boolean }) => {
+        this.webrtcSynced = synced;
+        this.refresh();
+      });
+    } else {
+      this.webrtc.connect();
+    }
+    if (options.relay) {
+      if (!this.relay) {
+        this.relay = new RelaySyncProvider(this.doc, {
+          url: options.relay.url,
+          token: options.relay.token,
+          roomId: options.roomId,
+          secret: options.secret,
+          awareness: this.awareness,
+        });
+        this.relay.onDidChangeStatus((status) => {
+          this.relayStatus = status;
+          this.refresh();
+        });
+        this.relay.onDidError((error) => console.warn('collab relay:', error.code, error.message));
+      } else {
+        this.relay.connect();
+      }
+    }
+    this.status.update((status) => ({ ...status, offline: false }));
+  }
+
+  /** Works offline: edits keep going to the engine's log and merge when connect() is called again. */
+  disconnect(): void {
+    this.webrtc?.disconnect();
+    this.relay?.disconnect();
+    this.directPeers = 0;
+    this.webrtcSynced = false;
+    this.status.update((status) => ({ ...status, offline: true }));
+    this.refresh();
+  }
+
+  /** Host: adds files to the shared map, with the content of an open model when there is one, else from disk. */
+  async share(paths: readonly string[], currentContent: (path: string) => string | null): Promise<void> {
+    const missing = paths.filter((path) => !this.files.has(path));
+    const contents = await Promise.all(
+      missing.map(async (path) => {
+        const open = currentContent(path);
+        if (open !== null) return [path, open] as const;
+        const file = await this.options.client.call('files.read', { path });
+        return [path, file.binary ? null : file.content] as const;
+      }),
+    );
+    this.doc.transact(() => {
+      for (const [path, content] of contents) {
+        if (content === null || this.files.has(path)) continue;
+        this.lastWritten.set(path, content);
+        this.files.set(path, new Y.Text(content));
+      }
+    });
+  }
+
+  isShared(path: string): boolean {
+    return this.files.has(path);
+  }
+
+  /** Binds an open file's model to its shared text (the model takes the shared content). */
+  bind(path: string, model: monaco.editor.ITextModel): void {
+    const text = this.files.get(path);
+    const existing = this.bindings.get(path);
+    if (!text || (existing && existing.model === model && existing.binding.ytext === text)) return;
+    existing?.binding.destroy();
+    const binding = new MonacoBinding(text, model, this.editors, this.awareness);
+    this.bindings.set(path, { binding, model });
+    const dispose = model.onWillDispose(() => {
+      dispose.dispose();
+      if (this.bindings.get(path)?.binding === binding) this.bindings.delete(path);
+    });
+  }
+
+  /** The workbench's editor: needed to draw remote cursors and publish our own selection. */
+  attachEditor(editor: monaco.editor.IStandaloneCodeEditor): void {
+    if (this.editors.has(editor)) return;
+    this.editors.add(editor);
+    // y-monaco subscribes to cursor changes when a binding is made, so re-make the bindings for the new editor
+    for (const [path, { binding, model }] of [...this.bindings]) {
+      binding.destroy();
+      this.bindings.delete(path);
+      this.bind(path, model);
+    }
+  }
+
+  /** Tells the others which file we are in (for "follow" and the participants list). */
+  setActiveFile(path: string | null): void {
+    this.awareness.setLocalStateField('file', path !== null && this.files.has(path) ? path : null);
+  }
+
+  follow(clientId: number | null): void {
+    this.status.update((status) => ({ ...status, following: clientId }));
+    this.applyFollow();
+  }
+
+  /** Writes pending shared-file changes to disk now (also runs on a short timer). */
+  async save(): Promise<void> {
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = null;
+    const paths = [...this.dirty];
+    this.dirty.clear();
+    for (const path of paths) {
+      const text = this.files.get(path);
+      if (!text) continue;
+      const content = text.toString();
+      if (this.lastWritten.get(path) === content) continue;
+      this.lastWritten.set(path, content);
+      try {
+        // our own engine writes our own disk; a remote peer never reaches it
+        await this.options.client.call('files.write', { path, content });
+      } catch (error) {
+        this.lastWritten.delete(path);
+        console.warn(`collab: could not save ${path}:`, error);
+      }
+    }
+  }
+
+  async destroy(): Promise<void> {
+    await this.persist();
+    await this.save();
+    for (const { binding } of this.bindings.values()) binding.destroy();
+    this.bindings.clear();
+    for (const dispose of this.disposers.reverse()) dispose();
+    this.webrtc?.destroy();
+    this.relay?.destroy();
+    this.awareness.destroy();
+    this.doc.destroy();
+  }
+
+  private async persist(): Promise<void> {
+    if (this.persistTimer) clearTimeout(this.persistTimer);
+    this.persistTimer = null;
+    if (this.pendingUpdates.length === 0) return;
+    const update = Y.mergeUpdates(this.pendingUpdates);
+    this.pendingUpdates = [];
+    try {
+      await this.options.client.call('collab.persistUpdate', {
+        roomId: this.options.roomId,
+        update: bytesToBase64(update),
+      });
+    } catch (error) {
+      // keep it for the next attempt: losing it would lose an offline edit on restart
+      this.pendingUpdates.unshift(update);
+      console.warn('collab: could not store an update in the engine:', error);
+    }
+  }
+
+  private rebind(path: string): void {
+    const entry = this.bindings.get(path);
+    if (!entry) return;
+    entry.binding.destroy();
+    this.bindings.delete(path);
+    this.bind(path, entry.model);
+  }
+
+  private refresh(): void {
+    const participants = participantsOf(this.awareness);
+    const relayReachable = this.relayStatus === 'synced' || this.relayStatus === 'syncing';
+    const connected = this.directPeers > 0 || relayReachable;
+    const synced = this.relayStatus === 'synced' || (this.directPeers > 0 && this.webrtcSynced);
+    this.status.update((status) => ({
+      ...status,
+      participants,
+      peers: participants.filter((participant) => !participant.self).length,
+      directPeers: this.directPeers,
+      relay: this.options.relay ? (relayReachable ? 'reachable' : 'unreachable') : 'none',
+      sync: !connected || status.offline ? 'offline' : synced ? 'synced' : 'syncing',
+    }));
+    this.applyFollow();
+  }
+
+  private applyFollow(): void {
+    const following = this.status.value.following;
+    if (following === null) return;
+    const state = this.awareness.getStates().get(following) as
+      | { file?: string | null; selection?: { head?: unknown } }
+      | undefined;
+    if (!state) return;
+    const file = state.file;
+    if (typeof file === 'string' && !this.bindings.has(file)) void this.options.openFile?.(file);
+    const head = state.selection?.head;
+    if (!head || typeof file !== 'string') return;
+    const entry = this.bindings.get(file);
+    const absolute = Y.createAbsolutePositionFromRelativePosition(Y.createRelativePositionFromJSON(head), this.doc);
+    if (!entry || !absolute) return;
+    const position = entry.model.getPositionAt(absolute.index);
+    for (const editor of this.editors) {
+      if (editor.getModel() === entry.model) editor.revealPositionInCenterIfOutsideViewport(position);
+    }
+  }
+}
+
+function signalUrl(relay: { url: string; token: string }): string {
+  const base = relay.url.replace(/\/+$/, '');
+  return `${base}/signal${relay.token ? `?token=${encodeURIComponent(relay.token)}` : ''}`;
+}
+
+export function bytesToBase64(bytes: Uint8Array): string {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+export function base64ToBytes(text: string): Uint8Array {
+  return Uint8Array.from(atob(text), (char) => char.charCodeAt(0));
+}
