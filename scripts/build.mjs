@@ -39,15 +39,30 @@ const jobs = {
       outdir: 'apps/relay/dist',
       external: depsOf('apps/relay'),
     }),
+  // Electron loads CommonJS; the sandboxed preload may require only `electron`, so it bundles everything else
+  // and is built for the browser platform (a stray node: import fails the build instead of the window).
   desktop: () =>
-    esbuild({
-      ...node,
-      format: 'cjs',
-      entryPoints: { main: 'apps/desktop/src/main/main.ts', preload: 'apps/desktop/src/preload/preload.ts' },
-      outdir: 'apps/desktop/dist',
-      outExtension: { '.js': '.cjs' },
-      external: ['electron'],
-    }),
+    Promise.all([
+      esbuild({
+        ...node,
+        format: 'cjs',
+        entryPoints: { main: 'apps/desktop/src/main/main.ts' },
+        outdir: 'apps/desktop/dist',
+        outExtension: { '.js': '.cjs' },
+        external: ['electron'],
+      }),
+      esbuild({
+        ...node,
+        platform: 'browser',
+        target: 'chrome130',
+        format: 'cjs',
+        minify: true,
+        entryPoints: { preload: 'apps/desktop/src/preload/preload.ts' },
+        outdir: 'apps/desktop/dist',
+        outExtension: { '.js': '.cjs' },
+        external: ['electron'],
+      }),
+    ]),
   ui: () => viteBuild({ configFile: join(root, 'packages/ui/vite.config.ts'), logLevel: 'warn' }),
 };
 

@@ -1,0 +1,105 @@
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createBridgeHost } from './bridge.js';
+import type { MessagePortLike } from './port-transport.js';
+
+/** The engine's side of a port, speaking the real wire format: answers engine.ping, fails everything else. */
+function fakeEngine(port: MessagePort, time: number) {
+  port.on('message', (raw: string) => {
+    const request = JSON.parse(raw) as { id: number; method: string };
+    if (request.method === 'engine.ping')
+      port.postMessage(JSON.stringify({ id: request.id, result: { pong: true, time } }));
+    else if (request.method === 'workspace.current')
+      return; // never answers: an in-flight call
+    else
+      port.postMessage(JSON.stringify({ id: request.id, error: { code: 'E_NOT_FOUND', message: 'No such thing.' } }));
+  });
+  return {
+    emit: (event: string, data: unknown) => port.postMessage(JSON.stringify({ event, data })),
+  };
+}
+
+const natives = {
+  platform: 'linux',
+  pickFolder: async () => '/home/me/project',
+  pickTextFile: async () => null,
+};
+
+const open: MessagePort[] = [];
+function channel() {
+  const { port1, port2 } = new MessageChannel();
+  open.push(port1, port2);
+  // Node's MessagePort is an EventTarget delivering MessageEvents, like the DOM's; only its typings differ.
+  return { page: port1 as unknown as MessagePortLike, engine: port2 };
+}
+afterEach(() => {
+  for (const port of open.splice(0)) port.close();
+});
+
+describe('the window.pa bridge', () => {
+  it('holds calls made before the first port arrives and answers them once it does', async () => {
+    const host = createBridgeHost(natives);
+    const answer = host.bridge.call('engine.ping');
+    const { page, engine } = channel();
+    fakeEngine(engine, 1);
+    host.attach(page);
+    await expect(answer).resolves.toEqual({ pong: true, time: 1 });
+  });
+
+  it('rejects with a plain object carrying the error code, since contextBridge drops Error properties', async () => {
+    const host = createBridgeHost(natives);
+    const { page, engine } = channel();
+    fakeEngine(engine, 1);
+    host.attach(page);
+    const error: unknown = await host.bridge.call('engine.info').catch((e: unknown) => e);
+    expect(error).toEqual({ name: 'PaError', code: 'E_NOT_FOUND', message: 'No such thing.' });
+    expect(Object.getPrototypeOf(error)).toBe(Object.prototype);
+  });
+
+  it('delivers events to listeners and stops after dispose', async () => {
+    const host = createBridgeHost(natives);
+    const { page, engine } = channel();
+    const fake = fakeEngine(engine, 1);
+    host.attach(page);
+    const seen: unknown[] = [];
+    const subscription = host.bridge.on('workspace.changed', (data) => seen.push(data));
+    fake.emit('workspace.changed', { workspace: { root: '/a', name: 'a' } });
+    await host.bridge.call('engine.ping'); // the ping's answer follows the event on the same port
+    subscription.dispose();
+    fake.emit('workspace.changed', { workspace: null });
+    await host.bridge.call('engine.ping');
+    expect(seen).toEqual([{ workspace: { root: '/a', name: 'a' } }]);
+  });
+
+  it('survives an engine restart: in-flight calls fail, onClose hears why, listeners move to the new port', async () => {
+    const host = createBridgeHost(natives);
+    const first = channel();
+    fakeEngine(first.engine, 1);
+    host.attach(first.page);
+    const reasons: string[] = [];
+    host.bridge.onClose((reason) => reasons.push(reason));
+    const seen: unknown[] = [];
+    host.bridge.on('workspace.changed', (data) => seen.push(data));
+    const inFlight = host.bridge.call('workspace.current').catch((e: unknown) => e);
+
+    host.detach('the engine stopped');
+    expect(await inFlight).toMatchObject({ code: 'E_UNAVAILABLE' });
+    expect(reasons).toEqual(['the engine stopped']);
+    await expect(host.bridge.call('engine.ping')).rejects.toMatchObject({ code: 'E_UNAVAILABLE' });
+
+    const second = channel();
+    const fake = fakeEngine(second.engine, 2);
+    host.attach(second.page);
+    fake.emit('workspace.changed', { workspace: null });
+    await expect(host.bridge.call('engine.ping')).resolves.toEqual({ pong: true, time: 2 });
+    expect(seen).toEqual([{ workspace: null }]);
+  });
+
+  it('exposes only plain functions and values, which is what contextBridge can pass', async () => {
+    const { bridge } = createBridgeHost(natives);
+    expect(Object.getPrototypeOf(bridge)).toBe(Object.prototype);
+    for (const value of Object.values(bridge)) expect(['function', 'string']).toContain(typeof value);
+    expect(bridge.platform).toBe('linux');
+    await expect(bridge.pickFolder()).resolves.toBe('/home/me/project');
+  });
+});
