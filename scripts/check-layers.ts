@@ -1,0 +1,131 @@
+// The layer rule of DESIGN.md as a check (VS Code's layer checker, in small): which package may import what.
+// `npm test` runs it through check-layers.test.ts; a forbidden import fails the build instead of a review.
+import { readdirSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import ts from 'typescript';
+
+export interface Layer {
+  /** Repository-relative source folder. */
+  dir: string;
+  /** Why a specifier is forbidden here, or null when it is allowed. */
+  forbid(specifier: string, file: { isTest: boolean }): string | null;
+}
+
+export interface Violation {
+  file: string;
+  specifier: string;
+  reason: string;
+}
+
+const nodeBuiltins: ReadonlySet<string> = new Set(builtinModules.filter((name) => !name.startsWith('_')));
+
+function isNode(specifier: string): boolean {
+  return specifier.startsWith('node:') || nodeBuiltins.has(specifier.split('/')[0] ?? '');
+}
+
+/** Unit tests run under vitest in Node, so they may read fixtures with Node modules; shipped code may not. */
+function isNodeInShippedCode(specifier: string, file: { isTest: boolean }): boolean {
+  return !file.isTest && isNode(specifier);
+}
+
+function isElectron(specifier: string): boolean {
+  return specifier === 'electron' || specifier.startsWith('electron/');
+}
+
+/** The workspace package an `@pa/…` specifier names, or null. */
+function ourPackage(specifier: string): string | null {
+  const match = /^@pa\/([^/]+)/.exec(specifier);
+  return match ? `@pa/${match[1]}` : null;
+}
+
+export const LAYERS: Layer[] = [
+  {
+    dir: 'packages/shared/src',
+    forbid: (s, file) =>
+      ourPackage(s)
+        ? 'packages/shared imports nothing of ours'
+        : isNodeInShippedCode(s, file) || isElectron(s)
+          ? 'packages/shared runs everywhere (browser, engine, preload): no Node or Electron modules'
+          : null,
+  },
+  {
+    dir: 'packages/ui/src',
+    forbid: (s, file) =>
+      ourPackage(s) && ourPackage(s) !== '@pa/shared'
+        ? 'packages/ui imports only @pa/shared of ours'
+        : isNodeInShippedCode(s, file) || isElectron(s)
+          ? 'packages/ui runs in a sandboxed page: no Node or Electron modules (use window.pa)'
+          : null,
+  },
+  {
+    dir: 'apps/engine/src',
+    forbid: (s) =>
+      isElectron(s)
+        ? 'apps/engine must run without Electron (utilityProcess, child process, pa serve)'
+        : ourPackage(s) === '@pa/ui' || ourPackage(s) === '@pa/desktop'
+          ? 'apps/engine never imports the UI or the desktop shell'
+          : null,
+  },
+  {
+    dir: 'apps/relay/src',
+    forbid: (s) =>
+      isElectron(s)
+        ? 'apps/relay is a server: no Electron'
+        : ourPackage(s) && ourPackage(s) !== '@pa/shared'
+          ? 'apps/relay imports only @pa/shared of ours'
+          : null,
+  },
+];
+
+/** Every module specifier a source file names: imports, re-exports, require(), import(), type references. */
+export function specifiersOf(text: string): string[] {
+  const info = ts.preProcessFile(text, true, true);
+  return [...info.importedFiles, ...info.typeReferenceDirectives].map((ref) => ref.fileName);
+}
+
+/** Checks one file of a layer. `file` is repository-relative; relative imports must stay inside the package. */
+export function checkFile(layer: Layer, file: string, text: string): Violation[] {
+  const violations: Violation[] = [];
+  const packageRoot = dirname(layer.dir);
+  const isTest = TEST_FILE.test(file);
+  for (const specifier of specifiersOf(text)) {
+    if (specifier.startsWith('.')) {
+      const repoPath = resolve('/', dirname(file), specifier).slice(1);
+      const target = relative(packageRoot, repoPath);
+      // Tests may share the repository's test support (tests/support: fixtures, the built-engine launcher).
+      const sharedTestSupport = isTest && repoPath.startsWith(`tests${sep}`);
+      if ((target === '..' || target.startsWith(`..${sep}`)) && !sharedTestSupport) {
+        violations.push({ file, specifier, reason: `${packageRoot} reaches outside its package by path` });
+      }
+      continue;
+    }
+    const reason = layer.forbid(specifier, { isTest });
+    if (reason) violations.push({ file, specifier, reason });
+  }
+  return violations;
+}
+
+const TEST_FILE = /\.(test|spec)\.[cm]?[jt]sx?$/;
+const SOURCE = /\.(ts|tsx|mts|cts|js|mjs|cjs|jsx)$/;
+
+function sourceFiles(root: string, dir: string): string[] {
+  let entries: import('node:fs').Dirent[];
+  try {
+    entries = readdirSync(join(root, dir), { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return entries.flatMap((entry) => {
+    const path = `${dir}/${entry.name}`;
+    if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : sourceFiles(root, path);
+    return SOURCE.test(entry.name) ? [path] : [];
+  });
+}
+
+/** Checks every source file of every layer under `root` (tests too, with the Node allowance above). */
+export function checkRepository(root: string, layers: Layer[] = LAYERS): Violation[] {
+  return layers.flatMap((layer) =>
+    sourceFiles(root, layer.dir).flatMap((file) => checkFile(layer, file, readFileSync(join(root, file), 'utf8'))),
+  );
+}
