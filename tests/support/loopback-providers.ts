@@ -34,6 +34,8 @@ export interface LoopbackRequest {
   body: Record<string, unknown>;
   /** performance.now() when the request arrived. */
   at: number;
+  /** performance.now() when the connection of this request closed (client abort, reset or end), else null. */
+  closedAt: number | null;
 }
 
 export type LoopbackScript =
@@ -132,7 +134,11 @@ function startLoopback(initial: LoopbackScript, prefix: string, wire: Wire): Pro
         headers: req.headers,
         body,
         at: performance.now(),
+        closedAt: null,
       };
+      res.once('close', () => {
+        request.closedAt = performance.now();
+      });
       const index = requests.length;
       requests.push(request);
       answer(res, req.socket, body, stepFor(request, index));

@@ -1,10 +1,7 @@
 // The AI capability's door for other capabilities (workflow, MCP server): one routed generation.
-export type TaskType = 'chat' | 'code-edit' | 'completion' | 'explain' | 'commit-message' | 'workflow';
+import type { ChatTurn, Fallback, TaskType } from '@pa/shared';
 
-export interface ChatTurn {
-  role: 'system' | 'user' | 'assistant';
-  content: string;
-}
+export type { ChatTurn, TaskType } from '@pa/shared';
 
 export interface GenerateRequest {
   task: TaskType;
@@ -22,8 +19,10 @@ export interface GenerateResult {
   text: string;
   providerId: string;
   model: string;
+  /** Why the router picked this provider (latency, load, cost, priority…). */
+  reasons: string[];
   /** Providers tried before the one that answered, with why they were skipped. */
-  fallbacks: Array<{ providerId: string; reason: string }>;
+  fallbacks: Fallback[];
   tokensIn: number;
   tokensOut: number;
   ttftMs: number;
@@ -31,5 +30,9 @@ export interface GenerateResult {
 }
 
 export interface AiService {
+  /**
+   * Routes one request. Rejects with PaError: E_NOT_FOUND (unknown pinned provider), E_LICENSE, E_QUOTA,
+   * E_UNAVAILABLE (no provider can take it), E_PROVIDER (all failed, or one failed mid-answer), E_CANCELLED.
+   */
   generate(request: GenerateRequest): Promise<GenerateResult>;
 }

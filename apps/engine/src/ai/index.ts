@@ -1,27 +1,83 @@
-// PLACEHOLDER until issue 4 lands: the model router and its providers.
-import { ErrorCode, PaError } from '@pa/shared';
+// The AI capability: the model router and its providers (local llama.cpp, OpenAI-compatible, Anthropic, Gemini),
+// its RPC methods, the OpenAI-compatible /v1 routes, and the door other capabilities call (`service.generate`).
+import { randomBytes } from 'node:crypto';
+import type { AiSettingsFile } from '@pa/shared';
 import type { Capability } from '../capability.js';
 import type { EngineContext } from '../engine.js';
 import type { Entitlements, Quotas } from '../license/api.js';
 import type { Secrets } from '../secrets/api.js';
 import type { AiService } from './api.js';
+import { createConversations } from './conversations.js';
+import { aiHandlers } from './handlers.js';
+import { openAiRoutes } from './openai-server.js';
+import { AI_MIGRATIONS, createPerfLog } from './perf.js';
+import { AiRouter } from './router.js';
+import { loadSettings, saveSettings } from './settings.js';
 
 export type { AiService, ChatTurn, GenerateRequest, GenerateResult, TaskType } from './api.js';
+
+/** Secret name of the bearer token that guards /v1 (shown in Model settings). */
+export const SERVER_TOKEN_SECRET = 'ai.server.token';
 
 export interface Ai extends Capability {
   service: AiService;
 }
 
 export function createAi(
-  _ctx: EngineContext,
-  _deps: { entitlements: Entitlements; quotas: Quotas; secrets: Secrets },
+  ctx: EngineContext,
+  deps: { entitlements: Entitlements; quotas: Quotas; secrets: Secrets },
 ): Ai {
+  ctx.store.migrate('ai', AI_MIGRATIONS);
+  let settings: AiSettingsFile;
+  try {
+    settings = loadSettings(ctx.dataDir);
+  } catch (error) {
+    // A broken file must not stop the editor; AI stays off until it is fixed (the file is not overwritten).
+    ctx.log({ level: 'error', msg: error instanceof Error ? error.message : String(error) });
+    settings = { version: 1, providers: [], router: { breakerCooldownMs: 30_000, healthIntervalMs: 60_000 } };
+  }
+  const perf = createPerfLog(ctx.store);
+  const router = new AiRouter({
+    settings: () => settings,
+    entitlements: deps.entitlements,
+    quotas: deps.quotas,
+    secrets: deps.secrets,
+    perf,
+    clock: ctx.clock,
+    log: ctx.log,
+  });
+  router.startHealthChecks();
+
+  let token: Promise<string> | null = null;
+  const serverToken = (): Promise<string> => {
+    token ??= (async () => {
+      const existing = await deps.secrets.get(SERVER_TOKEN_SECRET);
+      if (existing) return existing;
+      const fresh = `pa-${randomBytes(24).toString('base64url')}`;
+      await deps.secrets.set(SERVER_TOKEN_SECRET, fresh);
+      return fresh;
+    })();
+    return token;
+  };
+
+  const service: AiService = { generate: (request) => router.generate(request) };
   return {
-    handlers: {},
-    service: {
-      generate: async () => {
-        throw new PaError(ErrorCode.UNAVAILABLE, 'No AI provider is configured.');
+    service,
+    handlers: aiHandlers({
+      ctx,
+      router,
+      perf,
+      secrets: deps.secrets,
+      conversations: createConversations(ctx.store, ctx.clock),
+      settings: () => settings,
+      updateSettings: (change) => {
+        const next = change(settings);
+        saveSettings(ctx.dataDir, next);
+        settings = next;
       },
-    },
+      serverToken,
+    }),
+    httpRoutes: openAiRoutes({ service, providers: () => settings.providers, token: serverToken }),
+    dispose: () => router.dispose(),
   };
 }

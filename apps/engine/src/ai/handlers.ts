@@ -1,0 +1,198 @@
+// The ai capability's RPC handlers: streams (chat, complete, edit) answer `{streamId}` at once and report through
+// ai.token / ai.done / ai.error events to the calling connection; provider settings, stats, conversations.
+import { randomUUID } from 'node:crypto';
+import {
+  AddProviderParams,
+  type AiSettingsFile,
+  type ChatTurn,
+  ErrorCode,
+  PaError,
+  ProviderConfig,
+  type ProviderView,
+  type RouteInfo,
+  type TaskType,
+  toWireError,
+} from '@pa/shared';
+import type { EngineContext } from '../engine.js';
+import type { PartialHandlers } from '../rpc/handlers.js';
+import type { Secrets } from '../secrets/api.js';
+import type { Conversations } from './conversations.js';
+import type { PerfLog } from './perf.js';
+import { completionTurns, editTurns, stripCodeFence } from './prompts.js';
+import type { AiRouter } from './router.js';
+import { apiKeySecret } from './settings.js';
+
+export interface AiHandlerDeps {
+  ctx: EngineContext;
+  router: AiRouter;
+  perf: PerfLog;
+  secrets: Secrets;
+  conversations: Conversations;
+  settings: () => AiSettingsFile;
+  updateSettings: (change: (settings: AiSettingsFile) => AiSettingsFile) => void;
+  serverToken: () => Promise<string>;
+}
+
+export function aiHandlers(deps: AiHandlerDeps): PartialHandlers {
+  const { ctx, router, secrets } = deps;
+
+  const startStream = (
+    request: { task: TaskType; messages: ChatTurn[]; provider?: string; maxTokens?: number; temperature?: number },
+    call: Parameters<NonNullable<PartialHandlers['ai.chat']>>[1],
+    finish: (text: string) => string = (text) => text,
+  ) => {
+    const streamId = randomUUID();
+    const controller = ctx.streams.open(streamId);
+    const stopOnClose = call.connection.onDidClose(() => ctx.streams.cancel(streamId));
+    let partial = '';
+    void router
+      .generate({
+        ...request,
+        actor: call.actor,
+        signal: controller.signal,
+        onToken: (text) => {
+          partial += text;
+          call.connection.emit('ai.token', { streamId, text });
+        },
+      })
+      .then(
+        (result) =>
+          call.connection.emit('ai.done', {
+            streamId,
+            text: finish(result.text),
+            route: {
+              providerId: result.providerId,
+              model: result.model,
+              reasons: result.reasons,
+              fallbacks: result.fallbacks,
+            },
+            ttftMs: result.ttftMs,
+            totalMs: result.totalMs,
+            tokensIn: result.tokensIn,
+            tokensOut: result.tokensOut,
+          }),
+        (error: unknown) => {
+          const wire = toWireError(error);
+          const route = (wire.data as { route?: RouteInfo } | undefined)?.route;
+          call.connection.emit('ai.error', {
+            streamId,
+            code: wire.code,
+            message: wire.message,
+            partial,
+            ...(route ? { route } : {}),
+          });
+        },
+      )
+      .finally(() => {
+        stopOnClose();
+        ctx.streams.close(streamId);
+      });
+    return { streamId };
+  };
+
+  const view = async (config: ProviderConfig): Promise<ProviderView> => ({
+    ...config,
+    hasApiKey: (await secrets.get(apiKeySecret(config.id))) !== null,
+    circuit: router.liveOf(config.id).breaker.state(ctx.clock()),
+    licensed: router.licensed(config),
+  });
+
+  const find = (id: string): ProviderConfig => {
+    const config = deps.settings().providers.find((provider) => provider.id === id);
+    if (!config) throw new PaError(ErrorCode.NOT_FOUND, `No model provider "${id}"; see \`pa models list\`.`);
+    return config;
+  };
+
+  const workspaceKey = () => ctx.workspace.current()?.root ?? '';
+
+  return {
+    'ai.chat': (params, call) => startStream(params, call),
+    'ai.complete': ({ prompt, ...options }, call) =>
+      startStream({ ...options, messages: completionTurns(prompt) }, call),
+    'ai.edit': ({ instruction, code, path, language, ...options }, call) =>
+      startStream(
+        {
+          ...options,
+          task: 'code-edit',
+          messages: editTurns({
+            instruction,
+            code,
+            ...(path !== undefined ? { path } : {}),
+            ...(language !== undefined ? { language } : {}),
+          }),
+        },
+        call,
+        stripCodeFence,
+      ),
+    'ai.providers.list': async () => ({ providers: await Promise.all(deps.settings().providers.map(view)) }),
+    'ai.providers.add': async (params) => {
+      const { apiKey, ...rest } = AddProviderParams.parse(params);
+      const config = ProviderConfig.parse(rest);
+      if (config.kind === 'local' && !config.modelPath) {
+        throw new PaError(ErrorCode.BAD_REQUEST, 'A local provider needs modelPath: the absolute path of a GGUF file.');
+      }
+      if (config.kind !== 'local' && config.modelClass === 'local') {
+        throw new PaError(ErrorCode.BAD_REQUEST, `A ${config.kind} provider cannot have the model class "local".`);
+      }
+      if (apiKey !== undefined) await secrets.set(apiKeySecret(config.id), apiKey);
+      deps.updateSettings((settings) => {
+        const others = settings.providers.filter((provider) => provider.id !== config.id);
+        const index = settings.providers.findIndex((provider) => provider.id === config.id);
+        const providers = [...others];
+        providers.splice(index < 0 ? providers.length : index, 0, config);
+        return { ...settings, providers };
+      });
+      await router.forget(config.id);
+      return { provider: await view(config) };
+    },
+    'ai.providers.remove': async ({ id }) => {
+      find(id);
+      deps.updateSettings((settings) => ({
+        ...settings,
+        providers: settings.providers.filter((provider) => provider.id !== id),
+      }));
+      await secrets.delete(apiKeySecret(id));
+      await router.forget(id);
+      return { ok: true } as const;
+    },
+    'ai.providers.test': async ({ id }, call) => {
+      find(id);
+      const start = performance.now();
+      try {
+        const result = await router.generate({
+          task: 'chat',
+          provider: id,
+          messages: [{ role: 'user', content: 'Reply with the word: ok' }],
+          maxTokens: 8,
+          actor: call.actor,
+        });
+        return { ok: true, ttftMs: result.ttftMs, totalMs: result.totalMs, sample: result.text.slice(0, 200) };
+      } catch (error) {
+        return {
+          ok: false,
+          ttftMs: null,
+          totalMs: performance.now() - start,
+          sample: '',
+          error: toWireError(error).message,
+        };
+      }
+    },
+    'ai.stats': (params) => {
+      const windowMs = params?.windowMs ?? 24 * 3_600_000;
+      const now = ctx.clock();
+      const rows = deps.perf.stats(now - windowMs);
+      return {
+        windowMs,
+        providers: rows.map((row) => ({ ...row, circuit: router.liveOf(row.providerId).breaker.state(now) })),
+      };
+    },
+    'ai.server.info': async () => ({ path: '/v1', token: await deps.serverToken() }),
+    'ai.conversations.list': () => ({ items: deps.conversations.list(workspaceKey()) }),
+    'ai.conversations.get': ({ id }) => ({ conversation: deps.conversations.get(workspaceKey(), id) }),
+    'ai.conversations.save': (params) => ({ id: deps.conversations.save(workspaceKey(), params) }),
+    'ai.conversations.delete': ({ id }) => {
+      deps.conversations.delete(workspaceKey(), id);
+      return { ok: true } as const;
+    },
+  };
+}

@@ -1,0 +1,198 @@
+// The engine as an OpenAI-compatible server: GET /v1/models and POST /v1/chat/completions (JSON or SSE) on the
+// browser-mode HTTP server, behind a bearer token, backed by the router. Other tools can use the editor's models.
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ChatTurn, ErrorCode, isErrorCode, PaError, type ProviderConfig, toWireError } from '@pa/shared';
+import { z } from 'zod';
+import type { HttpRoute } from '../server/http.js';
+import type { AiService } from './api.js';
+
+const MAX_BODY_BYTES = 16 * 1024 * 1024;
+/** The model name that means "let the router choose". */
+export const AUTO_MODEL = 'auto';
+
+const ChatCompletionRequest = z.object({
+  model: z.string().min(1).max(128),
+  messages: z.array(ChatTurn.extend({ content: z.string().max(1_000_000).nullable() })).min(1),
+  stream: z.boolean().optional(),
+  max_tokens: z.number().int().min(1).max(32_768).optional(),
+  max_completion_tokens: z.number().int().min(1).max(32_768).optional(),
+  temperature: z.number().min(0).max(2).optional(),
+});
+
+const STATUS: Partial<Record<ErrorCode, number>> = {
+  E_BAD_REQUEST: 400,
+  E_UNAUTHORIZED: 401,
+  E_LICENSE: 403,
+  E_NOT_FOUND: 404,
+  E_TOO_LARGE: 413,
+  E_QUOTA: 429,
+  E_PROVIDER: 502,
+  E_UNAVAILABLE: 503,
+  E_TIMEOUT: 504,
+};
+
+export interface OpenAiServerDeps {
+  service: AiService;
+  providers: () => ProviderConfig[];
+  token: () => Promise<string>;
+}
+
+export function openAiRoutes(deps: OpenAiServerDeps): HttpRoute[] {
+  return [
+    async (req, res) => {
+      const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+      if (!path.startsWith('/v1/')) return false;
+      try {
+        await authorize(req, await deps.token());
+        if (req.method === 'GET' && path === '/v1/models') {
+          const models = [AUTO_MODEL, ...deps.providers().map((provider) => provider.id)];
+          sendJson(res, 200, {
+            object: 'list',
+            data: models.map((id) => ({ id, object: 'model', created: 0, owned_by: 'powerautomation' })),
+          });
+        } else if (req.method === 'POST' && path === '/v1/chat/completions') {
+          await chatCompletions(deps, req, res);
+        } else {
+          throw new PaError(
+            ErrorCode.NOT_FOUND,
+            `No route ${req.method} ${path}; use /v1/models or /v1/chat/completions.`,
+          );
+        }
+      } catch (error) {
+        sendError(res, error);
+      }
+      return true;
+    },
+  ];
+}
+
+async function authorize(req: IncomingMessage, token: string): Promise<void> {
+  const header = req.headers.authorization ?? '';
+  const given = Buffer.from(header.startsWith('Bearer ') ? header.slice(7) : '');
+  const expected = Buffer.from(token);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    throw new PaError(
+      ErrorCode.UNAUTHORIZED,
+      'Missing or wrong bearer token; copy it from Model settings in the editor.',
+    );
+  }
+}
+
+async function chatCompletions(deps: OpenAiServerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const parsed = ChatCompletionRequest.safeParse(await readJson(req));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new PaError(
+      ErrorCode.BAD_REQUEST,
+      `Invalid request at ${issue?.path.join('.') || '(body)'}: ${issue?.message}.`,
+    );
+  }
+  const body = parsed.data;
+  const controller = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  const id = `chatcmpl-${randomUUID()}`;
+  const created = Math.floor(Date.now() / 1000);
+  const maxTokens = body.max_completion_tokens ?? body.max_tokens;
+  const request = {
+    task: 'chat' as const,
+    messages: body.messages.map((turn) => ({ role: turn.role, content: turn.content ?? '' })),
+    ...(body.model !== AUTO_MODEL ? { provider: body.model } : {}),
+    ...(maxTokens !== undefined ? { maxTokens } : {}),
+    ...(body.temperature !== undefined ? { temperature: body.temperature } : {}),
+    actor: 'http',
+    signal: controller.signal,
+  };
+  if (!body.stream) {
+    const result = await deps.service.generate(request);
+    sendJson(res, 200, {
+      id,
+      object: 'chat.completion',
+      created,
+      model: result.providerId,
+      choices: [
+        { index: 0, message: { role: 'assistant', content: result.text }, finish_reason: 'stop', logprobs: null },
+      ],
+      usage: {
+        prompt_tokens: result.tokensIn,
+        completion_tokens: result.tokensOut,
+        total_tokens: result.tokensIn + result.tokensOut,
+      },
+    });
+    return;
+  }
+  // Headers wait for the first token so an all-providers failure can still answer with a proper status.
+  const chunk = (model: string, delta: Record<string, unknown>, finish: string | null) =>
+    `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }] })}\n\n`;
+  let model = body.model;
+  const open = () => {
+    if (res.headersSent) return;
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    res.write(chunk(model, { role: 'assistant', content: '' }, null));
+  };
+  try {
+    const result = await deps.service.generate({
+      ...request,
+      onToken: (text) => {
+        open();
+        res.write(chunk(model, { content: text }, null));
+      },
+    });
+    model = result.providerId;
+    open();
+    res.write(chunk(model, {}, 'stop'));
+    res.end('data: [DONE]\n\n');
+  } catch (error) {
+    if (!res.headersSent) throw error;
+    res.end(`data: ${JSON.stringify({ error: openAiError(error) })}\n\n`);
+  }
+}
+
+function readJson(req: IncomingMessage): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new PaError(ErrorCode.TOO_LARGE, 'The request body is over 16 MiB; send less context.'));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      try {
+        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+      } catch {
+        reject(new PaError(ErrorCode.BAD_REQUEST, 'The request body is not JSON.'));
+      }
+    });
+    req.on('error', reject);
+  });
+}
+
+function openAiError(error: unknown): { message: string; type: string; code: string } {
+  const wire = toWireError(error);
+  return {
+    message: wire.message,
+    type: wire.code === ErrorCode.BAD_REQUEST ? 'invalid_request_error' : 'api_error',
+    code: wire.code,
+  };
+}
+
+function sendError(res: ServerResponse, error: unknown): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  const wire = toWireError(error);
+  const status = isErrorCode(wire.code) ? (STATUS[wire.code] ?? 500) : 500;
+  sendJson(res, status, { error: openAiError(error) });
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}

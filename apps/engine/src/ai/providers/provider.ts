@@ -1,0 +1,97 @@
+// What every model provider implements (local llama.cpp, OpenAI-compatible, Anthropic, Gemini), and the one place
+// an SDK's error becomes a failure kind the router can act on (fall back, open the circuit, wait for Retry-After).
+import type { ChatTurn, ProviderConfig } from '@pa/shared';
+
+export interface ProviderRequest {
+  messages: ChatTurn[];
+  maxTokens?: number;
+  temperature?: number;
+}
+
+/** A piece of the answer, or the provider's own token counts when it reports them. */
+export type ProviderChunk = { text: string } | { usage: { tokensIn: number; tokensOut: number } };
+
+export interface ModelProvider {
+  readonly config: ProviderConfig;
+  /** Streams the answer; aborting `signal` must end the iteration promptly. */
+  stream(request: ProviderRequest, signal: AbortSignal): AsyncIterable<ProviderChunk>;
+  /** A cheap liveness check (`/models` or similar); throws on failure. */
+  health(signal: AbortSignal): Promise<void>;
+  dispose?(): Promise<void>;
+}
+
+export type FailureKind =
+  | 'auth'
+  | 'rate-limit'
+  | 'bad-request'
+  | 'server'
+  | 'network'
+  | 'ttft-timeout'
+  | 'idle-timeout'
+  | 'malformed'
+  | 'unavailable';
+
+/** A provider call that failed, classified. Its message never contains the API key or request body. */
+export class ProviderFailure extends Error {
+  constructor(
+    readonly kind: FailureKind,
+    message: string,
+    readonly status?: number,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'ProviderFailure';
+  }
+}
+
+/** Maps an SDK or network error to a ProviderFailure using only its status and headers (messages may echo keys). */
+export function classifyFailure(error: unknown): ProviderFailure {
+  if (error instanceof ProviderFailure) return error;
+  const status = statusOf(error);
+  if (status !== undefined) {
+    if (status === 401 || status === 403)
+      return new ProviderFailure('auth', `rejected the credentials (HTTP ${status})`, status);
+    if (status === 429) {
+      return new ProviderFailure('rate-limit', `rate limited (HTTP 429)`, status, retryAfterOf(error));
+    }
+    if (status >= 400 && status < 500)
+      return new ProviderFailure('bad-request', `refused the request (HTTP ${status})`, status);
+    return new ProviderFailure('server', `failed (HTTP ${status})`, status);
+  }
+  if (error instanceof SyntaxError) return new ProviderFailure('malformed', 'sent a malformed stream');
+  const name = error instanceof Error ? error.name : '';
+  if (
+    /Connection|Fetch|Socket|ECONN|Network/i.test(name) ||
+    /ECONNRESET|socket|network|fetch failed|terminated/i.test(messageOf(error))
+  ) {
+    return new ProviderFailure('network', 'the connection failed');
+  }
+  return new ProviderFailure('unavailable', `failed (${name || 'unknown error'})`);
+}
+
+function statusOf(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const status = (error as { status?: unknown }).status ?? (error as { code?: unknown }).code;
+  return typeof status === 'number' && status >= 100 && status < 600 ? status : undefined;
+}
+
+function retryAfterOf(error: unknown): number | undefined {
+  const headers = (error as { headers?: unknown }).headers;
+  let value: string | null | undefined;
+  if (headers instanceof Headers) value = headers.get('retry-after');
+  else if (typeof headers === 'object' && headers !== null) {
+    const raw = (headers as Record<string, unknown>)['retry-after'];
+    value = typeof raw === 'string' ? raw : undefined;
+  }
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
+}
+
+function messageOf(error: unknown): string {
+  if (!(error instanceof Error)) return '';
+  const cause = (error as { cause?: unknown }).cause;
+  return `${error.message} ${cause instanceof Error ? `${cause.name} ${cause.message} ${(cause as { code?: string }).code ?? ''}` : ''}`;
+}

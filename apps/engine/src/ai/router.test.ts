@@ -1,0 +1,314 @@
+// The router against real SDK clients and loopback servers speaking the OpenAI and Anthropic wire formats, with a
+// seeded fault mix. Quotas and entitlements are counting doubles of the licensing door (an outside capability).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AiSettingsFile, ErrorCode, type ProviderConfigInput } from '@pa/shared';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  type LoopbackProvider,
+  type LoopbackStep,
+  startLoopbackAnthropic,
+  startLoopbackOpenAI,
+} from '../../../../tests/support/loopback-providers.js';
+import type { Entitlements, Quotas } from '../license/api.js';
+import { openStore, type Store } from '../store/index.js';
+import { AI_MIGRATIONS, createPerfLog } from './perf.js';
+import { AiRouter } from './router.js';
+
+interface Harness {
+  router: AiRouter;
+  charged: number;
+  refunded: number;
+  store: Store;
+}
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function loopback(start: () => Promise<LoopbackProvider>): Promise<LoopbackProvider> {
+  const server = await start();
+  cleanups.push(() => server.close());
+  return server;
+}
+
+function harness(providers: ProviderConfigInput[], cooldownMs = 200): Harness {
+  const dir = mkdtempSync(join(tmpdir(), 'pa-ai-router-'));
+  const store = openStore(join(dir, 'db.sqlite'));
+  store.migrate('ai', AI_MIGRATIONS);
+  const settings = AiSettingsFile.parse({
+    version: 1,
+    providers,
+    router: { breakerCooldownMs: cooldownMs, healthIntervalMs: 0 },
+  });
+  const state = { charged: 0, refunded: 0 };
+  const quotas: Quotas = {
+    consume: () => {
+      state.charged += 1;
+      let refunded = false;
+      return {
+        refund: () => {
+          if (refunded) return;
+          refunded = true;
+          state.refunded += 1;
+        },
+      };
+    },
+  };
+  const entitlements: Entitlements = {
+    state: () => ({ edition: 'personal', licenseId: null, readOnly: false }),
+    allows: () => true,
+    require: () => {},
+    collabParticipantLimit: () => 0,
+  };
+  const router = new AiRouter({
+    settings: () => settings,
+    entitlements,
+    quotas,
+    secrets: { backend: 'file', get: async () => 'test-key', set: async () => {}, delete: async () => {} },
+    perf: createPerfLog(store),
+    clock: Date.now,
+    log: () => {},
+  });
+  cleanups.push(async () => {
+    await router.dispose();
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    router,
+    store,
+    get charged() {
+      return state.charged;
+    },
+    get refunded() {
+      return state.refunded;
+    },
+  };
+}
+
+/** Mulberry32: a seeded generator so the fault mix is the same on every run. */
+function seeded(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const ask = (text: string) => [{ role: 'user' as const, content: text }];
+
+describe('the router under faults', () => {
+  it('answers 1,000 requests with no user-visible failure while one provider fails half the time', async () => {
+    const random = seeded(42);
+    const faults: LoopbackStep[] = [
+      { kind: 'status', status: 500 },
+      { kind: 'reset' },
+      { kind: 'silent' },
+      { kind: 'malformed' },
+      { kind: 'status', status: 503 },
+    ];
+    const scripted: LoopbackStep[] = [];
+    const flaky = await loopback(() =>
+      startLoopbackOpenAI((_request, index) => {
+        const step =
+          random() < 0.5
+            ? (faults[Math.floor(random() * faults.length)] as LoopbackStep)
+            : { kind: 'ok' as const, text: 'flaky ok' };
+        scripted[index] = step;
+        return step;
+      }),
+    );
+    const healthy = await loopback(() => startLoopbackAnthropic({ kind: 'ok', text: 'healthy answer here' }));
+    const h = harness(
+      [
+        {
+          id: 'flaky',
+          kind: 'openai-compatible',
+          modelClass: 'own_key',
+          model: 'f',
+          baseURL: flaky.baseURL,
+          priority: 10,
+          ttftTimeoutMs: 150,
+          maxConcurrency: 100,
+        },
+        {
+          id: 'healthy',
+          kind: 'anthropic',
+          modelClass: 'own_key',
+          model: 'h',
+          baseURL: healthy.baseURL,
+          maxConcurrency: 100,
+        },
+      ],
+      100,
+    );
+
+    const results: Array<{ text: string; attempts: number; tokens: string }> = [];
+    let next = 0;
+    const worker = async () => {
+      while (next < 1_000) {
+        next += 1;
+        let tokens = '';
+        const result = await h.router.generate({
+          task: 'chat',
+          messages: ask('hello'),
+          actor: 'test',
+          onToken: (text) => {
+            tokens += text;
+          },
+        });
+        results.push({ text: result.text, attempts: 1 + result.fallbacks.length, tokens });
+      }
+    };
+    await Promise.all(Array.from({ length: 20 }, worker));
+
+    expect(results).toHaveLength(1_000);
+    // No duplicated or lost tokens: what streamed is exactly the answer of the provider that answered.
+    for (const result of results) {
+      expect(['flaky ok', 'healthy answer here']).toContain(result.text);
+      expect(result.tokens).toBe(result.text);
+      expect(result.attempts).toBeLessThanOrEqual(2);
+    }
+    // Every provider call is an attempt the caller can see: nothing was retried behind its back. (An attempt may
+    // time out before its request even reached the server on a busy machine, hence ≤.)
+    const attempts = results.reduce((sum, result) => sum + result.attempts, 0);
+    expect(flaky.requests.length + healthy.requests.length).toBeLessThanOrEqual(attempts);
+    expect(flaky.requests.length).toBeGreaterThan(30);
+    expect(results.some((result) => result.attempts === 2)).toBe(true);
+    // Charged once per request, never refunded (every request got an answer).
+    expect(h.charged).toBe(1_000);
+    expect(h.refunded).toBe(0);
+    // Every accepted-then-silent stream was abandoned (its connection closed) and recorded as a TTFT timeout at
+    // its 150 ms deadline, not later.
+    const silent = flaky.requests.filter((_request, index) => scripted[index]?.kind === 'silent');
+    expect(silent.length).toBeGreaterThan(0);
+    for (const request of silent) expect(request.closedAt).not.toBeNull();
+    const timeouts = h.store.db
+      .prepare<[], { total_ms: number }>("SELECT total_ms FROM ai_calls WHERE outcome = 'ttft-timeout'")
+      .all();
+    expect(timeouts.length).toBeGreaterThanOrEqual(silent.length);
+    for (const { total_ms } of timeouts) {
+      expect(total_ms).toBeGreaterThanOrEqual(149);
+      expect(total_ms).toBeLessThan(1_000);
+    }
+  }, 60_000);
+
+  it('opens the circuit of a failing provider and closes it after a successful probe', async () => {
+    const flaky = await loopback(() => startLoopbackOpenAI({ kind: 'status', status: 500 }));
+    const healthy = await loopback(() => startLoopbackOpenAI({ kind: 'ok', text: 'fine' }));
+    const h = harness([
+      {
+        id: 'flaky',
+        kind: 'openai-compatible',
+        modelClass: 'own_key',
+        model: 'f',
+        baseURL: flaky.baseURL,
+        priority: 10,
+      },
+      { id: 'healthy', kind: 'openai-compatible', modelClass: 'own_key', model: 'h', baseURL: healthy.baseURL },
+    ]);
+    for (let i = 0; i < 5; i++) await h.router.generate({ task: 'chat', messages: ask('x'), actor: 'test' });
+    expect(h.router.liveOf('flaky').breaker.state(Date.now())).toBe('open');
+    const skipped = await h.router.generate({ task: 'chat', messages: ask('x'), actor: 'test' });
+    expect(skipped.providerId).toBe('healthy');
+    expect(skipped.fallbacks).toEqual([]);
+    expect(flaky.requests).toHaveLength(5);
+
+    flaky.setScript({ kind: 'ok', text: 'recovered' });
+    await expect.poll(() => h.router.liveOf('flaky').breaker.state(Date.now()), { interval: 20 }).toBe('half-open');
+    const probe = await h.router.generate({ task: 'chat', messages: ask('x'), actor: 'test' });
+    expect(probe.providerId).toBe('flaky');
+    expect(h.router.liveOf('flaky').breaker.state(Date.now())).toBe('closed');
+  });
+
+  it('never retries a 401, opens the circuit at once, and honours Retry-After on 429', async () => {
+    const rejecting = await loopback(() => startLoopbackOpenAI({ kind: 'status', status: 401 }));
+    const limited = await loopback(() => startLoopbackAnthropic({ kind: 'status', status: 429, retryAfterS: 30 }));
+    const healthy = await loopback(() => startLoopbackOpenAI({ kind: 'ok', text: 'fine' }));
+    const h = harness(
+      [
+        {
+          id: 'rejecting',
+          kind: 'openai-compatible',
+          modelClass: 'own_key',
+          model: 'r',
+          baseURL: rejecting.baseURL,
+          priority: 20,
+        },
+        { id: 'limited', kind: 'anthropic', modelClass: 'own_key', model: 'l', baseURL: limited.baseURL, priority: 10 },
+        { id: 'healthy', kind: 'openai-compatible', modelClass: 'own_key', model: 'h', baseURL: healthy.baseURL },
+      ],
+      60_000,
+    );
+    const first = await h.router.generate({ task: 'chat', messages: ask('x'), actor: 'test' });
+    expect(first.providerId).toBe('healthy');
+    expect(first.fallbacks.map((entry) => entry.providerId)).toEqual(['rejecting', 'limited']);
+    for (let i = 0; i < 3; i++) await h.router.generate({ task: 'chat', messages: ask('x'), actor: 'test' });
+    expect(rejecting.requests).toHaveLength(1);
+    expect(limited.requests).toHaveLength(1);
+    expect(h.router.liveOf('rejecting').breaker.state(Date.now())).toBe('open');
+  });
+
+  it('keeps what streamed and fails with E_PROVIDER when a provider stalls after its first token', async () => {
+    const stalling = await loopback(() =>
+      startLoopbackOpenAI({ kind: 'stall', tokens: ['one', ' two', ' three'], afterTokens: 2 }),
+    );
+    const healthy = await loopback(() => startLoopbackOpenAI({ kind: 'ok', text: 'fine' }));
+    const h = harness([
+      {
+        id: 'stalling',
+        kind: 'openai-compatible',
+        modelClass: 'own_key',
+        model: 's',
+        baseURL: stalling.baseURL,
+        priority: 10,
+        idleTimeoutMs: 100,
+      },
+      { id: 'healthy', kind: 'openai-compatible', modelClass: 'own_key', model: 'h', baseURL: healthy.baseURL },
+    ]);
+    let streamed = '';
+    const error = await h.router
+      .generate({ task: 'chat', messages: ask('x'), actor: 'test', onToken: (text) => (streamed += text) })
+      .catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: ErrorCode.PROVIDER });
+    expect(streamed).toBe('one two');
+    expect(healthy.requests).toHaveLength(0);
+    expect(h.charged).toBe(1);
+    expect(h.refunded).toBe(0);
+  });
+
+  it('refunds the quota when every provider failed before answering', async () => {
+    const broken = await loopback(() => startLoopbackOpenAI({ kind: 'status', status: 500 }));
+    const h = harness([
+      { id: 'broken', kind: 'openai-compatible', modelClass: 'own_key', model: 'b', baseURL: broken.baseURL },
+    ]);
+    await expect(h.router.generate({ task: 'chat', messages: ask('x'), actor: 'test' })).rejects.toMatchObject({
+      code: ErrorCode.PROVIDER,
+    });
+    expect(h.charged).toBe(1);
+    expect(h.refunded).toBe(1);
+  });
+
+  it('records per-provider TTFT, tokens/s and error rate', async () => {
+    const flaky = await loopback(() =>
+      startLoopbackOpenAI([
+        { kind: 'status', status: 500 },
+        { kind: 'ok', text: 'a b c d', gapMs: 5 },
+      ]),
+    );
+    const h = harness([
+      { id: 'flaky', kind: 'openai-compatible', modelClass: 'own_key', model: 'f', baseURL: flaky.baseURL },
+    ]);
+    await h.router.generate({ task: 'chat', messages: ask('x'), actor: 'test' }).catch(() => undefined);
+    await h.router.generate({ task: 'chat', messages: ask('x'), actor: 'test' });
+    const [stats] = createPerfLog(h.store).stats(0);
+    expect(stats).toMatchObject({ providerId: 'flaky', requests: 2, errors: 1, errorRate: 0.5 });
+    expect(stats?.p50TtftMs).toBeGreaterThan(0);
+    expect(stats?.tokensPerS).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,285 @@
+// The thin loop around `choose`: ranks the providers for a request, calls them in order under deadlines, falls
+// back only before the first token, feeds breakers and latency, charges the quota once and records every call.
+import {
+  type AiSettingsFile,
+  ErrorCode,
+  type Fallback,
+  PaError,
+  type ProviderConfig,
+  type RouteInfo,
+} from '@pa/shared';
+import type { Entitlements, QuotaReservation, Quotas } from '../license/api.js';
+import type { Secrets } from '../secrets/api.js';
+import type { GenerateRequest, GenerateResult } from './api.js';
+import { choose, type ProviderLiveStats } from './choose.js';
+import { AttemptFailed, Cancelled, runAttempt } from './deadline.js';
+import { ProviderLive } from './live.js';
+import type { PerfLog } from './perf.js';
+import { createProvider, type ModelProvider } from './providers/index.js';
+import { apiKeySecret } from './settings.js';
+
+export const DEFAULT_TTFT_REMOTE_MS = 10_000;
+export const DEFAULT_TTFT_LOCAL_MS = 30_000;
+export const DEFAULT_IDLE_MS = 20_000;
+
+export interface RouterDeps {
+  settings: () => AiSettingsFile;
+  entitlements: Entitlements;
+  quotas: Quotas;
+  secrets: Secrets;
+  perf: PerfLog;
+  clock: () => number;
+  log: (line: Record<string, unknown>) => void;
+}
+
+export class AiRouter {
+  private readonly live = new Map<string, ProviderLive>();
+  private readonly instances = new Map<string, Promise<ModelProvider>>();
+  private healthTimer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly deps: RouterDeps) {}
+
+  liveOf(providerId: string): ProviderLive {
+    let live = this.live.get(providerId);
+    if (!live) {
+      live = new ProviderLive(this.deps.settings().router.breakerCooldownMs);
+      this.live.set(providerId, live);
+    }
+    return live;
+  }
+
+  /** Forgets a provider's instance and live state (after it was replaced or removed). */
+  async forget(providerId: string): Promise<void> {
+    const instance = this.instances.get(providerId);
+    this.instances.delete(providerId);
+    this.live.delete(providerId);
+    const provider = await instance?.catch(() => null);
+    await provider?.dispose?.();
+  }
+
+  instance(config: ProviderConfig): Promise<ModelProvider> {
+    let instance = this.instances.get(config.id);
+    if (!instance) {
+      instance = this.deps.secrets.get(apiKeySecret(config.id)).then((key) => createProvider(config, key));
+      this.instances.set(config.id, instance);
+    }
+    return instance;
+  }
+
+  licensed(config: ProviderConfig): boolean {
+    return this.deps.entitlements.allows({ kind: 'model', modelClass: config.modelClass });
+  }
+
+  async generate(request: GenerateRequest): Promise<GenerateResult> {
+    const { entitlements, quotas, perf, clock } = this.deps;
+    const started = performance.now();
+    const providers = this.deps.settings().providers;
+    if (request.provider !== undefined) {
+      const pinned = providers.find((provider) => provider.id === request.provider);
+      if (!pinned) {
+        throw new PaError(
+          ErrorCode.NOT_FOUND,
+          `No model provider "${request.provider}"; pick one from \`pa models list\` or use Auto.`,
+        );
+      }
+      entitlements.require({ kind: 'model', modelClass: pinned.modelClass }, request.actor);
+    }
+    const stats = new Map<string, ProviderLiveStats>();
+    const now = clock();
+    for (const provider of providers) stats.set(provider.id, this.liveOf(provider.id).snapshot(now));
+    const choice = choose(providers, stats, {
+      task: request.task,
+      pinned: request.provider,
+      licensed: (provider) => this.licensed(provider),
+      now,
+    });
+    if (choice.ranked.length === 0) {
+      const why = choice.excluded.map((entry) => `${entry.providerId}: ${entry.reason}`).join('; ');
+      throw new PaError(
+        ErrorCode.UNAVAILABLE,
+        providers.length === 0
+          ? 'No model provider is configured; add one in Model settings or with `pa models add`.'
+          : `No model provider can take this ${request.task} request (${why}); add or enable one in Model settings.`,
+        { excluded: choice.excluded },
+      );
+    }
+
+    const fallbacks: Fallback[] = [];
+    let reservation: QuotaReservation | null = null;
+    let quotaError: PaError | null = null;
+    let delivered = false;
+    const onToken = (text: string) => {
+      delivered = true;
+      request.onToken?.(text);
+    };
+    const providerRequest = {
+      messages: request.messages,
+      ...(request.maxTokens !== undefined ? { maxTokens: request.maxTokens } : {}),
+      ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+    };
+    const signal = request.signal ?? new AbortController().signal;
+
+    for (const { provider: config, reasons } of choice.ranked) {
+      const live = this.liveOf(config.id);
+      const permit = live.breaker.tryAcquire(clock());
+      if (!permit) {
+        fallbacks.push({ providerId: config.id, reason: 'circuit open' });
+        continue;
+      }
+      const probe = permit === 'probe';
+      if (config.modelClass !== 'local' && reservation === null) {
+        try {
+          reservation = quotas.consume('ai_requests', 1, request.actor);
+        } catch (error) {
+          if (probe) live.breaker.releaseProbe();
+          if (error instanceof PaError && error.code === ErrorCode.QUOTA) {
+            quotaError = error;
+            fallbacks.push({ providerId: config.id, reason: 'daily AI request quota used up' });
+            continue;
+          }
+          throw error;
+        }
+      }
+      const attemptStart = performance.now();
+      const at = clock();
+      live.inFlight += 1;
+      try {
+        const provider = await this.instance(config);
+        const outcome = await runAttempt(provider, providerRequest, deadlinesOf(config), signal, onToken);
+        const totalMs = performance.now() - attemptStart;
+        live.observeTtft(outcome.ttftMs);
+        live.breaker.record(clock(), { ok: true, probe });
+        const tokensIn = outcome.tokensIn ?? estimateTokens(request.messages);
+        perf.record({
+          at,
+          providerId: config.id,
+          model: config.model,
+          task: request.task,
+          ttftMs: outcome.ttftMs,
+          totalMs,
+          tokensIn,
+          tokensOut: outcome.tokensOut,
+          outcome: 'ok',
+        });
+        return {
+          text: outcome.text,
+          providerId: config.id,
+          model: config.model,
+          reasons,
+          fallbacks,
+          tokensIn,
+          tokensOut: outcome.tokensOut,
+          ttftMs: outcome.ttftMs + (attemptStart - started),
+          totalMs: performance.now() - started,
+        };
+      } catch (error) {
+        if (error instanceof Cancelled) {
+          if (probe) live.breaker.releaseProbe();
+          this.recordFailure(config, request.task, at, attemptStart, 'cancelled');
+          if (!delivered) reservation?.refund();
+          throw new PaError(ErrorCode.CANCELLED, 'The request was cancelled.');
+        }
+        if (!(error instanceof AttemptFailed)) {
+          if (probe) live.breaker.releaseProbe();
+          throw error;
+        }
+        const { failure } = error;
+        live.breaker.record(clock(), { ok: false, auth: failure.kind === 'auth', probe });
+        if (failure.kind === 'rate-limit' && failure.retryAfterMs !== undefined) {
+          live.blockedUntil = clock() + failure.retryAfterMs;
+        }
+        if (failure.kind === 'ttft-timeout') live.observeTtft(deadlinesOf(config).ttftMs);
+        this.recordFailure(config, request.task, at, attemptStart, failure.kind);
+        this.deps.log({ level: 'warn', msg: 'ai provider failed', provider: config.id, kind: failure.kind });
+        if (error.afterFirstToken) {
+          const route: RouteInfo = { providerId: config.id, model: config.model, reasons, fallbacks };
+          throw new PaError(
+            ErrorCode.PROVIDER,
+            `${config.id} ${failure.message}; the answer so far is kept — ask again to retry.`,
+            { route },
+          );
+        }
+        fallbacks.push({ providerId: config.id, reason: failure.message });
+      } finally {
+        live.inFlight -= 1;
+      }
+    }
+
+    reservation?.refund();
+    if (quotaError && fallbacks.every((entry) => entry.reason === 'daily AI request quota used up')) throw quotaError;
+    throw new PaError(
+      ErrorCode.PROVIDER,
+      `Every model provider failed (${fallbacks.map((entry) => `${entry.providerId} ${entry.reason}`).join('; ')}); check Model settings or try again.`,
+      { fallbacks },
+    );
+  }
+
+  private recordFailure(
+    config: ProviderConfig,
+    task: GenerateRequest['task'],
+    at: number,
+    start: number,
+    kind: string,
+  ) {
+    this.deps.perf.record({
+      at,
+      providerId: config.id,
+      model: config.model,
+      task,
+      ttftMs: null,
+      totalMs: performance.now() - start,
+      tokensIn: 0,
+      tokensOut: 0,
+      outcome: kind,
+    });
+  }
+
+  /** Active health checks of remote providers; the check doubles as the half-open probe. */
+  startHealthChecks(): void {
+    const interval = this.deps.settings().router.healthIntervalMs;
+    if (interval <= 0) return;
+    this.healthTimer = setInterval(() => void this.checkHealth(), interval);
+    this.healthTimer.unref();
+  }
+
+  async checkHealth(): Promise<void> {
+    const remote = this.deps.settings().providers.filter((provider) => provider.enabled && provider.kind !== 'local');
+    await Promise.all(
+      remote.map(async (config) => {
+        const live = this.liveOf(config.id);
+        const permit = live.breaker.tryAcquire(this.deps.clock());
+        if (!permit) return;
+        const probe = permit === 'probe';
+        const controller = new AbortController();
+        const timer = setTimeout(() => controller.abort(), deadlinesOf(config).ttftMs);
+        try {
+          const provider = await this.instance(config);
+          await provider.health(controller.signal);
+          if (probe) live.breaker.record(this.deps.clock(), { ok: true, probe });
+        } catch (error) {
+          const status = (error as { status?: unknown }).status;
+          live.breaker.record(this.deps.clock(), { ok: false, auth: status === 401 || status === 403, probe });
+        } finally {
+          clearTimeout(timer);
+        }
+      }),
+    );
+  }
+
+  async dispose(): Promise<void> {
+    if (this.healthTimer) clearInterval(this.healthTimer);
+    for (const id of [...this.instances.keys()]) await this.forget(id);
+  }
+}
+
+export function deadlinesOf(config: ProviderConfig): { ttftMs: number; idleMs: number } {
+  return {
+    ttftMs: config.ttftTimeoutMs ?? (config.kind === 'local' ? DEFAULT_TTFT_LOCAL_MS : DEFAULT_TTFT_REMOTE_MS),
+    idleMs: config.idleTimeoutMs ?? DEFAULT_IDLE_MS,
+  };
+}
+
+/** Rough prompt size when the provider does not report usage (≈4 characters a token). */
+function estimateTokens(messages: GenerateRequest['messages']): number {
+  return Math.ceil(messages.reduce((sum, turn) => sum + turn.content.length, 0) / 4);
+}
