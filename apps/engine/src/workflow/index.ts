@@ -1,12 +1,374 @@
-// PLACEHOLDER until issue 6 lands: workflows.
+// The workflow capability: lists and validates definitions, runs them (entitlement + one workflow_runs unit each,
+// at most N at once), streams progress, takes approvals and cancels, keeps history, and re-runs from a step.
+import { randomUUID } from 'node:crypto';
+import {
+  ErrorCode,
+  type EventData,
+  PaError,
+  type PlannedStep,
+  type RunRecord,
+  type StepKind,
+  type WorkflowSummary,
+} from '@pa/shared';
+import { parseWorkflowYaml, type StepDefinition, stepKind, type WorkflowDefinition } from '@pa/shared/workflow/index';
 import type { AiService } from '../ai/api.js';
 import type { Capability } from '../capability.js';
 import type { EngineContext } from '../engine.js';
 import type { Entitlements, Quotas } from '../license/api.js';
+import { createMcpClients, type McpClients } from '../mcp/client.js';
+import type { Connection, PartialHandlers } from '../rpc/handlers.js';
+import { type CatalogEntry, entryFromText, findBuiltinDir, readCatalog, runsCommands } from './catalog.js';
+import { projectFacts } from './project.js';
+import { RunQueue } from './queue.js';
+import { WorkflowRun } from './runner.js';
+import { createRunStore, type RunStore } from './store.js';
 
-export function createWorkflows(
-  _ctx: EngineContext,
-  _deps: { entitlements: Entitlements; quotas: Quotas; ai: AiService },
-): Capability {
-  return { handlers: {} };
+export { parseTestFailures } from './test-failures.js';
+
+export interface WorkflowDeps {
+  entitlements: Entitlements;
+  quotas: Quotas;
+  ai: AiService;
 }
+
+export interface WorkflowsCapability extends Capability {
+  readonly store: RunStore;
+  readonly mcp: McpClients;
+}
+
+const DEFAULT_CONCURRENCY = 2;
+
+export function createWorkflows(ctx: EngineContext, deps: WorkflowDeps): WorkflowsCapability {
+  const store = createRunStore(ctx.store, ctx.clock);
+  const interrupted = store.markInterrupted(isAlive);
+  if (interrupted.length > 0)
+    ctx.log({ level: 'warn', msg: 'workflow runs interrupted by a restart', runs: interrupted });
+  const mcp = createMcpClients(ctx.store, { cwd: () => ctx.workspace.current()?.root });
+  const queue = new RunQueue(concurrencyFromEnv());
+  const builtinDir = findBuiltinDir();
+  const active = new Map<string, { run: WorkflowRun | null; controller: AbortController; streamId: string }>();
+
+  const catalog = () => readCatalog(builtinDir, ctx.workspace.current()?.root ?? null);
+  const trusted = (root: string) => store.isTrusted(root);
+
+  function find(name: string): CatalogEntry {
+    const entries = catalog().filter((entry) => entry.name === name);
+    const entry = entries.find((candidate) => candidate.source === 'builtin') ?? entries[0];
+    if (!entry)
+      throw new PaError(ErrorCode.NOT_FOUND, `No workflow named "${name}". Run \`pa workflow list\` to see them.`);
+    return entry;
+  }
+
+  function summary(entry: CatalogEntry): WorkflowSummary {
+    const root = ctx.workspace.current()?.root;
+    return {
+      name: entry.name,
+      description: entry.definition?.description ?? 'This workflow file has errors.',
+      source: entry.source,
+      file: entry.file,
+      component: entry.component,
+      inputs: entry.definition?.inputs ?? [],
+      issues: entry.issues,
+      allowed: deps.entitlements.allows({ kind: 'component', component: entry.component }),
+      needsTrust:
+        entry.source === 'project' &&
+        entry.definition !== null &&
+        runsCommands(entry.definition.steps) &&
+        !(root && trusted(root)),
+    };
+  }
+
+  function checkInputs(definition: WorkflowDefinition, given: Record<string, string>): Record<string, string> {
+    const inputs: Record<string, string> = {};
+    for (const input of definition.inputs) {
+      const value = given[input.name] ?? input.default;
+      if (value === undefined || (value === '' && input.required)) {
+        if (input.required)
+          throw new PaError(
+            ErrorCode.BAD_REQUEST,
+            `Input "${input.name}" is required${input.description ? `: ${input.description}` : ''}.`,
+          );
+        inputs[input.name] = '';
+        continue;
+      }
+      if (input.type === 'choice' && input.options && !input.options.includes(value)) {
+        throw new PaError(ErrorCode.BAD_REQUEST, `Input "${input.name}" must be one of: ${input.options.join(', ')}.`);
+      }
+      inputs[input.name] = value;
+    }
+    const unknown = Object.keys(given).filter((key) => !definition.inputs.some((input) => input.name === key));
+    if (unknown.length > 0)
+      throw new PaError(ErrorCode.BAD_REQUEST, `Unknown input ${unknown.map((key) => `"${key}"`).join(', ')}.`);
+    return inputs;
+  }
+
+  /** Entitlement, trust and quota, then the run row and its place in the queue. */
+  function start(
+    entry: CatalogEntry,
+    definition: WorkflowDefinition,
+    options: {
+      inputs: Record<string, string>;
+      autoApprove: boolean;
+      connection: Connection;
+      actor: string;
+      rerunOf?: string;
+      fromStep?: string;
+      reused?: Map<string, ReusedStep[]>;
+    },
+  ): { streamId: string; runId: string } {
+    const root = ctx.workspace.requireRoot();
+    if (entry.source === 'project' && runsCommands(definition.steps) && !trusted(root)) {
+      throw new PaError(
+        ErrorCode.UNAUTHORIZED,
+        `"${entry.name}" runs commands from this workspace's own files. Trust the workspace first (Workflow panel → Trust, or \`pa workflow trust\`).`,
+      );
+    }
+    deps.entitlements.require({ kind: 'component', component: entry.component }, options.actor);
+    const reservation = deps.quotas.consume('workflow_runs', 1, options.actor);
+    const runId = randomUUID();
+    const streamId = `wf-${runId}`;
+    const record = store.createRun({
+      id: runId,
+      workflow: entry.name,
+      source: entry.source,
+      definition: entry.text,
+      workspace: root,
+      inputs: options.inputs,
+      actor: options.actor,
+      rerunOf: options.rerunOf ?? null,
+      fromStep: options.fromStep ?? null,
+    });
+    const controller = ctx.streams.open(streamId);
+    const emit = (progress: DistributiveOmit<EventData<'workflow.progress'>, 'streamId' | 'runId'>) =>
+      options.connection.emit('workflow.progress', { ...progress, streamId, runId } as EventData<'workflow.progress'>);
+    const slot: { run: WorkflowRun | null; controller: AbortController; streamId: string } = {
+      run: null,
+      controller,
+      streamId,
+    };
+    active.set(runId, slot);
+    // The caller learns the stream id from the answer; the first events may race it (the client buffers them).
+    queueMicrotask(() => emit({ type: 'run', run: record }));
+    queue.enqueue(runId, async () => {
+      try {
+        if (controller.signal.aborted) {
+          reservation.refund();
+          emit({ type: 'run', run: store.setRunState(runId, 'cancelled', 'Cancelled before it started.') });
+          return;
+        }
+        slot.run = new WorkflowRun(
+          {
+            runId,
+            definition,
+            inputs: options.inputs,
+            root,
+            actor: options.actor,
+            autoApprove: options.autoApprove,
+            project: projectFacts(root),
+            reused: options.reused ?? new Map(),
+            signal: controller.signal,
+          },
+          { store, ai: deps.ai, mcp, files: { resolve: ctx.files.resolve, write: ctx.files.write }, emit },
+        );
+        await slot.run.execute();
+      } catch (error) {
+        ctx.log({
+          level: 'error',
+          msg: 'workflow run crashed',
+          runId,
+          error: error instanceof Error ? error.stack : String(error),
+        });
+        emit({ type: 'run', run: store.setRunState(runId, 'failed', 'Internal error; see the engine log.') });
+      } finally {
+        active.delete(runId);
+        ctx.streams.close(streamId);
+      }
+    });
+    return { streamId, runId };
+  }
+
+  const handlers: PartialHandlers = {
+    'workflow.list': () => ({ workflows: catalog().map(summary) }),
+    'workflow.validate': (params) => {
+      const parsed = 'text' in params ? parseWorkflowYaml(params.text) : parseWorkflowYaml(find(params.name).text);
+      return parsed.ok ? { ok: true, issues: [] } : { ok: false, issues: parsed.issues };
+    },
+    'workflow.run': ({ name, inputs, autoApprove }, { connection, actor }) => {
+      const entry = find(name);
+      if (!entry.definition) {
+        const first = entry.issues[0];
+        throw new PaError(
+          ErrorCode.BAD_REQUEST,
+          `${entry.file} has errors${first ? ` (line ${first.line}: ${first.message})` : ''}. Fix them before running it.`,
+          { issues: entry.issues },
+        );
+      }
+      return start(entry, entry.definition, {
+        inputs: checkInputs(entry.definition, inputs),
+        autoApprove,
+        connection,
+        actor,
+      });
+    },
+    'workflow.cancel': ({ runId }) => {
+      const slot = active.get(runId);
+      if (!slot) throw new PaError(ErrorCode.NOT_FOUND, `Run ${runId} is not running.`);
+      slot.controller.abort();
+      return { ok: true } as const;
+    },
+    'workflow.approve': ({ runId, stepId, approved }) => {
+      const approval = active.get(runId)?.run?.approvals.get(stepId);
+      if (!approval)
+        throw new PaError(ErrorCode.NOT_FOUND, `Step "${stepId}" of run ${runId} is not waiting for approval.`);
+      approval.decide(approved);
+      return { ok: true } as const;
+    },
+    'workflow.runs': (params) => ({ runs: store.listRuns(params?.limit ?? 50) }),
+    'workflow.run.get': ({ runId }) => {
+      const stored = store.getRun(runId);
+      if (!stored) throw new PaError(ErrorCode.NOT_FOUND, `No run ${runId}.`);
+      const parsed = parseWorkflowYaml(stored.definition);
+      return { ...stored.record, plan: parsed.ok ? planOf(parsed.definition.steps, 0) : [], steps: store.steps(runId) };
+    },
+    'workflow.rerun': ({ runId, fromStep, autoApprove }, { connection, actor }) => {
+      const stored = store.getRun(runId);
+      if (!stored) throw new PaError(ErrorCode.NOT_FOUND, `No run ${runId}.`);
+      if (active.has(runId))
+        throw new PaError(ErrorCode.CONFLICT, 'This run is still in progress; cancel it or wait for it to end.');
+      const root = ctx.workspace.requireRoot();
+      if (root !== stored.workspace) {
+        throw new PaError(
+          ErrorCode.BAD_REQUEST,
+          `This run belongs to ${stored.workspace}; open that folder to re-run it.`,
+        );
+      }
+      const entry = entryFromText(stored.record.source, stored.record.workflow, stored.definition);
+      if (!entry.definition)
+        throw new PaError(ErrorCode.BAD_REQUEST, 'The stored definition of this run no longer validates.');
+      const steps = store.steps(runId);
+      const top = entry.definition.steps;
+      const from = fromStep ? topLevelIndex(top, fromStep) : firstUnfinished(top, steps);
+      if (from < 0) throw new PaError(ErrorCode.NOT_FOUND, `The workflow has no step "${fromStep}".`);
+      const reused = new Map<string, ReusedStep[]>();
+      for (const step of top.slice(0, from)) {
+        const ids = new Set(allIds(step));
+        reused.set(
+          step.id,
+          steps
+            .filter((record) => ids.has(record.stepId) && ['succeeded', 'skipped', 'reused'].includes(record.state))
+            .map((record) => ({
+              stepId: record.stepId,
+              name: record.name,
+              kind: record.kind,
+              iteration: record.iteration,
+              input: record.input,
+              output: record.output,
+            })),
+        );
+      }
+      return start(entry, entry.definition, {
+        inputs: stored.record.inputs,
+        autoApprove,
+        connection,
+        actor,
+        rerunOf: runId,
+        fromStep: top[from]?.id ?? '',
+        reused,
+      });
+    },
+    'workflow.trust.get': () => {
+      const root = ctx.workspace.requireRoot();
+      return { root, trusted: trusted(root) };
+    },
+    'workflow.trust.set': ({ trusted: value }) => {
+      const root = ctx.workspace.requireRoot();
+      store.setTrusted(root, value);
+      return { root, trusted: value };
+    },
+    'mcp.servers.list': () => ({ servers: mcp.list() }),
+    'mcp.servers.set': async ({ name, config }) => {
+      await mcp.set(name, config);
+      return { ok: true } as const;
+    },
+    'mcp.servers.remove': async ({ name }) => {
+      await mcp.remove(name);
+      return { ok: true } as const;
+    },
+    'mcp.tools.list': async (params) => ({ tools: await mcp.tools(params?.server) }),
+    'mcp.ask': async ({ prompt, system }, { actor }) => {
+      const result = await deps.ai.generate({
+        task: 'chat',
+        messages: [
+          ...(system ? [{ role: 'system' as const, content: system }] : []),
+          { role: 'user', content: prompt },
+        ],
+        actor,
+      });
+      return { text: result.text, providerId: result.providerId, model: result.model };
+    },
+  };
+
+  return {
+    handlers,
+    store,
+    mcp,
+    async dispose() {
+      for (const slot of active.values()) slot.controller.abort();
+      await mcp.dispose();
+    },
+  };
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+interface ReusedStep {
+  stepId: string;
+  name: string;
+  kind: StepKind;
+  iteration: number;
+  input: unknown;
+  output: unknown;
+}
+
+export function planOf(steps: readonly StepDefinition[], depth: number): PlannedStep[] {
+  return steps.flatMap((step) => [
+    { id: step.id, name: step.name ?? step.id, kind: stepKind(step), depth },
+    ...(step.repeat ? planOf(step.repeat.steps, depth + 1) : []),
+  ]);
+}
+
+function allIds(step: StepDefinition): string[] {
+  return [step.id, ...(step.repeat ? step.repeat.steps.flatMap(allIds) : [])];
+}
+
+function topLevelIndex(steps: readonly StepDefinition[], id: string): number {
+  return steps.findIndex((step) => allIds(step).includes(id));
+}
+
+/** The first top-level step whose last record did not succeed: where a failed or interrupted run resumes. */
+function firstUnfinished(
+  steps: readonly StepDefinition[],
+  records: ReadonlyArray<{ stepId: string; state: string }>,
+): number {
+  const index = steps.findIndex((step) => {
+    const last = records.filter((record) => record.stepId === step.id).at(-1);
+    return !last || !['succeeded', 'skipped', 'reused'].includes(last.state);
+  });
+  return index < 0 ? 0 : index;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function concurrencyFromEnv(): number {
+  const value = Number(process.env.PA_WORKFLOW_CONCURRENCY);
+  return Number.isInteger(value) && value > 0 ? value : DEFAULT_CONCURRENCY;
+}
+
+export type { RunRecord };

@@ -1,4 +1,179 @@
-// workflow methods and events (owned by the workflow capability).
-export const workflowMethods = {} as const;
+// workflow methods and events (owned by the workflow capability): definitions, runs and their progress stream,
+// approvals, history, workspace trust, and the MCP client/server settings.
+import { z } from 'zod';
+import { WorkflowComponent } from '../editions.js';
+import { Empty, method, Ok, StreamId } from '../rpc.js';
+import { InputDefinition, STEP_KINDS } from '../workflow/definition.js';
 
-export const workflowEvents = {} as const;
+export const WorkflowIssue = z.object({ line: z.number(), column: z.number(), path: z.string(), message: z.string() });
+
+export const WorkflowSource = z.enum(['builtin', 'project']);
+export type WorkflowSource = z.infer<typeof WorkflowSource>;
+
+export const WorkflowSummary = z.object({
+  name: z.string(),
+  description: z.string(),
+  source: WorkflowSource,
+  /** Workspace-relative for project workflows, the file name for built-ins. */
+  file: z.string(),
+  component: WorkflowComponent,
+  inputs: z.array(InputDefinition),
+  issues: z.array(WorkflowIssue),
+  /** False when the license does not include the component (the UI shows the upgrade hint). */
+  allowed: z.boolean(),
+  /** True for a project workflow with commands in a workspace the user has not trusted yet. */
+  needsTrust: z.boolean(),
+});
+export type WorkflowSummary = z.infer<typeof WorkflowSummary>;
+
+export const RunState = z.enum(['queued', 'running', 'waiting', 'succeeded', 'failed', 'cancelled', 'interrupted']);
+export type RunState = z.infer<typeof RunState>;
+
+export const StepState = z.enum([
+  'running',
+  'waiting',
+  'succeeded',
+  'failed',
+  'skipped',
+  'cancelled',
+  'interrupted',
+  'reused',
+]);
+export type StepState = z.infer<typeof StepState>;
+
+export const StepKindSchema = z.enum(STEP_KINDS);
+export type StepKind = z.infer<typeof StepKindSchema>;
+
+export const StepRecord = z.object({
+  seq: z.number(),
+  stepId: z.string(),
+  name: z.string(),
+  kind: StepKindSchema,
+  /** 0 outside a repeat; 1.. inside one. */
+  iteration: z.number(),
+  state: StepState,
+  /** What the step was given after templates were rendered (the prompt, the command, the diff to approve). */
+  input: z.unknown(),
+  output: z.unknown(),
+  logs: z.string(),
+  error: z.string().nullable(),
+  startedAt: z.number(),
+  finishedAt: z.number().nullable(),
+});
+export type StepRecord = z.infer<typeof StepRecord>;
+
+export const RunRecord = z.object({
+  id: z.string(),
+  workflow: z.string(),
+  source: WorkflowSource,
+  state: RunState,
+  inputs: z.record(z.string(), z.string()),
+  actor: z.string(),
+  createdAt: z.number(),
+  startedAt: z.number().nullable(),
+  finishedAt: z.number().nullable(),
+  error: z.string().nullable(),
+  rerunOf: z.string().nullable(),
+  fromStep: z.string().nullable(),
+});
+export type RunRecord = z.infer<typeof RunRecord>;
+
+export const PlannedStep = z.object({ id: z.string(), name: z.string(), kind: StepKindSchema, depth: z.number() });
+export type PlannedStep = z.infer<typeof PlannedStep>;
+
+export const RunDetail = RunRecord.extend({ plan: z.array(PlannedStep), steps: z.array(StepRecord) });
+export type RunDetail = z.infer<typeof RunDetail>;
+
+export const RunStarted = z.object({ streamId: StreamId, runId: z.string() });
+
+export const McpServerConfig = z.union([
+  z.strictObject({
+    command: z.string().min(1),
+    args: z.array(z.string()).default([]),
+    env: z.record(z.string(), z.string()).optional(),
+  }),
+  z.strictObject({ url: z.url() }),
+]);
+export type McpServerConfig = z.infer<typeof McpServerConfig>;
+
+export const McpToolInfo = z.object({
+  server: z.string(),
+  name: z.string(),
+  description: z.string(),
+  inputSchema: z.unknown(),
+});
+export type McpToolInfo = z.infer<typeof McpToolInfo>;
+
+const RunId = z.string().min(1).max(64);
+const Name = z.string().min(1).max(128);
+
+export const workflowMethods = {
+  'workflow.list': method(Empty, z.object({ workflows: z.array(WorkflowSummary) })),
+  /** Checks YAML text (an editor buffer) or a listed workflow by name. */
+  'workflow.validate': method(
+    z.union([z.strictObject({ text: z.string().max(1_000_000) }), z.strictObject({ name: Name })]),
+    z.object({ ok: z.boolean(), issues: z.array(WorkflowIssue) }),
+  ),
+  'workflow.run': method(
+    z.strictObject({
+      name: Name,
+      inputs: z.record(z.string(), z.string().max(1_000_000)).default({}),
+      /** Approve every `approve` step without asking (the CLI's --yes). */
+      autoApprove: z.boolean().default(false),
+    }),
+    RunStarted,
+  ),
+  'workflow.cancel': method(z.strictObject({ runId: RunId }), Ok),
+  'workflow.approve': method(z.strictObject({ runId: RunId, stepId: Name, approved: z.boolean() }), Ok),
+  'workflow.runs': method(
+    z.strictObject({ limit: z.number().int().positive().max(500).default(50) }).optional(),
+    z.object({ runs: z.array(RunRecord) }),
+  ),
+  'workflow.run.get': method(z.strictObject({ runId: RunId }), RunDetail),
+  /** Runs a finished run again with the same inputs, reusing the outputs of the steps before `fromStep`. */
+  'workflow.rerun': method(
+    z.strictObject({ runId: RunId, fromStep: Name.optional(), autoApprove: z.boolean().default(false) }),
+    RunStarted,
+  ),
+  'workflow.trust.get': method(Empty, z.object({ root: z.string(), trusted: z.boolean() })),
+  'workflow.trust.set': method(
+    z.strictObject({ trusted: z.boolean() }),
+    z.object({ root: z.string(), trusted: z.boolean() }),
+  ),
+  'mcp.servers.list': method(
+    Empty,
+    z.object({ servers: z.array(z.object({ name: z.string(), config: McpServerConfig })) }),
+  ),
+  'mcp.servers.set': method(
+    z.strictObject({ name: z.string().regex(/^[a-z][a-z0-9_-]*$/i), config: McpServerConfig }),
+    Ok,
+  ),
+  'mcp.servers.remove': method(z.strictObject({ name: Name }), Ok),
+  'mcp.tools.list': method(
+    z.strictObject({ server: Name.optional() }).optional(),
+    z.object({ tools: z.array(McpToolInfo) }),
+  ),
+  /** One routed, non-streaming generation (the MCP server's `ask` tool). */
+  'mcp.ask': method(
+    z.strictObject({ prompt: z.string().min(1).max(200_000), system: z.string().max(50_000).optional() }),
+    z.object({ text: z.string(), providerId: z.string(), model: z.string() }),
+  ),
+} as const;
+
+export const WorkflowProgress = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('run'), streamId: StreamId, runId: z.string(), run: RunRecord }),
+  z.object({ type: z.literal('step'), streamId: StreamId, runId: z.string(), step: StepRecord }),
+  z.object({
+    type: z.literal('log'),
+    streamId: StreamId,
+    runId: z.string(),
+    seq: z.number(),
+    stepId: z.string(),
+    text: z.string(),
+  }),
+]);
+export type WorkflowProgress = z.infer<typeof WorkflowProgress>;
+
+export const workflowEvents = {
+  'workflow.progress': WorkflowProgress,
+} as const;

@@ -1,0 +1,155 @@
+// MCP client side: the servers configured in settings (a command with args over stdio, or a streamable HTTP URL),
+// their tools, and calls to them through @modelcontextprotocol/sdk. One connection per server, opened on first use.
+
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import {
+  McpServerConfig as ConfigSchema,
+  ErrorCode,
+  type McpServerConfig,
+  type McpToolInfo,
+  PaError,
+} from '@pa/shared';
+import type { Store } from '../store/index.js';
+import { VERSION } from '../version.js';
+
+const MIGRATIONS = ['CREATE TABLE mcp_servers (name TEXT PRIMARY KEY, config TEXT NOT NULL);'];
+
+export interface McpCallResult {
+  /** The text parts of the tool's answer, joined. */
+  text: string;
+  isError: boolean;
+  content: unknown[];
+  structured: unknown;
+}
+
+export interface McpClients {
+  list(): Array<{ name: string; config: McpServerConfig }>;
+  set(name: string, config: McpServerConfig): Promise<void>;
+  remove(name: string): Promise<void>;
+  tools(server?: string): Promise<McpToolInfo[]>;
+  call(server: string, tool: string, args: Record<string, unknown>, signal?: AbortSignal): Promise<McpCallResult>;
+  dispose(): Promise<void>;
+}
+
+export function createMcpClients(store: Store, options: { cwd: () => string | undefined }): McpClients {
+  store.migrate('mcp', MIGRATIONS);
+  const db = store.db;
+  const connected = new Map<string, Promise<Client>>();
+
+  const configOf = (name: string): McpServerConfig => {
+    const row = db.prepare<[string], { config: string }>('SELECT config FROM mcp_servers WHERE name = ?').get(name);
+    if (!row) {
+      throw new PaError(
+        ErrorCode.NOT_FOUND,
+        `No MCP server named "${name}" is configured. Add it in Settings → MCP servers.`,
+      );
+    }
+    return ConfigSchema.parse(JSON.parse(row.config));
+  };
+
+  const connect = (name: string): Promise<Client> => {
+    const existing = connected.get(name);
+    if (existing) return existing;
+    const config = configOf(name);
+    const opening = (async () => {
+      const client = new Client({ name: 'powerautomation', version: VERSION });
+      const cwd = options.cwd();
+      const transport =
+        'url' in config
+          ? new StreamableHTTPClientTransport(new URL(config.url))
+          : new StdioClientTransport({
+              command: config.command,
+              args: config.args,
+              env: { ...inheritedEnv(), ...config.env },
+              stderr: 'ignore',
+              ...(cwd ? { cwd } : {}),
+            });
+      client.onclose = () => connected.delete(name);
+      try {
+        await client.connect(transport);
+      } catch (error) {
+        connected.delete(name);
+        throw new PaError(
+          ErrorCode.UNAVAILABLE,
+          `Could not connect to MCP server "${name}": ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+      return client;
+    })();
+    connected.set(name, opening);
+    opening.catch(() => connected.delete(name));
+    return opening;
+  };
+
+  const disconnect = async (name: string) => {
+    const client = connected.get(name);
+    connected.delete(name);
+    if (client) await (await client.catch(() => null))?.close();
+  };
+
+  const list = () =>
+    db
+      .prepare<[], { name: string; config: string }>('SELECT name, config FROM mcp_servers ORDER BY name')
+      .all()
+      .map((row) => ({ name: row.name, config: ConfigSchema.parse(JSON.parse(row.config)) }));
+
+  return {
+    list,
+    async set(name, config) {
+      db.prepare('INSERT OR REPLACE INTO mcp_servers (name, config) VALUES (?, ?)').run(name, JSON.stringify(config));
+      await disconnect(name);
+    },
+    async remove(name) {
+      db.prepare('DELETE FROM mcp_servers WHERE name = ?').run(name);
+      await disconnect(name);
+    },
+    async tools(server) {
+      const names = server ? [server] : list().map((entry) => entry.name);
+      const tools: McpToolInfo[] = [];
+      for (const name of names) {
+        const client = await connect(name);
+        const answer = await client.listTools();
+        for (const tool of answer.tools) {
+          tools.push({
+            server: name,
+            name: tool.name,
+            description: tool.description ?? '',
+            inputSchema: tool.inputSchema,
+          });
+        }
+      }
+      return tools;
+    },
+    async call(server, tool, args, signal) {
+      const client = await connect(server);
+      const answer = await client.callTool({ name: tool, arguments: args }, undefined, signal ? { signal } : undefined);
+      const content = Array.isArray(answer.content) ? (answer.content as unknown[]) : [];
+      const text = content
+        .filter((part): part is { type: 'text'; text: string } => isTextPart(part))
+        .map((part) => part.text)
+        .join('\n');
+      return { text, isError: answer.isError === true, content, structured: answer.structuredContent ?? null };
+    },
+    async dispose() {
+      await Promise.all([...connected.keys()].map((name) => disconnect(name)));
+    },
+  };
+}
+
+function isTextPart(part: unknown): part is { type: 'text'; text: string } {
+  return (
+    typeof part === 'object' &&
+    part !== null &&
+    (part as { type?: unknown }).type === 'text' &&
+    typeof (part as { text?: unknown }).text === 'string'
+  );
+}
+
+/** The engine's environment minus undefined values (the SDK's type wants strings only). */
+function inheritedEnv(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+}

@@ -1,0 +1,141 @@
+// Runs one command for a `run` step: its own process group (so cancel and timeout kill the whole tree), output kept
+// up to a bound per stream with a visible marker, every chunk forwarded live for the log.
+import { spawn } from 'node:child_process';
+
+/** Bytes kept per stream (stdout, stderr); the rest is counted, not stored. */
+export const OUTPUT_LIMIT = 1024 * 1024;
+/** How long a killed group gets between SIGTERM and SIGKILL. */
+const KILL_GRACE_MS = 2_000;
+
+export interface ProcessRequest {
+  command: string;
+  args: string[];
+  cwd: string;
+  env: Record<string, string>;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  onOutput?: (stream: 'stdout' | 'stderr', text: string) => void;
+  outputLimit?: number;
+}
+
+export interface ProcessResult {
+  exitCode: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+  truncated: boolean;
+  timedOut: boolean;
+  cancelled: boolean;
+  durationMs: number;
+}
+
+export function truncationMarker(dropped: number): string {
+  return `\n[… output truncated: ${dropped} more bytes not kept …]\n`;
+}
+
+class BoundedText {
+  private readonly chunks: Buffer[] = [];
+  private kept = 0;
+  dropped = 0;
+
+  constructor(private readonly limit: number) {}
+
+  push(chunk: Buffer): void {
+    const room = this.limit - this.kept;
+    if (room > 0) {
+      const part = chunk.length <= room ? chunk : chunk.subarray(0, room);
+      this.chunks.push(part);
+      this.kept += part.length;
+    }
+    this.dropped += Math.max(0, chunk.length - Math.max(0, room));
+  }
+
+  text(): string {
+    const body = Buffer.concat(this.chunks).toString('utf8');
+    return this.dropped > 0 ? body + truncationMarker(this.dropped) : body;
+  }
+}
+
+export function runProcess(request: ProcessRequest): Promise<ProcessResult> {
+  const started = performance.now();
+  const limit = request.outputLimit ?? OUTPUT_LIMIT;
+  return new Promise((resolve, reject) => {
+    if (request.signal?.aborted) {
+      reject(abortError());
+      return;
+    }
+    const child = spawn(request.command, request.args, {
+      cwd: request.cwd,
+      env: request.env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const stdout = new BoundedText(limit);
+    const stderr = new BoundedText(limit);
+    let timedOut = false;
+    let cancelled = false;
+    let killTimer: NodeJS.Timeout | undefined;
+
+    const killGroup = () => {
+      signalGroup(child.pid, 'SIGTERM');
+      killTimer = setTimeout(() => signalGroup(child.pid, 'SIGKILL'), KILL_GRACE_MS);
+      killTimer.unref();
+    };
+    const timeout = setTimeout(() => {
+      timedOut = true;
+      killGroup();
+    }, request.timeoutMs);
+    const onAbort = () => {
+      cancelled = true;
+      killGroup();
+    };
+    request.signal?.addEventListener('abort', onAbort, { once: true });
+
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout.push(chunk);
+      request.onOutput?.('stdout', chunk.toString('utf8'));
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr.push(chunk);
+      request.onOutput?.('stderr', chunk.toString('utf8'));
+    });
+    child.once('error', (error) => {
+      clearTimeout(timeout);
+      request.signal?.removeEventListener('abort', onAbort);
+      reject(error);
+    });
+    child.once('close', (code, signal) => {
+      clearTimeout(timeout);
+      request.signal?.removeEventListener('abort', onAbort);
+      // The leader exited; anything it left behind in its group goes too.
+      if (timedOut || cancelled) signalGroup(child.pid, 'SIGKILL');
+      if (killTimer) clearTimeout(killTimer);
+      resolve({
+        exitCode: code,
+        signal,
+        stdout: stdout.text(),
+        stderr: stderr.text(),
+        truncated: stdout.dropped > 0 || stderr.dropped > 0,
+        timedOut,
+        cancelled,
+        durationMs: performance.now() - started,
+      });
+    });
+  });
+}
+
+function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, signal);
+  } catch (error) {
+    // ESRCH: the group is already gone, which is what we wanted.
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
+}
+
+function abortError(): Error {
+  const error = new Error('The operation was cancelled.');
+  error.name = 'AbortError';
+  return error;
+}

@@ -1,0 +1,128 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { evaluateExpression, parseExpression } from './expression.js';
+import { parseWorkflowYaml, type WorkflowIssue } from './parse.js';
+
+function issuesOf(text: string): WorkflowIssue[] {
+  const parsed = parseWorkflowYaml(text);
+  if (parsed.ok) throw new Error('expected the workflow to be refused');
+  return parsed.issues;
+}
+
+const valid = `name: demo
+description: A demo.
+inputs:
+  - name: spec
+steps:
+  - id: hello
+    run:
+      command: echo
+      args: ["{{ inputs.spec }}"]
+`;
+
+describe('parseWorkflowYaml', () => {
+  it('accepts a valid workflow and fills defaults', () => {
+    const parsed = parseWorkflowYaml(valid);
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    expect(parsed.definition.inputs[0]).toMatchObject({ name: 'spec', type: 'string', required: true });
+    expect(parsed.definition.steps[0]?.run).toMatchObject({ command: 'echo', timeout: 600, cwd: '.', allowFailure: false });
+  });
+
+  it('validates every built-in workflow', () => {
+    const dir = join(import.meta.dirname, '../../../../resources/workflows');
+    const files = readdirSync(dir).filter((file) => file.endsWith('.yml'));
+    expect(files.sort()).toEqual(['codeflow.yml', 'commit.yml', 'operations.yml', 'review.yml', 'smartui.yml', 'test.yml']);
+    for (const file of files) {
+      const parsed = parseWorkflowYaml(readFileSync(join(dir, file), 'utf8'));
+      expect(parsed.ok ? [] : parsed.issues, file).toEqual([]);
+      expect(parsed.ok && parsed.definition.component, file).toBe(file.replace('.yml', ''));
+    }
+  });
+
+  it('points a YAML syntax error at its line', () => {
+    const [issue] = issuesOf('name: demo\ndescription: x\nsteps:\n  - id: a\n    run: { command: echo\n');
+    expect(issue?.line).toBeGreaterThanOrEqual(5);
+    expect(issue?.message).toMatch(/flow|map|}/i);
+  });
+
+  it('names an unknown key at the key itself', () => {
+    const issues = issuesOf(valid.replace('      command: echo', '      command: echo\n      comand: typo'));
+    expect(issues).toEqual([{ line: 9, column: 7, path: 'steps.0.run', message: 'unknown key "comand"' }]);
+  });
+
+  it('refuses a step with no kind, or with two', () => {
+    const none = issuesOf('name: demo\ndescription: x\nsteps:\n  - id: lonely\n    name: Nothing\n');
+    expect(none[0]).toMatchObject({ line: 4, path: 'steps.0' });
+    expect(none[0]?.message).toMatch(/step "lonely" needs one of: ai, run, edit, mcp, approve, repeat/);
+    const two = issuesOf(
+      'name: demo\ndescription: x\nsteps:\n  - id: both\n    run: { command: "true" }\n    approve: { message: ok }\n',
+    );
+    expect(two[0]?.message).toMatch(/has run and approve/);
+  });
+
+  it('points a wrong type at the value, with the field name', () => {
+    const issues = issuesOf(valid.replace('      command: echo', '      command: echo\n      timeout: soon'));
+    expect(issues).toEqual([
+      expect.objectContaining({ line: 9, column: 16, path: 'steps.0.run.timeout', message: expect.stringMatching(/^"timeout": .*number/) }),
+    ]);
+  });
+
+  it('reports a missing required field at its parent', () => {
+    const issues = issuesOf('name: demo\nsteps:\n  - id: a\n    run: { command: "true" }\n');
+    expect(issues).toEqual([{ line: 1, column: 1, path: 'description', message: '"description" is required' }]);
+  });
+
+  it('refuses a bad expression with the character where it breaks', () => {
+    const issues = issuesOf(valid.replace('  - id: hello\n', '  - id: hello\n    if: steps.a.exitCode == == 0\n'));
+    expect(issues[0]).toMatchObject({ line: 7, path: 'steps.0.if' });
+    expect(issues[0]?.message).toMatch(/bad expression at character 21: unexpected "=="/);
+  });
+
+  it('refuses an unterminated template and an undeclared input', () => {
+    const broken = issuesOf(valid.replace('"{{ inputs.spec }}"', '"{{ inputs.spec"'));
+    expect(broken[0]).toMatchObject({ line: 9, path: 'steps.0.run.args.0' });
+    expect(broken[0]?.message).toMatch(/without a closing/);
+    const undeclared = issuesOf(valid.replace('inputs.spec', 'inputs.sepc'));
+    expect(undeclared[0]).toMatchObject({ path: 'steps.0.run.args.0', message: '"inputs.sepc" is not a declared input' });
+  });
+
+  it('refuses duplicate step ids, inside repeats too', () => {
+    const text = `name: demo
+description: x
+steps:
+  - id: a
+    run: { command: "true" }
+  - id: loop
+    repeat:
+      max: 2
+      until: steps.a.exitCode == 0
+      steps:
+        - id: a
+          run: { command: "true" }
+`;
+    expect(issuesOf(text)).toEqual([{ line: 11, column: 15, path: 'steps.1.repeat.steps.0.id', message: 'step id "a" is used twice' }]);
+  });
+
+  it('refuses a choice input without options and a repeat above 20 iterations', () => {
+    const choice = issuesOf(valid.replace('  - name: spec\n', '  - name: spec\n    type: choice\n'));
+    expect(choice[0]?.message).toMatch(/needs a list of options/);
+    const repeat = issuesOf(
+      'name: demo\ndescription: x\nsteps:\n  - id: r\n    repeat:\n      max: 50\n      until: "true"\n      steps:\n        - id: x\n          run: { command: "true" }\n',
+    );
+    expect(repeat[0]).toMatchObject({ line: 6, column: 12, path: 'steps.0.repeat.max' });
+  });
+});
+
+describe('expressions', () => {
+  it('compare outputs, combine with && || ! and treat missing values as null', () => {
+    const scope = { steps: { tests: { exitCode: 1, failures: [{ file: 'a' }] } }, inputs: { fix: 'yes' } };
+    const check = (source: string) => evaluateExpression(parseExpression(source), scope);
+    expect(check('steps.tests.exitCode != 0 && inputs.fix == "yes"')).toBe(true);
+    expect(check('steps.tests.failures.length > 0')).toBe(true);
+    expect(check("steps.tests.failures[0].file == 'a'")).toBe(true);
+    expect(check('steps.missing.exitCode == null')).toBe(true);
+    expect(check('!(steps.tests.exitCode == 1) || false')).toBe(false);
+  });
+});
