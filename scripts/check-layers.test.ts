@@ -63,6 +63,17 @@ describe('the layer rule', () => {
     ).toEqual(['@pa/engine', '@pa/ui', 'electron']);
   });
 
+  it('keeps Node modules out of the sandboxed preload', () => {
+    const dir = 'apps/desktop/src/preload';
+    expect(
+      reasons(dir, 'apps/desktop/src/preload/p.ts', "import { ipcRenderer } from 'electron'; import '../c.js';"),
+    ).toEqual([]);
+    expect(reasons(dir, 'apps/desktop/src/preload/p.ts', "import 'node:fs'; import '@pa/engine';")).toEqual([
+      'node:fs',
+      '@pa/engine',
+    ]);
+  });
+
   it('refuses relative paths that climb out of the package, which would dodge the rule', () => {
     expect(reasons('apps/engine/src', 'apps/engine/src/a.ts', "import '../../../tests/support/engine.js';")).toEqual([
       '../../../tests/support/engine.js',

@@ -68,6 +68,15 @@ export const LAYERS: Layer[] = [
           : null,
   },
   {
+    dir: 'apps/desktop/src/preload',
+    forbid: (s, file) =>
+      ourPackage(s) && ourPackage(s) !== '@pa/shared'
+        ? 'the preload bridges to the engine over a port; it imports only @pa/shared of ours'
+        : isNodeInShippedCode(s, file)
+          ? 'the sandboxed preload can require only electron: no Node modules'
+          : null,
+  },
+  {
     dir: 'apps/relay/src',
     forbid: (s) =>
       isElectron(s)
