@@ -1,20 +1,22 @@
-// The router against real SDK clients and loopback servers speaking the OpenAI and Anthropic wire formats, with a
-// seeded fault mix. Quotas and entitlements are counting doubles of the licensing door (an outside capability).
+// The router in-process against real SDK clients and loopback servers speaking the OpenAI and Anthropic wire
+// formats, with a seeded fault mix. Quotas and entitlements are counting doubles of the licensing door (another
+// capability), so "charged once" and "refunded" can be counted exactly; the RPC path is in ai-engine.test.ts.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AiSettingsFile, ErrorCode, type ProviderConfigInput } from '@pa/shared';
 import { afterEach, describe, expect, it } from 'vitest';
+import { AI_MIGRATIONS, createPerfLog } from '../../apps/engine/src/ai/perf.js';
+import { AiRouter } from '../../apps/engine/src/ai/router.js';
+import type { Entitlements, Quotas } from '../../apps/engine/src/license/api.js';
+import type { Secrets } from '../../apps/engine/src/secrets/api.js';
+import { openStore, type Store } from '../../apps/engine/src/store/index.js';
 import {
   type LoopbackProvider,
   type LoopbackStep,
   startLoopbackAnthropic,
   startLoopbackOpenAI,
-} from '../../../../tests/support/loopback-providers.js';
-import type { Entitlements, Quotas } from '../license/api.js';
-import { openStore, type Store } from '../store/index.js';
-import { AI_MIGRATIONS, createPerfLog } from './perf.js';
-import { AiRouter } from './router.js';
+} from '../support/loopback-providers.js';
 
 interface Harness {
   router: AiRouter;
@@ -33,6 +35,16 @@ async function loopback(start: () => Promise<LoopbackProvider>): Promise<Loopbac
   cleanups.push(() => server.close());
   return server;
 }
+
+const secrets: Secrets = {
+  backend: 'file',
+  get: async () => 'test-key',
+  set: async () => {},
+  delete: async () => {},
+  getSync: () => 'test-key',
+  setSync: () => {},
+  deleteSync: () => {},
+};
 
 function harness(providers: ProviderConfigInput[], cooldownMs = 200): Harness {
   const dir = mkdtempSync(join(tmpdir(), 'pa-ai-router-'));
@@ -67,7 +79,7 @@ function harness(providers: ProviderConfigInput[], cooldownMs = 200): Harness {
     settings: () => settings,
     entitlements,
     quotas,
-    secrets: { backend: 'file', get: async () => 'test-key', set: async () => {}, delete: async () => {} },
+    secrets,
     perf: createPerfLog(store),
     clock: Date.now,
     log: () => {},
