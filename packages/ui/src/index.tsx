@@ -1,4 +1,18 @@
-// @pa/ui: the workbench.
+// @pa/ui: the workbench. One engine connection per window (Electron's bridge or a WebSocket), then the workbench.
+import { useEffect, useState } from 'react';
+import { connectToEngine, type EngineConnection } from './client/connection';
+import { EngineProvider } from './client/engine';
+import { useObservable } from './workbench/observable';
+import { WorkbenchView } from './workbench/WorkbenchView';
+import './workbench/theme.css';
+
 export function App() {
-  return <div>ClaudeEditor</div>;
+  const [connection] = useState<EngineConnection>(() => connectToEngine());
+  const state = useObservable(connection.state);
+  useEffect(() => () => connection.dispose(), [connection]);
+  return (
+    <EngineProvider value={{ client: connection.client, state }}>
+      <WorkbenchView connection={connection} />
+    </EngineProvider>
+  );
 }

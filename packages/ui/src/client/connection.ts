@@ -1,0 +1,136 @@
+// Connects the window to the engine: Electron's preload bridge (`window.pa`) when present, otherwise a WebSocket
+// to the engine that served this page, reconnected with backoff. Either way the UI sees one EngineClient.
+import {
+  type Disposable,
+  type EngineClient,
+  ErrorCode,
+  type EventData,
+  type EventName,
+  type PaBridge,
+  PaError,
+  RpcClient,
+  webSocketTransport,
+} from '@pa/shared';
+import { Observable } from '../workbench/observable';
+import type { ConnectionState } from './engine';
+import { reconnectDelay, rpcUrl, tokenFromHash } from './location';
+
+export interface EngineConnection {
+  client: EngineClient;
+  /** Electron's native services (folder picker…), null in browser mode. */
+  bridge: PaBridge | null;
+  state: Observable<ConnectionState>;
+  dispose(): void;
+}
+
+declare global {
+  interface Window {
+    pa?: PaBridge;
+  }
+}
+
+export function connectToEngine(win: Window = window): EngineConnection {
+  if (win.pa) {
+    const bridge = win.pa;
+    const state = new Observable<ConnectionState>('connected');
+    const closed = bridge.onClose(() => state.set('disconnected'));
+    return { client: bridge, bridge, state, dispose: () => closed.dispose() };
+  }
+  const token = tokenFromHash(win.location.hash);
+  const client = new ReconnectingClient(() => {
+    if (!token)
+      throw new PaError(ErrorCode.UNAUTHORIZED, 'This page has no access token: open the URL `pa serve` printed.');
+    return new WebSocket(rpcUrl(win.location, token));
+  });
+  return { client, bridge: null, state: client.state, dispose: () => client.dispose() };
+}
+
+type AnyListener = (data: unknown) => void;
+
+/**
+ * An EngineClient that survives the engine restarting: each socket gets a fresh RpcClient, event subscriptions
+ * carry over, and calls made while (re)connecting wait for the connection instead of failing.
+ */
+export class ReconnectingClient implements EngineClient {
+  readonly state = new Observable<ConnectionState>('connecting');
+  private rpc: RpcClient | null = null;
+  private readonly listeners = new Map<string, Set<AnyListener>>();
+  private readonly closeListeners = new Set<(reason: string) => void>();
+  private readonly waiting: Array<(rpc: RpcClient) => void> = [];
+  private attempt = 0;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private disposed = false;
+
+  constructor(private readonly open: () => WebSocket) {
+    this.connect();
+  }
+
+  call: EngineClient['call'] = async (method, ...args) => {
+    const rpc = this.rpc ?? (await new Promise<RpcClient>((resolve) => this.waiting.push(resolve)));
+    return rpc.call(method, ...args);
+  };
+
+  on<E extends EventName>(event: E, listener: (data: EventData<E>) => void): Disposable {
+    let set = this.listeners.get(event);
+    if (!set) {
+      set = new Set();
+      this.listeners.set(event, set);
+      // subscribe the live client to a newly wanted event; later clients subscribe in attach()
+      this.rpc?.on(event, (data) => this.dispatch(event, data));
+    }
+    set.add(listener as AnyListener);
+    return { dispose: () => set.delete(listener as AnyListener) };
+  }
+
+  onStream: EngineClient['onStream'] = (streamId, listener) => {
+    // streams belong to one connection: a stream started before a reconnect has ended with it
+    if (!this.rpc) return { dispose() {} };
+    return this.rpc.onStream(streamId, listener);
+  };
+
+  onClose(listener: (reason: string) => void): Disposable {
+    this.closeListeners.add(listener);
+    return { dispose: () => this.closeListeners.delete(listener) };
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.rpc?.close();
+  }
+
+  private dispatch(event: string, data: unknown): void {
+    for (const listener of [...(this.listeners.get(event) ?? [])]) listener(data);
+  }
+
+  private connect(): void {
+    if (this.disposed) return;
+    this.state.set(this.attempt === 0 ? 'connecting' : this.state.value);
+    let socket: WebSocket;
+    try {
+      socket = this.open();
+    } catch (error) {
+      this.state.set('disconnected');
+      console.error(error);
+      return; // no token: retrying cannot help
+    }
+    socket.addEventListener('open', () => this.attach(socket));
+    socket.addEventListener('close', (event) => {
+      const wasOpen = this.rpc !== null;
+      this.rpc = null;
+      this.state.set('disconnected');
+      if (wasOpen) for (const listener of [...this.closeListeners]) listener(event.reason || `code ${event.code}`);
+      if (this.disposed || event.code === 4401) return; // a refused token will be refused again
+      this.timer = setTimeout(() => this.connect(), reconnectDelay(this.attempt++));
+    });
+  }
+
+  private attach(socket: WebSocket): void {
+    const rpc = new RpcClient(webSocketTransport(socket));
+    for (const event of this.listeners.keys()) rpc.on(event as EventName, (data) => this.dispatch(event, data));
+    this.rpc = rpc;
+    this.attempt = 0;
+    this.state.set('connected');
+    for (const resolve of this.waiting.splice(0)) resolve(rpc);
+  }
+}

@@ -1,0 +1,196 @@
+// The editor area: tabs (dirty marker, close, middle-click close, drag to reorder), the path breadcrumbs,
+// the warning bar for files changed on disk while modified, and the one Monaco editor that shows the active file.
+import { useEffect, useRef, useState } from 'react';
+import { baseName } from '../explorer/tree';
+import type { WorkbenchController } from '../workbench/controller';
+import { FileIcon } from '../workbench/file-icon';
+import { Icons, Logo } from '../workbench/icons';
+import { useObservable } from '../workbench/observable';
+import { monaco } from './monaco';
+import './editor.css';
+
+export function EditorArea({ workbench }: { workbench: WorkbenchController }) {
+  const { tabs, diskWarnings } = useObservable(workbench.state);
+  const active = tabs.active;
+  const warning = active ? diskWarnings[active] : undefined;
+  return (
+    <div className="editor-area">
+      {tabs.tabs.length > 0 && <TabStrip workbench={workbench} />}
+      {active && <Breadcrumbs path={active} />}
+      {active && warning && (
+        <div className="disk-warning" role="alert">
+          {Icons.warning(15)}
+          <span className="disk-warning__text">
+            {warning === 'changed'
+              ? `${baseName(active)} was changed on disk. You have unsaved changes in the editor.`
+              : `${baseName(active)} was deleted on disk. Saving will create it again.`}
+          </span>
+          {warning === 'changed' && (
+            <button
+              type="button"
+              className="button button--small"
+              onClick={() => void workbench.reloadFromDisk(active)}
+            >
+              Reload
+            </button>
+          )}
+          <button
+            type="button"
+            className="button button--small button--secondary"
+            onClick={() => void workbench.keepMine(active)}
+          >
+            Keep mine
+          </button>
+        </div>
+      )}
+      <div className="editor-area__body">
+        <MonacoHost workbench={workbench} />
+        {!active && <EmptyEditor workbench={workbench} />}
+      </div>
+    </div>
+  );
+}
+
+function TabStrip({ workbench }: { workbench: WorkbenchController }) {
+  const { tabs } = useObservable(workbench.state);
+  const [dragging, setDragging] = useState<string | null>(null);
+  const activeRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    activeRef.current?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  });
+  return (
+    <div className="tabs" role="tablist">
+      {tabs.tabs.map((tab, index) => {
+        const isActive = tab.path === tabs.active;
+        return (
+          <div
+            key={tab.path}
+            ref={isActive ? activeRef : undefined}
+            role="tab"
+            aria-selected={isActive}
+            data-path={tab.path}
+            title={tab.path}
+            tabIndex={0}
+            draggable
+            className={`tab${isActive ? ' tab--active' : ''}${tab.dirty ? ' tab--dirty' : ''}`}
+            onMouseDown={(event) => {
+              if (event.button === 0) workbench.activateTab(tab.path);
+              if (event.button === 1) event.preventDefault(); // no autoscroll on middle click
+            }}
+            onAuxClick={(event) => {
+              if (event.button === 1) void workbench.closeTab(tab.path);
+            }}
+            onKeyDown={(event) => {
+              if (event.key === 'Enter') workbench.activateTab(tab.path);
+            }}
+            onDragStart={() => setDragging(tab.path)}
+            onDragEnd={() => setDragging(null)}
+            onDragOver={(event) => event.preventDefault()}
+            onDrop={() => {
+              if (dragging) workbench.moveTab(dragging, index);
+            }}
+          >
+            <FileIcon name={baseName(tab.path)} />
+            <span className="tab__name">{baseName(tab.path)}</span>
+            <button
+              type="button"
+              className="tab__close"
+              aria-label={
+                tab.dirty ? `${baseName(tab.path)} has unsaved changes; close` : `Close ${baseName(tab.path)}`
+              }
+              onMouseDown={(event) => event.stopPropagation()}
+              onClick={() => void workbench.closeTab(tab.path)}
+            >
+              <span className="tab__dirty">●</span>
+              <span className="tab__x">{Icons.close(13)}</span>
+            </button>
+          </div>
+        );
+      })}
+      <div className="tabs__filler" />
+    </div>
+  );
+}
+
+function Breadcrumbs({ path }: { path: string }) {
+  const parts = path.split('/');
+  return (
+    <div className="breadcrumbs">
+      {parts.map((part, index) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: path segments are positional
+        <span key={index} className="breadcrumbs__part">
+          {index === parts.length - 1 && <FileIcon name={part} />}
+          <span className={index === parts.length - 1 ? 'breadcrumbs__file' : undefined}>{part}</span>
+          {index < parts.length - 1 && <span className="breadcrumbs__sep">{Icons.chevronRight()}</span>}
+        </span>
+      ))}
+    </div>
+  );
+}
+
+function MonacoHost({ workbench }: { workbench: WorkbenchController }) {
+  const container = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!container.current) return;
+    const editor = monaco.editor.create(container.current, {
+      model: null,
+      theme: 'pa-dark',
+      automaticLayout: true,
+      fontFamily:
+        "'JetBrains Mono', 'Cascadia Code', 'Fira Code', 'SF Mono', Menlo, Consolas, 'DejaVu Sans Mono', monospace",
+      fontSize: 13.5,
+      lineHeight: 21,
+      fontLigatures: true,
+      minimap: { enabled: true, renderCharacters: false, scale: 1, maxColumn: 80 },
+      scrollBeyondLastLine: false,
+      smoothScrolling: true,
+      cursorBlinking: 'smooth',
+      cursorSmoothCaretAnimation: 'on',
+      renderLineHighlight: 'all',
+      padding: { top: 10, bottom: 10 },
+      bracketPairColorization: { enabled: true },
+      guides: { indentation: true, bracketPairs: false },
+      stickyScroll: { enabled: true },
+      scrollbar: { verticalScrollbarSize: 12, horizontalScrollbarSize: 12, useShadows: false },
+      overviewRulerBorder: false,
+      fixedOverflowWidgets: true,
+    });
+    const subscriptions = [
+      editor.onDidChangeCursorSelection(() => workbench.updateCursor()),
+      editor.onDidChangeModel(() => workbench.updateCursor()),
+    ];
+    workbench.attachEditor(editor);
+    return () => {
+      workbench.attachEditor(null);
+      for (const subscription of subscriptions) subscription.dispose();
+      editor.dispose();
+    };
+  }, [workbench]);
+  return <div ref={container} className="monaco-host" data-testid="editor" />;
+}
+
+function EmptyEditor({ workbench }: { workbench: WorkbenchController }) {
+  const hints: Array<[string, string]> = [
+    ['Go to File', 'workbench.quickOpen'],
+    ['Show All Commands', 'workbench.commandPalette'],
+    ['Open Folder', 'workbench.openFolder'],
+    ['Toggle Side Bar', 'workbench.toggleSidebar'],
+  ];
+  return (
+    <div className="editor-empty">
+      <div className="editor-empty__logo" aria-hidden="true">
+        <Logo size={88} />
+      </div>
+      <dl className="editor-empty__hints">
+        {hints.map(([label, command]) => (
+          <div key={command} className="editor-empty__hint">
+            <dt>{label}</dt>
+            <dd>
+              <kbd>{workbench.shortcutFor(command)}</kbd>
+            </dd>
+          </div>
+        ))}
+      </dl>
+    </div>
+  );
+}

@@ -1,0 +1,168 @@
+// Open documents: one Monaco model per file, the disk mtime it was read at (for conflict-checked saves), and
+// dirty tracking by Monaco's alternative version id (undoing back to the saved text makes the file clean again).
+import { type EngineClient, ErrorCode, PaError } from '@pa/shared';
+import { Emitter } from '../workbench/observable';
+import { languageForPath } from './language';
+import { monaco } from './monaco';
+
+export interface OpenDocument {
+  path: string;
+  model: monaco.editor.ITextModel;
+  /** Alternative version id of the text last read from or written to disk; -1 when never saved as such. */
+  savedVersionId: number;
+  mtimeMs: number;
+  binary: boolean;
+  /** The dirty state last announced, so listeners hear each flip once. */
+  announcedDirty: boolean;
+}
+
+export type SaveOutcome = { status: 'saved' } | { status: 'conflict'; message: string };
+
+export class Documents {
+  private readonly docs = new Map<string, OpenDocument>();
+  private readonly opening = new Map<string, Promise<OpenDocument>>();
+  readonly onDidChangeDirty = new Emitter<{ path: string; dirty: boolean }>();
+  readonly onDidOpenModel = new Emitter<{ path: string; model: monaco.editor.ITextModel }>();
+
+  constructor(private readonly client: EngineClient) {}
+
+  get(path: string): OpenDocument | null {
+    return this.docs.get(path) ?? null;
+  }
+
+  isDirty(path: string): boolean {
+    const doc = this.docs.get(path);
+    return doc !== undefined && doc.model.getAlternativeVersionId() !== doc.savedVersionId;
+  }
+
+  paths(): string[] {
+    return [...this.docs.keys()];
+  }
+
+  /** Reads the file and creates its model, or returns the one already open. */
+  open(path: string): Promise<OpenDocument> {
+    const existing = this.docs.get(path);
+    if (existing) return Promise.resolve(existing);
+    const pending = this.opening.get(path);
+    if (pending) return pending;
+    const promise = this.client
+      .call('files.read', { path })
+      .then((file) => this.adopt(path, file.binary ? '' : file.content, file.mtimeMs, file.binary, null))
+      .finally(() => this.opening.delete(path));
+    this.opening.set(path, promise);
+    return promise;
+  }
+
+  async save(path: string, options: { overwrite?: boolean } = {}): Promise<SaveOutcome> {
+    const doc = this.require(path);
+    const versionId = doc.model.getAlternativeVersionId();
+    try {
+      const stat = await this.client.call('files.write', {
+        path,
+        content: doc.model.getValue(),
+        ...(options.overwrite ? {} : { expectedMtimeMs: doc.mtimeMs }),
+      });
+      doc.mtimeMs = stat.mtimeMs;
+      this.markSaved(doc, versionId);
+      return { status: 'saved' };
+    } catch (error) {
+      if (error instanceof PaError && error.code === ErrorCode.CONFLICT)
+        return { status: 'conflict', message: error.message };
+      throw error;
+    }
+  }
+
+  /**
+   * Replaces the text with the disk version. Returns false when the disk already held what the editor shows
+   * (our own save echoing back), so callers can skip disturbing the view.
+   */
+  async reload(path: string): Promise<boolean> {
+    const doc = this.require(path);
+    const file = await this.client.call('files.read', { path });
+    doc.mtimeMs = file.mtimeMs;
+    if (doc.model.getValue() === file.content) {
+      this.markSaved(doc, doc.model.getAlternativeVersionId());
+      return false;
+    }
+    // an edit, not setValue: it keeps undo history and lets Monaco keep the cursor where the text is unchanged
+    doc.model.pushEditOperations([], [{ range: doc.model.getFullModelRange(), text: file.content }], () => null);
+    this.markSaved(doc, doc.model.getAlternativeVersionId());
+    return true;
+  }
+
+  /** "Keep mine": adopt the disk's current mtime so the next save overwrites knowingly. */
+  async acceptDiskVersionTime(path: string): Promise<void> {
+    const doc = this.require(path);
+    const file = await this.client.call('files.read', { path }).catch(() => null);
+    doc.mtimeMs = file?.mtimeMs ?? 0;
+    if (!file) {
+      // deleted on disk: the editor's text is now the only copy, so it counts as unsaved
+      doc.savedVersionId = -1;
+      this.announceDirty(doc);
+    }
+  }
+
+  /** Models are keyed by URI, so a renamed file gets a new model carrying the text and the dirty state. */
+  rename(from: string, to: string): void {
+    for (const [path, doc] of [...this.docs]) {
+      if (path !== from && !path.startsWith(`${from}/`)) continue;
+      const target = to + path.slice(from.length);
+      const wasDirty = this.isDirty(path);
+      this.close(path);
+      this.adopt(target, doc.model.getValue(), doc.mtimeMs, doc.binary, wasDirty ? -1 : null);
+    }
+  }
+
+  close(path: string): void {
+    const doc = this.docs.get(path);
+    if (!doc) return;
+    this.docs.delete(path);
+    doc.model.dispose();
+  }
+
+  dispose(): void {
+    for (const path of [...this.docs.keys()]) this.close(path);
+  }
+
+  private adopt(path: string, text: string, mtimeMs: number, binary: boolean, savedVersionId: number | null) {
+    const uri = monaco.Uri.from({ scheme: 'file', path: `/${path}` });
+    monaco.editor.getModel(uri)?.dispose();
+    const language = binary ? 'plaintext' : languageForPath(path, monaco.languages.getLanguages());
+    const model = monaco.editor.createModel(text, language, uri);
+    const doc: OpenDocument = {
+      path,
+      model,
+      savedVersionId: savedVersionId ?? model.getAlternativeVersionId(),
+      mtimeMs,
+      binary,
+      announcedDirty: false,
+    };
+    model.onDidChangeContent(() => this.announceDirty(doc));
+    this.docs.set(path, doc);
+    this.onDidOpenModel.fire({ path, model });
+    this.announceDirty(doc);
+    return doc;
+  }
+
+  private isDirtyDoc(doc: OpenDocument): boolean {
+    return doc.model.getAlternativeVersionId() !== doc.savedVersionId;
+  }
+
+  private markSaved(doc: OpenDocument, versionId: number): void {
+    doc.savedVersionId = versionId;
+    this.announceDirty(doc);
+  }
+
+  private announceDirty(doc: OpenDocument): void {
+    const dirty = this.isDirtyDoc(doc);
+    if (dirty === doc.announcedDirty || this.docs.get(doc.path) !== doc) return;
+    doc.announcedDirty = dirty;
+    this.onDidChangeDirty.fire({ path: doc.path, dirty });
+  }
+
+  private require(path: string): OpenDocument {
+    const doc = this.docs.get(path);
+    if (!doc) throw new PaError(ErrorCode.NOT_FOUND, `"${path}" is not open in the editor.`);
+    return doc;
+  }
+}

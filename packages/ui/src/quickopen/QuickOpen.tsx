@@ -1,0 +1,49 @@
+// Ctrl/Cmd+P: every workspace file (from files.tree), fuzzy-matched on its path, name first.
+import { useEffect, useState } from 'react';
+import { baseName, parentOf } from '../explorer/tree';
+import { errorMessage, type WorkbenchController } from '../workbench/controller';
+import { FileIcon } from '../workbench/file-icon';
+import { Picker } from './Picker';
+
+const textOf = (path: string) => path;
+const keyOf = (path: string) => path;
+
+export function QuickOpen({ workbench }: { workbench: WorkbenchController }) {
+  const [files, setFiles] = useState<string[] | null>(null);
+  useEffect(() => {
+    let live = true;
+    workbench.listFiles().then(
+      (list) => live && setFiles(list),
+      (error: unknown) => {
+        workbench.notify(errorMessage(error), 'error');
+        workbench.patch({ overlay: null });
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [workbench]);
+  return (
+    <Picker
+      items={files ?? []}
+      loading={files === null}
+      placeholder="Search files by name"
+      emptyText="No matching files"
+      textOf={textOf}
+      keyOf={keyOf}
+      onClose={() => workbench.patch({ overlay: null })}
+      onPick={(path) => void workbench.openFile(path)}
+      render={(path, highlight) => {
+        const name = baseName(path);
+        const dir = parentOf(path);
+        return (
+          <>
+            <FileIcon name={name} />
+            <span className="picker__label">{highlight(name, path.length - name.length)}</span>
+            {dir && <span className="picker__detail">{highlight(dir, 0)}</span>}
+          </>
+        );
+      }}
+    />
+  );
+}

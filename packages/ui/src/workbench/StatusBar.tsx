@@ -1,0 +1,75 @@
+// The status bar: workspace and engine connection on the left, feature items, then cursor and language on the right.
+
+import type { ConnectionState } from '../client/engine';
+import { languageLabel } from '../editor/language';
+import { monaco } from '../editor/monaco';
+import type { StatusItemContribution } from './contributions';
+import type { WorkbenchController } from './controller';
+import { Icons } from './icons';
+import { useObservable } from './observable';
+
+const CONNECTION_LABEL: Record<ConnectionState, string> = {
+  connecting: 'Connecting…',
+  connected: 'Engine connected',
+  disconnected: 'Engine disconnected',
+};
+
+export function StatusBar({
+  workbench,
+  connection,
+  items,
+}: {
+  workbench: WorkbenchController;
+  connection: ConnectionState;
+  items: StatusItemContribution[];
+}) {
+  const { workspace, cursor, tabs } = useObservable(workbench.state);
+  const model = tabs.active ? workbench.documents.get(tabs.active)?.model : null;
+  const language = model ? languageLabel(model.getLanguageId(), monaco.languages.getLanguages()) : null;
+  const left = items.filter((item) => item.align === 'left').sort((a, b) => a.order - b.order);
+  const right = items.filter((item) => item.align === 'right').sort((a, b) => a.order - b.order);
+  return (
+    <footer className={`status-bar status-bar--${connection}`}>
+      <div className="status-bar__side">
+        <button
+          type="button"
+          className="status-item status-item--workspace"
+          title={workspace ? `${workspace.root} — click to open another folder` : 'Open a folder'}
+          onClick={() => void workbench.openFolder()}
+        >
+          {Icons.folder(13)}
+          <span>{workspace?.name ?? 'No folder'}</span>
+        </button>
+        <span className={`status-item status-connection status-connection--${connection}`} data-testid="connection">
+          <span className="status-connection__dot" />
+          {CONNECTION_LABEL[connection]}
+        </span>
+        {left.map((item) => (
+          <span key={item.id} className="status-item status-item--feature">
+            <item.component />
+          </span>
+        ))}
+      </div>
+      <div className="status-bar__side">
+        {right.map((item) => (
+          <span key={item.id} className="status-item status-item--feature">
+            <item.component />
+          </span>
+        ))}
+        {cursor && (
+          <span className="status-item" data-testid="cursor">
+            Ln {cursor.line}, Col {cursor.column}
+            {cursor.selected > 0 ? ` (${cursor.selected} selected)` : ''}
+          </span>
+        )}
+        {model && <span className="status-item">Spaces: {model.getOptions().tabSize}</span>}
+        {model && <span className="status-item">UTF-8</span>}
+        {language && (
+          <span className="status-item" data-testid="language">
+            {language}
+          </span>
+        )}
+      </div>
+    </footer>
+  );
+}

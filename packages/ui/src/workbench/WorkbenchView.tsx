@@ -1,0 +1,145 @@
+// The workbench layout: activity bar, side bar, editor area, right-hand panel and status bar, plus the overlays.
+// It owns the controller for the window's life, activates the features and routes key bindings to commands.
+import { useEffect, useState } from 'react';
+import type { EngineConnection } from '../client/connection';
+import { useEngine } from '../client/engine';
+import { EditorArea } from '../editor/EditorArea';
+import { Explorer } from '../explorer/Explorer';
+import { features } from '../features';
+import { CommandPalette } from '../quickopen/CommandPalette';
+import { QuickOpen } from '../quickopen/QuickOpen';
+import { OpenFolderDialog } from '../workspace/OpenFolderDialog';
+import { Welcome } from '../workspace/Welcome';
+import { ActivityBar } from './ActivityBar';
+import { WorkbenchContext } from './contributions';
+import { EXPLORER_VIEW, WorkbenchController } from './controller';
+import { DialogHost, Toasts } from './Dialogs';
+import { Icons } from './icons';
+import { useObservable } from './observable';
+import { Sash } from './Sash';
+import { StatusBar } from './StatusBar';
+import './workbench.css';
+
+export function WorkbenchView({ connection }: { connection: EngineConnection }) {
+  const { client, state: connectionState } = useEngine();
+  const [workbench] = useState(() => new WorkbenchController(client, connection.bridge, features));
+  const state = useObservable(workbench.state);
+  const [sideWidth, setSideWidth] = useState(260);
+  const [panelWidth, setPanelWidth] = useState(380);
+
+  useEffect(() => {
+    const started = workbench.start();
+    return () => started.dispose();
+  }, [workbench]);
+
+  // After a reconnect the engine may be a new process: ask again which folder is open.
+  useEffect(() => {
+    if (connectionState === 'connected' && workbench.state.value.ready) void workbench.refreshWorkspace();
+  }, [connectionState, workbench]);
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.defaultPrevented || event.isComposing) return;
+      if (workbench.handleKey(event)) {
+        event.preventDefault();
+        event.stopPropagation();
+      }
+    };
+    // capture phase: the workbench's bindings win over Monaco's and the browser's (Ctrl+P would print)
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, [workbench]);
+
+  const statusItems = features.flatMap((feature) => feature.statusItems ?? []);
+  const sideFeature = workbench.sideViews.find((view) => view.id === state.sideView);
+  const panelFeature = workbench.panelViews.find((view) => view.id === state.panelView);
+
+  return (
+    <WorkbenchContext.Provider value={workbench.api}>
+      <div className="workbench">
+        <div className="workbench__main">
+          <ActivityBar workbench={workbench} />
+          {state.workspace && state.sideView && (
+            <>
+              <aside className="side-bar" style={{ width: sideWidth }} aria-label="Side bar">
+                {state.sideView === EXPLORER_VIEW ? (
+                  <Explorer workbench={workbench} />
+                ) : sideFeature ? (
+                  <FeatureView title={sideFeature.title}>
+                    <sideFeature.component />
+                  </FeatureView>
+                ) : null}
+              </aside>
+              <Sash width={sideWidth} onResize={setSideWidth} min={170} max={600} />
+            </>
+          )}
+          {!state.workspace && state.sideView && sideFeature && (
+            <aside className="side-bar" style={{ width: sideWidth }} aria-label="Side bar">
+              <FeatureView title={sideFeature.title}>
+                <sideFeature.component />
+              </FeatureView>
+            </aside>
+          )}
+          <main className="workbench__center">
+            {state.workspace ? (
+              <EditorArea workbench={workbench} />
+            ) : state.ready ? (
+              <Welcome workbench={workbench} />
+            ) : null}
+          </main>
+          {panelFeature && (
+            <>
+              <Sash width={panelWidth} onResize={setPanelWidth} min={260} max={900} fromRight />
+              <aside className="panel" style={{ width: panelWidth }} aria-label="Panel">
+                <div className="view-header">
+                  <div className="panel__tabs">
+                    {workbench.panelViews.map((view) => (
+                      <button
+                        key={view.id}
+                        type="button"
+                        className={`panel__tab${view.id === panelFeature.id ? ' panel__tab--active' : ''}`}
+                        onClick={() => workbench.showView(view.id)}
+                      >
+                        {view.title}
+                      </button>
+                    ))}
+                  </div>
+                  <div className="view-header__actions">
+                    <button
+                      type="button"
+                      className="icon-button"
+                      title={`Hide Panel (${workbench.shortcutFor('workbench.togglePanel')})`}
+                      onClick={() => workbench.patch({ panelView: null })}
+                    >
+                      {Icons.close(14)}
+                    </button>
+                  </div>
+                </div>
+                <div className="panel__body">
+                  <panelFeature.component />
+                </div>
+              </aside>
+            </>
+          )}
+        </div>
+        <StatusBar workbench={workbench} connection={connectionState} items={statusItems} />
+        {state.overlay === 'quickOpen' && state.workspace && <QuickOpen workbench={workbench} />}
+        {state.overlay === 'palette' && <CommandPalette workbench={workbench} />}
+        {state.overlay === 'openFolder' && <OpenFolderDialog workbench={workbench} />}
+        <DialogHost workbench={workbench} />
+        <Toasts workbench={workbench} />
+      </div>
+    </WorkbenchContext.Provider>
+  );
+}
+
+function FeatureView({ title, children }: { title: string; children: React.ReactNode }) {
+  return (
+    <div className="feature-view">
+      <div className="view-header">
+        <span className="view-header__title">{title}</span>
+      </div>
+      <div className="feature-view__body">{children}</div>
+    </div>
+  );
+}

@@ -1,0 +1,53 @@
+// Two small building blocks the workbench keeps its state in, outside React: a value that components read with
+// useSyncExternalStore, and an event emitter whose subscriptions return their own disposal.
+import type { Disposable } from '@pa/shared';
+import { useSyncExternalStore } from 'react';
+
+export class Observable<T> {
+  private readonly listeners = new Set<() => void>();
+
+  constructor(private current: T) {}
+
+  get value(): T {
+    return this.current;
+  }
+
+  set(next: T): void {
+    if (Object.is(next, this.current)) return;
+    this.current = next;
+    for (const listener of [...this.listeners]) listener();
+  }
+
+  update(change: (value: T) => T): void {
+    this.set(change(this.current));
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+}
+
+export function useObservable<T>(observable: Observable<T>): T {
+  return useSyncExternalStore(observable.subscribe, () => observable.value);
+}
+
+export class Emitter<T> {
+  private readonly listeners = new Set<(value: T) => void>();
+
+  event = (listener: (value: T) => void): Disposable => {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  };
+
+  fire(value: T): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(value);
+      } catch (error) {
+        // one feature's broken listener must not stop the others from hearing the event
+        console.error(error);
+      }
+    }
+  }
+}

@@ -1,0 +1,86 @@
+// Opens the real product for an end-to-end test: copies a fixture project to a temp folder, starts the BUILT
+// `pa serve --no-open --port 0 <copy>` with PA_DATA_DIR in its own temp folder, and opens the printed URL.
+//
+// API (reuse it in any tests/e2e/<area>.spec.ts):
+//   const wb = await openWorkbench(page, { fixture?: 'sample-project', prepare?(root) {...}, env?: {...} });
+//   wb.root      absolute path of the workspace copy (read/write it to check or cause changes on disk)
+//   wb.dataDir   the PA_DATA_DIR of this engine
+//   wb.url       the URL the CLI printed (http://127.0.0.1:PORT/#token=TOKEN)
+//   wb.output()  everything the engine wrote to stdout/stderr so far (attach it when a test fails)
+//   await wb.close()  stops the engine and removes both temp folders (call it in afterEach/finally)
+// openWorkbench resolves once the workbench shows "Engine connected" and the explorer has listed the root.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, type Page } from '@playwright/test';
+import { engineCli, repoRoot } from '../../../scripts/paths.js';
+
+export interface OpenWorkbenchOptions {
+  fixture?: string;
+  /** Runs on the copied folder before the engine starts (e.g. to add gitignored files). */
+  prepare?(root: string): void;
+  env?: Record<string, string>;
+}
+
+export interface OpenedWorkbench {
+  root: string;
+  dataDir: string;
+  url: string;
+  output(): string;
+  close(): Promise<void>;
+}
+
+const URL_PATTERN = /(http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]+)/;
+
+export async function openWorkbench(page: Page, options: OpenWorkbenchOptions = {}): Promise<OpenedWorkbench> {
+  const fixture = options.fixture ?? 'sample-project';
+  const root = mkdtempSync(join(tmpdir(), `pa-e2e-${fixture}-`));
+  cpSync(join(repoRoot, 'tests/fixtures', fixture), root, { recursive: true });
+  options.prepare?.(root);
+  const dataDir = mkdtempSync(join(tmpdir(), 'pa-e2e-data-'));
+  const child = spawn(process.execPath, [engineCli, 'serve', '--no-open', '--port', '0', root], {
+    env: { ...process.env, PA_DATA_DIR: dataDir, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const cleanup = async () => {
+    await stop(child);
+    rmSync(root, { recursive: true, force: true });
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      const onData = (chunk: Buffer) => {
+        output += chunk.toString();
+        const match = URL_PATTERN.exec(output);
+        if (match?.[1]) resolve(match[1]);
+      };
+      child.stdout?.on('data', onData);
+      child.stderr?.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+      });
+      child.once('exit', (code) => reject(new Error(`pa serve exited (${code}) before printing its URL:\n${output}`)));
+      child.once('error', reject);
+    });
+    await page.goto(url);
+    await expect(page.getByTestId('connection')).toHaveText(/Engine connected/);
+    await expect(page.locator('.tree-row').first()).toBeVisible();
+    return { root, dataDir, url, output: () => output, close: cleanup };
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
