@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { defaultDataDir } from '../paths.js';
+import { probeKeychain } from '../secrets/index.js';
 
 const require = createRequire(import.meta.url);
 
@@ -19,17 +20,7 @@ export interface DoctorReport {
 
 /** Probes that other capabilities add (the keychain probe comes from the secrets store). */
 export const doctorProbes: { keychain: () => Promise<string> } = {
-  keychain: async () => {
-    try {
-      const { Entry } = (await import('@napi-rs/keyring')) as typeof import('@napi-rs/keyring');
-      const entry = new Entry('PowerAutomation', 'doctor-probe');
-      entry.setPassword('probe');
-      entry.deletePassword();
-      return 'available';
-    } catch {
-      return 'unavailable (file fallback)';
-    }
-  },
+  keychain: async () => probeKeychain(defaultDataDir()),
 };
 
 export async function collectDoctorReport(): Promise<DoctorReport> {

@@ -1,29 +1,385 @@
-// PLACEHOLDER until issue 3 lands: licensing, entitlements, quotas and audit.
-import { EDITIONS } from '@pa/shared';
+// The licensing capability: the installed license (kept in the secrets store), its verdict against the clock and
+// this device, the entitlements and quotas it grants, and the audit log. No license = the personal edition.
+import {
+  type CertificatePayload,
+  cheapestEditionFor,
+  describeEntitlement,
+  EDITIONS,
+  type Entitlement,
+  ErrorCode,
+  encodeActivationRequest,
+  evaluateLicense,
+  type Grants,
+  grantsOf,
+  isGranted,
+  type LicensePayload,
+  type LicenseRejection,
+  type LicenseStatus,
+  type LicenseVerdict,
+  PaError,
+  type QuotaMetric,
+  type QuotaUsage,
+  rejectionMessage,
+  verifyCertificate,
+  verifyLicenseToken,
+} from '@pa/shared';
 import type { Capability } from '../capability.js';
 import type { EngineContext } from '../engine.js';
-import type { Secrets } from '../secrets/api.js';
-import type { Audit, Entitlements, Quotas } from './api.js';
+import { createQuotaLedger, type QuotaLedger } from '../quota/index.js';
+import { keychainStatus, type Secrets } from '../secrets/index.js';
+import type { Entitlements, Quotas } from './api.js';
+import { type AuditLog, createAuditLog } from './audit.js';
+import { type ClockGuard, createClockGuard } from './clock-guard.js';
+import { deviceFingerprint } from './fingerprint.js';
+import { loadPublicKey } from './public-key.js';
 
 export type { Audit, Entitlements, LicenseState, QuotaReservation, Quotas } from './api.js';
+export { scrub } from './audit.js';
+
+export const LICENSE_SECRET = 'license';
+export const CERTIFICATE_SECRET = 'license-certificate';
+const DAY_MS = 24 * 60 * 60 * 1000;
+const METRIC_LABEL: Record<QuotaMetric, string> = { ai_requests: 'AI request', workflow_runs: 'workflow run' };
 
 export interface Licensing extends Capability {
   entitlements: Entitlements;
   quotas: Quotas;
-  audit: Audit;
+  audit: AuditLog;
+  status(): LicenseStatus;
 }
 
-export function createLicensing(_ctx: EngineContext, _secrets: Secrets): Licensing {
-  const spec = EDITIONS.personal;
-  return {
-    handlers: {},
-    entitlements: {
-      state: () => ({ edition: 'personal', licenseId: null, readOnly: false }),
-      allows: () => true,
-      require: () => {},
-      collabParticipantLimit: () => spec.collabParticipants,
+export interface LicensingOptions {
+  /** Defaults to PA_LICENSE_PUBLIC_KEY, then resources/license-public-key. */
+  publicKey?: Uint8Array | null;
+  /** Defaults to the hash of this machine's id, the OS user and the data dir's salt. */
+  fingerprint?: string;
+}
+
+interface Installed {
+  license: LicensePayload;
+  certificate: CertificatePayload | null;
+}
+
+interface Evaluation {
+  state: LicenseStatus['state'];
+  verdict: LicenseVerdict | null;
+  grants: Grants;
+  license: LicensePayload | null;
+  now: number;
+}
+
+/** What licensing needs from the engine (a subset, so tests can build it without a workspace). */
+export type LicensingContext = Pick<EngineContext, 'dataDir' | 'store' | 'clock' | 'connections' | 'log'>;
+
+export function createLicensing(ctx: LicensingContext, secrets: Secrets, options: LicensingOptions = {}): Licensing {
+  const publicKey = options.publicKey !== undefined ? options.publicKey : loadPublicKey();
+  const fingerprint = options.fingerprint ?? deviceFingerprint(ctx.dataDir);
+  const audit: AuditLog = createAuditLog(ctx.store, ctx.clock);
+  const clock: ClockGuard = createClockGuard(ctx.store);
+  const ledger: QuotaLedger = createQuotaLedger(ctx.store, ctx.clock);
+  const exhaustedAudited = new Set<string>();
+  let installed: Installed | null = loadInstalled();
+  let lastReason: LicenseRejection | 'ok' | 'none' = 'none';
+
+  function loadInstalled(): Installed | null {
+    let text: string | null;
+    let certificateText: string | null;
+    try {
+      text = secrets.getSync(LICENSE_SECRET);
+      certificateText = secrets.getSync(CERTIFICATE_SECRET);
+    } catch (error) {
+      ctx.log({ level: 'warn', msg: 'stored license unreadable', error: error instanceof Error ? error.message : '' });
+      return null;
+    }
+    if (text === null || publicKey === null) return null;
+    const verified = verifyLicenseToken(text, publicKey);
+    if (!verified.ok) {
+      audit.record({ type: 'license.rejected', actor: 'engine', detail: { reason: verified.reason, at: 'start' } });
+      return null;
+    }
+    const certificate = verifyCertificate(certificateText, publicKey);
+    return {
+      license: verified.license,
+      certificate: certificate?.licenseId === verified.license.id ? certificate : null,
+    };
+  }
+
+  /** Re-judges the license against the clock on every question: cheap, and expiry or rollback takes effect at once. */
+  function evaluate(): Evaluation {
+    const now = ctx.clock();
+    const highWaterMark = clock.observe(now);
+    if (!installed) return settle({ state: 'none', verdict: null, grants: grantsOf(null), license: null, now });
+    const verdict = evaluateLicense(installed.license, installed.certificate, { now, highWaterMark, fingerprint });
+    if (verdict.ok) {
+      return settle({
+        state: verdict.status,
+        verdict,
+        grants: grantsOf(verdict.license),
+        license: verdict.license,
+        now,
+      });
+    }
+    const state = verdict.reason === 'activation_required' ? 'activation_required' : 'rejected';
+    return settle({ state, verdict, grants: grantsOf(null), license: installed.license, now });
+  }
+
+  /** Audits and announces a change of verdict (expiry, rollback, activation) once, when it happens. */
+  function settle(evaluation: Evaluation): Evaluation {
+    const reason = evaluation.verdict === null ? 'none' : evaluation.verdict.ok ? 'ok' : evaluation.verdict.reason;
+    if (reason !== lastReason) {
+      const previous = lastReason;
+      lastReason = reason;
+      if (reason !== 'ok' && reason !== 'none' && previous !== 'none') {
+        audit.record({
+          type: 'license.rejected',
+          actor: 'engine',
+          detail: { reason, licenseId: evaluation.license?.id ?? null },
+        });
+      }
+      if (previous !== 'none' || reason !== 'none') queueMicrotask(() => broadcastStatus());
+    }
+    return evaluation;
+  }
+
+  function quotaUsage(evaluation: Evaluation): QuotaUsage[] {
+    const account = accountOf(evaluation);
+    const day = ledger.dayOf(evaluation.now);
+    const rows = new Map(ledger.usage(account, day).map((row) => [row.metric, row.used]));
+    return (['ai_requests', 'workflow_runs'] as const).map((metric) => {
+      const used = rows.get(metric) ?? 0;
+      const limit = evaluation.grants.quotas[metric];
+      return { metric, day, used, limit, remaining: limit === null ? null : Math.max(0, limit - used) };
+    });
+  }
+
+  function accountOf(evaluation: Evaluation): string {
+    return evaluation.state === 'active' || evaluation.state === 'grace'
+      ? (evaluation.license?.id ?? 'personal')
+      : 'personal';
+  }
+
+  function status(): LicenseStatus {
+    const evaluation = evaluate();
+    const { license, verdict, grants, now } = evaluation;
+    const rejection = verdict && !verdict.ok ? { reason: verdict.reason, message: verdict.message } : null;
+    const daysLeft = license ? Math.floor((license.expiresAt - now) / DAY_MS) : null;
+    return {
+      state: evaluation.state,
+      edition: grants.edition,
+      readOnly: verdict?.ok === true && verdict.readOnly,
+      license: license && {
+        id: license.id,
+        licensee: license.licensee,
+        email: license.email,
+        edition: license.edition,
+        issuedAt: license.issuedAt,
+        notBefore: license.notBefore,
+        expiresAt: license.expiresAt,
+        maxDevices: license.maxDevices,
+      },
+      daysLeft,
+      graceEndsAt: verdict?.ok ? verdict.graceEndsAt : null,
+      rejection,
+      warning: warningFor(evaluation, daysLeft),
+      device: {
+        bound: license?.maxDevices != null,
+        activated: installed?.certificate?.fingerprint === fingerprint,
+        fingerprint,
+      },
+      features: [...grants.features],
+      models: [...grants.models],
+      components: [...grants.components],
+      collabParticipants: grants.collabParticipants,
+      quotas: quotaUsage(evaluation),
+      keychain: keychainStatus(secrets),
+    };
+  }
+
+  function broadcastStatus(): void {
+    if (ctx.connections.size > 0) ctx.connections.broadcast('license.changed', status());
+  }
+
+  function broadcastQuota(): void {
+    if (ctx.connections.size > 0) ctx.connections.broadcast('quota.changed', { items: quotaUsage(evaluate()) });
+  }
+
+  function requirePublicKey(): Uint8Array {
+    if (publicKey) return publicKey;
+    throw new PaError(
+      ErrorCode.LICENSE,
+      'This build has no license public key (resources/license-public-key or PA_LICENSE_PUBLIC_KEY); reinstall the app.',
+    );
+  }
+
+  function refuse(reason: LicenseRejection, actor: string, extra: Record<string, unknown> = {}): never {
+    audit.record({ type: 'license.rejected', actor, detail: { reason, ...extra } });
+    throw new PaError(ErrorCode.LICENSE, rejectionMessage(reason), { reason });
+  }
+
+  function activate(key: string, actor: string): LicenseStatus {
+    const text = key.trim();
+    const verified = verifyLicenseToken(text, requirePublicKey());
+    if (!verified.ok) refuse(verified.reason, actor);
+    const license = verified.license;
+    const certificate = installed?.certificate?.licenseId === license.id ? installed.certificate : null;
+    const now = ctx.clock();
+    const verdict = evaluateLicense(license, certificate, { now, highWaterMark: clock.observe(now), fingerprint });
+    // a device-bound license is kept while it waits for its certificate; any other failure refuses the key
+    if (!verdict.ok && verdict.reason !== 'activation_required' && verdict.reason !== 'device_mismatch') {
+      refuse(verdict.reason, actor, { licenseId: license.id });
+    }
+    secrets.setSync(LICENSE_SECRET, text);
+    if (!certificate) secrets.deleteSync(CERTIFICATE_SECRET);
+    installed = { license, certificate };
+    audit.record({
+      type: 'license.installed',
+      actor,
+      detail: { licenseId: license.id, edition: license.edition, deviceBound: license.maxDevices !== null },
+    });
+    broadcastStatus();
+    return status();
+  }
+
+  function remove(actor: string): LicenseStatus {
+    const licenseId = installed?.license.id ?? null;
+    secrets.deleteSync(LICENSE_SECRET);
+    secrets.deleteSync(CERTIFICATE_SECRET);
+    installed = null;
+    if (licenseId) audit.record({ type: 'license.removed', actor, detail: { licenseId } });
+    broadcastStatus();
+    return status();
+  }
+
+  function requireInstalled(): Installed {
+    if (installed) return installed;
+    throw new PaError(ErrorCode.LICENSE, 'No license is installed. Activate your license key first.');
+  }
+
+  function installCertificate(text: string, actor: string): LicenseStatus {
+    const current = requireInstalled();
+    const certificate = verifyCertificate(text.trim(), requirePublicKey());
+    if (!certificate) {
+      audit.record({ type: 'license.rejected', actor, detail: { reason: 'bad_certificate' } });
+      throw new PaError(
+        ErrorCode.LICENSE,
+        'This device certificate is damaged or was not signed by the vendor. Paste it again from the file you received.',
+        { reason: 'bad_certificate' },
+      );
+    }
+    if (certificate.licenseId !== current.license.id || certificate.fingerprint !== fingerprint) {
+      refuse('device_mismatch', actor, { licenseId: current.license.id });
+    }
+    secrets.setSync(CERTIFICATE_SECRET, text.trim());
+    installed = { license: current.license, certificate };
+    audit.record({ type: 'license.device_activated', actor, detail: { licenseId: current.license.id } });
+    broadcastStatus();
+    return status();
+  }
+
+  const entitlements: Entitlements = {
+    state() {
+      const evaluation = evaluate();
+      return {
+        edition: evaluation.grants.edition,
+        licenseId:
+          evaluation.state === 'active' || evaluation.state === 'grace' ? (evaluation.license?.id ?? null) : null,
+        readOnly: evaluation.state === 'grace',
+      };
     },
-    quotas: { consume: () => ({ refund: () => {} }) },
-    audit: { record: () => {} },
+    allows: (entitlement) => isGranted(evaluate().grants, entitlement),
+    require(entitlement, actor) {
+      const evaluation = evaluate();
+      if (isGranted(evaluation.grants, entitlement)) return;
+      const name = describeEntitlement(entitlement);
+      const needed = cheapestEditionFor(entitlement);
+      audit.record({
+        type: 'entitlement.denied',
+        actor,
+        detail: { entitlement: name, edition: evaluation.grants.edition },
+      });
+      throw new PaError(ErrorCode.LICENSE, deniedMessage(evaluation, entitlement), {
+        entitlement: name,
+        edition: evaluation.grants.edition,
+        requiredEdition: needed,
+      });
+    },
+    collabParticipantLimit: () => evaluate().grants.collabParticipants,
   };
+
+  const quotas: Quotas = {
+    consume(metric, n, actor) {
+      const evaluation = evaluate();
+      const account = accountOf(evaluation);
+      const limit = evaluation.grants.quotas[metric];
+      const outcome = ledger.consume(account, metric, n, limit);
+      if (!outcome.granted) {
+        const key = `${account}/${metric}/${outcome.day}`;
+        if (!exhaustedAudited.has(key)) {
+          exhaustedAudited.add(key);
+          audit.record({ type: 'quota.exhausted', actor, detail: { metric, limit: outcome.limit, day: outcome.day } });
+        }
+        throw new PaError(
+          ErrorCode.QUOTA,
+          `Today's ${METRIC_LABEL[metric]} quota (${outcome.limit}) is used up; it resets at 00:00 UTC. Upgrade your edition for a higher limit.`,
+          { metric, limit: outcome.limit, used: outcome.used, day: outcome.day },
+        );
+      }
+      broadcastQuota();
+      let refunded = false;
+      return {
+        refund() {
+          if (refunded) return;
+          refunded = true;
+          ledger.refund(account, metric, outcome.day, n);
+          broadcastQuota();
+        },
+      };
+    },
+  };
+
+  evaluate();
+
+  return {
+    entitlements,
+    quotas,
+    audit,
+    status,
+    handlers: {
+      'license.status': () => status(),
+      'license.activate': ({ key }, { actor }) => activate(key, actor),
+      'license.remove': (_params, { actor }) => remove(actor),
+      'license.activationRequest': () => {
+        const { license } = requireInstalled();
+        return {
+          request: encodeActivationRequest({ licenseId: license.id, fingerprint, requestedAt: ctx.clock() }),
+          licenseId: license.id,
+          fingerprint,
+        };
+      },
+      'license.installCertificate': ({ certificate }, { actor }) => installCertificate(certificate, actor),
+      'quota.usage': () => ({ items: quotaUsage(evaluate()) }),
+      'audit.tail': (params) => ({ items: audit.tail(params?.limit ?? 50) }),
+    },
+  };
+}
+
+function deniedMessage(evaluation: Evaluation, entitlement: Entitlement): string {
+  const needed = cheapestEditionFor(entitlement);
+  const current = EDITIONS[evaluation.grants.edition].label;
+  const upgrade = needed ? `Upgrade to ${EDITIONS[needed].label} or higher` : 'No edition includes it';
+  const why =
+    evaluation.verdict && !evaluation.verdict.ok && evaluation.state === 'rejected'
+      ? ` Your license is not in force: ${evaluation.verdict.message}`
+      : '';
+  return `Your ${current} edition does not include ${describeEntitlement(entitlement)}. ${upgrade} in the License view.${why}`;
+}
+
+function warningFor(evaluation: Evaluation, daysLeft: number | null): string | null {
+  const { verdict, license } = evaluation;
+  if (verdict && !verdict.ok) return verdict.message;
+  if (verdict?.ok && verdict.status === 'grace' && license) {
+    return `This license expired on ${new Date(license.expiresAt).toISOString().slice(0, 10)}. The app keeps working read-only until ${new Date(verdict.graceEndsAt).toISOString().slice(0, 10)}; renew it.`;
+  }
+  if (daysLeft !== null && daysLeft < 14) return `This license expires in ${daysLeft} day${daysLeft === 1 ? '' : 's'}.`;
+  return null;
 }

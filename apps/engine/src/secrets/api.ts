@@ -4,4 +4,8 @@ export interface Secrets {
   get(name: string): Promise<string | null>;
   set(name: string, value: string): Promise<void>;
   delete(name: string): Promise<void>;
+  /** For start-up paths that must decide before the first request (the license); same store as get(). */
+  getSync(name: string): string | null;
+  setSync(name: string, value: string): void;
+  deleteSync(name: string): void;
 }

@@ -1,0 +1,64 @@
+// The OS keychain through @napi-rs/keyring (Secret Service on Linux, Keychain on macOS, Credential Manager on
+// Windows). Each data dir gets its own account names so two installations (or tests) never share a secret.
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+
+export const KEYCHAIN_SERVICE = 'PowerAutomation';
+
+interface KeyringEntry {
+  getPassword(): string | null | undefined;
+  setPassword(value: string): void;
+  deletePassword(): boolean | undefined;
+}
+type EntryClass = new (service: string, account: string) => KeyringEntry;
+
+const requireNative = createRequire(import.meta.url);
+
+function loadEntryClass(): EntryClass | null {
+  try {
+    return (requireNative('@napi-rs/keyring') as { Entry: EntryClass }).Entry;
+  } catch {
+    return null; // the native module is missing for this platform: the file fallback takes over
+  }
+}
+
+export interface KeychainStore {
+  get(name: string): string | null;
+  set(name: string, value: string): void;
+  delete(name: string): void;
+}
+
+export function accountFor(name: string, dataDir: string): string {
+  return `${name}@${createHash('sha256').update(dataDir).digest('hex').slice(0, 12)}`;
+}
+
+/**
+ * A keychain that answers a write, a read and a delete of a probe entry, or null where none does (no Secret
+ * Service on a headless Linux, a locked collection, a missing native module).
+ */
+export function openKeychain(dataDir: string): KeychainStore | null {
+  const Entry = loadEntryClass();
+  if (!Entry) return null;
+  const entry = (name: string) => new Entry(KEYCHAIN_SERVICE, accountFor(name, dataDir));
+  try {
+    const probe = entry(`probe-${process.pid}`);
+    probe.setPassword('probe');
+    const echoed = probe.getPassword();
+    probe.deletePassword();
+    if (echoed !== 'probe') return null;
+  } catch {
+    return null; // every failure here means the same thing to the user: no usable keychain
+  }
+  return {
+    get: (name) => entry(name).getPassword() ?? null,
+    set: (name, value) => entry(name).setPassword(value),
+    delete: (name) => {
+      try {
+        entry(name).deletePassword();
+      } catch (error) {
+        // deleting what is not there is success; anything else is a real failure
+        if (entry(name).getPassword() != null) throw error;
+      }
+    },
+  };
+}
