@@ -1,0 +1,89 @@
+// The local provider in the real engine: the tiny generated GGUF is loaded once by node-llama-cpp, streams tokens,
+// stops when cancelled mid-stream, and serves two requests at once from its pooled sequences.
+import type { EventData, RpcClient } from '@pa/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureTinyGguf } from '../../scripts/make-tiny-gguf.js';
+import { type StartedEngine, startEngine } from '../support/engine.js';
+
+interface Ended {
+  event: 'ai.done' | 'ai.error';
+  data: EventData<'ai.done'> | EventData<'ai.error'>;
+  tokens: string[];
+}
+
+function collect(client: RpcClient, streamId: string, onToken?: () => void): Promise<Ended> {
+  return new Promise((resolve) => {
+    const tokens: string[] = [];
+    const subscription = client.onStream(streamId, (event, data) => {
+      if (event === 'ai.token') {
+        tokens.push((data as EventData<'ai.token'>).text);
+        onToken?.();
+      } else if (event === 'ai.done' || event === 'ai.error') {
+        subscription.dispose();
+        resolve({ event, data: data as Ended['data'], tokens });
+      }
+    });
+  });
+}
+
+const ask = { messages: [{ role: 'user' as const, content: 'Hello there' }], temperature: 0 };
+
+describe('the local model', () => {
+  let engine: StartedEngine;
+  let client: RpcClient;
+
+  beforeAll(async () => {
+    engine = await startEngine();
+    client = await engine.connect();
+    await client.call('ai.providers.add', {
+      id: 'tiny',
+      kind: 'local',
+      modelClass: 'local',
+      model: 'tiny-llama',
+      modelPath: ensureTinyGguf(),
+      maxConcurrency: 2,
+    });
+  });
+
+  afterAll(async () => {
+    await engine?.stop();
+  });
+
+  it('loads the GGUF and streams tokens, answered by the local provider', async () => {
+    const { streamId } = await client.call('ai.chat', { ...ask, maxTokens: 24 });
+    const end = await collect(client, streamId);
+    expect(end.event).toBe('ai.done');
+    const done = end.data as EventData<'ai.done'>;
+    expect(done.route.providerId).toBe('tiny');
+    expect(end.tokens.length).toBeGreaterThan(1);
+    expect(end.tokens.join('')).toBe(done.text);
+    expect(done.text.length).toBeGreaterThan(0);
+  });
+
+  it('stops generating when the stream is cancelled mid-answer', async () => {
+    const { streamId } = await client.call('ai.chat', { ...ask, maxTokens: 400 });
+    let sent = false;
+    const end = await collect(client, streamId, () => {
+      if (sent) return;
+      sent = true;
+      void client.call('stream.cancel', { streamId });
+    });
+    expect(end.event).toBe('ai.error');
+    expect((end.data as EventData<'ai.error'>).code).toBe('E_CANCELLED');
+    expect(end.tokens.length).toBeLessThan(400);
+  });
+
+  it('answers two requests at once, each as it would alone', async () => {
+    const solo = await client.call('ai.chat', { ...ask, maxTokens: 16 });
+    const alone = await collect(client, solo.streamId);
+    const [a, b] = await Promise.all([
+      client.call('ai.chat', { ...ask, maxTokens: 16 }),
+      client.call('ai.chat', { ...ask, maxTokens: 16 }),
+    ]);
+    const [first, second] = await Promise.all([collect(client, a.streamId), collect(client, b.streamId)]);
+    expect(first.event).toBe('ai.done');
+    expect(second.event).toBe('ai.done');
+    expect((first.data as EventData<'ai.done'>).text).toBe((alone.data as EventData<'ai.done'>).text);
+    expect((second.data as EventData<'ai.done'>).text).toBe((alone.data as EventData<'ai.done'>).text);
+  });
+});
