@@ -128,8 +128,7 @@ describe('the AI capability in the engine', () => {
       cancelled = true;
       void client.call('stream.cancel', { streamId });
     });
-    expect(end.event).toBe('ai.error');
-    expect(end.data.code).toBe('E_CANCELLED');
+    expect(end.event === 'ai.error' && end.data.code).toBe('E_CANCELLED');
     expect(end.tokens.length).toBeLessThan(200);
     claude.setScript({ kind: 'ok', text: 'The answer is 42' });
   });
