@@ -1,4 +1,228 @@
-// PLACEHOLDER until its issue lands: the `pa license, pa audit` commands.
+// `pa license …` (vendor: keygen, issue, inspect, activate-offline; user: activate, request-activation,
+// install-certificate, status, remove) and `pa audit tail`. User commands open the data dir directly.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Edition, ErrorCode, Feature, inspectLicense, type LicenseStatus, PaError } from '@pa/shared';
 import type { Command } from 'commander';
+import { defaultDataDir, ensureDataDir } from '../paths.js';
+import { ConnectionSet } from '../rpc/connection.js';
+import { createSecrets } from '../secrets/index.js';
+import { openStore } from '../store/index.js';
+import { createLicensing, type Licensing } from './index.js';
+import { issueLicense, readSecretKey, signActivation, writeKeyPair } from './vendor.js';
 
-export function registerLicenseCommands(_program: Command): void {}
+const CLI_ACTOR = { actor: 'cli', connection: { id: 0, emit: () => {}, onDidClose: () => () => {} } };
+
+/** A file's text when the argument names a file, else the argument itself (a pasted key). */
+function textOf(argument: string): string {
+  if (argument === '-') return readFileSync(0, 'utf8').trim();
+  return existsSync(argument) ? readFileSync(argument, 'utf8').trim() : argument.trim();
+}
+
+function withLicensing<T>(use: (licensing: Licensing) => T): T {
+  const dataDir = ensureDataDir(defaultDataDir());
+  const store = openStore(join(dataDir, 'powerautomation.db'));
+  try {
+    const licensing = createLicensing(
+      {
+        dataDir,
+        store,
+        clock: Date.now,
+        connections: new ConnectionSet(),
+        log: (line) => process.stderr.write(`${JSON.stringify(line)}\n`),
+      },
+      createSecrets({ dataDir }),
+    );
+    return use(licensing);
+  } finally {
+    store.close();
+  }
+}
+
+function call<M extends keyof Licensing['handlers']>(licensing: Licensing, method: M, params: unknown): unknown {
+  const handler = licensing.handlers[method] as ((params: unknown, ctx: typeof CLI_ACTOR) => unknown) | undefined;
+  if (!handler) throw new PaError(ErrorCode.INTERNAL, `licensing has no ${String(method)} handler`);
+  return handler(params, CLI_ACTOR);
+}
+
+const day = (time: number) => new Date(time).toISOString().slice(0, 10);
+
+export function formatStatus(status: LicenseStatus): string {
+  const lines = [`edition:       ${status.edition}${status.readOnly ? ' (read-only, grace period)' : ''}`];
+  lines.push(`state:         ${status.state}`);
+  if (status.license) {
+    lines.push(`licensee:      ${status.license.licensee} <${status.license.email}>`);
+    lines.push(`license:       ${status.license.id} (${status.license.edition})`);
+    lines.push(`expires:       ${day(status.license.expiresAt)} (${status.daysLeft} days left)`);
+    lines.push(
+      `device:        ${status.device.bound ? (status.device.activated ? 'bound, activated on this device' : 'bound, NOT activated on this device') : 'not device-bound'}`,
+    );
+  }
+  lines.push(`features:      ${status.features.join(', ')}`);
+  lines.push(`models:        ${status.models.join(', ')}`);
+  for (const quota of status.quotas) {
+    const limit = quota.limit === null ? 'unlimited' : `${quota.remaining} of ${quota.limit} left`;
+    lines.push(`${`${quota.metric}:`.padEnd(15)}${quota.used} used today (${limit})`);
+  }
+  lines.push(`keychain:      ${status.keychain}`);
+  if (status.warning) lines.push(`warning:       ${status.warning}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function parseFeatures(list: string | undefined): Feature[] {
+  if (!list) return [];
+  return list.split(',').map((name) => {
+    const parsed = Feature.safeParse(name.trim());
+    if (!parsed.success) {
+      throw new PaError(ErrorCode.BAD_REQUEST, `Unknown feature "${name}"; use one of ${Feature.options.join(', ')}.`);
+    }
+    return parsed.data;
+  });
+}
+
+function positiveInt(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new PaError(ErrorCode.BAD_REQUEST, `${flag} must be a whole number ≥ 1.`);
+  return n;
+}
+
+export function registerLicenseCommands(program: Command): void {
+  const license = program.command('license').description('licenses: issue (vendor), activate, status');
+
+  license
+    .command('keygen')
+    .description('vendor: create an Ed25519 key pair (license-private-key, license-public-key)')
+    .requiredOption('--out <dir>', 'folder for the two key files')
+    .action((options: { out: string }) => {
+      const written = writeKeyPair(options.out);
+      process.stdout.write(
+        `public key:  ${written.publicKeyFile}\nprivate key: ${written.privateKeyFile} (0600; keep it offline, never commit it)\n`,
+      );
+    });
+
+  license
+    .command('issue')
+    .description('vendor: sign a license and print it')
+    .requiredOption('--key <file>', 'the vendor private key file')
+    .requiredOption('--edition <edition>', Edition.options.join('|'))
+    .requiredOption('--to <name>', 'licensee')
+    .requiredOption('--email <email>', 'licensee email')
+    .requiredOption('--days <n>', 'validity in days')
+    .option('--max-devices <n>', 'bind to at most N devices (needs offline activation)')
+    .option('--features <list>', `extra features, comma-separated (${Feature.options.join(', ')})`)
+    .action(
+      (options: {
+        key: string;
+        edition: string;
+        to: string;
+        email: string;
+        days: string;
+        maxDevices?: string;
+        features?: string;
+      }) => {
+        const edition = Edition.safeParse(options.edition);
+        if (!edition.success) {
+          throw new PaError(
+            ErrorCode.BAD_REQUEST,
+            `Unknown edition "${options.edition}"; use ${Edition.options.join(', ')}.`,
+          );
+        }
+        const text = issueLicense(
+          {
+            edition: edition.data,
+            licensee: options.to,
+            email: options.email,
+            days: positiveInt(options.days, '--days'),
+            maxDevices: options.maxDevices ? positiveInt(options.maxDevices, '--max-devices') : null,
+            features: parseFeatures(options.features),
+            now: Date.now(),
+          },
+          readSecretKey(options.key),
+        );
+        process.stdout.write(`${text}\n`);
+      },
+    );
+
+  license
+    .command('inspect <file>')
+    .description('decode a license without trusting it (no signature check)')
+    .option('--json', 'print JSON')
+    .action((file: string, options: { json?: boolean }) => {
+      const result = inspectLicense(textOf(file));
+      if (!result.ok) throw new PaError(ErrorCode.BAD_REQUEST, `Not a readable license (${result.reason}).`);
+      const out = { payload: result.payload, schemaValid: result.valid, signature: 'not checked' };
+      process.stdout.write(`${JSON.stringify(out, null, options.json ? 0 : 2)}\n`);
+    });
+
+  license
+    .command('activate-offline <request>')
+    .description('vendor: sign a device certificate for an activation request (file or text)')
+    .requiredOption('--key <file>', 'the vendor private key file')
+    .action((request: string, options: { key: string }) => {
+      const { certificate } = signActivation(textOf(request), readSecretKey(options.key), Date.now());
+      process.stdout.write(`${certificate}\n`);
+    });
+
+  license
+    .command('activate <fileOrKey>')
+    .description('install a license (a file, the key itself, or - for stdin); no network needed')
+    .action((fileOrKey: string) => {
+      const status = withLicensing((licensing) => call(licensing, 'license.activate', { key: textOf(fileOrKey) }));
+      process.stdout.write(formatStatus(status as LicenseStatus));
+    });
+
+  license
+    .command('request-activation')
+    .description('print the activation request to send to the vendor (device-bound licenses)')
+    .action(() => {
+      const result = withLicensing((licensing) => call(licensing, 'license.activationRequest', undefined));
+      process.stdout.write(`${(result as { request: string }).request}\n`);
+    });
+
+  license
+    .command('install-certificate <fileOrText>')
+    .description('install the device certificate the vendor returned')
+    .action((fileOrText: string) => {
+      const status = withLicensing((licensing) =>
+        call(licensing, 'license.installCertificate', { certificate: textOf(fileOrText) }),
+      );
+      process.stdout.write(formatStatus(status as LicenseStatus));
+    });
+
+  license
+    .command('status')
+    .description('edition, licensee, expiry, features, quotas used today, device binding')
+    .option('--json', 'print JSON')
+    .action((options: { json?: boolean }) => {
+      const status = withLicensing((licensing) => licensing.status());
+      process.stdout.write(options.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status));
+    });
+
+  license
+    .command('remove')
+    .description('remove the installed license (back to the personal edition)')
+    .action(() => {
+      const status = withLicensing((licensing) => call(licensing, 'license.remove', undefined));
+      process.stdout.write(formatStatus(status as LicenseStatus));
+    });
+
+  program
+    .command('audit')
+    .description('the audit log')
+    .command('tail')
+    .description('the latest audit rows (license, quota and entitlement events)')
+    .option('-n, --lines <n>', 'how many rows', '20')
+    .option('--json', 'print JSON')
+    .action((options: { lines: string; json?: boolean }) => {
+      const rows = withLicensing((licensing) => licensing.audit.tail(positiveInt(options.lines, '--lines')));
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify(rows)}\n`);
+        return;
+      }
+      for (const row of rows) {
+        process.stdout.write(
+          `${new Date(row.at).toISOString()}  ${row.type.padEnd(22)} ${row.actor.padEnd(6)} ${JSON.stringify(row.detail)}\n`,
+        );
+      }
+    });
+}
