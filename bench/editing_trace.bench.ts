@@ -1,0 +1,116 @@
+// editing_trace: real programmers' editing histories (rustcode, sveltecomponent) replayed in Chromium through a
+// Y.Text bound to a Monaco model with y-monaco, against a bare Y.Text in the same page; plus the concurrent traces
+// with one Yjs peer per agent. Every replay must end at the trace's endContent. Goal: ratio ≤ 3.
+import { chromium } from '@playwright/test';
+import { serveCollabPage } from './support/collab-page-build.js';
+import { replayConcurrent } from './support/concurrent-replay.js';
+import { median, progress, report, round } from './support/report.js';
+import { type ConcurrentTrace, hasAstral, loadTrace, type SequentialTrace } from './support/traces.js';
+
+// rustcode takes ~15 s a round through Monaco on this machine, so three rounds (median) by default
+const ROUNDS = Number(process.env.PA_BENCH_ROUNDS ?? 3);
+const GOAL_RATIO = 3;
+
+interface PageApi {
+  collabBench: {
+    replayBare(trace: SequentialTrace): { ms: number; ok: boolean };
+    replayMonaco(trace: SequentialTrace): { ms: number; ok: boolean };
+    replayMonacoOnly(trace: SequentialTrace, withEditor: boolean): { ms: number; ok: boolean };
+  };
+  trace: SequentialTrace;
+}
+
+const page = await serveCollabPage();
+const browser = await chromium.launch({
+  executablePath: process.env.PA_CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+});
+let failed = false;
+try {
+  const tab = await browser.newPage();
+  await tab.goto(page.url);
+  await tab.waitForFunction(() => 'collabBench' in window);
+  for (const name of ['rustcode', 'sveltecomponent']) {
+    const trace = loadTrace<SequentialTrace>(name);
+    if (hasAstral(trace.startContent + trace.endContent)) throw new Error(`${name} has astral characters`);
+    await tab.evaluate((t) => {
+      (window as unknown as PageApi).trace = t;
+    }, trace);
+    const bare: number[] = [];
+    const bound: number[] = [];
+    const monacoOnly: number[] = [];
+    let allOk = true;
+    for (let round = 0; round < ROUNDS; round++) {
+      // alternate so drift in machine load hits both sides alike
+      const b = await tab.evaluate(() => {
+        const w = window as unknown as PageApi;
+        return w.collabBench.replayBare(w.trace);
+      });
+      const m = await tab.evaluate(() => {
+        const w = window as unknown as PageApi;
+        return w.collabBench.replayMonaco(w.trace);
+      });
+      // the same typing into a Monaco model alone (no Yjs): how much of the cost is Monaco's own
+      const o = await tab.evaluate(() => {
+        const w = window as unknown as PageApi;
+        return w.collabBench.replayMonacoOnly(w.trace, true);
+      });
+      bare.push(b.ms);
+      bound.push(m.ms);
+      monacoOnly.push(o.ms);
+      allOk &&= b.ok && m.ok && o.ok;
+      progress(
+        `${name} round ${round + 1}: bare Y.Text ${b.ms.toFixed(1)} ms, y-monaco ${m.ms.toFixed(1)} ms, Monaco alone ${o.ms.toFixed(1)} ms`,
+      );
+    }
+    const patches = trace.txns.reduce((sum, txn) => sum + txn.patches.length, 0);
+    const ratio = median(bound) / median(bare);
+    const pass = allOk && ratio <= GOAL_RATIO;
+    failed ||= !pass;
+    report({
+      name: `editing_trace_${name}`,
+      value: round(median(bound), 1),
+      unit: 'ms',
+      baseline: round(median(bare), 1),
+      ratio: round(ratio, 2),
+      goal: `y-monaco/bare ratio ≤ ${GOAL_RATIO}, ends at endContent`,
+      pass,
+      ends_at_end_content: allOk,
+      patches,
+      rounds: ROUNDS,
+      us_per_patch_monaco: round((median(bound) * 1000) / patches, 2),
+      us_per_patch_bare: round((median(bare) * 1000) / patches, 2),
+      monaco_alone_ms: round(median(monacoOnly), 1),
+      binding_over_monaco_alone: round(median(bound) / median(monacoOnly), 2),
+    });
+  }
+} finally {
+  await browser.close();
+  await page.close();
+}
+
+for (const name of ['concurrent-friendsforever', 'concurrent-clownschool']) {
+  const trace = loadTrace<ConcurrentTrace>(name);
+  const runs: number[] = [];
+  let allOk = true;
+  for (let round = 0; round < ROUNDS; round++) {
+    const result = replayConcurrent(trace);
+    runs.push(result.ms);
+    allOk &&= result.texts.every((text) => text === trace.endContent);
+  }
+  progress(`${name}: ${runs.map((ms) => ms.toFixed(1)).join(', ')} ms`);
+  failed ||= !allOk;
+  report({
+    name: `editing_trace_${name}`,
+    value: round(median(runs), 1),
+    unit: 'ms',
+    baseline: null,
+    ratio: null,
+    goal: 'one Yjs peer per agent; every peer ends at endContent',
+    pass: allOk,
+    peers: trace.numAgents,
+    every_peer_at_end_content: allOk,
+    txns: trace.txns.length,
+  });
+}
+process.exitCode = failed ? 1 : 0;

@@ -1,0 +1,138 @@
+// The browser side of the collab benchmarks, bundled by esbuild into a page: trace replay through a Y.Text bound
+// to a Monaco model with y-monaco (and through a bare Y.Text as the baseline), and a y-webrtc peer for latency.
+import * as monaco from 'monaco-editor/esm/vs/editor/editor.api.js';
+import { MonacoBinding } from 'y-monaco';
+import { WebrtcProvider } from 'y-webrtc';
+import * as Y from 'yjs';
+
+export type Patch = [number, number, string];
+export interface SequentialTrace {
+  startContent: string;
+  endContent: string;
+  txns: Array<{ patches: Patch[] }>;
+}
+
+declare global {
+  interface Window {
+    collabBench: typeof collabBench;
+  }
+}
+
+window.MonacoEnvironment = { getWorkerUrl: () => './editor.worker.js' };
+
+const container = document.createElement('div');
+container.style.cssText = 'width:1000px;height:700px';
+document.body.append(container);
+const editor = monaco.editor.create(container, { automaticLayout: false, minimap: { enabled: false } });
+
+function replayBare(trace: SequentialTrace): { ms: number; ok: boolean } {
+  const doc = new Y.Doc();
+  const text = doc.getText('file');
+  text.insert(0, trace.startContent);
+  const started = performance.now();
+  for (const txn of trace.txns) {
+    for (const [pos, deleted, inserted] of txn.patches) {
+      doc.transact(() => {
+        if (deleted > 0) text.delete(pos, deleted);
+        if (inserted) text.insert(pos, inserted);
+      });
+    }
+  }
+  const ms = performance.now() - started;
+  const ok = text.toString() === trace.endContent;
+  doc.destroy();
+  return { ms, ok };
+}
+
+/** Each patch is typed into the Monaco model (as the user would); y-monaco carries it into the Y.Text. */
+function replayMonaco(trace: SequentialTrace, withEditor = true): { ms: number; ok: boolean } {
+  const doc = new Y.Doc();
+  const text = doc.getText('file');
+  text.insert(0, trace.startContent);
+  const model = monaco.editor.createModel('', 'plaintext');
+  if (withEditor) editor.setModel(model);
+  const binding = new MonacoBinding(text, model, new Set(withEditor ? [editor] : []), null);
+  const started = performance.now();
+  for (const txn of trace.txns) {
+    for (const [pos, deleted, inserted] of txn.patches) {
+      const start = model.getPositionAt(pos);
+      const end = model.getPositionAt(pos + deleted);
+      model.applyEdits([
+        { range: new monaco.Range(start.lineNumber, start.column, end.lineNumber, end.column), text: inserted },
+      ]);
+    }
+  }
+  const ms = performance.now() - started;
+  const ok = text.toString() === trace.endContent && model.getValue() === trace.endContent;
+  binding.destroy();
+  editor.setModel(null);
+  model.dispose();
+  doc.destroy();
+  return { ms, ok };
+}
+
+/** Diagnostic: the same typing into a Monaco model with no Yjs at all, with or without an editor showing it. */
+function replayMonacoOnly(trace: SequentialTrace, withEditor: boolean): { ms: number; ok: boolean } {
+  const model = monaco.editor.createModel(trace.startContent, 'plaintext');
+  if (withEditor) editor.setModel(model);
+  const started = performance.now();
+  for (const txn of trace.txns) {
+    for (const [pos, deleted, inserted] of txn.patches) {
+      const start = model.getPositionAt(pos);
+      const end = model.getPositionAt(pos + deleted);
+      model.applyEdits([
+        { range: new monaco.Range(start.lineNumber, start.column, end.lineNumber, end.column), text: inserted },
+      ]);
+    }
+  }
+  const ms = performance.now() - started;
+  const ok = model.getValue() === trace.endContent;
+  editor.setModel(null);
+  model.dispose();
+  return { ms, ok };
+}
+
+/** One y-webrtc peer in this browser process; `type` stamps the wall-clock send time into the text. */
+function webrtcPeer(room: string, signaling: string, password: string) {
+  const doc = new Y.Doc();
+  const text = doc.getText('file');
+  const provider = new WebrtcProvider(room, doc, {
+    signaling: [signaling],
+    password,
+    peerOpts: { config: { iceServers: [] } },
+  });
+  const seen: Array<{ mark: string; at: number }> = [];
+  text.observe((event) => {
+    if (event.transaction.local) return;
+    for (const op of event.delta) {
+      if (typeof op.insert === 'string') seen.push({ mark: op.insert, at: performance.timeOrigin + performance.now() });
+    }
+  });
+  return {
+    peers: () => provider.room?.webrtcConns.size ?? 0,
+    synced: () => provider.room?.synced ?? false,
+    type(mark: string) {
+      const at = performance.timeOrigin + performance.now();
+      text.insert(text.length, mark);
+      return at;
+    },
+    seen: () => seen.splice(0),
+    length: () => text.length,
+  };
+}
+
+let peer: ReturnType<typeof webrtcPeer> | null = null;
+
+const collabBench = {
+  replayBare,
+  replayMonaco,
+  replayMonacoOnly,
+  startPeer(room: string, signaling: string, password: string) {
+    peer = webrtcPeer(room, signaling, password);
+  },
+  peer: () => {
+    if (!peer) throw new Error('startPeer first');
+    return peer;
+  },
+};
+window.collabBench = collabBench;
