@@ -22,7 +22,8 @@ const plan = planStart({
 });
 
 if (plan.notice) process.stdout.write(`${plan.notice}\n`);
-const child = spawn(plan.command, plan.args, { stdio: 'inherit' });
+// In development Electron runs the engine on this Node, whose ABI the native modules were built for.
+const child = spawn(plan.command, plan.args, { stdio: 'inherit', env: { ...process.env, PA_NODE: process.execPath } });
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(signal, () => child.kill(signal));
 }

@@ -1,12 +1,15 @@
-// Runs the engine (apps/engine's bundled main.js) in an Electron utility process, hands each window its own
+// Runs the engine (apps/engine's bundled main.js; see engine-runtime.ts for how), hands each window its own
 // MessagePort to it, and restarts it when it dies, telling the windows so their `window.pa` reconnects.
 import { createInterface } from 'node:readline';
-import { MessageChannelMain, type UtilityProcess, utilityProcess, type WebContents } from 'electron';
+import { MessageChannelMain, type WebContents } from 'electron';
 import { ENGINE_EXITED, ENGINE_PORT } from '../channels.js';
+import { type EngineChild, forkEngine } from './engine-runtime.js';
 import { restartDelay } from './restart-policy.js';
+import type { EngineRuntime } from './runtime-choice.js';
 
 export interface EngineProcessOptions {
   entry: string;
+  runtime: EngineRuntime;
   log(line: string): void;
   /** The engine kept crashing and will not be restarted; `stderr` is the end of its last output. */
   onDidGiveUp(stderr: string): void;
@@ -15,7 +18,7 @@ export interface EngineProcessOptions {
 const STDERR_LINES_KEPT = 20;
 
 export class EngineProcess {
-  private child: UtilityProcess | null = null;
+  private child: EngineChild | null = null;
   private ready = false;
   private starts = 0;
   private stopping = false;
@@ -29,7 +32,7 @@ export class EngineProcess {
     this.starts += 1;
     this.ready = false;
     this.stderrTail = [];
-    const child = utilityProcess.fork(this.options.entry, [], { stdio: 'pipe', serviceName: 'ClaudeEditor engine' });
+    const child = forkEngine(this.options.runtime, this.options.entry);
     this.child = child;
     // The engine prints {"ready":true,...} once it answers; ports sent earlier could reach it before it listens.
     onLines(child.stdout, (line) => {
@@ -42,7 +45,7 @@ export class EngineProcess {
       this.stderrTail = [...this.stderrTail, line].slice(-STDERR_LINES_KEPT);
       this.options.log(`engine: ${line}`);
     });
-    child.once('exit', (code) => this.handleExit(child, code));
+    child.onceExit((code) => this.handleExit(child, code));
   }
 
   /** Gives this window a port now (or as soon as the engine is ready), and again after every restart. */
@@ -63,11 +66,11 @@ export class EngineProcess {
   private sendPort(contents: WebContents): void {
     if (!this.child || contents.isDestroyed()) return;
     const { port1, port2 } = new MessageChannelMain();
-    this.child.postMessage({ type: 'connect' }, [port2]);
+    this.child.attachPort(port2);
     contents.postMessage(ENGINE_PORT, { restarted: this.starts > 1 }, [port1]);
   }
 
-  private handleExit(child: UtilityProcess, code: number): void {
+  private handleExit(child: EngineChild, code: number): void {
     if (this.stopping || child !== this.child) return;
     this.child = null;
     this.ready = false;

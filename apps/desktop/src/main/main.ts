@@ -29,6 +29,7 @@ import {
   webPreferencesFor,
   windowOpenDecision,
 } from './policy.js';
+import { chooseEngineRuntime } from './runtime-choice.js';
 
 // Must happen before `ready`: a standard, secure scheme gives the UI a real origin (app://ui) for CSP and fetch.
 protocol.registerSchemesAsPrivileged([
@@ -65,6 +66,7 @@ function start(): void {
 
   const engine = new EngineProcess({
     entry: layout.engineMain,
+    runtime: chooseEngineRuntime(app.isPackaged, process.env),
     log: (line) => process.stderr.write(`${line}\n`),
     onDidGiveUp: (stderr) =>
       dialog.showErrorBox('The engine keeps stopping', `ClaudeEditor's engine crashed repeatedly.\n\n${stderr}`),
