@@ -1,4 +1,183 @@
-// PLACEHOLDER until its issue lands: the `pa models` commands.
+// `pa models list|add|remove|test ID|stats`: the model providers of this data dir, driven through the same RPC
+// handlers the UI uses (validated params, same errors), on an in-process engine.
+import { readFileSync } from 'node:fs';
+import {
+  ErrorCode,
+  type MethodName,
+  ModelClass,
+  PaError,
+  type ParamsIn,
+  ProviderKind,
+  type Result,
+  TaskType,
+} from '@pa/shared';
 import type { Command } from 'commander';
+import { createEngine, type Engine } from '../engine.js';
+import { defaultDataDir } from '../paths.js';
 
-export function registerAiCommands(_program: Command): void {}
+const CLI_CONTEXT = { actor: 'cli', connection: { id: 0, emit: () => {}, onDidClose: () => () => {} } };
+
+async function withEngine<T>(use: (call: EngineCall) => Promise<T>): Promise<T> {
+  const engine = createEngine({ dataDir: defaultDataDir(), log: () => {} });
+  try {
+    return await use(callOn(engine));
+  } finally {
+    await engine.dispose();
+  }
+}
+
+type EngineCall = <M extends MethodName>(method: M, params?: ParamsIn<M>) => Promise<Result<M>>;
+
+function callOn(engine: Engine): EngineCall {
+  return async (method, params) => {
+    const answer = await engine.router.handle({ id: 1, method, params }, CLI_CONTEXT);
+    if ('error' in answer) throw new PaError(answer.error.code, answer.error.message);
+    return answer.result as never;
+  };
+}
+
+const print = (text: string) => process.stdout.write(`${text}\n`);
+const ms = (value: number | null) => (value === null ? '-' : `${Math.round(value)} ms`);
+
+function oneOf<T extends string>(schema: { options: readonly T[] }, value: string, flag: string): T {
+  if (!(schema.options as readonly string[]).includes(value)) {
+    throw new PaError(ErrorCode.BAD_REQUEST, `${flag} must be one of ${schema.options.join(', ')}, not "${value}".`);
+  }
+  return value as T;
+}
+
+function number(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed)) throw new PaError(ErrorCode.BAD_REQUEST, `${flag} must be a number, not "${value}".`);
+  return parsed;
+}
+
+interface AddOptions {
+  kind: string;
+  model: string;
+  class: string;
+  baseUrl?: string;
+  modelPath?: string;
+  apiKeyEnv?: string;
+  apiKeyStdin?: boolean;
+  maxConcurrency?: string;
+  cost?: string;
+  priority?: string;
+  tasks?: string;
+  ttftMs?: string;
+  idleMs?: string;
+}
+
+export function registerAiCommands(program: Command): void {
+  const models = program.command('models').description('model providers: list, add, remove, test, stats');
+
+  models
+    .command('list')
+    .description('list the configured model providers')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }) => {
+      const { providers } = await withEngine((call) => call('ai.providers.list'));
+      if (options.json) return print(JSON.stringify(providers, null, 2));
+      if (providers.length === 0) return print('No model providers yet; add one with `pa models add`.');
+      for (const p of providers) {
+        const where = p.kind === 'local' ? p.modelPath : (p.baseURL ?? 'default endpoint');
+        const flags = [p.enabled ? '' : 'disabled', p.licensed ? '' : 'not licensed', p.hasApiKey ? 'key set' : '']
+          .filter(Boolean)
+          .join(', ');
+        print(`${p.id.padEnd(16)} ${p.kind.padEnd(18)} ${p.modelClass.padEnd(16)} ${p.model}  ${where}  ${flags}`);
+      }
+    });
+
+  models
+    .command('add')
+    .description('add (or replace) a model provider; the API key goes to the keychain, never to the settings file')
+    .argument('<id>', 'provider id, e.g. kimi, claude, local')
+    .requiredOption('--kind <kind>', `one of ${ProviderKind.options.join(', ')}`)
+    .requiredOption('--model <name>', 'model name sent to the endpoint (a label for local)')
+    .requiredOption('--class <class>', `licence model class: ${ModelClass.options.join(', ')}`)
+    .option('--base-url <url>', 'endpoint root, e.g. https://api.moonshot.ai/v1')
+    .option('--model-path <file>', 'GGUF file (kind local)')
+    .option('--api-key-env <name>', 'read the API key from this environment variable')
+    .option('--api-key-stdin', 'read the API key from standard input')
+    .option('--max-concurrency <n>', 'requests at once')
+    .option('--cost <n>', 'price per 1k tokens')
+    .option('--priority <n>', 'higher is preferred (-100…100)')
+    .option('--tasks <list>', `comma-separated: ${TaskType.options.join(', ')}`)
+    .option('--ttft-ms <n>', 'time-to-first-token deadline')
+    .option('--idle-ms <n>', 'longest silence mid-stream')
+    .action(async (id: string, options: AddOptions) => {
+      let apiKey: string | undefined;
+      if (options.apiKeyEnv) {
+        apiKey = process.env[options.apiKeyEnv];
+        if (!apiKey) throw new PaError(ErrorCode.BAD_REQUEST, `Environment variable ${options.apiKeyEnv} is empty.`);
+      } else if (options.apiKeyStdin) {
+        apiKey = readFileSync(0, 'utf8').trim();
+      }
+      const params: ParamsIn<'ai.providers.add'> = {
+        id,
+        kind: oneOf(ProviderKind, options.kind, '--kind'),
+        model: options.model,
+        modelClass: oneOf(ModelClass, options.class, '--class'),
+        ...(options.baseUrl ? { baseURL: options.baseUrl } : {}),
+        ...(options.modelPath ? { modelPath: options.modelPath } : {}),
+        ...(apiKey ? { apiKey } : {}),
+        ...(options.maxConcurrency ? { maxConcurrency: number(options.maxConcurrency, '--max-concurrency') } : {}),
+        ...(options.cost ? { costPer1kTokens: number(options.cost, '--cost') } : {}),
+        ...(options.priority ? { priority: number(options.priority, '--priority') } : {}),
+        ...(options.ttftMs ? { ttftTimeoutMs: number(options.ttftMs, '--ttft-ms') } : {}),
+        ...(options.idleMs ? { idleTimeoutMs: number(options.idleMs, '--idle-ms') } : {}),
+        ...(options.tasks
+          ? { tasks: options.tasks.split(',').map((task) => oneOf(TaskType, task.trim(), '--tasks')) }
+          : {}),
+      };
+      const { provider } = await withEngine((call) => call('ai.providers.add', params));
+      print(
+        `Added ${provider.id} (${provider.kind}, ${provider.model})${provider.hasApiKey ? ', key in keychain' : ''}.`,
+      );
+    });
+
+  models
+    .command('remove')
+    .description('remove a model provider and its stored API key')
+    .argument('<id>')
+    .action(async (id: string) => {
+      await withEngine((call) => call('ai.providers.remove', { id }));
+      print(`Removed ${id}.`);
+    });
+
+  models
+    .command('test')
+    .description('send a tiny request to one provider and report its latency')
+    .argument('<id>')
+    .option('--json', 'print JSON')
+    .action(async (id: string, options: { json?: boolean }) => {
+      const result = await withEngine((call) => call('ai.providers.test', { id }));
+      if (options.json) print(JSON.stringify(result));
+      else if (result.ok)
+        print(`${id} answered in ${ms(result.totalMs)} (first token ${ms(result.ttftMs)}): ${result.sample}`);
+      if (!result.ok) throw new PaError(ErrorCode.PROVIDER, `${id} failed: ${result.error ?? 'no answer'}`);
+    });
+
+  models
+    .command('stats')
+    .description('per-provider p50/p95 time to first token, tokens/s and error rate')
+    .option('--window <hours>', 'how far back to look', '24')
+    .option('--json', 'print JSON')
+    .action(async (options: { window: string; json?: boolean }) => {
+      const hours = number(options.window, '--window') ?? 24;
+      const stats = await withEngine((call) =>
+        call('ai.stats', { windowMs: Math.max(1, Math.round(hours * 3_600_000)) }),
+      );
+      if (options.json) return print(JSON.stringify(stats, null, 2));
+      if (stats.providers.length === 0) return print(`No AI requests in the last ${hours} h.`);
+      print(
+        `${'provider'.padEnd(16)} ${'requests'.padStart(8)} ${'errors'.padStart(7)} ${'p50 TTFT'.padStart(9)} ${'p95 TTFT'.padStart(9)} ${'tok/s'.padStart(7)}  circuit`,
+      );
+      for (const row of stats.providers) {
+        print(
+          `${row.providerId.padEnd(16)} ${String(row.requests).padStart(8)} ${`${Math.round(row.errorRate * 100)}%`.padStart(7)} ${ms(row.p50TtftMs).padStart(9)} ${ms(row.p95TtftMs).padStart(9)} ${(row.tokensPerS === null ? '-' : row.tokensPerS.toFixed(1)).padStart(7)}  ${row.circuit}`,
+        );
+      }
+    });
+}
