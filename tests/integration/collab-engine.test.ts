@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { ErrorCode, type PaError } from '@pa/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { licensedDataDir } from '../support/collab-license.js';
 import { type StartedEngine, startEngine } from '../support/engine.js';
 import { copyFixture } from '../support/workspace.js';
 
@@ -64,7 +65,13 @@ describe('collab in the engine', () => {
     engine = await startEngine({ workspace: workspace.root, dataDir });
     client = await engine.connect();
     const { session } = await client.call('collab.state');
-    expect(session).toMatchObject({ roomId: ROOM, role: 'guest', relay: { url: 'ws://127.0.0.1:9/' } });
+    // the secret and relay token come back from the secrets store, not the database
+    expect(session).toMatchObject({
+      roomId: ROOM,
+      secret: SECRET,
+      role: 'guest',
+      relay: { url: 'ws://127.0.0.1:9/', token: 't' },
+    });
     const { updates: stored } = await client.call('collab.loadUpdates', { roomId: ROOM });
     expect(stored.length).toBeLessThan(updates.length);
     const restored = new Y.Doc();
@@ -85,6 +92,19 @@ describe('collab in the engine', () => {
     expect(error.code).toBe(ErrorCode.LICENSE);
     expect(error.message).toContain('collab.host');
     expect((await client.call('collab.state')).session).toBeNull();
+  });
+
+  it('hosts on a professional license with its participant limit of 5', async () => {
+    const licensed = licensedDataDir('professional');
+    const host = await startEngine({ workspace: workspace.root, dataDir: licensed.dataDir, env: licensed.env });
+    try {
+      const client = await host.connect();
+      const { session } = await client.call('collab.host', { roomId: ROOM, secret: SECRET, files: ['README.md'] });
+      expect(session).toMatchObject({ role: 'host', participantLimit: 5, files: ['README.md'] });
+    } finally {
+      await host.stop();
+      rmSync(licensed.dataDir, { recursive: true, force: true });
+    }
   });
 
   it('rejects a malformed room id and a non-base64 update with E_BAD_REQUEST', async () => {
