@@ -15,7 +15,7 @@ import type { AiService } from '../ai/api.js';
 import type { Capability } from '../capability.js';
 import type { EngineContext } from '../engine.js';
 import type { Entitlements, Quotas } from '../license/api.js';
-import { createMcpClients, type McpClients } from '../mcp/client.js';
+import { createMcpClients, type McpClients } from '../mcp/index.js';
 import type { Connection, PartialHandlers } from '../rpc/handlers.js';
 import { type CatalogEntry, entryFromText, findBuiltinDir, readCatalog, runsCommands } from './catalog.js';
 import { projectFacts } from './project.js';

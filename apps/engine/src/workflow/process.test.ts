@@ -1,12 +1,13 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runProcess, truncationMarker } from './process.js';
 
 const base = { cwd: process.cwd(), env: { PATH: process.env.PATH ?? '' }, timeoutMs: 10_000 };
 
 function alive(pid: number): boolean {
+  // A killed process whose parent is gone stays a zombie until init reaps it; a zombie runs nothing.
   try {
-    process.kill(pid, 0);
-    return true;
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return false;
   }

@@ -1,0 +1,215 @@
+// `pa mcp serve`: the editor as an MCP server over stdio, so Claude Code or any MCP client can read, search and
+// write workspace files (confined like the editor's own), list and run workflows, and ask the model router.
+
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { ErrorCode, PaError, type RunDetail, type WorkflowProgress } from '@pa/shared';
+import { z } from 'zod';
+import { VERSION } from '../version.js';
+import type { LocalEngine } from './in-process.js';
+
+const SEARCH_FILE_BYTES = 1024 * 1024;
+
+type ToolAnswer = { content: Array<{ type: 'text'; text: string }>; isError?: boolean };
+
+/** Runs a tool body; our errors become an MCP tool error with the same sentence the UI would show. */
+async function answer(body: () => Promise<string>): Promise<ToolAnswer> {
+  try {
+    return { content: [{ type: 'text', text: await body() }] };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const code = error instanceof PaError ? `${error.code}: ` : '';
+    return { content: [{ type: 'text', text: `${code}${message}` }], isError: true };
+  }
+}
+
+export function createMcpServer(local: LocalEngine): McpServer {
+  const server = new McpServer({ name: 'powerautomation', version: VERSION });
+
+  server.registerTool(
+    'read_file',
+    {
+      description: 'Read a text file of the open workspace (path relative to the workspace root).',
+      inputSchema: { path: z.string() },
+    },
+    ({ path }) =>
+      answer(async () => {
+        const file = await local.call('files.read', { path });
+        if (file.binary) throw new PaError(ErrorCode.BAD_REQUEST, `"${path}" is a binary file.`);
+        return file.content;
+      }),
+  );
+
+  server.registerTool(
+    'write_file',
+    {
+      description: 'Write (create or replace) a text file in the open workspace.',
+      inputSchema: { path: z.string(), content: z.string() },
+    },
+    ({ path, content }) =>
+      answer(async () => {
+        const written = await local.call('files.write', { path, content });
+        return `wrote ${written.path} (${written.size} bytes)`;
+      }),
+  );
+
+  server.registerTool(
+    'search_files',
+    {
+      description:
+        'Search the workspace files (respecting .gitignore) for a text or regular expression; answers path:line: text.',
+      inputSchema: {
+        query: z.string().min(1),
+        regex: z.boolean().optional(),
+        limit: z.number().int().min(1).max(1000).optional(),
+      },
+    },
+    ({ query, regex, limit }) =>
+      answer(async () => {
+        const pattern = regex ? new RegExp(query) : null;
+        const max = limit ?? 200;
+        const { files } = await local.call('files.tree');
+        const hits: string[] = [];
+        for (const path of files) {
+          if (hits.length >= max) break;
+          const file = await local.call('files.read', { path }).catch(() => null);
+          if (!file || file.binary || file.size > SEARCH_FILE_BYTES) continue;
+          file.content.split('\n').forEach((line, index) => {
+            if (hits.length < max && (pattern ? pattern.test(line) : line.includes(query))) {
+              hits.push(`${path}:${index + 1}: ${line.trim().slice(0, 300)}`);
+            }
+          });
+        }
+        return hits.length > 0 ? hits.join('\n') : 'no matches';
+      }),
+  );
+
+  server.registerTool(
+    'list_workflows',
+    { description: 'List the workflows this workspace can run, with their inputs.', inputSchema: {} },
+    () =>
+      answer(async () => {
+        const { workflows } = await local.call('workflow.list');
+        return JSON.stringify(
+          workflows.map((workflow) => ({
+            name: workflow.name,
+            description: workflow.description,
+            inputs: workflow.inputs,
+            allowed: workflow.allowed,
+            issues: workflow.issues,
+          })),
+          null,
+          2,
+        );
+      }),
+  );
+
+  server.registerTool(
+    'run_workflow',
+    {
+      description:
+        'Run a workflow to the end and return each step with its state and output. Steps that need approval are approved only when approve is true.',
+      inputSchema: {
+        name: z.string(),
+        inputs: z.record(z.string(), z.string()).optional(),
+        approve: z.boolean().optional(),
+      },
+    },
+    ({ name, inputs, approve }, extra) =>
+      answer(async () => {
+        const detail = await runToEnd(local, name, inputs ?? {}, approve === true, extra.signal);
+        return JSON.stringify(summarise(detail), null, 2);
+      }),
+  );
+
+  server.registerTool(
+    'ask',
+    {
+      description: "Ask the editor's model router (whichever model the user configured) a question.",
+      inputSchema: { prompt: z.string().min(1) },
+    },
+    ({ prompt }) => answer(async () => (await local.call('mcp.ask', { prompt })).text),
+  );
+
+  return server;
+}
+
+/** Starts a run and waits for its end; a step waiting for approval without `approve` ends the run as rejected. */
+export async function runToEnd(
+  local: LocalEngine,
+  name: string,
+  inputs: Record<string, string>,
+  autoApprove: boolean,
+  signal?: AbortSignal,
+  onProgress?: (progress: WorkflowProgress) => void,
+): Promise<RunDetail> {
+  let runId: string | null = null;
+  const early: WorkflowProgress[] = [];
+  let settle: (() => void) | null = null;
+  const done = new Promise<void>((resolve) => {
+    settle = resolve;
+  });
+  const handle = (progress: WorkflowProgress) => {
+    onProgress?.(progress);
+    if (progress.type === 'step' && progress.step.state === 'waiting' && !autoApprove) {
+      void local.call('workflow.approve', { runId: progress.runId, stepId: progress.step.stepId, approved: false });
+    }
+    if (progress.type === 'run' && ['succeeded', 'failed', 'cancelled', 'interrupted'].includes(progress.run.state))
+      settle?.();
+  };
+  const unsubscribe = local.onEvent((event, data) => {
+    if (event !== 'workflow.progress') return;
+    const progress = data as WorkflowProgress;
+    if (runId === null) early.push(progress);
+    else if (progress.runId === runId) handle(progress);
+  });
+  try {
+    const started = await local.call('workflow.run', { name, inputs, autoApprove });
+    runId = started.runId;
+    for (const progress of early.splice(0)) if (progress.runId === runId) handle(progress);
+    const onAbort = () => void local.call('workflow.cancel', { runId: started.runId }).catch(() => undefined);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    await done;
+    signal?.removeEventListener('abort', onAbort);
+    return await local.call('workflow.run.get', { runId: started.runId });
+  } finally {
+    unsubscribe();
+  }
+}
+
+function summarise(detail: RunDetail) {
+  return {
+    runId: detail.id,
+    workflow: detail.workflow,
+    state: detail.state,
+    error: detail.error,
+    steps: detail.steps.map((step) => ({
+      step: step.stepId,
+      state: step.state,
+      error: step.error,
+      output: compact(step.output),
+    })),
+  };
+}
+
+/** Tool answers stay readable: long texts are cut, the step's log is left out. */
+function compact(value: unknown): unknown {
+  if (typeof value === 'string') return value.length > 4000 ? `${value.slice(0, 4000)}…` : value;
+  if (Array.isArray(value)) return value.slice(0, 100).map(compact);
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, compact(item)]));
+  }
+  return value;
+}
+
+export async function serveMcpOverStdio(local: LocalEngine): Promise<void> {
+  const server = createMcpServer(local);
+  const transport = new StdioServerTransport();
+  await server.connect(transport);
+  // connect() installs its own transport handlers; the protocol layer reports the close to us.
+  await new Promise<void>((resolve) => {
+    server.server.onclose = () => resolve();
+    process.stdin.once('end', () => resolve());
+  });
+  await server.close();
+}

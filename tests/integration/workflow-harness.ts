@@ -1,0 +1,148 @@
+// Shared by the workflow integration tests: an engine with an enterprise license (project workflows are the
+// "custom" component), a loopback OpenAI-compatible provider, and helpers that follow a run's progress stream.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RpcClient, RunDetail, RunRecord, StepRecord, WorkflowProgress } from '@pa/shared';
+import { issueLicense, readSecretKey, writeKeyPair } from '../../apps/engine/src/license/vendor.js';
+import { type StartedEngine, startEngine } from '../support/engine.js';
+import { type LoopbackProvider, type LoopbackScript, startLoopbackOpenAI } from '../support/loopback-providers.js';
+
+export interface Harness {
+  engine: StartedEngine;
+  client: RpcClient;
+  provider: LoopbackProvider;
+  root: string;
+  stop(): Promise<void>;
+}
+
+/** A vendor key pair made for this test run; the engine trusts its public key through PA_LICENSE_PUBLIC_KEY. */
+export function testVendor(): {
+  env: Record<string, string>;
+  license(edition: 'enterprise' | 'professional'): string;
+  remove(): void;
+} {
+  const dir = mkdtempSync(join(tmpdir(), 'pa-vendor-'));
+  const keys = writeKeyPair(dir);
+  const secret = readSecretKey(keys.privateKeyFile);
+  return {
+    env: { PA_LICENSE_PUBLIC_KEY: keys.publicKey },
+    license: (edition) =>
+      issueLicense(
+        { edition, licensee: 'Workflow Tests', email: 'tests@example.com', days: 30, now: Date.now() },
+        secret,
+      ),
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+export async function startHarness(options: {
+  root: string;
+  script?: LoopbackScript;
+  env?: Record<string, string>;
+  edition?: 'enterprise' | 'personal';
+  dataDir?: string;
+}): Promise<Harness> {
+  const vendor = testVendor();
+  const provider = await startLoopbackOpenAI(options.script ?? { kind: 'ok', text: 'Hello from loopback' });
+  const engine = await startEngine({
+    workspace: options.root,
+    env: { ...vendor.env, ...options.env },
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+  });
+  const client = await engine.connect();
+  if ((options.edition ?? 'enterprise') === 'enterprise')
+    await client.call('license.activate', { key: vendor.license('enterprise') });
+  await client.call('ai.providers.add', {
+    id: 'loop',
+    kind: 'openai-compatible',
+    modelClass: 'own_key',
+    model: 'loop-model',
+    baseURL: provider.baseURL,
+    apiKey: 'sk-loopback',
+  });
+  return {
+    engine,
+    client,
+    provider,
+    root: options.root,
+    async stop() {
+      await engine.stop();
+      await provider.close();
+      vendor.remove();
+    },
+  };
+}
+
+export function writeWorkflow(root: string, name: string, yaml: string): void {
+  mkdirSync(join(root, '.powerautomation/workflows'), { recursive: true });
+  writeFileSync(join(root, '.powerautomation/workflows', `${name}.yml`), yaml);
+}
+
+/** Follows one run's progress: every event in order, and a promise for the first event that matches. */
+export class RunWatch {
+  readonly events: WorkflowProgress[] = [];
+  private waiters: Array<{ test: (event: WorkflowProgress) => boolean; resolve: (event: WorkflowProgress) => void }> =
+    [];
+  private constructor(
+    readonly client: RpcClient,
+    readonly runId: string,
+  ) {}
+
+  static async start(client: RpcClient, call: Promise<{ streamId: string; runId: string }>): Promise<RunWatch> {
+    const started = await call;
+    const watch = new RunWatch(client, started.runId);
+    client.onStream(started.streamId, (_event, data) => watch.push(data as WorkflowProgress));
+    return watch;
+  }
+
+  private push(event: WorkflowProgress): void {
+    this.events.push(event);
+    this.waiters = this.waiters.filter((waiter) => {
+      if (!waiter.test(event)) return true;
+      waiter.resolve(event);
+      return false;
+    });
+  }
+
+  next(test: (event: WorkflowProgress) => boolean): Promise<WorkflowProgress> {
+    const seen = this.events.find(test);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve) => this.waiters.push({ test, resolve }));
+  }
+
+  step(stepId: string, state: StepRecord['state']): Promise<StepRecord> {
+    return this.next(
+      (event) => event.type === 'step' && event.step.stepId === stepId && event.step.state === state,
+    ).then((event) => (event as Extract<WorkflowProgress, { type: 'step' }>).step);
+  }
+
+  async finished(): Promise<RunRecord> {
+    const event = await this.next(
+      (event) => event.type === 'run' && ['succeeded', 'failed', 'cancelled', 'interrupted'].includes(event.run.state),
+    );
+    return (event as Extract<WorkflowProgress, { type: 'run' }>).run;
+  }
+
+  detail(): Promise<RunDetail> {
+    return this.client.call('workflow.run.get', { runId: this.runId });
+  }
+
+  logs(stepId: string): string {
+    return this.events
+      .filter(
+        (event): event is Extract<WorkflowProgress, { type: 'log' }> => event.type === 'log' && event.stepId === stepId,
+      )
+      .map((event) => event.text)
+      .join('');
+  }
+}
+
+export function isAlive(pid: number): boolean {
+  // A killed process whose parent is gone stays a zombie until init reaps it; a zombie runs nothing.
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
