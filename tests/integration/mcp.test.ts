@@ -1,0 +1,108 @@
+// `pa mcp serve` driven by the SDK's own client over stdio, as Claude Code would: files (confined), search,
+// workflows and the model router.
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { engineCli } from '../../scripts/paths.js';
+import { startEngine } from '../support/engine.js';
+import { type LoopbackProvider, startLoopbackOpenAI } from '../support/loopback-providers.js';
+import { copyFixture } from '../support/workspace.js';
+
+const workspace = copyFixture('failing-tests-project');
+const dataDir = mkdtempSync(join(tmpdir(), 'pa-mcp-data-'));
+const outside = mkdtempSync(join(tmpdir(), 'pa-mcp-outside-'));
+let provider: LoopbackProvider;
+let client: Client;
+
+beforeAll(async () => {
+  provider = await startLoopbackOpenAI({ kind: 'ok', text: 'The answer is 42.' });
+  // Configure the model once through a normal engine; `pa mcp serve` shares the data dir.
+  const engine = await startEngine({ dataDir });
+  const rpc = await engine.connect();
+  await rpc.call('ai.providers.add', {
+    id: 'loop',
+    kind: 'openai-compatible',
+    modelClass: 'own_key',
+    model: 'loop-model',
+    baseURL: provider.baseURL,
+    apiKey: 'sk-loopback',
+  });
+  await engine.stop();
+  writeFileSync(join(outside, 'secret.txt'), 'secret');
+  symlinkSync(outside, join(workspace.root, 'escape'));
+  client = new Client({ name: 'mcp-test', version: '1.0.0' });
+  await client.connect(
+    new StdioClientTransport({
+      command: process.execPath,
+      args: [engineCli, 'mcp', 'serve', '--workspace', workspace.root],
+      env: { ...(process.env as Record<string, string>), PA_DATA_DIR: dataDir },
+      stderr: 'ignore',
+    }),
+  );
+});
+
+afterAll(async () => {
+  await client?.close();
+  await provider?.close();
+  workspace.remove();
+  rmSync(outside, { recursive: true, force: true });
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function call(name: string, args: Record<string, unknown>): Promise<{ text: string; isError: boolean }> {
+  const result = await client.callTool({ name, arguments: args });
+  const content = result.content as Array<{ type: string; text?: string }>;
+  return { text: content.map((part) => part.text ?? '').join(''), isError: result.isError === true };
+}
+
+describe('pa mcp serve', () => {
+  it('offers file, workflow and router tools', async () => {
+    const { tools } = await client.listTools();
+    expect(tools.map((tool) => tool.name).sort()).toEqual([
+      'ask',
+      'list_workflows',
+      'read_file',
+      'run_workflow',
+      'search_files',
+      'write_file',
+    ]);
+  });
+
+  it('reads, searches and writes workspace files', async () => {
+    expect((await call('read_file', { path: 'src/math.js' })).text).toContain('export function multiply');
+    const search = await call('search_files', { query: 'return a \\+ b', regex: true });
+    expect(search.text.split('\n')).toEqual(['src/math.js:3: return a + b;', 'src/math.js:7: return a + b;']);
+    expect((await call('write_file', { path: 'notes/todo.md', content: '- fix multiply\n' })).isError).toBe(false);
+    expect(readFileSync(join(workspace.root, 'notes/todo.md'), 'utf8')).toBe('- fix multiply\n');
+  });
+
+  it('refuses paths that escape the workspace, through ".." or a symlink', async () => {
+    for (const path of ['../secret.txt', 'escape/secret.txt', '/etc/passwd']) {
+      const read = await call('read_file', { path });
+      expect(read.isError, path).toBe(true);
+      expect(read.text, path).toMatch(/^E_BAD_REQUEST: Path .* (climbs out|symlink|absolute)/);
+    }
+    const write = await call('write_file', { path: 'escape/planted.txt', content: 'x' });
+    expect(write.isError).toBe(true);
+    expect(() => readFileSync(join(outside, 'planted.txt'))).toThrow();
+  });
+
+  it('lists and runs workflows to the end', async () => {
+    const listed = JSON.parse((await call('list_workflows', {})).text) as Array<{ name: string; allowed: boolean }>;
+    expect(listed.find((workflow) => workflow.name === 'test')).toMatchObject({ allowed: true });
+    const run = JSON.parse((await call('run_workflow', { name: 'test' })).text);
+    expect(run).toMatchObject({ workflow: 'test', state: 'succeeded' });
+    expect(run.steps[0].output.failures).toEqual([expect.objectContaining({ file: 'test/math.test.js', line: 10 })]);
+  });
+
+  it('asks the model router', async () => {
+    expect(await call('ask', { prompt: 'What is six times seven?' })).toEqual({
+      text: 'The answer is 42.',
+      isError: false,
+    });
+    expect(JSON.stringify(provider.requests.at(-1)?.body.messages)).toContain('six times seven');
+  });
+});

@@ -1,0 +1,87 @@
+// A run cut short by a crash (kill -9 of the engine) is `interrupted` after the restart and can be re-run from
+// the step that did not finish; workspace trust and the edition's component gates hold across the restart.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ErrorCode, type PaError } from '@pa/shared';
+import { afterAll, expect, it } from 'vitest';
+import { type StartedEngine, startEngine } from '../support/engine.js';
+import { copyFixture } from '../support/workspace.js';
+import { RunWatch } from './workflow-harness.js';
+
+const workspace = copyFixture('failing-tests-project');
+const dataDir = mkdtempSync(join(tmpdir(), 'pa-crash-data-'));
+const engines: StartedEngine[] = [];
+let sleeper = 0;
+
+afterAll(async () => {
+  for (const engine of engines) await engine.stop();
+  // The crashed engine could not stop its step; end that process group (its leader is `npm test`).
+  if (sleeper) {
+    try {
+      const group = Number(readFileSync(`/proc/${sleeper}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')[2]);
+      process.kill(-group, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  workspace.remove();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function failure(promise: Promise<unknown>): Promise<PaError> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as PaError;
+  }
+  throw new Error('expected the call to fail');
+}
+
+it('marks a run interrupted after kill -9 of the engine, and re-runs it from the interrupted step', async () => {
+  // The built-in "test" workflow (personal edition) on a project whose tests hang.
+  const pkg = join(workspace.root, 'package.json');
+  writeFileSync(pkg, JSON.stringify({ name: 'hangs', type: 'module', scripts: { test: 'echo pid:$$; sleep 60' } }));
+  const first = await startEngine({ workspace: workspace.root, dataDir });
+  engines.push(first);
+  const client = await first.connect();
+  const watch = await RunWatch.start(client, client.call('workflow.run', { name: 'test', inputs: {} }));
+  await watch.next((event) => event.type === 'log' && /pid:\d+/.test(event.text));
+  sleeper = Number(/pid:(\d+)/.exec(watch.logs('tests'))?.[1]);
+  const exited = new Promise((resolve) => first.process.once('exit', resolve));
+  first.process.kill('SIGKILL');
+  await exited;
+
+  const second = await startEngine({ workspace: workspace.root, dataDir });
+  engines.push(second);
+  const again = await second.connect();
+  const detail = await again.call('workflow.run.get', { runId: watch.runId });
+  expect(detail).toMatchObject({ state: 'interrupted', error: expect.stringMatching(/engine stopped/) });
+  expect(detail.steps.map((step) => [step.stepId, step.state])).toEqual([['tests', 'interrupted']]);
+
+  writeFileSync(pkg, JSON.stringify({ name: 'passes', type: 'module', scripts: { test: 'node --test' } }));
+  writeFileSync(
+    join(workspace.root, 'src/math.js'),
+    'export const add = (a, b) => a + b;\nexport const multiply = (a, b) => a * b;\n',
+  );
+  const rerun = await RunWatch.start(again, again.call('workflow.rerun', { runId: watch.runId }));
+  expect(await rerun.finished()).toMatchObject({ state: 'succeeded', rerunOf: watch.runId, fromStep: 'tests' });
+  expect((await rerun.detail()).steps[0]?.output).toMatchObject({ exitCode: 0, failures: [] });
+});
+
+it('remembers workspace trust across restarts and keeps paid components out of the personal edition', async () => {
+  const engine = engines.at(-1) as StartedEngine;
+  const client = await engine.connect();
+  expect((await client.call('workflow.trust.get')).trusted).toBe(false);
+  await client.call('workflow.trust.set', { trusted: true });
+  await engine.stop();
+  const restarted = await startEngine({ workspace: workspace.root, dataDir });
+  engines.push(restarted);
+  const after = await restarted.connect();
+  expect(await after.call('workflow.trust.get')).toEqual({ root: workspace.root, trusted: true });
+  const review = await failure(after.call('workflow.run', { name: 'review', inputs: {} }));
+  expect(review.code).toBe(ErrorCode.LICENSE);
+  const listed = (await after.call('workflow.list')).workflows;
+  expect(listed.find((workflow) => workflow.name === 'review')?.allowed).toBe(false);
+  expect(listed.find((workflow) => workflow.name === 'test')?.allowed).toBe(true);
+});
