@@ -1,6 +1,6 @@
 // The workbench end to end, in browser mode against the real engine: tree, editing and saving, quick open,
 // outside changes (reload when clean, warn when modified), and .gitignore filtering.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
 import { type OpenedWorkbench, openWorkbench } from './support/workbench';
@@ -91,4 +91,80 @@ test('opens, edits and saves a file, quick-opens another, follows outside change
 
   await tab(page, 'src/greet.ts').click();
   await page.screenshot({ path: 'test-results/workbench.png' });
+  expect(await page.locator('.toast--error').allTextContents()).toEqual([]);
+  expect(wb.errors()).toEqual([]);
+});
+
+test('creates, renames and deletes files from the explorer and lists every command in the palette', async ({
+  page,
+}) => {
+  wb = await openWorkbench(page);
+  const { root } = wb;
+
+  // new file inside src from the context menu: the engine creates it and the editor opens it
+  await row(page, 'src').click({ button: 'right' });
+  await page.getByRole('menuitem', { name: 'New File…' }).click();
+  await page.locator('.dialog .text-input').fill('lib/util.ts');
+  await page.getByRole('button', { name: 'Create' }).click();
+  await expect(tab(page, 'src/lib/util.ts')).toHaveAttribute('aria-selected', 'true');
+  expect(readFileSync(join(root, 'src/lib/util.ts'), 'utf8')).toBe('');
+
+  // rename it: the tab follows, the old path is gone from disk
+  await row(page, 'src/lib/util.ts').click({ button: 'right' });
+  await page.getByRole('menuitem', { name: 'Rename…' }).click();
+  await page.locator('.dialog .text-input').fill('tools.ts');
+  await page.getByRole('button', { name: 'Rename' }).click();
+  await expect(tab(page, 'src/lib/tools.ts')).toBeVisible();
+  await expect(row(page, 'src/lib/tools.ts')).toBeVisible();
+  expect(existsSync(join(root, 'src/lib/util.ts'))).toBe(false);
+
+  // delete it after confirming: tab and tree row go, and so does the file
+  await row(page, 'src/lib/tools.ts').click({ button: 'right' });
+  await page.getByRole('menuitem', { name: 'Delete' }).click();
+  await page.locator('.dialog').getByRole('button', { name: 'Delete' }).click();
+  await expect(row(page, 'src/lib/tools.ts')).toHaveCount(0);
+  await expect(tab(page, 'src/lib/tools.ts')).toHaveCount(0);
+  expect(existsSync(join(root, 'src/lib/tools.ts'))).toBe(false);
+
+  // closing a modified tab asks first; Cancel keeps it open
+  await row(page, 'README.md').click();
+  await page.locator('.monaco-host .view-lines').click();
+  await page.keyboard.type('More. ');
+  await tab(page, 'README.md').locator('.tab__close').click();
+  await expect(page.locator('.dialog__title')).toHaveText('Save changes to README.md?');
+  await page.screenshot({ path: 'test-results/workbench-confirm-close.png', animations: 'disabled' });
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect(tab(page, 'README.md')).toHaveClass(/tab--dirty/);
+
+  // the command palette lists the workbench's commands with their shortcuts
+  await page.keyboard.press('Control+Shift+P');
+  await expect(page.locator('.picker__item', { hasText: 'Go to File…' })).toContainText('Ctrl+P');
+  await page.screenshot({ path: 'test-results/workbench-palette.png', animations: 'disabled' });
+  await page.locator('.picker__input').fill('toggle side');
+  await page.keyboard.press('Enter');
+  await expect(page.locator('.side-bar')).toHaveCount(0);
+
+  expect(await page.locator('.toast--error').allTextContents()).toEqual([]);
+  expect(wb.errors()).toEqual([]);
+});
+
+test('opens a folder from the welcome screen and remembers it in recent folders', async ({ page }) => {
+  wb = await openWorkbench(page, { openFolder: false });
+  await page.screenshot({ path: 'test-results/workbench-welcome.png' });
+
+  await page.getByRole('button', { name: /Open Folder/ }).click();
+  await page.locator('.open-folder__input').fill(wb.root);
+  await page.getByRole('button', { name: 'Open', exact: true }).click();
+  await expect(row(page, 'src')).toBeVisible();
+  await expect(page.locator('.status-item--workspace')).toContainText('pa-e2e-sample-project');
+
+  // the folder is now a recent one in the open-folder dialog
+  await page.locator('.status-item--workspace').click();
+  await expect(page.locator('.recent__item')).toContainText(wb.root);
+  await page.screenshot({ path: 'test-results/workbench-open-folder.png', animations: 'disabled' });
+  await page.keyboard.press('Escape');
+  await expect(page.locator('.open-folder__input')).toHaveCount(0);
+
+  expect(await page.locator('.toast--error').allTextContents()).toEqual([]);
+  expect(wb.errors()).toEqual([]);
 });

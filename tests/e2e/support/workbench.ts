@@ -2,13 +2,17 @@
 // `pa serve --no-open --port 0 <copy>` with PA_DATA_DIR in its own temp folder, and opens the printed URL.
 //
 // API (reuse it in any tests/e2e/<area>.spec.ts):
-//   const wb = await openWorkbench(page, { fixture?: 'sample-project', prepare?(root) {...}, env?: {...} });
-//   wb.root      absolute path of the workspace copy (read/write it to check or cause changes on disk)
+//   const wb = await openWorkbench(page, { fixture?: 'sample-project', prepare?(root) {...}, env?: {...},
+//                                          openFolder?: true });
+//   wb.root      absolute path of the workspace copy (read/write it to check or cause changes on disk); with
+//                openFolder: false the engine starts with no folder (welcome screen) and root is only copied
 //   wb.dataDir   the PA_DATA_DIR of this engine
 //   wb.url       the URL the CLI printed (http://127.0.0.1:PORT/#token=TOKEN)
 //   wb.output()  everything the engine wrote to stdout/stderr so far (attach it when a test fails)
+//   wb.errors()  uncaught page errors and console errors seen so far (assert it is empty at the end)
 //   await wb.close()  stops the engine and removes both temp folders (call it in afterEach/finally)
-// openWorkbench resolves once the workbench shows "Engine connected" and the explorer has listed the root.
+// openWorkbench resolves once the workbench shows "Engine connected" and the explorer has listed the root
+// (or, with openFolder: false, the welcome screen is up).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +25,8 @@ export interface OpenWorkbenchOptions {
   /** Runs on the copied folder before the engine starts (e.g. to add gitignored files). */
   prepare?(root: string): void;
   env?: Record<string, string>;
+  /** Start `pa serve` with the copy as its folder (default) or with none, showing the welcome screen. */
+  openFolder?: boolean;
 }
 
 export interface OpenedWorkbench {
@@ -28,6 +34,7 @@ export interface OpenedWorkbench {
   dataDir: string;
   url: string;
   output(): string;
+  errors(): string[];
   close(): Promise<void>;
 }
 
@@ -39,7 +46,9 @@ export async function openWorkbench(page: Page, options: OpenWorkbenchOptions = 
   cpSync(join(repoRoot, 'tests/fixtures', fixture), root, { recursive: true });
   options.prepare?.(root);
   const dataDir = mkdtempSync(join(tmpdir(), 'pa-e2e-data-'));
-  const child = spawn(process.execPath, [engineCli, 'serve', '--no-open', '--port', '0', root], {
+  const openFolder = options.openFolder ?? true;
+  const args = [engineCli, 'serve', '--no-open', '--port', '0', ...(openFolder ? [root] : [])];
+  const child = spawn(process.execPath, args, {
     env: { ...process.env, PA_DATA_DIR: dataDir, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -63,10 +72,21 @@ export async function openWorkbench(page: Page, options: OpenWorkbenchOptions = 
       child.once('exit', (code) => reject(new Error(`pa serve exited (${code}) before printing its URL:\n${output}`)));
       child.once('error', reject);
     });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
+    page.on('console', (message) => {
+      // failed requests are reported below with their URL, which says more than Chromium's console line
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource'))
+        errors.push(`console error: ${message.text()}`);
+    });
+    page.on('response', (response) => {
+      if (response.status() >= 400) errors.push(`HTTP ${response.status()} for ${response.url()}`);
+    });
     await page.goto(url);
     await expect(page.getByTestId('connection')).toHaveText(/Engine connected/);
-    await expect(page.locator('.tree-row').first()).toBeVisible();
-    return { root, dataDir, url, output: () => output, close: cleanup };
+    if (openFolder) await expect(page.locator('.tree-row').first()).toBeVisible();
+    else await expect(page.locator('.welcome')).toBeVisible();
+    return { root, dataDir, url, output: () => output, errors: () => [...errors], close: cleanup };
   } catch (error) {
     await cleanup();
     throw error;

@@ -108,8 +108,9 @@ export class Documents {
       if (path !== from && !path.startsWith(`${from}/`)) continue;
       const target = to + path.slice(from.length);
       const wasDirty = this.isDirty(path);
+      const text = doc.model.getValue();
       this.close(path);
-      this.adopt(target, doc.model.getValue(), doc.mtimeMs, doc.binary, wasDirty ? -1 : null);
+      this.adopt(target, text, doc.mtimeMs, doc.binary, wasDirty ? -1 : null);
     }
   }
 

@@ -413,13 +413,15 @@ export class WorkbenchController {
     try {
       await this.client.call('files.delete', { path });
       this.fileList = null;
+      // tabs first, so the editor lets go of a model before it is disposed
+      this.dispatchTabs({ type: 'remove', path });
       for (const open of this.documents.paths()) {
         if (open === path || open.startsWith(`${path}/`)) {
           this.documents.close(open);
+          this.viewStates.delete(open);
           this.clearDiskWarning(open);
         }
       }
-      this.dispatchTabs({ type: 'remove', path });
       return true;
     } catch (error) {
       this.notify(errorMessage(error), 'error');
