@@ -10,6 +10,7 @@ import type { EngineRuntime } from './runtime-choice.js';
 export interface EngineProcessOptions {
   entry: string;
   runtime: EngineRuntime;
+  env: NodeJS.ProcessEnv;
   log(line: string): void;
   /** The engine kept crashing and will not be restarted; `stderr` is the end of its last output. */
   onDidGiveUp(stderr: string): void;
@@ -32,7 +33,7 @@ export class EngineProcess {
     this.starts += 1;
     this.ready = false;
     this.stderrTail = [];
-    const child = forkEngine(this.options.runtime, this.options.entry);
+    const child = forkEngine(this.options.runtime, this.options.entry, this.options.env);
     this.child = child;
     // The engine prints {"ready":true,...} once it answers; ports sent earlier could reach it before it listens.
     onLines(child.stdout, (line) => {

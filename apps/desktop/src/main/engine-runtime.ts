@@ -15,12 +15,12 @@ export interface EngineChild {
   kill(): void;
 }
 
-export function forkEngine(runtime: EngineRuntime, entry: string): EngineChild {
-  return runtime.kind === 'utility' ? forkUtility(entry) : forkNode(runtime.nodePath, entry);
+export function forkEngine(runtime: EngineRuntime, entry: string, env: NodeJS.ProcessEnv): EngineChild {
+  return runtime.kind === 'utility' ? forkUtility(entry, env) : forkNode(runtime.nodePath, entry, env);
 }
 
-function forkUtility(entry: string): EngineChild {
-  const child = utilityProcess.fork(entry, [], { stdio: 'pipe', serviceName: 'ClaudeEditor engine' });
+function forkUtility(entry: string, env: NodeJS.ProcessEnv): EngineChild {
+  const child = utilityProcess.fork(entry, [], { stdio: 'pipe', serviceName: 'ClaudeEditor engine', env });
   return {
     stdout: child.stdout,
     stderr: child.stderr,
@@ -30,8 +30,8 @@ function forkUtility(entry: string): EngineChild {
   };
 }
 
-function forkNode(nodePath: string, entry: string): EngineChild {
-  const child: ChildProcess = fork(entry, [], { execPath: nodePath, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+function forkNode(nodePath: string, entry: string, env: NodeJS.ProcessEnv): EngineChild {
+  const child: ChildProcess = fork(entry, [], { execPath: nodePath, env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   // The child-process channel is one connection, so only the latest window's port is relayed (dev runs one window).
   let relayed: MessagePortMain | null = null;
   child.on('message', (frame: unknown) => relayed?.postMessage(frame));

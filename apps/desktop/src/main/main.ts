@@ -67,6 +67,8 @@ function start(): void {
   const engine = new EngineProcess({
     entry: layout.engineMain,
     runtime: chooseEngineRuntime(app.isPackaged, process.env),
+    // Built-in workflows and the license public key ship in resources/ (electron-builder.yml extraResources).
+    env: { ...process.env, PA_RESOURCES_DIR: layout.resourcesDir },
     log: (line) => process.stderr.write(`${line}\n`),
     onDidGiveUp: (stderr) =>
       dialog.showErrorBox('The engine keeps stopping', `ClaudeEditor's engine crashed repeatedly.\n\n${stderr}`),
