@@ -22,6 +22,23 @@ function loadEntryClass(): EntryClass | null {
   }
 }
 
+/**
+ * Probed once per process: on Linux without a Secret Service the first call fails, and later calls "succeed"
+ * against the kernel's session keyring only, which forgets everything at logout. Only the first answer is honest.
+ */
+let probed: boolean | undefined;
+
+function probe(entry: KeyringEntry): boolean {
+  try {
+    entry.setPassword('probe');
+    const echoed = entry.getPassword();
+    entry.deletePassword();
+    return echoed === 'probe';
+  } catch {
+    return false; // every failure here means the same thing to the user: no usable keychain
+  }
+}
+
 export interface KeychainStore {
   get(name: string): string | null;
   set(name: string, value: string): void;
@@ -40,15 +57,8 @@ export function openKeychain(dataDir: string): KeychainStore | null {
   const Entry = loadEntryClass();
   if (!Entry) return null;
   const entry = (name: string) => new Entry(KEYCHAIN_SERVICE, accountFor(name, dataDir));
-  try {
-    const probe = entry(`probe-${process.pid}`);
-    probe.setPassword('probe');
-    const echoed = probe.getPassword();
-    probe.deletePassword();
-    if (echoed !== 'probe') return null;
-  } catch {
-    return null; // every failure here means the same thing to the user: no usable keychain
-  }
+  probed ??= probe(entry(`probe-${process.pid}`));
+  if (!probed) return null;
   return {
     get: (name) => entry(name).getPassword() ?? null,
     set: (name, value) => entry(name).setPassword(value),
