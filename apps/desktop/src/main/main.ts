@@ -33,7 +33,10 @@ import { chooseEngineRuntime } from './runtime-choice.js';
 
 // Must happen before `ready`: a standard, secure scheme gives the UI a real origin (app://ui) for CSP and fetch.
 protocol.registerSchemesAsPrivileged([
-  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } },
+  {
+    scheme: APP_SCHEME,
+    privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, codeCache: true },
+  },
 ]);
 
 const devMode = !app.isPackaged;

@@ -52,8 +52,9 @@ describe('the window.pa bridge', () => {
     fakeEngine(engine, 1);
     host.attach(page);
     const error: unknown = await host.bridge.call('engine.info').catch((e: unknown) => e);
-    expect(error).toEqual({ name: 'PaError', code: 'E_NOT_FOUND', message: 'No such thing.' });
+    expect(error).toMatchObject({ name: 'PaError', code: 'E_NOT_FOUND', message: 'No such thing.' });
     expect(Object.getPrototypeOf(error)).toBe(Object.prototype);
+    expect(String(error)).toBe('No such thing.');
   });
 
   it('delivers events to listeners and stops after dispose', async () => {

@@ -16,9 +16,13 @@ import { type MessagePortLike, messagePortTransport, type PortTransport } from '
 
 export type NativeServices = Pick<PaBridge, 'platform' | 'pickFolder' | 'pickTextFile'>;
 
-/** How a failed call reaches the page: the wire error plus a name, so `error.code` and `error.message` work. */
+/**
+ * How a failed call reaches the page: the wire error plus a name, so `error.code` and `error.message` work, and
+ * a toString (functions cross the bridge as proxies) so `String(error)` reads as the message, as for an Error.
+ */
 export interface BridgeError extends WireError {
   name: 'PaError';
+  toString(): string;
 }
 
 export interface BridgeHost {
@@ -117,5 +121,6 @@ export function createBridgeHost(natives: NativeServices): BridgeHost {
 }
 
 export function toBridgeError(error: unknown): BridgeError {
-  return { name: 'PaError', ...(error instanceof PaError ? error.toWire() : toWireError(error)) };
+  const wire = error instanceof PaError ? error.toWire() : toWireError(error);
+  return { name: 'PaError', ...wire, toString: () => wire.message };
 }
