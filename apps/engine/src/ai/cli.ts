@@ -36,7 +36,9 @@ function callOn(engine: Engine): EngineCall {
   };
 }
 
-const print = (text: string) => process.stdout.write(`${text}\n`);
+const print = (text: string): void => {
+  process.stdout.write(`${text}\n`);
+};
 const ms = (value: number | null) => (value === null ? '-' : `${Math.round(value)} ms`);
 
 function oneOf<T extends string>(schema: { options: readonly T[] }, value: string, flag: string): T {

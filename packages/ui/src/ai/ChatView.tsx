@@ -1,0 +1,157 @@
+// The chat panel: conversation with streamed Markdown answers, "answered by" under each, a model picker
+// (Auto + each provider), stop, context attachment and the workspace's conversation history.
+import type { RouteInfo } from '@pa/shared';
+import { useEffect, useRef, useState } from 'react';
+import { useObservable } from '../workbench/observable';
+import { AUTO, type ChatController } from './chat-controller';
+import { Markdown } from './Markdown';
+
+function AnsweredBy({ route }: { route: RouteInfo }) {
+  return (
+    <div className="ai-route" data-testid="ai-answered-by" title={route.reasons.join(' · ')}>
+      answered by <strong>{route.providerId}</strong> · {route.model}
+      {route.fallbacks.map((fallback) => (
+        <span key={fallback.providerId} className="ai-route__fallback">
+          {' '}
+          · fell back from {fallback.providerId} ({fallback.reason})
+        </span>
+      ))}
+    </div>
+  );
+}
+
+export function ChatView({ chat }: { chat: ChatController }) {
+  const messages = useObservable(chat.messages);
+  const streaming = useObservable(chat.streaming);
+  const providers = useObservable(chat.providers);
+  const model = useObservable(chat.model);
+  const history = useObservable(chat.history);
+  const conversationId = useObservable(chat.conversationId);
+  const attach = useObservable(chat.attachContext);
+  const [draft, setDraft] = useState('');
+  const end = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    void chat.refresh().catch(() => {});
+  }, [chat]);
+  const lastLength = messages.at(-1)?.content.length ?? 0;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: follow the answer as it grows
+  useEffect(() => {
+    end.current?.scrollIntoView({ block: 'end' });
+  }, [messages.length, lastLength]);
+
+  const send = () => {
+    const text = draft;
+    setDraft('');
+    void chat.send(text);
+  };
+  const actions = {
+    insert: (code: string) => chat.insertAtCursor(code),
+    apply: (code: string) => chat.applyToFile(code),
+  };
+
+  return (
+    <div className="ai-chat" data-testid="ai-chat">
+      <div className="ai-chat__toolbar">
+        <select
+          aria-label="Conversation"
+          value={conversationId ?? ''}
+          onChange={(event) => (event.target.value ? void chat.open(event.target.value) : chat.newConversation())}
+        >
+          <option value="">New conversation</option>
+          {history.map((item) => (
+            <option key={item.id} value={item.id}>
+              {item.title}
+            </option>
+          ))}
+        </select>
+        <select
+          aria-label="Model"
+          data-testid="ai-model-picker"
+          value={model}
+          onFocus={() => void chat.refresh().catch(() => {})}
+          onChange={(event) => chat.model.set(event.target.value)}
+        >
+          <option value={AUTO}>Auto</option>
+          {providers.map((provider) => (
+            <option key={provider.id} value={provider.id} disabled={!provider.licensed || !provider.enabled}>
+              {provider.label ?? provider.id}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="ai-chat__messages">
+        {messages.length === 0 && (
+          <div className="ai-chat__empty">
+            Ask about your code. Answers stream here; code blocks can go straight into the editor.
+          </div>
+        )}
+        {messages.map((message, index) => (
+          <div
+            // biome-ignore lint/suspicious/noArrayIndexKey: a conversation only grows at its end
+            key={index}
+            className={`ai-message ai-message--${message.role}`}
+            data-testid={`ai-message-${message.role}`}
+          >
+            {message.role === 'user' ? (
+              <div className="ai-message__user">{message.content}</div>
+            ) : (
+              <>
+                <Markdown text={message.content} actions={actions} />
+                {message.streaming && <span className="ai-cursor" title="answering" />}
+                {message.error && <div className="ai-message__error">{message.error}</div>}
+                {message.route && <AnsweredBy route={message.route} />}
+              </>
+            )}
+          </div>
+        ))}
+        <div ref={end} />
+      </div>
+      <div className="ai-chat__composer">
+        <textarea
+          data-testid="ai-input"
+          placeholder="Ask the AI… (Enter to send, Shift+Enter for a new line)"
+          value={draft}
+          rows={3}
+          onChange={(event) => setDraft(event.target.value)}
+          onKeyDown={(event) => {
+            if (event.key === 'Enter' && !event.shiftKey) {
+              event.preventDefault();
+              send();
+            }
+          }}
+        />
+        <div className="ai-chat__actions">
+          <label className="ai-check">
+            <input
+              type="checkbox"
+              checked={attach}
+              onChange={(event) => chat.attachContext.set(event.target.checked)}
+            />
+            Attach current file or selection
+          </label>
+          {streaming ? (
+            <button
+              type="button"
+              className="ai-button ai-button--danger"
+              data-testid="ai-stop"
+              onClick={() => chat.stop()}
+            >
+              Stop
+            </button>
+          ) : (
+            <button
+              type="button"
+              className="ai-button ai-button--primary"
+              data-testid="ai-send"
+              onClick={send}
+              disabled={!draft.trim()}
+            >
+              Send
+            </button>
+          )}
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,172 @@
+// The chat panel's state outside React: the conversation, the streaming answer, the model picker and the history
+// of this workspace. Components render it and call its methods; the engine does the routing.
+import type { ConversationMessage, ConversationSummary, EngineClient, ProviderView, RouteInfo } from '@pa/shared';
+import type { WorkbenchApi } from '../workbench/contributions';
+import { Observable } from '../workbench/observable';
+
+export interface ChatMessage extends ConversationMessage {
+  /** True while tokens are still arriving. */
+  streaming?: boolean;
+}
+
+/** "Auto" is the empty string in the picker; any other value pins a provider id. */
+export const AUTO = '';
+
+export class ChatController {
+  readonly messages = new Observable<ChatMessage[]>([]);
+  readonly streaming = new Observable<boolean>(false);
+  readonly providers = new Observable<ProviderView[]>([]);
+  readonly model = new Observable<string>(AUTO);
+  readonly history = new Observable<ConversationSummary[]>([]);
+  readonly conversationId = new Observable<string | null>(null);
+  readonly attachContext = new Observable<boolean>(false);
+  private streamId: string | null = null;
+
+  constructor(private readonly api: WorkbenchApi) {}
+
+  private get client(): EngineClient {
+    return this.api.client;
+  }
+
+  async refresh(): Promise<void> {
+    const [{ providers }, { items }] = await Promise.all([
+      this.client.call('ai.providers.list'),
+      this.client.call('ai.conversations.list'),
+    ]);
+    this.providers.set(providers);
+    this.history.set(items);
+  }
+
+  /** The active file's selection (or the whole file when nothing is selected), as a fenced block. */
+  private context(): string | null {
+    const editor = this.api.editor();
+    const model = editor?.getModel();
+    const path = this.api.activeFile();
+    if (!editor || !model || !path) return null;
+    const selection = editor.getSelection();
+    const text = selection && !selection.isEmpty() ? model.getValueInRange(selection) : model.getValue();
+    return `Context from ${path}:\n\`\`\`${model.getLanguageId()}\n${text.slice(0, 100_000)}\n\`\`\``;
+  }
+
+  async send(text: string): Promise<void> {
+    const question = text.trim();
+    if (!question || this.streaming.value) return;
+    const context = this.attachContext.value ? this.context() : null;
+    const content = context ? `${question}\n\n${context}` : question;
+    const before = this.messages.value;
+    const turns = [...before.map(({ role, content }) => ({ role, content })), { role: 'user' as const, content }];
+    this.messages.set([...before, { role: 'user', content }, { role: 'assistant', content: '', streaming: true }]);
+    this.streaming.set(true);
+    try {
+      const { streamId } = await this.client.call('ai.chat', {
+        messages: turns,
+        ...(this.model.value !== AUTO ? { provider: this.model.value } : {}),
+      });
+      this.streamId = streamId;
+      await new Promise<void>((resolve) => {
+        const subscription = this.client.onStream(streamId, (event, data) => {
+          if (event === 'ai.token')
+            this.patchAnswer((m) => ({ ...m, content: m.content + (data as { text: string }).text }));
+          else if (event === 'ai.done') {
+            const done = data as { text: string; route: RouteInfo };
+            this.patchAnswer(() => ({ role: 'assistant', content: done.text, route: done.route }));
+          } else if (event === 'ai.error') {
+            const failed = data as { message: string; partial: string; route?: RouteInfo };
+            this.patchAnswer(() => ({
+              role: 'assistant',
+              content: failed.partial,
+              error: failed.message,
+              ...(failed.route ? { route: failed.route } : {}),
+            }));
+          } else return;
+          if (event !== 'ai.token') {
+            subscription.dispose();
+            resolve();
+          }
+        });
+      });
+    } catch (error) {
+      this.patchAnswer((m) => ({
+        ...m,
+        streaming: false,
+        error: error instanceof Error ? error.message : String(error),
+      }));
+    } finally {
+      this.streamId = null;
+      this.streaming.set(false);
+    }
+    await this.save(question);
+  }
+
+  stop(): void {
+    if (this.streamId) void this.client.call('stream.cancel', { streamId: this.streamId });
+  }
+
+  newConversation(): void {
+    this.stop();
+    this.messages.set([]);
+    this.conversationId.set(null);
+  }
+
+  async open(id: string): Promise<void> {
+    const { conversation } = await this.client.call('ai.conversations.get', { id });
+    this.messages.set(conversation.messages);
+    this.conversationId.set(conversation.id);
+  }
+
+  /** Puts code at the cursor of the active editor (replacing the selection), as one undoable edit. */
+  insertAtCursor(code: string): void {
+    const editor = this.api.editor();
+    const selection = editor?.getSelection();
+    if (!editor || !selection) {
+      this.api.notify('Open a file first to insert code into it.', 'warning');
+      return;
+    }
+    editor.pushUndoStop();
+    editor.executeEdits('ai.chat', [{ range: selection, text: code, forceMoveMarkers: true }]);
+    editor.pushUndoStop();
+    editor.focus();
+  }
+
+  /** Replaces the active file's content with the code block, as one undoable edit (save to write it). */
+  applyToFile(code: string): void {
+    const editor = this.api.editor();
+    const model = editor?.getModel();
+    if (!editor || !model) {
+      this.api.notify('Open the file to apply the code to first.', 'warning');
+      return;
+    }
+    editor.pushUndoStop();
+    editor.executeEdits('ai.chat', [{ range: model.getFullModelRange(), text: code }]);
+    editor.pushUndoStop();
+  }
+
+  private patchAnswer(change: (message: ChatMessage) => ChatMessage): void {
+    this.messages.update((messages) => {
+      const last = messages.at(-1);
+      if (last?.role !== 'assistant') return messages;
+      return [...messages.slice(0, -1), change(last)];
+    });
+  }
+
+  private async save(firstQuestion: string): Promise<void> {
+    const messages = this.messages.value.map(({ streaming: _streaming, ...message }) => message);
+    const existing = this.conversationId.value;
+    const title = this.history.value.find((item) => item.id === existing)?.title ?? firstQuestion.slice(0, 80);
+    try {
+      const { id } = await this.client.call('ai.conversations.save', {
+        ...(existing ? { id: existing } : {}),
+        title,
+        messages,
+      });
+      this.conversationId.set(id);
+      const { items } = await this.client.call('ai.conversations.list');
+      this.history.set(items);
+    } catch (error) {
+      this.api.notify(
+        `Could not save the conversation: ${error instanceof Error ? error.message : String(error)}`,
+        'warning',
+      );
+    }
+  }
+}

@@ -1,0 +1,126 @@
+// "Edit with AI" (Ctrl/Cmd+K) as a small state machine outside React: selection → instruction → streamed proposal
+// → diff → accept (one undoable edit in the editor) or reject.
+import type { EngineClient } from '@pa/shared';
+import type * as monaco from 'monaco-editor';
+import type { WorkbenchApi } from '../workbench/contributions';
+import { Observable } from '../workbench/observable';
+
+export type EditState =
+  | { phase: 'idle' }
+  | { phase: 'prompting'; target: EditTarget; error?: string }
+  | { phase: 'generating'; target: EditTarget; instruction: string; proposed: string }
+  | { phase: 'reviewing'; target: EditTarget; instruction: string; proposed: string; answeredBy: string };
+
+export interface EditTarget {
+  path: string;
+  language: string;
+  /** The selected range (the current line when nothing was selected). */
+  range: monaco.IRange;
+  original: string;
+}
+
+export class EditController {
+  readonly state = new Observable<EditState>({ phase: 'idle' });
+  private streamId: string | null = null;
+
+  constructor(private readonly api: WorkbenchApi) {}
+
+  private get client(): EngineClient {
+    return this.api.client;
+  }
+
+  /** Opens the instruction box for the active editor's selection. */
+  start(): void {
+    const editor = this.api.editor();
+    const model = editor?.getModel();
+    const path = this.api.activeFile();
+    const selection = editor?.getSelection();
+    if (!editor || !model || !path || !selection) {
+      this.api.notify('Open a file and select the code to edit with AI.', 'warning');
+      return;
+    }
+    const range: monaco.IRange = selection.isEmpty()
+      ? {
+          startLineNumber: selection.startLineNumber,
+          startColumn: 1,
+          endLineNumber: selection.startLineNumber,
+          endColumn: model.getLineMaxColumn(selection.startLineNumber),
+        }
+      : selection;
+    this.state.set({
+      phase: 'prompting',
+      target: { path, language: model.getLanguageId(), range, original: model.getValueInRange(range) },
+    });
+  }
+
+  async submit(instruction: string): Promise<void> {
+    const current = this.state.value;
+    if (current.phase !== 'prompting' || !instruction.trim()) return;
+    const { target } = current;
+    this.state.set({ phase: 'generating', target, instruction, proposed: '' });
+    try {
+      const { streamId } = await this.client.call('ai.edit', {
+        instruction,
+        code: target.original,
+        path: target.path,
+        language: target.language,
+      });
+      this.streamId = streamId;
+      await new Promise<void>((resolve) => {
+        const subscription = this.client.onStream(streamId, (event, data) => {
+          const state = this.state.value;
+          if (state.phase !== 'generating') {
+            subscription.dispose();
+            resolve();
+            return;
+          }
+          if (event === 'ai.token') {
+            this.state.set({ ...state, proposed: state.proposed + (data as { text: string }).text });
+            return;
+          }
+          if (event === 'ai.done') {
+            const done = data as { text: string; route: { providerId: string; model: string } };
+            this.state.set({
+              phase: 'reviewing',
+              target,
+              instruction,
+              proposed: done.text,
+              answeredBy: `${done.route.providerId} · ${done.route.model}`,
+            });
+          } else if (event === 'ai.error') {
+            this.state.set({ phase: 'prompting', target, error: (data as { message: string }).message });
+          } else return;
+          subscription.dispose();
+          resolve();
+        });
+      });
+    } catch (error) {
+      this.state.set({ phase: 'prompting', target, error: error instanceof Error ? error.message : String(error) });
+    } finally {
+      this.streamId = null;
+    }
+  }
+
+  /** Applies the proposal as one edit with undo stops around it, so Ctrl/Cmd+Z takes it back. */
+  accept(): void {
+    const current = this.state.value;
+    if (current.phase !== 'reviewing') return;
+    const editor = this.api.editor();
+    const model = this.api.model(current.target.path);
+    if (!editor || !model || editor.getModel() !== model) {
+      this.api.notify(`Open ${current.target.path} again to apply the edit.`, 'warning');
+      return;
+    }
+    editor.pushUndoStop();
+    editor.executeEdits('ai.edit', [{ range: current.target.range, text: current.proposed, forceMoveMarkers: true }]);
+    editor.pushUndoStop();
+    this.state.set({ phase: 'idle' });
+    editor.focus();
+  }
+
+  reject(): void {
+    if (this.streamId) void this.client.call('stream.cancel', { streamId: this.streamId });
+    this.state.set({ phase: 'idle' });
+    this.api.editor()?.focus();
+  }
+}
