@@ -237,7 +237,7 @@ export class RelaySyncProvider {
       }
       const message = read.message;
       this.incoming = this.incoming
-        .then(() => this.receive(message))
+        .then(() => this.receive(message, socket))
         .catch((error: unknown) => this.reportCaught(error));
     });
     socket.addEventListener('close', () => {
@@ -281,7 +281,9 @@ export class RelaySyncProvider {
 
   // --- inbound ---------------------------------------------------------------------------------------------
 
-  private async receive(message: RelayMessage): Promise<void> {
+  private async receive(message: RelayMessage, from: RelayWebSocket): Promise<void> {
+    // frames of a connection that has since closed must not mark the new one synced or move the sequence
+    if (from !== this.socket) return;
     switch (message.type) {
       case MessageType.broadcast: {
         const key = await this.keyPromise;
@@ -292,12 +294,14 @@ export class RelaySyncProvider {
           // another secret in the same room id, or tampering: skip it rather than stall the whole log
           this.emitError({ code: 'undecryptable', message: errorText(error) });
         }
+        if (from !== this.socket) return;
         this.advance(message.serverSeq);
         return;
       }
       case MessageType.ack:
         this.pending.delete(message.clientSeq);
-        this.advance(message.serverSeq);
+        // during the replay an ACK may overtake older rows still to come: only SYNC_DONE vouches for the prefix
+        if (this.synced) this.advance(message.serverSeq);
         for (const listener of [...this.ackListeners]) listener();
         return;
       case MessageType.syncDone:
@@ -306,6 +310,7 @@ export class RelaySyncProvider {
           this.lastServerSeq = message.latestServerSeq;
           this.queueUpdate(Y.encodeStateAsUpdate(this.doc));
         }
+        this.lastServerSeq = Math.max(this.lastServerSeq, message.latestServerSeq);
         this.snapshotSeq = Math.max(this.snapshotSeq, message.snapshotSeq);
         this.synced = true;
         this.attempts = 0;
@@ -336,7 +341,20 @@ export class RelaySyncProvider {
     }
   }
 
+  /**
+   * Once synced, every stored row reaches this connection exactly once and in order (a BROADCAST, or an ACK for our
+   * own), so the sequence must be contiguous. A gap means a frame went missing: resync rather than let a snapshot
+   * claim rows this doc never saw.
+   */
   private advance(serverSeq: number): void {
+    if (this.synced && serverSeq !== this.lastServerSeq + 1) {
+      if (serverSeq <= this.lastServerSeq) return;
+      this.emitError({ code: 'sequence_gap', message: `expected ${this.lastServerSeq + 1}, got ${serverSeq}` });
+      this.socket?.close(4000, 'sequence gap');
+      this.dropSocket();
+      this.scheduleReconnect();
+      return;
+    }
     if (serverSeq > this.lastServerSeq) this.lastServerSeq = serverSeq;
     this.maybeSnapshot();
   }

@@ -49,6 +49,7 @@ export const CloseCode = {
   rateLimited: 4429,
   slowConsumer: 4408,
   idle: 4410,
+  tooManyBadFrames: 4400,
   shuttingDown: 1001,
 } as const;
 

@@ -1,0 +1,150 @@
+// SQLite persistence of each room's encrypted log: one row per update numbered by serverSeq, compaction into one
+// encrypted snapshot, and expiry of rooms without activity. Synchronous (better-sqlite3): a commit returns durable.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+
+export interface RoomHead {
+  latestSeq: number;
+  snapshotSeq: number;
+}
+
+export interface StoredRow {
+  seq: number;
+  data: Uint8Array;
+}
+
+export interface Storage {
+  head(roomId: string): RoomHead;
+  /** Appends updates in one transaction and returns their serverSeqs, in order. */
+  append(batch: ReadonlyArray<{ roomId: string; data: Uint8Array }>, now: number): number[];
+  /** Up to `limit` rows with seq > after, oldest first. */
+  rowsAfter(roomId: string, after: number, limit: number): StoredRow[];
+  snapshot(roomId: string): StoredRow | null;
+  /** Replaces every row ≤ upTo by the snapshot. */
+  compact(roomId: string, upTo: number, data: Uint8Array, now: number): void;
+  /** Deletes rooms idle since before `olderThan`, except those listed as active; returns how many. */
+  expire(olderThan: number, active: ReadonlySet<string>): number;
+  stats(): { rooms: number; rows: number };
+  close(): void;
+}
+
+export function openStorage(dir: string, syncMode: 'full' | 'normal'): Storage {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const db = new Database(join(dir, 'relay.sqlite'));
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${syncMode === 'full' ? 'FULL' : 'NORMAL'}`);
+  db.pragma('busy_timeout = 5000');
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS rooms (
+      room_id TEXT PRIMARY KEY,
+      latest_seq INTEGER NOT NULL,
+      snapshot_seq INTEGER NOT NULL DEFAULT 0,
+      snapshot BLOB,
+      last_active INTEGER NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS updates (
+      room_id TEXT NOT NULL,
+      seq INTEGER NOT NULL,
+      data BLOB NOT NULL,
+      PRIMARY KEY (room_id, seq)
+    ) WITHOUT ROWID;
+    CREATE INDEX IF NOT EXISTS rooms_last_active ON rooms(last_active);
+  `);
+
+  const selectHead = db.prepare<[string], { latest_seq: number; snapshot_seq: number }>(
+    'SELECT latest_seq, snapshot_seq FROM rooms WHERE room_id = ?',
+  );
+  const upsertRoom = db.prepare<[string, number, number]>(
+    `INSERT INTO rooms (room_id, latest_seq, last_active) VALUES (?, ?, ?)
+     ON CONFLICT(room_id) DO UPDATE SET latest_seq = excluded.latest_seq, last_active = excluded.last_active`,
+  );
+  const insertRow = db.prepare<[string, number, Uint8Array]>(
+    'INSERT INTO updates (room_id, seq, data) VALUES (?, ?, ?)',
+  );
+  const selectRows = db.prepare<[string, number, number], { seq: number; data: Buffer }>(
+    'SELECT seq, data FROM updates WHERE room_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+  );
+  const selectSnapshot = db.prepare<[string], { snapshot_seq: number; snapshot: Buffer | null }>(
+    'SELECT snapshot_seq, snapshot FROM rooms WHERE room_id = ?',
+  );
+  const setSnapshot = db.prepare<[number, Uint8Array, number, string]>(
+    'UPDATE rooms SET snapshot_seq = ?, snapshot = ?, last_active = ? WHERE room_id = ?',
+  );
+  const deleteUpTo = db.prepare<[string, number]>('DELETE FROM updates WHERE room_id = ? AND seq <= ?');
+  const selectExpired = db.prepare<[number], { room_id: string }>('SELECT room_id FROM rooms WHERE last_active < ?');
+  const deleteRoom = db.prepare<[string]>('DELETE FROM rooms WHERE room_id = ?');
+  const deleteRoomRows = db.prepare<[string]>('DELETE FROM updates WHERE room_id = ?');
+
+  // the sequence counters live in memory once read, so a batch needs no read-back
+  const heads = new Map<string, RoomHead>();
+  const head = (roomId: string): RoomHead => {
+    let known = heads.get(roomId);
+    if (!known) {
+      const row = selectHead.get(roomId);
+      known = { latestSeq: row?.latest_seq ?? 0, snapshotSeq: row?.snapshot_seq ?? 0 };
+      heads.set(roomId, known);
+    }
+    return known;
+  };
+
+  const appendTx = db.transaction((batch: ReadonlyArray<{ roomId: string; data: Uint8Array }>, now: number) => {
+    const seqs: number[] = [];
+    const touched = new Map<string, number>();
+    for (const { roomId, data } of batch) {
+      const seq = (touched.get(roomId) ?? head(roomId).latestSeq) + 1;
+      insertRow.run(roomId, seq, data);
+      touched.set(roomId, seq);
+      seqs.push(seq);
+    }
+    for (const [roomId, seq] of touched) upsertRoom.run(roomId, seq, now);
+    return { seqs, touched };
+  });
+
+  const compactTx = db.transaction((roomId: string, upTo: number, data: Uint8Array, now: number) => {
+    setSnapshot.run(upTo, data, now, roomId);
+    deleteUpTo.run(roomId, upTo);
+  });
+
+  const expireTx = db.transaction((olderThan: number, active: ReadonlySet<string>) => {
+    let count = 0;
+    for (const { room_id } of selectExpired.all(olderThan)) {
+      if (active.has(room_id)) continue;
+      deleteRoomRows.run(room_id);
+      deleteRoom.run(room_id);
+      heads.delete(room_id);
+      count += 1;
+    }
+    return count;
+  });
+
+  return {
+    head: (roomId) => ({ ...head(roomId) }),
+    append(batch, now) {
+      const { seqs, touched } = appendTx(batch, now);
+      // only after the commit: a failed transaction must not advance the counters
+      for (const [roomId, seq] of touched) head(roomId).latestSeq = seq;
+      return seqs;
+    },
+    rowsAfter: (roomId, after, limit) =>
+      selectRows.all(roomId, after, limit).map((row) => ({ seq: row.seq, data: new Uint8Array(row.data) })),
+    snapshot(roomId) {
+      const row = selectSnapshot.get(roomId);
+      return row?.snapshot ? { seq: row.snapshot_seq, data: new Uint8Array(row.snapshot) } : null;
+    },
+    compact(roomId, upTo, data, now) {
+      compactTx(roomId, upTo, data, now);
+      head(roomId).snapshotSeq = upTo;
+    },
+    expire: (olderThan, active) => expireTx(olderThan, active),
+    stats() {
+      const rooms = (db.prepare('SELECT count(*) AS n FROM rooms').get() as { n: number }).n;
+      const rows = (db.prepare('SELECT count(*) AS n FROM updates').get() as { n: number }).n;
+      return { rooms, rows };
+    },
+    close() {
+      db.pragma('wal_checkpoint(TRUNCATE)');
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,221 @@
+// The `/sync/<roomId>` endpoint: stores encrypted updates (batched per event-loop turn into one durable
+// transaction, ACKed only after it commits), fans them out, replays the log to (re)joining clients in bounded
+// pages, and compacts the log when a client sends an encrypted snapshot.
+import {
+  MessageType,
+  RelayErrorCode,
+  readMessage,
+  writeAck,
+  writeAwareness,
+  writeBroadcast,
+  writeError,
+  writeSnapshotStored,
+  writeSyncDone,
+} from '@pa/shared/relay/protocol';
+import type { Connection } from './connection.js';
+import type { Log } from './log.js';
+import type { Metrics } from './metrics.js';
+import type { Storage } from './storage.js';
+
+/** Rows read per replay step; a step stops early when the socket's queue is half full and resumes later. */
+const REPLAY_PAGE = 256;
+const REPLAY_RESUME_MS = 20;
+
+interface Member {
+  readonly connection: Connection;
+  readonly roomId: string;
+  /** new: no SYNC_REQUEST yet; replaying: catching up from `cursor`; live: receives broadcasts as they commit. */
+  state: 'new' | 'replaying' | 'live';
+  cursor: number;
+  replayTimer: NodeJS.Timeout | null;
+}
+
+interface PendingWrite {
+  member: Member;
+  clientSeq: number;
+  data: Uint8Array;
+}
+
+export class SyncRooms {
+  private readonly rooms = new Map<string, Set<Member>>();
+  private readonly members = new Map<Connection, Member>();
+  private queue: PendingWrite[] = [];
+  private flushScheduled = false;
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly metrics: Metrics,
+    private readonly log: Log,
+    private readonly maxQueuedBytes: number,
+    private readonly clock: () => number,
+  ) {}
+
+  get roomCount(): number {
+    return this.rooms.size;
+  }
+
+  activeRoomIds(): ReadonlySet<string> {
+    return new Set(this.rooms.keys());
+  }
+
+  open(connection: Connection, roomId: string): void {
+    const member: Member = { connection, roomId, state: 'new', cursor: 0, replayTimer: null };
+    this.members.set(connection, member);
+    let room = this.rooms.get(roomId);
+    if (!room) {
+      room = new Set();
+      this.rooms.set(roomId, room);
+    }
+    room.add(member);
+  }
+
+  close(connection: Connection): void {
+    const member = this.members.get(connection);
+    if (!member) return;
+    if (member.replayTimer) clearTimeout(member.replayTimer);
+    this.members.delete(connection);
+    const room = this.rooms.get(member.roomId);
+    room?.delete(member);
+    if (room?.size === 0) this.rooms.delete(member.roomId);
+  }
+
+  receive(connection: Connection, bytes: Uint8Array): void {
+    const member = this.members.get(connection);
+    if (!member) return;
+    const read = readMessage(bytes);
+    if (!read.ok) {
+      connection.refuse(read.code, () => connection.send(writeError(read.code, read.reason)));
+      return;
+    }
+    const message = read.message;
+    switch (message.type) {
+      case MessageType.syncRequest:
+        if (member.replayTimer) clearTimeout(member.replayTimer);
+        member.state = 'replaying';
+        member.cursor = message.sinceServerSeq;
+        this.replay(member);
+        return;
+      case MessageType.update:
+        if (member.state === 'new') {
+          this.notSynced(member);
+          return;
+        }
+        this.queue.push({ member, clientSeq: message.clientSeq, data: message.ciphertext });
+        this.scheduleFlush();
+        return;
+      case MessageType.snapshot:
+        if (member.state !== 'live') {
+          this.notSynced(member);
+          return;
+        }
+        this.compact(member, message.upToServerSeq, message.ciphertext);
+        return;
+      case MessageType.awareness: {
+        if (member.state === 'new') {
+          this.notSynced(member);
+          return;
+        }
+        const out = writeAwareness(message.ciphertext);
+        for (const other of this.rooms.get(member.roomId) ?? []) {
+          if (other !== member && other.state !== 'new') other.connection.send(out);
+        }
+        return;
+      }
+      default:
+        // ACK, BROADCAST, SYNC_DONE, ... are relay → client only
+        connection.refuse(RelayErrorCode.unknownType, () =>
+          connection.send(writeError(RelayErrorCode.unknownType, `type ${message.type} is not accepted from clients`)),
+        );
+    }
+  }
+
+  /** Writes whatever is queued now (also used by shutdown, so nothing received is dropped). */
+  flush(): void {
+    this.flushScheduled = false;
+    const batch = this.queue;
+    if (batch.length === 0) return;
+    this.queue = [];
+    let seqs: number[];
+    try {
+      seqs = this.storage.append(
+        batch.map((write) => ({ roomId: write.member.roomId, data: write.data })),
+        this.clock(),
+      );
+    } catch (error) {
+      // not stored, so not ACKed: the clients keep the updates pending and resend them after reconnecting
+      this.log.error('storage_write_failed', { error: (error as Error).message, updates: batch.length });
+      for (const write of batch) write.member.connection.send(writeError('storage', 'Update not stored; resend it.'));
+      return;
+    }
+    this.metrics.updatesStored += batch.length;
+    batch.forEach((write, index) => {
+      const serverSeq = seqs[index] as number;
+      write.member.connection.send(writeAck(write.clientSeq, serverSeq));
+      const out = writeBroadcast(serverSeq, write.data);
+      for (const other of this.rooms.get(write.member.roomId) ?? []) {
+        // replaying members read this row from storage when their cursor gets there
+        if (other !== write.member && other.state === 'live') other.connection.send(out);
+      }
+    });
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  private replay(member: Member): void {
+    member.replayTimer = null;
+    const { connection, roomId } = member;
+    if (connection.closed || !this.members.has(connection)) return;
+    for (;;) {
+      const head = this.storage.head(roomId);
+      if (member.cursor < head.snapshotSeq) {
+        // rows up to the snapshot are gone (or about to be): the snapshot stands in for all of them
+        const snapshot = this.storage.snapshot(roomId);
+        if (snapshot) connection.send(writeBroadcast(snapshot.seq, snapshot.data));
+        member.cursor = head.snapshotSeq;
+      }
+      const rows = this.storage.rowsAfter(roomId, member.cursor, REPLAY_PAGE);
+      for (const row of rows) {
+        connection.send(writeBroadcast(row.seq, row.data));
+        member.cursor = row.seq;
+      }
+      if (rows.length < REPLAY_PAGE) {
+        // caught up with every committed row; later commits reach it as live broadcasts
+        member.state = 'live';
+        connection.send(writeSyncDone(head.latestSeq, head.snapshotSeq));
+        return;
+      }
+      if (connection.queuedBytes > this.maxQueuedBytes / 2) {
+        member.replayTimer = setTimeout(() => this.replay(member), REPLAY_RESUME_MS);
+        return;
+      }
+    }
+  }
+
+  private compact(member: Member, upTo: number, data: Uint8Array): void {
+    const head = this.storage.head(member.roomId);
+    if (upTo <= head.snapshotSeq) return; // someone compacted further already
+    if (upTo > head.latestSeq) {
+      member.connection.refuse(RelayErrorCode.malformed, () =>
+        member.connection.send(writeError(RelayErrorCode.malformed, `snapshot up to ${upTo} is past the log`)),
+      );
+      return;
+    }
+    this.storage.compact(member.roomId, upTo, data, this.clock());
+    this.metrics.snapshotsStored += 1;
+    this.log.debug('room_compacted', { room: member.roomId, upTo });
+    const out = writeSnapshotStored(upTo);
+    for (const other of this.rooms.get(member.roomId) ?? []) {
+      if (other.state === 'live') other.connection.send(out);
+    }
+  }
+
+  private notSynced(member: Member): void {
+    member.connection.refuse(RelayErrorCode.notSynced, () =>
+      member.connection.send(writeError(RelayErrorCode.notSynced, 'Send SYNC_REQUEST before anything else.')),
+    );
+  }
+}

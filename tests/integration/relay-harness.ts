@@ -1,0 +1,197 @@
+// Test support for the relay: starts the BUILT relay (apps/relay/dist/main.js) as a real process, and a loopback
+// TCP proxy that delays, drops and partitions the connections of one peer. Nothing of the relay is mocked.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer, type Server, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { repoRoot } from '../../scripts/paths.js';
+
+export const relayMain = join(repoRoot, 'apps/relay/dist/main.js');
+export const RELAY_TOKEN = 'test-token-0123456789abcdef';
+
+export interface StartedRelay {
+  process: ChildProcess;
+  port: number;
+  dataDir: string;
+  url: string;
+  stderr(): string;
+  metrics(): Promise<string>;
+  /** SIGTERM and wait for the exit code. */
+  stop(): Promise<number | null>;
+  /** SIGKILL: no flush, no goodbye. */
+  kill9(): Promise<void>;
+}
+
+export async function startRelay(
+  options: { dataDir?: string; port?: number; env?: Record<string, string> } = {},
+): Promise<StartedRelay> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'pa-relay-'));
+  const child = spawn(process.execPath, [relayMain], {
+    env: {
+      ...process.env,
+      PORT: String(options.port ?? 0),
+      HOST: '127.0.0.1',
+      RELAY_TOKEN,
+      RELAY_DATA_DIR: dataDir,
+      ...options.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-20_000);
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+    lines.on('line', (line) => {
+      try {
+        const entry = JSON.parse(line) as { event?: string; port?: number };
+        if (entry.event === 'listening' && entry.port) resolve(entry.port);
+      } catch {
+        // not a log line
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`relay exited with ${code} before listening:\n${stderr}`)));
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    process: child,
+    port,
+    dataDir,
+    url: `ws://127.0.0.1:${port}`,
+    stderr: () => stderr,
+    metrics: async () => (await fetch(`http://127.0.0.1:${port}/metrics`)).text(),
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+    async kill9() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+/** Reads one sample of a Prometheus metric (first line whose name and labels match). */
+export function metricValue(text: string, name: string): number {
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
+  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : Number.NaN;
+}
+
+/** A loopback TCP proxy in front of the relay, for one peer: delays chunks, drops connections, partitions. */
+export class FaultyProxy {
+  private server: Server;
+  private readonly pairs = new Set<[Socket, Socket]>();
+  private partitioned = false;
+  port = 0;
+
+  constructor(
+    public targetPort: number,
+    private readonly random: () => number,
+    public maxDelayMs = 0,
+  ) {
+    this.server = createServer((client) => this.accept(client));
+  }
+
+  async listen(): Promise<number> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', () => resolve()));
+    const address = this.server.address();
+    this.port = typeof address === 'object' && address ? address.port : 0;
+    return this.port;
+  }
+
+  /** Cuts every open connection (both directions, abruptly). */
+  drop(): void {
+    for (const [a, b] of this.pairs) {
+      a.destroy();
+      b.destroy();
+    }
+    this.pairs.clear();
+  }
+
+  /** Cuts everything and refuses new connections until heal(). */
+  partition(): void {
+    this.partitioned = true;
+    this.drop();
+  }
+
+  heal(): void {
+    this.partitioned = false;
+  }
+
+  async close(): Promise<void> {
+    this.drop();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private accept(client: Socket): void {
+    if (this.partitioned) {
+      client.destroy();
+      return;
+    }
+    const upstream = new Socket();
+    upstream.connect(this.targetPort, '127.0.0.1');
+    const pair: [Socket, Socket] = [client, upstream];
+    this.pairs.add(pair);
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+      this.pairs.delete(pair);
+    };
+    for (const socket of pair) {
+      socket.on('error', end);
+      socket.on('close', end);
+    }
+    this.pipe(client, upstream);
+    this.pipe(upstream, client);
+  }
+
+  /** Forwards chunks in order, each held for a random delay; one queue per direction so nothing is reordered. */
+  private pipe(from: Socket, to: Socket): void {
+    const queue: Array<{ at: number; chunk: Buffer }> = [];
+    let timer: NodeJS.Timeout | null = null;
+    const drain = () => {
+      timer = null;
+      while (queue.length > 0 && (queue[0] as { at: number }).at <= Date.now()) {
+        const { chunk } = queue.shift() as { chunk: Buffer };
+        if (!to.destroyed) to.write(chunk);
+      }
+      if (queue.length > 0) timer = setTimeout(drain, (queue[0] as { at: number }).at - Date.now());
+    };
+    from.on('data', (chunk: Buffer) => {
+      if (this.maxDelayMs === 0 && queue.length === 0) {
+        to.write(chunk);
+        return;
+      }
+      const last = queue[queue.length - 1]?.at ?? 0;
+      queue.push({ at: Math.max(last, Date.now() + this.random() * this.maxDelayMs), chunk });
+      if (timer === null) timer = setTimeout(drain, Math.max(0, (queue[0] as { at: number }).at - Date.now()));
+    });
+    from.on('close', () => {
+      if (timer !== null) clearTimeout(timer);
+    });
+  }
+}
+
+/** Mulberry32: a small seeded generator, so a failing run can be replayed from its seed. */
+export function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Resolves as soon as `condition` holds (checked every 10 ms), or rejects after `timeoutMs` naming what it awaited. */
+export async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

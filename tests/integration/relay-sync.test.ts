@@ -1,0 +1,183 @@
+// Three peers sync a Y.Doc through the real relay process, each behind a proxy that delays, drops and partitions;
+// the relay is killed with SIGKILL mid-run and restarted on the same data dir.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { RelaySyncProvider } from '@pa/shared/relay/client';
+import { afterAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import * as Y from 'yjs';
+import {
+  FaultyProxy,
+  metricValue,
+  RELAY_TOKEN,
+  type StartedRelay,
+  seeded,
+  startRelay,
+  until,
+} from './relay-harness.js';
+
+const ROOM = 'room-AAAAAAAAAAAAAAAAAAAAAA';
+const SECRET = 'correct horse battery staple';
+
+interface Peer {
+  name: string;
+  doc: Y.Doc;
+  text: Y.Text;
+  provider: RelaySyncProvider;
+  proxy: FaultyProxy | null;
+}
+
+/** Everything the providers reported: the relay must never send a gap, an unreadable frame or an ERROR. */
+const errors: string[] = [];
+const cleanups: Array<() => Promise<void> | void> = [];
+afterAll(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+});
+
+function peer(name: string, url: string, proxy: FaultyProxy | null, random: () => number, snapshotEvery = 40): Peer {
+  const doc = new Y.Doc();
+  const provider = new RelaySyncProvider(doc, {
+    url,
+    roomId: ROOM,
+    secret: SECRET,
+    token: RELAY_TOKEN,
+    WebSocket,
+    snapshotEvery,
+    backoff: { minMs: 20, maxMs: 300 },
+    connectTimeoutMs: 1000,
+    random,
+  });
+  cleanups.push(() => provider.destroy());
+  provider.onDidError((error) => errors.push(`${name}: ${error.code} ${error.message}`));
+  return { name, doc, text: doc.getText('file'), provider, proxy };
+}
+
+/** One random edit; returns the token it inserted, if it inserted one. */
+function edit(p: Peer, random: () => number, token: string): string | null {
+  const length = p.text.length;
+  if (random() < 0.2 && length > 10) {
+    // deletions only ever remove filler characters, so every token stays checkable
+    const at = Math.floor(random() * length);
+    const char = p.text.toString()[at];
+    if (char === '.') p.text.delete(at, 1);
+    return null;
+  }
+  // insert only where no token can be split: at the start or right after a filler dot
+  const text = p.text.toString();
+  const boundaries = [0, ...[...text].flatMap((char, i) => (char === '.' ? [i + 1] : []))];
+  p.text.insert(boundaries[Math.floor(random() * boundaries.length)] as number, `${token}..`);
+  if (random() < 0.1) p.doc.getMap('files').set(`f${Math.floor(random() * 5)}`, token);
+  return token;
+}
+
+const converged = (peers: Peer[]) => {
+  const [first, ...rest] = peers;
+  return rest.every(
+    (p) =>
+      p.text.toString() === first?.text.toString() &&
+      Buffer.from(Y.encodeStateVector(p.doc)).equals(Buffer.from(Y.encodeStateVector(first.doc))),
+  );
+};
+
+describe('relay sync', () => {
+  it('converges three faulty peers and loses no acknowledged update when the relay is SIGKILLed mid-run', async () => {
+    const random = seeded(20261125);
+    let relay: StartedRelay = await startRelay();
+    const port = relay.port;
+    const dataDir = relay.dataDir;
+    cleanups.push(() => relay.kill9());
+
+    const proxies = await Promise.all(
+      [0, 1, 2].map(async () => {
+        const proxy = new FaultyProxy(port, random, 15);
+        await proxy.listen();
+        cleanups.push(() => proxy.close());
+        return proxy;
+      }),
+    );
+    const peers = proxies.map((proxy, i) => peer(`p${i}`, `ws://127.0.0.1:${proxy.port}`, proxy, random));
+    await Promise.all(peers.map((p) => p.provider.whenSynced()));
+
+    // phase A: edits under delay, random drops and short partitions
+    const acknowledged: string[] = [];
+    const inserted: string[] = [];
+    let n = 0;
+    for (let round = 0; round < 150; round += 1) {
+      const p = peers[Math.floor(random() * peers.length)] as Peer;
+      const token = edit(p, random, `<${p.name}-${n++}>`);
+      if (token) inserted.push(token);
+      if (random() < 0.03) (proxies[Math.floor(random() * 3)] as FaultyProxy).drop();
+      if (random() < 0.02) {
+        const proxy = proxies[Math.floor(random() * 3)] as FaultyProxy;
+        proxy.partition();
+        setTimeout(() => proxy.heal(), 100);
+      }
+      if (round % 10 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    for (const proxy of proxies) proxy.heal();
+    await Promise.all(peers.map((p) => p.provider.whenAcknowledged()));
+    for (const p of peers) acknowledged.push(...(p.text.toString().match(/<p\d-\d+>/g) ?? []));
+    // the peers compacted the log with encrypted snapshots along the way
+    expect(metricValue(await relay.metrics(), 'relay_snapshots_stored_total')).toBeGreaterThan(0);
+
+    // phase B: keep editing, SIGKILL the relay in the middle, with every peer partitioned away
+    for (let round = 0; round < 60; round += 1) {
+      const p = peers[round % 3] as Peer;
+      const token = edit(p, random, `<${p.name}-${n++}>`);
+      if (token) inserted.push(token);
+      if (round === 30) {
+        await relay.kill9();
+        for (const proxy of proxies) proxy.partition();
+      }
+    }
+    relay = await startRelay({ dataDir, port });
+
+    // a fresh device syncing straight from the restarted relay sees every acknowledged update
+    const observer = peer('observer', relay.url, null, random, 1_000_000);
+    await observer.provider.whenSynced();
+    const seen = observer.text.toString();
+    expect(acknowledged.length).toBeGreaterThan(100);
+    expect(acknowledged.filter((token) => !seen.includes(token))).toEqual([]);
+
+    // heal: everyone, observer included, converges within 5 s, with every edit of both phases
+    const healedAt = Date.now();
+    for (const proxy of proxies) proxy.heal();
+    const everyone = [...peers, observer];
+    await until(() => converged(everyone), 5000, 'all peers to converge after healing').catch((error: Error) => {
+      const state = everyone.map((p) => ({
+        peer: p.name,
+        status: p.provider.status,
+        lastServerSeq: p.provider.lastServerSeq,
+        unacknowledged: p.provider.unacknowledged,
+        length: p.text.length,
+      }));
+      throw new Error(`${error.message}: ${JSON.stringify(state)}`);
+    });
+    const convergeMs = Date.now() - healedAt;
+    const finalText = observer.text.toString();
+    expect(inserted.filter((token) => !finalText.includes(token))).toEqual([]);
+    expect(finalText.match(/<p\d-\d+>/g)?.length).toBe(inserted.length);
+    expect(convergeMs).toBeLessThan(5000);
+    expect(errors).toEqual([]);
+  });
+
+  it('stores only ciphertext: a plaintext marker never reaches the relay database', async () => {
+    const relay = await startRelay();
+    cleanups.push(() => relay.kill9());
+    const random = seeded(7);
+    const a = peer('a', relay.url, null, random, 5);
+    const b = peer('b', relay.url, null, random, 5);
+    await Promise.all([a.provider.whenSynced(), b.provider.whenSynced()]);
+    const marker = 'PLAINTEXT-MARKER-7f3a9c';
+    for (let i = 0; i < 20; i += 1) a.text.insert(a.text.length, `${marker}-${i} `);
+    await a.provider.whenAcknowledged();
+    await until(() => b.text.toString() === a.text.toString(), 5000, 'b to receive the marker');
+    expect(await relay.stop()).toBe(0);
+    const files = readdirSync(relay.dataDir).filter((file) => file.startsWith('relay.sqlite'));
+    expect(files).toContain('relay.sqlite');
+    const stored = Buffer.concat(files.map((file) => readFileSync(join(relay.dataDir, file))));
+    expect(stored.length).toBeGreaterThan(1000);
+    expect(stored.includes(Buffer.from(marker))).toBe(false);
+    expect(stored.includes(Buffer.from(ROOM))).toBe(true);
+  });
+});
