@@ -33,7 +33,10 @@ export function grantsOf(license: LicensePayload | null): Grants {
   };
 }
 
-export function isGranted(grants: Grants, entitlement: Entitlement): boolean {
+export function isGranted(
+  grants: Pick<Grants, 'features' | 'models' | 'components'>,
+  entitlement: Entitlement,
+): boolean {
   switch (entitlement.kind) {
     case 'feature':
       return grants.features.includes(entitlement.feature);

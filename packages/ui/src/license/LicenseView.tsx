@@ -1,0 +1,336 @@
+// The License view: edition and licensee, expiry countdown, quota bars for today, activation (paste or pick a
+// file), offline device activation (export a request, import a certificate), what the edition includes, keychain.
+import { EDITIONS, type Entitlement, type LicenseStatus, type QuotaUsage } from '@pa/shared';
+import { type ChangeEvent, useEffect, useRef, useState } from 'react';
+import { useEngine } from '../client/engine';
+import { useWorkbench } from '../workbench/contributions';
+import { Gated, useLicenseStatus } from './entitlements';
+
+const METRIC_LABEL: Record<QuotaUsage['metric'], string> = {
+  ai_requests: 'Remote AI requests',
+  workflow_runs: 'Workflow & test runs',
+};
+
+const STATE_LABEL: Record<LicenseStatus['state'], string> = {
+  none: 'No license — free personal edition',
+  active: 'Active',
+  grace: 'Expired — read-only grace period',
+  activation_required: 'Waiting for device activation',
+  rejected: 'Not in force',
+};
+
+/** Gated things the view lists, so a user sees what an upgrade unlocks. */
+const INCLUDED: Array<{ label: string; entitlement: Entitlement; command?: { id: string; title: string } }> = [
+  {
+    label: 'Host live sessions',
+    entitlement: { kind: 'feature', feature: 'collab.host' },
+    command: { id: 'collab.share', title: 'Host a session' },
+  },
+  { label: 'Remote models', entitlement: { kind: 'model', modelClass: 'remote' } },
+  { label: 'Private endpoints', entitlement: { kind: 'model', modelClass: 'private_endpoint' } },
+  { label: 'Review & commit workflows', entitlement: { kind: 'component', component: 'review' } },
+  { label: 'Operations workflows', entitlement: { kind: 'component', component: 'operations' } },
+  { label: 'Custom endpoints', entitlement: { kind: 'model', modelClass: 'custom_endpoint' } },
+  { label: 'Audit export', entitlement: { kind: 'feature', feature: 'audit.export' } },
+];
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function useNow(intervalMs: number): number {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), intervalMs);
+    return () => clearInterval(timer);
+  }, [intervalMs]);
+  return now;
+}
+
+export function countdown(expiresAt: number, now: number): string {
+  const ms = expiresAt - now;
+  const abs = Math.abs(ms);
+  const days = Math.floor(abs / 86_400_000);
+  const hours = Math.floor((abs % 86_400_000) / 3_600_000);
+  const span = days > 0 ? `${days} d ${hours} h` : `${hours} h ${Math.floor((abs % 3_600_000) / 60_000)} min`;
+  return ms >= 0 ? `${span} left` : `expired ${span} ago`;
+}
+
+function download(name: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([`${text}\n`], { type: 'text/plain' }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** A text file from Electron's native picker, or from an <input type=file> in browser mode. */
+function usePickText(onText: (text: string) => void) {
+  const input = useRef<HTMLInputElement>(null);
+  const pick = async () => {
+    if (window.pa) {
+      const picked = await window.pa.pickTextFile({ title: 'Choose a license file', extensions: ['txt', 'lic', 'pa'] });
+      if (picked) onText(picked.text);
+    } else input.current?.click();
+  };
+  const element = (
+    <input
+      ref={input}
+      type="file"
+      accept=".txt,.lic,.pa,text/plain"
+      className="license-hidden"
+      data-testid="license-file-input"
+      onChange={(event: ChangeEvent<HTMLInputElement>) => {
+        const file = event.target.files?.[0];
+        if (file) void file.text().then(onText);
+        event.target.value = '';
+      }}
+    />
+  );
+  return { pick, element };
+}
+
+function QuotaBar({ quota }: { quota: QuotaUsage }) {
+  const ratio = quota.limit ? Math.min(1, quota.used / quota.limit) : 0;
+  const level = ratio >= 1 ? 'full' : ratio >= 0.8 ? 'high' : 'ok';
+  return (
+    <div className="license-quota" data-testid={`quota-${quota.metric}`}>
+      <div className="license-quota__head">
+        <span>{METRIC_LABEL[quota.metric]}</span>
+        <span className="license-muted">
+          {quota.limit === null ? `${quota.used} used · unlimited` : `${quota.used} / ${quota.limit}`}
+        </span>
+      </div>
+      <div className={`license-quota__track license-quota__track--${level}`}>
+        <div className="license-quota__fill" style={{ width: `${quota.limit === null ? 0 : ratio * 100}%` }} />
+      </div>
+    </div>
+  );
+}
+
+export function LicenseView() {
+  const status = useLicenseStatus();
+  const { client } = useEngine();
+  const workbench = useWorkbench();
+  const now = useNow(60_000);
+  const [key, setKey] = useState('');
+  const [certificate, setCertificate] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const licenseFile = usePickText(setKey);
+  const certificateFile = usePickText(setCertificate);
+
+  const run = async (action: () => Promise<unknown>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+    } catch (caught) {
+      setError(errorText(caught));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (!status) return <div className="license-view license-muted">Reading the license…</div>;
+  const { license } = status;
+  const edition = EDITIONS[status.edition];
+  const tone =
+    status.state === 'rejected' ? 'danger' : status.state === 'active' || status.state === 'none' ? 'ok' : 'warning';
+
+  return (
+    <div className="license-view" data-testid="license-view">
+      <section className="license-card">
+        <div className="license-card__row">
+          <span className={`license-edition license-edition--${status.edition}`} data-testid="license-edition">
+            {edition.label}
+          </span>
+          <span className={`license-state license-state--${tone}`} data-testid="license-state">
+            {STATE_LABEL[status.state]}
+          </span>
+        </div>
+        {license && (
+          <dl className="license-facts">
+            <dt>Licensee</dt>
+            <dd data-testid="license-licensee">
+              {license.licensee} <span className="license-muted">&lt;{license.email}&gt;</span>
+            </dd>
+            <dt>Expires</dt>
+            <dd>
+              {new Date(license.expiresAt).toISOString().slice(0, 10)}{' '}
+              <span className="license-muted" data-testid="license-countdown">
+                ({countdown(license.expiresAt, now)})
+              </span>
+            </dd>
+            <dt>License</dt>
+            <dd className="license-mono">
+              {license.id} · {EDITIONS[license.edition].label}
+            </dd>
+            <dt>Device</dt>
+            <dd>
+              {status.device.bound
+                ? status.device.activated
+                  ? 'activated on this device'
+                  : 'not activated on this device'
+                : 'not device-bound'}
+            </dd>
+          </dl>
+        )}
+        {status.warning && (
+          <p className={`license-banner license-banner--${tone}`} data-testid="license-warning">
+            {status.warning}
+          </p>
+        )}
+      </section>
+
+      <section className="license-section">
+        <h3>Today's usage</h3>
+        {status.quotas.map((quota) => (
+          <QuotaBar key={quota.metric} quota={quota} />
+        ))}
+        <p className="license-muted license-small">Counts reset at 00:00 UTC. Local-model requests are not counted.</p>
+      </section>
+
+      <section className="license-section">
+        <h3>{license ? 'Replace license' : 'Activate a license'}</h3>
+        <textarea
+          className="license-input"
+          data-testid="license-key-input"
+          placeholder="Paste your license key (PA1.…)"
+          spellCheck={false}
+          rows={3}
+          value={key}
+          onChange={(event) => setKey(event.target.value)}
+        />
+        {licenseFile.element}
+        <div className="license-actions">
+          <button
+            type="button"
+            className="license-primary"
+            data-testid="license-activate"
+            disabled={busy || key.trim() === ''}
+            onClick={() =>
+              void run(async () => {
+                await client.call('license.activate', { key: key.trim() });
+                setKey('');
+                workbench.notify('License activated.', 'info');
+              })
+            }
+          >
+            Activate
+          </button>
+          <button type="button" disabled={busy} onClick={() => void licenseFile.pick()}>
+            Open file…
+          </button>
+          {license && (
+            <button
+              type="button"
+              className="license-danger"
+              disabled={busy}
+              onClick={() => void run(() => client.call('license.remove'))}
+            >
+              Remove
+            </button>
+          )}
+        </div>
+        {error && (
+          <p className="license-banner license-banner--danger" data-testid="license-error" role="alert">
+            {error}
+          </p>
+        )}
+      </section>
+
+      {status.device.bound && (
+        <section className="license-section" data-testid="license-device">
+          <h3>Device activation</h3>
+          <p className="license-muted license-small">
+            Send the activation request to your vendor, then install the certificate they return. No network needed.
+          </p>
+          <div className="license-actions">
+            <button
+              type="button"
+              data-testid="license-export-request"
+              disabled={busy}
+              onClick={() =>
+                void run(async () => {
+                  const { request } = await client.call('license.activationRequest');
+                  download('activation-request.txt', request);
+                })
+              }
+            >
+              Export activation request
+            </button>
+          </div>
+          <textarea
+            className="license-input"
+            data-testid="license-certificate-input"
+            placeholder="Paste the device certificate (PAC1.…)"
+            spellCheck={false}
+            rows={2}
+            value={certificate}
+            onChange={(event) => setCertificate(event.target.value)}
+          />
+          {certificateFile.element}
+          <div className="license-actions">
+            <button
+              type="button"
+              className="license-primary"
+              disabled={busy || certificate.trim() === ''}
+              onClick={() =>
+                void run(async () => {
+                  await client.call('license.installCertificate', { certificate: certificate.trim() });
+                  setCertificate('');
+                })
+              }
+            >
+              Install certificate
+            </button>
+            <button type="button" disabled={busy} onClick={() => void certificateFile.pick()}>
+              Open file…
+            </button>
+          </div>
+        </section>
+      )}
+
+      <section className="license-section">
+        <h3>Your edition includes</h3>
+        <ul className="license-included">
+          {INCLUDED.map((item) => (
+            <li key={item.label} data-testid={`included-${item.label}`}>
+              <span>{item.label}</span>
+              <Gated entitlement={item.entitlement}>
+                {item.command ? (
+                  <button
+                    type="button"
+                    className="license-link"
+                    data-testid={`gated-${item.command.id}`}
+                    onClick={() => workbench.runCommand(item.command?.id ?? '')}
+                  >
+                    {item.command.title}
+                  </button>
+                ) : (
+                  <span className="license-included__ok">✓ included</span>
+                )}
+              </Gated>
+            </li>
+          ))}
+        </ul>
+      </section>
+
+      <section className="license-section">
+        <h3>Secrets</h3>
+        <p className="license-small" data-testid="license-keychain">
+          Keychain: {status.keychain}
+          {status.keychain !== 'available' && (
+            <span className="license-muted">
+              {' '}
+              — no OS keychain answered; the license and API keys are kept in an encrypted file whose key is readable
+              only by you.
+            </span>
+          )}
+        </p>
+      </section>
+    </div>
+  );
+}
