@@ -1,0 +1,185 @@
+// The live step timeline of one run: state, duration, logs and outputs per step, diffs in Monaco, failures that
+// open the file at the line, and the approve / reject buttons of a waiting step.
+import type { RunDetail, StepRecord } from '@pa/shared';
+import { useEffect, useState } from 'react';
+import { useWorkbench } from '../workbench/contributions';
+import { DiffView } from './DiffView';
+import { durationOf, isFinished, type TimelineRow, timeline } from './run-state';
+
+const STATE_GLYPH: Record<string, string> = {
+  pending: '○',
+  running: '●',
+  waiting: '⏸',
+  succeeded: '✓',
+  failed: '✕',
+  skipped: '↷',
+  cancelled: '⊘',
+  interrupted: '!',
+  reused: '↺',
+};
+
+const LOG_TAIL = 20_000;
+
+interface Failure {
+  file: string;
+  line: number;
+  name: string;
+  message: string;
+}
+
+function useNow(active: boolean): number {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    if (!active) return;
+    const timer = setInterval(() => setNow(Date.now()), 250);
+    return () => clearInterval(timer);
+  }, [active]);
+  return now;
+}
+
+export function RunTimeline({
+  detail,
+  onApprove,
+}: {
+  detail: RunDetail;
+  onApprove(stepId: string, approved: boolean): void;
+}) {
+  const now = useNow(!isFinished(detail.state));
+  return (
+    <ol className="wf-timeline" data-testid="wf-timeline">
+      {timeline(detail).map((row) => (
+        <TimelineItem key={row.key} row={row} now={now} onApprove={onApprove} />
+      ))}
+    </ol>
+  );
+}
+
+function TimelineItem({
+  row,
+  now,
+  onApprove,
+}: {
+  row: TimelineRow;
+  now: number;
+  onApprove(stepId: string, approved: boolean): void;
+}) {
+  const step = row.record;
+  const state = step?.state ?? 'pending';
+  const important = state === 'failed' || state === 'waiting' || (row.plan.kind === 'edit' && state === 'succeeded');
+  const [open, setOpen] = useState(important);
+  useEffect(() => {
+    if (important) setOpen(true);
+  }, [important]);
+  return (
+    <li
+      className={`wf-step wf-step--${state}`}
+      style={{ paddingLeft: `${row.plan.depth * 16}px` }}
+      data-testid={`wf-step-${row.plan.id}`}
+      data-state={state}
+    >
+      <button
+        type="button"
+        className="wf-step__head"
+        onClick={() => setOpen(!open)}
+        disabled={!step}
+        aria-expanded={open}
+      >
+        <span className="wf-step__glyph" aria-hidden>
+          {STATE_GLYPH[state] ?? '○'}
+        </span>
+        <span className="wf-step__name">{row.plan.name}</span>
+        <span className="wf-step__kind">{row.plan.kind}</span>
+        {row.iterations > 1 && <span className="wf-step__iter">×{row.iterations}</span>}
+        <span className="wf-step__time">
+          {step && state !== 'skipped' && state !== 'reused' ? durationOf(step, now) : state === 'pending' ? '' : state}
+        </span>
+      </button>
+      {step && open && <StepBody step={step} onApprove={onApprove} />}
+    </li>
+  );
+}
+
+function StepBody({ step, onApprove }: { step: StepRecord; onApprove(stepId: string, approved: boolean): void }) {
+  const api = useWorkbench();
+  const input = (step.input ?? {}) as Record<string, unknown>;
+  const output = (step.output ?? {}) as Record<string, unknown>;
+  const failures = Array.isArray(output.failures) ? (output.failures as Failure[]) : [];
+  const changes = Array.isArray(output.changes)
+    ? (output.changes as Array<{ path: string; action: string; before: string; after: string }>)
+    : [];
+  return (
+    <div className="wf-step__body">
+      {step.error && <p className="wf-step__error">{step.error}</p>}
+      {step.kind === 'run' && typeof input.display === 'string' && (
+        <p className="wf-step__meta">
+          <code>$ {input.display}</code>
+          {typeof output.exitCode === 'number' && <span> · exit {output.exitCode}</span>}
+        </p>
+      )}
+      {step.state === 'waiting' && (
+        <div className="wf-approve" data-testid="wf-approve">
+          <p>{String(input.message ?? 'Continue?')}</p>
+          {typeof input.show === 'string' && input.show && <pre className="wf-pre wf-pre--diff">{input.show}</pre>}
+          <div className="wf-approve__buttons">
+            <button
+              type="button"
+              className="button"
+              onClick={() => onApprove(step.stepId, true)}
+              data-testid="wf-approve-yes"
+            >
+              Approve
+            </button>
+            <button
+              type="button"
+              className="button button--secondary"
+              onClick={() => onApprove(step.stepId, false)}
+              data-testid="wf-approve-no"
+            >
+              Reject
+            </button>
+          </div>
+        </div>
+      )}
+      {failures.length > 0 && (
+        <ul className="wf-failures" data-testid="wf-failures">
+          {failures.map((failure) => (
+            <li key={`${failure.file}:${failure.line}:${failure.name}`}>
+              <button
+                type="button"
+                className="wf-failure"
+                onClick={() => void api.openFile(failure.file, { line: failure.line })}
+              >
+                <span className="wf-failure__where">
+                  {failure.file}:{failure.line}
+                </span>
+                <span className="wf-failure__name">{failure.name}</span>
+                {failure.message && (
+                  <span className="wf-failure__message">{failure.message.split('\n').slice(0, 3).join(' ')}</span>
+                )}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {changes.map((change) => (
+        <div key={change.path} className="wf-change">
+          <div className="wf-change__title">
+            {change.action} <code>{change.path}</code>
+          </div>
+          <DiffView path={change.path} before={change.before} after={change.after} />
+        </div>
+      ))}
+      {step.kind === 'ai' && output.output !== undefined && (
+        <pre className={`wf-pre${input.output === 'diff' ? ' wf-pre--diff' : ''}`}>
+          {typeof output.output === 'string' ? output.output : JSON.stringify(output.output, null, 2)}
+        </pre>
+      )}
+      {step.kind !== 'ai' && step.logs && (
+        <pre className="wf-pre wf-pre--log">
+          {step.logs.length > LOG_TAIL ? `…${step.logs.slice(-LOG_TAIL)}` : step.logs}
+        </pre>
+      )}
+      {step.kind === 'ai' && step.state === 'running' && step.logs && <pre className="wf-pre">{step.logs}</pre>}
+    </div>
+  );
+}

@@ -1,0 +1,196 @@
+// The Workflow panel: the workflows with their descriptions (and validation errors by line), the input form, the
+// live run with cancel, and the run history with re-run.
+import type { RunDetail, RunRecord, WorkflowProgress, WorkflowSummary } from '@pa/shared';
+import { useCallback, useEffect, useState } from 'react';
+import { useEngine, useEvent } from '../client/engine';
+import { useWorkbench } from '../workbench/contributions';
+import { InputForm } from './InputForm';
+import { RunTimeline } from './RunTimeline';
+import { showReviewComments } from './review-decorations';
+import { applyProgress, isFinished, reviewComments } from './run-state';
+
+export function WorkflowView() {
+  const { client } = useEngine();
+  const api = useWorkbench();
+  const [workflows, setWorkflows] = useState<WorkflowSummary[]>([]);
+  const [selected, setSelected] = useState<string | null>(null);
+  const [run, setRun] = useState<RunDetail | null>(null);
+  const [history, setHistory] = useState<RunRecord[]>([]);
+  const [trust, setTrust] = useState<boolean | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const refresh = useCallback(async () => {
+    try {
+      const [{ workflows: list }, { runs }] = await Promise.all([
+        client.call('workflow.list'),
+        client.call('workflow.runs', { limit: 30 }),
+      ]);
+      setWorkflows(list);
+      setHistory(runs);
+      setTrust(api.workspace() ? (await client.call('workflow.trust.get')).trusted : null);
+    } catch (caught) {
+      setError(caught instanceof Error ? caught.message : String(caught));
+    }
+  }, [client, api]);
+
+  useEffect(() => {
+    void refresh();
+    const subscription = api.onDidChangeWorkspace(() => void refresh());
+    return () => subscription.dispose();
+  }, [refresh, api]);
+
+  useEvent('workflow.progress', (progress: WorkflowProgress) => {
+    setRun((current) => (current ? applyProgress(current, progress) : current));
+    if (progress.type === 'run' && isFinished(progress.run.state)) void refresh();
+  });
+
+  // Review comments go onto the editor while the run that made them is on screen.
+  useEffect(() => {
+    if (run?.state !== 'succeeded') return;
+    const comments = reviewComments(run);
+    if (comments.length === 0) return;
+    const shown = showReviewComments(api, comments);
+    return () => shown.dispose();
+  }, [run, api]);
+
+  const follow = async (started: Promise<{ streamId: string; runId: string }>) => {
+    setError(null);
+    try {
+      const { runId } = await started;
+      setRun(await client.call('workflow.run.get', { runId }));
+      void refresh();
+    } catch (caught) {
+      setError(caught instanceof Error ? caught.message : String(caught));
+    }
+  };
+
+  const workflow = workflows.find((entry) => entry.name === selected) ?? null;
+  const needsTrust = workflows.some((entry) => entry.needsTrust);
+
+  return (
+    <div className="wf" data-testid="workflow-panel">
+      {error && (
+        <div className="wf-banner wf-banner--error" role="alert">
+          {error}
+        </div>
+      )}
+      {needsTrust && trust === false && (
+        <div className="wf-banner wf-banner--warning">
+          <span>This workspace has its own workflows that run commands. Run them only if you trust this folder.</span>
+          <button
+            type="button"
+            className="button button--small"
+            onClick={async () => {
+              await client.call('workflow.trust.set', { trusted: true });
+              void refresh();
+            }}
+          >
+            Trust workspace
+          </button>
+        </div>
+      )}
+
+      {run ? (
+        <section className="wf-run" aria-label="Run">
+          <header className="wf-run__head">
+            <button type="button" className="wf-link" onClick={() => setRun(null)}>
+              ← Workflows
+            </button>
+            <span className="wf-run__title">{run.workflow}</span>
+            <span className={`wf-state wf-state--${run.state}`} data-testid="wf-run-state">
+              {run.state}
+            </span>
+            {!isFinished(run.state) && (
+              <button
+                type="button"
+                className="button button--danger button--small"
+                onClick={() => void client.call('workflow.cancel', { runId: run.id })}
+                data-testid="wf-cancel"
+              >
+                Cancel
+              </button>
+            )}
+            {isFinished(run.state) && run.state !== 'succeeded' && (
+              <button
+                type="button"
+                className="button button--secondary button--small"
+                onClick={() => void follow(client.call('workflow.rerun', { runId: run.id }))}
+              >
+                Re-run from failed step
+              </button>
+            )}
+          </header>
+          {run.error && <p className="wf-run__error">{run.error}</p>}
+          <RunTimeline
+            detail={run}
+            onApprove={(stepId, approved) => void client.call('workflow.approve', { runId: run.id, stepId, approved })}
+          />
+        </section>
+      ) : (
+        <>
+          <section aria-label="Workflows">
+            <h3 className="wf-heading">Workflows</h3>
+            <ul className="wf-list">
+              {workflows.map((entry) => (
+                <li key={`${entry.source}:${entry.name}`}>
+                  <button
+                    type="button"
+                    className={`wf-card${entry.name === selected ? ' wf-card--selected' : ''}`}
+                    onClick={() => setSelected(entry.name === selected ? null : entry.name)}
+                    data-testid={`wf-card-${entry.name}`}
+                  >
+                    <span className="wf-card__title">
+                      {entry.name}
+                      {entry.source === 'project' && <span className="wf-tag">project</span>}
+                      {!entry.allowed && <span className="wf-tag wf-tag--locked">upgrade</span>}
+                    </span>
+                    <span className="wf-card__description">{entry.description}</span>
+                    {entry.issues.map((issue) => (
+                      <span key={`${issue.line}:${issue.column}:${issue.message}`} className="wf-card__issue">
+                        {entry.file}:{issue.line}:{issue.column} — {issue.message}
+                      </span>
+                    ))}
+                  </button>
+                  {workflow && entry.name === selected && entry.issues.length === 0 && (
+                    <InputForm
+                      workflow={workflow}
+                      onRun={(inputs) => void follow(client.call('workflow.run', { name: entry.name, inputs }))}
+                    />
+                  )}
+                </li>
+              ))}
+            </ul>
+          </section>
+          <section aria-label="Run history">
+            <h3 className="wf-heading">History</h3>
+            {history.length === 0 && <p className="wf-empty">No runs yet.</p>}
+            <ul className="wf-history">
+              {history.map((record) => (
+                <li key={record.id} className="wf-history__item">
+                  <button
+                    type="button"
+                    className="wf-link"
+                    onClick={async () => setRun(await client.call('workflow.run.get', { runId: record.id }))}
+                  >
+                    {record.workflow}
+                  </button>
+                  <span className={`wf-state wf-state--${record.state}`}>{record.state}</span>
+                  <span className="wf-history__time">{new Date(record.createdAt).toLocaleTimeString()}</span>
+                  {isFinished(record.state) && (
+                    <button
+                      type="button"
+                      className="button button--secondary button--small"
+                      onClick={() => void follow(client.call('workflow.rerun', { runId: record.id }))}
+                    >
+                      Re-run
+                    </button>
+                  )}
+                </li>
+              ))}
+            </ul>
+          </section>
+        </>
+      )}
+    </div>
+  );
+}

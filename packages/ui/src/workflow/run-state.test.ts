@@ -1,0 +1,91 @@
+import type { RunDetail, StepRecord } from '@pa/shared';
+import { describe, expect, it } from 'vitest';
+import { applyProgress, reviewComments, timeline } from './run-state';
+
+const step = (seq: number, stepId: string, extra: Partial<StepRecord> = {}): StepRecord => ({
+  seq,
+  stepId,
+  name: stepId,
+  kind: 'run',
+  iteration: 0,
+  state: 'running',
+  input: null,
+  output: null,
+  logs: '',
+  error: null,
+  startedAt: 1000,
+  finishedAt: null,
+  ...extra,
+});
+
+const base: RunDetail = {
+  id: 'r1',
+  workflow: 'demo',
+  source: 'builtin',
+  state: 'running',
+  inputs: {},
+  actor: 'ui',
+  createdAt: 1,
+  startedAt: 1,
+  finishedAt: null,
+  error: null,
+  rerunOf: null,
+  fromStep: null,
+  plan: [
+    { id: 'a', name: 'A', kind: 'run', depth: 0 },
+    { id: 'loop', name: 'Loop', kind: 'repeat', depth: 0 },
+    { id: 'b', name: 'B', kind: 'run', depth: 1 },
+  ],
+  steps: [],
+};
+
+describe('applyProgress', () => {
+  it('adds steps, appends their logs and updates the run', () => {
+    let detail = applyProgress(base, { type: 'step', streamId: 's', runId: 'r1', step: step(0, 'a') });
+    detail = applyProgress(detail, { type: 'log', streamId: 's', runId: 'r1', seq: 0, stepId: 'a', text: 'hello ' });
+    detail = applyProgress(detail, { type: 'log', streamId: 's', runId: 'r1', seq: 0, stepId: 'a', text: 'world' });
+    detail = applyProgress(detail, {
+      type: 'step',
+      streamId: 's',
+      runId: 'r1',
+      step: step(0, 'a', { state: 'succeeded', finishedAt: 1500 }),
+    });
+    detail = applyProgress(detail, {
+      type: 'run',
+      streamId: 's',
+      runId: 'r1',
+      run: { ...base, state: 'succeeded', finishedAt: 2000 },
+    });
+    expect(detail.state).toBe('succeeded');
+    expect(detail.steps).toEqual([step(0, 'a', { state: 'succeeded', finishedAt: 1500, logs: 'hello world' })]);
+  });
+
+  it('ignores events of another run', () => {
+    expect(applyProgress(base, { type: 'step', streamId: 's', runId: 'other', step: step(0, 'a') })).toBe(base);
+  });
+});
+
+describe('timeline', () => {
+  it('shows every planned step with its latest iteration', () => {
+    const detail = {
+      ...base,
+      steps: [step(0, 'a'), step(1, 'loop'), step(2, 'b', { iteration: 1 }), step(3, 'b', { iteration: 2 })],
+    };
+    expect(timeline(detail).map((row) => [row.key, row.record?.iteration ?? null, row.iterations])).toEqual([
+      ['a', 0, 1],
+      ['loop', 0, 1],
+      ['b', 2, 2],
+    ]);
+  });
+});
+
+describe('reviewComments', () => {
+  it('keeps well-formed comments and defaults the severity to warning', () => {
+    const output = {
+      output: { comments: [{ file: 'src/a.ts', line: 3, message: 'off by one' }, { file: 'x' }, 'junk'] },
+    };
+    expect(reviewComments({ ...base, steps: [step(0, 'review', { output })] })).toEqual([
+      { file: 'src/a.ts', line: 3, message: 'off by one', severity: 'warning' },
+    ]);
+  });
+});
