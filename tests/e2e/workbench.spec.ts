@@ -148,7 +148,9 @@ test('creates, renames and deletes files from the explorer and lists every comma
   expect(wb.errors()).toEqual([]);
 });
 
-test('opens a folder from the welcome screen and remembers it in recent folders', async ({ page }) => {
+test('opens a folder from the welcome screen, remembers it in recent folders and shows a lost engine', async ({
+  page,
+}) => {
   wb = await openWorkbench(page, { openFolder: false });
   await page.screenshot({ path: 'test-results/workbench-welcome.png' });
 
@@ -167,4 +169,8 @@ test('opens a folder from the welcome screen and remembers it in recent folders'
 
   expect(await page.locator('.toast--error').allTextContents()).toEqual([]);
   expect(wb.errors()).toEqual([]);
+
+  // the status bar says when the engine goes away
+  await wb.stopEngine();
+  await expect(page.getByTestId('connection')).toHaveText('Engine disconnected');
 });

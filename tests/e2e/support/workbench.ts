@@ -10,6 +10,7 @@
 //   wb.url       the URL the CLI printed (http://127.0.0.1:PORT/#token=TOKEN)
 //   wb.output()  everything the engine wrote to stdout/stderr so far (attach it when a test fails)
 //   wb.errors()  uncaught page errors and console errors seen so far (assert it is empty at the end)
+//   await wb.stopEngine()  stops only the engine (to see how the UI copes); close() still cleans up
 //   await wb.close()  stops the engine and removes both temp folders (call it in afterEach/finally)
 // openWorkbench resolves once the workbench shows "Engine connected" and the explorer has listed the root
 // (or, with openFolder: false, the welcome screen is up).
@@ -35,6 +36,7 @@ export interface OpenedWorkbench {
   url: string;
   output(): string;
   errors(): string[];
+  stopEngine(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -86,7 +88,15 @@ export async function openWorkbench(page: Page, options: OpenWorkbenchOptions = 
     await expect(page.getByTestId('connection')).toHaveText(/Engine connected/);
     if (openFolder) await expect(page.locator('.tree-row').first()).toBeVisible();
     else await expect(page.locator('.welcome')).toBeVisible();
-    return { root, dataDir, url, output: () => output, errors: () => [...errors], close: cleanup };
+    return {
+      root,
+      dataDir,
+      url,
+      output: () => output,
+      errors: () => [...errors],
+      stopEngine: () => stop(child),
+      close: cleanup,
+    };
   } catch (error) {
     await cleanup();
     throw error;

@@ -43,6 +43,14 @@ export function EditorArea({ workbench }: { workbench: WorkbenchController }) {
           </button>
         </div>
       )}
+      {active && workbench.documents.get(active)?.binary && (
+        <div className="disk-warning disk-warning--info" role="status">
+          {Icons.info(15)}
+          <span className="disk-warning__text">
+            {baseName(active)} is a binary file. It is not shown, and the editor will not change it.
+          </span>
+        </div>
+      )}
       <div className="editor-area__body">
         <MonacoHost workbench={workbench} />
         {!active && <EmptyEditor workbench={workbench} />}

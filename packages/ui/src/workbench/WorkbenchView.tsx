@@ -18,6 +18,7 @@ import { Icons } from './icons';
 import { useObservable } from './observable';
 import { Sash } from './Sash';
 import { StatusBar } from './StatusBar';
+import { TitleBar } from './TitleBar';
 import './workbench.css';
 
 export function WorkbenchView({ connection }: { connection: EngineConnection }) {
@@ -57,6 +58,7 @@ export function WorkbenchView({ connection }: { connection: EngineConnection }) 
   return (
     <WorkbenchContext.Provider value={workbench.api}>
       <div className="workbench">
+        <TitleBar workbench={workbench} />
         <div className="workbench__main">
           <ActivityBar workbench={workbench} />
           {state.workspace && state.sideView && (

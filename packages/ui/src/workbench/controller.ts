@@ -188,6 +188,8 @@ export class WorkbenchController {
     const active = this.state.value.tabs.active;
     const doc = active ? this.documents.get(active) : null;
     editor.setModel(doc?.model ?? null);
+    // binary files are shown empty; typing there and saving would destroy them
+    editor.updateOptions({ readOnly: doc?.binary ?? false });
     if (active && doc) {
       const viewState = this.viewStates.get(active);
       if (viewState) editor.restoreViewState(viewState);
@@ -261,7 +263,12 @@ export class WorkbenchController {
 
   /** Saves a file (the active one by default). Resolves true when it is on disk. */
   async save(path: string | null = this.state.value.tabs.active): Promise<boolean> {
-    if (!path || !this.documents.get(path)) return false;
+    const doc = path ? this.documents.get(path) : null;
+    if (!path || !doc) return false;
+    if (doc.binary) {
+      this.notify(`${baseName(path)} is a binary file; the editor does not save it.`, 'warning');
+      return false;
+    }
     try {
       const outcome = await this.documents.save(path);
       if (outcome.status === 'saved') {

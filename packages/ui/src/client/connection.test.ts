@@ -1,0 +1,97 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ReconnectingClient } from './connection';
+
+type Listener = (event: { data?: unknown; code?: number; reason?: string }) => void;
+
+/** A stand-in for the browser WebSocket: records what the client sends and lets the test play the engine. */
+class FakeSocket {
+  static readonly OPEN = 1;
+  readyState = 0;
+  readonly sent: string[] = [];
+  private readonly listeners = new Map<string, Set<Listener>>();
+
+  addEventListener(type: string, listener: Listener) {
+    if (!this.listeners.has(type)) this.listeners.set(type, new Set());
+    this.listeners.get(type)?.add(listener);
+  }
+  removeEventListener(type: string, listener: Listener) {
+    this.listeners.get(type)?.delete(listener);
+  }
+  send(data: string) {
+    this.sent.push(data);
+  }
+  close() {
+    this.emit('close', { code: 1000, reason: 'closed' });
+  }
+  emit(type: string, event: { data?: unknown; code?: number; reason?: string } = {}) {
+    if (type === 'open') this.readyState = 1;
+    for (const listener of [...(this.listeners.get(type) ?? [])]) listener(event);
+  }
+  /** Answers the last request with `result`. */
+  answer(result: unknown) {
+    const request = JSON.parse(this.sent.at(-1) ?? '{}') as { id: number };
+    this.emit('message', { data: JSON.stringify({ id: request.id, result }) });
+  }
+}
+
+describe('ReconnectingClient', () => {
+  let sockets: FakeSocket[];
+  const latest = () => sockets.at(-1) as FakeSocket;
+  const create = () =>
+    new ReconnectingClient(() => {
+      const socket = new FakeSocket();
+      sockets.push(socket);
+      return socket as unknown as WebSocket;
+    });
+
+  beforeEach(() => {
+    sockets = [];
+    vi.useFakeTimers();
+  });
+  afterEach(() => vi.useRealTimers());
+
+  it('holds calls made while connecting and sends them once the socket opens', async () => {
+    const client = create();
+    expect(client.state.value).toBe('connecting');
+    const pong = client.call('engine.ping');
+    await Promise.resolve();
+    expect(latest().sent).toEqual([]);
+    latest().emit('open');
+    expect(client.state.value).toBe('connected');
+    await vi.waitFor(() => expect(latest().sent).toHaveLength(1));
+    latest().answer({ pong: true, time: 1 });
+    await expect(pong).resolves.toEqual({ pong: true, time: 1 });
+  });
+
+  it('reconnects with backoff after the socket drops and keeps event subscriptions', async () => {
+    const client = create();
+    latest().emit('open');
+    const seen: unknown[] = [];
+    client.on('workspace.changed', (data) => seen.push(data));
+    const closed: string[] = [];
+    client.onClose((reason) => closed.push(reason));
+
+    latest().emit('close', { code: 1006, reason: '' });
+    expect(client.state.value).toBe('disconnected');
+    expect(closed).toEqual(['code 1006']);
+    expect(sockets).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(400); // first retry: 250 ms ± 20 %
+    expect(sockets).toHaveLength(2);
+
+    latest().emit('open');
+    expect(client.state.value).toBe('connected');
+    latest().emit('message', {
+      data: JSON.stringify({ event: 'workspace.changed', data: { workspace: null } }),
+    });
+    expect(seen).toEqual([{ workspace: null }]);
+    client.dispose();
+  });
+
+  it('does not retry a connection the engine refused for a bad token', async () => {
+    const client = create();
+    latest().emit('close', { code: 4401, reason: 'invalid token' });
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(sockets).toHaveLength(1);
+    expect(client.state.value).toBe('disconnected');
+  });
+});
