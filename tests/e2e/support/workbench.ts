@@ -12,14 +12,16 @@
 //   wb.errors()  uncaught page errors and console errors seen so far (assert it is empty at the end)
 //   await wb.stopEngine()  stops only the engine (to see how the UI copes); close() still cleans up
 //   await wb.close()  stops the engine and removes both temp folders (call it in afterEach/finally)
+// The engine serves a private copy of packages/ui/dist (PA_UI_DIR), so another `build ui` running meanwhile
+// (which empties dist) cannot pull files from under the page.
 // openWorkbench resolves once the workbench shows "Engine connected" and the explorer has listed the root
 // (or, with openFolder: false, the welcome screen is up).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, type Page } from '@playwright/test';
-import { engineCli, repoRoot } from '../../../scripts/paths.js';
+import { engineCli, repoRoot, uiDist } from '../../../scripts/paths.js';
 
 export interface OpenWorkbenchOptions {
   fixture?: string;
@@ -48,10 +50,13 @@ export async function openWorkbench(page: Page, options: OpenWorkbenchOptions = 
   cpSync(join(repoRoot, 'tests/fixtures', fixture), root, { recursive: true });
   options.prepare?.(root);
   const dataDir = mkdtempSync(join(tmpdir(), 'pa-e2e-data-'));
+  if (!existsSync(join(uiDist, 'index.html'))) throw new Error('The UI is not built: run `npm run build` first.');
+  const uiDir = join(dataDir, 'ui');
+  cpSync(uiDist, uiDir, { recursive: true });
   const openFolder = options.openFolder ?? true;
   const args = [engineCli, 'serve', '--no-open', '--port', '0', ...(openFolder ? [root] : [])];
   const child = spawn(process.execPath, args, {
-    env: { ...process.env, PA_DATA_DIR: dataDir, ...options.env },
+    env: { ...process.env, PA_DATA_DIR: dataDir, PA_UI_DIR: uiDir, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

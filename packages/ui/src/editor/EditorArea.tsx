@@ -5,12 +5,13 @@ import { baseName } from '../explorer/tree';
 import type { WorkbenchController } from '../workbench/controller';
 import { FileIcon } from '../workbench/file-icon';
 import { Icons, Logo } from '../workbench/icons';
-import { useObservable } from '../workbench/observable';
+import { useSelected } from '../workbench/observable';
 import { monaco } from './monaco';
 import './editor.css';
 
 export function EditorArea({ workbench }: { workbench: WorkbenchController }) {
-  const { tabs, diskWarnings } = useObservable(workbench.state);
+  const tabs = useSelected(workbench.state, (state) => state.tabs);
+  const diskWarnings = useSelected(workbench.state, (state) => state.diskWarnings);
   const active = tabs.active;
   const warning = active ? diskWarnings[active] : undefined;
   return (
@@ -60,7 +61,7 @@ export function EditorArea({ workbench }: { workbench: WorkbenchController }) {
 }
 
 function TabStrip({ workbench }: { workbench: WorkbenchController }) {
-  const { tabs } = useObservable(workbench.state);
+  const tabs = useSelected(workbench.state, (state) => state.tabs);
   const [dragging, setDragging] = useState<string | null>(null);
   const activeRef = useRef<HTMLDivElement>(null);
   useEffect(() => {

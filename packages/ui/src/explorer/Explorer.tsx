@@ -6,7 +6,7 @@ import { ContextMenu, type MenuItem } from '../workbench/ContextMenu';
 import type { WorkbenchController } from '../workbench/controller';
 import { FileIcon } from '../workbench/file-icon';
 import { Icons } from '../workbench/icons';
-import { useObservable } from '../workbench/observable';
+import { useObservable, useSelected } from '../workbench/observable';
 import { ExplorerModel } from './explorer-model';
 import { parentOf, visibleRows } from './tree';
 import './explorer.css';
@@ -18,7 +18,8 @@ export function Explorer({ workbench }: { workbench: WorkbenchController }) {
     return () => subscription.dispose();
   }, [model]);
   const state = useObservable(model.state);
-  const { workspace, tabs } = useObservable(workbench.state);
+  const workspace = useSelected(workbench.state, (state) => state.workspace);
+  const tabs = useSelected(workbench.state, (state) => state.tabs);
   const rows = useMemo(() => visibleRows(state.children, state.expanded), [state.children, state.expanded]);
   const [menu, setMenu] = useState<{ x: number; y: number; entry: FileEntry | null } | null>(null);
   const closeMenu = useCallback(() => setMenu(null), []);

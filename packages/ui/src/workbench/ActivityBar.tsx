@@ -2,10 +2,11 @@
 import type { ViewContribution } from './contributions';
 import { EXPLORER_VIEW, type WorkbenchController } from './controller';
 import { FeatureIcon, Icons } from './icons';
-import { useObservable } from './observable';
+import { useSelected } from './observable';
 
 export function ActivityBar({ workbench }: { workbench: WorkbenchController }) {
-  const { sideView, panelView } = useObservable(workbench.state);
+  const sideView = useSelected(workbench.state, (state) => state.sideView);
+  const panelView = useSelected(workbench.state, (state) => state.panelView);
   const item = (id: string, title: string, icon: React.ReactNode, active: boolean) => (
     <button
       key={id}

@@ -2,10 +2,10 @@
 import { useState } from 'react';
 import type { Dialog, Toast, WorkbenchController } from './controller';
 import { Icons } from './icons';
-import { useObservable } from './observable';
+import { useSelected } from './observable';
 
 export function DialogHost({ workbench }: { workbench: WorkbenchController }) {
-  const { dialog } = useObservable(workbench.state);
+  const dialog = useSelected(workbench.state, (state) => state.dialog);
   if (!dialog) return null;
   return (
     // biome-ignore lint/a11y/noStaticElementInteractions: a click outside dismisses; Escape does the same from the keyboard
@@ -101,7 +101,7 @@ function PromptBody({ dialog }: { dialog: Extract<Dialog, { kind: 'prompt' }> })
 const TOAST_ICON = { info: Icons.info, warning: Icons.warning, error: Icons.error } as const;
 
 export function Toasts({ workbench }: { workbench: WorkbenchController }) {
-  const { toasts } = useObservable(workbench.state);
+  const toasts = useSelected(workbench.state, (state) => state.toasts);
   return (
     <div className="toasts" aria-live="polite">
       {toasts.map((toast: Toast) => (

@@ -6,7 +6,7 @@ import { monaco } from '../editor/monaco';
 import type { StatusItemContribution } from './contributions';
 import type { WorkbenchController } from './controller';
 import { Icons } from './icons';
-import { useObservable } from './observable';
+import { useSelected } from './observable';
 
 const CONNECTION_LABEL: Record<ConnectionState, string> = {
   connecting: 'Connecting…',
@@ -23,7 +23,9 @@ export function StatusBar({
   connection: ConnectionState;
   items: StatusItemContribution[];
 }) {
-  const { workspace, cursor, tabs } = useObservable(workbench.state);
+  const workspace = useSelected(workbench.state, (state) => state.workspace);
+  const cursor = useSelected(workbench.state, (state) => state.cursor);
+  const tabs = useSelected(workbench.state, (state) => state.tabs);
   const model = tabs.active ? workbench.documents.get(tabs.active)?.model : null;
   const language = model ? languageLabel(model.getLanguageId(), monaco.languages.getLanguages()) : null;
   const left = items.filter((item) => item.align === 'left').sort((a, b) => a.order - b.order);

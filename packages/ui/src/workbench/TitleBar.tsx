@@ -4,10 +4,13 @@ import { useEffect } from 'react';
 import { baseName } from '../explorer/tree';
 import type { WorkbenchController } from './controller';
 import { Icons, Logo } from './icons';
-import { useObservable } from './observable';
+import { useSelected } from './observable';
 
 export function TitleBar({ workbench }: { workbench: WorkbenchController }) {
-  const { workspace, tabs, sideView, panelView } = useObservable(workbench.state);
+  const workspace = useSelected(workbench.state, (state) => state.workspace);
+  const tabs = useSelected(workbench.state, (state) => state.tabs);
+  const sideView = useSelected(workbench.state, (state) => state.sideView);
+  const panelView = useSelected(workbench.state, (state) => state.panelView);
   const activeName = tabs.active ? baseName(tabs.active) : null;
 
   useEffect(() => {

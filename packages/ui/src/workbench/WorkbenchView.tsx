@@ -15,7 +15,7 @@ import { WorkbenchContext } from './contributions';
 import { EXPLORER_VIEW, WorkbenchController } from './controller';
 import { DialogHost, Toasts } from './Dialogs';
 import { Icons } from './icons';
-import { useObservable } from './observable';
+import { useSelected } from './observable';
 import { Sash } from './Sash';
 import { StatusBar } from './StatusBar';
 import { TitleBar } from './TitleBar';
@@ -24,7 +24,11 @@ import './workbench.css';
 export function WorkbenchView({ connection }: { connection: EngineConnection }) {
   const { client, state: connectionState } = useEngine();
   const [workbench] = useState(() => new WorkbenchController(client, connection.bridge, features));
-  const state = useObservable(workbench.state);
+  const workspace = useSelected(workbench.state, (state) => state.workspace);
+  const ready = useSelected(workbench.state, (state) => state.ready);
+  const sideView = useSelected(workbench.state, (state) => state.sideView);
+  const panelView = useSelected(workbench.state, (state) => state.panelView);
+  const overlay = useSelected(workbench.state, (state) => state.overlay);
   const [sideWidth, setSideWidth] = useState(260);
   const [panelWidth, setPanelWidth] = useState(380);
 
@@ -52,8 +56,8 @@ export function WorkbenchView({ connection }: { connection: EngineConnection }) 
   }, [workbench]);
 
   const statusItems = features.flatMap((feature) => feature.statusItems ?? []);
-  const sideFeature = workbench.sideViews.find((view) => view.id === state.sideView);
-  const panelFeature = workbench.panelViews.find((view) => view.id === state.panelView);
+  const sideFeature = workbench.sideViews.find((view) => view.id === sideView);
+  const panelFeature = workbench.panelViews.find((view) => view.id === panelView);
 
   return (
     <WorkbenchContext.Provider value={workbench.api}>
@@ -61,10 +65,10 @@ export function WorkbenchView({ connection }: { connection: EngineConnection }) 
         <TitleBar workbench={workbench} />
         <div className="workbench__main">
           <ActivityBar workbench={workbench} />
-          {state.workspace && state.sideView && (
+          {workspace && sideView && (
             <>
               <aside className="side-bar" style={{ width: sideWidth }} aria-label="Side bar">
-                {state.sideView === EXPLORER_VIEW ? (
+                {sideView === EXPLORER_VIEW ? (
                   <Explorer workbench={workbench} />
                 ) : sideFeature ? (
                   <FeatureView title={sideFeature.title}>
@@ -75,7 +79,7 @@ export function WorkbenchView({ connection }: { connection: EngineConnection }) 
               <Sash width={sideWidth} onResize={setSideWidth} min={170} max={600} />
             </>
           )}
-          {!state.workspace && state.sideView && sideFeature && (
+          {!workspace && sideView && sideFeature && (
             <aside className="side-bar" style={{ width: sideWidth }} aria-label="Side bar">
               <FeatureView title={sideFeature.title}>
                 <sideFeature.component />
@@ -83,11 +87,7 @@ export function WorkbenchView({ connection }: { connection: EngineConnection }) 
             </aside>
           )}
           <main className="workbench__center">
-            {state.workspace ? (
-              <EditorArea workbench={workbench} />
-            ) : state.ready ? (
-              <Welcome workbench={workbench} />
-            ) : null}
+            {workspace ? <EditorArea workbench={workbench} /> : ready ? <Welcome workbench={workbench} /> : null}
           </main>
           {panelFeature && (
             <>
@@ -125,9 +125,9 @@ export function WorkbenchView({ connection }: { connection: EngineConnection }) 
           )}
         </div>
         <StatusBar workbench={workbench} connection={connectionState} items={statusItems} />
-        {state.overlay === 'quickOpen' && state.workspace && <QuickOpen workbench={workbench} />}
-        {state.overlay === 'palette' && <CommandPalette workbench={workbench} />}
-        {state.overlay === 'openFolder' && <OpenFolderDialog workbench={workbench} />}
+        {overlay === 'quickOpen' && workspace && <QuickOpen workbench={workbench} />}
+        {overlay === 'palette' && <CommandPalette workbench={workbench} />}
+        {overlay === 'openFolder' && <OpenFolderDialog workbench={workbench} />}
         <DialogHost workbench={workbench} />
         <Toasts workbench={workbench} />
       </div>

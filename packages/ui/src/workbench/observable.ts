@@ -32,6 +32,14 @@ export function useObservable<T>(observable: Observable<T>): T {
   return useSyncExternalStore(observable.subscribe, () => observable.value);
 }
 
+/**
+ * Reads one part of an observable's value; the component re-renders only when that part changes (by identity),
+ * so a cursor move does not redraw the explorer. The selector must return a stored value, not a new object.
+ */
+export function useSelected<T, R>(observable: Observable<T>, select: (value: T) => R): R {
+  return useSyncExternalStore(observable.subscribe, () => select(observable.value));
+}
+
 export class Emitter<T> {
   private readonly listeners = new Set<(value: T) => void>();
 
