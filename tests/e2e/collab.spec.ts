@@ -1,0 +1,131 @@
+// Collaboration end to end: two SEPARATE Chromium processes (so BroadcastChannel cannot carry the edits; they must
+// go over WebRTC or the relay), each on its own engine and workspace copy; one hosts on a professional license, the
+// other joins by invite code; both type in the same file at once; then one works offline, both edit, it reconnects.
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Browser, chromium, expect, type Page, test } from '@playwright/test';
+import { licensedDataDir } from '../support/collab-license';
+import { type StartedRelay, startRelay } from '../support/collab-relay';
+import { type OpenedWorkbench, openWorkbench } from './support/workbench';
+
+const FILE = 'src/greet.ts';
+const browsers: Browser[] = [];
+const workbenches: OpenedWorkbench[] = [];
+let relay: StartedRelay | null = null;
+let licensed: { dataDir: string; env: Record<string, string> } | null = null;
+
+test.afterEach(async () => {
+  for (const wb of workbenches.splice(0)) await wb.close();
+  for (const browser of browsers.splice(0)) await browser.close();
+  await relay?.stop();
+  relay = null;
+  if (licensed) rmSync(licensed.dataDir, { recursive: true, force: true });
+  licensed = null;
+});
+
+async function newWindow(launchOptions: Parameters<typeof chromium.launch>[0], env?: Record<string, string>) {
+  const browser = await chromium.launch(launchOptions);
+  browsers.push(browser);
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const wb = await openWorkbench(page, env ? { env } : {});
+  workbenches.push(wb);
+  return { page, wb };
+}
+
+async function openCollabView(page: Page, name: string) {
+  await page.locator('.activity-item[data-view="collab"]').click();
+  await page.getByTestId('collab-name').fill(name);
+}
+
+async function openFile(page: Page) {
+  // quick open: the side bar shows the Live Share view, not the explorer
+  await page.keyboard.press('Control+P');
+  await page.locator('.picker__input').fill('greet');
+  await expect(page.locator('.picker__item--selected')).toContainText('greet.ts');
+  await page.keyboard.press('Enter');
+  await expect(page.locator(`.tab[data-path="${FILE}"]`)).toHaveAttribute('aria-selected', 'true');
+}
+
+/** Types at the start or end of the file in the editor. */
+async function typeAt(page: Page, where: 'start' | 'end', text: string) {
+  await page.locator('.monaco-host .view-lines').click();
+  await page.keyboard.press(where === 'start' ? 'Control+Home' : 'Control+End');
+  await page.keyboard.type(text, { delay: 15 });
+}
+
+const onDisk = (wb: OpenedWorkbench) => readFileSync(join(wb.root, FILE), 'utf8');
+/** The shared file's bytes when both disks agree, else a marker that never matches a wanted text. */
+const agreedOnDisk = (a: OpenedWorkbench, b: OpenedWorkbench) => {
+  const first = onDisk(a);
+  return first === onDisk(b) ? first : '(the two disks differ)';
+};
+const editorText = async (page: Page) =>
+  ((await page.locator('.monaco-host .view-lines').textContent()) ?? '').replace(/\u00a0/g, ' ');
+
+test('two Chromium processes share a file by invite code, see each other, and converge after working offline', async () => {
+  const launchOptions = test.info().project.use.launchOptions ?? {};
+  relay = await startRelay();
+  licensed = licensedDataDir('professional');
+  const host = await newWindow(launchOptions, { PA_DATA_DIR: licensed.dataDir, ...licensed.env });
+  const guest = await newWindow(launchOptions);
+
+  // the host shares with the relay it was given; the invite carries relay URL, token, room id and secret
+  await openCollabView(host.page, 'Ada');
+  await host.page.getByTestId('collab-relay-url').fill(relay.url);
+  await host.page.getByTestId('collab-relay-token').fill(relay.token);
+  await host.page.getByTestId('collab-share').click();
+  const invite = host.page.getByTestId('collab-invite');
+  await expect(invite).toHaveValue(/^pa1-/);
+  const code = await invite.inputValue();
+
+  await openCollabView(guest.page, 'Bob');
+  await guest.page.getByTestId('collab-invite-input').fill(code);
+  await guest.page.getByTestId('collab-join').click();
+  for (const { page } of [host, guest]) {
+    await expect(page.getByTestId('collab-status')).toContainText('1 peer', { timeout: 20_000 });
+    await expect(page.getByTestId('collab-status')).toContainText('relay ✓');
+  }
+  await expect(host.page.getByTestId('collab-participants')).toContainText('Bob');
+  await expect(guest.page.getByTestId('collab-participants')).toContainText('Ada');
+
+  await openFile(host.page);
+  await openFile(guest.page);
+  // both type at once, at opposite ends of the same file
+  await Promise.all([typeAt(host.page, 'end', '// typed by Ada\n'), typeAt(guest.page, 'start', '// typed by Bob\n')]);
+  for (const { page } of [host, guest]) {
+    await expect.poll(() => editorText(page)).toContain('// typed by Ada');
+    await expect.poll(() => editorText(page)).toContain('// typed by Bob');
+  }
+  // each engine saved the shared file to its own disk, and the two files are identical
+  await expect.poll(() => agreedOnDisk(host.wb, guest.wb)).toMatch(/^\/\/ typed by Bob\n[^]*\/\/ typed by Ada\n$/);
+
+  // the other participant's cursor is drawn with a name label
+  await expect(host.page.locator('.yRemoteSelectionHead').first()).toBeVisible();
+  await expect(guest.page.locator('.yRemoteSelectionHead').first()).toBeVisible();
+  const cursorRules = (page: Page) =>
+    page.locator('style[data-collab="cursors"]').evaluate((style) => style.textContent);
+  await expect.poll(() => cursorRules(host.page)).toContain('content: "Bob"');
+  await expect.poll(() => cursorRules(guest.page)).toContain('content: "Ada"');
+  await host.page.screenshot({ path: 'test-results/collab-host.png' });
+  await guest.page.screenshot({ path: 'test-results/collab-guest.png' });
+
+  // the guest goes offline: the host sees it leave within 2 s; both keep editing
+  await guest.page.getByTestId('collab-offline').click();
+  await expect(host.page.getByTestId('collab-participants').locator('li')).toHaveCount(1, { timeout: 2_000 });
+  await expect(guest.page.getByTestId('collab-status')).toContainText('offline');
+  await typeAt(host.page, 'end', '// Ada while Bob was away\n');
+  await typeAt(guest.page, 'start', '// Bob offline\n');
+  await expect.poll(() => editorText(host.page)).toContain('Ada while Bob was away');
+  expect(await editorText(guest.page)).not.toContain('Ada while Bob was away');
+  expect(await editorText(host.page)).not.toContain('Bob offline');
+
+  // back online: both edits merge everywhere, on screen and on both disks
+  await guest.page.getByTestId('collab-offline').click();
+  for (const { page } of [host, guest]) {
+    await expect.poll(() => editorText(page), { timeout: 20_000 }).toContain('Ada while Bob was away');
+    await expect.poll(() => editorText(page), { timeout: 20_000 }).toContain('// Bob offline');
+  }
+  await expect.poll(() => agreedOnDisk(host.wb, guest.wb)).toContain('// Bob offline');
+  expect(agreedOnDisk(host.wb, guest.wb)).toContain('Ada while Bob was away');
+  expect(host.wb.errors().filter((line) => !line.includes('WebSocket'))).toEqual([]);
+});
