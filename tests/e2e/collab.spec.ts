@@ -97,7 +97,7 @@ test('two Chromium processes share a file by invite code, see each other, and co
     await expect.poll(() => editorText(page)).toContain('// typed by Bob');
   }
   // each engine saved the shared file to its own disk, and the two files are identical
-  await expect.poll(() => agreedOnDisk(host.wb, guest.wb)).toMatch(/^\/\/ typed by Bob\n[^]*\/\/ typed by Ada\n$/);
+  await expect.poll(() => agreedOnDisk(host.wb, guest.wb)).toMatch(/^\/\/ typed by Bob\n[\s\S]*\/\/ typed by Ada\n$/);
 
   // the other participant's cursor is drawn with a name label
   await expect(host.page.locator('.yRemoteSelectionHead').first()).toBeVisible();
