@@ -84,7 +84,7 @@ export class EditController {
               phase: 'reviewing',
               target,
               instruction,
-              proposed: done.text,
+              proposed: keepTrailingNewline(target.original, done.text),
               answeredBy: `${done.route.providerId} · ${done.route.model}`,
             });
           } else if (event === 'ai.error') {
@@ -123,4 +123,9 @@ export class EditController {
     this.state.set({ phase: 'idle' });
     this.api.editor()?.focus();
   }
+}
+
+/** Models drop a selection's final newline; keep it so accepting does not join the next line onto the edit. */
+export function keepTrailingNewline(original: string, proposed: string): string {
+  return original.endsWith('\n') && !proposed.endsWith('\n') ? `${proposed}\n` : proposed;
 }

@@ -1,0 +1,92 @@
+// AI end to end in browser mode against the real engine and a scripted loopback OpenAI-compatible provider: a chat
+// answer streams in with its "answered by" line (after a fallback), and Ctrl+K edits a selection through a diff
+// that, once accepted, can be undone and saved to disk.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, type Page, test } from '@playwright/test';
+import { connectClient } from '../support/engine';
+import { type LoopbackProvider, startLoopbackOpenAI } from '../support/loopback-providers';
+import { type OpenedWorkbench, openWorkbench } from './support/workbench';
+
+const EDITED = 'export function greet(name: string): string {\n  return `Hi there, ${name}!`;\n}';
+const ANSWER = 'Use a **template literal**:\n\n```ts\nconst hello = `Hello, ${name}!`;\n```\n';
+
+let wb: OpenedWorkbench | null = null;
+const servers: LoopbackProvider[] = [];
+
+test.afterEach(async () => {
+  await wb?.close();
+  wb = null;
+  for (const server of servers.splice(0)) await server.close();
+});
+
+const editorText = async (page: Page) =>
+  ((await page.locator('.monaco-host .view-lines').first().textContent()) ?? '').replace(/\u00a0/g, ' ');
+
+test('chat streams an answer with its "answered by" line; Ctrl+K edits through a diff, undoably', async ({ page }) => {
+  const flaky = await startLoopbackOpenAI({ kind: 'status', status: 500 });
+  const good = await startLoopbackOpenAI((request) => {
+    const system = JSON.stringify(request.body.messages ?? '');
+    return system.includes('You rewrite code')
+      ? { kind: 'ok', tokens: [EDITED.slice(0, 30), EDITED.slice(30)] }
+      : { kind: 'ok', tokens: ANSWER.match(/[\s\S]{1,6}/g) ?? [ANSWER], gapMs: 15 };
+  });
+  servers.push(flaky, good);
+  wb = await openWorkbench(page);
+  const { port, token } = /127\.0\.0\.1:(?<port>\d+)\/#token=(?<token>[\w-]+)/.exec(wb.url)?.groups ?? {};
+  const client = await connectClient(`ws://127.0.0.1:${port}/rpc`, token ?? '');
+  await client.call('ai.providers.add', {
+    id: 'flaky',
+    kind: 'openai-compatible',
+    modelClass: 'own_key',
+    model: 'flaky-model',
+    baseURL: flaky.baseURL,
+    priority: 5,
+    apiKey: 'sk-flaky',
+  });
+  await client.call('ai.providers.add', {
+    id: 'good',
+    kind: 'openai-compatible',
+    modelClass: 'own_key',
+    model: 'good-model',
+    baseURL: good.baseURL,
+    apiKey: 'sk-good',
+  });
+  client.close();
+
+  // chat: the answer streams in as Markdown with a code block, then says who answered and who was skipped
+  await page.locator('[data-view="ai.chat"]').click();
+  await page.getByTestId('ai-input').fill('How do I greet someone?');
+  await page.getByTestId('ai-input').press('Enter');
+  const answer = page.getByTestId('ai-message-assistant').last();
+  await expect(answer.locator('.ai-code pre')).toHaveText('const hello = `Hello, ${name}!`;');
+  await expect(answer.locator('strong').first()).toHaveText('template literal');
+  await expect(answer.getByTestId('ai-answered-by')).toContainText('answered by good · good-model');
+  await expect(answer.getByTestId('ai-answered-by')).toContainText('fell back from flaky (failed (HTTP 500))');
+  await page.screenshot({ path: 'test-results/ai-chat.png' });
+
+  // edit with AI: select the function, Ctrl+K, instruction, diff, accept
+  await page.locator('.tree-row[data-path="src"]').click();
+  await page.locator('.tree-row[data-path="src/greet.ts"]').click();
+  await expect.poll(() => editorText(page)).toContain('return `Hello, ');
+  await page.locator('.monaco-host .view-lines').first().click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Control+K');
+  await page.getByTestId('ai-edit-instruction').fill('Say "Hi there" instead of "Hello"');
+  await page.getByTestId('ai-edit-instruction').press('Enter');
+  await expect(page.getByTestId('ai-edit-diff')).toBeVisible();
+  await expect(page.getByTestId('ai-edit-diff')).toContainText('Hi there');
+  await page.screenshot({ path: 'test-results/ai-edit.png' });
+  await page.getByTestId('ai-edit-accept').click();
+  await expect(page.getByTestId('ai-edit')).toHaveCount(0);
+  await expect.poll(() => editorText(page)).toContain('return `Hi there, ');
+
+  // One undo takes the whole edit back; redo puts it again; save writes it
+  await page.keyboard.press('Control+Z');
+  await expect.poll(() => editorText(page)).toContain('return `Hello, ');
+  await page.keyboard.press('Control+Shift+Z');
+  await expect.poll(() => editorText(page)).toContain('return `Hi there, ');
+  await page.keyboard.press('Control+S');
+  await expect.poll(() => readFileSync(join(wb?.root ?? '', 'src/greet.ts'), 'utf8')).toBe(`${EDITED}\n`);
+  expect(wb.errors()).toEqual([]);
+});
