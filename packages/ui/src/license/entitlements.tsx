@@ -45,9 +45,10 @@ export function UpgradeHint({ entitlement, label }: { entitlement: Entitlement; 
   const name = describeEntitlement(entitlement);
   return (
     <span className="license-upgrade-hint" data-testid="upgrade-hint" data-entitlement={name}>
-      <span className="license-upgrade-hint__lock" aria-hidden="true">
-        ⚿
-      </span>
+      <svg className="license-upgrade-hint__lock" viewBox="0 0 16 16" width="12" height="12" aria-hidden="true">
+        <rect x="3" y="7" width="10" height="7" rx="1.5" fill="currentColor" />
+        <path d="M5.5 7V5a2.5 2.5 0 0 1 5 0v2" fill="none" stroke="currentColor" strokeWidth="1.5" />
+      </svg>
       <span>
         {label ? `${label}: ` : ''}
         {needed ? `needs ${EDITIONS[needed].label}` : 'not available in any edition'}

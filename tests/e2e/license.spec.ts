@@ -1,0 +1,94 @@
+// Activating a license in the browser-mode UI: the vendor CLI issues a key with a test key pair, the engine trusts
+// that key through PA_LICENSE_PUBLIC_KEY, and the UI shows the edition change and a gated action unlocking.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { engineCli } from '../../scripts/paths.js';
+import { type OpenedWorkbench, openWorkbench } from './support/workbench.js';
+
+let keys: string;
+let license: string;
+
+test.beforeAll(() => {
+  keys = mkdtempSync(join(tmpdir(), 'pa-e2e-keys-'));
+  const pa = (...args: string[]) => execFileSync(process.execPath, [engineCli, ...args], { encoding: 'utf8' });
+  pa('license', 'keygen', '--out', keys);
+  license = pa(
+    'license',
+    'issue',
+    '--key',
+    join(keys, 'license-private-key'),
+    '--edition',
+    'team',
+    '--to',
+    'Ada Lovelace',
+    '--email',
+    'ada@example.com',
+    '--days',
+    '30',
+  ).trim();
+});
+
+test.afterAll(() => rmSync(keys, { recursive: true, force: true }));
+
+test('activating a team license from a file changes the edition and unlocks hosting', async ({ page }) => {
+  let wb: OpenedWorkbench | null = null;
+  try {
+    wb = await openWorkbench(page, {
+      env: { PA_LICENSE_PUBLIC_KEY: join(keys, 'license-public-key'), PA_SECRETS_BACKEND: 'file' },
+    });
+    const statusItem = page.getByTestId('license-status-item');
+    await expect(statusItem).toContainText('Personal');
+    await expect(statusItem).toContainText('AI 0/100');
+    await statusItem.click();
+
+    const view = page.getByTestId('license-view');
+    await expect(view.getByTestId('license-edition')).toHaveText('Personal');
+    const hosting = view.getByTestId('included-Host live sessions');
+    await expect(hosting.getByTestId('upgrade-hint')).toContainText('needs Professional');
+    await expect(view.getByTestId('license-keychain')).toContainText('unavailable (file fallback)');
+
+    // a tampered key is refused with the reason, and nothing changes
+    const [head, body, signature = ''] = license.split('.');
+    await view
+      .getByTestId('license-key-input')
+      .fill(`${head}.${body}.${signature.startsWith('A') ? 'B' : 'A'}${signature.slice(1)}`);
+    await view.getByTestId('license-activate').click();
+    await expect(view.getByTestId('license-error')).toContainText('signature does not match');
+    await expect(view.getByTestId('license-edition')).toHaveText('Personal');
+
+    // the real key, picked as a file
+    await view.getByTestId('license-file-input').setInputFiles({
+      name: 'license.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from(`${license}\n`),
+    });
+    await expect(view.getByTestId('license-key-input')).toHaveValue(`${license}\n`);
+    await view.getByTestId('license-activate').click();
+
+    await expect(view.getByTestId('license-edition')).toHaveText('Team');
+    await expect(view.getByTestId('license-state')).toHaveText('Active');
+    await expect(view.getByTestId('license-licensee')).toContainText('Ada Lovelace');
+    await expect(view.getByTestId('license-countdown')).toContainText(/29 d \d+ h left/);
+    await expect(view.getByTestId('license-error')).toHaveCount(0);
+    await expect(statusItem).toContainText('Team');
+    await expect(statusItem).toContainText('AI 0/5000');
+    // the gated action is there now, and a feature beyond Team still shows its hint
+    await expect(hosting.getByTestId('gated-collab.share')).toBeVisible();
+    await expect(hosting.getByTestId('upgrade-hint')).toHaveCount(0);
+    await expect(view.getByTestId('included-Custom endpoints').getByTestId('upgrade-hint')).toContainText(
+      'needs Enterprise',
+    );
+    await page.screenshot({ path: 'test-results/license.png' });
+
+    // the license survives in the engine's secrets store: a reload still shows Team
+    await page.reload();
+    await expect(page.getByTestId('license-status-item')).toContainText('Team');
+    expect(readFileSync(join(wb.dataDir, 'secrets.enc.json'), 'utf8')).not.toContain(signature);
+    expect(wb.errors()).toEqual([]);
+  } finally {
+    await wb?.close();
+  }
+});
