@@ -180,4 +180,48 @@ describe('relay sync', () => {
     expect(stored.includes(Buffer.from(marker))).toBe(false);
     expect(stored.includes(Buffer.from(ROOM))).toBe(true);
   });
+
+  it('re-seeds a relay that lost the room, so a device joining afterwards still gets everything', async () => {
+    let relay = await startRelay();
+    const port = relay.port;
+    cleanups.push(() => relay.kill9());
+    const random = seeded(11);
+    // no snapshots here: a full-state snapshot would hide a missing re-seed
+    const a = peer('a', relay.url, null, random, 1_000_000);
+    const b = peer('b', relay.url, null, random, 1_000_000);
+    await Promise.all([a.provider.whenSynced(), b.provider.whenSynced()]);
+    for (let i = 0; i < 30; i += 1) (i % 2 ? a : b).text.insert(0, `<x${i}>`);
+    await Promise.all([a.provider.whenAcknowledged(), b.provider.whenAcknowledged()]);
+    // the relay comes back on the same address with an empty disk
+    await relay.kill9();
+    relay = await startRelay({ port });
+    // new writes land in the new log first, pushing its sequence past what the peers had seen
+    for (let i = 30; i < 80; i += 1) b.text.insert(0, `<x${i}>`);
+    await until(() => a.text.length === b.text.length && b.provider.unacknowledged === 0, 5000, 'peers to resync');
+    await Promise.all([a.provider.whenAcknowledged(), b.provider.whenAcknowledged()]);
+    const observer = peer('observer', relay.url, null, random);
+    await observer.provider.whenSynced();
+    for (let i = 0; i < 80; i += 1) expect(observer.text.toString()).toContain(`<x${i}>`);
+  });
+
+  it('uploads what a doc held before its provider existed (edits restored from disk)', async () => {
+    const relay = await startRelay();
+    cleanups.push(() => relay.kill9());
+    const random = seeded(12);
+    const restored = new Y.Doc();
+    restored.getText('file').insert(0, 'written offline yesterday');
+    const provider = new RelaySyncProvider(restored, {
+      url: relay.url,
+      roomId: ROOM,
+      secret: SECRET,
+      token: RELAY_TOKEN,
+      WebSocket,
+      random,
+    });
+    cleanups.push(() => provider.destroy());
+    await provider.whenSynced();
+    await provider.whenAcknowledged();
+    const observer = peer('observer', relay.url, null, random);
+    await until(() => observer.text.toString() === 'written offline yesterday', 5000, 'the restored text to arrive');
+  });
 });

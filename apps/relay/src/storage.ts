@@ -1,5 +1,6 @@
 // SQLite persistence of each room's encrypted log: one row per update numbered by serverSeq, compaction into one
 // encrypted snapshot, and expiry of rooms without activity. Synchronous (better-sqlite3): a commit returns durable.
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -7,6 +8,8 @@ import Database from 'better-sqlite3';
 export interface RoomHead {
   latestSeq: number;
   snapshotSeq: number;
+  /** Random name of this incarnation of the room's log; a room recreated after loss or expiry gets a new one. */
+  epoch: string;
 }
 
 export interface StoredRow {
@@ -15,6 +18,7 @@ export interface StoredRow {
 }
 
 export interface Storage {
+  /** The room's head, creating the room (with a fresh epoch) on first use. */
   head(roomId: string): RoomHead;
   /** Appends updates in one transaction and returns their serverSeqs, in order. */
   append(batch: ReadonlyArray<{ roomId: string; data: Uint8Array }>, now: number): number[];
@@ -38,6 +42,7 @@ export function openStorage(dir: string, syncMode: 'full' | 'normal'): Storage {
   db.exec(`
     CREATE TABLE IF NOT EXISTS rooms (
       room_id TEXT PRIMARY KEY,
+      epoch TEXT NOT NULL,
       latest_seq INTEGER NOT NULL,
       snapshot_seq INTEGER NOT NULL DEFAULT 0,
       snapshot BLOB,
@@ -52,12 +57,14 @@ export function openStorage(dir: string, syncMode: 'full' | 'normal'): Storage {
     CREATE INDEX IF NOT EXISTS rooms_last_active ON rooms(last_active);
   `);
 
-  const selectHead = db.prepare<[string], { latest_seq: number; snapshot_seq: number }>(
-    'SELECT latest_seq, snapshot_seq FROM rooms WHERE room_id = ?',
+  const selectHead = db.prepare<[string], { latest_seq: number; snapshot_seq: number; epoch: string }>(
+    'SELECT latest_seq, snapshot_seq, epoch FROM rooms WHERE room_id = ?',
   );
-  const upsertRoom = db.prepare<[string, number, number]>(
-    `INSERT INTO rooms (room_id, latest_seq, last_active) VALUES (?, ?, ?)
-     ON CONFLICT(room_id) DO UPDATE SET latest_seq = excluded.latest_seq, last_active = excluded.last_active`,
+  const insertRoom = db.prepare<[string, string, number]>(
+    'INSERT INTO rooms (room_id, epoch, latest_seq, last_active) VALUES (?, ?, 0, ?)',
+  );
+  const updateRoom = db.prepare<[number, number, string]>(
+    'UPDATE rooms SET latest_seq = ?, last_active = ? WHERE room_id = ?',
   );
   const insertRow = db.prepare<[string, number, Uint8Array]>(
     'INSERT INTO updates (room_id, seq, data) VALUES (?, ?, ?)',
@@ -82,7 +89,11 @@ export function openStorage(dir: string, syncMode: 'full' | 'normal'): Storage {
     let known = heads.get(roomId);
     if (!known) {
       const row = selectHead.get(roomId);
-      known = { latestSeq: row?.latest_seq ?? 0, snapshotSeq: row?.snapshot_seq ?? 0 };
+      if (row) known = { latestSeq: row.latest_seq, snapshotSeq: row.snapshot_seq, epoch: row.epoch };
+      else {
+        known = { latestSeq: 0, snapshotSeq: 0, epoch: randomBytes(8).toString('hex') };
+        insertRoom.run(roomId, known.epoch, Date.now());
+      }
       heads.set(roomId, known);
     }
     return known;
@@ -97,7 +108,7 @@ export function openStorage(dir: string, syncMode: 'full' | 'normal'): Storage {
       touched.set(roomId, seq);
       seqs.push(seq);
     }
-    for (const [roomId, seq] of touched) upsertRoom.run(roomId, seq, now);
+    for (const [roomId, seq] of touched) updateRoom.run(seq, now, roomId);
     return { seqs, touched };
   });
 

@@ -185,7 +185,7 @@ export class SyncRooms {
       if (rows.length < REPLAY_PAGE) {
         // caught up with every committed row; later commits reach it as live broadcasts
         member.state = 'live';
-        connection.send(writeSyncDone(head.latestSeq, head.snapshotSeq));
+        connection.send(writeSyncDone(head.latestSeq, head.snapshotSeq, head.epoch));
         return;
       }
       if (connection.queuedBytes > this.maxQueuedBytes / 2) {

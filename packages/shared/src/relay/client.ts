@@ -91,6 +91,10 @@ export class RelaySyncProvider {
   /** Sent but not yet acknowledged as durably stored; resent after every reconnect (Yjs applies idempotently). */
   private readonly pending = new Map<number, Pending>();
   private snapshotSeq = 0;
+  /** The relay's name for the room's log; null until the first SYNC_DONE. */
+  private epoch: string | null = null;
+  /** The doc had content before this provider was made: it must be sent once, since no update event carried it. */
+  private hadLocalState: boolean;
   private readonly snapshotThreshold: number;
   private readonly keyPromise: Promise<RoomKey>;
   /** Encryption and decryption are async; these chains keep outgoing and incoming frames in order. */
@@ -124,6 +128,7 @@ export class RelaySyncProvider {
     this.snapshotThreshold = Math.max(1, Math.round(every * (1 + this.random() * 0.5)));
     this.awareness = options.awareness;
     this.keyPromise = deriveRoomKey(options.roomId, options.secret);
+    this.hadLocalState = doc.store.clients.size > 0;
     doc.on('update', this.onDocUpdate);
     this.awareness?.on('update', this.onAwarenessUpdate);
     if (options.connect !== false) this.connect();
@@ -305,9 +310,20 @@ export class RelaySyncProvider {
         for (const listener of [...this.ackListeners]) listener();
         return;
       case MessageType.syncDone:
-        if (message.latestServerSeq < this.lastServerSeq) {
-          // the relay lost or expired the room: re-seed it with everything this doc knows
-          this.lastServerSeq = message.latestServerSeq;
+        if (this.epoch !== null && message.epoch !== this.epoch) {
+          // the relay lost or expired the room and started a new log: our sequence numbers mean nothing there.
+          // Replay the new log from the start and re-seed it with everything this doc knows.
+          this.epoch = message.epoch;
+          this.lastServerSeq = 0;
+          this.snapshotSeq = 0;
+          from.send(writeSyncRequest(0));
+          this.queueUpdate(Y.encodeStateAsUpdate(this.doc));
+          return;
+        }
+        this.epoch = message.epoch;
+        if (this.hadLocalState) {
+          // edits made before this provider existed (restored from disk, offline) were never sent: send them once
+          this.hadLocalState = false;
           this.queueUpdate(Y.encodeStateAsUpdate(this.doc));
         }
         this.lastServerSeq = Math.max(this.lastServerSeq, message.latestServerSeq);

@@ -25,7 +25,7 @@ describe('relay protocol', () => {
       [writeAck(7, 2 ** 40), { type: MessageType.ack, clientSeq: 7, serverSeq: 2 ** 40 }],
       [writeBroadcast(3, bytes), { type: MessageType.broadcast, serverSeq: 3, ciphertext: bytes }],
       [writeSyncRequest(0), { type: MessageType.syncRequest, sinceServerSeq: 0 }],
-      [writeSyncDone(9, 4), { type: MessageType.syncDone, latestServerSeq: 9, snapshotSeq: 4 }],
+      [writeSyncDone(9, 4, 'e1'), { type: MessageType.syncDone, latestServerSeq: 9, snapshotSeq: 4, epoch: 'e1' }],
       [writeSnapshot(9, bytes), { type: MessageType.snapshot, upToServerSeq: 9, ciphertext: bytes }],
       [writeSnapshotStored(9), { type: MessageType.snapshotStored, upToServerSeq: 9 }],
       [writeAwareness(bytes), { type: MessageType.awareness, ciphertext: bytes }],

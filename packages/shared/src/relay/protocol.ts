@@ -13,7 +13,10 @@ export const MessageType = {
   broadcast: 2,
   /** client → relay: send me every stored update after sinceServerSeq, then keep me posted. */
   syncRequest: 3,
-  /** relay → client: the replay is complete; latestServerSeq is the newest stored, snapshotSeq the last compaction. */
+  /**
+   * relay → client: the replay is complete; latestServerSeq is the newest stored, snapshotSeq the last compaction,
+   * epoch names this incarnation of the room's log (it changes if the relay lost or expired the room).
+   */
   syncDone: 4,
   /** client → relay: encrypted full state covering every update ≤ upToServerSeq, so the relay may drop them. */
   snapshot: 5,
@@ -65,7 +68,7 @@ export type RelayMessage =
   | { type: typeof MessageType.ack; clientSeq: number; serverSeq: number }
   | { type: typeof MessageType.broadcast; serverSeq: number; ciphertext: Uint8Array }
   | { type: typeof MessageType.syncRequest; sinceServerSeq: number }
-  | { type: typeof MessageType.syncDone; latestServerSeq: number; snapshotSeq: number }
+  | { type: typeof MessageType.syncDone; latestServerSeq: number; snapshotSeq: number; epoch: string }
   | { type: typeof MessageType.snapshot; upToServerSeq: number; ciphertext: Uint8Array }
   | { type: typeof MessageType.snapshotStored; upToServerSeq: number }
   | { type: typeof MessageType.awareness; ciphertext: Uint8Array }
@@ -101,10 +104,11 @@ export const writeBroadcast = (serverSeq: number, ciphertext: Uint8Array): Uint8
 export const writeSyncRequest = (sinceServerSeq: number): Uint8Array =>
   frame(MessageType.syncRequest, (e) => encoding.writeVarUint(e, sinceServerSeq));
 
-export const writeSyncDone = (latestServerSeq: number, snapshotSeq: number): Uint8Array =>
+export const writeSyncDone = (latestServerSeq: number, snapshotSeq: number, epoch: string): Uint8Array =>
   frame(MessageType.syncDone, (e) => {
     encoding.writeVarUint(e, latestServerSeq);
     encoding.writeVarUint(e, snapshotSeq);
+    encoding.writeVarString(e, epoch);
   });
 
 export const writeSnapshot = (upToServerSeq: number, ciphertext: Uint8Array): Uint8Array =>
@@ -150,6 +154,7 @@ const readers: Record<MessageType, Reader> = {
     type: MessageType.syncDone,
     latestServerSeq: decoding.readVarUint(d),
     snapshotSeq: decoding.readVarUint(d),
+    epoch: decoding.readVarString(d),
   }),
   [MessageType.snapshot]: (d) => ({
     type: MessageType.snapshot,
