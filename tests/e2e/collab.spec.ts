@@ -127,5 +127,16 @@ test('two Chromium processes share a file by invite code, see each other, and co
   }
   await expect.poll(() => agreedOnDisk(host.wb, guest.wb)).toContain('// Bob offline');
   expect(agreedOnDisk(host.wb, guest.wb)).toContain('Ada while Bob was away');
+
+  // an offline edit survives closing the window: the engine kept it, the reopened window restores the session
+  await guest.page.getByTestId('collab-offline').click();
+  await expect(guest.page.getByTestId('collab-status')).toContainText('offline');
+  await typeAt(guest.page, 'start', '// Bob before restart\n');
+  // the update log append and the save go over the same connection in that order: on disk means logged
+  await expect.poll(() => onDisk(guest.wb)).toContain('// Bob before restart');
+  await guest.page.reload();
+  await expect(guest.page.getByTestId('collab-status')).toContainText('1 peer', { timeout: 20_000 });
+  await expect.poll(() => editorText(host.page), { timeout: 20_000 }).toContain('// Bob before restart');
+  await expect.poll(() => agreedOnDisk(host.wb, guest.wb)).toContain('// Bob before restart');
   expect(host.wb.errors().filter((line) => !line.includes('WebSocket'))).toEqual([]);
 });
