@@ -27,7 +27,9 @@ function insideRoundedSquare(x, y) {
   const hi = 1 - MARGIN - CORNER;
   const cx = Math.min(Math.max(x, lo), hi);
   const cy = Math.min(Math.max(y, lo), hi);
-  return (x - cx) ** 2 + (y - cy) ** 2 <= CORNER ** 2 && x >= MARGIN && x <= 1 - MARGIN && y >= MARGIN && y <= 1 - MARGIN;
+  return (
+    (x - cx) ** 2 + (y - cy) ** 2 <= CORNER ** 2 && x >= MARGIN && x <= 1 - MARGIN && y >= MARGIN && y <= 1 - MARGIN
+  );
 }
 
 function insideRing(x, y) {
