@@ -89,6 +89,17 @@ test('opens, edits and saves a file, quick-opens another, follows outside change
   await expect(tab(page, 'src/math.js')).not.toHaveClass(/tab--dirty/);
   expect(readFileSync(join(root, 'src/math.js'), 'utf8')).toContain('// mine');
 
+  // saving over a file that changed on disk since it was read asks first; Overwrite writes the editor's text
+  await page.keyboard.type('// again\n');
+  writeFileSync(join(root, 'src/math.js'), 'theirs again\n');
+  await expect(page.locator('.disk-warning')).toBeVisible();
+  await page.keyboard.press('Control+S');
+  await expect(page.locator('.dialog__title')).toHaveText('math.js changed on disk');
+  await page.getByRole('button', { name: 'Overwrite' }).click();
+  await expect(tab(page, 'src/math.js')).not.toHaveClass(/tab--dirty/);
+  await expect(page.locator('.disk-warning')).toHaveCount(0);
+  expect(readFileSync(join(root, 'src/math.js'), 'utf8')).toContain('// again');
+
   await tab(page, 'src/greet.ts').click();
   await page.screenshot({ path: 'test-results/workbench.png' });
   expect(await page.locator('.toast--error').allTextContents()).toEqual([]);

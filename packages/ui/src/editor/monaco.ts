@@ -18,6 +18,14 @@ self.MonacoEnvironment = {
   },
 };
 
+// Monaco cancels a model's pending work (word highlight, links, folding) when the editor switches or disposes the
+// model, and some of those promises reject with its CancellationError where nothing awaits them. They are
+// expected, not failures: keep them out of the console and error reports.
+self.addEventListener('unhandledrejection', (event) => {
+  const reason: unknown = event.reason;
+  if (reason instanceof Error && reason.name === 'Canceled' && reason.message === 'Canceled') event.preventDefault();
+});
+
 /** Matches theme.css: same background, same accent, muted gutter. */
 monaco.editor.defineTheme('pa-dark', {
   base: 'vs-dark',

@@ -42,6 +42,17 @@ export function WorkbenchView({ connection }: { connection: EngineConnection }) 
     if (connectionState === 'connected' && workbench.state.value.ready) void workbench.refreshWorkspace();
   }, [connectionState, workbench]);
 
+  // Browser mode: closing or reloading the tab with unsaved edits asks first. (Electron's main process handles
+  // its own window close; a beforeunload veto there would silently keep the window open.)
+  useEffect(() => {
+    if (connection.bridge) return;
+    const onBeforeUnload = (event: BeforeUnloadEvent) => {
+      if (workbench.state.value.tabs.tabs.some((tab) => tab.dirty)) event.preventDefault();
+    };
+    window.addEventListener('beforeunload', onBeforeUnload);
+    return () => window.removeEventListener('beforeunload', onBeforeUnload);
+  }, [workbench, connection.bridge]);
+
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (event.defaultPrevented || event.isComposing) return;

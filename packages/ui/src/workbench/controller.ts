@@ -309,6 +309,7 @@ export class WorkbenchController {
     try {
       const changed = await this.documents.reload(path);
       if (changed && isShown && viewState) editor.restoreViewState(viewState);
+      if (path in this.state.value.diskWarnings) this.focusEditorOn(path);
       this.clearDiskWarning(path);
     } catch (error) {
       this.notify(`Could not reload ${path}: ${errorMessage(error)}`, 'error');
@@ -318,6 +319,17 @@ export class WorkbenchController {
   async keepMine(path: string): Promise<void> {
     await this.documents.acceptDiskVersionTime(path);
     this.clearDiskWarning(path);
+    this.focusEditorOn(path);
+  }
+
+  /** A closed dialog leaves focus on nothing; give it back to the editor when a file is open. */
+  private refocusEditor(): void {
+    if (this.editorInstance?.getModel()) this.editorInstance.focus();
+  }
+
+  /** After a choice in a bar or dialog, typing goes back to the file it was about. */
+  private focusEditorOn(path: string): void {
+    if (this.state.value.tabs.active === path) this.editorInstance?.focus();
   }
 
   private clearDiskWarning(path: string): void {
@@ -512,6 +524,7 @@ export class WorkbenchController {
           ...options,
           resolve: (id) => {
             this.patch({ dialog: null });
+            this.refocusEditor();
             resolve(id);
           },
         },
@@ -533,6 +546,7 @@ export class WorkbenchController {
           ...options,
           resolve: (value) => {
             this.patch({ dialog: null });
+            this.refocusEditor();
             resolve(value);
           },
         },
