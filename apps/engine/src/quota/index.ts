@@ -61,11 +61,14 @@ export function createQuotaLedger(store: Store, clock: () => number): QuotaLedge
     'SELECT metric, day, used FROM quota_usage WHERE account = ? AND day = ? ORDER BY metric',
   );
 
+  const add = (account: string, metric: QuotaMetric, n: number, limit: number | null, day: string) =>
+    limit === null ? addUnlimited.get(n, account, metric, day) : addWithin.get(n, account, metric, day, n, limit);
+
   const consumeTx = db.transaction(
     (account: string, metric: QuotaMetric, n: number, limit: number | null, day: string): ConsumeOutcome => {
-      ensureRow.run(account, metric, day);
-      const row =
-        limit === null ? addUnlimited.get(n, account, metric, day) : addWithin.get(n, account, metric, day, n, limit);
+      // the day's row usually exists: try the guarded UPDATE first, create the row only when it is missing
+      let row = add(account, metric, n, limit, day);
+      if (!row && ensureRow.run(account, metric, day).changes === 1) row = add(account, metric, n, limit, day);
       if (row) return { granted: true, day, used: row.used };
       return { granted: false, day, used: readUsed.get(account, metric, day)?.used ?? 0, limit: limit ?? 0 };
     },
