@@ -72,13 +72,17 @@ describe('the window.pa bridge', () => {
     expect(seen).toEqual([{ workspace: { root: '/a', name: 'a' } }]);
   });
 
-  it('survives an engine restart: in-flight calls fail, onClose hears why, listeners move to the new port', async () => {
+  it('survives an engine restart: in-flight calls fail, onClose hears why, listeners move over, onDidConnect fires', async () => {
     const host = createBridgeHost(natives);
     const first = channel();
     fakeEngine(first.engine, 1);
     host.attach(first.page);
     const reasons: string[] = [];
     host.bridge.onClose((reason) => reasons.push(reason));
+    let reconnects = 0;
+    host.bridge.onDidConnect(() => {
+      reconnects += 1;
+    });
     const seen: unknown[] = [];
     host.bridge.on('workspace.changed', (data) => seen.push(data));
     const inFlight = host.bridge.call('workspace.current').catch((e: unknown) => e);
@@ -94,6 +98,7 @@ describe('the window.pa bridge', () => {
     fake.emit('workspace.changed', { workspace: null });
     await expect(host.bridge.call('engine.ping')).resolves.toEqual({ pong: true, time: 2 });
     expect(seen).toEqual([{ workspace: null }]);
+    expect(reconnects).toBe(1);
   });
 
   it('exposes only plain functions and values, which is what contextBridge can pass', async () => {

@@ -25,8 +25,16 @@ export interface BridgeError extends WireError {
   toString(): string;
 }
 
+/**
+ * PaBridge plus the one thing a restartable engine needs that EngineClient lacks: word that the connection is
+ * back, so the UI can leave its "disconnected" state after onClose.
+ */
+export interface DesktopBridge extends PaBridge {
+  onDidConnect(listener: () => void): Disposable;
+}
+
 export interface BridgeHost {
-  readonly bridge: PaBridge;
+  readonly bridge: DesktopBridge;
   /** Connects (or reconnects, after an engine restart) to the engine over this port. */
   attach(port: MessagePortLike): void;
   /** The engine went away: in-flight calls fail, onClose listeners hear why, later calls fail fast until attach. */
@@ -42,6 +50,7 @@ export function createBridgeHost(natives: NativeServices): BridgeHost {
   let waitingForFirstPort: Array<() => void> = [];
   const subscriptions = new Set<Subscription>();
   const closeListeners = new Set<(reason: string) => void>();
+  const connectListeners = new Set<() => void>();
 
   const track = (subscription: Subscription): Disposable => {
     subscriptions.add(subscription);
@@ -74,7 +83,7 @@ export function createBridgeHost(natives: NativeServices): BridgeHost {
     }
   }) as PaBridge['call'];
 
-  const bridge: PaBridge = {
+  const bridge: DesktopBridge = {
     platform: natives.platform,
     pickFolder: () => natives.pickFolder(),
     pickTextFile: (options) => natives.pickTextFile({ title: options.title, extensions: [...options.extensions] }),
@@ -85,6 +94,10 @@ export function createBridgeHost(natives: NativeServices): BridgeHost {
     onClose(listener) {
       closeListeners.add(listener);
       return { dispose: () => closeListeners.delete(listener) };
+    },
+    onDidConnect(listener) {
+      connectListeners.add(listener);
+      return { dispose: () => connectListeners.delete(listener) };
     },
   };
 
@@ -115,6 +128,7 @@ export function createBridgeHost(natives: NativeServices): BridgeHost {
       const waiting = waitingForFirstPort;
       waitingForFirstPort = [];
       for (const resolve of waiting) resolve();
+      for (const listener of connectListeners) listener();
     },
     detach,
   };
