@@ -74,6 +74,10 @@ test('two Chromium processes share a file by invite code, see each other, and co
   await host.page.getByTestId('collab-relay-url').fill(relay.url);
   await host.page.getByTestId('collab-relay-token').fill(relay.token);
   await host.page.getByTestId('collab-share').click();
+  // the default selection lists the workspace's files, all selected
+  await expect(host.page.getByTestId('collab-chooser')).toContainText(FILE);
+  await host.page.screenshot({ path: 'test-results/collab-share-files.png' });
+  await host.page.getByTestId('collab-start').click();
   const invite = host.page.getByTestId('collab-invite');
   await expect(invite).toHaveValue(/^pa1-/);
   const code = await invite.inputValue();
@@ -108,6 +112,16 @@ test('two Chromium processes share a file by invite code, see each other, and co
   await expect.poll(() => cursorRules(guest.page)).toContain('content: "Ada"');
   await host.page.screenshot({ path: 'test-results/collab-host.png' });
   await guest.page.screenshot({ path: 'test-results/collab-guest.png' });
+
+  // following the host: when it switches files, the guest's editor goes along
+  await guest.page.getByTestId('collab-participants').getByRole('button', { name: 'Follow' }).click();
+  await host.page.keyboard.press('Control+P');
+  await host.page.locator('.picker__input').fill('math');
+  await host.page.keyboard.press('Enter');
+  await expect(guest.page.locator('.tab[data-path="src/math.js"]')).toHaveAttribute('aria-selected', 'true');
+  await guest.page.getByTestId('collab-participants').getByRole('button', { name: 'Following' }).click();
+  await host.page.locator(`.tab[data-path="${FILE}"]`).click();
+  await guest.page.locator(`.tab[data-path="${FILE}"]`).click();
 
   // the guest goes offline: the host sees it leave within 2 s; both keep editing
   await guest.page.getByTestId('collab-offline').click();

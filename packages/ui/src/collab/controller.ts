@@ -62,6 +62,11 @@ export class CollabController {
     this.invite.set(encodeInvite({ roomId: session.roomId, secret: session.secret, relay }));
   }
 
+  /** The host's default selection: workspace files minus ignored, binary and oversized ones. */
+  async shareableFiles(): Promise<{ files: string[]; skipped: Array<{ path: string; reason: string }> }> {
+    return this.whileBusy(() => this.api.client.call('collab.shareableFiles'));
+  }
+
   /** Hosts a session sharing `files` (default: collab.shareableFiles) and answers with the invite code. */
   async share(files?: readonly string[]): Promise<string> {
     return this.whileBusy(async () => {
@@ -129,6 +134,7 @@ export class CollabController {
       client: this.api.client,
       user: { name: settings.name, color: '#888888' },
       openFile: (path) => this.api.openFile(path),
+      activeFile: () => this.api.activeFile(),
     });
     session.awareness.setLocalStateField('user', { name: settings.name, color: colorFor(session.doc.clientID) });
     this.session.set(session);

@@ -18,6 +18,7 @@ function SharePanel({ collab }: { collab: CollabController }) {
   const settings = useObservable(collab.settings);
   const busy = useObservable(collab.busy);
   const [code, setCode] = useState('');
+  const [candidates, setCandidates] = useState<Candidates | null>(null);
   const update = (patch: Partial<typeof settings>) => collab.saveSettings({ ...settings, ...patch });
   return (
     <div className="collab-form">
@@ -43,15 +44,24 @@ function SharePanel({ collab }: { collab: CollabController }) {
           onChange={(e) => update({ relayToken: e.target.value })}
         />
       </label>
-      <button
-        type="button"
-        className="collab-primary"
-        data-testid="collab-share"
-        disabled={busy}
-        onClick={() => void collab.share().catch(() => {})}
-      >
-        Share session
-      </button>
+      {candidates ? (
+        <FileChooser
+          candidates={candidates}
+          busy={busy}
+          onCancel={() => setCandidates(null)}
+          onShare={(files) => void collab.share(files).catch(() => {})}
+        />
+      ) : (
+        <button
+          type="button"
+          className="collab-primary"
+          data-testid="collab-share"
+          disabled={busy}
+          onClick={() => void collab.shareableFiles().then(setCandidates, () => {})}
+        >
+          Share session…
+        </button>
+      )}
       <div className="collab-divider">or join one</div>
       <label className="collab-field">
         <span>Invite code</span>
@@ -70,6 +80,62 @@ function SharePanel({ collab }: { collab: CollabController }) {
       >
         Join session
       </button>
+    </div>
+  );
+}
+
+type Candidates = Awaited<ReturnType<CollabController['shareableFiles']>>;
+
+/** The host picks what to share; everything shareable starts selected, skipped files say why. */
+function FileChooser(props: {
+  candidates: Candidates;
+  busy: boolean;
+  onCancel(): void;
+  onShare(files: string[]): void;
+}) {
+  const { candidates } = props;
+  const [selected, setSelected] = useState(() => new Set(candidates.files));
+  const toggle = (path: string) =>
+    setSelected((current) => {
+      const next = new Set(current);
+      if (!next.delete(path)) next.add(path);
+      return next;
+    });
+  return (
+    <div className="collab-chooser" data-testid="collab-chooser">
+      <div className="collab-heading">
+        Files to share ({selected.size} of {candidates.files.length})
+      </div>
+      <ul className="collab-files">
+        {candidates.files.map((path) => (
+          <li key={path}>
+            <label>
+              <input type="checkbox" checked={selected.has(path)} onChange={() => toggle(path)} />
+              <span>{path}</span>
+            </label>
+          </li>
+        ))}
+        {candidates.skipped.map(({ path, reason }) => (
+          <li key={path} className="collab-skipped" title="Not shared">
+            <span>{path}</span>
+            <span className="collab-file">{reason === 'binary' ? 'binary' : 'over 2 MB'}</span>
+          </li>
+        ))}
+      </ul>
+      <div className="collab-actions">
+        <button
+          type="button"
+          className="collab-primary"
+          data-testid="collab-start"
+          disabled={props.busy || selected.size === 0}
+          onClick={() => props.onShare(candidates.files.filter((path) => selected.has(path)))}
+        >
+          Start sharing
+        </button>
+        <button type="button" onClick={props.onCancel}>
+          Cancel
+        </button>
+      </div>
     </div>
   );
 }

@@ -38,6 +38,8 @@ export interface SessionOptions {
   participantLimit: number | null;
   /** Opens a shared file for "follow" (the workbench's openFile). */
   openFile?: (path: string) => Promise<void>;
+  /** The file of the active tab, so "follow" only switches tabs when the followed peer is elsewhere. */
+  activeFile?: () => string | null;
 }
 
 /** Engine writes and update-log appends are batched: a keystroke is not a disk write. */
@@ -329,7 +331,9 @@ export class SharedSession {
       | undefined;
     if (!state) return;
     const file = state.file;
-    if (typeof file === 'string' && !this.bindings.has(file)) void this.options.openFile?.(file);
+    if (typeof file === 'string' && this.files.has(file) && file !== this.options.activeFile?.()) {
+      void this.options.openFile?.(file);
+    }
     const head = state.selection?.head;
     if (!head || typeof file !== 'string') return;
     const entry = this.bindings.get(file);
