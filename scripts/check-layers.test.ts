@@ -63,6 +63,15 @@ describe('the layer rule', () => {
     ).toEqual(['@pa/engine', '@pa/ui', 'electron']);
   });
 
+  it('keeps the desktop shell from importing the engine or the UI it only runs', () => {
+    const file = 'apps/desktop/src/main/main.ts';
+    expect(reasons('apps/desktop/src', file, "import { app } from 'electron'; import '@pa/shared';")).toEqual([]);
+    expect(reasons('apps/desktop/src', file, "import '@pa/engine'; import '@pa/ui';")).toEqual([
+      '@pa/engine',
+      '@pa/ui',
+    ]);
+  });
+
   it('keeps Node modules out of the sandboxed preload', () => {
     const dir = 'apps/desktop/src/preload';
     expect(

@@ -68,6 +68,13 @@ export const LAYERS: Layer[] = [
           : null,
   },
   {
+    dir: 'apps/desktop/src',
+    forbid: (s) =>
+      ourPackage(s) === '@pa/ui' || ourPackage(s) === '@pa/engine'
+        ? 'apps/desktop is glue: it loads the built UI and spawns the built engine, never imports them'
+        : null,
+  },
+  {
     dir: 'apps/desktop/src/preload',
     forbid: (s, file) =>
       ourPackage(s) && ourPackage(s) !== '@pa/shared'
