@@ -54,7 +54,10 @@ if (!app.requestSingleInstanceLock()) {
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
-  app.whenReady().then(start, (error: unknown) => fail(error));
+  app
+    .whenReady()
+    .then(start)
+    .catch((error: unknown) => fail(error));
 }
 
 function start(): void {
