@@ -338,12 +338,16 @@ export function createLicensing(ctx: LicensingContext, secrets: Secrets, options
   };
 
   evaluate();
+  // re-judge once a minute even when nobody asks, so expiry, grace and rollback reach the UI as license.changed
+  const ticker = setInterval(evaluate, 60_000);
+  ticker.unref();
 
   return {
     entitlements,
     quotas,
     audit,
     status,
+    dispose: () => clearInterval(ticker),
     handlers: {
       'license.status': () => status(),
       'license.activate': ({ key }, { actor }) => activate(key, actor),

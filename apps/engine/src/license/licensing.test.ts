@@ -44,6 +44,7 @@ function harness(dataDir = mkdtempSync(join(tmpdir(), 'pa-lic-')), clock = { now
     secrets,
     { publicKey: vendor.publicKey },
   );
+  cleanups.push(() => licensing.dispose?.());
   cleanups.push(() => store.close());
   cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
   return { licensing, store, dataDir, logs, clock, reopen: () => harness(dataDir, clock, logs) };
