@@ -1,37 +1,33 @@
-// A data dir with a license of the given edition installed, signed by a throwaway vendor key made with the real
-// `pa license keygen|issue|activate` commands; the engine must be started with the returned env.
+// A data dir with a license of the given edition installed: a throwaway vendor key pair signs it (the vendor's own
+// functions, in process), and the real `pa license activate` installs it. Start the engine with the returned env.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Edition } from '@pa/shared';
+import { issueLicense, readSecretKey, writeKeyPair } from '../../apps/engine/src/license/vendor.js';
 import { engineCli } from '../../scripts/paths.js';
 
 export function licensedDataDir(edition: Edition): { dataDir: string; env: Record<string, string> } {
   const root = mkdtempSync(join(tmpdir(), `pa-license-${edition}-`));
-  const keys = join(root, 'keys');
   const dataDir = join(root, 'data');
-  const env = { PA_LICENSE_PUBLIC_KEY: join(keys, 'license-public-key') };
-  const pa = (args: string[]) =>
-    execFileSync(process.execPath, [engineCli, ...args], {
-      env: { ...process.env, PA_DATA_DIR: dataDir, ...env },
-      encoding: 'utf8',
-    });
-  pa(['license', 'keygen', '--out', keys]);
-  const license = pa([
-    'license',
-    'issue',
-    '--key',
-    join(keys, 'license-private-key'),
-    '--edition',
-    edition,
-    '--to',
-    'Collab Test',
-    '--email',
-    'collab@example.com',
-    '--days',
-    '30',
-  ]).trim();
-  pa(['license', 'activate', license]);
+  const keys = writeKeyPair(join(root, 'keys'));
+  const license = issueLicense(
+    {
+      edition,
+      licensee: 'Collab Test',
+      email: 'collab@example.com',
+      days: 30,
+      maxDevices: null,
+      features: [],
+      now: Date.now(),
+    },
+    readSecretKey(keys.privateKeyFile),
+  );
+  const env = { PA_LICENSE_PUBLIC_KEY: keys.publicKeyFile };
+  execFileSync(process.execPath, [engineCli, 'license', 'activate', license], {
+    env: { ...process.env, PA_DATA_DIR: dataDir, ...env },
+    encoding: 'utf8',
+  });
   return { dataDir, env };
 }
