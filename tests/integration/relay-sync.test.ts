@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { RelaySyncProvider } from '@pa/shared/relay/client';
 import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import {
   FaultyProxy,
@@ -223,5 +224,36 @@ describe('relay sync', () => {
     await provider.whenAcknowledged();
     const observer = peer('observer', relay.url, null, random);
     await until(() => observer.text.toString() === 'written offline yesterday', 5000, 'the restored text to arrive');
+  });
+
+  it('relays encrypted presence and removes a peer that leaves', async () => {
+    const relay = await startRelay();
+    cleanups.push(() => relay.kill9());
+    const random = seeded(13);
+    const make = () => {
+      const doc = new Y.Doc();
+      const awareness = new Awareness(doc);
+      const provider = new RelaySyncProvider(doc, {
+        url: relay.url,
+        roomId: 'presence-room-DDDDDDDDDDDD',
+        secret: SECRET,
+        token: RELAY_TOKEN,
+        WebSocket,
+        awareness,
+        random,
+      });
+      cleanups.push(() => {
+        provider.destroy();
+        awareness.destroy();
+      });
+      return { doc, awareness, provider };
+    };
+    const a = make();
+    const b = make();
+    await Promise.all([a.provider.whenSynced(), b.provider.whenSynced()]);
+    a.awareness.setLocalStateField('user', { name: 'Ada', cursor: 7 });
+    await until(() => b.awareness.getStates().get(a.doc.clientID)?.user?.name === 'Ada', 5000, 'b to see Ada');
+    a.provider.destroy();
+    await until(() => !b.awareness.getStates().has(a.doc.clientID), 2000, 'Ada to disappear for b');
   });
 });

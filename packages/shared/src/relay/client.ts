@@ -192,11 +192,21 @@ export class RelaySyncProvider {
   disconnect(): void {
     this.shouldConnect = false;
     this.clearTimers();
-    if (this.awareness && this.socket?.readyState === WS_OPEN) {
-      awarenessProtocol.removeAwarenessStates(this.awareness, [this.doc.clientID], 'relay-disconnect');
-    }
-    this.socket?.close(1000, 'client disconnect');
+    const socket = this.socket;
+    const awareness = this.awareness;
     this.dropSocket();
+    if (socket === null) return;
+    if (awareness && socket.readyState === WS_OPEN) {
+      // tell the others we left (encrypted like everything else), then close once that frame is out
+      awarenessProtocol.removeAwarenessStates(awareness, [this.doc.clientID], this);
+      const update = awarenessProtocol.encodeAwarenessUpdate(awareness, [this.doc.clientID]);
+      this.outgoing = this.outgoing
+        .then(async () => socket.send(writeAwareness(await (await this.keyPromise).encrypt(update))))
+        .catch((error: unknown) => this.reportCaught(error))
+        .finally(() => socket.close(1000, 'client disconnect'));
+      return;
+    }
+    socket.close(1000, 'client disconnect');
   }
 
   destroy(): void {
