@@ -137,6 +137,14 @@ test('creates, renames and deletes files from the explorer and lists every comma
   await expect(tab(page, 'src/lib/tools.ts')).toHaveCount(0);
   expect(existsSync(join(root, 'src/lib/tools.ts'))).toBe(false);
 
+  // the tree works from the keyboard: a click selects and shows, arrows move, Enter opens
+  await row(page, 'package.json').click();
+  await expect(tab(page, 'package.json')).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('ArrowDown');
+  await expect(row(page, 'README.md')).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('Enter');
+  await expect(tab(page, 'README.md')).toHaveAttribute('aria-selected', 'true');
+
   // closing a modified tab asks first; Cancel keeps it open
   await row(page, 'README.md').click();
   await page.locator('.monaco-host .view-lines').click();

@@ -8,7 +8,7 @@ import { FileIcon } from '../workbench/file-icon';
 import { Icons } from '../workbench/icons';
 import { useObservable, useSelected } from '../workbench/observable';
 import { ExplorerModel } from './explorer-model';
-import { parentOf, visibleRows } from './tree';
+import { parentOf, treeKeyAction, visibleRows } from './tree';
 import './explorer.css';
 
 export function Explorer({ workbench }: { workbench: WorkbenchController }) {
@@ -23,6 +23,13 @@ export function Explorer({ workbench }: { workbench: WorkbenchController }) {
   const rows = useMemo(() => visibleRows(state.children, state.expanded), [state.children, state.expanded]);
   const [menu, setMenu] = useState<{ x: number; y: number; entry: FileEntry | null } | null>(null);
   const closeMenu = useCallback(() => setMenu(null), []);
+
+  useEffect(() => {
+    if (!state.selected) return;
+    document
+      .querySelector(`.explorer__tree [data-path="${CSS.escape(state.selected)}"]`)
+      ?.scrollIntoView({ block: 'nearest' });
+  }, [state.selected]);
 
   // Keep the active file selected in the tree, as editors do.
   useEffect(() => {
@@ -105,6 +112,16 @@ export function Explorer({ workbench }: { workbench: WorkbenchController }) {
         className="explorer__tree"
         role="tree"
         aria-label="Files"
+        tabIndex={0}
+        aria-activedescendant={state.selected ? rowId(state.selected) : undefined}
+        onKeyDown={(event) => {
+          const action = treeKeyAction(rows, state.selected, event.key);
+          if (action.kind === 'none') return;
+          event.preventDefault();
+          if (action.kind === 'select') model.select(action.path);
+          else if (action.kind === 'toggle') model.toggle(action.path);
+          else void workbench.openFile(action.path);
+        }}
         onContextMenu={(event) => {
           event.preventDefault();
           setMenu({ x: event.clientX, y: event.clientY, entry: null });
@@ -119,8 +136,11 @@ export function Explorer({ workbench }: { workbench: WorkbenchController }) {
           const isActive = tabs.active === entry.path;
           const dirty = tabs.tabs.some((tab) => tab.path === entry.path && tab.dirty);
           return (
+            // biome-ignore lint/a11y/useKeyWithClickEvents: the tree takes the keys for its rows (aria-activedescendant)
             <div
               key={entry.path}
+              id={rowId(entry.path)}
+              tabIndex={-1}
               role="treeitem"
               aria-expanded={entry.kind === 'dir' ? row.expanded : undefined}
               aria-selected={state.selected === entry.path}
@@ -133,16 +153,15 @@ export function Explorer({ workbench }: { workbench: WorkbenchController }) {
                 .filter(Boolean)
                 .join(' ')}
               style={{ paddingLeft: 8 + row.depth * 14 }}
-              tabIndex={-1}
               onClick={() => {
                 if (entry.kind === 'dir') model.toggle(entry.path);
                 else {
                   model.select(entry.path);
-                  void workbench.openFile(entry.path);
+                  void workbench.openFile(entry.path, undefined, { preserveFocus: true });
                 }
               }}
-              onKeyDown={(event) => {
-                if (event.key === 'Enter' && entry.kind === 'file') void workbench.openFile(entry.path);
+              onDoubleClick={() => {
+                if (entry.kind === 'file') void workbench.openFile(entry.path);
               }}
               onContextMenu={(event) => {
                 event.preventDefault();
@@ -175,3 +194,5 @@ export function Explorer({ workbench }: { workbench: WorkbenchController }) {
     </div>
   );
 }
+
+const rowId = (path: string) => `tree-row-${encodeURIComponent(path)}`;

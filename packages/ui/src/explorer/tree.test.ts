@@ -1,6 +1,6 @@
 import type { FileEntry } from '@pa/shared';
 import { describe, expect, it } from 'vitest';
-import { foldersToReload, parentOf, sortEntries, validateEntryName, visibleRows } from './tree';
+import { foldersToReload, parentOf, sortEntries, treeKeyAction, validateEntryName, visibleRows } from './tree';
 
 const file = (path: string): FileEntry => ({ path, name: path.split('/').pop() ?? path, kind: 'file' });
 const dir = (path: string): FileEntry => ({ path, name: path.split('/').pop() ?? path, kind: 'dir' });
@@ -60,5 +60,33 @@ describe('validateEntryName', () => {
     expect(validateEntryName('  ', [])).toMatch(/required/);
     expect(validateEntryName('../x', [])).toMatch(/not valid/);
     expect(validateEntryName('Greet.ts', ['greet.ts'])).toMatch(/already exists/);
+  });
+});
+
+describe('treeKeyAction', () => {
+  const children = new Map<string, FileEntry[]>([
+    ['', [dir('src'), file('README.md')]],
+    ['src', [file('src/a.ts'), file('src/b.ts')]],
+  ]);
+  const rows = visibleRows(children, new Set(['src']));
+
+  it('moves the selection with the up and down arrows, starting at the top', () => {
+    expect(treeKeyAction(rows, null, 'ArrowDown')).toEqual({ kind: 'select', path: 'src' });
+    expect(treeKeyAction(rows, 'src/a.ts', 'ArrowDown')).toEqual({ kind: 'select', path: 'src/b.ts' });
+    expect(treeKeyAction(rows, 'src/a.ts', 'ArrowUp')).toEqual({ kind: 'select', path: 'src' });
+    expect(treeKeyAction(rows, 'README.md', 'ArrowDown')).toEqual({ kind: 'none' });
+  });
+
+  it('expands and collapses folders with right and left, and climbs to the parent from a file', () => {
+    expect(treeKeyAction(rows, 'src', 'ArrowRight')).toEqual({ kind: 'select', path: 'src/a.ts' });
+    expect(treeKeyAction(rows, 'src', 'ArrowLeft')).toEqual({ kind: 'toggle', path: 'src' });
+    expect(treeKeyAction(rows, 'src/b.ts', 'ArrowLeft')).toEqual({ kind: 'select', path: 'src' });
+    const collapsed = visibleRows(children, new Set());
+    expect(treeKeyAction(collapsed, 'src', 'ArrowRight')).toEqual({ kind: 'toggle', path: 'src' });
+  });
+
+  it('opens files and toggles folders with Enter', () => {
+    expect(treeKeyAction(rows, 'src/a.ts', 'Enter')).toEqual({ kind: 'open', path: 'src/a.ts' });
+    expect(treeKeyAction(rows, 'src', 'Enter')).toEqual({ kind: 'toggle', path: 'src' });
   });
 });

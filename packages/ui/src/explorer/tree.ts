@@ -64,3 +64,45 @@ export function validateEntryName(name: string, siblings: readonly string[]): st
     return `"${trimmed}" already exists here.`;
   return null;
 }
+
+export type TreeKeyAction =
+  | { kind: 'select'; path: string }
+  | { kind: 'toggle'; path: string }
+  | { kind: 'open'; path: string }
+  | { kind: 'none' };
+
+/** What an arrow key or Enter does in the tree, VS Code style (Left on a file or closed folder goes to its parent). */
+export function treeKeyAction(rows: readonly TreeRow[], selected: string | null, key: string): TreeKeyAction {
+  const index = rows.findIndex((row) => row.entry.path === selected);
+  const row = rows[index];
+  const first = rows[0];
+  if (!row)
+    return first && (key === 'ArrowDown' || key === 'ArrowUp')
+      ? { kind: 'select', path: first.entry.path }
+      : { kind: 'none' };
+  const isDir = row.entry.kind === 'dir';
+  switch (key) {
+    case 'ArrowDown': {
+      const next = rows[index + 1];
+      return next ? { kind: 'select', path: next.entry.path } : { kind: 'none' };
+    }
+    case 'ArrowUp': {
+      const previous = rows[index - 1];
+      return previous ? { kind: 'select', path: previous.entry.path } : { kind: 'none' };
+    }
+    case 'ArrowRight':
+      if (!isDir) return { kind: 'none' };
+      if (!row.expanded) return { kind: 'toggle', path: row.entry.path };
+      return rows[index + 1]?.depth === row.depth + 1
+        ? { kind: 'select', path: (rows[index + 1] as TreeRow).entry.path }
+        : { kind: 'none' };
+    case 'ArrowLeft':
+      if (isDir && row.expanded) return { kind: 'toggle', path: row.entry.path };
+      return row.depth > 0 ? { kind: 'select', path: parentOf(row.entry.path) } : { kind: 'none' };
+    case 'Enter':
+    case ' ':
+      return isDir ? { kind: 'toggle', path: row.entry.path } : { kind: 'open', path: row.entry.path };
+    default:
+      return { kind: 'none' };
+  }
+}

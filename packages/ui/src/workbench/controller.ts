@@ -91,6 +91,7 @@ export class WorkbenchController {
   private readonly viewStates = new Map<string, monaco.editor.ICodeEditorViewState | null>();
   private fileList: Promise<string[]> | null = null;
   private nextToastId = 1;
+  private focusOnShow = true;
 
   constructor(
     readonly client: EngineClient,
@@ -193,7 +194,7 @@ export class WorkbenchController {
     if (active && doc) {
       const viewState = this.viewStates.get(active);
       if (viewState) editor.restoreViewState(viewState);
-      editor.focus();
+      if (this.focusOnShow) editor.focus();
     }
     this.updateCursor();
   }
@@ -215,14 +216,21 @@ export class WorkbenchController {
 
   // ---- files and tabs -------------------------------------------------------------------------------------------
 
-  async openFile(path: string, position?: { line: number; column?: number }): Promise<void> {
+  /** `preserveFocus`: a single click in the explorer shows the file but leaves the keyboard in the tree. */
+  async openFile(
+    path: string,
+    position?: { line: number; column?: number },
+    options: { preserveFocus?: boolean } = {},
+  ): Promise<void> {
     try {
       await this.documents.open(path);
     } catch (error) {
       this.notify(errorMessage(error), 'error');
       return;
     }
+    this.focusOnShow = !options.preserveFocus;
     this.dispatchTabs({ type: 'open', path });
+    this.focusOnShow = true;
     if (position && this.editorInstance && this.state.value.tabs.active === path) {
       const target = { lineNumber: position.line, column: position.column ?? 1 };
       this.editorInstance.setPosition(target);
