@@ -2,7 +2,7 @@
 // `npm test` runs it through check-layers.test.ts; a forbidden import fails the build instead of a review.
 import { readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { join, posix } from 'node:path';
 import ts from 'typescript';
 
 export interface Layer {
@@ -103,15 +103,16 @@ export function specifiersOf(text: string): string[] {
 /** Checks one file of a layer. `file` is repository-relative; relative imports must stay inside the package. */
 export function checkFile(layer: Layer, file: string, text: string): Violation[] {
   const violations: Violation[] = [];
-  const packageRoot = dirname(layer.dir);
+  // Repository paths use '/' on every platform, so posix path arithmetic keeps the check the same on Windows.
+  const packageRoot = posix.dirname(layer.dir);
   const isTest = TEST_FILE.test(file);
   for (const specifier of specifiersOf(text)) {
     if (specifier.startsWith('.')) {
-      const repoPath = resolve('/', dirname(file), specifier).slice(1);
-      const target = relative(packageRoot, repoPath);
+      const repoPath = posix.resolve('/', posix.dirname(file), specifier).slice(1);
+      const target = posix.relative(packageRoot, repoPath);
       // Tests may share the repository's test support (tests/support: fixtures, the built-engine launcher).
-      const sharedTestSupport = isTest && repoPath.startsWith(`tests${sep}`);
-      if ((target === '..' || target.startsWith(`..${sep}`)) && !sharedTestSupport) {
+      const sharedTestSupport = isTest && repoPath.startsWith('tests/');
+      if ((target === '..' || target.startsWith('../')) && !sharedTestSupport) {
         violations.push({ file, specifier, reason: `${packageRoot} reaches outside its package by path` });
       }
       continue;
@@ -130,7 +131,7 @@ function sourceFiles(root: string, dir: string): string[] {
   try {
     entries = readdirSync(join(root, dir), { withFileTypes: true });
   } catch {
-    return [];
+    return []; // a layer with no source folder yet has nothing to break
   }
   return entries.flatMap((entry) => {
     const path = `${dir}/${entry.name}`;
