@@ -136,6 +136,7 @@ function serveUi(uiDir: string): void {
         },
       });
     } catch {
+      // missing (or a directory): the page gets a 404, as from any web server
       return new Response('Not found', { status: 404 });
     }
   });
