@@ -18,6 +18,7 @@ import type { Entitlements, Quotas } from '../license/api.js';
 import { createMcpClients, type McpClients } from '../mcp/index.js';
 import type { Connection, PartialHandlers } from '../rpc/handlers.js';
 import { type CatalogEntry, entryFromText, findBuiltinDir, readCatalog, runsCommands } from './catalog.js';
+import { helperLauncher } from './launcher.js';
 import { projectFacts } from './project.js';
 import { RunQueue } from './queue.js';
 import { WorkflowRun } from './runner.js';
@@ -46,6 +47,7 @@ export function createWorkflows(ctx: EngineContext, deps: WorkflowDeps): Workflo
   const mcp = createMcpClients(ctx.store, { cwd: () => ctx.workspace.current()?.root });
   const queue = new RunQueue(concurrencyFromEnv());
   const builtinDir = findBuiltinDir();
+  const launcher = helperLauncher();
   const active = new Map<string, { run: WorkflowRun | null; controller: AbortController; streamId: string }>();
 
   const catalog = () => readCatalog(builtinDir, ctx.workspace.current()?.root ?? null);
@@ -168,7 +170,7 @@ export function createWorkflows(ctx: EngineContext, deps: WorkflowDeps): Workflo
             reused: options.reused ?? new Map(),
             signal: controller.signal,
           },
-          { store, ai: deps.ai, mcp, files: { resolve: ctx.files.resolve, write: ctx.files.write }, emit },
+          { store, ai: deps.ai, mcp, files: { resolve: ctx.files.resolve, write: ctx.files.write }, launcher, emit },
         );
         await slot.run.execute();
       } catch (error) {
@@ -314,6 +316,7 @@ export function createWorkflows(ctx: EngineContext, deps: WorkflowDeps): Workflo
     mcp,
     async dispose() {
       for (const slot of active.values()) slot.controller.abort();
+      launcher.dispose();
       await mcp.dispose();
     },
   };

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { helperLauncher } from './launcher.js';
 import { runProcess, truncationMarker } from './process.js';
 
 const base = { cwd: process.cwd(), env: { PATH: process.env.PATH ?? '' }, timeoutMs: 10_000 };
@@ -58,5 +59,38 @@ describe('runProcess', () => {
     const result = await running;
     expect(result.cancelled).toBe(true);
     expect(result.durationMs).toBeLessThan(5_000);
+  });
+});
+
+describe('runProcess through the helper launcher', () => {
+  it('reports output and exit the same way, and its process group can be killed', async () => {
+    const launcher = helperLauncher();
+    try {
+      const result = await runProcess({
+        ...base,
+        command: 'sh',
+        args: ['-c', 'echo out; echo err >&2; exit 4'],
+        launcher,
+      });
+      expect(result).toMatchObject({ exitCode: 4, stdout: 'out\n', stderr: 'err\n' });
+      let grandchild = 0;
+      const timed = await runProcess({
+        ...base,
+        command: 'sh',
+        args: ['-c', 'sleep 30 & echo $!; wait'],
+        timeoutMs: 300,
+        launcher,
+        onOutput: (_stream, text) => {
+          grandchild ||= Number.parseInt(text, 10);
+        },
+      });
+      expect(timed.timedOut).toBe(true);
+      await expect.poll(() => alive(grandchild), { timeout: 3_000 }).toBe(false);
+      await expect(runProcess({ ...base, command: 'no-such-command-pa', args: [], launcher })).rejects.toMatchObject({
+        code: 'ENOENT',
+      });
+    } finally {
+      launcher.dispose();
+    }
   });
 });

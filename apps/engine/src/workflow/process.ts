@@ -1,6 +1,6 @@
 // Runs one command for a `run` step: its own process group (so cancel and timeout kill the whole tree), output kept
 // up to a bound per stream with a visible marker, every chunk forwarded live for the log.
-import { spawn } from 'node:child_process';
+import { directLauncher, type Launcher } from './launcher.js';
 
 /** Bytes kept per stream (stdout, stderr); the rest is counted, not stored. */
 export const OUTPUT_LIMIT = 1024 * 1024;
@@ -16,6 +16,8 @@ export interface ProcessRequest {
   signal?: AbortSignal;
   onOutput?: (stream: 'stdout' | 'stderr', text: string) => void;
   outputLimit?: number;
+  /** Who starts the process (the engine's helper, or a direct spawn). */
+  launcher?: Launcher;
 }
 
 export interface ProcessResult {
@@ -64,21 +66,16 @@ export function runProcess(request: ProcessRequest): Promise<ProcessResult> {
       reject(abortError());
       return;
     }
-    const child = spawn(request.command, request.args, {
-      cwd: request.cwd,
-      env: request.env,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
     const stdout = new BoundedText(limit);
     const stderr = new BoundedText(limit);
+    let pid: number | undefined;
     let timedOut = false;
     let cancelled = false;
     let killTimer: NodeJS.Timeout | undefined;
 
     const killGroup = () => {
-      signalGroup(child.pid, 'SIGTERM');
-      killTimer = setTimeout(() => signalGroup(child.pid, 'SIGKILL'), KILL_GRACE_MS);
+      signalGroup(pid, 'SIGTERM');
+      killTimer = setTimeout(() => signalGroup(pid, 'SIGKILL'), KILL_GRACE_MS);
       killTimer.unref();
     };
     const timeout = setTimeout(() => {
@@ -90,37 +87,45 @@ export function runProcess(request: ProcessRequest): Promise<ProcessResult> {
       killGroup();
     };
     request.signal?.addEventListener('abort', onAbort, { once: true });
+    const settle = () => {
+      clearTimeout(timeout);
+      request.signal?.removeEventListener('abort', onAbort);
+    };
 
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout.push(chunk);
-      request.onOutput?.('stdout', chunk.toString('utf8'));
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr.push(chunk);
-      request.onOutput?.('stderr', chunk.toString('utf8'));
-    });
-    child.once('error', (error) => {
-      clearTimeout(timeout);
-      request.signal?.removeEventListener('abort', onAbort);
-      reject(error);
-    });
-    child.once('close', (code, signal) => {
-      clearTimeout(timeout);
-      request.signal?.removeEventListener('abort', onAbort);
-      // The leader exited; anything it left behind in its group goes too.
-      if (timedOut || cancelled) signalGroup(child.pid, 'SIGKILL');
-      if (killTimer) clearTimeout(killTimer);
-      resolve({
-        exitCode: code,
-        signal,
-        stdout: stdout.text(),
-        stderr: stderr.text(),
-        truncated: stdout.dropped > 0 || stderr.dropped > 0,
-        timedOut,
-        cancelled,
-        durationMs: performance.now() - started,
-      });
-    });
+    (request.launcher ?? directLauncher)(
+      { command: request.command, args: request.args, cwd: request.cwd, env: request.env },
+      {
+        onStart(started) {
+          pid = started;
+          // cancelled or timed out before the pid was known
+          if (timedOut || cancelled) killGroup();
+        },
+        onOutput(stream, chunk) {
+          (stream === 'stdout' ? stdout : stderr).push(chunk);
+          request.onOutput?.(stream, chunk.toString('utf8'));
+        },
+        onError(error) {
+          settle();
+          reject(error);
+        },
+        onExit(code, signal) {
+          settle();
+          // The leader exited; anything it left behind in its group goes too.
+          if (timedOut || cancelled) signalGroup(pid, 'SIGKILL');
+          if (killTimer) clearTimeout(killTimer);
+          resolve({
+            exitCode: code,
+            signal,
+            stdout: stdout.text(),
+            stderr: stderr.text(),
+            truncated: stdout.dropped > 0 || stderr.dropped > 0,
+            timedOut,
+            cancelled,
+            durationMs: performance.now() - started,
+          });
+        },
+      },
+    );
   });
 }
 

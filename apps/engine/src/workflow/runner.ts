@@ -24,6 +24,7 @@ import {
 } from '@pa/shared/workflow/index';
 import type { AiService } from '../ai/api.js';
 import type { McpClients } from '../mcp/client.js';
+import type { Launcher } from './launcher.js';
 import { runProcess } from './process.js';
 import type { ProjectFacts } from './project.js';
 import { runAiStep } from './steps/ai.js';
@@ -37,6 +38,7 @@ export interface RunServices {
   ai: AiService;
   mcp: McpClients;
   files: EditTarget;
+  launcher: Launcher;
   /** Progress to whoever started the run. */
   emit(
     progress:
@@ -343,6 +345,7 @@ export class WorkflowRun {
         timeoutMs: step.run.timeout * 1000,
         signal,
         onOutput: (_stream, text) => log(text),
+        launcher: this.services.launcher,
       }).catch((error: NodeJS.ErrnoException) => {
         if (error.code === 'ENOENT')
           throw new PaError(ErrorCode.NOT_FOUND, `Command "${String(input.command)}" was not found on PATH.`);

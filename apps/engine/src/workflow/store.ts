@@ -125,6 +125,7 @@ export function createRunStore(store: Store, clock: () => number) {
   const appendLog = db.prepare(
     `UPDATE workflow_steps SET logs = substr(logs || ?, 1, ${LOG_LIMIT}) WHERE run_id = ? AND seq = ?`,
   );
+  const stepAt = db.prepare<[string, number], StepRow>('SELECT * FROM workflow_steps WHERE run_id = ? AND seq = ?');
   const stepsOf = db.prepare<[string], StepRow>('SELECT * FROM workflow_steps WHERE run_id = ? ORDER BY seq');
   const orphanRuns = db.prepare<[], { id: string; engine_pid: number }>(
     `SELECT id, engine_pid FROM workflow_runs WHERE state IN ('queued', 'running', 'waiting')`,
@@ -217,10 +218,7 @@ export function createRunStore(store: Store, clock: () => number) {
     },
     steps: (runId: string) => stepsOf.all(runId).map(toStep),
     step(runId: string, seq: number): StepRecord {
-      const row = db
-        .prepare<[string, number], StepRow>('SELECT * FROM workflow_steps WHERE run_id = ? AND seq = ?')
-        .get(runId, seq);
-      return toStep(row as StepRow);
+      return toStep(stepAt.get(runId, seq) as StepRow);
     },
     /** Runs left queued/running by an engine that is gone (crash, kill -9) become `interrupted`. */
     markInterrupted(isAlive: (pid: number) => boolean): string[] {
