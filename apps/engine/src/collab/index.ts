@@ -74,7 +74,11 @@ export function createCollab(ctx: EngineContext, deps: CollabDeps): Capability {
     participantLimit: number | null,
   ): Promise<CollabSession> {
     const previous = readRow.get();
-    if (previous && previous.room_id !== params.roomId) await forgetCredentials(previous.room_id);
+    if (previous && previous.room_id !== params.roomId) {
+      // one session at a time: the previous room's copy and credentials would otherwise stay forever
+      await forgetCredentials(previous.room_id);
+      log.forget(previous.room_id);
+    }
     await deps.secrets.set(secretName(params.roomId), params.secret);
     if (params.relay?.token) await deps.secrets.set(tokenName(params.roomId), params.relay.token);
     writeRow.run({

@@ -10,6 +10,7 @@ import { WebrtcProvider } from 'y-webrtc';
 import * as Y from 'yjs';
 import { Observable } from '../workbench/observable';
 import { type Participant, type PeerUser, participantsOf, startPresence } from './presence';
+import { isSafeSharedPath } from './shared-path';
 
 export type SyncState = 'offline' | 'syncing' | 'synced';
 
@@ -256,6 +257,10 @@ export class SharedSession {
     for (const path of paths) {
       const text = this.files.get(path);
       if (!text) continue;
+      if (!isSafeSharedPath(path)) {
+        console.warn(`collab: not saving ${JSON.stringify(path)}: a peer shared a path this editor never writes`);
+        continue;
+      }
       const content = text.toString();
       if (this.lastWritten.get(path) === content) continue;
       this.lastWritten.set(path, content);
