@@ -98,4 +98,9 @@ describe('licensing in the engine', () => {
     expect(status).toMatchObject({ state: 'none', edition: 'personal' });
     expect((await client.call('quota.usage')).items).toHaveLength(2);
   });
+
+  it('sees a license that `pa license activate` installed while the engine runs', async () => {
+    expect(pa('license', 'activate', license('enterprise'))).toContain('edition:       enterprise');
+    expect(await client.call('license.status')).toMatchObject({ state: 'active', edition: 'enterprise' });
+  });
 });

@@ -1,10 +1,7 @@
 // The clock's high-water mark: the latest time this installation has seen, in SQLite so it survives restarts and
 // is shared by every process on the data dir. It only ever moves forward.
 import type { Store } from '../store/index.js';
-
-export const CLOCK_MIGRATIONS = [
-  'CREATE TABLE license_clock (id INTEGER PRIMARY KEY CHECK (id = 1), high_water INTEGER NOT NULL)',
-];
+import { LICENSE_MIGRATIONS } from './tables.js';
 
 /** Writes are skipped while the mark moved less than this: the rollback tolerance is minutes, not milliseconds. */
 const PERSIST_STEP_MS = 30_000;
@@ -16,7 +13,7 @@ export interface ClockGuard {
 }
 
 export function createClockGuard(store: Store): ClockGuard {
-  store.migrate('license', CLOCK_MIGRATIONS);
+  store.migrate('license', LICENSE_MIGRATIONS);
   const read = store.db.prepare<[], { high_water: number }>('SELECT high_water FROM license_clock WHERE id = 1');
   const raise = store.db.prepare(
     `INSERT INTO license_clock (id, high_water) VALUES (1, ?)

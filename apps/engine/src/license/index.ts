@@ -78,7 +78,28 @@ export function createLicensing(ctx: LicensingContext, secrets: Secrets, options
   const clock: ClockGuard = createClockGuard(ctx.store);
   const ledger: QuotaLedger = createQuotaLedger(ctx.store, ctx.clock);
   const exhaustedAudited = new Set<string>();
+  const readRevision = ctx.store.db.prepare<[], { revision: number }>(
+    'SELECT revision FROM license_revision WHERE id = 1',
+  );
+  const bumpRevision = ctx.store.db.prepare(
+    `INSERT INTO license_revision (id, revision) VALUES (1, 1)
+     ON CONFLICT (id) DO UPDATE SET revision = revision + 1`,
+  );
+  let revision = readRevision.get()?.revision ?? 0;
   let installed: Installed | null = loadInstalled();
+
+  /** Another process (`pa license activate`, a second window's engine) changed the license: load it again. */
+  function reloadIfChanged(): void {
+    const current = readRevision.get()?.revision ?? 0;
+    if (current === revision) return;
+    revision = current;
+    installed = loadInstalled();
+  }
+
+  function changed(): void {
+    bumpRevision.run();
+    revision = readRevision.get()?.revision ?? revision;
+  }
   let lastReason: LicenseRejection | 'ok' | 'none' = 'none';
 
   function loadInstalled(): Installed | null {
@@ -106,6 +127,7 @@ export function createLicensing(ctx: LicensingContext, secrets: Secrets, options
 
   /** Re-judges the license against the clock on every question: cheap, and expiry or rollback takes effect at once. */
   function evaluate(): Evaluation {
+    reloadIfChanged();
     const now = ctx.clock();
     const highWaterMark = clock.observe(now);
     if (!installed) return settle({ state: 'none', verdict: null, grants: grantsOf(null), license: null, now });
@@ -231,6 +253,7 @@ export function createLicensing(ctx: LicensingContext, secrets: Secrets, options
     secrets.setSync(LICENSE_SECRET, text);
     if (!certificate) secrets.deleteSync(CERTIFICATE_SECRET);
     installed = { license, certificate };
+    changed();
     audit.record({
       type: 'license.installed',
       actor,
@@ -245,6 +268,7 @@ export function createLicensing(ctx: LicensingContext, secrets: Secrets, options
     secrets.deleteSync(LICENSE_SECRET);
     secrets.deleteSync(CERTIFICATE_SECRET);
     installed = null;
+    changed();
     if (licenseId) audit.record({ type: 'license.removed', actor, detail: { licenseId } });
     broadcastStatus();
     return status();
@@ -271,6 +295,7 @@ export function createLicensing(ctx: LicensingContext, secrets: Secrets, options
     }
     secrets.setSync(CERTIFICATE_SECRET, text.trim());
     installed = { license: current.license, certificate };
+    changed();
     audit.record({ type: 'license.device_activated', actor, detail: { licenseId: current.license.id } });
     broadcastStatus();
     return status();
@@ -338,7 +363,8 @@ export function createLicensing(ctx: LicensingContext, secrets: Secrets, options
   };
 
   evaluate();
-  // re-judge once a minute even when nobody asks, so expiry, grace and rollback reach the UI as license.changed
+  // once a minute even when nobody asks, so a license installed by `pa license`, expiry, grace and rollback
+  // reach the UI as license.changed
   const ticker = setInterval(evaluate, 60_000);
   ticker.unref();
 

@@ -105,6 +105,15 @@ describe('licensing', () => {
     expect(tail).toMatchObject({ items: [{ type: 'license.installed', actor: 'test', detail: { edition: 'team' } }] });
   });
 
+  it('picks up a license another process installed or removed on the same data dir', () => {
+    const engine = harness();
+    const cli = engine.reopen();
+    cli.licensing.handlers['license.activate']?.({ key: issue() }, actor);
+    expect(engine.licensing.status()).toMatchObject({ state: 'active', edition: 'team' });
+    cli.licensing.handlers['license.remove']?.(undefined, actor);
+    expect(engine.licensing.status()).toMatchObject({ state: 'none', edition: 'personal' });
+  });
+
   it('refuses a tampered key with its reason, stores nothing, and writes the reason to the audit log', () => {
     const h = harness();
     const [head, body, signature = ''] = issue().split('.');
