@@ -1,5 +1,5 @@
 // Ctrl/Cmd+P: every workspace file (from files.tree), fuzzy-matched on its path, name first.
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { baseName, parentOf } from '../explorer/tree';
 import { errorMessage, type WorkbenchController } from '../workbench/controller';
 import { FileIcon } from '../workbench/file-icon';
@@ -23,9 +23,16 @@ export function QuickOpen({ workbench }: { workbench: WorkbenchController }) {
       live = false;
     };
   }, [workbench]);
+  // Open files come first, so an empty query lists them like a "recently opened" section.
+  const items = useMemo(() => {
+    if (!files) return [];
+    const open = workbench.state.value.tabs.tabs.map((tab) => tab.path);
+    const openSet = new Set(open);
+    return [...open.filter((path) => files.includes(path)), ...files.filter((path) => !openSet.has(path))];
+  }, [files, workbench]);
   return (
     <Picker
-      items={files ?? []}
+      items={items}
       loading={files === null}
       placeholder="Search files by name"
       emptyText="No matching files"
