@@ -25,13 +25,8 @@ export interface BridgeError extends WireError {
   toString(): string;
 }
 
-/**
- * PaBridge plus the one thing a restartable engine needs that EngineClient lacks: word that the connection is
- * back, so the UI can leave its "disconnected" state after onClose.
- */
-export interface DesktopBridge extends PaBridge {
-  onDidConnect(listener: () => void): Disposable;
-}
+/** PaBridge already carries onDidConnect (word that a restarted engine is back). */
+export type DesktopBridge = PaBridge;
 
 export interface BridgeHost {
   readonly bridge: DesktopBridge;
