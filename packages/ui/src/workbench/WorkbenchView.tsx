@@ -15,6 +15,7 @@ import { WorkbenchContext } from './contributions';
 import { EXPLORER_VIEW, WorkbenchController } from './controller';
 import { DialogHost, Toasts } from './Dialogs';
 import { Icons } from './icons';
+import { LAYOUT_LIMITS } from './layout';
 import { useSelected } from './observable';
 import { Sash } from './Sash';
 import { StatusBar } from './StatusBar';
@@ -29,8 +30,8 @@ export function WorkbenchView({ connection }: { connection: EngineConnection }) 
   const sideView = useSelected(workbench.state, (state) => state.sideView);
   const panelView = useSelected(workbench.state, (state) => state.panelView);
   const overlay = useSelected(workbench.state, (state) => state.overlay);
-  const [sideWidth, setSideWidth] = useState(260);
-  const [panelWidth, setPanelWidth] = useState(380);
+  const sideWidth = useSelected(workbench.state, (state) => state.sideWidth);
+  const panelWidth = useSelected(workbench.state, (state) => state.panelWidth);
 
   useEffect(() => {
     const started = workbench.start();
@@ -87,7 +88,11 @@ export function WorkbenchView({ connection }: { connection: EngineConnection }) 
                   </FeatureView>
                 ) : null}
               </aside>
-              <Sash width={sideWidth} onResize={setSideWidth} min={170} max={600} />
+              <Sash
+                width={sideWidth}
+                onResize={(width) => workbench.patch({ sideWidth: width })}
+                {...LAYOUT_LIMITS.side}
+              />
             </>
           )}
           {!workspace && sideView && sideFeature && (
@@ -102,7 +107,12 @@ export function WorkbenchView({ connection }: { connection: EngineConnection }) 
           </main>
           {panelFeature && (
             <>
-              <Sash width={panelWidth} onResize={setPanelWidth} min={260} max={900} fromRight />
+              <Sash
+                width={panelWidth}
+                onResize={(width) => workbench.patch({ panelWidth: width })}
+                {...LAYOUT_LIMITS.panel}
+                fromRight
+              />
               <aside className="panel" style={{ width: panelWidth }} aria-label="Panel">
                 <div className="view-header">
                   <div className="panel__tabs">

@@ -14,6 +14,7 @@ import type { monaco } from '../editor/monaco';
 import { baseName, parentOf, validateEntryName } from '../explorer/tree';
 import type { CommandContribution, Contribution, ViewContribution, WorkbenchApi } from './contributions';
 import { formatKeybinding, type Keybinding, type KeyStroke, matchesKeybinding, parseKeybinding } from './keybinding';
+import { type Layout, parseLayout } from './layout';
 import { Emitter, Observable } from './observable';
 import { emptyTabs, type TabsAction, type TabsState, tabsReducer } from './tabs';
 
@@ -54,6 +55,8 @@ export interface WorkbenchState {
   sideView: string | null;
   /** The right-hand panel's view, null when the panel is hidden. */
   panelView: string | null;
+  sideWidth: number;
+  panelWidth: number;
   cursor: { line: number; column: number; selected: number } | null;
   overlay: Overlay;
   dialog: Dialog | null;
@@ -69,6 +72,18 @@ export interface RegisteredCommand extends CommandContribution {
 }
 
 const TOAST_MS = { info: 5000, warning: 8000, error: 10000 } as const;
+
+const LAYOUT_KEY = 'pa.workbench.layout';
+
+export type LayoutStorage = Pick<Storage, 'getItem' | 'setItem'>;
+
+function defaultStorage(): LayoutStorage | null {
+  try {
+    return globalThis.localStorage ?? null;
+  } catch {
+    return null; // some embedders throw on access to localStorage
+  }
+}
 
 export function errorMessage(error: unknown): string {
   if (error instanceof PaError) return error.message;
@@ -97,24 +112,27 @@ export class WorkbenchController {
     readonly client: EngineClient,
     readonly bridge: PaBridge | null,
     private readonly features: Contribution[],
-    platform: string = typeof navigator === 'undefined' ? '' : navigator.platform,
+    options: { platform?: string; storage?: LayoutStorage | null } = {},
   ) {
-    this.isMac = /mac/i.test(bridge?.platform ?? platform);
+    this.isMac = /mac/i.test(bridge?.platform ?? options.platform ?? navigator.platform);
     const views = features.flatMap((feature) => feature.views ?? []).sort((a, b) => a.order - b.order);
     this.sideViews = views.filter((view) => view.location === 'sidebar');
     this.panelViews = views.filter((view) => view.location === 'panel');
+    const storage = options.storage === undefined ? defaultStorage() : options.storage;
+    const known = new Set([EXPLORER_VIEW, ...views.map((view) => view.id)]);
+    const layout = parseLayout(storage?.getItem(LAYOUT_KEY) ?? null, known);
     this.state = new Observable<WorkbenchState>({
       ready: false,
       workspace: null,
       tabs: emptyTabs,
-      sideView: EXPLORER_VIEW,
-      panelView: null,
+      ...layout,
       cursor: null,
       overlay: null,
       dialog: null,
       toasts: [],
       diskWarnings: {},
     });
+    if (storage) this.rememberLayout(storage, layout);
     this.documents = new Documents(client);
     this.documents.onDidChangeDirty.event(({ path, dirty }) => this.dispatchTabs({ type: 'setDirty', path, dirty }));
     this.api = this.createApi();
@@ -155,6 +173,21 @@ export class WorkbenchController {
     } finally {
       this.patch({ ready: true });
     }
+  }
+
+  private rememberLayout(storage: LayoutStorage, initial: Layout): void {
+    let saved = JSON.stringify(initial);
+    this.state.subscribe(() => {
+      const { sideWidth, panelWidth, sideView, panelView } = this.state.value;
+      const next = JSON.stringify({ sideWidth, panelWidth, sideView, panelView });
+      if (next === saved) return;
+      saved = next;
+      try {
+        storage.setItem(LAYOUT_KEY, next);
+      } catch {
+        // storage full or disabled (private mode): the layout simply is not remembered
+      }
+    });
   }
 
   // ---- state helpers -------------------------------------------------------------------------------------------
