@@ -10,12 +10,9 @@ import { type OpenedWorkbench, openWorkbench } from './support/workbench.js';
 
 let keys: string;
 let license: string;
-
-test.beforeAll(() => {
-  keys = mkdtempSync(join(tmpdir(), 'pa-e2e-keys-'));
-  const pa = (...args: string[]) => execFileSync(process.execPath, [engineCli, ...args], { encoding: 'utf8' });
-  pa('license', 'keygen', '--out', keys);
-  license = pa(
+const pa = (...args: string[]) => execFileSync(process.execPath, [engineCli, ...args], { encoding: 'utf8' });
+const issue = (...extra: string[]) =>
+  pa(
     'license',
     'issue',
     '--key',
@@ -28,7 +25,14 @@ test.beforeAll(() => {
     'ada@example.com',
     '--days',
     '30',
+    ...extra,
   ).trim();
+const engineEnv = () => ({ PA_LICENSE_PUBLIC_KEY: join(keys, 'license-public-key'), PA_SECRETS_BACKEND: 'file' });
+
+test.beforeAll(() => {
+  keys = mkdtempSync(join(tmpdir(), 'pa-e2e-keys-'));
+  pa('license', 'keygen', '--out', keys);
+  license = issue();
 });
 
 test.afterAll(() => rmSync(keys, { recursive: true, force: true }));
@@ -36,9 +40,7 @@ test.afterAll(() => rmSync(keys, { recursive: true, force: true }));
 test('activating a team license from a file changes the edition and unlocks hosting', async ({ page }) => {
   let wb: OpenedWorkbench | null = null;
   try {
-    wb = await openWorkbench(page, {
-      env: { PA_LICENSE_PUBLIC_KEY: join(keys, 'license-public-key'), PA_SECRETS_BACKEND: 'file' },
-    });
+    wb = await openWorkbench(page, { env: engineEnv() });
     const statusItem = page.getByTestId('license-status-item');
     await expect(statusItem).toContainText('Personal');
     await expect(statusItem).toContainText('AI 0/100');
@@ -87,6 +89,43 @@ test('activating a team license from a file changes the edition and unlocks host
     await page.reload();
     await expect(page.getByTestId('license-status-item')).toContainText('Team');
     expect(readFileSync(join(wb.dataDir, 'secrets.enc.json'), 'utf8')).not.toContain(signature);
+    expect(wb.errors()).toEqual([]);
+  } finally {
+    await wb?.close();
+  }
+});
+
+test('a device-bound license is activated offline with an exported request and an imported certificate', async ({
+  page,
+}) => {
+  let wb: OpenedWorkbench | null = null;
+  try {
+    wb = await openWorkbench(page, { env: engineEnv() });
+    await page.getByTestId('license-status-item').click();
+    const view = page.getByTestId('license-view');
+    await view.getByTestId('license-key-input').fill(issue('--max-devices', '1'));
+    await view.getByTestId('license-activate').click();
+    await expect(view.getByTestId('license-state')).toHaveText('Waiting for device activation');
+    await expect(view.getByTestId('license-edition')).toHaveText('Personal');
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      view.getByTestId('license-export-request').click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('activation-request.txt');
+    const requestFile = join(keys, 'request.txt');
+    await download.saveAs(requestFile);
+    expect(readFileSync(requestFile, 'utf8')).toMatch(/^PAR1\./);
+    // the vendor signs it offline
+    const certificate = pa('license', 'activate-offline', '--key', join(keys, 'license-private-key'), requestFile);
+
+    await view.getByTestId('license-certificate-input').fill(certificate.trim());
+    await view.getByRole('button', { name: 'Install certificate' }).click();
+    await expect(view.getByTestId('license-state')).toHaveText('Active');
+    await expect(view.getByTestId('license-edition')).toHaveText('Team');
+    await expect(view.getByTestId('license-device')).toBeHidden();
+    await expect(view).toContainText('activated on this device');
+    await page.screenshot({ path: 'test-results/license-device.png' });
     expect(wb.errors()).toEqual([]);
   } finally {
     await wb?.close();

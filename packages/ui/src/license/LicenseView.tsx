@@ -28,8 +28,8 @@ const INCLUDED: Array<{ label: string; entitlement: Entitlement; command?: { id:
   },
   { label: 'Remote models', entitlement: { kind: 'model', modelClass: 'remote' } },
   { label: 'Private endpoints', entitlement: { kind: 'model', modelClass: 'private_endpoint' } },
-  { label: 'Review & commit workflows', entitlement: { kind: 'component', component: 'review' } },
-  { label: 'Operations workflows', entitlement: { kind: 'component', component: 'operations' } },
+  { label: 'Review & commit', entitlement: { kind: 'component', component: 'review' } },
+  { label: 'Operations', entitlement: { kind: 'component', component: 'operations' } },
   { label: 'Custom endpoints', entitlement: { kind: 'model', modelClass: 'custom_endpoint' } },
   { label: 'Audit export', entitlement: { kind: 'feature', feature: 'audit.export' } },
 ];
@@ -241,7 +241,7 @@ export function LicenseView() {
         )}
       </section>
 
-      {status.device.bound && (
+      {status.device.bound && !status.device.activated && (
         <section className="license-section" data-testid="license-device">
           <h3>Device activation</h3>
           <p className="license-muted license-small">
