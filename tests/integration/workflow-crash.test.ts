@@ -19,7 +19,11 @@ afterAll(async () => {
   // The crashed engine could not stop its step; end that process group (its leader is `npm test`).
   if (sleeper) {
     try {
-      const group = Number(readFileSync(`/proc/${sleeper}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')[2]);
+      const group = Number(
+        readFileSync(`/proc/${sleeper}/stat`, 'utf8')
+          .replace(/^.*\) /, '')
+          .split(' ')[2],
+      );
       process.kill(-group, 'SIGKILL');
     } catch {
       // already gone

@@ -357,7 +357,7 @@ function firstUnfinished(
     const last = records.filter((record) => record.stepId === step.id).at(-1);
     return !last || !['succeeded', 'skipped', 'reused'].includes(last.state);
   });
-  return index < 0 ? 0 : index;
+  return Math.max(index, 0);
 }
 
 function isAlive(pid: number): boolean {

@@ -4,7 +4,7 @@ import type { RunDetail, StepRecord } from '@pa/shared';
 import { useEffect, useState } from 'react';
 import { useWorkbench } from '../workbench/contributions';
 import { DiffView } from './DiffView';
-import { durationOf, isFinished, type TimelineRow, timeline } from './run-state';
+import { durationOf, isFinished, reviewCommentsOf, type TimelineRow, timeline } from './run-state';
 
 const STATE_GLYPH: Record<string, string> = {
   pending: '○',
@@ -64,7 +64,7 @@ function TimelineItem({
   onApprove(stepId: string, approved: boolean): void;
 }) {
   const step = row.record;
-  const state = step?.state ?? 'pending';
+  const state = step?.state ?? (row.skipped ? 'skipped' : 'pending');
   const important = state === 'failed' || state === 'waiting' || (row.plan.kind === 'edit' && state === 'succeeded');
   const [open, setOpen] = useState(important);
   useEffect(() => {
@@ -104,6 +104,7 @@ function StepBody({ step, onApprove }: { step: StepRecord; onApprove(stepId: str
   const input = (step.input ?? {}) as Record<string, unknown>;
   const output = (step.output ?? {}) as Record<string, unknown>;
   const failures = Array.isArray(output.failures) ? (output.failures as Failure[]) : [];
+  const comments = reviewCommentsOf(step);
   const changes = Array.isArray(output.changes)
     ? (output.changes as Array<{ path: string; action: string; before: string; after: string }>)
     : [];
@@ -169,12 +170,30 @@ function StepBody({ step, onApprove }: { step: StepRecord; onApprove(stepId: str
           <DiffView path={change.path} before={change.before} after={change.after} />
         </div>
       ))}
-      {step.kind === 'ai' && output.output !== undefined && (
+      {comments.length > 0 && (
+        <ul className="wf-failures" data-testid="wf-comments">
+          {comments.map((comment) => (
+            <li key={`${comment.file}:${comment.line}:${comment.message}`}>
+              <button
+                type="button"
+                className={`wf-failure wf-comment--${comment.severity}`}
+                onClick={() => void api.openFile(comment.file, { line: comment.line })}
+              >
+                <span className="wf-failure__where">
+                  {comment.file}:{comment.line} · {comment.severity}
+                </span>
+                <span className="wf-failure__message">{comment.message}</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {step.kind === 'ai' && output.output !== undefined && comments.length === 0 && (
         <pre className={`wf-pre${input.output === 'diff' ? ' wf-pre--diff' : ''}`}>
           {typeof output.output === 'string' ? output.output : JSON.stringify(output.output, null, 2)}
         </pre>
       )}
-      {step.kind !== 'ai' && step.logs && (
+      {(step.kind === 'run' || step.kind === 'mcp') && step.logs && (
         <pre className="wf-pre wf-pre--log">
           {step.logs.length > LOG_TAIL ? `…${step.logs.slice(-LOG_TAIL)}` : step.logs}
         </pre>

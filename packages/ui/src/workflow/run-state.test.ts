@@ -79,6 +79,20 @@ describe('timeline', () => {
   });
 });
 
+describe('timeline of a skipped repeat', () => {
+  it('shows the steps inside it as skipped too', () => {
+    const detail = {
+      ...base,
+      steps: [step(0, 'a', { state: 'succeeded' }), step(1, 'loop', { state: 'skipped', kind: 'repeat' })],
+    };
+    expect(timeline(detail).map((row) => [row.key, row.skipped])).toEqual([
+      ['a', false],
+      ['loop', false],
+      ['b', true],
+    ]);
+  });
+});
+
 describe('reviewComments', () => {
   it('keeps well-formed comments and defaults the severity to warning', () => {
     const output = {

@@ -34,13 +34,21 @@ export interface TimelineRow {
   /** The latest record of this step (a step inside a repeat has one per iteration; the last is shown). */
   record: StepRecord | null;
   iterations: number;
+  /** No record because an enclosing repeat was skipped. */
+  skipped: boolean;
 }
 
 /** One row per planned step, in plan order, with its latest record. */
 export function timeline(detail: RunDetail): TimelineRow[] {
+  // Steps inside a skipped repeat never get a record of their own; they show as skipped with it.
+  const skippedAt: number[] = [];
   return detail.plan.map((plan) => {
+    while (skippedAt.length > 0 && (skippedAt.at(-1) as number) >= plan.depth) skippedAt.pop();
     const records = detail.steps.filter((step) => step.stepId === plan.id);
-    return { key: plan.id, plan, record: records.at(-1) ?? null, iterations: records.length };
+    const record = records.at(-1) ?? null;
+    const inherited = record === null && skippedAt.length > 0;
+    if (record?.state === 'skipped' && plan.kind === 'repeat') skippedAt.push(plan.depth);
+    return { key: plan.id, plan, record, iterations: records.length, skipped: inherited };
   });
 }
 
@@ -62,21 +70,23 @@ export interface ReviewComment {
 
 /** The comments a review step produced (JSON output `{comments: [...]}`), checked field by field. */
 export function reviewComments(detail: RunDetail): ReviewComment[] {
+  return detail.steps.flatMap(reviewCommentsOf);
+}
+
+export function reviewCommentsOf(step: StepRecord): ReviewComment[] {
+  const output = (step.output as { output?: { comments?: unknown } } | null)?.output;
+  if (!output || typeof output !== 'object' || !Array.isArray(output.comments)) return [];
   const comments: ReviewComment[] = [];
-  for (const step of detail.steps) {
-    const output = (step.output as { output?: { comments?: unknown } } | null)?.output;
-    if (!output || !Array.isArray(output.comments)) continue;
-    for (const raw of output.comments as unknown[]) {
-      if (typeof raw !== 'object' || raw === null) continue;
-      const { file, line, message, severity } = raw as Record<string, unknown>;
-      if (typeof file !== 'string' || typeof line !== 'number' || typeof message !== 'string') continue;
-      comments.push({
-        file,
-        line,
-        message,
-        severity: severity === 'error' || severity === 'info' ? severity : 'warning',
-      });
-    }
+  for (const raw of output.comments as unknown[]) {
+    if (typeof raw !== 'object' || raw === null) continue;
+    const { file, line, message, severity } = raw as Record<string, unknown>;
+    if (typeof file !== 'string' || typeof line !== 'number' || typeof message !== 'string') continue;
+    comments.push({
+      file,
+      line,
+      message,
+      severity: severity === 'error' || severity === 'info' ? severity : 'warning',
+    });
   }
   return comments;
 }
