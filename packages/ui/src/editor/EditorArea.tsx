@@ -145,8 +145,8 @@ function MonacoHost({ workbench }: { workbench: WorkbenchController }) {
       model: null,
       theme: 'pa-dark',
       automaticLayout: true,
-      fontFamily:
-        "'JetBrains Mono', 'Cascadia Code', 'Fira Code', 'SF Mono', Menlo, Consolas, 'DejaVu Sans Mono', monospace",
+      // one source of truth for the code font: theme.css
+      fontFamily: getComputedStyle(document.documentElement).getPropertyValue('--font-mono').trim() || 'monospace',
       fontSize: 13.5,
       lineHeight: 21,
       fontLigatures: true,
