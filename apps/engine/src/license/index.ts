@@ -4,18 +4,14 @@ import {
   type CertificatePayload,
   cheapestEditionFor,
   describeEntitlement,
-  EDITIONS,
-  type Entitlement,
   ErrorCode,
   encodeActivationRequest,
   evaluateLicense,
-  type Grants,
   grantsOf,
   isGranted,
   type LicensePayload,
   type LicenseRejection,
   type LicenseStatus,
-  type LicenseVerdict,
   PaError,
   type QuotaMetric,
   type QuotaUsage,
@@ -32,13 +28,13 @@ import { type AuditLog, createAuditLog } from './audit.js';
 import { type ClockGuard, createClockGuard } from './clock-guard.js';
 import { deviceFingerprint } from './fingerprint.js';
 import { loadPublicKey } from './public-key.js';
+import { deniedMessage, describeStatus, type Evaluation } from './status.js';
 
 export type { Audit, Entitlements, LicenseState, QuotaReservation, Quotas } from './api.js';
 export { scrub } from './audit.js';
 
 export const LICENSE_SECRET = 'license';
 export const CERTIFICATE_SECRET = 'license-certificate';
-const DAY_MS = 24 * 60 * 60 * 1000;
 const METRIC_LABEL: Record<QuotaMetric, string> = { ai_requests: 'AI request', workflow_runs: 'workflow run' };
 
 export interface Licensing extends Capability {
@@ -58,14 +54,6 @@ export interface LicensingOptions {
 interface Installed {
   license: LicensePayload;
   certificate: CertificatePayload | null;
-}
-
-interface Evaluation {
-  state: LicenseStatus['state'];
-  verdict: LicenseVerdict | null;
-  grants: Grants;
-  license: LicensePayload | null;
-  now: number;
 }
 
 /** What licensing needs from the engine (a subset, so tests can build it without a workspace). */
@@ -182,39 +170,12 @@ export function createLicensing(ctx: LicensingContext, secrets: Secrets, options
 
   function status(): LicenseStatus {
     const evaluation = evaluate();
-    const { license, verdict, grants, now } = evaluation;
-    const rejection = verdict && !verdict.ok ? { reason: verdict.reason, message: verdict.message } : null;
-    const daysLeft = license ? Math.floor((license.expiresAt - now) / DAY_MS) : null;
-    return {
-      state: evaluation.state,
-      edition: grants.edition,
-      readOnly: verdict?.ok === true && verdict.readOnly,
-      license: license && {
-        id: license.id,
-        licensee: license.licensee,
-        email: license.email,
-        edition: license.edition,
-        issuedAt: license.issuedAt,
-        notBefore: license.notBefore,
-        expiresAt: license.expiresAt,
-        maxDevices: license.maxDevices,
-      },
-      daysLeft,
-      graceEndsAt: verdict?.ok ? verdict.graceEndsAt : null,
-      rejection,
-      warning: warningFor(evaluation, daysLeft),
-      device: {
-        bound: license?.maxDevices != null,
-        activated: installed?.certificate?.fingerprint === fingerprint,
-        fingerprint,
-      },
-      features: [...grants.features],
-      models: [...grants.models],
-      components: [...grants.components],
-      collabParticipants: grants.collabParticipants,
+    return describeStatus(evaluation, {
+      fingerprint,
+      activated: installed?.certificate?.fingerprint === fingerprint,
       quotas: quotaUsage(evaluation),
       keychain: keychainStatus(secrets),
-    };
+    });
   }
 
   function broadcastStatus(): void {
@@ -391,25 +352,4 @@ export function createLicensing(ctx: LicensingContext, secrets: Secrets, options
       'audit.tail': (params) => ({ items: audit.tail(params?.limit ?? 50) }),
     },
   };
-}
-
-function deniedMessage(evaluation: Evaluation, entitlement: Entitlement): string {
-  const needed = cheapestEditionFor(entitlement);
-  const current = EDITIONS[evaluation.grants.edition].label;
-  const upgrade = needed ? `Upgrade to ${EDITIONS[needed].label} or higher` : 'No edition includes it';
-  const why =
-    evaluation.verdict && !evaluation.verdict.ok && evaluation.state === 'rejected'
-      ? ` Your license is not in force: ${evaluation.verdict.message}`
-      : '';
-  return `Your ${current} edition does not include ${describeEntitlement(entitlement)}. ${upgrade} in the License view.${why}`;
-}
-
-function warningFor(evaluation: Evaluation, daysLeft: number | null): string | null {
-  const { verdict, license } = evaluation;
-  if (verdict && !verdict.ok) return verdict.message;
-  if (verdict?.ok && verdict.status === 'grace' && license) {
-    return `This license expired on ${new Date(license.expiresAt).toISOString().slice(0, 10)}. The app keeps working read-only until ${new Date(verdict.graceEndsAt).toISOString().slice(0, 10)}; renew it.`;
-  }
-  if (daysLeft !== null && daysLeft < 14) return `This license expires in ${daysLeft} day${daysLeft === 1 ? '' : 's'}.`;
-  return null;
 }
