@@ -4,6 +4,7 @@ import { EDITIONS, type Entitlement, type LicenseStatus, type QuotaUsage } from 
 import { type ChangeEvent, useEffect, useRef, useState } from 'react';
 import { useEngine } from '../client/engine';
 import { useWorkbench } from '../workbench/contributions';
+import { countdown } from './countdown';
 import { Gated, useLicenseStatus } from './entitlements';
 
 const METRIC_LABEL: Record<QuotaUsage['metric'], string> = {
@@ -45,15 +46,6 @@ function useNow(intervalMs: number): number {
     return () => clearInterval(timer);
   }, [intervalMs]);
   return now;
-}
-
-export function countdown(expiresAt: number, now: number): string {
-  const ms = expiresAt - now;
-  const abs = Math.abs(ms);
-  const days = Math.floor(abs / 86_400_000);
-  const hours = Math.floor((abs % 86_400_000) / 3_600_000);
-  const span = days > 0 ? `${days} d ${hours} h` : `${hours} h ${Math.floor((abs % 3_600_000) / 60_000)} min`;
-  return ms >= 0 ? `${span} left` : `expired ${span} ago`;
 }
 
 function download(name: string, text: string): void {
