@@ -57,10 +57,12 @@ export function timeChat(
             lastAt = now;
             tokens += 1;
           } else if (event === 'ai.done') {
-            subscription.dispose();
+            // deferred: early events are replayed inside onStream, before `subscription` is assigned
+            queueMicrotask(() => subscription.dispose());
             resolve({ ttftMs: firstAt - start, tokens, firstAt, lastAt, doneAt: performance.now() });
           } else if (event === 'ai.error') {
-            subscription.dispose();
+            // deferred: early events are replayed inside onStream, before `subscription` is assigned
+            queueMicrotask(() => subscription.dispose());
             reject(new Error((data as { message: string }).message));
           }
         });

@@ -23,7 +23,8 @@ function collect(client: RpcClient, streamId: string, onToken?: (text: string) =
         tokens.push(text);
         onToken?.(text);
       } else if (event === 'ai.done' || event === 'ai.error') {
-        subscription.dispose();
+        // deferred: early events are replayed inside onStream, before `subscription` is assigned
+        queueMicrotask(() => subscription.dispose());
         resolve({ event, data, tokens } as StreamEnd);
       }
     });
@@ -131,6 +132,22 @@ describe('the AI capability in the engine', () => {
     expect(end.event === 'ai.error' && end.data.code).toBe('E_CANCELLED');
     expect(end.tokens.length).toBeLessThan(200);
     claude.setScript({ kind: 'ok', text: 'The answer is 42' });
+  });
+
+  it('gates providers on the license: a remote-class provider is not offered in the personal edition', async () => {
+    await client.call('ai.providers.add', {
+      id: 'corp',
+      kind: 'openai-compatible',
+      modelClass: 'remote',
+      model: 'corp-model',
+      baseURL: claude.baseURL,
+    });
+    const { providers } = await client.call('ai.providers.list');
+    expect(providers.find((provider) => provider.id === 'corp')?.licensed).toBe(false);
+    const { streamId } = await client.call('ai.chat', { messages: [{ role: 'user', content: 'x' }], provider: 'corp' });
+    const end = await collect(client, streamId);
+    expect(end.event === 'ai.error' && end.data.code).toBe('E_LICENSE');
+    await client.call('ai.providers.remove', { id: 'corp' });
   });
 
   it('reports per-provider TTFT, tokens/s and error rate', async () => {

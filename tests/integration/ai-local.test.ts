@@ -19,7 +19,8 @@ function collect(client: RpcClient, streamId: string, onToken?: () => void): Pro
         tokens.push((data as EventData<'ai.token'>).text);
         onToken?.();
       } else if (event === 'ai.done' || event === 'ai.error') {
-        subscription.dispose();
+        // deferred: early events are replayed inside onStream, before `subscription` is assigned
+        queueMicrotask(() => subscription.dispose());
         resolve({ event, data: data as Ended['data'], tokens });
       }
     });
@@ -85,5 +86,12 @@ describe('the local model', () => {
     expect(second.event).toBe('ai.done');
     expect((first.data as EventData<'ai.done'>).text).toBe((alone.data as EventData<'ai.done'>).text);
     expect((second.data as EventData<'ai.done'>).text).toBe((alone.data as EventData<'ai.done'>).text);
+  });
+
+  it('does not meter local requests against the daily AI quota', async () => {
+    const { streamId } = await client.call('ai.chat', { ...ask, maxTokens: 4 });
+    await collect(client, streamId);
+    const status = await client.call('license.status');
+    expect(status.quotas.find((quota) => quota.metric === 'ai_requests')?.used).toBe(0);
   });
 });

@@ -238,6 +238,23 @@ describe('the router under faults', () => {
     expect(h.router.liveOf('flaky').breaker.state(Date.now())).toBe('closed');
   });
 
+  it('closes an open circuit through an active health check (GET /v1/models) after the cooldown', async () => {
+    const server = await loopback(() => startLoopbackOpenAI({ kind: 'status', status: 401 }));
+    const h = harness([
+      { id: 'remote', kind: 'openai-compatible', modelClass: 'own_key', model: 'r', baseURL: server.baseURL },
+    ]);
+    await expect(h.router.generate({ task: 'chat', messages: ask('x'), actor: 'test' })).rejects.toMatchObject({
+      code: ErrorCode.PROVIDER,
+    });
+    expect(h.router.liveOf('remote').breaker.state(Date.now())).toBe('open');
+    await h.router.checkHealth();
+    expect(server.modelListCalls).toBe(0);
+    await expect.poll(() => h.router.liveOf('remote').breaker.state(Date.now()), { interval: 20 }).toBe('half-open');
+    await h.router.checkHealth();
+    expect(server.modelListCalls).toBe(1);
+    expect(h.router.liveOf('remote').breaker.state(Date.now())).toBe('closed');
+  });
+
   it('never retries a 401, opens the circuit at once, and honours Retry-After on 429', async () => {
     const rejecting = await loopback(() => startLoopbackOpenAI({ kind: 'status', status: 401 }));
     const limited = await loopback(() => startLoopbackAnthropic({ kind: 'status', status: 429, retryAfterS: 30 }));

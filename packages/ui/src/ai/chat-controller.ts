@@ -80,7 +80,8 @@ export class ChatController {
             }));
           } else return;
           if (event !== 'ai.token') {
-            subscription.dispose();
+            // deferred: early events are replayed inside onStream, before `subscription` is assigned
+            queueMicrotask(() => subscription.dispose());
             resolve();
           }
         });

@@ -70,7 +70,8 @@ export class EditController {
         const subscription = this.client.onStream(streamId, (event, data) => {
           const state = this.state.value;
           if (state.phase !== 'generating') {
-            subscription.dispose();
+            // deferred: early events are replayed inside onStream, before `subscription` is assigned
+            queueMicrotask(() => subscription.dispose());
             resolve();
             return;
           }
@@ -90,7 +91,8 @@ export class EditController {
           } else if (event === 'ai.error') {
             this.state.set({ phase: 'prompting', target, error: (data as { message: string }).message });
           } else return;
-          subscription.dispose();
+          // deferred: early events are replayed inside onStream, before `subscription` is assigned
+          queueMicrotask(() => subscription.dispose());
           resolve();
         });
       });
