@@ -2,7 +2,7 @@
 // failure by file and line; "codeflow" with a scripted loopback provider plans, proposes the fixing diff, waits for
 // approval, applies it and runs the tests, which pass. The timeline screenshot goes to test-results/.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { connectClient } from '../support/engine';
@@ -39,7 +39,16 @@ test('test lists the failing test by file:line; codeflow fixes it after approval
       ? { kind: 'ok', tokens: FIX.match(/[\s\S]{1,12}/g) ?? [FIX] }
       : { kind: 'ok', text: PLAN };
   });
-  wb = await openWorkbench(page, { fixture: 'failing-tests-project' });
+  wb = await openWorkbench(page, {
+    fixture: 'failing-tests-project',
+    prepare: (root) => {
+      mkdirSync(join(root, '.powerautomation/workflows'), { recursive: true });
+      writeFileSync(
+        join(root, '.powerautomation/workflows/deploy.yml'),
+        'name: deploy\ndescription: Ships it.\nsteps:\n  - id: push\n    run: { command: git, argz: [push] }\n',
+      );
+    },
+  });
   const { port, token } = /127\.0\.0\.1:(?<port>\d+)\/#token=(?<token>[\w-]+)/.exec(wb.url)?.groups ?? {};
   const client = await connectClient(`ws://127.0.0.1:${port}/rpc`, token ?? '');
   await client.call('ai.providers.add', {
@@ -55,6 +64,9 @@ test('test lists the failing test by file:line; codeflow fixes it after approval
   await page.locator('[data-view="workflow"]').click();
   const panel = page.getByTestId('workflow-panel');
   await expect(panel.getByTestId('wf-card-codeflow')).toContainText('From a spec to a plan');
+  await expect(panel.getByTestId('wf-card-deploy')).toContainText(
+    '.powerautomation/workflows/deploy.yml:5:26 — unknown key "argz"',
+  );
 
   // test: runs `npm test`, finds the one failure with its location
   await panel.getByTestId('wf-card-test').click();

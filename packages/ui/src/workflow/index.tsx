@@ -1,5 +1,6 @@
 // The workflow feature: the Workflow panel (list, input form, live timeline, history) and a command to open it.
 import type { Contribution } from '../workbench/contributions';
+import { watchWorkflowDefinitions } from './definition-markers';
 import { WorkflowView } from './WorkflowView';
 import './workflow.css';
 
@@ -19,6 +20,7 @@ export const workflowContribution: Contribution = {
       component: WorkflowView,
     },
   ],
+  activate: (api) => watchWorkflowDefinitions(api),
   commands: [
     {
       id: 'workflow.show',
