@@ -29,7 +29,7 @@ async function newWindow(launchOptions: Parameters<typeof chromium.launch>[0], e
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const wb = await openWorkbench(page, env ? { env } : {});
   workbenches.push(wb);
-  return { page, wb };
+  return { browser, page, wb };
 }
 
 async function openCollabView(page: Page, name: string) {
@@ -153,4 +153,9 @@ test('two Chromium processes share a file by invite code, see each other, and co
   await expect.poll(() => editorText(host.page), { timeout: 20_000 }).toContain('// Bob before restart');
   await expect.poll(() => agreedOnDisk(host.wb, guest.wb)).toContain('// Bob before restart');
   expect(host.wb.errors().filter((line) => !line.includes('WebSocket'))).toEqual([]);
+
+  // the guest's whole browser goes away: the host's participants list drops it within 2 s
+  await expect(host.page.getByTestId('collab-participants').locator('li')).toHaveCount(2);
+  await guest.browser.close();
+  await expect(host.page.getByTestId('collab-participants').locator('li')).toHaveCount(1, { timeout: 2_000 });
 });
