@@ -8,6 +8,7 @@ import WebSocket from 'ws';
 import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import {
+  eventually,
   FaultyProxy,
   metricValue,
   RELAY_TOKEN,
@@ -35,7 +36,7 @@ afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
 });
 
-function peer(name: string, url: string, proxy: FaultyProxy | null, random: () => number, snapshotEvery = 40): Peer {
+function peer(name: string, url: string, proxy: FaultyProxy | null, random: () => number, snapshotEvery = 20): Peer {
   const doc = new Y.Doc();
   const provider = new RelaySyncProvider(doc, {
     url,
@@ -113,13 +114,18 @@ describe('relay sync', () => {
         proxy.partition();
         setTimeout(() => proxy.heal(), 100);
       }
-      if (round % 10 === 0) await new Promise((resolve) => setImmediate(resolve));
+      // pace the edits like typing, so faults land between sends (a burst would be merged into one update)
+      await new Promise((resolve) => setTimeout(resolve, 3));
     }
     for (const proxy of proxies) proxy.heal();
     await Promise.all(peers.map((p) => p.provider.whenAcknowledged()));
     for (const p of peers) acknowledged.push(...(p.text.toString().match(/<p\d-\d+>/g) ?? []));
     // the peers compacted the log with encrypted snapshots along the way
-    expect(metricValue(await relay.metrics(), 'relay_snapshots_stored_total')).toBeGreaterThan(0);
+    await eventually(
+      async () => metricValue(await relay.metrics(), 'relay_snapshots_stored_total') > 0,
+      5000,
+      'a snapshot to be stored',
+    );
 
     // phase B: keep editing, SIGKILL the relay in the middle, with every peer partitioned away
     for (let round = 0; round < 60; round += 1) {
@@ -255,5 +261,25 @@ describe('relay sync', () => {
     await until(() => b.awareness.getStates().get(a.doc.clientID)?.user?.name === 'Ada', 5000, 'b to see Ada');
     a.provider.destroy();
     await until(() => !b.awareness.getStates().has(a.doc.clientID), 2000, 'Ada to disappear for b');
+  });
+
+  it('sends edits made offline as one merged update when it reconnects', async () => {
+    const relay = await startRelay();
+    cleanups.push(() => relay.kill9());
+    const random = seeded(14);
+    const proxy = new FaultyProxy(relay.port, random);
+    await proxy.listen();
+    cleanups.push(() => proxy.close());
+    const offline = peer('offline', `ws://127.0.0.1:${proxy.port}`, proxy, random);
+    const online = peer('online', relay.url, null, random);
+    await Promise.all([offline.provider.whenSynced(), online.provider.whenSynced()]);
+    proxy.partition();
+    await until(() => offline.provider.status !== 'synced', 2000, 'the partition to be noticed');
+    for (let i = 0; i < 200; i += 1) offline.text.insert(offline.text.length, `k${i} `);
+    const storedBefore = metricValue(await relay.metrics(), 'relay_updates_stored_total');
+    proxy.heal();
+    await until(() => online.text.toString() === offline.text.toString(), 5000, 'the offline edits to arrive');
+    await offline.provider.whenAcknowledged();
+    expect(metricValue(await relay.metrics(), 'relay_updates_stored_total') - storedBefore).toBe(1);
   });
 });

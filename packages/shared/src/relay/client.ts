@@ -68,6 +68,8 @@ export interface RelaySyncOptions {
 
 interface Pending {
   readonly clientSeq: number;
+  /** Kept so that updates piled up offline can be merged into one before they are resent. */
+  readonly update: Uint8Array;
   readonly ciphertext: Uint8Array;
 }
 
@@ -91,6 +93,9 @@ export class RelaySyncProvider {
   /** Sent but not yet acknowledged as durably stored; resent after every reconnect (Yjs applies idempotently). */
   private readonly pending = new Map<number, Pending>();
   private snapshotSeq = 0;
+  private snapshotInFlight = false;
+  /** The connection whose pending updates have been (merged and) resent: new updates go straight out on it. */
+  private resentOn: RelayWebSocket | null = null;
   /** The relay's name for the room's log; null until the first SYNC_DONE. */
   private epoch: string | null = null;
   /** The doc had content before this provider was made: it must be sent once, since no update event carried it. */
@@ -237,9 +242,16 @@ export class RelaySyncProvider {
       this.setStatus('syncing');
       // ask first: the relay answers frames in order, so the resent updates below come after the replay
       socket.send(writeSyncRequest(this.lastServerSeq));
-      for (const item of [...this.pending.values()].sort((a, b) => a.clientSeq - b.clientSeq)) {
-        socket.send(writeUpdate(item.clientSeq, item.ciphertext));
-      }
+      this.outgoing = this.outgoing
+        .then(async () => {
+          if (this.socket !== socket) return;
+          await this.mergePending();
+          for (const item of [...this.pending.values()].sort((a, b) => a.clientSeq - b.clientSeq)) {
+            socket.send(writeUpdate(item.clientSeq, item.ciphertext));
+          }
+          this.resentOn = socket;
+        })
+        .catch((error: unknown) => this.reportCaught(error));
     });
     socket.addEventListener('message', (event) => {
       if (this.socket !== socket) return;
@@ -386,17 +398,26 @@ export class RelaySyncProvider {
   }
 
   private maybeSnapshot(): void {
-    if (!this.synced || this.lastServerSeq - this.snapshotSeq < this.snapshotThreshold) return;
+    if (!this.synced || this.snapshotInFlight) return;
+    if (this.lastServerSeq - this.snapshotSeq < this.snapshotThreshold) return;
     const upTo = this.lastServerSeq;
-    // optimistic: a lost snapshot only means the relay keeps the longer log a little longer
-    this.snapshotSeq = upTo;
+    // upTo only means something on the connection (and log epoch) it was read on
+    const socket = this.socket;
     const state = Y.encodeStateAsUpdate(this.doc);
+    this.snapshotInFlight = true;
     this.outgoing = this.outgoing
       .then(async () => {
         const ciphertext = await (await this.keyPromise).encrypt(state);
-        this.sendIfSynced(writeSnapshot(upTo, ciphertext));
+        if (this.synced && socket !== null && this.socket === socket && socket.readyState === WS_OPEN) {
+          socket.send(writeSnapshot(upTo, ciphertext));
+          this.snapshotSeq = Math.max(this.snapshotSeq, upTo);
+        }
+        // not sent: the next advance or SYNC_DONE tries again
       })
-      .catch((error: unknown) => this.reportCaught(error));
+      .catch((error: unknown) => this.reportCaught(error))
+      .finally(() => {
+        this.snapshotInFlight = false;
+      });
   }
 
   // --- outbound --------------------------------------------------------------------------------------------
@@ -410,12 +431,27 @@ export class RelaySyncProvider {
     this.outgoing = this.outgoing
       .then(async () => {
         const ciphertext = await (await this.keyPromise).encrypt(update);
-        const item = { clientSeq: this.nextClientSeq++, ciphertext };
+        const item = { clientSeq: this.nextClientSeq++, update, ciphertext };
         this.pending.set(item.clientSeq, item);
-        // before the socket opens it stays pending; the 'open' handler sends it after the SYNC_REQUEST
-        if (this.socket?.readyState === WS_OPEN) this.socket.send(writeUpdate(item.clientSeq, item.ciphertext));
+        // until this connection's resend step has run, it stays pending: that step merges and sends it
+        const socket = this.socket;
+        if (socket !== null && socket === this.resentOn && socket.readyState === WS_OPEN) {
+          socket.send(writeUpdate(item.clientSeq, item.ciphertext));
+        }
       })
       .catch((error: unknown) => this.reportCaught(error));
+  }
+
+  /** A long offline session leaves one pending update per keystroke: resend them as one (one row on the relay). */
+  private async mergePending(): Promise<void> {
+    if (this.pending.size < 2) return;
+    const items = [...this.pending.values()].sort((a, b) => a.clientSeq - b.clientSeq);
+    const update = Y.mergeUpdates(items.map((item) => item.update));
+    const ciphertext = await (await this.keyPromise).encrypt(update);
+    // replace only what was merged: an ACK that arrived meanwhile may already have removed some
+    for (const item of items) this.pending.delete(item.clientSeq);
+    const merged = { clientSeq: this.nextClientSeq++, update, ciphertext };
+    this.pending.set(merged.clientSeq, merged);
   }
 
   private readonly onAwarenessUpdate = (
