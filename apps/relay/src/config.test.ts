@@ -23,6 +23,9 @@ describe('relay config', () => {
     const config = loadConfig({ RELAY_TOKEN_FILE: file, PA_DATA_DIR: '/pa' });
     expect(config.token).toBe('b'.repeat(20));
     expect(config.dataDir).toBe('/pa/relay');
+    expect(loadConfig({ RELAY_TOKEN: 'a'.repeat(16), XDG_DATA_HOME: '/xdg' }).dataDir).toBe(
+      '/xdg/powerautomation/relay',
+    );
   });
 
   it('refuses to start without a token, with a short one, or with a bad number', () => {

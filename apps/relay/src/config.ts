@@ -1,6 +1,7 @@
 // The relay's settings, read once from environment variables and validated with zod (a bad value stops the start
 // with a sentence naming the variable).
 import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 
@@ -62,7 +63,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     host: e.HOST,
     token,
-    dataDir: e.RELAY_DATA_DIR ?? (e.PA_DATA_DIR ? join(e.PA_DATA_DIR, 'relay') : join(process.cwd(), '.relay-data')),
+    dataDir: e.RELAY_DATA_DIR ?? join(e.PA_DATA_DIR ?? join(xdgDataHome(env), 'powerautomation'), 'relay'),
     maxMessageBytes: e.RELAY_MAX_MESSAGE_BYTES,
     maxRoomsPerConnection: e.RELAY_MAX_ROOMS_PER_CONNECTION,
     maxConnections: e.RELAY_MAX_CONNECTIONS,
@@ -75,6 +76,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sweepIntervalMs: e.RELAY_SWEEP_INTERVAL_MS,
     logLevel: e.LOG_LEVEL,
   };
+}
+
+/** Same convention as the engine's data dir on Linux, where a relay usually runs. */
+function xdgDataHome(env: Record<string, string | undefined>): string {
+  const xdg = env.XDG_DATA_HOME;
+  return xdg?.startsWith('/') ? xdg : join(homedir(), '.local', 'share');
 }
 
 function readTokenFile(path: string): string {
