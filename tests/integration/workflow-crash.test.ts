@@ -3,7 +3,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ErrorCode, type PaError } from '@pa/shared';
+import { ErrorCode, type PaError, type RpcClient } from '@pa/shared';
 import { afterAll, expect, it } from 'vitest';
 import { type StartedEngine, startEngine } from '../support/engine.js';
 import { copyFixture } from '../support/workspace.js';
@@ -32,6 +32,11 @@ afterAll(async () => {
   workspace.remove();
   rmSync(dataDir, { recursive: true, force: true });
 });
+
+async function runsUsed(client: RpcClient): Promise<number | undefined> {
+  const { items } = await client.call('quota.usage');
+  return items.find((item) => item.metric === 'workflow_runs')?.used;
+}
 
 async function failure(promise: Promise<unknown>): Promise<PaError> {
   try {
@@ -71,6 +76,8 @@ it('marks a run interrupted after kill -9 of the engine, and re-runs it from the
   const rerun = await RunWatch.start(again, again.call('workflow.rerun', { runId: watch.runId }));
   expect(await rerun.finished()).toMatchObject({ state: 'succeeded', rerunOf: watch.runId, fromStep: 'tests' });
   expect((await rerun.detail()).steps[0]?.output).toMatchObject({ exitCode: 0, failures: [] });
+  // one workflow_runs unit per run: the interrupted one and its re-run
+  expect(await runsUsed(again)).toBe(2);
 });
 
 it('remembers workspace trust across restarts and keeps paid components out of the personal edition', async () => {
@@ -85,6 +92,7 @@ it('remembers workspace trust across restarts and keeps paid components out of t
   expect(await after.call('workflow.trust.get')).toEqual({ root: workspace.root, trusted: true });
   const review = await failure(after.call('workflow.run', { name: 'review', inputs: {} }));
   expect(review.code).toBe(ErrorCode.LICENSE);
+  expect(await runsUsed(after)).toBe(2);
   const listed = (await after.call('workflow.list')).workflows;
   expect(listed.find((workflow) => workflow.name === 'review')?.allowed).toBe(false);
   expect(listed.find((workflow) => workflow.name === 'test')?.allowed).toBe(true);
