@@ -8,8 +8,9 @@ import { connectClient } from '../support/engine';
 import { type LoopbackProvider, startLoopbackOpenAI } from '../support/loopback-providers';
 import { type OpenedWorkbench, openWorkbench } from './support/workbench';
 
-const EDITED = 'export function greet(name: string): string {\n  return `Hi there, ${name}!`;\n}';
-const ANSWER = 'Use a **template literal**:\n\n```ts\nconst hello = `Hello, ${name}!`;\n```\n';
+const SNIPPET = `const hello = \`Hello, \${name}!\`;`;
+const EDITED = `export function greet(name: string): string {\n  return \`Hi there, \${name}!\`;\n}`;
+const ANSWER = `Use a **template literal**:\n\n\`\`\`ts\n${SNIPPET}\n\`\`\`\n`;
 
 let wb: OpenedWorkbench | null = null;
 const servers: LoopbackProvider[] = [];
@@ -59,7 +60,7 @@ test('chat streams an answer with its "answered by" line; Ctrl+K edits through a
   await page.getByTestId('ai-input').fill('How do I greet someone?');
   await page.getByTestId('ai-input').press('Enter');
   const answer = page.getByTestId('ai-message-assistant').last();
-  await expect(answer.locator('.ai-code pre')).toHaveText('const hello = `Hello, ${name}!`;');
+  await expect(answer.locator('.ai-code pre')).toHaveText(SNIPPET);
   await expect(answer.locator('strong').first()).toHaveText('template literal');
   await expect(answer.getByTestId('ai-answered-by')).toContainText('answered by good · good-model');
   await expect(answer.getByTestId('ai-answered-by')).toContainText('fell back from flaky (failed (HTTP 500))');
