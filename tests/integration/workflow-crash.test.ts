@@ -7,7 +7,7 @@ import { ErrorCode, type PaError, type RpcClient } from '@pa/shared';
 import { afterAll, expect, it } from 'vitest';
 import { type StartedEngine, startEngine } from '../support/engine.js';
 import { copyFixture } from '../support/workspace.js';
-import { RunWatch } from './workflow-harness.js';
+import { RunWatch, writeWorkflow } from './workflow-harness.js';
 
 const workspace = copyFixture('failing-tests-project');
 const dataDir = mkdtempSync(join(tmpdir(), 'pa-crash-data-'));
@@ -84,6 +84,17 @@ it('remembers workspace trust across restarts and keeps paid components out of t
   const engine = engines.at(-1) as StartedEngine;
   const client = await engine.connect();
   expect((await client.call('workflow.trust.get')).trusted).toBe(false);
+  writeWorkflow(
+    workspace.root,
+    'mine',
+    'name: mine\ndescription: Runs a command.\nsteps:\n  - id: a\n    run: { command: "true" }\n',
+  );
+  expect((await client.call('workflow.list')).workflows.find((workflow) => workflow.name === 'mine')?.needsTrust).toBe(
+    true,
+  );
+  const untrusted = await failure(client.call('workflow.run', { name: 'mine' }));
+  expect(untrusted.code).toBe(ErrorCode.UNAUTHORIZED);
+  expect(untrusted.message).toMatch(/Trust the workspace first/);
   await client.call('workflow.trust.set', { trusted: true });
   await engine.stop();
   const restarted = await startEngine({ workspace: workspace.root, dataDir });
