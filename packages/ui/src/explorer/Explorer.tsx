@@ -8,6 +8,7 @@ import { FileIcon } from '../workbench/file-icon';
 import { Icons } from '../workbench/icons';
 import { useObservable, useSelected } from '../workbench/observable';
 import { ExplorerModel } from './explorer-model';
+import { createEntry, deleteEntry, renameEntry } from './file-operations';
 import { parentOf, treeKeyAction, visibleRows } from './tree';
 import './explorer.css';
 
@@ -42,7 +43,7 @@ export function Explorer({ workbench }: { workbench: WorkbenchController }) {
   const create = async (entry: FileEntry | null, kind: 'file' | 'dir') => {
     const dir = targetDir(entry);
     if (dir && !state.expanded.has(dir)) model.toggle(dir);
-    const created = await workbench.createEntry(dir, kind, model.siblingsIn(dir));
+    const created = await createEntry(workbench, dir, kind, model.siblingsIn(dir));
     if (created) {
       await model.refreshAround(created);
       await model.reveal(created);
@@ -63,7 +64,7 @@ export function Explorer({ workbench }: { workbench: WorkbenchController }) {
         label: 'Rename…',
         separatorBefore: true,
         run: async () => {
-          const to = await workbench.renameEntry(entry.path, model.siblingsIn(parentOf(entry.path)));
+          const to = await renameEntry(workbench, entry.path, model.siblingsIn(parentOf(entry.path)));
           if (to) await model.refreshAround(entry.path, to);
         },
       },
@@ -72,7 +73,7 @@ export function Explorer({ workbench }: { workbench: WorkbenchController }) {
         label: 'Delete',
         danger: true,
         run: async () => {
-          if (await workbench.deleteEntry(entry.path, entry.kind)) await model.refreshAround(entry.path);
+          if (await deleteEntry(workbench, entry.path, entry.kind)) await model.refreshAround(entry.path);
         },
       },
       {

@@ -2,10 +2,10 @@
 import { useState } from 'react';
 import type { Dialog, Toast, WorkbenchController } from './controller';
 import { Icons } from './icons';
-import { useSelected } from './observable';
+import { useObservable } from './observable';
 
 export function DialogHost({ workbench }: { workbench: WorkbenchController }) {
-  const dialog = useSelected(workbench.state, (state) => state.dialog);
+  const dialog = useObservable(workbench.prompts.current);
   if (!dialog) return null;
   return (
     // biome-ignore lint/a11y/noStaticElementInteractions: a click outside dismisses; Escape does the same from the keyboard
@@ -101,7 +101,7 @@ function PromptBody({ dialog }: { dialog: Extract<Dialog, { kind: 'prompt' }> })
 const TOAST_ICON = { info: Icons.info, warning: Icons.warning, error: Icons.error } as const;
 
 export function Toasts({ workbench }: { workbench: WorkbenchController }) {
-  const toasts = useSelected(workbench.state, (state) => state.toasts);
+  const toasts = useObservable(workbench.notifications.toasts);
   return (
     <div className="toasts" aria-live="polite">
       {toasts.map((toast: Toast) => (
@@ -112,7 +112,7 @@ export function Toasts({ workbench }: { workbench: WorkbenchController }) {
             type="button"
             className="icon-button toast__close"
             aria-label="Dismiss"
-            onClick={() => workbench.dismissToast(toast.id)}
+            onClick={() => workbench.notifications.dismiss(toast.id)}
           >
             {Icons.close(13)}
           </button>

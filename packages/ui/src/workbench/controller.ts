@@ -1,5 +1,6 @@
-// The workbench's behaviour, outside React: tabs, documents, dialogs, commands, notifications and the
-// WorkbenchApi that features program against. Components render its state and call its methods.
+// The workbench's behaviour, outside React: tabs and documents, outside changes, the workspace, views, and the
+// WorkbenchApi that features program against (commands, toasts and dialogs live in their own modules).
+// Components render its state and call its methods.
 import {
   type Disposable,
   type EngineClient,
@@ -11,38 +12,18 @@ import {
 import { Documents } from '../editor/documents';
 import { externalChangeAction } from '../editor/external-change';
 import type { monaco } from '../editor/monaco';
-import { baseName, parentOf, validateEntryName } from '../explorer/tree';
-import type { CommandContribution, Contribution, ViewContribution, WorkbenchApi } from './contributions';
-import { formatKeybinding, type Keybinding, type KeyStroke, matchesKeybinding, parseKeybinding } from './keybinding';
-import { type Layout, parseLayout } from './layout';
+import { baseName } from '../explorer/tree';
+import { builtInCommands } from './builtin-commands';
+import { CommandRegistry, type RegisteredCommand } from './commands';
+import type { Contribution, ViewContribution, WorkbenchApi } from './contributions';
+import type { KeyStroke } from './keybinding';
+import { EXPLORER_VIEW, type Layout, parseLayout } from './layout';
+import { Notifications, type Toast } from './notifications';
 import { Emitter, Observable } from './observable';
+import { type ConfirmOptions, type PromptOptions, Prompts } from './prompts';
 import { emptyTabs, type TabsAction, type TabsState, tabsReducer } from './tabs';
 
-export const EXPLORER_VIEW = 'explorer';
-
-export interface Toast {
-  id: number;
-  message: string;
-  kind: 'info' | 'warning' | 'error';
-}
-
-export interface DialogButton {
-  id: string;
-  label: string;
-  variant?: 'primary' | 'danger' | 'secondary';
-}
-
-export type Dialog =
-  | { kind: 'confirm'; title: string; message: string; buttons: DialogButton[]; resolve(id: string | null): void }
-  | {
-      kind: 'prompt';
-      title: string;
-      value: string;
-      placeholder?: string;
-      confirmLabel: string;
-      validate(value: string): string | null;
-      resolve(value: string | null): void;
-    };
+export { EXPLORER_VIEW } from './layout';
 
 export type Overlay = 'quickOpen' | 'palette' | 'openFolder' | null;
 
@@ -59,19 +40,9 @@ export interface WorkbenchState {
   panelWidth: number;
   cursor: { line: number; column: number; selected: number } | null;
   overlay: Overlay;
-  dialog: Dialog | null;
-  toasts: Toast[];
   /** Open files that changed or vanished on disk while modified in the editor. */
   diskWarnings: Record<string, 'changed' | 'deleted'>;
 }
-
-export interface RegisteredCommand extends CommandContribution {
-  binding: Keybinding | null;
-  /** The binding as this platform spells it, for menus and the palette. */
-  shortcut: string | null;
-}
-
-const TOAST_MS = { info: 5000, warning: 8000, error: 10000 } as const;
 
 const LAYOUT_KEY = 'pa.workbench.layout';
 
@@ -98,14 +69,15 @@ export class WorkbenchController {
   readonly sideViews: ViewContribution[];
   readonly panelViews: ViewContribution[];
   readonly isMac: boolean;
-  private readonly commands = new Map<string, RegisteredCommand>();
+  readonly commands: CommandRegistry;
+  readonly notifications = new Notifications();
+  readonly prompts = new Prompts(() => this.refocusEditor());
   private readonly activeFileChanged = new Emitter<string | null>();
   private readonly workspaceChanged = new Emitter<WorkspaceInfo | null>();
   readonly filesChanged = new Emitter<FileChange[]>();
   private editorInstance: monaco.editor.IStandaloneCodeEditor | null = null;
   private readonly viewStates = new Map<string, monaco.editor.ICodeEditorViewState | null>();
   private fileList: Promise<string[]> | null = null;
-  private nextToastId = 1;
   private focusOnShow = true;
 
   constructor(
@@ -128,16 +100,15 @@ export class WorkbenchController {
       ...layout,
       cursor: null,
       overlay: null,
-      dialog: null,
-      toasts: [],
       diskWarnings: {},
     });
     if (storage) this.rememberLayout(storage, layout);
     this.documents = new Documents(client);
     this.documents.onDidChangeDirty.event(({ path, dirty }) => this.dispatchTabs({ type: 'setDirty', path, dirty }));
+    this.commands = new CommandRegistry(this.isMac, (message, kind) => this.notify(message, kind));
     this.api = this.createApi();
-    this.registerBuiltInCommands();
-    for (const feature of features) for (const command of feature.commands ?? []) this.registerCommand(command);
+    for (const command of builtInCommands(this)) this.commands.register(command);
+    for (const feature of features) for (const command of feature.commands ?? []) this.commands.register(command);
   }
 
   /** Connects to engine events and activates the features; the result undoes all of it. */
@@ -405,88 +376,32 @@ export class WorkbenchController {
     return this.fileList;
   }
 
-  // ---- explorer operations --------------------------------------------------------------------------------------
+  // ---- bookkeeping after the explorer changed files --------------------------------------------------------------
 
-  async createEntry(dir: string, kind: 'file' | 'dir', siblings: string[]): Promise<string | null> {
-    const name = await this.prompt({
-      title: kind === 'file' ? 'New file' : 'New folder',
-      placeholder: kind === 'file' ? 'name.ts or folder/name.ts' : 'folder name',
-      value: '',
-      confirmLabel: 'Create',
-      validate: (value) => validateEntryName(value, siblings),
-    });
-    if (name === null) return null;
-    const path = dir ? `${dir}/${name.trim()}` : name.trim();
-    try {
-      await this.client.call('files.create', { path, kind });
-      this.fileList = null;
-      if (kind === 'file') await this.openFile(path);
-      return path;
-    } catch (error) {
-      this.notify(errorMessage(error), 'error');
-      return null;
-    }
+  /** A file or folder was renamed on disk: tabs and open documents follow it. */
+  didRename(from: string, to: string): void {
+    this.fileList = null;
+    this.dispatchTabs({ type: 'rename', from, to });
+    this.documents.rename(from, to);
+    this.showActiveInEditor(null);
   }
 
-  async renameEntry(path: string, siblings: string[]): Promise<string | null> {
-    const name = await this.prompt({
-      title: `Rename ${baseName(path)}`,
-      value: baseName(path),
-      confirmLabel: 'Rename',
-      validate: (value) =>
-        value.trim() === baseName(path)
-          ? null
-          : validateEntryName(
-              value,
-              siblings.filter((s) => s !== baseName(path)),
-            ),
-    });
-    if (name === null || name.trim() === baseName(path)) return null;
-    const parent = parentOf(path);
-    const to = parent ? `${parent}/${name.trim()}` : name.trim();
-    try {
-      await this.client.call('files.rename', { from: path, to });
-      this.fileList = null;
-      this.dispatchTabs({ type: 'rename', from: path, to });
-      this.documents.rename(path, to);
-      this.showActiveInEditor(null);
-      return to;
-    } catch (error) {
-      this.notify(errorMessage(error), 'error');
-      return null;
-    }
-  }
-
-  async deleteEntry(path: string, kind: 'file' | 'dir'): Promise<boolean> {
-    const choice = await this.confirm({
-      title: `Delete ${baseName(path)}?`,
-      message:
-        kind === 'dir'
-          ? `The folder "${path}" and everything in it will be deleted from disk.`
-          : `"${path}" will be deleted from disk.`,
-      buttons: [
-        { id: 'delete', label: 'Delete', variant: 'danger' },
-        { id: 'cancel', label: 'Cancel', variant: 'secondary' },
-      ],
-    });
-    if (choice !== 'delete') return false;
-    try {
-      await this.client.call('files.delete', { path });
-      this.fileList = null;
-      // tabs first, so the editor lets go of a model before it is disposed
-      this.dispatchTabs({ type: 'remove', path });
-      for (const open of this.documents.paths()) {
-        if (open === path || open.startsWith(`${path}/`)) {
-          this.documents.close(open);
-          this.viewStates.delete(open);
-          this.clearDiskWarning(open);
-        }
+  /** A file or folder was deleted on disk: its tabs close and its documents go. */
+  didDelete(path: string): void {
+    this.fileList = null;
+    // tabs first, so the editor lets go of a model before it is disposed
+    this.dispatchTabs({ type: 'remove', path });
+    for (const open of this.documents.paths()) {
+      if (open === path || open.startsWith(`${path}/`)) {
+        this.documents.close(open);
+        this.viewStates.delete(open);
+        this.clearDiskWarning(open);
       }
-      return true;
-    } catch (error) {
-      this.notify(errorMessage(error), 'error');
-      return false;
     }
+  }
+
+  didCreate(): void {
+    this.fileList = null;
   }
 
   // ---- workspace ------------------------------------------------------------------------------------------------
@@ -557,153 +472,39 @@ export class WorkbenchController {
 
   // ---- dialogs and notifications --------------------------------------------------------------------------------
 
-  confirm(options: { title: string; message: string; buttons: DialogButton[] }): Promise<string | null> {
-    return new Promise((resolve) => {
-      this.patch({
-        dialog: {
-          kind: 'confirm',
-          ...options,
-          resolve: (id) => {
-            this.patch({ dialog: null });
-            this.refocusEditor();
-            resolve(id);
-          },
-        },
-      });
-    });
+  confirm(options: ConfirmOptions): Promise<string | null> {
+    return this.prompts.confirm(options);
   }
 
-  prompt(options: {
-    title: string;
-    value: string;
-    placeholder?: string;
-    confirmLabel: string;
-    validate(value: string): string | null;
-  }): Promise<string | null> {
-    return new Promise((resolve) => {
-      this.patch({
-        dialog: {
-          kind: 'prompt',
-          ...options,
-          resolve: (value) => {
-            this.patch({ dialog: null });
-            this.refocusEditor();
-            resolve(value);
-          },
-        },
-      });
-    });
+  prompt(options: PromptOptions): Promise<string | null> {
+    return this.prompts.prompt(options);
   }
 
   notify(message: string, kind: Toast['kind'] = 'info'): void {
-    const toast = { id: this.nextToastId++, message, kind };
-    this.patch({ toasts: [...this.state.value.toasts, toast].slice(-5) });
-    setTimeout(() => this.dismissToast(toast.id), TOAST_MS[kind]);
-  }
-
-  dismissToast(id: number): void {
-    this.patch({ toasts: this.state.value.toasts.filter((toast) => toast.id !== id) });
+    this.notifications.notify(message, kind);
   }
 
   // ---- commands -------------------------------------------------------------------------------------------------
 
-  registerCommand(command: CommandContribution): void {
-    let binding: Keybinding | null = null;
-    try {
-      binding = command.keybinding ? parseKeybinding(command.keybinding, this.isMac) : null;
-    } catch (error) {
-      console.error(error);
-    }
-    this.commands.set(command.id, {
-      ...command,
-      binding,
-      shortcut: binding ? formatKeybinding(binding, this.isMac) : null,
-    });
-  }
-
   listCommands(): RegisteredCommand[] {
-    return [...this.commands.values()];
+    return this.commands.list();
   }
 
   shortcutFor(id: string): string | null {
-    return this.commands.get(id)?.shortcut ?? null;
+    return this.commands.shortcutFor(id);
   }
 
   runCommand(id: string): void {
-    const command = this.commands.get(id);
-    if (!command) {
-      this.notify(`No command "${id}".`, 'warning');
-      return;
-    }
-    try {
-      const result = command.run(this.api);
-      if (result instanceof Promise) result.catch((error: unknown) => this.notify(errorMessage(error), 'error'));
-    } catch (error) {
-      this.notify(errorMessage(error), 'error');
-    }
+    this.commands.run(id, this.api);
   }
 
   /** Runs the command bound to a key stroke. Returns true when one ran (the caller then prevents the default). */
   handleKey(stroke: KeyStroke): boolean {
-    if (this.state.value.dialog) return false;
-    for (const command of this.commands.values()) {
-      if (command.binding && matchesKeybinding(command.binding, stroke)) {
-        this.runCommand(command.id);
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private registerBuiltInCommands(): void {
-    const builtIn: CommandContribution[] = [
-      { id: 'workbench.save', title: 'File: Save', keybinding: 'Mod+S', run: () => void this.save() },
-      { id: 'workbench.saveAll', title: 'File: Save All', keybinding: 'Mod+Alt+S', run: () => this.saveAll() },
-      {
-        id: 'workbench.quickOpen',
-        title: 'Go to File…',
-        keybinding: 'Mod+P',
-        run: () => this.patch({ overlay: 'quickOpen' }),
-      },
-      {
-        id: 'workbench.commandPalette',
-        title: 'Show All Commands',
-        keybinding: 'Mod+Shift+P',
-        run: () => this.patch({ overlay: 'palette' }),
-      },
-      { id: 'workbench.openFolder', title: 'File: Open Folder…', keybinding: 'Mod+O', run: () => this.openFolder() },
-      {
-        id: 'workbench.closeEditor',
-        title: 'View: Close Editor',
-        keybinding: 'Alt+W',
-        run: () => {
-          const active = this.state.value.tabs.active;
-          if (active) void this.closeTab(active);
-        },
-      },
-      {
-        id: 'workbench.toggleSidebar',
-        title: 'View: Toggle Side Bar',
-        keybinding: 'Mod+B',
-        run: () => this.patch({ sideView: this.state.value.sideView ? null : EXPLORER_VIEW }),
-      },
-      {
-        id: 'workbench.togglePanel',
-        title: 'View: Toggle Panel',
-        keybinding: 'Mod+J',
-        run: () => {
-          const first = this.panelViews[0];
-          this.patch({ panelView: this.state.value.panelView ? null : (first?.id ?? null) });
-        },
-      },
-      {
-        id: 'workbench.showExplorer',
-        title: 'View: Show Explorer',
-        keybinding: 'Mod+Shift+E',
-        run: () => this.showView(EXPLORER_VIEW),
-      },
-    ];
-    for (const command of builtIn) this.registerCommand(command);
+    if (this.prompts.current.value) return false; // a modal question owns the keyboard
+    const command = this.commands.commandFor(stroke);
+    if (!command) return false;
+    this.runCommand(command.id);
+    return true;
   }
 
   private createApi(): WorkbenchApi {
@@ -723,3 +524,7 @@ export class WorkbenchController {
     };
   }
 }
+
+export type { RegisteredCommand } from './commands';
+export type { Toast } from './notifications';
+export type { Dialog, DialogButton } from './prompts';

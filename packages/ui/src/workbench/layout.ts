@@ -8,7 +8,10 @@ export interface Layout {
   panelView: string | null;
 }
 
-export const defaultLayout: Layout = { sideWidth: 260, panelWidth: 380, sideView: 'explorer', panelView: null };
+/** The built-in view every workbench has; feature views come from contributions. */
+export const EXPLORER_VIEW = 'explorer';
+
+export const defaultLayout: Layout = { sideWidth: 260, panelWidth: 380, sideView: EXPLORER_VIEW, panelView: null };
 
 export const LAYOUT_LIMITS = { side: { min: 170, max: 600 }, panel: { min: 260, max: 900 } } as const;
 
