@@ -2,17 +2,13 @@
 // bar item (peers, relay, sync state) and commands. State lives in CollabController; components only render it.
 import { useState } from 'react';
 import type { Contribution } from '../workbench/contributions';
-import { type Observable, useObservable } from '../workbench/observable';
+import { Observable, useObservable } from '../workbench/observable';
 import { CollabController } from './controller';
 import './collab.css';
 import type { SessionStatus } from './session';
 
-let controller: CollabController | null = null;
-
-/** The window's controller; exists once the workbench has activated the feature. */
-export function collabController(): CollabController | null {
-  return controller;
-}
+/** The window's controller, set when the workbench activates the feature (views may render before that). */
+const controller = new Observable<CollabController | null>(null);
 
 function SharePanel({ collab }: { collab: CollabController }) {
   const settings = useObservable(collab.settings);
@@ -203,23 +199,18 @@ function StatusText({ status }: { status: SessionStatus }) {
 }
 
 function CollabView() {
-  if (!controller) return <div className="collab-form">Collaboration is starting…</div>;
-  return <CollabViewFor collab={controller} />;
+  const collab = useObservable(controller);
+  if (!collab) return <div className="collab-view">Collaboration is starting…</div>;
+  return <CollabViewFor collab={collab} />;
 }
 
 function CollabViewFor({ collab }: { collab: CollabController }) {
   const session = useObservable(collab.session);
   return (
     <div className="collab-view" data-testid="collab-view">
-      {session ? <SessionPanelFor collab={collab} /> : <SharePanel collab={collab} />}
+      {session ? <SessionStatusPanel collab={collab} status={session.status} /> : <SharePanel collab={collab} />}
     </div>
   );
-}
-
-function SessionPanelFor({ collab }: { collab: CollabController }) {
-  const session = useObservable(collab.session);
-  if (!session) return null;
-  return <SessionStatusPanel collab={collab} status={session.status} />;
 }
 
 function SessionStatusPanel({ collab, status }: { collab: CollabController; status: SessionStatusSource }) {
@@ -229,7 +220,8 @@ function SessionStatusPanel({ collab, status }: { collab: CollabController; stat
 type SessionStatusSource = Observable<SessionStatus>;
 
 function CollabStatusItem() {
-  return controller ? <CollabStatusSession collab={controller} /> : null;
+  const collab = useObservable(controller);
+  return collab ? <CollabStatusSession collab={collab} /> : null;
 }
 
 function CollabStatusSession({ collab }: { collab: CollabController }) {
@@ -255,15 +247,15 @@ export const collabContribution: Contribution = {
     { id: 'collab.join', title: 'Collaboration: Join Session', run: (api) => api.showView('collab') },
   ],
   activate(api) {
-    controller = new CollabController(api);
-    const active = controller;
+    const active = new CollabController(api);
+    controller.set(active);
     void active.restore().catch((error: unknown) => {
       api.notify(`Could not restore the shared session: ${error instanceof Error ? error.message : String(error)}`);
     });
     return {
       dispose: () => {
         active.dispose();
-        if (controller === active) controller = null;
+        if (controller.value === active) controller.set(null);
       },
     };
   },
