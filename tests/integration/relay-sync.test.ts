@@ -261,6 +261,8 @@ describe('relay sync', () => {
     await until(() => b.awareness.getStates().get(a.doc.clientID)?.user?.name === 'Ada', 5000, 'b to see Ada');
     a.provider.destroy();
     await until(() => !b.awareness.getStates().has(a.doc.clientID), 2000, 'Ada to disappear for b');
+    // leaving the relay does not wipe Ada's own state (her editor, or y-webrtc, may still use it)
+    expect(a.awareness.getLocalState()?.user?.name).toBe('Ada');
   });
 
   it('sends edits made offline as one merged update when it reconnects', async () => {

@@ -202,9 +202,9 @@ export class RelaySyncProvider {
     this.dropSocket();
     if (socket === null) return;
     if (awareness && socket.readyState === WS_OPEN) {
-      // tell the others we left (encrypted like everything else), then close once that frame is out
-      awarenessProtocol.removeAwarenessStates(awareness, [this.doc.clientID], this);
-      const update = awarenessProtocol.encodeAwarenessUpdate(awareness, [this.doc.clientID]);
+      // tell the others we left (a null state at our current clock, encrypted like everything else), then close
+      // once that frame is out. Our own local state stays: the app (and y-webrtc) may still use it.
+      const update = awarenessProtocol.encodeAwarenessUpdate(awareness, [this.doc.clientID], new Map());
       this.outgoing = this.outgoing
         .then(async () => socket.send(writeAwareness(await (await this.keyPromise).encrypt(update))))
         .catch((error: unknown) => this.reportCaught(error))
