@@ -80,7 +80,7 @@ it('marks a run interrupted after kill -9 of the engine, and re-runs it from the
   expect(await runsUsed(again)).toBe(2);
 });
 
-it('remembers workspace trust across restarts and keeps paid components out of the personal edition', async () => {
+it("refuses an untrusted workspace's own commands, remembers trust across restarts, gates paid components", async () => {
   const engine = engines.at(-1) as StartedEngine;
   const client = await engine.connect();
   expect((await client.call('workflow.trust.get')).trusted).toBe(false);
