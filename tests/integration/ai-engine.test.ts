@@ -144,9 +144,12 @@ describe('the AI capability in the engine', () => {
     });
     const { providers } = await client.call('ai.providers.list');
     expect(providers.find((provider) => provider.id === 'corp')?.licensed).toBe(false);
-    const { streamId } = await client.call('ai.chat', { messages: [{ role: 'user', content: 'x' }], provider: 'corp' });
-    const end = await collect(client, streamId);
-    expect(end.event === 'ai.error' && end.data.code).toBe('E_LICENSE');
+    await expect(
+      client.call('ai.chat', { messages: [{ role: 'user', content: 'x' }], provider: 'corp' }),
+    ).rejects.toMatchObject({ code: 'E_LICENSE' });
+    await expect(
+      client.call('ai.chat', { messages: [{ role: 'user', content: 'x' }], provider: 'nobody' }),
+    ).rejects.toMatchObject({ code: 'E_NOT_FOUND' });
     await client.call('ai.providers.remove', { id: 'corp' });
   });
 

@@ -41,6 +41,8 @@ export function aiHandlers(deps: AiHandlerDeps): PartialHandlers {
     call: Parameters<NonNullable<PartialHandlers['ai.chat']>>[1],
     finish: (text: string) => string = (text) => text,
   ) => {
+    // Refusals that need no provider (unknown or unlicensed pinned provider) answer the call itself.
+    if (request.provider !== undefined) router.checkPinned(request.provider, call.actor);
     const streamId = randomUUID();
     const controller = ctx.streams.open(streamId);
     const stopOnClose = call.connection.onDidClose(() => ctx.streams.cancel(streamId));

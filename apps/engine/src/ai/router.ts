@@ -70,20 +70,23 @@ export class AiRouter {
     return this.deps.entitlements.allows({ kind: 'model', modelClass: config.modelClass });
   }
 
+  /** A pinned provider must exist and be licensed; throws E_NOT_FOUND / E_LICENSE (with an audit row) otherwise. */
+  checkPinned(providerId: string, actor: string): void {
+    const pinned = this.deps.settings().providers.find((provider) => provider.id === providerId);
+    if (!pinned) {
+      throw new PaError(
+        ErrorCode.NOT_FOUND,
+        `No model provider "${providerId}"; pick one from \`pa models list\` or use Auto.`,
+      );
+    }
+    this.deps.entitlements.require({ kind: 'model', modelClass: pinned.modelClass }, actor);
+  }
+
   async generate(request: GenerateRequest): Promise<GenerateResult> {
-    const { entitlements, quotas, perf, clock } = this.deps;
+    const { quotas, perf, clock } = this.deps;
     const started = performance.now();
     const providers = this.deps.settings().providers;
-    if (request.provider !== undefined) {
-      const pinned = providers.find((provider) => provider.id === request.provider);
-      if (!pinned) {
-        throw new PaError(
-          ErrorCode.NOT_FOUND,
-          `No model provider "${request.provider}"; pick one from \`pa models list\` or use Auto.`,
-        );
-      }
-      entitlements.require({ kind: 'model', modelClass: pinned.modelClass }, request.actor);
-    }
+    if (request.provider !== undefined) this.checkPinned(request.provider, request.actor);
     const stats = new Map<string, ProviderLiveStats>();
     const now = clock();
     for (const provider of providers) stats.set(provider.id, this.liveOf(provider.id).snapshot(now));
