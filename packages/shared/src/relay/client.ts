@@ -229,7 +229,14 @@ export class RelaySyncProvider {
   private open(): void {
     const base = this.options.url.replace(/\/+$/, '');
     const query = this.options.token ? `?token=${encodeURIComponent(this.options.token)}` : '';
-    const socket = new this.WebSocketImpl(`${base}/sync/${encodeURIComponent(this.roomId)}${query}`);
+    let socket: RelayWebSocket;
+    try {
+      socket = new this.WebSocketImpl(`${base}/sync/${encodeURIComponent(this.roomId)}${query}`);
+    } catch (error) {
+      // a malformed URL never gets better by retrying: report it and stay offline
+      this.emitError({ code: 'bad_url', message: `Cannot connect to ${base}: ${errorText(error)}` });
+      return;
+    }
     socket.binaryType = 'arraybuffer';
     this.socket = socket;
     this.setStatus('connecting');
