@@ -91,6 +91,8 @@ export async function startRelay(config: RelayConfig, log: Log, clock: () => num
       if (endpoint === 'signal') signaling.open(connection);
       else sync.open(connection, roomId);
       ws.on('message', (data: RawData, isBinary: boolean) => {
+        // frames still arriving on a connection being closed (shutdown, slow consumer) are not served
+        if (connection.closed) return;
         connection.lastSeen = clock();
         const bytes = toBuffer(data);
         metrics.received(endpoint, bytes.byteLength);
