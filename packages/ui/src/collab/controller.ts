@@ -30,7 +30,11 @@ export class CollabController {
     this.style = document.createElement('style');
     this.style.dataset.collab = 'cursors';
     document.head.append(this.style);
+    // closing the window must not lose the last 200 ms of edits: the RPC frames leave before the page goes
+    const flush = () => this.session.value?.flush();
+    window.addEventListener('pagehide', flush);
     this.subscriptions.push(
+      { dispose: () => window.removeEventListener('pagehide', flush) },
       api.onDidOpenModel((path, model) => {
         this.attachEditor();
         this.session.value?.bind(path, model);

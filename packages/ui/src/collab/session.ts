@@ -274,6 +274,12 @@ export class SharedSession {
     }
   }
 
+  /** Sends what is pending (update log, disk saves) now, without waiting for the answers. */
+  flush(): void {
+    void this.persist();
+    void this.save();
+  }
+
   async destroy(): Promise<void> {
     await this.persist();
     await this.save();
