@@ -51,6 +51,27 @@ describe('the collab update log', () => {
     expect(textOf(log.load(ROOM))).toBe(doc.getMap<Y.Text>('files').get('a.ts')?.toString());
   });
 
+  it('compacts on bytes added since the last compaction, not on the size of the compacted state', () => {
+    const log = openUpdateLog(freshStore(), { maxRows: 1_000, maxBytes: 2_000 });
+    const doc = new Y.Doc();
+    const big = doc.getMap<Y.Text>('files').set('big.txt', new Y.Text());
+    log.append(ROOM, Y.encodeStateAsUpdate(doc));
+    const updates: Uint8Array[] = [];
+    doc.on('update', (update: Uint8Array) => updates.push(update));
+    big.insert(0, 'x'.repeat(10_000));
+    expect(log.append(ROOM, updates[0] as Uint8Array).compacted).toBe(true);
+    // the state is now one 10 kB row; small edits on top of it must not compact every time
+    const results = [];
+    for (let i = 0; i < 5; i++) {
+      big.insert(0, 'y');
+      results.push(log.append(ROOM, updates[updates.length - 1] as Uint8Array).compacted);
+    }
+    expect(results).toEqual([false, false, false, false, false]);
+    const restored = new Y.Doc();
+    for (const update of log.load(ROOM)) Y.applyUpdate(restored, update);
+    expect(restored.getMap<Y.Text>('files').get('big.txt')?.toString()).toBe(big.toString());
+  });
+
   it('keeps every update of a room across a reopen of the database', () => {
     const first = openUpdateLog(freshStore());
     const doc = new Y.Doc();

@@ -16,7 +16,7 @@ const MIGRATIONS = [
 export interface CompactionPolicy {
   /** Compact when a room holds more rows than this. */
   maxRows: number;
-  /** … or more bytes than this since the last compaction. */
+  /** … or more bytes than this on top of the oldest row (the last compaction's state, however large it is). */
   maxBytes: number;
 }
 
@@ -38,8 +38,10 @@ export function openUpdateLog(store: Store, policy: CompactionPolicy = DEFAULT_C
   const insert = db.prepare(
     'INSERT INTO collab_updates (room_id, seq, data) VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM collab_updates WHERE room_id = ?), ?)',
   );
-  const stats = db.prepare<[string], { rows: number; bytes: number | null }>(
-    'SELECT COUNT(*) AS rows, SUM(LENGTH(data)) AS bytes FROM collab_updates WHERE room_id = ?',
+  const stats = db.prepare<[string, string], { rows: number; bytes: number | null }>(
+    `SELECT COUNT(*) AS rows,
+            SUM(CASE WHEN seq > (SELECT MIN(seq) FROM collab_updates WHERE room_id = ?) THEN LENGTH(data) END) AS bytes
+     FROM collab_updates WHERE room_id = ?`,
   );
   const select = db.prepare<[string], { data: Buffer }>(
     'SELECT data FROM collab_updates WHERE room_id = ? ORDER BY seq',
@@ -63,7 +65,7 @@ export function openUpdateLog(store: Store, policy: CompactionPolicy = DEFAULT_C
 
   const append = db.transaction((roomId: string, update: Uint8Array) => {
     insert.run(roomId, roomId, Buffer.from(update));
-    const { rows, bytes } = stats.get(roomId) ?? { rows: 0, bytes: 0 };
+    const { rows, bytes } = stats.get(roomId, roomId) ?? { rows: 0, bytes: 0 };
     if (rows > policy.maxRows || (bytes ?? 0) > policy.maxBytes) {
       compactNow(roomId);
       return { stored: 1, compacted: true };
