@@ -1,5 +1,6 @@
+import { ErrorCode, type PaBridge, PaError } from '@pa/shared';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ReconnectingClient } from './connection';
+import { connectToEngine, ReconnectingClient } from './connection';
 
 type Listener = (event: { data?: unknown; code?: number; reason?: string }) => void;
 
@@ -93,5 +94,56 @@ describe('ReconnectingClient', () => {
     await vi.advanceTimersByTimeAsync(10_000);
     expect(sockets).toHaveLength(1);
     expect(client.state.value).toBe('disconnected');
+  });
+});
+
+describe("connecting through Electron's preload bridge", () => {
+  function fakeBridge() {
+    const closeListeners: Array<(reason: string) => void> = [];
+    const connectListeners: Array<() => void> = [];
+    const bridge = {
+      platform: 'linux',
+      // contextBridge hands a rejected call over as a plain object, not an Error
+      call: () =>
+        Promise.reject({ name: 'PaError', code: 'E_LICENSE', message: 'Upgrade to host.', data: { need: 1 } }),
+      on: () => ({ dispose() {} }),
+      onStream: () => ({ dispose() {} }),
+      onClose: (listener: (reason: string) => void) => {
+        closeListeners.push(listener);
+        return { dispose() {} };
+      },
+      onDidConnect: (listener: () => void) => {
+        connectListeners.push(listener);
+        return { dispose() {} };
+      },
+      pickFolder: async () => null,
+      pickTextFile: async () => null,
+    } as unknown as PaBridge;
+    return {
+      bridge,
+      close: (reason: string) => {
+        for (const listener of closeListeners) listener(reason);
+      },
+      reconnect: () => {
+        for (const listener of connectListeners) listener();
+      },
+    };
+  }
+
+  it('turns a failed call back into a PaError with its code and data', async () => {
+    const { bridge } = fakeBridge();
+    const connection = connectToEngine({ pa: bridge } as unknown as Window);
+    const error = await connection.client.call('engine.ping').catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(PaError);
+    expect(error).toMatchObject({ code: ErrorCode.LICENSE, message: 'Upgrade to host.', data: { need: 1 } });
+  });
+
+  it('goes back to connected when the restarted engine is reachable again', () => {
+    const { bridge, close, reconnect } = fakeBridge();
+    const connection = connectToEngine({ pa: bridge } as unknown as Window);
+    close('engine exited');
+    expect(connection.state.value).toBe('disconnected');
+    reconnect();
+    expect(connection.state.value).toBe('connected');
   });
 });

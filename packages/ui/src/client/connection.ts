@@ -6,9 +6,11 @@ import {
   ErrorCode,
   type EventData,
   type EventName,
+  fromWireError,
   type PaBridge,
   PaError,
   RpcClient,
+  WireErrorSchema,
   webSocketTransport,
 } from '@pa/shared';
 import { Observable } from '../workbench/observable';
@@ -33,8 +35,18 @@ export function connectToEngine(win: Window = window): EngineConnection {
   if (win.pa) {
     const bridge = win.pa;
     const state = new Observable<ConnectionState>('connected');
-    const closed = bridge.onClose(() => state.set('disconnected'));
-    return { client: bridge, bridge, state, dispose: () => closed.dispose() };
+    const subscriptions = [
+      bridge.onClose(() => state.set('disconnected')),
+      bridge.onDidConnect(() => state.set('connected')),
+    ];
+    return {
+      client: bridgeClient(bridge),
+      bridge,
+      state,
+      dispose: () => {
+        for (const subscription of subscriptions) subscription.dispose();
+      },
+    };
   }
   const token = tokenFromHash(win.location.hash);
   const client = new ReconnectingClient(() => {
@@ -43,6 +55,31 @@ export function connectToEngine(win: Window = window): EngineConnection {
     return new WebSocket(rpcUrl(win.location, token));
   });
   return { client, bridge: null, state: client.state, dispose: () => client.dispose() };
+}
+
+/**
+ * contextBridge drops an Error's class, so a failed call arrives as a plain {code, message, data}; make it a
+ * PaError again so `instanceof PaError` and `error.code` work the same as in browser mode.
+ */
+function bridgeClient(bridge: PaBridge): EngineClient {
+  return {
+    call: (async (method: Parameters<EngineClient['call']>[0], ...args: unknown[]) => {
+      try {
+        return await (bridge.call as (method: string, ...rest: unknown[]) => Promise<unknown>)(method, ...args);
+      } catch (error) {
+        throw asPaError(error);
+      }
+    }) as EngineClient['call'],
+    on: (event, listener) => bridge.on(event, listener),
+    onStream: (streamId, listener) => bridge.onStream(streamId, listener),
+    onClose: (listener) => bridge.onClose(listener),
+  };
+}
+
+function asPaError(error: unknown): unknown {
+  if (error instanceof PaError) return error;
+  const wire = WireErrorSchema.safeParse(error);
+  return wire.success ? fromWireError(wire.data) : error;
 }
 
 type AnyListener = (data: unknown) => void;

@@ -118,6 +118,15 @@ export class WorkbenchController {
       this.client.on('workspace.changed', ({ workspace }) => this.adoptWorkspace(workspace)),
     ];
     void this.refreshWorkspace();
+    // Electron's menu items arrive as a DOM event from the preload (apps/desktop/src/channels.ts)
+    if (typeof window !== 'undefined') {
+      const onMenuCommand = (event: Event) => {
+        const id = (event as CustomEvent<unknown>).detail;
+        if (typeof id === 'string') this.runCommand(id);
+      };
+      window.addEventListener('pa:command', onMenuCommand);
+      subscriptions.push({ dispose: () => window.removeEventListener('pa:command', onMenuCommand) });
+    }
     for (const feature of this.features) {
       try {
         const disposable = feature.activate?.(this.api);
