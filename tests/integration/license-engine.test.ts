@@ -99,6 +99,21 @@ describe('licensing in the engine', () => {
     expect((await client.call('quota.usage')).items).toHaveLength(2);
   });
 
+  it('decodes a license without trusting it in `pa license inspect --json`', () => {
+    const stranger = generateKeyPair();
+    const text = issueLicense(
+      { edition: 'team', licensee: 'Inspect Me', email: 'i@example.com', days: 1, now: Date.now() },
+      stranger.secretKey,
+    );
+    const inspected = JSON.parse(pa('license', 'inspect', text, '--json')) as Record<string, unknown>;
+    expect(inspected).toMatchObject({
+      payload: { licensee: 'Inspect Me' },
+      schemaValid: true,
+      signature: 'not checked',
+    });
+    expect(() => pa('license', 'inspect', 'PA2.x.y')).toThrow(/bad_version/);
+  });
+
   it('sees a license that `pa license activate` installed while the engine runs', async () => {
     expect(pa('license', 'activate', license('enterprise'))).toContain('edition:       enterprise');
     expect(await client.call('license.status')).toMatchObject({ state: 'active', edition: 'enterprise' });
