@@ -89,5 +89,11 @@ test('chat streams an answer with its "answered by" line; Ctrl+K edits through a
   await expect.poll(() => editorText(page)).toContain('return `Hi there, ');
   await page.keyboard.press('Control+S');
   await expect.poll(() => readFileSync(join(wb?.root ?? '', 'src/greet.ts'), 'utf8')).toBe(`${EDITED}\n`);
+
+  // model settings: each provider with its live figures
+  await page.locator('[data-view="ai.models"]').click();
+  await expect(page.getByTestId('ai-provider-good')).toContainText(/p50 TTFT \d+ ms/);
+  await expect(page.getByTestId('ai-provider-flaky')).toContainText('errors 100%');
+  await page.screenshot({ path: 'test-results/ai-models.png' });
   expect(wb.errors()).toEqual([]);
 });

@@ -202,7 +202,7 @@ export function ModelsView() {
           <div className="ai-server">
             <code className="ai-server__code">{`${window.location.origin}${server.path}`}</code>
             <div className="ai-form__row">
-              <code className="ai-server__code ai-server__token">{reveal ? server.token : '•'.repeat(24)}</code>
+              <code className="ai-server__code ai-server__token">{reveal ? server.token : '•'.repeat(12)}</code>
               <button type="button" className="ai-button" onClick={() => setReveal(!reveal)}>
                 {reveal ? 'Hide' : 'Show'} token
               </button>
