@@ -144,6 +144,11 @@ function SessionPanel({ collab, status }: { collab: CollabController; status: Se
       <div className="collab-summary">
         {status.role === 'host' ? 'Hosting' : 'Joined'} · <StatusText status={status} />
       </div>
+      {status.overLimit && (
+        <div className="collab-warning" role="alert">
+          More people joined than your edition admits; extra peers are not connected directly.
+        </div>
+      )}
       {invite && (
         <label className="collab-field">
           <span>Invite code</span>

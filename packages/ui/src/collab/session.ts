@@ -26,6 +26,8 @@ export interface SessionStatus {
   participants: Participant[];
   following: number | null;
   offline: boolean;
+  /** Host only: more people are present than the license admits (y-webrtc refuses the extra direct peers). */
+  overLimit: boolean;
 }
 
 export interface SessionOptions {
@@ -79,6 +81,7 @@ export class SharedSession {
       participants: [],
       following: null,
       offline: false,
+      overLimit: false,
     });
   }
 
@@ -327,6 +330,10 @@ export class SharedSession {
       ...status,
       participants,
       peers: participants.filter((participant) => !participant.self).length,
+      overLimit:
+        this.options.role === 'host' &&
+        this.options.participantLimit !== null &&
+        participants.length - 1 > this.options.participantLimit,
       directPeers: this.directPeers,
       relay: this.options.relay ? (relayReachable ? 'reachable' : 'unreachable') : 'none',
       sync: !connected || status.offline ? 'offline' : synced ? 'synced' : 'syncing',
