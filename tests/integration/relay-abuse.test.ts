@@ -63,6 +63,7 @@ describe('relay under abuse', () => {
     });
     const random = seeded(99);
     const docs = [new Y.Doc(), new Y.Doc()];
+    const providerErrors: string[] = [];
     for (const doc of docs) {
       providers.push(
         new RelaySyncProvider(doc, {
@@ -75,6 +76,7 @@ describe('relay under abuse', () => {
         }),
       );
     }
+    for (const provider of providers) provider.onDidError((e) => providerErrors.push(`${e.code}: ${e.message}`));
     await Promise.all(providers.map((p) => p.whenSynced()));
     const [a, b] = docs as [Y.Doc, Y.Doc];
     a.getText('t').insert(0, 'before ');
@@ -128,10 +130,18 @@ describe('relay under abuse', () => {
 
     a.getText('t').insert(0, 'after ');
     await until(
-      () => a.getText('t').toString() === b.getText('t').toString() && b.getText('t').toString().startsWith('after '),
+      () => a.getText('t').toString() === b.getText('t').toString() && b.getText('t').toString().includes('after '),
       5000,
       'both honest peers to converge after the storm',
-    );
+    ).catch((error: Error) => {
+      const state = providers.map((p, i) => ({
+        status: p.status,
+        lastServerSeq: p.lastServerSeq,
+        unacknowledged: p.unacknowledged,
+        length: docs[i]?.getText('t').length,
+      }));
+      throw new Error(`${error.message}: ${JSON.stringify({ state, errors: providerErrors })}`);
+    });
     expect(edits).toBeGreaterThan(10);
     expect(providers.map((p) => p.status)).toEqual(['synced', 'synced']);
 
