@@ -3,33 +3,12 @@
 // driven by the official `openai` client.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EventData, RpcClient } from '@pa/shared';
+import type { RpcClient } from '@pa/shared';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collectAiStream as collect } from '../support/ai-stream.js';
 import { type StartedEngine, startEngine } from '../support/engine.js';
 import { type LoopbackProvider, startLoopbackAnthropic, startLoopbackOpenAI } from '../support/loopback-providers.js';
-
-type StreamEnd =
-  | { event: 'ai.done'; data: EventData<'ai.done'>; tokens: string[] }
-  | { event: 'ai.error'; data: EventData<'ai.error'>; tokens: string[] };
-
-/** Collects a stream's tokens until its ai.done or ai.error. */
-function collect(client: RpcClient, streamId: string, onToken?: (text: string) => void): Promise<StreamEnd> {
-  return new Promise((resolve) => {
-    const tokens: string[] = [];
-    const subscription = client.onStream(streamId, (event, data) => {
-      if (event === 'ai.token') {
-        const text = (data as EventData<'ai.token'>).text;
-        tokens.push(text);
-        onToken?.(text);
-      } else if (event === 'ai.done' || event === 'ai.error') {
-        // deferred: early events are replayed inside onStream, before `subscription` is assigned
-        queueMicrotask(() => subscription.dispose());
-        resolve({ event, data, tokens } as StreamEnd);
-      }
-    });
-  });
-}
 
 describe('the AI capability in the engine', () => {
   let engine: StartedEngine;

@@ -3,29 +3,8 @@
 import type { EventData, RpcClient } from '@pa/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTinyGguf } from '../../scripts/make-tiny-gguf.js';
+import { collectAiStream as collect } from '../support/ai-stream.js';
 import { type StartedEngine, startEngine } from '../support/engine.js';
-
-interface Ended {
-  event: 'ai.done' | 'ai.error';
-  data: EventData<'ai.done'> | EventData<'ai.error'>;
-  tokens: string[];
-}
-
-function collect(client: RpcClient, streamId: string, onToken?: () => void): Promise<Ended> {
-  return new Promise((resolve) => {
-    const tokens: string[] = [];
-    const subscription = client.onStream(streamId, (event, data) => {
-      if (event === 'ai.token') {
-        tokens.push((data as EventData<'ai.token'>).text);
-        onToken?.();
-      } else if (event === 'ai.done' || event === 'ai.error') {
-        // deferred: early events are replayed inside onStream, before `subscription` is assigned
-        queueMicrotask(() => subscription.dispose());
-        resolve({ event, data: data as Ended['data'], tokens });
-      }
-    });
-  });
-}
 
 const ask = { messages: [{ role: 'user' as const, content: 'Hello there' }], temperature: 0 };
 

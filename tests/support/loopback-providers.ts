@@ -1,5 +1,6 @@
 // Loopback HTTP servers that speak the real wire formats of remote model providers — OpenAI chat completions
-// (JSON and SSE) and Anthropic messages (JSON and SSE) — scriptable per request with faults. Tests, e2e and
+// (JSON and SSE), Anthropic messages (JSON and SSE) and Gemini generateContent / streamGenerateContent (JSON and
+// SSE) — scriptable per request with faults. Tests, e2e and
 // benchmarks point real SDK clients (and the engine) at them; nothing of ours is faked.
 //
 // Usage:
@@ -44,12 +45,15 @@ export type LoopbackScript =
   | ((request: LoopbackRequest, index: number) => LoopbackStep);
 
 export interface LoopbackProvider {
-  /** For the SDK / the engine's provider settings: `http://127.0.0.1:PORT/v1` (OpenAI) or `http://127.0.0.1:PORT` (Anthropic). */
+  /**
+   * For the SDK / the engine's provider settings: `http://127.0.0.1:PORT/v1` (OpenAI), or `http://127.0.0.1:PORT`
+   * (Anthropic; Gemini's `httpOptions.baseUrl`, the SDK adds `/v1beta`).
+   */
   readonly baseURL: string;
   readonly port: number;
-  /** Every generation request received (chat completions or messages), in order. */
+  /** Every generation request received (chat completions, messages or generateContent), in order. */
   readonly requests: LoopbackRequest[];
-  /** How many `GET /v1/models` calls arrived (health checks). */
+  /** How many model-list calls arrived (`GET /v1/models`, or `GET /v1beta/models` for Gemini: health checks). */
   readonly modelListCalls: number;
   setScript(script: LoopbackScript): void;
   close(): Promise<void>;
@@ -67,8 +71,18 @@ export function startLoopbackAnthropic(script: LoopbackScript = DEFAULT_STEP): P
   return startLoopback(script, '', anthropicWire);
 }
 
+/**
+ * A Gemini API server as `@google/genai` calls it: POST /v1beta/models/{model}:generateContent and
+ * :streamGenerateContent?alt=sse, GET /v1beta/models; the key arrives in `x-goog-api-key`.
+ */
+export function startLoopbackGemini(script: LoopbackScript = DEFAULT_STEP): Promise<LoopbackProvider> {
+  return startLoopback(script, '', geminiWire);
+}
+
 interface Wire {
-  generatePath: string;
+  modelsPath: string;
+  /** Whether `pathname` is a generation request; the model and streaming come from the path when it says them. */
+  generation(pathname: string): { model?: string; stream?: boolean } | null;
   errorBody(status: number, message: string): unknown;
   modelList(): unknown;
   /** Whole JSON answer for a non-streaming request. */
@@ -112,12 +126,13 @@ function startLoopback(initial: LoopbackScript, prefix: string, wire: Wire): Pro
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      if (req.method === 'GET' && url.pathname === '/v1/models') {
+      if (req.method === 'GET' && url.pathname === wire.modelsPath) {
         modelListCalls += 1;
         json(res, 200, wire.modelList());
         return;
       }
-      if (req.method !== 'POST' || url.pathname !== wire.generatePath) {
+      const generation = req.method === 'POST' ? wire.generation(url.pathname) : null;
+      if (!generation) {
         json(res, 404, wire.errorBody(404, `No route ${req.method} ${url.pathname}`));
         return;
       }
@@ -130,7 +145,7 @@ function startLoopback(initial: LoopbackScript, prefix: string, wire: Wire): Pro
       }
       const request: LoopbackRequest = {
         path: url.pathname,
-        method: req.method,
+        method: 'POST',
         headers: req.headers,
         body,
         at: performance.now(),
@@ -141,7 +156,8 @@ function startLoopback(initial: LoopbackScript, prefix: string, wire: Wire): Pro
       });
       const index = requests.length;
       requests.push(request);
-      answer(res, req.socket, body, stepFor(request, index));
+      const model = generation.model ?? (typeof body.model === 'string' ? body.model : 'loopback-model');
+      answer(res, req.socket, model, generation.stream ?? body.stream === true, stepFor(request, index));
     });
   });
   server.on('connection', (socket) => {
@@ -149,9 +165,7 @@ function startLoopback(initial: LoopbackScript, prefix: string, wire: Wire): Pro
     socket.on('close', () => sockets.delete(socket));
   });
 
-  function answer(res: ServerResponse, socket: Socket, body: Record<string, unknown>, step: LoopbackStep): void {
-    const model = typeof body.model === 'string' ? body.model : 'loopback-model';
-    const stream = body.stream === true;
+  function answer(res: ServerResponse, socket: Socket, model: string, stream: boolean, step: LoopbackStep): void {
     switch (step.kind) {
       case 'status': {
         const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -248,7 +262,8 @@ function sseHead(res: ServerResponse): void {
 let nextId = 1;
 
 const openAiWire: Wire = {
-  generatePath: '/v1/chat/completions',
+  modelsPath: '/v1/models',
+  generation: (pathname) => (pathname === '/v1/chat/completions' ? {} : null),
   errorBody: (status, message) => ({
     error: { message, type: status === 401 ? 'invalid_request_error' : 'server_error', code: String(status) },
   }),
@@ -281,7 +296,8 @@ function openAiChunk(model: string, delta: Record<string, unknown>, finish: stri
 }
 
 const anthropicWire: Wire = {
-  generatePath: '/v1/messages',
+  modelsPath: '/v1/models',
+  generation: (pathname) => (pathname === '/v1/messages' ? {} : null),
   errorBody: (status, message) => ({
     type: 'error',
     error: {
@@ -348,6 +364,58 @@ const anthropicWire: Wire = {
   ],
   malformed: 'event: content_block_delta\ndata: {"type": "content_block_delta", "delta": \n\n',
 };
+
+const GEMINI_STATUS: Record<number, string> = {
+  400: 'INVALID_ARGUMENT',
+  401: 'UNAUTHENTICATED',
+  403: 'PERMISSION_DENIED',
+  404: 'NOT_FOUND',
+  429: 'RESOURCE_EXHAUSTED',
+  503: 'UNAVAILABLE',
+};
+
+const geminiWire: Wire = {
+  modelsPath: '/v1beta/models',
+  generation: (pathname) => {
+    const match = /^\/v1beta\/models\/([^/:]+):(generateContent|streamGenerateContent)$/.exec(pathname);
+    return match ? { model: match[1] as string, stream: match[2] === 'streamGenerateContent' } : null;
+  },
+  errorBody: (status, message) => ({ error: { code: status, message, status: GEMINI_STATUS[status] ?? 'INTERNAL' } }),
+  modelList: () => ({
+    models: [
+      {
+        name: 'models/loopback-gemini',
+        displayName: 'Loopback Gemini',
+        supportedGenerationMethods: ['generateContent', 'countTokens'],
+      },
+    ],
+  }),
+  complete: (model, text, tokens) => geminiChunk(model, text, 'STOP', tokens),
+  open: () => [],
+  token: (model, text) => sse(geminiChunk(model, text)),
+  close: (model, tokens) => [sse(geminiChunk(model, '', 'STOP', tokens))],
+  malformed: 'data: {"candidates": [{"content": \n\n',
+};
+
+/** One GenerateContentResponse; usage carries the answer's token count only on the last chunk, as Gemini does. */
+function geminiChunk(model: string, text: string, finishReason?: string, tokens?: number): unknown {
+  return {
+    candidates: [
+      {
+        content: { role: 'model', parts: text ? [{ text }] : [] },
+        index: 0,
+        ...(finishReason ? { finishReason } : {}),
+      },
+    ],
+    usageMetadata: {
+      promptTokenCount: 1,
+      ...(tokens !== undefined ? { candidatesTokenCount: tokens } : {}),
+      totalTokenCount: 1 + (tokens ?? 0),
+    },
+    modelVersion: model,
+    responseId: `loopback-${nextId++}`,
+  };
+}
 
 function sse(data: unknown, event?: string): string {
   return `${event ? `event: ${event}\n` : ''}data: ${JSON.stringify(data)}\n\n`;
