@@ -1,6 +1,7 @@
 // Workflows end to end in browser mode: on a project with one failing test, the built-in "test" workflow lists the
 // failure by file and line; "codeflow" with a scripted loopback provider plans, proposes the fixing diff, waits for
-// approval, applies it and runs the tests, which pass. The timeline screenshot goes to test-results/.
+// approval (the page is reloaded while it waits: the panel re-attaches to the live run), applies it and runs the
+// tests, which pass. The timeline screenshot goes to test-results/.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -82,9 +83,17 @@ test('test lists the failing test by file:line; codeflow fixes it after approval
   await panel.getByTestId('wf-card-codeflow').click();
   await panel.getByTestId('wf-input-spec').fill('multiply(3, 4) must return 12');
   await panel.getByTestId('wf-run').click();
-  const approve = panel.getByTestId('wf-approve');
-  await expect(approve).toContainText('+  return a * b;');
+  await expect(panel.getByTestId('wf-approve')).toContainText('+  return a * b;');
   await expect(panel.getByTestId('wf-run-state')).toHaveText('waiting');
+
+  // A reload closes the connection that started the run; the run waits on, and the panel finds it again.
+  await page.reload();
+  await expect(page.getByTestId('connection')).toHaveText(/Engine connected/);
+  // (the workbench restores its layout, so the Workflows panel is open again)
+  await expect(panel.getByTestId('wf-run-state')).toHaveText('waiting');
+  await expect(panel.getByTestId('wf-step-plan')).toHaveAttribute('data-state', 'succeeded');
+  await expect(panel.getByTestId('wf-approve')).toContainText('+  return a * b;');
+  await page.screenshot({ path: 'test-results/workflow-reattached.png' });
   await panel.getByTestId('wf-approve-yes').click();
   await expect(panel.getByTestId('wf-run-state')).toHaveText('succeeded');
   await expect(panel.getByTestId('wf-step-tests')).toHaveAttribute('data-state', 'succeeded');

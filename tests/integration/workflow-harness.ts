@@ -91,8 +91,18 @@ export class RunWatch {
 
   static async start(client: RpcClient, call: Promise<{ streamId: string; runId: string }>): Promise<RunWatch> {
     const started = await call;
-    const watch = new RunWatch(client, started.runId);
-    client.onStream(started.streamId, (_event, data) => watch.push(data as WorkflowProgress));
+    return RunWatch.follow(client, started.streamId, started.runId);
+  }
+
+  /** Follows a run that another connection started; `run` is how it stood when this connection joined. */
+  static async attach(client: RpcClient, runId: string): Promise<{ watch: RunWatch; run: RunDetail }> {
+    const { streamId, run } = await client.call('workflow.attach', { runId });
+    return { watch: RunWatch.follow(client, streamId, runId), run };
+  }
+
+  private static follow(client: RpcClient, streamId: string, runId: string): RunWatch {
+    const watch = new RunWatch(client, runId);
+    client.onStream(streamId, (_event, data) => watch.push(data as WorkflowProgress));
     return watch;
   }
 

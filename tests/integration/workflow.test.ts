@@ -213,6 +213,50 @@ steps:
     );
   });
 
+  it('keeps a run going when its connection closes; another connection attaches, sees it and approves it', async () => {
+    writeWorkflow(
+      h.root,
+      'gate',
+      `name: gate
+description: Logs, waits for approval, logs again.
+steps:
+  - id: before
+    run: { command: echo, args: [before approval] }
+  - id: ok
+    approve: { message: Go on? }
+  - id: after
+    run: { command: echo, args: [after approval] }
+`,
+    );
+    const first = await h.engine.connect();
+    const started = await RunWatch.start(first, first.call('workflow.run', { name: 'gate' }));
+    await started.step('ok', 'waiting');
+    first.close();
+
+    const second = await h.engine.connect();
+    try {
+      const { runs } = await second.call('workflow.active');
+      expect(runs.map((record) => [record.id, record.state])).toEqual([[started.runId, 'waiting']]);
+      const { watch, run: joined } = await RunWatch.attach(second, started.runId);
+      expect(joined.state).toBe('waiting');
+      expect(joined.plan.map((step) => step.id)).toEqual(['before', 'ok', 'after']);
+      expect(joined.steps.map((step) => [step.stepId, step.state])).toEqual([
+        ['before', 'succeeded'],
+        ['ok', 'waiting'],
+      ]);
+      expect(joined.steps[0]?.logs).toBe('before approval\n');
+      await second.call('workflow.approve', { runId: started.runId, stepId: 'ok', approved: true });
+      expect((await watch.finished()).state).toBe('succeeded');
+      expect(watch.logs('after')).toBe('after approval\n');
+      expect((await second.call('workflow.active')).runs).toEqual([]);
+      const over = await failure(second.call('workflow.attach', { runId: started.runId }));
+      expect(over.code).toBe(ErrorCode.NOT_FOUND);
+      expect(over.message).toMatch(/not in progress/);
+    } finally {
+      second.close();
+    }
+  });
+
   it('refuses edits that escape the workspace through ".." or a symlink', async () => {
     const outside = mkdtempSync(join(tmpdir(), 'pa-outside-'));
     symlinkSync(outside, join(h.root, 'out-link'));

@@ -6,6 +6,7 @@ import {
   type EventData,
   PaError,
   type PlannedStep,
+  type RunDetail,
   type RunRecord,
   type StepKind,
   type WorkflowSummary,
@@ -48,7 +49,7 @@ export function createWorkflows(ctx: EngineContext, deps: WorkflowDeps): Workflo
   const queue = new RunQueue(concurrencyFromEnv());
   const builtinDir = findBuiltinDir();
   const launcher = helperLauncher();
-  const active = new Map<string, { run: WorkflowRun | null; controller: AbortController; streamId: string }>();
+  const active = new Map<string, ActiveRun>();
 
   const catalog = () => readCatalog(builtinDir, ctx.workspace.current()?.root ?? null);
   const trusted = (root: string) => store.isTrusted(root);
@@ -141,12 +142,11 @@ export function createWorkflows(ctx: EngineContext, deps: WorkflowDeps): Workflo
       fromStep: options.fromStep ?? null,
     });
     const controller = ctx.streams.open(streamId);
-    const emit = (progress: DistributiveOmit<EventData<'workflow.progress'>, 'streamId' | 'runId'>) =>
-      options.connection.emit('workflow.progress', { ...progress, streamId, runId } as EventData<'workflow.progress'>);
-    const slot: { run: WorkflowRun | null; controller: AbortController; streamId: string } = {
-      run: null,
-      controller,
-      streamId,
+    const slot: ActiveRun = { run: null, controller, streamId, watchers: new Map() };
+    watch(slot, options.connection);
+    const emit = (progress: DistributiveOmit<EventData<'workflow.progress'>, 'streamId' | 'runId'>) => {
+      const event = { ...progress, streamId, runId } as EventData<'workflow.progress'>;
+      for (const connection of slot.watchers.keys()) connection.emit('workflow.progress', event);
     };
     active.set(runId, slot);
     // The caller learns the stream id from the answer; the first events may race it (the client buffers them).
@@ -183,10 +183,28 @@ export function createWorkflows(ctx: EngineContext, deps: WorkflowDeps): Workflo
         emit({ type: 'run', run: store.setRunState(runId, 'failed', 'Internal error; see the engine log.') });
       } finally {
         active.delete(runId);
+        for (const unsubscribe of slot.watchers.values()) unsubscribe();
+        slot.watchers.clear();
         ctx.streams.close(streamId);
       }
     });
     return { streamId, runId };
+  }
+
+  /** The run's progress reaches this connection until it closes (the run goes on without it). */
+  function watch(slot: ActiveRun, connection: Connection): void {
+    if (slot.watchers.has(connection)) return;
+    slot.watchers.set(
+      connection,
+      connection.onDidClose(() => slot.watchers.delete(connection)),
+    );
+  }
+
+  function detail(runId: string): RunDetail {
+    const stored = store.getRun(runId);
+    if (!stored) throw new PaError(ErrorCode.NOT_FOUND, `No run ${runId}.`);
+    const parsed = parseWorkflowYaml(stored.definition);
+    return { ...stored.record, plan: parsed.ok ? planOf(parsed.definition.steps, 0) : [], steps: store.steps(runId) };
   }
 
   const handlers: PartialHandlers = {
@@ -226,12 +244,22 @@ export function createWorkflows(ctx: EngineContext, deps: WorkflowDeps): Workflo
       return { ok: true } as const;
     },
     'workflow.runs': (params) => ({ runs: store.listRuns(params?.limit ?? 50) }),
-    'workflow.run.get': ({ runId }) => {
-      const stored = store.getRun(runId);
-      if (!stored) throw new PaError(ErrorCode.NOT_FOUND, `No run ${runId}.`);
-      const parsed = parseWorkflowYaml(stored.definition);
-      return { ...stored.record, plan: parsed.ok ? planOf(parsed.definition.steps, 0) : [], steps: store.steps(runId) };
+    'workflow.active': () => ({
+      runs: [...active.keys()].flatMap((runId) => store.getRun(runId)?.record ?? []),
+    }),
+    'workflow.attach': ({ runId }, { connection }) => {
+      const slot = active.get(runId);
+      if (!slot)
+        throw new PaError(
+          ErrorCode.NOT_FOUND,
+          `Run ${runId} is not in progress in this engine; open it from the history to see how it ended.`,
+        );
+      // Snapshot and subscription in one synchronous turn: no event falls between them, none is seen twice.
+      slot.run?.flushLogs();
+      watch(slot, connection);
+      return { streamId: slot.streamId, run: detail(runId) };
     },
+    'workflow.run.get': ({ runId }) => detail(runId),
     'workflow.rerun': ({ runId, fromStep, autoApprove }, { connection, actor }) => {
       const stored = store.getRun(runId);
       if (!stored) throw new PaError(ErrorCode.NOT_FOUND, `No run ${runId}.`);
@@ -320,6 +348,15 @@ export function createWorkflows(ctx: EngineContext, deps: WorkflowDeps): Workflo
       await mcp.dispose();
     },
   };
+}
+
+interface ActiveRun {
+  /** Null while the run waits in the queue. */
+  run: WorkflowRun | null;
+  controller: AbortController;
+  streamId: string;
+  /** The connections that receive the run's progress, each with its close-listener's unsubscribe. */
+  watchers: Map<Connection, () => void>;
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

@@ -74,6 +74,8 @@ class Rejected extends Error {}
 /** A running workflow; `approvals` is how workflow.approve reaches a waiting step. */
 export class WorkflowRun {
   readonly approvals = new Map<string, Approval>();
+  /** Log text of the steps in progress not yet written to SQLite. */
+  private readonly openLogs = new Set<LogBuffer>();
   private seq = 0;
   private readonly scope: {
     inputs: Record<string, string>;
@@ -122,6 +124,11 @@ export class WorkflowRun {
     }
   }
 
+  /** Writes pending log text now, so a snapshot read from the store is complete up to this moment. */
+  flushLogs(): void {
+    for (const logs of this.openLogs) logs.flush();
+  }
+
   private setRunState(state: RunState, error: string | null = null): void {
     this.services.emit({ type: 'run', run: this.services.store.setRunState(this.plan.runId, state, error) });
   }
@@ -156,6 +163,7 @@ export class WorkflowRun {
     const logs = new LogBuffer((text) => {
       store.appendLog(this.plan.runId, seq, text);
     });
+    this.openLogs.add(logs);
     const log = (text: string) => {
       logs.push(text);
       emit({ type: 'log', seq, stepId: step.id, text });
@@ -182,6 +190,7 @@ export class WorkflowRun {
       });
       throw cancelled ? abortError() : error;
     } finally {
+      this.openLogs.delete(logs);
       if (waiting && !this.plan.signal.aborted) this.setRunState('running');
     }
   }

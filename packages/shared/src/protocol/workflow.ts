@@ -125,6 +125,13 @@ export const workflowMethods = {
   ),
   'workflow.cancel': method(z.strictObject({ runId: RunId }), Ok),
   'workflow.approve': method(z.strictObject({ runId: RunId, stepId: Name, approved: z.boolean() }), Ok),
+  /** Runs in progress in this engine (any connection started them): what a reloaded panel re-attaches to. */
+  'workflow.active': method(Empty, z.object({ runs: z.array(RunRecord) })),
+  /**
+   * Follows a run in progress from this connection too: the answer is the run as stored now (logs flushed), and
+   * every later progress event of the run reaches this connection with the given stream id.
+   */
+  'workflow.attach': method(z.strictObject({ runId: RunId }), z.object({ streamId: StreamId, run: RunDetail })),
   'workflow.runs': method(
     z.strictObject({ limit: z.number().int().positive().max(500).default(50) }).optional(),
     z.object({ runs: z.array(RunRecord) }),

@@ -1,6 +1,13 @@
 // The Workflow panel: the workflows with their descriptions (and validation errors by line), the input form, the
 // live run with cancel, and the run history with re-run.
-import type { RunDetail, RunRecord, WorkflowProgress, WorkflowSummary } from '@pa/shared';
+import {
+  ErrorCode,
+  PaError,
+  type RunDetail,
+  type RunRecord,
+  type WorkflowProgress,
+  type WorkflowSummary,
+} from '@pa/shared';
 import { useCallback, useEffect, useState } from 'react';
 import { useEngine, useEvent } from '../client/engine';
 import { useWorkbench } from '../workbench/contributions';
@@ -38,6 +45,44 @@ export function WorkflowView() {
     const subscription = api.onDidChangeWorkspace(() => void refresh());
     return () => subscription.dispose();
   }, [refresh, api]);
+
+  // A run still in progress (started before a page reload, or from another window) comes back on screen, live.
+  useEffect(() => {
+    let disposed = false;
+    void (async () => {
+      try {
+        const newest = (await client.call('workflow.active')).runs.at(-1);
+        if (!newest || disposed) return;
+        const { run: joined } = await client.call('workflow.attach', { runId: newest.id });
+        if (!disposed) setRun((current) => current ?? joined);
+      } catch (caught) {
+        // It ended between the two calls: the history lists it.
+        if (!(caught instanceof PaError && caught.code === ErrorCode.NOT_FOUND))
+          setError(caught instanceof Error ? caught.message : String(caught));
+      }
+    })();
+    return () => {
+      disposed = true;
+    };
+  }, [client]);
+
+  /** A run from the history: followed live while still in progress, else as stored. */
+  const open = async (runId: string) => {
+    try {
+      setRun(
+        await client.call('workflow.attach', { runId }).then(
+          (attached) => attached.run,
+          (caught: unknown) => {
+            if (caught instanceof PaError && caught.code === ErrorCode.NOT_FOUND)
+              return client.call('workflow.run.get', { runId });
+            throw caught;
+          },
+        ),
+      );
+    } catch (caught) {
+      setError(caught instanceof Error ? caught.message : String(caught));
+    }
+  };
 
   useEvent('workflow.progress', (progress: WorkflowProgress) => {
     setRun((current) => (current ? applyProgress(current, progress) : current));
@@ -170,7 +215,8 @@ export function WorkflowView() {
                   <button
                     type="button"
                     className="wf-link"
-                    onClick={async () => setRun(await client.call('workflow.run.get', { runId: record.id }))}
+                    onClick={() => void open(record.id)}
+                    data-testid={`wf-history-${record.id}`}
                   >
                     {record.workflow}
                   </button>
