@@ -1,15 +1,16 @@
-// `pa license …` (vendor: keygen, issue, inspect, activate-offline; user: activate, request-activation,
-// install-certificate, status, remove) and `pa audit tail`. User commands open the data dir directly.
+// `pa license …` (vendor: keygen, issue, inspect, activate-offline, deactivate-offline; user: activate,
+// request-activation, install-certificate, status, remove) and `pa audit tail`. User commands open the data dir directly.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Edition, ErrorCode, Feature, inspectLicense, type LicenseStatus, PaError } from '@pa/shared';
+import { Edition, ErrorCode, encodeLicense, Feature, inspectLicense, type LicenseStatus, PaError } from '@pa/shared';
 import type { Command } from 'commander';
 import { defaultDataDir, ensureDataDir } from '../paths.js';
 import { ConnectionSet } from '../rpc/connection.js';
 import { createSecrets } from '../secrets/index.js';
 import { openStore } from '../store/index.js';
+import { type ActivationLedger, defaultLedgerFile, openActivationLedger } from './activation-ledger.js';
 import { createLicensing, type Licensing } from './index.js';
-import { issueLicense, readSecretKey, signActivation, writeKeyPair } from './vendor.js';
+import { activateOffline, buildLicensePayload, readSecretKey, writeKeyPair } from './vendor.js';
 
 const CLI_ACTOR = { actor: 'cli', connection: { id: 0, emit: () => {}, onDidClose: () => () => {} } };
 
@@ -80,6 +81,18 @@ function parseFeatures(list: string | undefined): Feature[] {
   });
 }
 
+/** Opens the vendor's activation ledger: --ledger, else the file beside the private key. */
+function withLedger<T>(options: { ledger?: string; key?: string }, use: (ledger: ActivationLedger) => T): T {
+  const file = options.ledger ?? (options.key ? defaultLedgerFile(options.key) : undefined);
+  if (!file) throw new PaError(ErrorCode.BAD_REQUEST, 'Name the activation ledger with --ledger FILE (or --key PRIV).');
+  const ledger = openActivationLedger(file);
+  try {
+    return use(ledger);
+  } finally {
+    ledger.close();
+  }
+}
+
 function positiveInt(value: string, flag: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new PaError(ErrorCode.BAD_REQUEST, `${flag} must be a whole number ≥ 1.`);
@@ -110,6 +123,7 @@ export function registerLicenseCommands(program: Command): void {
     .requiredOption('--days <n>', 'validity in days')
     .option('--max-devices <n>', 'bind to at most N devices (needs offline activation)')
     .option('--features <list>', `extra features, comma-separated (${Feature.options.join(', ')})`)
+    .option('--ledger <file>', 'activation ledger to record the license in (default: beside the private key)')
     .action(
       (options: {
         key: string;
@@ -119,6 +133,7 @@ export function registerLicenseCommands(program: Command): void {
         days: string;
         maxDevices?: string;
         features?: string;
+        ledger?: string;
       }) => {
         const edition = Edition.safeParse(options.edition);
         if (!edition.success) {
@@ -127,19 +142,19 @@ export function registerLicenseCommands(program: Command): void {
             `Unknown edition "${options.edition}"; use ${Edition.options.join(', ')}.`,
           );
         }
-        const text = issueLicense(
-          {
-            edition: edition.data,
-            licensee: options.to,
-            email: options.email,
-            days: positiveInt(options.days, '--days'),
-            maxDevices: options.maxDevices ? positiveInt(options.maxDevices, '--max-devices') : null,
-            features: parseFeatures(options.features),
-            now: Date.now(),
-          },
-          readSecretKey(options.key),
-        );
-        process.stdout.write(`${text}\n`);
+        const secretKey = readSecretKey(options.key);
+        const payload = buildLicensePayload({
+          edition: edition.data,
+          licensee: options.to,
+          email: options.email,
+          days: positiveInt(options.days, '--days'),
+          maxDevices: options.maxDevices ? positiveInt(options.maxDevices, '--max-devices') : null,
+          features: parseFeatures(options.features),
+          now: Date.now(),
+        });
+        // recorded before printing, so every license in circulation has its device limit in the ledger
+        withLedger(options, (ledger) => ledger.register(payload));
+        process.stdout.write(`${encodeLicense(payload, secretKey)}\n`);
       },
     );
 
@@ -156,11 +171,37 @@ export function registerLicenseCommands(program: Command): void {
 
   license
     .command('activate-offline <request>')
-    .description('vendor: sign a device certificate for an activation request (file or text)')
+    .description('vendor: sign a device certificate for an activation request (file or text), within maxDevices')
     .requiredOption('--key <file>', 'the vendor private key file')
-    .action((request: string, options: { key: string }) => {
-      const { certificate } = signActivation(textOf(request), readSecretKey(options.key), Date.now());
+    .option('--ledger <file>', 'activation ledger (default: beside the private key)')
+    .option('--license <fileOrKey>', 'the license, when it was issued before this ledger existed')
+    .action((request: string, options: { key: string; ledger?: string; license?: string }) => {
+      const secretKey = readSecretKey(options.key);
+      const licenseText = options.license === undefined ? undefined : textOf(options.license);
+      const { certificate, seat, payload } = withLedger(options, (ledger) =>
+        activateOffline(textOf(request), secretKey, Date.now(), ledger, licenseText),
+      );
+      const of = seat.maxDevices === null ? 'unlimited' : `${seat.used} of ${seat.maxDevices}`;
+      process.stderr.write(
+        `${seat.seat === 'new' ? 'activated' : 'already activated (same seat)'}: device ${payload.fingerprint} on ${payload.licenseId}, seats used ${of}\n`,
+      );
       process.stdout.write(`${certificate}\n`);
+    });
+
+  license
+    .command('deactivate-offline <licenseId> <deviceHash>')
+    .description("vendor: free a device's seat in the activation ledger")
+    .option('--ledger <file>', 'activation ledger')
+    .option('--key <file>', 'the vendor private key file (its folder holds the default ledger)')
+    .action((licenseId: string, deviceHash: string, options: { ledger?: string; key?: string }) => {
+      const freed = withLedger(options, (ledger) => ledger.release(licenseId, deviceHash));
+      if (!freed) {
+        throw new PaError(
+          ErrorCode.NOT_FOUND,
+          `Device ${deviceHash} holds no seat of license ${licenseId}; check the hash in the activation request.`,
+        );
+      }
+      process.stdout.write(`freed the seat of device ${deviceHash} on ${licenseId}\n`);
     });
 
   license

@@ -16,7 +16,9 @@ import {
   keyPairFromSeed,
   LicensePayload,
   PaError,
+  verifyLicenseToken,
 } from '@pa/shared';
+import type { ActivationLedger, SeatOutcome } from './activation-ledger.js';
 import { PUBLIC_KEY_FILE, parseKeyText } from './public-key.js';
 
 export const PRIVATE_KEY_FILE = 'license-private-key';
@@ -90,16 +92,58 @@ export function issueLicense(options: IssueOptions, secretKey: Uint8Array): stri
   return encodeLicense(buildLicensePayload(options), secretKey);
 }
 
-/** Signs the device certificate for an activation request (`PAR1.…`). */
+function parseActivationRequest(request: string): ActivationRequestPayload {
+  const parsed = ActivationRequestPayload.safeParse(decodeActivationRequest(request.trim()));
+  if (!parsed.success) {
+    throw new PaError(ErrorCode.BAD_REQUEST, 'This is not an activation request; it should start with "PAR1.".');
+  }
+  return parsed.data;
+}
+
+/** Signs the device certificate for an activation request (`PAR1.…`), with no seat accounting. */
 export function signActivation(
   request: string,
   secretKey: Uint8Array,
   now: number,
 ): { certificate: string; payload: CertificatePayload } {
-  const parsed = ActivationRequestPayload.safeParse(decodeActivationRequest(request.trim()));
-  if (!parsed.success) {
-    throw new PaError(ErrorCode.BAD_REQUEST, 'This is not an activation request; it should start with "PAR1.".');
-  }
-  const payload = { licenseId: parsed.data.licenseId, fingerprint: parsed.data.fingerprint, issuedAt: now };
+  const { licenseId, fingerprint } = parseActivationRequest(request);
+  const payload = { licenseId, fingerprint, issuedAt: now };
   return { certificate: encodeCertificate(payload, secretKey), payload };
+}
+
+/** A license the vendor shows to the ledger must carry the vendor's own signature (a tweetnacl secret key ends with its public key). */
+export function verifyOwnLicense(text: string, secretKey: Uint8Array): LicensePayload {
+  const verified = verifyLicenseToken(text.trim(), secretKey.slice(32));
+  if (verified.ok) return verified.license;
+  throw new PaError(
+    ErrorCode.BAD_REQUEST,
+    `That license was not signed by this private key (${verified.reason}); pass the license this key issued.`,
+  );
+}
+
+/**
+ * The vendor's offline activation: takes (or confirms) the device's seat in the ledger, then signs its certificate.
+ * A device already holding a seat gets a fresh certificate without taking another one.
+ */
+export function activateOffline(
+  request: string,
+  secretKey: Uint8Array,
+  now: number,
+  ledger: ActivationLedger,
+  licenseText?: string,
+): { certificate: string; payload: CertificatePayload; seat: SeatOutcome } {
+  const { licenseId, fingerprint } = parseActivationRequest(request);
+  if (licenseText !== undefined) {
+    const license = verifyOwnLicense(licenseText, secretKey);
+    if (license.id !== licenseId) {
+      throw new PaError(
+        ErrorCode.BAD_REQUEST,
+        `The activation request is for license ${licenseId}, but --license holds ${license.id}; pass the matching license.`,
+      );
+    }
+    ledger.register(license);
+  }
+  const seat = ledger.claim(licenseId, fingerprint, now);
+  const payload = { licenseId, fingerprint, issuedAt: now };
+  return { certificate: encodeCertificate(payload, secretKey), payload, seat };
 }
