@@ -1,83 +1,22 @@
-// Test support for the relay: starts the BUILT relay (apps/relay/dist/main.js) as a real process, and a loopback
-// TCP proxy that delays, drops and partitions the connections of one peer. Nothing of the relay is mocked.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+// Test support for the relay's integration tests: the shared starter of the BUILT relay with these tests' settings,
+// and a loopback TCP proxy that delays, drops and partitions the connections of one peer.
 import { createServer, type Server, Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { repoRoot } from '../../scripts/paths.js';
+import {
+  metricValue,
+  type StartedRelay,
+  type StartRelayOptions,
+  startRelay as startSharedRelay,
+} from '../support/collab-relay.js';
 
-export const relayMain = join(repoRoot, 'apps/relay/dist/main.js');
+export { metricValue, type StartedRelay };
 export const RELAY_TOKEN = 'test-token-0123456789abcdef';
 
-export interface StartedRelay {
-  process: ChildProcess;
-  port: number;
-  dataDir: string;
-  url: string;
-  stderr(): string;
-  metrics(): Promise<string>;
-  /** SIGTERM and wait for the exit code. */
-  stop(): Promise<number | null>;
-  /** SIGKILL: no flush, no goodbye. */
-  kill9(): Promise<void>;
-}
-
-export async function startRelay(
-  options: { dataDir?: string; port?: number; env?: Record<string, string> } = {},
-): Promise<StartedRelay> {
-  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'pa-relay-'));
-  const child = spawn(process.execPath, [relayMain], {
-    env: {
-      ...process.env,
-      PORT: String(options.port ?? 0),
-      HOST: '127.0.0.1',
-      RELAY_TOKEN,
-      RELAY_DATA_DIR: dataDir,
-      ...options.env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-20_000);
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-    lines.on('line', (line) => {
-      try {
-        const entry = JSON.parse(line) as { event?: string; port?: number };
-        if (entry.event === 'listening' && entry.port) resolve(entry.port);
-      } catch {
-        // not a log line
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`relay exited with ${code} before listening:\n${stderr}`)));
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return {
-    process: child,
-    port,
-    dataDir,
-    url: `ws://127.0.0.1:${port}`,
-    stderr: () => stderr,
-    metrics: async () => (await fetch(`http://127.0.0.1:${port}/metrics`)).text(),
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      return exited;
-    },
-    async kill9() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      await exited;
-    },
-  };
-}
-
-/** Reads one sample of a Prometheus metric (first line whose name and labels match). */
-export function metricValue(text: string, name: string): number {
-  const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
-  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : Number.NaN;
+/**
+ * The shared starter with what these tests assume: a known token (hand-written handshakes use it), the relay's
+ * default fsync before every ACK, and the data dir left in place after stop() so a test can read the files.
+ */
+export function startRelay(options: Pick<StartRelayOptions, 'dataDir' | 'port' | 'env'> = {}): Promise<StartedRelay> {
+  return startSharedRelay({ token: RELAY_TOKEN, syncMode: 'full', keepDataDir: true, ...options });
 }
 
 /** A loopback TCP proxy in front of the relay, for one peer: delays chunks, drops connections, partitions. */

@@ -1,5 +1,5 @@
-// Who may open a connection: the bearer token (query `?token=` or `Authorization: Bearer`), compared in constant
-// time, and a per-IP token bucket so one address cannot flood the relay with handshakes.
+// Who may open a connection and how much it may send: the bearer token (query `?token=` or `Authorization:
+// Bearer`), compared in constant time; a per-IP token bucket for handshakes; per-connection buckets for frames.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
@@ -14,11 +14,43 @@ export function tokenMatcher(expected: string): (request: IncomingMessage, url: 
   };
 }
 
+/** Refills at `perSecond` up to `burst`; a take that does not fit takes nothing. */
+export class TokenBucket {
+  private tokens: number;
+  private at: number;
+
+  constructor(
+    private readonly perSecond: number,
+    private readonly burst: number,
+    now: number,
+  ) {
+    this.tokens = burst;
+    this.at = now;
+  }
+
+  /** Tokens available at `now`. */
+  level(now: number): number {
+    this.tokens = Math.min(this.burst, this.tokens + ((Math.max(now, this.at) - this.at) / 1000) * this.perSecond);
+    this.at = Math.max(now, this.at);
+    return this.tokens;
+  }
+
+  take(amount: number, now: number): boolean {
+    if (this.level(now) < amount) return false;
+    this.tokens -= amount;
+    return true;
+  }
+
+  isFull(now: number): boolean {
+    return this.level(now) >= this.burst;
+  }
+}
+
 /** Above this many tracked addresses, full buckets (addresses quiet long enough) are forgotten. */
 const MAX_TRACKED = 50_000;
 
 export class ConnectionRateLimit {
-  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  private readonly buckets = new Map<string, TokenBucket>();
 
   constructor(
     private readonly perSecond: number,
@@ -28,22 +60,45 @@ export class ConnectionRateLimit {
 
   allow(ip: string): boolean {
     const now = this.clock();
-    const bucket = this.buckets.get(ip) ?? { tokens: this.burst, at: now };
-    bucket.tokens = Math.min(this.burst, bucket.tokens + ((now - bucket.at) / 1000) * this.perSecond);
-    bucket.at = now;
-    if (bucket.tokens < 1) {
+    let bucket = this.buckets.get(ip);
+    if (!bucket) {
+      bucket = new TokenBucket(this.perSecond, this.burst, now);
       this.buckets.set(ip, bucket);
-      return false;
+      if (this.buckets.size > MAX_TRACKED) this.forgetRefilled(now);
     }
-    bucket.tokens -= 1;
-    this.buckets.set(ip, bucket);
-    if (this.buckets.size > MAX_TRACKED) this.forgetRefilled(now);
-    return true;
+    return bucket.take(1, now);
   }
 
   private forgetRefilled(now: number): void {
-    for (const [ip, bucket] of this.buckets) {
-      if (bucket.tokens + ((now - bucket.at) / 1000) * this.perSecond >= this.burst) this.buckets.delete(ip);
-    }
+    for (const [ip, bucket] of this.buckets) if (bucket.isFull(now)) this.buckets.delete(ip);
+  }
+}
+
+export interface MessageBudgetLimits {
+  messagesPerSecond: number;
+  messageBurst: number;
+  bytesPerSecond: number;
+  byteBurst: number;
+}
+
+/**
+ * What one connection may send: messages and bytes per second, each with a burst so a fast typist or a client
+ * re-sending a big offline backlog never notices. Only a client flooding for seconds on end runs dry.
+ */
+export class MessageBudget {
+  private readonly messages: TokenBucket;
+  private readonly bytes: TokenBucket;
+
+  constructor(limits: MessageBudgetLimits, now: number) {
+    this.messages = new TokenBucket(limits.messagesPerSecond, limits.messageBurst, now);
+    this.bytes = new TokenBucket(limits.bytesPerSecond, limits.byteBurst, now);
+  }
+
+  /** Spends one message and `size` bytes, or nothing when either bucket is short. */
+  spend(size: number, now: number): boolean {
+    if (this.messages.level(now) < 1 || this.bytes.level(now) < size) return false;
+    this.messages.take(1, now);
+    this.bytes.take(size, now);
+    return true;
   }
 }

@@ -14,7 +14,18 @@ describe('relay config', () => {
       idleTimeoutMs: 60_000,
       roomExpiryMs: 30 * 24 * 60 * 60 * 1000,
       dataDir: '/data',
+      messageBudget: { messagesPerSecond: 100, messageBurst: 1000, bytesPerSecond: 1024 * 1024, byteBurst: 16 << 20 },
+      maxRoomBytes: 256 * 1024 * 1024,
     });
+  });
+
+  it('never sets the byte burst below the largest frame the relay accepts', () => {
+    const config = loadConfig({
+      RELAY_TOKEN: 'a'.repeat(16),
+      RELAY_MAX_MESSAGE_BYTES: String(4 << 20),
+      RELAY_BYTES_BURST_PER_CONN: '1024',
+    });
+    expect(config.messageBudget.byteBurst).toBe(4 << 20);
   });
 
   it('reads the token from RELAY_TOKEN_FILE and puts data under PA_DATA_DIR by default', () => {

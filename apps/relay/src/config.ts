@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import type { MessageBudgetLimits } from './admission.js';
 
 const int = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
 
@@ -19,6 +20,14 @@ const EnvSchema = z.object({
   RELAY_MAX_CONNECTIONS: int(20_000, 1),
   RELAY_CONN_RATE_PER_IP: z.coerce.number().positive().default(20),
   RELAY_CONN_BURST_PER_IP: int(100, 1),
+  RELAY_MSG_RATE_PER_CONN: z.coerce.number().positive().default(100),
+  RELAY_MSG_BURST_PER_CONN: int(1000, 1),
+  RELAY_BYTES_RATE_PER_CONN: z.coerce
+    .number()
+    .positive()
+    .default(1024 * 1024),
+  RELAY_BYTES_BURST_PER_CONN: int(16 * 1024 * 1024, 1),
+  RELAY_MAX_ROOM_BYTES: int(256 * 1024 * 1024, 1024),
   RELAY_IDLE_TIMEOUT_MS: int(60_000, 1000),
   RELAY_ROOM_EXPIRY_DAYS: z.coerce.number().positive().default(30),
   RELAY_MAX_QUEUED_BYTES: int(8 * 1024 * 1024, 64 * 1024),
@@ -37,6 +46,10 @@ export interface RelayConfig {
   maxConnections: number;
   connRatePerIp: number;
   connBurstPerIp: number;
+  /** Token buckets per connection; the byte burst is never below maxMessageBytes, so one legal frame always fits. */
+  messageBudget: MessageBudgetLimits;
+  /** Stored bytes (update rows + snapshot) per room beyond which updates are refused until a snapshot compacts it. */
+  maxRoomBytes: number;
   idleTimeoutMs: number;
   roomExpiryMs: number;
   maxQueuedBytes: number;
@@ -69,6 +82,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxConnections: e.RELAY_MAX_CONNECTIONS,
     connRatePerIp: e.RELAY_CONN_RATE_PER_IP,
     connBurstPerIp: e.RELAY_CONN_BURST_PER_IP,
+    messageBudget: {
+      messagesPerSecond: e.RELAY_MSG_RATE_PER_CONN,
+      messageBurst: e.RELAY_MSG_BURST_PER_CONN,
+      bytesPerSecond: e.RELAY_BYTES_RATE_PER_CONN,
+      byteBurst: Math.max(e.RELAY_BYTES_BURST_PER_CONN, e.RELAY_MAX_MESSAGE_BYTES),
+    },
+    maxRoomBytes: e.RELAY_MAX_ROOM_BYTES,
     idleTimeoutMs: e.RELAY_IDLE_TIMEOUT_MS,
     roomExpiryMs: e.RELAY_ROOM_EXPIRY_DAYS * 24 * 60 * 60 * 1000,
     maxQueuedBytes: e.RELAY_MAX_QUEUED_BYTES,

@@ -1,7 +1,9 @@
-// One accepted WebSocket with what the relay tracks about it: liveness, bounded send queue, bad-frame budget.
+// One accepted WebSocket with what the relay tracks about it: liveness, bounded send queue, bad-frame budget,
+// and the message/byte budget that keeps one token holder from flooding the relay.
 
 import { CloseCode, RelayErrorCode } from '@pa/shared/relay/protocol';
 import type { WebSocket } from 'ws';
+import { MessageBudget, type MessageBudgetLimits } from './admission.js';
 import type { Endpoint, Metrics } from './metrics.js';
 
 /** ERROR frames sent back per connection before the relay gives up on it. */
@@ -11,6 +13,7 @@ export class Connection {
   lastSeen: number;
   private badFrames = 0;
   closed = false;
+  readonly budget: MessageBudget;
 
   constructor(
     readonly socket: WebSocket,
@@ -18,9 +21,11 @@ export class Connection {
     readonly ip: string,
     private readonly metrics: Metrics,
     private readonly maxQueuedBytes: number,
+    limits: MessageBudgetLimits,
     now: number,
   ) {
     this.lastSeen = now;
+    this.budget = new MessageBudget(limits, now);
   }
 
   get queuedBytes(): number {

@@ -2,7 +2,7 @@
 // connections (token, per-IP rate, connection cap); watches liveness; shuts down gracefully.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { CloseCode, isValidRoomId, RelayErrorCode } from '@pa/shared/relay/protocol';
+import { CloseCode, isValidRoomId, RelayErrorCode, writeError } from '@pa/shared/relay/protocol';
 import { type RawData, WebSocketServer } from 'ws';
 import { ConnectionRateLimit, tokenMatcher } from './admission.js';
 import type { RelayConfig } from './config.js';
@@ -24,7 +24,13 @@ export async function startRelay(config: RelayConfig, log: Log, clock: () => num
   const storage = openStorage(config.dataDir, config.syncMode);
   const metrics = new Metrics(clock);
   const signaling = new Signaling(config.maxRoomsPerConnection);
-  const sync = new SyncRooms(storage, metrics, log, config.maxQueuedBytes, clock);
+  const sync = new SyncRooms(
+    storage,
+    metrics,
+    log,
+    { maxQueuedBytes: config.maxQueuedBytes, maxRoomBytes: config.maxRoomBytes },
+    clock,
+  );
   const rateLimit = new ConnectionRateLimit(config.connRatePerIp, config.connBurstPerIp, clock);
   const tokenOk = tokenMatcher(config.token);
   const connections = new Set<Connection>();
@@ -84,7 +90,15 @@ export async function startRelay(config: RelayConfig, log: Log, clock: () => num
       if (!isValidRoomId(roomId)) return refuse(socket, 400, 'Bad Request', RelayErrorCode.badRoom);
     } else return refuse(socket, 404, 'Not Found', RelayErrorCode.badRoom);
     wss.handleUpgrade(request, socket, head, (ws) => {
-      const connection = new Connection(ws, endpoint, ip, metrics, config.maxQueuedBytes, clock());
+      const connection = new Connection(
+        ws,
+        endpoint,
+        ip,
+        metrics,
+        config.maxQueuedBytes,
+        config.messageBudget,
+        clock(),
+      );
       connections.add(connection);
       metrics.connections[endpoint] += 1;
       metrics.connectionsTotal += 1;
@@ -96,6 +110,7 @@ export async function startRelay(config: RelayConfig, log: Log, clock: () => num
         connection.lastSeen = clock();
         const bytes = toBuffer(data);
         metrics.received(endpoint, bytes.byteLength);
+        if (!connection.budget.spend(bytes.byteLength, clock())) return overBudget(connection);
         if (endpoint === 'signal') {
           if (isBinary) connection.refuse(RelayErrorCode.malformed);
           else signaling.receive(connection, bytes.toString('utf8'));
@@ -121,6 +136,21 @@ export async function startRelay(config: RelayConfig, log: Log, clock: () => num
       });
     });
   });
+
+  /** A flooding connection is closed, not slowed: reading and dropping its frames would still cost the relay. */
+  const overBudget = (connection: Connection) => {
+    metrics.reject(RelayErrorCode.messageRate);
+    log.info('connection_over_budget', { endpoint: connection.endpoint, ip: connection.ip });
+    if (connection.endpoint === 'sync') {
+      connection.send(
+        writeError(
+          RelayErrorCode.messageRate,
+          'Too many messages or bytes per second on this connection; reconnect later (unacknowledged updates are resent).',
+        ),
+      );
+    }
+    connection.close(CloseCode.rateLimited, 'message rate limit');
+  };
 
   // liveness: ping connections quiet for half the idle timeout, drop those quiet for all of it
   const liveness = setInterval(

@@ -10,6 +10,8 @@ export interface RoomHead {
   snapshotSeq: number;
   /** Random name of this incarnation of the room's log; a room recreated after loss or expiry gets a new one. */
   epoch: string;
+  /** Bytes the room occupies: its update rows plus its snapshot (what the per-room cap counts). */
+  bytes: number;
 }
 
 export interface StoredRow {
@@ -57,8 +59,16 @@ export function openStorage(dir: string, syncMode: 'full' | 'normal'): Storage {
     CREATE INDEX IF NOT EXISTS rooms_last_active ON rooms(last_active);
   `);
 
-  const selectHead = db.prepare<[string], { latest_seq: number; snapshot_seq: number; epoch: string }>(
-    'SELECT latest_seq, snapshot_seq, epoch FROM rooms WHERE room_id = ?',
+  const selectHead = db.prepare<
+    [string],
+    { latest_seq: number; snapshot_seq: number; epoch: string; snapshot_bytes: number; row_bytes: number }
+  >(
+    `SELECT latest_seq, snapshot_seq, epoch, coalesce(length(snapshot), 0) AS snapshot_bytes,
+       (SELECT coalesce(sum(length(data)), 0) FROM updates WHERE updates.room_id = rooms.room_id) AS row_bytes
+     FROM rooms WHERE room_id = ?`,
+  );
+  const selectRowBytes = db.prepare<[string], { n: number }>(
+    'SELECT coalesce(sum(length(data)), 0) AS n FROM updates WHERE room_id = ?',
   );
   const insertRoom = db.prepare<[string, string, number]>(
     'INSERT INTO rooms (room_id, epoch, latest_seq, last_active) VALUES (?, ?, 0, ?)',
@@ -89,9 +99,15 @@ export function openStorage(dir: string, syncMode: 'full' | 'normal'): Storage {
     let known = heads.get(roomId);
     if (!known) {
       const row = selectHead.get(roomId);
-      if (row) known = { latestSeq: row.latest_seq, snapshotSeq: row.snapshot_seq, epoch: row.epoch };
-      else {
-        known = { latestSeq: 0, snapshotSeq: 0, epoch: randomBytes(8).toString('hex') };
+      if (row) {
+        known = {
+          latestSeq: row.latest_seq,
+          snapshotSeq: row.snapshot_seq,
+          epoch: row.epoch,
+          bytes: row.snapshot_bytes + row.row_bytes,
+        };
+      } else {
+        known = { latestSeq: 0, snapshotSeq: 0, epoch: randomBytes(8).toString('hex'), bytes: 0 };
         insertRoom.run(roomId, known.epoch, Date.now());
       }
       heads.set(roomId, known);
@@ -101,20 +117,22 @@ export function openStorage(dir: string, syncMode: 'full' | 'normal'): Storage {
 
   const appendTx = db.transaction((batch: ReadonlyArray<{ roomId: string; data: Uint8Array }>, now: number) => {
     const seqs: number[] = [];
-    const touched = new Map<string, number>();
+    const touched = new Map<string, { seq: number; bytes: number }>();
     for (const { roomId, data } of batch) {
-      const seq = (touched.get(roomId) ?? head(roomId).latestSeq) + 1;
+      const before = touched.get(roomId) ?? { seq: head(roomId).latestSeq, bytes: 0 };
+      const seq = before.seq + 1;
       insertRow.run(roomId, seq, data);
-      touched.set(roomId, seq);
+      touched.set(roomId, { seq, bytes: before.bytes + data.byteLength });
       seqs.push(seq);
     }
-    for (const [roomId, seq] of touched) updateRoom.run(seq, now, roomId);
+    for (const [roomId, { seq }] of touched) updateRoom.run(seq, now, roomId);
     return { seqs, touched };
   });
 
   const compactTx = db.transaction((roomId: string, upTo: number, data: Uint8Array, now: number) => {
     setSnapshot.run(upTo, data, now, roomId);
     deleteUpTo.run(roomId, upTo);
+    return (selectRowBytes.get(roomId)?.n ?? 0) + data.byteLength;
   });
 
   const expireTx = db.transaction((olderThan: number, active: ReadonlySet<string>) => {
@@ -134,7 +152,11 @@ export function openStorage(dir: string, syncMode: 'full' | 'normal'): Storage {
     append(batch, now) {
       const { seqs, touched } = appendTx(batch, now);
       // only after the commit: a failed transaction must not advance the counters
-      for (const [roomId, seq] of touched) head(roomId).latestSeq = seq;
+      for (const [roomId, { seq, bytes }] of touched) {
+        const known = head(roomId);
+        known.latestSeq = seq;
+        known.bytes += bytes;
+      }
       return seqs;
     },
     rowsAfter: (roomId, after, limit) =>
@@ -144,8 +166,10 @@ export function openStorage(dir: string, syncMode: 'full' | 'normal'): Storage {
       return row?.snapshot ? { seq: row.snapshot_seq, data: new Uint8Array(row.snapshot) } : null;
     },
     compact(roomId, upTo, data, now) {
-      compactTx(roomId, upTo, data, now);
-      head(roomId).snapshotSeq = upTo;
+      const bytes = compactTx(roomId, upTo, data, now);
+      const known = head(roomId);
+      known.snapshotSeq = upTo;
+      known.bytes = bytes;
     },
     expire: (olderThan, active) => expireTx(olderThan, active),
     stats() {

@@ -1,7 +1,9 @@
 // The `/sync/<roomId>` endpoint: stores encrypted updates (batched per event-loop turn into one durable
 // transaction, ACKed only after it commits), fans them out, replays the log to (re)joining clients in bounded
-// pages, and compacts the log when a client sends an encrypted snapshot.
+// pages, compacts the log when a client sends an encrypted snapshot, caps the bytes a room may hold, and tells the
+// room which awareness client ids left when a connection closes (so a crashed peer's cursor goes at once).
 import {
+  MAX_HELLO_CLIENTS,
   MessageType,
   RelayErrorCode,
   readMessage,
@@ -9,6 +11,7 @@ import {
   writeAwareness,
   writeBroadcast,
   writeError,
+  writePeerLeft,
   writeSnapshotStored,
   writeSyncDone,
 } from '@pa/shared/relay/protocol';
@@ -28,6 +31,15 @@ interface Member {
   state: 'new' | 'replaying' | 'live';
   cursor: number;
   replayTimer: NodeJS.Timeout | null;
+  /** Awareness client ids this connection announced in HELLO; announced to the room as gone when it closes. */
+  clientIds: number[];
+}
+
+export interface SyncLimits {
+  /** A socket with more unsent bytes is a slow consumer; a replay pauses at half of it. */
+  maxQueuedBytes: number;
+  /** Stored bytes per room (rows + snapshot) beyond which updates are refused until a SNAPSHOT compacts the log. */
+  maxRoomBytes: number;
 }
 
 interface PendingWrite {
@@ -40,13 +52,15 @@ export class SyncRooms {
   private readonly rooms = new Map<string, Set<Member>>();
   private readonly members = new Map<Connection, Member>();
   private queue: PendingWrite[] = [];
+  /** Bytes per room in `queue`, so the cap also counts updates accepted this turn but not yet written. */
+  private readonly queuedRoomBytes = new Map<string, number>();
   private flushScheduled = false;
 
   constructor(
     private readonly storage: Storage,
     private readonly metrics: Metrics,
     private readonly log: Log,
-    private readonly maxQueuedBytes: number,
+    private readonly limits: SyncLimits,
     private readonly clock: () => number,
   ) {}
 
@@ -59,7 +73,7 @@ export class SyncRooms {
   }
 
   open(connection: Connection, roomId: string): void {
-    const member: Member = { connection, roomId, state: 'new', cursor: 0, replayTimer: null };
+    const member: Member = { connection, roomId, state: 'new', cursor: 0, replayTimer: null, clientIds: [] };
     this.members.set(connection, member);
     let room = this.rooms.get(roomId);
     if (!room) {
@@ -76,7 +90,16 @@ export class SyncRooms {
     this.members.delete(connection);
     const room = this.rooms.get(member.roomId);
     room?.delete(member);
-    if (room?.size === 0) this.rooms.delete(member.roomId);
+    if (!room || room.size === 0) {
+      this.rooms.delete(member.roomId);
+      return;
+    }
+    // an id another connection still speaks for (the same tab, reconnected) has not left
+    const stillHere = new Set([...room].flatMap((other) => other.clientIds));
+    const gone = member.clientIds.filter((id) => !stillHere.has(id));
+    if (gone.length === 0) return;
+    const out = writePeerLeft(gone);
+    for (const other of room) if (other.state !== 'new') other.connection.send(out);
   }
 
   receive(connection: Connection, bytes: Uint8Array): void {
@@ -100,8 +123,7 @@ export class SyncRooms {
           this.notSynced(member);
           return;
         }
-        this.queue.push({ member, clientSeq: message.clientSeq, data: message.ciphertext });
-        this.scheduleFlush();
+        this.accept(member, message.clientSeq, message.ciphertext);
         return;
       case MessageType.snapshot:
         if (member.state !== 'live') {
@@ -121,6 +143,20 @@ export class SyncRooms {
         }
         return;
       }
+      case MessageType.hello:
+        if (member.state === 'new') {
+          this.notSynced(member);
+          return;
+        }
+        // awareness client ids are uint32 (Yjs clientIDs); anything else is not a real client
+        if (message.clientIds.length > MAX_HELLO_CLIENTS || !message.clientIds.every((id) => id < 2 ** 32)) {
+          connection.refuse(RelayErrorCode.malformed, () =>
+            connection.send(writeError(RelayErrorCode.malformed, 'HELLO carries up to 16 uint32 client ids.')),
+          );
+          return;
+        }
+        member.clientIds = message.clientIds;
+        return;
       default:
         // ACK, BROADCAST, SYNC_DONE, ... are relay → client only
         connection.refuse(RelayErrorCode.unknownType, () =>
@@ -129,12 +165,35 @@ export class SyncRooms {
     }
   }
 
+  /** Queues an update for the next write, unless the room (with what is already queued) would pass its cap. */
+  private accept(member: Member, clientSeq: number, data: Uint8Array): void {
+    const queued = this.queuedRoomBytes.get(member.roomId) ?? 0;
+    const stored = this.storage.head(member.roomId).bytes;
+    if (stored + queued + data.byteLength > this.limits.maxRoomBytes) {
+      // not a bad frame (an honest client cannot know the room is full): no bad-frame budget spent, not stored,
+      // not ACKed, so the client keeps it and resends once a snapshot has made room
+      this.metrics.reject(RelayErrorCode.roomFull);
+      member.connection.send(
+        writeError(
+          RelayErrorCode.roomFull,
+          `This room stores ${stored} bytes, the relay's limit is ${this.limits.maxRoomBytes}: ` +
+            'send a SNAPSHOT to compact it, then resend.',
+        ),
+      );
+      return;
+    }
+    this.queuedRoomBytes.set(member.roomId, queued + data.byteLength);
+    this.queue.push({ member, clientSeq, data });
+    this.scheduleFlush();
+  }
+
   /** Writes whatever is queued now (also used by shutdown, so nothing received is dropped). */
   flush(): void {
     this.flushScheduled = false;
     const batch = this.queue;
     if (batch.length === 0) return;
     this.queue = [];
+    this.queuedRoomBytes.clear();
     let seqs: number[];
     try {
       seqs = this.storage.append(
@@ -188,13 +247,17 @@ export class SyncRooms {
         connection.send(writeSyncDone(head.latestSeq, head.snapshotSeq, head.epoch));
         return;
       }
-      if (connection.queuedBytes > this.maxQueuedBytes / 2) {
+      if (connection.queuedBytes > this.limits.maxQueuedBytes / 2) {
         member.replayTimer = setTimeout(() => this.replay(member), REPLAY_RESUME_MS);
         return;
       }
     }
   }
 
+  /**
+   * Snapshots are accepted even in a full room: each replaces the last (and is no larger than a frame), so they
+   * cannot pile up, and they are the only way a full room gets room again.
+   */
   private compact(member: Member, upTo: number, data: Uint8Array): void {
     const head = this.storage.head(member.roomId);
     if (upTo <= head.snapshotSeq) return; // someone compacted further already

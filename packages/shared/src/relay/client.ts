@@ -1,14 +1,18 @@
 // Keeps a Y.Doc in sync with a room on the relay: encrypted updates with acknowledgements, replay since the last
 // seen server sequence, resend of unacknowledged updates after reconnect, and periodic encrypted snapshots.
+// With awareness it also relays presence, and drops a peer's presence as soon as the relay reports it gone.
 // Runs in the browser and in Node (pass `ws`'s WebSocket); transport only, like y-websocket.
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { deriveRoomKey, type RoomKey } from './crypto.js';
 import {
+  CloseCode,
   MessageType,
+  RelayErrorCode,
   type RelayMessage,
   readMessage,
   writeAwareness,
+  writeHello,
   writeSnapshot,
   writeSyncRequest,
   writeUpdate,
@@ -96,6 +100,11 @@ export class RelaySyncProvider {
   private snapshotInFlight = false;
   /** The connection whose pending updates have been (merged and) resent: new updates go straight out on it. */
   private resentOn: RelayWebSocket | null = null;
+  /**
+   * The relay refused an update because the room is at its storage cap: updates stay pending (like offline) until
+   * a SNAPSHOT_STORED shows the log was compacted, or the next connection.
+   */
+  private roomFull = false;
   /** The relay's name for the room's log; null until the first SYNC_DONE. */
   private epoch: string | null = null;
   /** The doc had content before this provider was made: it must be sent once, since no update event carried it. */
@@ -249,16 +258,10 @@ export class RelaySyncProvider {
       this.setStatus('syncing');
       // ask first: the relay answers frames in order, so the resent updates below come after the replay
       socket.send(writeSyncRequest(this.lastServerSeq));
-      this.outgoing = this.outgoing
-        .then(async () => {
-          if (this.socket !== socket) return;
-          await this.mergePending();
-          for (const item of [...this.pending.values()].sort((a, b) => a.clientSeq - b.clientSeq)) {
-            socket.send(writeUpdate(item.clientSeq, item.ciphertext));
-          }
-          this.resentOn = socket;
-        })
-        .catch((error: unknown) => this.reportCaught(error));
+      // our awareness id in plaintext, so the relay can tell the room we left even if we die without a goodbye
+      if (this.awareness) socket.send(writeHello([this.awareness.clientID]));
+      this.roomFull = false;
+      this.resendPending(socket);
     });
     socket.addEventListener('message', (event) => {
       if (this.socket !== socket) return;
@@ -270,18 +273,50 @@ export class RelaySyncProvider {
         return;
       }
       const message = read.message;
+      if (message.type === MessageType.error) {
+        // at once, not behind decryption: a refusal must stop the sending before more frames go out
+        this.refused(message.code, message.message);
+        return;
+      }
       this.incoming = this.incoming
         .then(() => this.receive(message, socket))
         .catch((error: unknown) => this.reportCaught(error));
     });
-    socket.addEventListener('close', () => {
+    socket.addEventListener('close', (event) => {
       if (this.socket !== socket) return;
+      // cut off for flooding: come back no sooner than about a second, resending the backlog merged into one
+      if (event.code === CloseCode.rateLimited) this.attempts = Math.max(this.attempts, 4);
       this.dropSocket();
       this.scheduleReconnect();
     });
     socket.addEventListener('error', () => {
       // a 'close' event always follows; reconnecting happens there
     });
+  }
+
+  /** Sends every pending update (merged into one first) on this connection; later updates then go out directly. */
+  private resendPending(socket: RelayWebSocket): void {
+    this.outgoing = this.outgoing
+      .then(async () => {
+        if (this.socket !== socket || this.roomFull) return;
+        await this.mergePending();
+        for (const item of [...this.pending.values()].sort((a, b) => a.clientSeq - b.clientSeq)) {
+          socket.send(writeUpdate(item.clientSeq, item.ciphertext));
+        }
+        this.resentOn = socket;
+      })
+      .catch((error: unknown) => this.reportCaught(error));
+  }
+
+  private refused(code: string, message: string): void {
+    if (code === RelayErrorCode.roomFull && !this.roomFull) {
+      this.roomFull = true;
+      // stop sending: new updates stay pending until there is room again
+      this.resentOn = null;
+      if (this.synced) this.setStatus('syncing');
+      this.maybeSnapshot();
+    }
+    this.emitError({ code, message });
   }
 
   private dropSocket(): void {
@@ -359,14 +394,27 @@ export class RelaySyncProvider {
         this.snapshotSeq = Math.max(this.snapshotSeq, message.snapshotSeq);
         this.synced = true;
         this.attempts = 0;
-        this.sendAwareness();
-        this.setStatus('synced');
+        this.announcePresence();
+        this.setStatus(this.roomFull ? 'syncing' : 'synced');
         for (const listener of [...this.syncListeners]) listener();
         this.maybeSnapshot();
         return;
       case MessageType.snapshotStored:
         this.snapshotSeq = Math.max(this.snapshotSeq, message.upToServerSeq);
+        if (this.roomFull) {
+          // the log shrank: try the backlog again (a still-full room refuses it, and we wait for the next one)
+          this.roomFull = false;
+          this.setStatus('synced');
+          this.resendPending(from);
+        }
         return;
+      case MessageType.peerLeft: {
+        const awareness = this.awareness;
+        if (!awareness) return;
+        const gone = message.clientIds.filter((id) => id !== awareness.clientID && awareness.states.has(id));
+        if (gone.length > 0) awarenessProtocol.removeAwarenessStates(awareness, gone, this);
+        return;
+      }
       case MessageType.awareness: {
         if (!this.awareness) return;
         const key = await this.keyPromise;
@@ -377,9 +425,6 @@ export class RelaySyncProvider {
         }
         return;
       }
-      case MessageType.error:
-        this.emitError({ code: message.code, message: message.message });
-        return;
       default:
         // client-bound frames only; anything else from the relay is ignored
         return;
@@ -406,7 +451,9 @@ export class RelaySyncProvider {
 
   private maybeSnapshot(): void {
     if (!this.synced || this.snapshotInFlight) return;
-    if (this.lastServerSeq - this.snapshotSeq < this.snapshotThreshold) return;
+    // a full room is compacted as soon as there is anything to compact, whatever the threshold
+    const due = this.roomFull ? 1 : this.snapshotThreshold;
+    if (this.lastServerSeq - this.snapshotSeq < due) return;
     const upTo = this.lastServerSeq;
     // upTo only means something on the connection (and log epoch) it was read on
     const socket = this.socket;
@@ -469,6 +516,21 @@ export class RelaySyncProvider {
     const clients = [...changes.added, ...changes.updated, ...changes.removed];
     this.sendAwareness(clients);
   };
+
+  /**
+   * After (re)syncing, renew our awareness state rather than resend it: peers that were told we left (the relay
+   * saw our old socket close) ignore a state whose clock they have seen, but accept the next one.
+   */
+  private announcePresence(): void {
+    const awareness = this.awareness;
+    const state = awareness?.getLocalState();
+    if (!awareness || state === null || state === undefined) {
+      this.sendAwareness();
+      return;
+    }
+    // emits 'update' with a higher clock, which onAwarenessUpdate sends
+    awareness.setLocalState(state);
+  }
 
   private sendAwareness(clients: number[] = [this.doc.clientID]): void {
     const awareness = this.awareness;

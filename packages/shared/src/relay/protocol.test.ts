@@ -9,6 +9,8 @@ import {
   writeAwareness,
   writeBroadcast,
   writeError,
+  writeHello,
+  writePeerLeft,
   writeSnapshot,
   writeSnapshotStored,
   writeSyncDone,
@@ -33,6 +35,8 @@ describe('relay protocol', () => {
         writeError('too_large', 'Frame over 1 MiB.'),
         { type: MessageType.error, code: 'too_large', message: 'Frame over 1 MiB.' },
       ],
+      [writeHello([0, 2 ** 32 - 1]), { type: MessageType.hello, clientIds: [0, 2 ** 32 - 1] }],
+      [writePeerLeft([42]), { type: MessageType.peerLeft, clientIds: [42] }],
     ];
     for (const [frame, expected] of cases) expect(readMessage(frame)).toEqual({ ok: true, message: expected });
   });
@@ -43,6 +47,11 @@ describe('relay protocol', () => {
     expect(readMessage(new Uint8Array([...writeSyncRequest(1), 0]))).toMatchObject({ ok: false, code: 'malformed' });
     expect(readMessage(new Uint8Array())).toMatchObject({ ok: false, code: 'malformed' });
     expect(readMessage(new Uint8Array([99]))).toMatchObject({ ok: false, code: 'unknown_type' });
+    // a HELLO claiming a huge id count is refused before anything is allocated for it
+    expect(readMessage(writeHello(Array.from({ length: 17 }, (_, i) => i)))).toMatchObject({
+      ok: false,
+      code: 'malformed',
+    });
     // a varUint longer than 53 bits
     expect(readMessage(new Uint8Array([3, 255, 255, 255, 255, 255, 255, 255, 255, 255, 1]))).toMatchObject({
       ok: false,

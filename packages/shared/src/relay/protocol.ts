@@ -26,6 +26,13 @@ export const MessageType = {
   awareness: 7,
   /** relay → client: a frame was refused; the connection stays open unless the code says otherwise. */
   error: 8,
+  /**
+   * client → relay, after SYNC_REQUEST: the awareness client ids this connection speaks for. Plaintext on purpose:
+   * they are random numbers that reveal nothing of the room, and they let the relay announce a crashed peer.
+   */
+  hello: 9,
+  /** relay → clients: the connection that announced these awareness client ids has closed; drop their presence. */
+  peerLeft: 10,
 } as const;
 export type MessageType = (typeof MessageType)[keyof typeof MessageType];
 
@@ -38,6 +45,10 @@ export const RelayErrorCode = {
   notSynced: 'not_synced',
   tooManyRooms: 'too_many_rooms',
   rateLimited: 'rate_limited',
+  /** A connection sent more messages or bytes per second than its budget allows; it is closed with 4429. */
+  messageRate: 'message_rate_limited',
+  /** The room's stored bytes reached the relay's cap: updates are refused until a SNAPSHOT compacts the log. */
+  roomFull: 'room_full',
   slowConsumer: 'slow_consumer',
   unknownType: 'unknown_type',
   shuttingDown: 'shutting_down',
@@ -49,12 +60,16 @@ export const CloseCode = {
   unauthorized: 4401,
   badRoom: 4404,
   tooLarge: 4413,
+  /** per-IP handshake limit (as HTTP 429) and per-connection message/byte budget */
   rateLimited: 4429,
   slowConsumer: 4408,
   idle: 4410,
   tooManyBadFrames: 4400,
   shuttingDown: 1001,
 } as const;
+
+/** Awareness client ids one connection may announce in HELLO (a tab normally has one). */
+export const MAX_HELLO_CLIENTS = 16;
 
 /** Room ids are opaque, URL-safe and long enough to be unguessable (128 random bits ≈ 22 base64url characters). */
 export const ROOM_ID_PATTERN = /^[A-Za-z0-9_-]{16,128}$/;
@@ -72,7 +87,9 @@ export type RelayMessage =
   | { type: typeof MessageType.snapshot; upToServerSeq: number; ciphertext: Uint8Array }
   | { type: typeof MessageType.snapshotStored; upToServerSeq: number }
   | { type: typeof MessageType.awareness; ciphertext: Uint8Array }
-  | { type: typeof MessageType.error; code: string; message: string };
+  | { type: typeof MessageType.error; code: string; message: string }
+  | { type: typeof MessageType.hello; clientIds: number[] }
+  | { type: typeof MessageType.peerLeft; clientIds: number[] };
 
 // --- writers: one per message, each returns a complete frame -------------------------------------------------
 
@@ -129,9 +146,29 @@ export const writeError = (code: string, message: string): Uint8Array =>
     encoding.writeVarString(e, message);
   });
 
+const writeClientIds = (encoder: encoding.Encoder, clientIds: readonly number[]) => {
+  encoding.writeVarUint(encoder, clientIds.length);
+  for (const id of clientIds) encoding.writeVarUint(encoder, id);
+};
+
+export const writeHello = (clientIds: readonly number[]): Uint8Array =>
+  frame(MessageType.hello, (e) => writeClientIds(e, clientIds));
+
+export const writePeerLeft = (clientIds: readonly number[]): Uint8Array =>
+  frame(MessageType.peerLeft, (e) => writeClientIds(e, clientIds));
+
 // --- reader: one dispatch table, the mirror of the writers ------------------------------------------------------
 
 type Reader = (d: decoding.Decoder) => RelayMessage;
+
+function readClientIds(d: decoding.Decoder): number[] {
+  const count = decoding.readVarUint(d);
+  // bounded before allocating: the count comes from the network
+  if (count > MAX_HELLO_CLIENTS) throw new Error(`more than ${MAX_HELLO_CLIENTS} client ids`);
+  const ids: number[] = [];
+  for (let i = 0; i < count; i += 1) ids.push(decoding.readVarUint(d));
+  return ids;
+}
 
 const readers: Record<MessageType, Reader> = {
   [MessageType.update]: (d) => ({
@@ -171,6 +208,8 @@ const readers: Record<MessageType, Reader> = {
     code: decoding.readVarString(d),
     message: decoding.readVarString(d),
   }),
+  [MessageType.hello]: (d) => ({ type: MessageType.hello, clientIds: readClientIds(d) }),
+  [MessageType.peerLeft]: (d) => ({ type: MessageType.peerLeft, clientIds: readClientIds(d) }),
 };
 
 export type ReadResult = { ok: true; message: RelayMessage } | { ok: false; code: RelayErrorCode; reason: string };
