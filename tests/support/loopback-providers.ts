@@ -25,7 +25,9 @@ export type LoopbackStep =
   /** `afterTokens` tokens are streamed, then the stream goes silent forever. */
   | { kind: 'stall'; tokens?: string[]; afterTokens: number }
   /** `afterTokens` tokens, then an SSE data line that is not JSON, then the stream ends. */
-  | { kind: 'malformed'; tokens?: string[]; afterTokens?: number };
+  | { kind: 'malformed'; tokens?: string[]; afterTokens?: number }
+  /** The model calls tools (after saying `text`, if given) and stops for their results (OpenAI wire only). */
+  | { kind: 'tool-calls'; calls: Array<{ name: string; arguments: Record<string, unknown> }>; text?: string };
 
 export interface LoopbackRequest {
   path: string;
@@ -92,6 +94,11 @@ interface Wire {
   token(model: string, text: string): string;
   close(model: string, tokens: number): string[];
   malformed: string;
+  /** A tool-calling answer, whole and as SSE frames; absent where the loopback does not script tool calls. */
+  toolCalls?(
+    model: string,
+    step: Extract<LoopbackStep, { kind: 'tool-calls' }>,
+  ): { complete: unknown; frames: string[] };
 }
 
 function tokensOf(step: { text?: string; tokens?: string[] }): string[] {
@@ -204,6 +211,21 @@ function startLoopback(initial: LoopbackScript, prefix: string, wire: Wire): Pro
         });
         return;
       }
+      case 'tool-calls': {
+        if (!wire.toolCalls) {
+          json(res, 400, wire.errorBody(400, 'This loopback does not script tool calls.'));
+          return;
+        }
+        const answer = wire.toolCalls(model, step);
+        if (!stream) {
+          json(res, 200, answer.complete);
+          return;
+        }
+        sseHead(res);
+        for (const frame of answer.frames) res.write(frame);
+        res.end();
+        return;
+      }
       case 'stall':
       case 'malformed': {
         const tokens = tokensOf(step);
@@ -283,6 +305,46 @@ const openAiWire: Wire = {
   token: (model, text) => sse(openAiChunk(model, { content: text }, null)),
   close: (model) => [sse(openAiChunk(model, {}, 'stop')), 'data: [DONE]\n\n'],
   malformed: 'data: {"id": "chatcmpl-broken", "choices": [\n\n',
+  toolCalls: (model, step) => {
+    const calls = step.calls.map((call) => ({
+      id: `call_${nextId++}`,
+      type: 'function',
+      function: { name: call.name, arguments: JSON.stringify(call.arguments) },
+    }));
+    const frames = [sse(openAiChunk(model, { role: 'assistant', content: step.text ?? null }, null))];
+    calls.forEach((call, index) => {
+      // As OpenAI streams them: id and name first, then the arguments' JSON text in a later chunk.
+      frames.push(
+        sse(
+          openAiChunk(
+            model,
+            { tool_calls: [{ index, ...call, function: { name: call.function.name, arguments: '' } }] },
+            null,
+          ),
+        ),
+        sse(openAiChunk(model, { tool_calls: [{ index, function: { arguments: call.function.arguments } }] }, null)),
+      );
+    });
+    frames.push(sse(openAiChunk(model, {}, 'tool_calls')), 'data: [DONE]\n\n');
+    return {
+      frames,
+      complete: {
+        id: `chatcmpl-${nextId++}`,
+        object: 'chat.completion',
+        created: Math.floor(Date.now() / 1000),
+        model,
+        choices: [
+          {
+            index: 0,
+            message: { role: 'assistant', content: step.text ?? null, tool_calls: calls },
+            finish_reason: 'tool_calls',
+            logprobs: null,
+          },
+        ],
+        usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+      },
+    };
+  },
 };
 
 function openAiChunk(model: string, delta: Record<string, unknown>, finish: string | null): unknown {

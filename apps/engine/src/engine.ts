@@ -2,7 +2,7 @@
 
 // MessagePort, the browser-mode WebSocket, the CLI and the tests.
 import { join } from 'node:path';
-import { createAi } from './ai/index.js';
+import { createAi, type ToolProvider } from './ai/index.js';
 import type { Capability } from './capability.js';
 import { createCollab } from './collab/index.js';
 import { createFiles, type FilesCapability } from './files/index.js';
@@ -15,7 +15,7 @@ import { createSecrets } from './secrets/index.js';
 import type { HttpRoute } from './server/http.js';
 import { openStore, type Store } from './store/index.js';
 import { VERSION } from './version.js';
-import { createWorkflows } from './workflow/index.js';
+import { createWorkflows, type WorkflowsCapability } from './workflow/index.js';
 import { createWorkspace, type Workspace } from './workspace/index.js';
 
 export interface EngineOptions {
@@ -100,8 +100,18 @@ export function createEngine(options: EngineOptions): Engine {
   const secrets = createSecrets(context);
   const licensing = add(createLicensing(context, secrets));
   const { entitlements, quotas } = licensing;
-  const ai = add(createAi(context, { entitlements, quotas, secrets }));
-  add(createWorkflows(context, { entitlements, quotas, ai: ai.service }));
+  // Chat models may call the configured MCP servers' tools. The MCP clients live in workflows, which needs ai, so
+  // ai gets them late, through this door.
+  let workflows: WorkflowsCapability | null = null;
+  const tools: ToolProvider = {
+    tools: async () => (workflows ? workflows.mcp.tools() : []),
+    call: (server, tool, args, signal) => {
+      if (!workflows) throw new Error('MCP servers are not ready yet.');
+      return workflows.mcp.call(server, tool, args, signal);
+    },
+  };
+  const ai = add(createAi(context, { entitlements, quotas, secrets, tools }));
+  workflows = add(createWorkflows(context, { entitlements, quotas, ai: ai.service }));
   add(createCollab(context, { entitlements, secrets }));
 
   return {

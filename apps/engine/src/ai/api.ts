@@ -1,7 +1,28 @@
-// The AI capability's door for other capabilities (workflow, MCP server): one routed generation.
-import type { ChatTurn, Fallback, TaskType } from '@pa/shared';
+// The AI capability's door for other capabilities (workflow, MCP server): one routed generation; and the door the
+// other way, `ToolProvider`, through which the engine lends the chat model tools (the MCP servers' ones).
+import type { ChatTurn, Fallback, TaskType, ToolUse } from '@pa/shared';
 
-export type { ChatTurn, TaskType } from '@pa/shared';
+export type { ChatTurn, TaskType, ToolUse } from '@pa/shared';
+
+/** A tool a chat model may call: one tool of a configured MCP server. */
+export interface AiTool {
+  server: string;
+  name: string;
+  description: string;
+  /** The tool's JSON Schema for its arguments. */
+  inputSchema: unknown;
+}
+
+/** Where the chat model's tools come from; the engine fills it from the MCP clients (ai never imports mcp). */
+export interface ToolProvider {
+  tools(): Promise<AiTool[]>;
+  call(
+    server: string,
+    tool: string,
+    args: Record<string, unknown>,
+    signal?: AbortSignal,
+  ): Promise<{ text: string; isError: boolean }>;
+}
 
 export interface GenerateRequest {
   task: TaskType;
@@ -10,6 +31,8 @@ export interface GenerateRequest {
   provider?: string;
   maxTokens?: number;
   temperature?: number;
+  /** Offer the ToolProvider's tools to a provider that supports tool calls (chat only). */
+  tools?: boolean;
   actor: string;
   signal?: AbortSignal;
   onToken?: (text: string) => void;
@@ -27,6 +50,8 @@ export interface GenerateResult {
   tokensOut: number;
   ttftMs: number;
   totalMs: number;
+  /** The tools the model called while answering, in order. */
+  toolCalls: ToolUse[];
 }
 
 export interface AiService {

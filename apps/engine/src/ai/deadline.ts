@@ -1,6 +1,7 @@
 // Runs one provider stream under two deadlines — time to first token, and the longest silence between tokens
-// once streaming — so a stream that goes quiet is a failure at its deadline, whatever the provider does.
-import { isAbortError } from '@pa/shared';
+// once streaming — so a stream that goes quiet is a failure at its deadline, whatever the provider does. While a
+// tool the model called runs, the clock is stopped: the provider's silence is measured, not the tool's.
+import { isAbortError, type ToolUse } from '@pa/shared';
 import { classifyFailure, type ModelProvider, ProviderFailure, type ProviderRequest } from './providers/provider.js';
 
 export interface AttemptDeadlines {
@@ -14,6 +15,7 @@ export interface AttemptOutcome {
   ttftMs: number;
   tokensIn: number | null;
   tokensOut: number;
+  toolCalls: ToolUse[];
 }
 
 /** Thrown when the caller cancelled (not the provider's fault). */
@@ -50,6 +52,7 @@ export async function runAttempt(
   let ttftMs = -1;
   let text = '';
   let tokensOut = 0;
+  const toolCalls: ToolUse[] = [];
   let usage: { tokensIn: number; tokensOut: number } | null = null;
   let expired: 'ttft-timeout' | 'idle-timeout' | null = null;
   let wakeOnAbort: (() => void) | null = null;
@@ -67,6 +70,11 @@ export async function runAttempt(
     expired = 'ttft-timeout';
     abort();
   }, deadlines.ttftMs);
+  const idleTimer = () =>
+    setTimeout(() => {
+      expired = 'idle-timeout';
+      abort();
+    }, deadlines.idleMs);
 
   const iterator = provider.stream(request, controller.signal)[Symbol.asyncIterator]();
   try {
@@ -80,14 +88,23 @@ export async function runAttempt(
         usage = chunk.usage;
         continue;
       }
+      if ('toolCall' in chunk) {
+        // The model's first output may be a tool call; from then on there is no fallback (the tool may act).
+        if (ttftMs < 0) ttftMs = now() - start;
+        clearTimeout(timer);
+        continue;
+      }
+      if ('toolUse' in chunk) {
+        toolCalls.push(chunk.toolUse);
+        clearTimeout(timer);
+        timer = idleTimer();
+        continue;
+      }
       if (!chunk.text) continue;
       if (ttftMs < 0) {
         ttftMs = now() - start;
         clearTimeout(timer);
-        timer = setTimeout(() => {
-          expired = 'idle-timeout';
-          abort();
-        }, deadlines.idleMs);
+        timer = idleTimer();
       } else {
         timer.refresh();
       }
@@ -120,5 +137,5 @@ export async function runAttempt(
   if (outer.aborted) throw new Cancelled();
   // A stream that ends cleanly with no text is an empty answer, not a failure.
   if (ttftMs < 0) ttftMs = now() - start;
-  return { text, ttftMs, tokensIn: usage?.tokensIn ?? null, tokensOut: usage?.tokensOut ?? tokensOut };
+  return { text, ttftMs, tokensIn: usage?.tokensIn ?? null, tokensOut: usage?.tokensOut ?? tokensOut, toolCalls };
 }

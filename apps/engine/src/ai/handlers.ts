@@ -37,7 +37,14 @@ export function aiHandlers(deps: AiHandlerDeps): PartialHandlers {
   const { ctx, router, secrets } = deps;
 
   const startStream = (
-    request: { task: TaskType; messages: ChatTurn[]; provider?: string; maxTokens?: number; temperature?: number },
+    request: {
+      task: TaskType;
+      messages: ChatTurn[];
+      provider?: string;
+      maxTokens?: number;
+      temperature?: number;
+      tools?: boolean;
+    },
     call: Parameters<NonNullable<PartialHandlers['ai.chat']>>[1],
     finish: (text: string) => string = (text) => text,
   ) => {
@@ -72,6 +79,7 @@ export function aiHandlers(deps: AiHandlerDeps): PartialHandlers {
             totalMs: result.totalMs,
             tokensIn: result.tokensIn,
             tokensOut: result.tokensOut,
+            ...(result.toolCalls.length > 0 ? { toolCalls: result.toolCalls } : {}),
           }),
         (error: unknown) => {
           const wire = toWireError(error);

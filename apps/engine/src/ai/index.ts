@@ -6,7 +6,7 @@ import type { Capability } from '../capability.js';
 import type { EngineContext } from '../engine.js';
 import type { Entitlements, Quotas } from '../license/api.js';
 import type { Secrets } from '../secrets/api.js';
-import type { AiService } from './api.js';
+import type { AiService, ToolProvider } from './api.js';
 import { createConversations } from './conversations.js';
 import { aiHandlers } from './handlers.js';
 import { openAiRoutes } from './openai-server.js';
@@ -14,7 +14,15 @@ import { AI_MIGRATIONS, createPerfLog } from './perf.js';
 import { AiRouter } from './router.js';
 import { loadSettings, saveSettings } from './settings.js';
 
-export type { AiService, ChatTurn, GenerateRequest, GenerateResult, TaskType } from './api.js';
+export type {
+  AiService,
+  AiTool,
+  ChatTurn,
+  GenerateRequest,
+  GenerateResult,
+  TaskType,
+  ToolProvider,
+} from './api.js';
 
 /** Secret name of the bearer token that guards /v1 (shown in Model settings). */
 export const SERVER_TOKEN_SECRET = 'ai.server.token';
@@ -25,7 +33,7 @@ export interface Ai extends Capability {
 
 export function createAi(
   ctx: EngineContext,
-  deps: { entitlements: Entitlements; quotas: Quotas; secrets: Secrets },
+  deps: { entitlements: Entitlements; quotas: Quotas; secrets: Secrets; tools?: ToolProvider },
 ): Ai {
   ctx.store.migrate('ai', AI_MIGRATIONS);
   let settings: AiSettingsFile;
@@ -45,6 +53,7 @@ export function createAi(
     perf,
     clock: ctx.clock,
     log: ctx.log,
+    ...(deps.tools ? { tools: deps.tools } : {}),
   });
   router.startHealthChecks();
 

@@ -10,13 +10,14 @@ import {
 } from '@pa/shared';
 import type { Entitlements, QuotaReservation, Quotas } from '../license/api.js';
 import type { Secrets } from '../secrets/api.js';
-import type { GenerateRequest, GenerateResult } from './api.js';
+import type { GenerateRequest, GenerateResult, ToolProvider } from './api.js';
 import { choose, type ProviderLiveStats } from './choose.js';
 import { AttemptFailed, Cancelled, runAttempt } from './deadline.js';
 import { ProviderLive } from './live.js';
 import type { PerfLog } from './perf.js';
 import { createProvider, type ModelProvider } from './providers/index.js';
 import { apiKeySecret } from './settings.js';
+import { type Toolbox, toolboxOf, withTools } from './tools.js';
 
 export const DEFAULT_TTFT_REMOTE_MS = 10_000;
 export const DEFAULT_TTFT_LOCAL_MS = 30_000;
@@ -30,6 +31,8 @@ export interface RouterDeps {
   perf: PerfLog;
   clock: () => number;
   log: (line: Record<string, unknown>) => void;
+  /** Tools for chat models that support tool calls (the MCP servers'); absent → no tools. */
+  tools?: ToolProvider;
 }
 
 export class AiRouter {
@@ -121,6 +124,7 @@ export class AiRouter {
       ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
     };
     const signal = request.signal ?? new AbortController().signal;
+    const toolbox = request.tools ? await this.toolbox() : null;
 
     for (const { provider: config, reasons } of choice.ranked) {
       const live = this.liveOf(config.id);
@@ -147,7 +151,11 @@ export class AiRouter {
       const at = clock();
       live.inFlight += 1;
       try {
-        const provider = await this.instance(config);
+        const instance = await this.instance(config);
+        const provider =
+          toolbox && this.deps.tools && instance.supportsTools
+            ? withTools(instance, toolbox, this.deps.tools)
+            : instance;
         const outcome = await runAttempt(provider, providerRequest, deadlinesOf(config), signal, onToken);
         const totalMs = performance.now() - attemptStart;
         live.observeTtft(outcome.ttftMs);
@@ -174,6 +182,7 @@ export class AiRouter {
           tokensOut: outcome.tokensOut,
           ttftMs: outcome.ttftMs + (attemptStart - started),
           totalMs: performance.now() - started,
+          toolCalls: outcome.toolCalls,
         };
       } catch (error) {
         if (error instanceof Cancelled) {
@@ -215,6 +224,22 @@ export class AiRouter {
       `Every model provider failed (${fallbacks.map((entry) => `${entry.providerId} ${entry.reason}`).join('; ')}); check Model settings or try again.`,
       { fallbacks },
     );
+  }
+
+  /** The tools to offer now, or null when there are none; a tool server that is down must not stop the chat. */
+  private async toolbox(): Promise<Toolbox | null> {
+    if (!this.deps.tools) return null;
+    try {
+      const tools = await this.deps.tools.tools();
+      return tools.length > 0 ? toolboxOf(tools) : null;
+    } catch (error) {
+      this.deps.log({
+        level: 'warn',
+        msg: 'chat goes on without tools: listing the MCP tools failed',
+        error: error instanceof Error ? error.message : String(error),
+      });
+      return null;
+    }
   }
 
   private recordFailure(

@@ -101,6 +101,17 @@ export const RouteInfo = z.object({
 });
 export type RouteInfo = z.infer<typeof RouteInfo>;
 
+/** One tool call the model made while answering (an MCP server's tool), with what the tool answered. */
+export const ToolUse = z.object({
+  server: z.string(),
+  tool: z.string(),
+  arguments: z.record(z.string(), z.unknown()),
+  isError: z.boolean(),
+  /** The start of the tool's text answer (the model got all of it, up to the engine's bound). */
+  result: z.string(),
+});
+export type ToolUse = z.infer<typeof ToolUse>;
+
 const GenerationOptions = {
   /** A provider id, or omitted for "Auto". */
   provider: ProviderId.optional(),
@@ -111,6 +122,8 @@ const GenerationOptions = {
 export const ChatParams = z.strictObject({
   messages: z.array(ChatTurn).min(1).max(1_000),
   task: TaskType.default('chat'),
+  /** Offer the configured MCP servers' tools to a model that supports tool calls. */
+  tools: z.boolean().default(true),
   ...GenerationOptions,
 });
 
@@ -143,6 +156,7 @@ export type ProviderStats = z.infer<typeof ProviderStats>;
 
 export const ConversationMessage = ChatTurn.extend({
   route: RouteInfo.optional(),
+  toolCalls: z.array(ToolUse).optional(),
   /** Set when the answer ended with an error (what was received is kept). */
   error: z.string().optional(),
 });
@@ -213,6 +227,8 @@ export const aiEvents = {
     totalMs: z.number(),
     tokensIn: z.number(),
     tokensOut: z.number(),
+    /** The tools the model called on the way to this answer, in order (absent when none). */
+    toolCalls: z.array(ToolUse).optional(),
   }),
   'ai.error': z.object({
     streamId: StreamId,

@@ -1,8 +1,10 @@
 // OpenAI-compatible chat completions through the official `openai` SDK with a baseURL: OpenAI, Kimi (Moonshot),
 // Grok (xAI), vLLM, Ollama, LM Studio. The router owns retries and deadlines, so the SDK's are turned off.
+// Tools are offered as functions; the earlier rounds of an answer become assistant `tool_calls` + `tool` messages.
 import type { ProviderConfig } from '@pa/shared';
 import OpenAI from 'openai';
-import type { ModelProvider, ProviderChunk, ProviderRequest } from './provider.js';
+import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import type { ModelProvider, ProviderChunk, ProviderRequest, ToolCall } from './provider.js';
 
 export function createOpenAiProvider(config: ProviderConfig, apiKey: string | null): ModelProvider {
   const client = new OpenAI({
@@ -13,28 +15,65 @@ export function createOpenAiProvider(config: ProviderConfig, apiKey: string | nu
   });
   return {
     config,
+    supportsTools: true,
     async *stream(request: ProviderRequest, signal: AbortSignal): AsyncIterable<ProviderChunk> {
       const stream = await client.chat.completions.create(
         {
           model: config.model,
-          messages: request.messages,
+          messages: messagesOf(request),
           stream: true,
           stream_options: { include_usage: true },
           ...(request.maxTokens !== undefined ? { max_tokens: request.maxTokens } : {}),
           ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+          ...(request.tools?.length
+            ? {
+                tools: request.tools.map((tool) => ({
+                  type: 'function' as const,
+                  function: { name: tool.name, description: tool.description, parameters: tool.parameters },
+                })),
+                tool_choice: request.toolChoice ?? 'auto',
+              }
+            : {}),
         },
         { signal },
       );
+      // Tool calls arrive in pieces keyed by index (id and name first, then the arguments' JSON text).
+      const calls: ToolCall[] = [];
       for await (const chunk of stream) {
-        const text = chunk.choices[0]?.delta?.content;
-        if (text) yield { text };
+        const delta = chunk.choices[0]?.delta;
+        if (delta?.content) yield { text: delta.content };
+        for (const part of delta?.tool_calls ?? []) {
+          calls[part.index] ??= { id: '', name: '', arguments: '' };
+          const call = calls[part.index] as ToolCall;
+          if (part.id) call.id = part.id;
+          if (part.function?.name) call.name += part.function.name;
+          if (part.function?.arguments) call.arguments += part.function.arguments;
+        }
         if (chunk.usage) {
           yield { usage: { tokensIn: chunk.usage.prompt_tokens, tokensOut: chunk.usage.completion_tokens } };
         }
       }
+      for (const call of calls) if (call) yield { toolCall: call };
     },
     async health(signal) {
       await client.models.list({ signal });
     },
   };
+}
+
+function messagesOf(request: ProviderRequest): ChatCompletionMessageParam[] {
+  const messages: ChatCompletionMessageParam[] = request.messages.map((turn) => ({ ...turn }));
+  for (const round of request.toolRounds ?? []) {
+    messages.push({
+      role: 'assistant',
+      content: round.text || null,
+      tool_calls: round.calls.map((call) => ({
+        id: call.id,
+        type: 'function' as const,
+        function: { name: call.name, arguments: call.arguments },
+      })),
+    });
+    for (const call of round.calls) messages.push({ role: 'tool', tool_call_id: call.id, content: call.result });
+  }
+  return messages;
 }

@@ -1,18 +1,54 @@
 // What every model provider implements (local llama.cpp, OpenAI-compatible, Anthropic, Gemini), and the one place
 // an SDK's error becomes a failure kind the router can act on (fall back, open the circuit, wait for Retry-After).
-import type { ChatTurn, ProviderConfig } from '@pa/shared';
+import type { ChatTurn, ProviderConfig, ToolUse } from '@pa/shared';
+
+/** A tool offered to the model, in the neutral shape each provider maps to its own wire format. */
+export interface ToolSpec {
+  name: string;
+  description: string;
+  /** JSON Schema of the arguments object. */
+  parameters: Record<string, unknown>;
+}
+
+/** A tool call as the model wrote it: `arguments` is the JSON text it produced (parsed by the tool loop). */
+export interface ToolCall {
+  id: string;
+  name: string;
+  arguments: string;
+}
+
+/** One earlier round of this answer: what the model said, the tools it called, and what they answered. */
+export interface ToolRound {
+  text: string;
+  calls: Array<ToolCall & { result: string; isError: boolean }>;
+}
 
 export interface ProviderRequest {
   messages: ChatTurn[];
   maxTokens?: number;
   temperature?: number;
+  /** Tools to offer (only given to providers with `supportsTools`). */
+  tools?: ToolSpec[];
+  /** 'none' on the last allowed round: the model must answer in text. */
+  toolChoice?: 'auto' | 'none';
+  /** The rounds of tool calls so far, appended after `messages` in the provider's own format. */
+  toolRounds?: ToolRound[];
 }
 
-/** A piece of the answer, or the provider's own token counts when it reports them. */
-export type ProviderChunk = { text: string } | { usage: { tokensIn: number; tokensOut: number } };
+/**
+ * A piece of the answer; the provider's own token counts when it reports them; a tool call the model made (yielded
+ * once complete, when its stream ends); or, from the tool loop only, a tool that has run.
+ */
+export type ProviderChunk =
+  | { text: string }
+  | { usage: { tokensIn: number; tokensOut: number } }
+  | { toolCall: ToolCall }
+  | { toolUse: ToolUse };
 
 export interface ModelProvider {
   readonly config: ProviderConfig;
+  /** Whether it understands `tools`, `toolChoice` and `toolRounds` (OpenAI-compatible, Anthropic). */
+  readonly supportsTools?: boolean;
   /** Streams the answer; aborting `signal` must end the iteration promptly. */
   stream(request: ProviderRequest, signal: AbortSignal): AsyncIterable<ProviderChunk>;
   /** A cheap liveness check (`/models` or similar); throws on failure. */

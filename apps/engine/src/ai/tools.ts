@@ -1,0 +1,141 @@
+// Lets a chat model call tools (the configured MCP servers' ones): offers them to a provider that supports tool
+// calls, runs each call the model makes, feeds the results back and lets it continue, for a bounded number of rounds.
+import { isAbortError, type ToolUse } from '@pa/shared';
+import type { AiTool, ToolProvider } from './api.js';
+import type {
+  ModelProvider,
+  ProviderChunk,
+  ProviderRequest,
+  ToolCall,
+  ToolRound,
+  ToolSpec,
+} from './providers/provider.js';
+
+/** Rounds of tool calls per answer; the round after the last one is told to answer in text. */
+export const MAX_TOOL_ROUNDS = 4;
+/** What the model gets of one tool's answer (a whole large file would swamp its context). */
+const RESULT_LIMIT = 64_000;
+/** What the `ai.done` event shows of it. */
+const PREVIEW_LIMIT = 500;
+
+/** The tools as offered to models, by the name the model calls them (unique, within the wire formats' rules). */
+export interface Toolbox {
+  specs: ToolSpec[];
+  byName: Map<string, AiTool>;
+}
+
+export function toolboxOf(tools: AiTool[]): Toolbox {
+  const byName = new Map<string, AiTool>();
+  const specs: ToolSpec[] = [];
+  for (const tool of tools) {
+    // OpenAI and Anthropic both accept ^[a-zA-Z0-9_-]{1,64}$; the server prefix keeps two servers' tools apart.
+    const base = `${tool.server}__${tool.name}`.replace(/[^a-zA-Z0-9_-]/g, '_').slice(0, 60);
+    let name = base;
+    for (let n = 2; byName.has(name); n++) name = `${base}_${n}`;
+    byName.set(name, tool);
+    specs.push({
+      name,
+      description: tool.description || `${tool.name} (MCP server ${tool.server})`,
+      parameters: schemaOf(tool),
+    });
+  }
+  return { specs, byName };
+}
+
+/** Wraps `provider` so that its answer may go through up to MAX_TOOL_ROUNDS rounds of tool calls. */
+export function withTools(provider: ModelProvider, toolbox: Toolbox, tools: ToolProvider): ModelProvider {
+  return {
+    config: provider.config,
+    supportsTools: true,
+    health: (signal) => provider.health(signal),
+    async *stream(request: ProviderRequest, signal: AbortSignal): AsyncIterable<ProviderChunk> {
+      const rounds: ToolRound[] = [];
+      const usage = { tokensIn: 0, tokensOut: 0 };
+      let reported = false;
+      for (let round = 0; ; round++) {
+        const calls: ToolCall[] = [];
+        let text = '';
+        const roundRequest: ProviderRequest = {
+          ...request,
+          tools: toolbox.specs,
+          toolChoice: round < MAX_TOOL_ROUNDS ? 'auto' : 'none',
+          toolRounds: rounds,
+        };
+        for await (const chunk of provider.stream(roundRequest, signal)) {
+          if ('usage' in chunk) {
+            // Each round reports its own counts; the answer costs their sum.
+            usage.tokensIn += chunk.usage.tokensIn;
+            usage.tokensOut += chunk.usage.tokensOut;
+            reported = true;
+            continue;
+          }
+          if ('toolCall' in chunk) calls.push(chunk.toolCall);
+          else if ('text' in chunk) text += chunk.text;
+          yield chunk;
+        }
+        if (calls.length === 0 || round === MAX_TOOL_ROUNDS) break;
+        const done: ToolRound['calls'] = [];
+        const uses: ToolUse[] = [];
+        for (const call of calls) {
+          const { use, result } = await runTool(call, toolbox, tools, signal);
+          done.push({ ...call, result, isError: use.isError });
+          uses.push(use);
+        }
+        // Yielded once all have run: the attempt's deadlines stay stopped until then.
+        for (const use of uses) yield { toolUse: use };
+        rounds.push({ text, calls: done });
+      }
+      if (reported) yield { usage };
+    },
+  };
+}
+
+/** Runs one call. A bad call or a failing tool is an answer the model sees and can react to, not a failure. */
+async function runTool(
+  call: ToolCall,
+  toolbox: Toolbox,
+  tools: ToolProvider,
+  signal: AbortSignal,
+): Promise<{ use: ToolUse; result: string }> {
+  const tool = toolbox.byName.get(call.name);
+  let args: Record<string, unknown> = {};
+  let outcome: { text: string; isError: boolean };
+  try {
+    const parsed: unknown = JSON.parse(call.arguments || '{}');
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new SyntaxError('not an object');
+    args = parsed as Record<string, unknown>;
+    outcome = tool
+      ? await tools.call(tool.server, tool.name, args, signal)
+      : { text: `There is no tool named "${call.name}".`, isError: true };
+  } catch (error) {
+    if (signal.aborted || isAbortError(error)) throw error;
+    outcome = {
+      text:
+        error instanceof SyntaxError
+          ? `The arguments of ${call.name} were not a JSON object.`
+          : `The tool failed: ${error instanceof Error ? error.message : String(error)}`,
+      isError: true,
+    };
+  }
+  const result =
+    outcome.text.length > RESULT_LIMIT ? `${outcome.text.slice(0, RESULT_LIMIT)}\n[truncated]` : outcome.text;
+  return {
+    result,
+    use: {
+      server: tool?.server ?? '',
+      tool: tool?.name ?? call.name,
+      arguments: args,
+      isError: outcome.isError,
+      result: outcome.text.slice(0, PREVIEW_LIMIT),
+    },
+  };
+}
+
+/** Models want an object schema; MCP tools have one, but a missing or odd one must not break the request. */
+function schemaOf(tool: AiTool): Record<string, unknown> {
+  const schema = tool.inputSchema;
+  if (typeof schema === 'object' && schema !== null && (schema as { type?: unknown }).type === 'object') {
+    return schema as Record<string, unknown>;
+  }
+  return { type: 'object', properties: {} };
+}

@@ -1,0 +1,137 @@
+// MCP tools offered to the chat model, through the real built engine: the project's own `pa mcp serve` runs as a
+// real MCP server process, a loopback OpenAI-compatible server plays a model that calls `read_file` and then
+// answers, and the tool's real output must reach the model in the follow-up request.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RpcClient } from '@pa/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { engineCli } from '../../scripts/paths.js';
+import { collectAiStream } from '../support/ai-stream.js';
+import { type StartedEngine, startEngine } from '../support/engine.js';
+import { type LoopbackProvider, type LoopbackRequest, startLoopbackOpenAI } from '../support/loopback-providers.js';
+import { copyFixture } from '../support/workspace.js';
+
+const NOTE = 'The launch code is tangerine-42.';
+
+/** The `tool` messages the engine sent back to the model in a request. */
+function toolMessages(
+  request: LoopbackRequest | undefined,
+): Array<{ role: string; tool_call_id: string; content: string }> {
+  const messages = (request?.body.messages ?? []) as Array<{ role: string; tool_call_id: string; content: string }>;
+  return messages.filter((message) => message.role === 'tool');
+}
+
+describe('MCP tools in chat', () => {
+  const workspace = copyFixture('sample-project');
+  let engine: StartedEngine;
+  let client: RpcClient;
+  let model: LoopbackProvider;
+
+  beforeAll(async () => {
+    writeFileSync(join(workspace.root, 'notes.txt'), NOTE);
+    // A model that reads the file first, then answers with what the tool gave it.
+    model = await startLoopbackOpenAI((request) => {
+      const results = toolMessages(request);
+      if (results.length === 0) {
+        return {
+          kind: 'tool-calls',
+          text: 'Let me look. ',
+          calls: [{ name: 'self__read_file', arguments: { path: 'notes.txt' } }],
+        };
+      }
+      return { kind: 'ok', text: `The notes say: ${results[0]?.content}` };
+    });
+    engine = await startEngine({ workspace: workspace.root });
+    client = await engine.connect();
+    await client.call('ai.providers.add', {
+      id: 'tooly',
+      kind: 'openai-compatible',
+      modelClass: 'own_key',
+      model: 'tool-model',
+      baseURL: model.baseURL,
+    });
+    await client.call('mcp.servers.set', {
+      name: 'self',
+      config: {
+        command: process.execPath,
+        args: [engineCli, 'mcp', 'serve', '--workspace', workspace.root],
+        env: { PA_DATA_DIR: engine.dataDir },
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await engine?.stop();
+    await model?.close();
+    workspace.remove();
+  });
+
+  it('offers the MCP tools, runs the one the model calls, and streams the answer built on its result', async () => {
+    const { streamId } = await client.call('ai.chat', {
+      messages: [{ role: 'user', content: 'What is in notes.txt?' }],
+    });
+    const end = await collectAiStream(client, streamId);
+    expect(end.event).toBe('ai.done');
+    if (end.event !== 'ai.done') return;
+
+    const [first, second] = model.requests;
+    expect(model.requests).toHaveLength(2);
+    const offered = (first?.body.tools ?? []) as Array<{ type: string; function: { name: string } }>;
+    expect(offered.map((tool) => tool.function.name)).toEqual(
+      expect.arrayContaining(['self__read_file', 'self__search_files', 'self__write_file']),
+    );
+    // The follow-up carries the assistant's tool call and the real file content as the tool's answer.
+    const messages = (second?.body.messages ?? []) as Array<Record<string, unknown>>;
+    const call = messages.find((message) => message.role === 'assistant') as {
+      tool_calls: Array<{ id: string; function: { name: string; arguments: string } }>;
+    };
+    expect(call.tool_calls[0]?.function).toEqual({ name: 'self__read_file', arguments: '{"path":"notes.txt"}' });
+    expect(toolMessages(second)).toEqual([{ role: 'tool', tool_call_id: call.tool_calls[0]?.id, content: NOTE }]);
+
+    expect(end.tokens.join('')).toBe(`Let me look. The notes say: ${NOTE}`);
+    expect(end.data.text).toBe(`Let me look. The notes say: ${NOTE}`);
+    expect(end.data.toolCalls).toEqual([
+      { server: 'self', tool: 'read_file', arguments: { path: 'notes.txt' }, isError: false, result: NOTE },
+    ]);
+  });
+
+  it('returns a refused tool call to the model as an error result instead of failing the answer', async () => {
+    model.setScript((request) =>
+      toolMessages(request).length === 0
+        ? { kind: 'tool-calls', calls: [{ name: 'self__read_file', arguments: { path: '../../etc/passwd' } }] }
+        : { kind: 'ok', text: 'I may not read that.' },
+    );
+    const { streamId } = await client.call('ai.chat', { messages: [{ role: 'user', content: 'Read /etc/passwd' }] });
+    const end = await collectAiStream(client, streamId);
+    expect(end.event === 'ai.done' && end.data.text).toBe('I may not read that.');
+    expect(end.event === 'ai.done' && end.data.toolCalls?.map((use) => [use.tool, use.isError])).toEqual([
+      ['read_file', true],
+    ]);
+    expect(toolMessages(model.requests.at(-1))[0]?.content).not.toContain('root:');
+  });
+
+  it('stops offering tools after the last allowed round and makes the model answer in text', async () => {
+    model.setScript((request) =>
+      request.body.tool_choice === 'none'
+        ? { kind: 'ok', text: 'Enough reading.' }
+        : { kind: 'tool-calls', calls: [{ name: 'self__read_file', arguments: { path: 'notes.txt' } }] },
+    );
+    const before = model.requests.length;
+    const { streamId } = await client.call('ai.chat', { messages: [{ role: 'user', content: 'Read forever' }] });
+    const end = await collectAiStream(client, streamId);
+    expect(end.event === 'ai.done' && end.data.text).toBe('Enough reading.');
+    expect(end.event === 'ai.done' && end.data.toolCalls).toHaveLength(4);
+    expect(model.requests.length - before).toBe(5);
+  });
+
+  it('sends no tools when the chat asks for none', async () => {
+    model.setScript({ kind: 'ok', text: 'plain' });
+    const { streamId } = await client.call('ai.chat', {
+      messages: [{ role: 'user', content: 'hi' }],
+      tools: false,
+    });
+    const end = await collectAiStream(client, streamId);
+    expect(end.event === 'ai.done' && end.data.toolCalls).toBeUndefined();
+    expect(model.requests.at(-1)?.body.tools).toBeUndefined();
+  });
+});
