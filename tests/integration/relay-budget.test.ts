@@ -1,0 +1,142 @@
+// What one token holder may cost the relay, against the real process: a connection past its message budget is cut
+// off (the others in its room keep syncing), and a room at its byte cap refuses updates until a snapshot makes room.
+import { randomBytes } from 'node:crypto';
+import { RelaySyncProvider } from '@pa/shared/relay/client';
+import { CloseCode, MessageType, readMessage, writeSyncRequest, writeUpdate } from '@pa/shared/relay/protocol';
+import { afterAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import * as Y from 'yjs';
+import { metricValue, RELAY_TOKEN, type StartedRelay, startRelay, until } from './relay-harness.js';
+
+const SECRET = 'budget secret';
+const cleanups: Array<() => Promise<unknown> | undefined | boolean> = [];
+afterAll(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+});
+
+async function relayWith(env: Record<string, string>): Promise<StartedRelay> {
+  const relay = await startRelay({ env: { RELAY_SYNC_MODE: 'normal', ...env } });
+  cleanups.push(() => relay.stop());
+  return relay;
+}
+
+interface Peer {
+  doc: Y.Doc;
+  text: Y.Text;
+  provider: RelaySyncProvider;
+  errors: string[];
+}
+
+function peer(relay: StartedRelay, roomId: string): Peer {
+  const doc = new Y.Doc();
+  const provider = new RelaySyncProvider(doc, {
+    url: relay.url,
+    roomId,
+    secret: SECRET,
+    token: RELAY_TOKEN,
+    WebSocket,
+    backoff: { minMs: 50, maxMs: 400 },
+  });
+  cleanups.push(() => provider.destroy());
+  const errors: string[] = [];
+  provider.onDidError((error) => errors.push(error.code));
+  return { doc, text: doc.getText('t'), provider, errors };
+}
+
+const rejected = async (relay: StartedRelay, reason: string) =>
+  metricValue(await relay.metrics(), `relay_rejected_total{reason="${reason}"}`) || 0;
+
+describe('relay budgets', () => {
+  it('cuts off a flooding connection while an honest peer in the same room keeps syncing', async () => {
+    const relay = await relayWith({ RELAY_MSG_RATE_PER_CONN: '50', RELAY_MSG_BURST_PER_CONN: '100' });
+    const room = 'budget-room-FLOODFLOODFLOOD';
+    const [a, b] = [peer(relay, room), peer(relay, room)] as [Peer, Peer];
+    await Promise.all([a.provider.whenSynced(), b.provider.whenSynced()]);
+
+    const flooder = new WebSocket(`${relay.url}/sync/${room}?token=${RELAY_TOKEN}`);
+    cleanups.push(() => flooder.terminate());
+    const refusals: string[] = [];
+    flooder.on('message', (data: Buffer) => {
+      const read = readMessage(new Uint8Array(data));
+      if (read.ok && read.message.type === MessageType.error) refusals.push(read.message.code);
+    });
+    const closed = new Promise<number>((resolve) => flooder.once('close', (code) => resolve(code)));
+    await new Promise((resolve) => flooder.once('open', resolve));
+    flooder.send(writeSyncRequest(0));
+    // 5,000 junk updates as fast as the socket takes them: 50 times the burst the relay allows
+    for (let i = 1; i <= 5000 && flooder.readyState === WebSocket.OPEN; i += 1) {
+      flooder.send(writeUpdate(i, randomBytes(64)));
+    }
+    a.text.insert(0, 'typed while someone floods ');
+    expect(await closed).toBe(CloseCode.rateLimited);
+    expect(refusals).toContain('message_rate_limited');
+
+    await until(() => b.text.toString() === 'typed while someone floods ', 5000, 'the honest edit to reach b');
+    b.text.insert(0, 'and back ');
+    await until(() => a.text.toString() === 'and back typed while someone floods ', 5000, "b's reply to reach a");
+    expect([a.provider.status, b.provider.status]).toEqual(['synced', 'synced']);
+
+    const metrics = await relay.metrics();
+    expect(metricValue(metrics, 'relay_rejected_total{reason="message_rate_limited"}')).toBe(1);
+    // at most the burst got through to the disk (plus the two honest edits)
+    expect(metricValue(metrics, 'relay_updates_stored_total')).toBeLessThanOrEqual(100 + 2);
+  });
+
+  it('lets a client that bursts past its budget reconnect and deliver every edit, merged', async () => {
+    const relay = await relayWith({ RELAY_MSG_RATE_PER_CONN: '20', RELAY_MSG_BURST_PER_CONN: '20' });
+    const room = 'budget-room-BURSTBURSTBURST';
+    const [fast, reader] = [peer(relay, room), peer(relay, room)] as [Peer, Peer];
+    await Promise.all([fast.provider.whenSynced(), reader.provider.whenSynced()]);
+    // 200 separate transactions are 200 update frames, ten times the burst
+    for (let i = 0; i < 200; i += 1) fast.text.insert(fast.text.length, `${i} `);
+    await until(() => reader.text.toString() === fast.text.toString(), 10_000, 'the whole burst to reach the reader');
+    await fast.provider.whenAcknowledged();
+    expect(reader.text.toString().split(' ')).toHaveLength(201);
+    expect(await rejected(relay, 'message_rate_limited')).toBeGreaterThanOrEqual(1);
+  });
+
+  it('refuses updates to a room whose content is over its cap, from every client, and reports why', async () => {
+    const relay = await relayWith({ RELAY_MAX_ROOM_BYTES: '20000' });
+    const room = 'budget-room-FULLFULLFULLFULL';
+    const [a, b] = [peer(relay, room), peer(relay, room)] as [Peer, Peer];
+    await Promise.all([a.provider.whenSynced(), b.provider.whenSynced()]);
+    // 8,000 random characters per edit: ciphertext does not compress, so the third edit passes 20,000 bytes
+    const chunk = () => randomBytes(6000).toString('base64');
+    a.text.insert(0, chunk());
+    a.text.insert(0, chunk());
+    await until(() => b.text.length === 16_000, 5000, 'the first two chunks to reach b');
+    a.text.insert(0, chunk());
+    await until(() => a.errors.includes('room_full'), 5000, 'a to be told the room is full');
+    expect(a.provider.status).toBe('syncing');
+    expect(a.provider.unacknowledged).toBeGreaterThan(0);
+
+    // the whole state is over the cap, so a snapshot cannot make room: a small edit from b is refused too
+    b.text.insert(0, 'x');
+    await until(() => b.errors.includes('room_full'), 5000, 'b to be told the room is full');
+    expect(b.provider.unacknowledged).toBeGreaterThan(0);
+    expect(b.text.length).toBe(16_001);
+    expect(await rejected(relay, 'room_full')).toBeGreaterThanOrEqual(2);
+  });
+
+  it('takes updates again once a snapshot has compacted a full room, and loses none of them', async () => {
+    const relay = await relayWith({ RELAY_MAX_ROOM_BYTES: '20000' });
+    const room = 'budget-room-COMPACTCOMPACT';
+    const [a, b] = [peer(relay, room), peer(relay, room)] as [Peer, Peer];
+    await Promise.all([a.provider.whenSynced(), b.provider.whenSynced()]);
+    // inserting and deleting 3,000 characters grows the log by as much each time, the document by almost nothing
+    for (let round = 0; round < 12; round += 1) {
+      a.text.insert(0, randomBytes(2250).toString('base64'));
+      a.text.delete(0, 3000);
+      a.text.insert(a.text.length, `${round};`);
+    }
+    await until(() => a.errors.includes('room_full'), 5000, 'a to be told the room is full');
+    // a compacts on its own, then resends what was refused
+    await a.provider.whenAcknowledged();
+    await until(() => b.text.toString() === a.text.toString(), 5000, 'b to converge with a');
+    expect(b.text.toString()).toBe('0;1;2;3;4;5;6;7;8;9;10;11;');
+    expect(a.provider.status).toBe('synced');
+    const metrics = await relay.metrics();
+    expect(metricValue(metrics, 'relay_snapshots_stored_total')).toBeGreaterThanOrEqual(1);
+    expect(metricValue(metrics, 'relay_rejected_total{reason="room_full"}')).toBeGreaterThanOrEqual(1);
+  });
+});
