@@ -1,5 +1,6 @@
 // The audit log: who did what to the license and when (installed, removed, rejected, quota exhausted, gated call
-// denied), in SQLite with an index on time. Details are scrubbed so a secret can never land in a row.
+// denied), in SQLite with an index on time. Details are scrubbed so a secret can never land in a row. Repeats of one
+// event (a UI polling a gated method) are coalesced into one row with a count, so they cannot flood the table.
 import type { AuditEntry } from '@pa/shared';
 import type { Store } from '../store/index.js';
 import type { Audit } from './api.js';
@@ -13,7 +14,13 @@ export const AUDIT_MIGRATIONS = [
     detail TEXT NOT NULL
   );
   CREATE INDEX audit_log_at ON audit_log (at)`,
+  // rows that may absorb repeats carry a key (type, actor and what was denied); null for every other row
+  `ALTER TABLE audit_log ADD COLUMN coalesce_key TEXT;
+  CREATE INDEX audit_log_coalesce ON audit_log (coalesce_key, at) WHERE coalesce_key IS NOT NULL`,
 ];
+
+/** Identical denials within this window from the first of them share one row. */
+export const COALESCE_WINDOW_MS = 60_000;
 
 const SECRET_FIELD = /key|token|secret|password|certificate|license$/i;
 /** License and certificate tokens, bearer-style API keys and long opaque strings. */
@@ -31,18 +38,42 @@ export function scrub(value: unknown, field = ''): unknown {
 }
 
 export interface AuditLog extends Audit {
+  /**
+   * Records an event that may repeat: when the same type, actor and key was recorded within the window, that row's
+   * detail.count goes up (and detail.lastAt moves) instead of a new row being written.
+   */
+  recordCoalesced(event: Parameters<Audit['record']>[0], key: string): void;
   tail(limit: number): AuditEntry[];
 }
 
-export function createAuditLog(store: Store, clock: () => number): AuditLog {
+export function createAuditLog(store: Store, clock: () => number, windowMs = COALESCE_WINDOW_MS): AuditLog {
   store.migrate('audit', AUDIT_MIGRATIONS);
-  const insert = store.db.prepare('INSERT INTO audit_log (at, type, actor, detail) VALUES (?, ?, ?, ?)');
+  const insert = store.db.prepare(
+    'INSERT INTO audit_log (at, type, actor, detail, coalesce_key) VALUES (?, ?, ?, ?, ?)',
+  );
+  const openRow = store.db.prepare<[string, number], { id: number; detail: string }>(
+    'SELECT id, detail FROM audit_log WHERE coalesce_key = ? AND at > ? ORDER BY at DESC, id DESC LIMIT 1',
+  );
+  const updateDetail = store.db.prepare('UPDATE audit_log SET detail = ? WHERE id = ?');
+  // IMMEDIATE so an engine and a CLI denying at once still share the row
+  const coalesce = store.db.transaction((key: string, now: number, type: string, actor: string, detail: unknown) => {
+    const row = openRow.get(key, now - windowMs);
+    if (!row) {
+      insert.run(now, type, actor, JSON.stringify({ ...(scrub(detail) as object), count: 1, lastAt: now }), key);
+      return;
+    }
+    const previous = JSON.parse(row.detail) as { count?: number };
+    updateDetail.run(JSON.stringify({ ...previous, count: (previous.count ?? 1) + 1, lastAt: now }), row.id);
+  });
   const latest = store.db.prepare<[number], { id: number; at: number; type: string; actor: string; detail: string }>(
     'SELECT id, at, type, actor, detail FROM audit_log ORDER BY at DESC, id DESC LIMIT ?',
   );
   return {
     record({ type, actor, detail = {} }) {
-      insert.run(clock(), type, actor, JSON.stringify(scrub(detail)));
+      insert.run(clock(), type, actor, JSON.stringify(scrub(detail)), null);
+    },
+    recordCoalesced({ type, actor, detail = {} }, key) {
+      coalesce.immediate(JSON.stringify([type, actor, key]), clock(), type, actor, detail);
     },
     tail(limit) {
       return latest

@@ -28,7 +28,7 @@ import { type AuditLog, createAuditLog } from './audit.js';
 import { type ClockGuard, createClockGuard } from './clock-guard.js';
 import { deviceFingerprint } from './fingerprint.js';
 import { loadPublicKey } from './public-key.js';
-import { deniedMessage, describeStatus, type Evaluation } from './status.js';
+import { deniedMessage, describeStatus, type Evaluation, readOnlyMessage, usableGrants } from './status.js';
 
 export type { Audit, Entitlements, LicenseState, QuotaReservation, Quotas } from './api.js';
 export { scrub } from './audit.js';
@@ -118,19 +118,16 @@ export function createLicensing(ctx: LicensingContext, secrets: Secrets, options
     reloadIfChanged();
     const now = ctx.clock();
     const highWaterMark = clock.observe(now);
-    if (!installed) return settle({ state: 'none', verdict: null, grants: grantsOf(null), license: null, now });
+    const judged = (state: Evaluation['state'], verdict: Evaluation['verdict'], grants: Evaluation['grants']) =>
+      settle({ state, verdict, grants, usable: usableGrants(state, grants), license: installed?.license ?? null, now });
+    if (!installed) return judged('none', null, grantsOf(null));
     const verdict = evaluateLicense(installed.license, installed.certificate, { now, highWaterMark, fingerprint });
-    if (verdict.ok) {
-      return settle({
-        state: verdict.status,
-        verdict,
-        grants: grantsOf(verdict.license),
-        license: verdict.license,
-        now,
-      });
-    }
-    const state = verdict.reason === 'activation_required' ? 'activation_required' : 'rejected';
-    return settle({ state, verdict, grants: grantsOf(null), license: installed.license, now });
+    if (verdict.ok) return judged(verdict.status, verdict, grantsOf(verdict.license));
+    return judged(
+      verdict.reason === 'activation_required' ? 'activation_required' : 'rejected',
+      verdict,
+      grantsOf(null),
+    );
   }
 
   /** Audits and announces a change of verdict (expiry, rollback, activation) once, when it happens. */
@@ -157,7 +154,7 @@ export function createLicensing(ctx: LicensingContext, secrets: Secrets, options
     const rows = new Map(ledger.usage(account, day).map((row) => [row.metric, row.used]));
     return (['ai_requests', 'workflow_runs'] as const).map((metric) => {
       const used = rows.get(metric) ?? 0;
-      const limit = evaluation.grants.quotas[metric];
+      const limit = evaluation.usable.quotas[metric];
       return { metric, day, used, limit, remaining: limit === null ? null : Math.max(0, limit - used) };
     });
   }
@@ -272,33 +269,50 @@ export function createLicensing(ctx: LicensingContext, secrets: Secrets, options
         readOnly: evaluation.state === 'grace',
       };
     },
-    allows: (entitlement) => isGranted(evaluate().grants, entitlement),
+    allows: (entitlement) => isGranted(evaluate().usable, entitlement),
     require(entitlement, actor) {
       const evaluation = evaluate();
-      if (isGranted(evaluation.grants, entitlement)) return;
+      if (isGranted(evaluation.usable, entitlement)) return;
       const name = describeEntitlement(entitlement);
-      const needed = cheapestEditionFor(entitlement);
-      audit.record({
-        type: 'entitlement.denied',
-        actor,
-        detail: { entitlement: name, edition: evaluation.grants.edition },
-      });
+      const edition = evaluation.grants.edition;
+      if (isGranted(evaluation.grants, entitlement)) refuseReadOnly(evaluation, actor, name, name);
+      audit.recordCoalesced({ type: 'entitlement.denied', actor, detail: { entitlement: name, edition } }, name);
       throw new PaError(ErrorCode.LICENSE, deniedMessage(evaluation, entitlement), {
         entitlement: name,
-        edition: evaluation.grants.edition,
-        requiredEdition: needed,
+        edition,
+        requiredEdition: cheapestEditionFor(entitlement),
       });
     },
-    collabParticipantLimit: () => evaluate().grants.collabParticipants,
+    collabParticipantLimit: () => evaluate().usable.collabParticipants,
   };
+
+  /** Something the license grants but may not use while read-only: audited like any denial, refused with a reason. */
+  function refuseReadOnly(evaluation: Evaluation, actor: string, entitlement: string, what: string): never {
+    const edition = evaluation.grants.edition;
+    const detail = { entitlement, edition, reason: 'grace_read_only' };
+    audit.recordCoalesced({ type: 'entitlement.denied', actor, detail }, `${entitlement}/grace_read_only`);
+    throw new PaError(ErrorCode.LICENSE, readOnlyMessage(evaluation, what), {
+      ...detail,
+      graceEndsAt: evaluation.verdict?.ok ? evaluation.verdict.graceEndsAt : null,
+    });
+  }
 
   const quotas: Quotas = {
     consume(metric, n, actor) {
       const evaluation = evaluate();
       const account = accountOf(evaluation);
-      const limit = evaluation.grants.quotas[metric];
-      const outcome = ledger.consume(account, metric, n, limit);
+      const outcome = ledger.consume(account, metric, n, evaluation.usable.quotas[metric]);
       if (!outcome.granted) {
+        const licensed = evaluation.grants.quotas[metric];
+        if (evaluation.state === 'grace' && (licensed === null || outcome.used + n <= licensed)) {
+          // the license would allow it, the personal allowance does not: read-only, not exhausted
+          refuseReadOnly(
+            evaluation,
+            actor,
+            `quota:${metric}`,
+            `${METRIC_LABEL[metric]} use beyond the Personal allowance`,
+          );
+        }
         const key = `${account}/${metric}/${outcome.day}`;
         if (!exhaustedAudited.has(key)) {
           exhaustedAudited.add(key);

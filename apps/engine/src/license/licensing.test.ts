@@ -141,6 +141,95 @@ describe('licensing', () => {
     });
   });
 
+  it('in the grace period keeps paid grants visible but refuses to use them with grace_read_only', () => {
+    const h = harness();
+    h.licensing.handlers['license.activate']?.({ key: issue({}, 10) }, actor);
+    h.clock.now = T0 + 11 * DAY; // expired 1 day ago
+    const { entitlements, quotas } = h.licensing;
+    expect(h.licensing.status()).toMatchObject({ state: 'grace', edition: 'team', readOnly: true });
+    expect(h.licensing.status().features).toContain('collab.host');
+    expect(h.licensing.status().components).toContain('operations');
+
+    const host = call(() => entitlements.require({ kind: 'feature', feature: 'collab.host' }, 'collab'));
+    expect(host).toMatchObject({
+      code: 'E_LICENSE',
+      data: { reason: 'grace_read_only', entitlement: 'feature:collab.host', edition: 'team' },
+    });
+    expect(host.message).toContain('Renew');
+    expect(host.message).toContain('read-only until 2026-12-12');
+    expect(call(() => entitlements.require({ kind: 'component', component: 'operations' }, 'wf')).data).toMatchObject({
+      reason: 'grace_read_only',
+    });
+    expect(entitlements.allows({ kind: 'model', modelClass: 'remote' })).toBe(false);
+    expect(entitlements.collabParticipantLimit()).toBe(0);
+
+    // what the personal edition grants keeps working, up to its allowance
+    expect(entitlements.allows({ kind: 'feature', feature: 'collab.join' })).toBe(true);
+    entitlements.require({ kind: 'model', modelClass: 'local' }, 'ai');
+    for (let i = 0; i < 100; i++) quotas.consume('ai_requests', 1, 'ai');
+    const beyond = call(() => quotas.consume('ai_requests', 1, 'ai'));
+    expect(beyond).toMatchObject({
+      code: 'E_LICENSE',
+      data: { reason: 'grace_read_only', entitlement: 'quota:ai_requests' },
+    });
+    expect(beyond.message).toContain('AI request use beyond the Personal allowance');
+    expect(h.licensing.status().quotas.find((q) => q.metric === 'ai_requests')).toMatchObject({
+      used: 100,
+      limit: 100,
+      remaining: 0,
+    });
+    const denials = h.licensing.audit.tail(10).filter((row) => row.type === 'entitlement.denied');
+    expect(denials.map((row) => row.detail.reason)).toEqual(['grace_read_only', 'grace_read_only', 'grace_read_only']);
+  });
+
+  it('after the grace period is the personal edition again: upgrade hints, E_QUOTA at the personal limit', () => {
+    const h = harness();
+    h.licensing.handlers['license.activate']?.({ key: issue({}, 10) }, actor);
+    h.clock.now = T0 + 18 * DAY; // expired 8 days ago
+    expect(h.licensing.status()).toMatchObject({ state: 'rejected', edition: 'personal', readOnly: false });
+    const host = call(() => h.licensing.entitlements.require({ kind: 'feature', feature: 'collab.host' }, 'collab'));
+    expect(host).toMatchObject({ code: 'E_LICENSE', data: { requiredEdition: 'professional' } });
+    expect(host.data).not.toHaveProperty('reason');
+    for (let i = 0; i < 100; i++) h.licensing.quotas.consume('ai_requests', 1, 'ai');
+    expect(call(() => h.licensing.quotas.consume('ai_requests', 1, 'ai'))).toMatchObject({ code: 'E_QUOTA' });
+  });
+
+  it('gives a license with unlimited quotas the personal allowance while read-only', () => {
+    const h = harness();
+    const unlimited = { edition: 'enterprise' as const, quotas: { ai_requests: null, workflow_runs: null } };
+    h.licensing.handlers['license.activate']?.({ key: issue(unlimited, 10) }, actor);
+    h.clock.now = T0 + 11 * DAY;
+    for (let i = 0; i < 50; i++) h.licensing.quotas.consume('workflow_runs', 1, 'wf');
+    expect(call(() => h.licensing.quotas.consume('workflow_runs', 1, 'wf')).data).toMatchObject({
+      reason: 'grace_read_only',
+    });
+    h.licensing.handlers['license.activate']?.({ key: issue(unlimited, 30) }, actor); // renewed
+    expect(() => h.licensing.quotas.consume('workflow_runs', 1, 'wf')).not.toThrow();
+  });
+
+  it('coalesces repeated denials of one entitlement to one actor into one audit row with a count', () => {
+    const h = harness();
+    const other = h.reopen(); // a second process on the same database shares the row
+    const host = { kind: 'feature', feature: 'collab.host' } as const;
+    for (let i = 0; i < 5; i++) call(() => h.licensing.entitlements.require(host, 'ui'));
+    h.clock.now += 30_000;
+    call(() => other.licensing.entitlements.require(host, 'ui'));
+    call(() => h.licensing.entitlements.require(host, 'cli'));
+    call(() => h.licensing.entitlements.require({ kind: 'component', component: 'operations' }, 'ui'));
+    const rows = () => h.licensing.audit.tail(50).filter((row) => row.type === 'entitlement.denied');
+    expect(rows().map((row) => [row.actor, row.detail.entitlement, row.detail.count])).toEqual([
+      ['ui', 'feature:collab.host', 6],
+      ['cli', 'feature:collab.host', 1],
+      ['ui', 'component:operations', 1],
+    ]);
+    expect(rows()[0]).toMatchObject({ at: T0, detail: { lastAt: T0 + 30_000 } });
+    h.clock.now = T0 + 60_000; // the window is counted from the row's first denial
+    call(() => h.licensing.entitlements.require(host, 'ui'));
+    expect(rows().filter((row) => row.actor === 'ui' && row.detail.entitlement === 'feature:collab.host')).toHaveLength(
+      2,
+    );
+  });
+
   it('treats a clock set back more than 10 minutes as tampering and audits it', () => {
     const h = harness();
     h.licensing.handlers['license.activate']?.({ key: issue() }, actor);

@@ -6,6 +6,7 @@ import {
   EDITIONS,
   type Entitlement,
   type Grants,
+  grantsOf,
   type LicensePayload,
   type LicenseStatus,
   type LicenseVerdict,
@@ -18,9 +19,32 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export interface Evaluation {
   state: LicenseStatus['state'];
   verdict: LicenseVerdict | null;
+  /** What the license grants: shown to the user (features, models, edition), even while read-only. */
   grants: Grants;
+  /** What may be used or consumed now: the license's grants, or only the personal edition's while it is read-only. */
+  usable: Grants;
   license: LicensePayload | null;
   now: number;
+}
+
+const PERSONAL = grantsOf(null);
+
+/**
+ * Read-only, the one rule: in the grace period after expiry the paid grants stay visible, but whatever uses or
+ * consumes them (a paid model, a team workflow component, hosting, quota beyond the personal allowance) is refused
+ * with E_LICENSE `grace_read_only`; what the personal edition grants keeps working.
+ */
+export function usableGrants(state: LicenseStatus['state'], grants: Grants): Grants {
+  return state === 'grace' ? PERSONAL : grants;
+}
+
+/** The sentence for something the license grants but may not use while read-only. */
+export function readOnlyMessage(evaluation: Evaluation, what: string): string {
+  const { license, verdict } = evaluation;
+  const day = (time: number) => new Date(time).toISOString().slice(0, 10);
+  const expired = license ? ` expired on ${day(license.expiresAt)} and` : '';
+  const until = verdict?.ok ? ` until ${day(verdict.graceEndsAt)}` : '';
+  return `Your ${EDITIONS[evaluation.grants.edition].label} license${expired} is read-only${until}, so ${what} is paused. Renew the license in the License view; the Personal edition's features keep working.`;
 }
 
 export interface StatusExtras {
