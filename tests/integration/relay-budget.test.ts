@@ -9,7 +9,7 @@ import * as Y from 'yjs';
 import { metricValue, RELAY_TOKEN, type StartedRelay, startRelay, until } from './relay-harness.js';
 
 const SECRET = 'budget secret';
-const cleanups: Array<() => Promise<unknown> | undefined | boolean> = [];
+const cleanups: Array<() => unknown> = [];
 afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
 });
