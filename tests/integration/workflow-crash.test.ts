@@ -3,11 +3,11 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ErrorCode, type PaError, type RpcClient } from '@pa/shared';
+import { ErrorCode, type RpcClient } from '@pa/shared';
 import { afterAll, expect, it } from 'vitest';
 import { type StartedEngine, startEngine } from '../support/engine.js';
 import { copyFixture } from '../support/workspace.js';
-import { RunWatch, writeWorkflow } from './workflow-harness.js';
+import { failure, RunWatch, startHarness, writeWorkflow } from './workflow-harness.js';
 
 const workspace = copyFixture('failing-tests-project');
 const dataDir = mkdtempSync(join(tmpdir(), 'pa-crash-data-'));
@@ -36,15 +36,6 @@ afterAll(async () => {
 async function runsUsed(client: RpcClient): Promise<number | undefined> {
   const { items } = await client.call('quota.usage');
   return items.find((item) => item.metric === 'workflow_runs')?.used;
-}
-
-async function failure(promise: Promise<unknown>): Promise<PaError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as PaError;
-  }
-  throw new Error('expected the call to fail');
 }
 
 it('marks a run interrupted after kill -9 of the engine, and re-runs it from the interrupted step', async () => {
@@ -107,4 +98,35 @@ it("refuses an untrusted workspace's own commands, remembers trust across restar
   const listed = (await after.call('workflow.list')).workflows;
   expect(listed.find((workflow) => workflow.name === 'review')?.allowed).toBe(false);
   expect(listed.find((workflow) => workflow.name === 'test')?.allowed).toBe(true);
+});
+
+it('leaves a run of another live engine on the same data dir alone, and interrupts it once that engine is killed', async () => {
+  // The app's engine and a `pa workflow run` share one data dir: neither may take the other's runs for dead.
+  const shared = mkdtempSync(join(tmpdir(), 'pa-two-engines-'));
+  const owner = await startHarness({ root: workspace.root, dataDir: shared });
+  try {
+    writeWorkflow(
+      workspace.root,
+      'gate',
+      'name: gate\ndescription: Waits for approval.\nsteps:\n  - id: ok\n    approve: { message: Go on? }\n',
+    );
+    const watch = await RunWatch.start(owner.client, owner.client.call('workflow.run', { name: 'gate' }));
+    await watch.step('ok', 'waiting');
+    const other = await startEngine({ workspace: workspace.root, dataDir: shared });
+    engines.push(other);
+    const client = await other.connect();
+    expect((await client.call('workflow.run.get', { runId: watch.runId })).state).toBe('waiting');
+
+    const exited = new Promise((resolve) => owner.engine.process.once('exit', resolve));
+    owner.engine.process.kill('SIGKILL');
+    await exited;
+    // Still running engine `other` notices when it next reads the history, without a restart.
+    const { runs } = await client.call('workflow.runs');
+    expect(runs.find((record) => record.id === watch.runId)?.state).toBe('interrupted');
+    const detail = await client.call('workflow.run.get', { runId: watch.runId });
+    expect(detail.steps.map((step) => [step.stepId, step.state])).toEqual([['ok', 'interrupted']]);
+  } finally {
+    await owner.stop();
+    rmSync(shared, { recursive: true, force: true });
+  }
 });

@@ -3,7 +3,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RpcClient, RunDetail, RunRecord, StepRecord, WorkflowProgress } from '@pa/shared';
+import type { PaError, RpcClient, RunDetail, RunRecord, StepRecord, WorkflowProgress } from '@pa/shared';
 import { issueLicense, readSecretKey, writeKeyPair } from '../../apps/engine/src/license/vendor.js';
 import { type StartedEngine, startEngine } from '../support/engine.js';
 import { type LoopbackProvider, type LoopbackScript, startLoopbackOpenAI } from '../support/loopback-providers.js';
@@ -146,6 +146,16 @@ export class RunWatch {
       .map((event) => event.text)
       .join('');
   }
+}
+
+/** The error a call was rejected with; fails the test when the call succeeds. */
+export async function failure(promise: Promise<unknown>): Promise<PaError> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as PaError;
+  }
+  throw new Error('expected the call to fail');
 }
 
 export function isAlive(pid: number): boolean {

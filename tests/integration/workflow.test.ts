@@ -3,11 +3,11 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ErrorCode, type PaError } from '@pa/shared';
+import { ErrorCode } from '@pa/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineCli } from '../../scripts/paths.js';
 import { copyFixture } from '../support/workspace.js';
-import { type Harness, isAlive, RunWatch, startHarness, writeWorkflow } from './workflow-harness.js';
+import { failure, type Harness, isAlive, RunWatch, startHarness, writeWorkflow } from './workflow-harness.js';
 
 let h: Harness;
 let workspace: ReturnType<typeof copyFixture>;
@@ -32,15 +32,6 @@ afterAll(async () => {
   await h?.stop();
   workspace?.remove();
 });
-
-async function failure(promise: Promise<unknown>): Promise<PaError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as PaError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 const run = (name: string, inputs: Record<string, string> = {}, autoApprove = false) =>
   RunWatch.start(h.client, h.client.call('workflow.run', { name, inputs, autoApprove }));

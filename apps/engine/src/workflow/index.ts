@@ -1,6 +1,7 @@
 // The workflow capability: lists and validates definitions, runs them (entitlement + one workflow_runs unit each,
 // at most N at once), streams progress, takes approvals and cancels, keeps history, and re-runs from a step.
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import {
   ErrorCode,
   type EventData,
@@ -19,6 +20,7 @@ import type { Entitlements, Quotas } from '../license/api.js';
 import { createMcpClients, type McpClients } from '../mcp/index.js';
 import type { Connection, PartialHandlers } from '../rpc/handlers.js';
 import { type CatalogEntry, entryFromText, findBuiltinDir, readCatalog, runsCommands } from './catalog.js';
+import { claimInstance } from './instance.js';
 import { helperLauncher } from './launcher.js';
 import { projectFacts } from './project.js';
 import { RunQueue } from './queue.js';
@@ -41,10 +43,15 @@ export interface WorkflowsCapability extends Capability {
 const DEFAULT_CONCURRENCY = 2;
 
 export function createWorkflows(ctx: EngineContext, deps: WorkflowDeps): WorkflowsCapability {
-  const store = createRunStore(ctx.store, ctx.clock);
-  const interrupted = store.markInterrupted(isAlive);
-  if (interrupted.length > 0)
-    ctx.log({ level: 'warn', msg: 'workflow runs interrupted by a restart', runs: interrupted });
+  const instance = claimInstance(join(ctx.dataDir, 'engines'));
+  const store = createRunStore(ctx.store, ctx.clock, instance.id);
+  /** Runs whose engine is gone become `interrupted`: at start, and whenever history is read (a CLI run may crash). */
+  const sweep = () => {
+    const { runs, owners } = store.markInterrupted(instance.isAlive);
+    if (runs.length > 0) ctx.log({ level: 'warn', msg: 'workflow runs interrupted: their engine stopped', runs });
+    for (const owner of owners) instance.forget(owner);
+  };
+  sweep();
   const mcp = createMcpClients(ctx.store, { cwd: () => ctx.workspace.current()?.root });
   const queue = new RunQueue(concurrencyFromEnv());
   const builtinDir = findBuiltinDir();
@@ -243,7 +250,10 @@ export function createWorkflows(ctx: EngineContext, deps: WorkflowDeps): Workflo
       approval.decide(approved);
       return { ok: true } as const;
     },
-    'workflow.runs': (params) => ({ runs: store.listRuns(params?.limit ?? 50) }),
+    'workflow.runs': (params) => {
+      sweep();
+      return { runs: store.listRuns(params?.limit ?? 50) };
+    },
     'workflow.active': () => ({
       runs: [...active.keys()].flatMap((runId) => store.getRun(runId)?.record ?? []),
     }),
@@ -259,8 +269,12 @@ export function createWorkflows(ctx: EngineContext, deps: WorkflowDeps): Workflo
       watch(slot, connection);
       return { streamId: slot.streamId, run: detail(runId) };
     },
-    'workflow.run.get': ({ runId }) => detail(runId),
+    'workflow.run.get': ({ runId }) => {
+      sweep();
+      return detail(runId);
+    },
     'workflow.rerun': ({ runId, fromStep, autoApprove }, { connection, actor }) => {
+      sweep();
       const stored = store.getRun(runId);
       if (!stored) throw new PaError(ErrorCode.NOT_FOUND, `No run ${runId}.`);
       if (active.has(runId))
@@ -346,6 +360,7 @@ export function createWorkflows(ctx: EngineContext, deps: WorkflowDeps): Workflo
       for (const slot of active.values()) slot.controller.abort();
       launcher.dispose();
       await mcp.dispose();
+      instance.release();
     },
   };
 }
@@ -395,15 +410,6 @@ function firstUnfinished(
     return !last || !['succeeded', 'skipped', 'reused'].includes(last.state);
   });
   return Math.max(index, 0);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function concurrencyFromEnv(): number {

@@ -39,6 +39,8 @@ const MIGRATIONS = [
      PRIMARY KEY (run_id, seq)
    );
    CREATE TABLE workflow_trust (root TEXT PRIMARY KEY, trusted_at INTEGER NOT NULL);`,
+  // The engine instance (see instance.ts) that owns the run; engine_pid stays for the log, a pid can be reused.
+  'ALTER TABLE workflow_runs ADD COLUMN engine_instance TEXT',
 ];
 
 /** Logs kept per step in the database; the live stream still carries everything. */
@@ -54,6 +56,7 @@ interface RunRow {
   state: string;
   actor: string;
   engine_pid: number;
+  engine_instance: string | null;
   created_at: number;
   started_at: number | null;
   finished_at: number | null;
@@ -96,12 +99,13 @@ export interface NewRun {
   fromStep: string | null;
 }
 
-export function createRunStore(store: Store, clock: () => number) {
+/** `instance` is the random id of this engine start, recorded with every run it creates. */
+export function createRunStore(store: Store, clock: () => number, instance: string) {
   store.migrate('workflow', MIGRATIONS);
   const db = store.db;
   const insertRun = db.prepare(
-    `INSERT INTO workflow_runs (id, workflow, source, definition, workspace, inputs, state, actor, engine_pid, created_at, rerun_of, from_step)
-     VALUES (@id, @workflow, @source, @definition, @workspace, @inputs, 'queued', @actor, @pid, @now, @rerunOf, @fromStep)`,
+    `INSERT INTO workflow_runs (id, workflow, source, definition, workspace, inputs, state, actor, engine_pid, engine_instance, created_at, rerun_of, from_step)
+     VALUES (@id, @workflow, @source, @definition, @workspace, @inputs, 'queued', @actor, @pid, @instance, @now, @rerunOf, @fromStep)`,
   );
   const setRunState = db.prepare(
     `UPDATE workflow_runs SET state = @state, error = COALESCE(@error, error),
@@ -127,8 +131,9 @@ export function createRunStore(store: Store, clock: () => number) {
   );
   const stepAt = db.prepare<[string, number], StepRow>('SELECT * FROM workflow_steps WHERE run_id = ? AND seq = ?');
   const stepsOf = db.prepare<[string], StepRow>('SELECT * FROM workflow_steps WHERE run_id = ? ORDER BY seq');
-  const orphanRuns = db.prepare<[], { id: string; engine_pid: number }>(
-    `SELECT id, engine_pid FROM workflow_runs WHERE state IN ('queued', 'running', 'waiting')`,
+  const foreignUnfinished = db.prepare<[string], { id: string; engine_instance: string | null }>(
+    `SELECT id, engine_instance FROM workflow_runs
+     WHERE state IN ('queued', 'running', 'waiting') AND engine_instance IS NOT ?`,
   );
   const interruptSteps = db.prepare(
     `UPDATE workflow_steps SET state = 'interrupted', finished_at = ? WHERE run_id = ? AND state IN ('running', 'waiting')`,
@@ -165,7 +170,7 @@ export function createRunStore(store: Store, clock: () => number) {
 
   return {
     createRun(run: NewRun): RunRecord {
-      insertRun.run({ ...run, inputs: JSON.stringify(run.inputs), pid: process.pid, now: clock() });
+      insertRun.run({ ...run, inputs: JSON.stringify(run.inputs), pid: process.pid, instance, now: clock() });
       return toRecord(getRun.get(run.id) as RunRow);
     },
     setRunState(id: string, state: RunState, error: string | null = null): RunRecord {
@@ -220,11 +225,21 @@ export function createRunStore(store: Store, clock: () => number) {
     step(runId: string, seq: number): StepRecord {
       return toStep(stepAt.get(runId, seq) as StepRow);
     },
-    /** Runs left queued/running by an engine that is gone (crash, kill -9) become `interrupted`. */
-    markInterrupted(isAlive: (pid: number) => boolean): string[] {
+    /**
+     * Runs left queued/running/waiting by another engine that is gone (crash, kill -9) become `interrupted`.
+     * Rows from before instance ids (NULL) count as gone. Returns the runs marked and the dead owners.
+     */
+    markInterrupted(isAlive: (instance: string) => boolean): { runs: string[]; owners: string[] } {
       const marked: string[] = [];
-      for (const row of orphanRuns.all()) {
-        if (row.engine_pid !== process.pid && isAlive(row.engine_pid)) continue;
+      const owners = new Set<string>();
+      const alive = new Map<string, boolean>();
+      for (const row of foreignUnfinished.all(instance)) {
+        const owner = row.engine_instance;
+        if (owner !== null) {
+          if (!alive.has(owner)) alive.set(owner, isAlive(owner));
+          if (alive.get(owner)) continue;
+          owners.add(owner);
+        }
         db.transaction(() => {
           interruptSteps.run(clock(), row.id);
           setRunState.run({
@@ -236,7 +251,7 @@ export function createRunStore(store: Store, clock: () => number) {
         })();
         marked.push(row.id);
       }
-      return marked;
+      return { runs: marked, owners: [...owners] };
     },
     isTrusted: (root: string) => db.prepare('SELECT 1 FROM workflow_trust WHERE root = ?').get(root) !== undefined,
     setTrusted(root: string, trusted: boolean): void {
