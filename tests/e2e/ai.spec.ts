@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
+import { engineCli } from '../../scripts/paths';
 import { connectClient } from '../support/engine';
 import { type LoopbackProvider, startLoopbackOpenAI } from '../support/loopback-providers';
 import { type OpenedWorkbench, openWorkbench } from './support/workbench';
@@ -95,5 +96,48 @@ test('chat streams an answer with its "answered by" line; Ctrl+K edits through a
   await expect(page.getByTestId('ai-provider-good')).toContainText(/p50 TTFT \d+ ms/);
   await expect(page.getByTestId('ai-provider-flaky')).toContainText('errors 100%');
   await page.screenshot({ path: 'test-results/ai-models.png' });
+  expect(wb.errors()).toEqual([]);
+});
+
+test('a tool the model called through an MCP server shows as a collapsed "used tool" line', async ({ page }) => {
+  const model = await startLoopbackOpenAI((request) => {
+    const messages = (request.body.messages ?? []) as Array<{ role: string; content: string }>;
+    const result = messages.find((message) => message.role === 'tool');
+    return result
+      ? { kind: 'ok', text: `greet.ts exports **greet**; it begins: ${result.content.slice(0, 23)}` }
+      : { kind: 'tool-calls', calls: [{ name: 'self__read_file', arguments: { path: 'src/greet.ts' } }] };
+  });
+  servers.push(model);
+  wb = await openWorkbench(page);
+  const { port, token } = /127\.0\.0\.1:(?<port>\d+)\/#token=(?<token>[\w-]+)/.exec(wb.url)?.groups ?? {};
+  const client = await connectClient(`ws://127.0.0.1:${port}/rpc`, token ?? '');
+  await client.call('ai.providers.add', {
+    id: 'tooly',
+    kind: 'openai-compatible',
+    modelClass: 'own_key',
+    model: 'tool-model',
+    baseURL: model.baseURL,
+  });
+  await client.call('mcp.servers.set', {
+    name: 'self',
+    config: {
+      command: process.execPath,
+      args: [engineCli, 'mcp', 'serve', '--workspace', wb.root],
+      env: { PA_DATA_DIR: wb.dataDir },
+    },
+  });
+  client.close();
+
+  await page.locator('[data-view="ai.chat"]').click();
+  await page.getByTestId('ai-input').fill('What does greet.ts export?');
+  await page.getByTestId('ai-input').press('Enter');
+  const answer = page.getByTestId('ai-message-assistant').last();
+  await expect(answer).toContainText('it begins: export function greet');
+  const tool = answer.getByTestId('ai-tool-call');
+  await expect(tool.locator('summary')).toHaveText('used tool read_file · self');
+  await expect(tool.locator('.ai-tool__body')).toBeHidden();
+  await tool.locator('summary').click();
+  await expect(tool.locator('.ai-tool__body')).toContainText('"path": "src/greet.ts"');
+  await page.screenshot({ path: 'test-results/ai-tool-call.png' });
   expect(wb.errors()).toEqual([]);
 });

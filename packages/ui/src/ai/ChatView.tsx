@@ -1,6 +1,6 @@
 // The chat panel: conversation with streamed Markdown answers, "answered by" under each, a model picker
-// (Auto + each provider), stop, context attachment and the workspace's conversation history.
-import type { RouteInfo } from '@pa/shared';
+// (Auto + each provider), the tools the model used, stop, context attachment and the workspace's conversation history.
+import type { RouteInfo, ToolUse } from '@pa/shared';
 import { useEffect, useRef, useState } from 'react';
 import { useObservable } from '../workbench/observable';
 import { AUTO, type ChatController } from './chat-controller';
@@ -15,6 +15,29 @@ function AnsweredBy({ route }: { route: RouteInfo }) {
           {' '}
           · fell back from {fallback.providerId} ({fallback.reason})
         </span>
+      ))}
+    </div>
+  );
+}
+
+/** One collapsed line per tool call; opening it shows the arguments and the start of what the tool answered. */
+function ToolCalls({ calls }: { calls: ToolUse[] }) {
+  return (
+    <div className="ai-tools">
+      {calls.map((use, index) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: the list is fixed once the answer is done
+        <details key={index} className={`ai-tool${use.isError ? ' ai-tool--error' : ''}`} data-testid="ai-tool-call">
+          <summary>
+            used tool <strong>{use.tool}</strong>
+            {use.server && <span className="ai-tool__server"> · {use.server}</span>}
+            {use.isError && <span className="ai-tool__failed"> · failed</span>}
+          </summary>
+          <pre className="ai-tool__body">
+            {JSON.stringify(use.arguments, null, 2)}
+            {'\n→ '}
+            {use.result}
+          </pre>
+        </details>
       ))}
     </div>
   );
@@ -97,6 +120,7 @@ export function ChatView({ chat }: { chat: ChatController }) {
               <div className="ai-message__user">{message.content}</div>
             ) : (
               <>
+                {message.toolCalls && message.toolCalls.length > 0 && <ToolCalls calls={message.toolCalls} />}
                 <Markdown text={message.content} actions={actions} />
                 {message.streaming && <span className="ai-cursor" title="answering" />}
                 {message.error && <div className="ai-message__error">{message.error}</div>}

@@ -1,6 +1,13 @@
 // The chat panel's state outside React: the conversation, the streaming answer, the model picker and the history
 // of this workspace. Components render it and call its methods; the engine does the routing.
-import type { ConversationMessage, ConversationSummary, EngineClient, ProviderView, RouteInfo } from '@pa/shared';
+import type {
+  ConversationMessage,
+  ConversationSummary,
+  EngineClient,
+  ProviderView,
+  RouteInfo,
+  ToolUse,
+} from '@pa/shared';
 import type { WorkbenchApi } from '../workbench/contributions';
 import { Observable } from '../workbench/observable';
 
@@ -68,8 +75,13 @@ export class ChatController {
           if (event === 'ai.token')
             this.patchAnswer((m) => ({ ...m, content: m.content + (data as { text: string }).text }));
           else if (event === 'ai.done') {
-            const done = data as { text: string; route: RouteInfo };
-            this.patchAnswer(() => ({ role: 'assistant', content: done.text, route: done.route }));
+            const done = data as { text: string; route: RouteInfo; toolCalls?: ToolUse[] };
+            this.patchAnswer(() => ({
+              role: 'assistant',
+              content: done.text,
+              route: done.route,
+              ...(done.toolCalls ? { toolCalls: done.toolCalls } : {}),
+            }));
           } else if (event === 'ai.error') {
             const failed = data as { message: string; partial: string; route?: RouteInfo };
             this.patchAnswer(() => ({
