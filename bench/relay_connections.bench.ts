@@ -2,13 +2,10 @@
 // process opens N WebSocket connections to `/signal` (each subscribed to a room, like idle y-webrtc peers), then
 // times y-webrtc `ping` → `pong` round trips on random connections. Baseline: the same with 100 connections.
 // Goal (issue 5): 10,000 connections on this 2-core machine with p99 < 100 ms; relay RSS reported.
-import { type ChildProcess, fork, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
+import { metricValue, startRelay } from '../tests/support/collab-relay.js';
 import { median, percentile, progress, report, round } from './support/report.js';
 
 const TARGET = Number(process.env.RELAY_BENCH_CONNECTIONS ?? 10_000);
@@ -80,41 +77,21 @@ if (process.env.RELAY_BENCH_ROLE === 'clients') {
 }
 
 async function main(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'pa-relay-bench-'));
-  const relayMain = fileURLToPath(new URL('../apps/relay/dist/main.js', import.meta.url));
-  const relay = spawn(process.execPath, [relayMain], {
+  const relay = await startRelay({
+    token: TOKEN,
     env: {
-      ...process.env,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      RELAY_TOKEN: TOKEN,
-      RELAY_DATA_DIR: dataDir,
       RELAY_MAX_CONNECTIONS: String(TARGET + 1000),
       RELAY_CONN_RATE_PER_IP: '1000000',
       RELAY_CONN_BURST_PER_IP: '1000000',
       RELAY_IDLE_TIMEOUT_MS: String(IDLE_TIMEOUT_MS),
-      LOG_LEVEL: 'info',
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const port = await new Promise<number>((resolve) => {
-    createInterface({ input: relay.stdout as NodeJS.ReadableStream }).on('line', (line) => {
-      const entry = JSON.parse(line) as { event?: string; port?: number };
-      if (entry.event === 'listening' && entry.port) resolve(entry.port);
-    });
-  });
-  const metrics = async () => (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  const gauge = (text: string, name: string) =>
-    Number(
-      text
-        .split('\n')
-        .find((line) => line.startsWith(`${name} `) || line.startsWith(`${name}{`))
-        ?.split(' ')[1],
-    );
+  const metrics = relay.metrics;
+  const gauge = metricValue;
   const rssIdle = gauge(await metrics(), 'process_resident_memory_bytes');
 
   const clients = fork(fileURLToPath(import.meta.url), [], {
-    env: { ...process.env, RELAY_BENCH_ROLE: 'clients', RELAY_BENCH_URL: `ws://127.0.0.1:${port}` },
+    env: { ...process.env, RELAY_BENCH_ROLE: 'clients', RELAY_BENCH_URL: relay.url },
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -172,8 +149,6 @@ async function main(): Promise<void> {
     });
   } finally {
     clients.send({ exit: true });
-    relay.kill('SIGTERM');
-    await new Promise((resolve) => relay.once('exit', resolve));
-    rmSync(dataDir, { recursive: true, force: true });
+    await relay.stop();
   }
 }
