@@ -1,7 +1,7 @@
 // Collaboration end to end: two SEPARATE Chromium processes (so BroadcastChannel cannot carry the edits; they must
 // go over WebRTC or the relay), each on its own engine and workspace copy; one hosts on a professional license, the
 // other joins by invite code; both type in the same file at once; then one works offline, both edit, it reconnects.
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, chromium, expect, type Page, test } from '@playwright/test';
 import { licensedDataDir } from '../support/collab-license';
@@ -54,6 +54,7 @@ async function typeAt(page: Page, where: 'start' | 'end', text: string) {
 }
 
 const onDisk = (wb: OpenedWorkbench) => readFileSync(join(wb.root, FILE), 'utf8');
+const modifiedAt = (wb: OpenedWorkbench) => statSync(join(wb.root, FILE)).mtimeMs;
 /** The shared file's bytes when both disks agree, else a marker that never matches a wanted text. */
 const agreedOnDisk = (a: OpenedWorkbench, b: OpenedWorkbench) => {
   const first = onDisk(a);
@@ -102,6 +103,17 @@ test('two Chromium processes share a file by invite code, see each other, and co
   }
   // each engine saved the shared file to its own disk, and the two files are identical
   await expect.poll(() => agreedOnDisk(host.wb, guest.wb)).toMatch(/^\/\/ typed by Bob\n[\s\S]*\/\/ typed by Ada\n$/);
+  // those saves went through each workbench: no tab stays marked modified, and a Ctrl+S afterwards writes the file
+  // without a false "changed on disk" conflict
+  for (const { page, wb } of [host, guest]) {
+    await expect(page.locator(`.tab[data-path="${FILE}"]`)).not.toHaveClass(/tab--dirty/);
+    const savedAt = modifiedAt(wb);
+    await page.locator('.monaco-host .view-lines').click();
+    await page.keyboard.press('Control+S');
+    await expect.poll(() => modifiedAt(wb)).toBeGreaterThan(savedAt);
+    await expect(page.locator('.dialog')).toHaveCount(0);
+    await expect(page.locator(`.tab[data-path="${FILE}"]`)).not.toHaveClass(/tab--dirty/);
+  }
 
   // the other participant's cursor is drawn with a name label
   await expect(host.page.locator('.yRemoteSelectionHead').first()).toBeVisible();

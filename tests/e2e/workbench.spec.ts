@@ -101,6 +101,22 @@ test('opens, edits and saves a file, quick-opens another, follows outside change
   expect(readFileSync(join(root, 'src/math.js'), 'utf8')).toContain('// again');
 
   await tab(page, 'src/greet.ts').click();
+  // every activity-bar icon is drawn from SVG (a feature's as a mask image), none is a font glyph a machine may lack
+  await expect(page.locator('.activity-item .feature-icon--glyph')).toHaveCount(0);
+  const undrawn = await page.locator('.activity-item').evaluateAll((items) =>
+    items
+      .filter((item) => {
+        if (item.querySelector('svg')) return false;
+        const icon = item.querySelector('.feature-icon--svg');
+        if (!icon || icon.getBoundingClientRect().width === 0) return true;
+        const style = getComputedStyle(icon);
+        const image = style.getPropertyValue('mask-image') || style.getPropertyValue('-webkit-mask-image');
+        return !image.startsWith('url("data:image/svg+xml');
+      })
+      .map((item) => item.getAttribute('data-view')),
+  );
+  expect(undrawn).toEqual([]);
+  expect(await page.locator('.activity-item').count()).toBeGreaterThan(4);
   await page.screenshot({ path: 'test-results/workbench.png' });
   expect(await page.locator('.toast--error').allTextContents()).toEqual([]);
   expect(wb.errors()).toEqual([]);

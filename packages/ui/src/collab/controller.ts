@@ -139,6 +139,7 @@ export class CollabController {
       user: { name: settings.name, color: '#888888' },
       openFile: (path) => this.api.openFile(path),
       activeFile: () => this.api.activeFile(),
+      editorFiles: { isOpen: (path) => this.api.model(path) !== null, save: (path) => this.api.saveFile(path) },
     });
     session.awareness.setLocalStateField('user', { name: settings.name, color: colorFor(session.doc.clientID) });
     this.session.set(session);

@@ -8,6 +8,10 @@ import './collab.css';
 import type { SessionStatus } from './session';
 
 /** The window's controller, set when the workbench activates the feature (views may render before that). */
+/** Two arrows passing each other: edits going both ways (drawn, not a font glyph, so it shows offline). */
+const SHARE_ICON =
+  '<svg viewBox="0 0 24 24" width="22" height="22" fill="none" stroke="currentColor" stroke-width="1.6" stroke-linecap="round" stroke-linejoin="round"><path d="M4 8.5h15M15 4.5l4 4-4 4"/><path d="M20 15.5H5M9 11.5l-4 4 4 4"/></svg>';
+
 const controller = new Observable<CollabController | null>(null);
 
 function SharePanel({ collab }: { collab: CollabController }) {
@@ -245,7 +249,9 @@ function CollabStatusFor({ status }: { status: SessionStatusSource }) {
 
 export const collabContribution: Contribution = {
   id: 'collab',
-  views: [{ id: 'collab', title: 'Live Share', icon: '⇄', location: 'sidebar', order: 40, component: CollabView }],
+  views: [
+    { id: 'collab', title: 'Live Share', icon: SHARE_ICON, location: 'sidebar', order: 40, component: CollabView },
+  ],
   statusItems: [{ id: 'collab.status', align: 'left', order: 50, component: CollabStatusItem }],
   commands: [
     { id: 'collab.share', title: 'Collaboration: Share Session', run: (api) => api.showView('collab') },

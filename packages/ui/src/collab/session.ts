@@ -9,6 +9,7 @@ import { Awareness } from 'y-protocols/awareness';
 import { WebrtcProvider } from 'y-webrtc';
 import * as Y from 'yjs';
 import { Observable } from '../workbench/observable';
+import { type EditorFiles, SharedFileWriter } from './disk-writer';
 import { type Participant, type PeerUser, participantsOf, startPresence } from './presence';
 import { isSafeSharedPath } from './shared-path';
 
@@ -43,6 +44,8 @@ export interface SessionOptions {
   openFile?: (path: string) => Promise<void>;
   /** The file of the active tab, so "follow" only switches tabs when the followed peer is elsewhere. */
   activeFile?: () => string | null;
+  /** Files open in a tab, saved through the workbench rather than with files.write (see SharedFileWriter). */
+  editorFiles?: EditorFiles;
 }
 
 /** Engine writes and update-log appends are batched: a keystroke is not a disk write. */
@@ -60,7 +63,7 @@ export class SharedSession {
   private relay: RelaySyncProvider | null = null;
   private readonly bindings = new Map<string, { binding: MonacoBinding; model: monaco.editor.ITextModel }>();
   private readonly editors = new Set<monaco.editor.IStandaloneCodeEditor>();
-  private readonly lastWritten = new Map<string, string>();
+  private readonly writer: SharedFileWriter;
   private readonly dirty = new Set<string>();
   private pendingUpdates: Uint8Array[] = [];
   private persistTimer: ReturnType<typeof setTimeout> | null = null;
@@ -71,6 +74,7 @@ export class SharedSession {
   private webrtcSynced = false;
 
   private constructor(private readonly options: SessionOptions) {
+    this.writer = new SharedFileWriter(options.client, options.editorFiles ?? null);
     this.status = new Observable<SessionStatus>({
       role: options.role,
       roomId: options.roomId,
@@ -96,7 +100,7 @@ export class SharedSession {
       },
       FROM_STORE,
     );
-    for (const [path, text] of session.files) session.lastWritten.set(path, text.toString());
+    for (const [path, text] of session.files) session.writer.remember(path, text.toString());
     session.start();
     return session;
   }
@@ -205,7 +209,7 @@ export class SharedSession {
     this.doc.transact(() => {
       for (const [path, content] of contents) {
         if (content === null || this.files.has(path)) continue;
-        this.lastWritten.set(path, content);
+        this.writer.remember(path, content);
         this.files.set(path, new Y.Text(content));
       }
     });
@@ -264,16 +268,8 @@ export class SharedSession {
         console.warn(`collab: not saving ${JSON.stringify(path)}: a peer shared a path this editor never writes`);
         continue;
       }
-      const content = text.toString();
-      if (this.lastWritten.get(path) === content) continue;
-      this.lastWritten.set(path, content);
-      try {
-        // our own engine writes our own disk; a remote peer never reaches it
-        await this.options.client.call('files.write', { path, content });
-      } catch (error) {
-        this.lastWritten.delete(path);
-        console.warn(`collab: could not save ${path}:`, error);
-      }
+      // our own engine writes our own disk; a remote peer never reaches it
+      await this.writer.write(path, text.toString());
     }
   }
 

@@ -1,9 +1,12 @@
 // Open documents: one Monaco model per file, the disk mtime it was read at (for conflict-checked saves), and
 // dirty tracking by Monaco's alternative version id (undoing back to the saved text makes the file clean again).
 import { type EngineClient, ErrorCode, PaError } from '@pa/shared';
+import type * as monaco from 'monaco-editor';
 import { Emitter } from '../workbench/observable';
-import { languageForPath } from './language';
-import { monaco } from './monaco';
+import { SerialByKey } from './serial';
+
+/** Makes the model of an opened file; injected so the save and dirty logic runs in tests without a browser. */
+export type ModelFactory = (path: string, text: string, binary: boolean) => monaco.editor.ITextModel;
 
 export interface OpenDocument {
   path: string;
@@ -21,10 +24,18 @@ export type SaveOutcome = { status: 'saved' } | { status: 'conflict'; message: s
 export class Documents {
   private readonly docs = new Map<string, OpenDocument>();
   private readonly opening = new Map<string, Promise<OpenDocument>>();
+  /**
+   * Saves of one file run one after another: two writes sent with the same expected mtime (a feature's
+   * background save racing Ctrl+S) would turn the second into a false conflict.
+   */
+  private readonly saves = new SerialByKey();
   readonly onDidChangeDirty = new Emitter<{ path: string; dirty: boolean }>();
   readonly onDidOpenModel = new Emitter<{ path: string; model: monaco.editor.ITextModel }>();
 
-  constructor(private readonly client: EngineClient) {}
+  constructor(
+    private readonly client: Pick<EngineClient, 'call'>,
+    private readonly createModel: ModelFactory,
+  ) {}
 
   get(path: string): OpenDocument | null {
     return this.docs.get(path) ?? null;
@@ -53,7 +64,15 @@ export class Documents {
     return promise;
   }
 
-  async save(path: string, options: { overwrite?: boolean } = {}): Promise<SaveOutcome> {
+  /**
+   * Writes the editor's text, checked against the disk time it was read at unless `overwrite`; on success the
+   * stored disk time follows and the text written counts as saved.
+   */
+  save(path: string, options: { overwrite?: boolean } = {}): Promise<SaveOutcome> {
+    return this.saves.run(path, () => this.write(path, options));
+  }
+
+  private async write(path: string, options: { overwrite?: boolean }): Promise<SaveOutcome> {
     const doc = this.require(path);
     const versionId = doc.model.getAlternativeVersionId();
     try {
@@ -126,10 +145,7 @@ export class Documents {
   }
 
   private adopt(path: string, text: string, mtimeMs: number, binary: boolean, savedVersionId: number | null) {
-    const uri = monaco.Uri.from({ scheme: 'file', path: `/${path}` });
-    monaco.editor.getModel(uri)?.dispose();
-    const language = binary ? 'plaintext' : languageForPath(path, monaco.languages.getLanguages());
-    const model = monaco.editor.createModel(text, language, uri);
+    const model = this.createModel(path, text, binary);
     const doc: OpenDocument = {
       path,
       model,

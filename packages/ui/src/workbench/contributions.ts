@@ -15,6 +15,13 @@ export interface WorkbenchApi {
   editor(): monaco.editor.IStandaloneCodeEditor | null;
   /** The Monaco model of an open file, or null. */
   model(path: string): monaco.editor.ITextModel | null;
+  /**
+   * Saves an open file's current text the way Ctrl+S does (conflict-checked against the disk time it was read
+   * at), so its tab loses the dirty marker and a later save does not see the write as an outside change.
+   * Rejects with E_NOT_FOUND when the file is not open (write it with `files.write`), E_CONFLICT when it changed
+   * on disk since (no dialog is shown: the caller decides), E_BAD_REQUEST for a binary file.
+   */
+  saveFile(path: string): Promise<void>;
   onDidChangeActiveFile(listener: (path: string | null) => void): Disposable;
   /** Fires when a file's model is created (tab opened) — e.g. to bind it to a shared Y.Text. */
   onDidOpenModel(listener: (path: string, model: monaco.editor.ITextModel) => void): Disposable;

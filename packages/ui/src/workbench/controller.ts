@@ -4,6 +4,7 @@
 import {
   type Disposable,
   type EngineClient,
+  ErrorCode,
   type FileChange,
   type PaBridge,
   PaError,
@@ -11,6 +12,7 @@ import {
 } from '@pa/shared';
 import { Documents } from '../editor/documents';
 import { externalChangeAction } from '../editor/external-change';
+import { createFileModel } from '../editor/models';
 import type { monaco } from '../editor/monaco';
 import { baseName } from '../explorer/tree';
 import { builtInCommands } from './builtin-commands';
@@ -103,7 +105,7 @@ export class WorkbenchController {
       diskWarnings: {},
     });
     if (storage) this.rememberLayout(storage, layout);
-    this.documents = new Documents(client);
+    this.documents = new Documents(client, createFileModel);
     this.documents.onDidChangeDirty.event(({ path, dirty }) => this.dispatchTabs({ type: 'setDirty', path, dirty }));
     this.commands = new CommandRegistry(this.isMac, (message, kind) => this.notify(message, kind));
     this.api = this.createApi();
@@ -318,6 +320,20 @@ export class WorkbenchController {
     }
   }
 
+  /**
+   * A feature's save of an open file (collab writing a shared file): the same write as Ctrl+S, so the tab's
+   * dirty marker and the stored disk time follow, but a conflict is the caller's to handle, never a dialog.
+   */
+  async saveFile(path: string): Promise<void> {
+    const doc = this.documents.get(path);
+    if (!doc) throw new PaError(ErrorCode.NOT_FOUND, `"${path}" is not open in the editor; write it with files.write.`);
+    if (doc.binary)
+      throw new PaError(ErrorCode.BAD_REQUEST, `${baseName(path)} is a binary file; the editor does not save it.`);
+    const outcome = await this.documents.save(path);
+    if (outcome.status === 'conflict') throw new PaError(ErrorCode.CONFLICT, outcome.message);
+    this.clearDiskWarning(path);
+  }
+
   async saveAll(): Promise<void> {
     for (const tab of this.state.value.tabs.tabs) if (tab.dirty) await this.save(tab.path);
   }
@@ -524,6 +540,7 @@ export class WorkbenchController {
       activeFile: () => this.state.value.tabs.active,
       editor: () => (this.editorInstance?.getModel() ? this.editorInstance : null),
       model: (path) => this.documents.get(path)?.model ?? null,
+      saveFile: (path) => this.saveFile(path),
       onDidChangeActiveFile: (listener) => this.activeFileChanged.event(listener),
       onDidOpenModel: (listener) => this.documents.onDidOpenModel.event(({ path, model }) => listener(path, model)),
       onDidChangeWorkspace: (listener) => this.workspaceChanged.event(listener),

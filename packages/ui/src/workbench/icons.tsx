@@ -1,5 +1,6 @@
 // The workbench's line icons (16 px grid, currentColor), drawn inline so the app needs no icon font or CDN.
 import type { ReactNode } from 'react';
+import { svgIconUrl } from './svg-icon';
 
 function Svg({ children, size = 16 }: { children: ReactNode; size?: number }) {
   return (
@@ -130,12 +131,17 @@ export const Icons = {
   ),
 };
 
-/** A feature's activity-bar icon: inline SVG markup from our own feature code, or a short glyph. */
+/**
+ * A feature's activity-bar icon. SVG markup is drawn as a mask image in the item's colour and never becomes part
+ * of the page (see svg-icon.ts), so even a careless string cannot run script; anything else is a short glyph,
+ * which shows only when an installed font has it: features should give SVG.
+ */
 export function FeatureIcon({ icon }: { icon: string }) {
-  if (icon.trimStart().startsWith('<svg')) {
-    // trusted: the string is a constant in one of our feature modules, never user or engine data
-    // biome-ignore lint/security/noDangerouslySetInnerHtml: feature icons are compile-time constants
-    return <span className="feature-icon" dangerouslySetInnerHTML={{ __html: icon }} />;
+  const url = svgIconUrl(icon);
+  if (url) {
+    return (
+      <span className="feature-icon feature-icon--svg" style={{ WebkitMaskImage: url, maskImage: url }} aria-hidden />
+    );
   }
   return <span className="feature-icon feature-icon--glyph">{icon}</span>;
 }

@@ -1,0 +1,68 @@
+import type { EngineClient } from '@pa/shared';
+import { describe, expect, it } from 'vitest';
+import { SharedFileWriter } from './disk-writer';
+
+function setup(open: string[]) {
+  const direct: Array<{ path: string; content: string }> = [];
+  const throughWorkbench: string[] = [];
+  const client = {
+    call: (async (_method: string, params: { path: string; content: string }) => {
+      direct.push(params);
+      return { path: params.path, mtimeMs: 1, size: params.content.length };
+    }) as unknown as EngineClient['call'],
+  };
+  const writer = new SharedFileWriter(client, {
+    isOpen: (path) => open.includes(path),
+    save: async (path) => {
+      throughWorkbench.push(path);
+    },
+  });
+  return { writer, direct, throughWorkbench };
+}
+
+describe('SharedFileWriter', () => {
+  it('saves a shared file open in a tab through the workbench, not with a direct write', async () => {
+    const { writer, direct, throughWorkbench } = setup(['src/open.ts']);
+    await writer.write('src/open.ts', 'text');
+    expect(throughWorkbench).toEqual(['src/open.ts']);
+    expect(direct).toEqual([]);
+  });
+
+  it('writes a shared file that is not open with files.write, once per new content', async () => {
+    const { writer, direct, throughWorkbench } = setup([]);
+    writer.remember('src/closed.ts', 'on disk');
+    await writer.write('src/closed.ts', 'on disk');
+    await writer.write('src/closed.ts', 'changed');
+    await writer.write('src/closed.ts', 'changed');
+    expect(direct).toEqual([{ path: 'src/closed.ts', content: 'changed' }]);
+    expect(throughWorkbench).toEqual([]);
+  });
+
+  it('saves an open file even when its text equals the disk, so its tab loses the dirty marker', async () => {
+    const { writer, throughWorkbench } = setup(['src/open.ts']);
+    writer.remember('src/open.ts', 'same');
+    await writer.write('src/open.ts', 'same');
+    expect(throughWorkbench).toEqual(['src/open.ts']);
+  });
+
+  it('tries again with the next change when a save failed', async () => {
+    const attempts: string[] = [];
+    const client = {
+      call: (async (_method: string, params: { path: string; content: string }) => {
+        attempts.push(params.content);
+        if (attempts.length === 1) throw new Error('disk full');
+        return { path: params.path, mtimeMs: 1, size: 0 };
+      }) as unknown as EngineClient['call'],
+    };
+    const writer = new SharedFileWriter(client, null);
+    const warn = console.warn;
+    console.warn = () => undefined;
+    try {
+      await writer.write('a.ts', 'x');
+      await writer.write('a.ts', 'x');
+    } finally {
+      console.warn = warn;
+    }
+    expect(attempts).toEqual(['x', 'x']);
+  });
+});

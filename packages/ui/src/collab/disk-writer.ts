@@ -1,0 +1,40 @@
+// Writes shared files to this participant's disk through its own engine. A file open in a tab is saved through
+// the workbench (WorkbenchApi.saveFile), so its tab's dirty marker and stored disk time follow the write and the
+// next Ctrl+S is no false conflict; any other file is written with files.write, skipped when already on disk.
+import type { EngineClient } from '@pa/shared';
+
+export interface EditorFiles {
+  isOpen(path: string): boolean;
+  /** Saves the open file's current text (its model is bound to the shared text, so they are the same). */
+  save(path: string): Promise<void>;
+}
+
+export class SharedFileWriter {
+  /** What each file held on disk after our last write or read, so unchanged files are not rewritten. */
+  private readonly lastWritten = new Map<string, string>();
+
+  constructor(
+    private readonly client: Pick<EngineClient, 'call'>,
+    private readonly editorFiles: EditorFiles | null,
+  ) {}
+
+  /** Records text known to be on disk already (loaded from it, or restored from the stored session). */
+  remember(path: string, content: string): void {
+    this.lastWritten.set(path, content);
+  }
+
+  /** Writes `content` (the shared text); failures are logged and retried with the next change. */
+  async write(path: string, content: string): Promise<void> {
+    const open = this.editorFiles?.isOpen(path) ?? false;
+    // an open file is saved even when its bytes are unchanged: the save is what clears its tab's dirty marker
+    if (!open && this.lastWritten.get(path) === content) return;
+    this.lastWritten.set(path, content);
+    try {
+      if (open && this.editorFiles) await this.editorFiles.save(path);
+      else await this.client.call('files.write', { path, content });
+    } catch (error) {
+      this.lastWritten.delete(path);
+      console.warn(`collab: could not save ${path}:`, error);
+    }
+  }
+}
