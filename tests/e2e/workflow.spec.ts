@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
+import { useLoopbackModel } from '../integration/workflow-harness';
 import { connectClient } from '../support/engine';
 import { type LoopbackProvider, startLoopbackOpenAI } from '../support/loopback-providers';
 import { type OpenedWorkbench, openWorkbench } from './support/workbench';
@@ -52,14 +53,7 @@ test('test lists the failing test by file:line; codeflow fixes it after approval
   });
   const { port, token } = /127\.0\.0\.1:(?<port>\d+)\/#token=(?<token>[\w-]+)/.exec(wb.url)?.groups ?? {};
   const client = await connectClient(`ws://127.0.0.1:${port}/rpc`, token ?? '');
-  await client.call('ai.providers.add', {
-    id: 'loop',
-    kind: 'openai-compatible',
-    modelClass: 'own_key',
-    model: 'loop-model',
-    baseURL: provider.baseURL,
-    apiKey: 'sk-loopback',
-  });
+  await useLoopbackModel(client, provider);
   client.close();
 
   await page.locator('[data-view="workflow"]').click();

@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { engineCli } from '../../scripts/paths.js';
 import { startEngine } from '../support/engine.js';
 import { type LoopbackProvider, startLoopbackOpenAI } from '../support/loopback-providers.js';
 import { copyFixture } from '../support/workspace.js';
+import { mcpServeCommand, useLoopbackModel } from './workflow-harness.js';
 
 const workspace = copyFixture('failing-tests-project');
 const dataDir = mkdtempSync(join(tmpdir(), 'pa-mcp-data-'));
@@ -22,23 +22,16 @@ beforeAll(async () => {
   // Configure the model once through a normal engine; `pa mcp serve` shares the data dir.
   const engine = await startEngine({ dataDir });
   const rpc = await engine.connect();
-  await rpc.call('ai.providers.add', {
-    id: 'loop',
-    kind: 'openai-compatible',
-    modelClass: 'own_key',
-    model: 'loop-model',
-    baseURL: provider.baseURL,
-    apiKey: 'sk-loopback',
-  });
+  await useLoopbackModel(rpc, provider);
   await engine.stop();
   writeFileSync(join(outside, 'secret.txt'), 'secret');
   symlinkSync(outside, join(workspace.root, 'escape'));
   client = new Client({ name: 'mcp-test', version: '1.0.0' });
+  const serve = mcpServeCommand(workspace.root, dataDir);
   await client.connect(
     new StdioClientTransport({
-      command: process.execPath,
-      args: [engineCli, 'mcp', 'serve', '--workspace', workspace.root],
-      env: { ...(process.env as Record<string, string>), PA_DATA_DIR: dataDir },
+      ...serve,
+      env: { ...(process.env as Record<string, string>), ...serve.env },
       stderr: 'ignore',
     }),
   );

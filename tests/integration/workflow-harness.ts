@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PaError, RpcClient, RunDetail, RunRecord, StepRecord, WorkflowProgress } from '@pa/shared';
 import { issueLicense, readSecretKey, writeKeyPair } from '../../apps/engine/src/license/vendor.js';
+import { engineCli } from '../../scripts/paths.js';
 import { type StartedEngine, startEngine } from '../support/engine.js';
 import { type LoopbackProvider, type LoopbackScript, startLoopbackOpenAI } from '../support/loopback-providers.js';
 
@@ -53,14 +54,7 @@ export async function startHarness(options: {
   const client = await engine.connect();
   if ((options.edition ?? 'enterprise') === 'enterprise')
     await client.call('license.activate', { key: vendor.license('enterprise') });
-  await client.call('ai.providers.add', {
-    id: 'loop',
-    kind: 'openai-compatible',
-    modelClass: 'own_key',
-    model: 'loop-model',
-    baseURL: provider.baseURL,
-    apiKey: 'sk-loopback',
-  });
+  await useLoopbackModel(client, provider);
   return {
     engine,
     client,
@@ -71,6 +65,34 @@ export async function startHarness(options: {
       await provider.close();
       vendor.remove();
     },
+  };
+}
+
+/** Makes a loopback server the engine's model: an own-key OpenAI-compatible provider with the id "loop". */
+export async function useLoopbackModel(client: Pick<RpcClient, 'call'>, provider: LoopbackProvider): Promise<void> {
+  await client.call('ai.providers.add', {
+    id: 'loop',
+    kind: 'openai-compatible',
+    modelClass: 'own_key',
+    model: 'loop-model',
+    baseURL: provider.baseURL,
+    apiKey: 'sk-loopback',
+  });
+}
+
+/** How to start the project's own `pa mcp serve` on a workspace with a data dir (an MCP stdio server config). */
+export function mcpServeCommand(
+  root: string,
+  dataDir: string,
+): {
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+} {
+  return {
+    command: process.execPath,
+    args: [engineCli, 'mcp', 'serve', '--workspace', root],
+    env: { PA_DATA_DIR: dataDir },
   };
 }
 

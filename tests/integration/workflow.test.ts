@@ -5,9 +5,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ErrorCode } from '@pa/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { engineCli } from '../../scripts/paths.js';
 import { copyFixture } from '../support/workspace.js';
-import { failure, type Harness, isAlive, RunWatch, startHarness, writeWorkflow } from './workflow-harness.js';
+import {
+  failure,
+  type Harness,
+  isAlive,
+  mcpServeCommand,
+  RunWatch,
+  startHarness,
+  writeWorkflow,
+} from './workflow-harness.js';
 
 let h: Harness;
 let workspace: ReturnType<typeof copyFixture>;
@@ -396,11 +403,7 @@ describe('mcp steps', () => {
   it("calls a tool of the project's own `pa mcp serve`, started as a process", async () => {
     await h.client.call('mcp.servers.set', {
       name: 'self',
-      config: {
-        command: process.execPath,
-        args: [engineCli, 'mcp', 'serve', '--workspace', h.root],
-        env: { PA_DATA_DIR: h.engine.dataDir },
-      },
+      config: mcpServeCommand(h.root, h.engine.dataDir),
     });
     const { tools } = await h.client.call('mcp.tools.list', { server: 'self' });
     expect(tools.map((tool) => tool.name)).toEqual(

@@ -175,20 +175,8 @@ export class WorkflowRun {
       emit({ type: 'step', step: store.finishStep(this.plan.runId, seq, 'succeeded', output, null) });
     } catch (error) {
       logs.flush();
-      const cancelled = this.plan.signal.aborted || isAbortError(error);
-      const output = error instanceof StepFailure ? error.output : null;
-      if (output) this.scope.steps[step.id] = output;
-      emit({
-        type: 'step',
-        step: store.finishStep(
-          this.plan.runId,
-          seq,
-          cancelled ? 'cancelled' : 'failed',
-          output,
-          cancelled ? 'Cancelled.' : messageOf(error),
-        ),
-      });
-      throw cancelled ? abortError() : error;
+      if (error instanceof StepFailure) this.scope.steps[step.id] = error.output;
+      throw this.finishFailed(seq, error) === 'cancelled' ? abortError() : error;
     } finally {
       this.openLogs.delete(logs);
       if (waiting && !this.plan.signal.aborted) this.setRunState('running');
@@ -224,22 +212,23 @@ export class WorkflowRun {
         output: repeat.max,
       });
     } catch (error) {
-      const cancelled = this.plan.signal.aborted || isAbortError(error);
-      const output = error instanceof StepFailure ? error.output : null;
-      emit({
-        type: 'step',
-        step: store.finishStep(
-          this.plan.runId,
-          seq,
-          cancelled ? 'cancelled' : 'failed',
-          output,
-          cancelled ? 'Cancelled.' : messageOf(error),
-        ),
-      });
+      this.finishFailed(seq, error);
       throw error;
     } finally {
       this.scope.iteration = iteration;
     }
+  }
+
+  /** Records a step that ended in an error: cancelled (by the user) or failed, with any output it produced. */
+  private finishFailed(seq: number, error: unknown): 'cancelled' | 'failed' {
+    const state = this.plan.signal.aborted || isAbortError(error) ? 'cancelled' : 'failed';
+    const output = error instanceof StepFailure ? error.output : null;
+    const message = state === 'cancelled' ? 'Cancelled.' : messageOf(error);
+    this.services.emit({
+      type: 'step',
+      step: this.services.store.finishStep(this.plan.runId, seq, state, output, message),
+    });
+    return state;
   }
 
   private readFile = async (path: string): Promise<string> => readFileSync(this.services.files.resolve(path), 'utf8');

@@ -20,6 +20,12 @@ const STATE_GLYPH: Record<string, string> = {
 
 const LOG_TAIL = 20_000;
 
+/** The two answers to an `approve` step. */
+const DECISIONS = [
+  { approved: true, label: 'Approve', className: 'button', testId: 'wf-approve-yes' },
+  { approved: false, label: 'Reject', className: 'button button--secondary', testId: 'wf-approve-no' },
+] as const;
+
 interface Failure {
   file: string;
   line: number;
@@ -122,22 +128,17 @@ function StepBody({ step, onApprove }: { step: StepRecord; onApprove(stepId: str
           <p>{String(input.message ?? 'Continue?')}</p>
           {typeof input.show === 'string' && input.show && <pre className="wf-pre wf-pre--diff">{input.show}</pre>}
           <div className="wf-approve__buttons">
-            <button
-              type="button"
-              className="button"
-              onClick={() => onApprove(step.stepId, true)}
-              data-testid="wf-approve-yes"
-            >
-              Approve
-            </button>
-            <button
-              type="button"
-              className="button button--secondary"
-              onClick={() => onApprove(step.stepId, false)}
-              data-testid="wf-approve-no"
-            >
-              Reject
-            </button>
+            {DECISIONS.map(({ approved, label, className, testId }) => (
+              <button
+                key={label}
+                type="button"
+                className={className}
+                onClick={() => onApprove(step.stepId, approved)}
+                data-testid={testId}
+              >
+                {label}
+              </button>
+            ))}
           </div>
         </div>
       )}
