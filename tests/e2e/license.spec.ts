@@ -5,12 +5,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
+import { issueLicense, readSecretKey } from '../../apps/engine/src/license/vendor.js';
 import { engineCli } from '../../scripts/paths.js';
 import { type OpenedWorkbench, openWorkbench } from './support/workbench.js';
 
 let keys: string;
 let license: string;
-const pa = (...args: string[]) => execFileSync(process.execPath, [engineCli, ...args], { encoding: 'utf8' });
+const pa = (...args: string[]) =>
+  execFileSync(process.execPath, [engineCli, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 const issue = (...extra: string[]) =>
   pa(
     'license',
@@ -126,6 +128,36 @@ test('a device-bound license is activated offline with an exported request and a
     await expect(view.getByTestId('license-device')).toBeHidden();
     await expect(view).toContainText('activated on this device');
     await page.screenshot({ path: 'test-results/license-device.png' });
+    expect(wb.errors()).toEqual([]);
+  } finally {
+    await wb?.close();
+  }
+});
+
+test('an expired license in its grace period shows the read-only warning and asks to renew, not upgrade', async ({
+  page,
+}) => {
+  let wb: OpenedWorkbench | null = null;
+  try {
+    wb = await openWorkbench(page, { env: engineEnv() });
+    const DAY = 86_400_000;
+    // issued 31 days ago for 30 days: expired yesterday, inside the 7-day grace period
+    const expired = issueLicense(
+      { edition: 'team', licensee: 'Ada Lovelace', email: 'ada@example.com', days: 30, now: Date.now() - 31 * DAY },
+      readSecretKey(join(keys, 'license-private-key')),
+    );
+    await page.getByTestId('license-status-item').click();
+    const view = page.getByTestId('license-view');
+    await view.getByTestId('license-key-input').fill(expired);
+    await view.getByTestId('license-activate').click();
+
+    await expect(view.getByTestId('license-edition')).toHaveText('Team');
+    await expect(view.getByTestId('license-warning')).toContainText('read-only');
+    const hosting = view.getByTestId('included-Host live sessions');
+    await expect(hosting.getByTestId('renew-hint')).toContainText('paused, license expired');
+    await expect(hosting.getByTestId('gated-collab.share')).toHaveCount(0);
+    await expect(view.getByTestId('quota-ai_requests')).toContainText('0 / 100');
+    await page.screenshot({ path: 'test-results/license-grace.png' });
     expect(wb.errors()).toEqual([]);
   } finally {
     await wb?.close();

@@ -4,24 +4,22 @@ import { evaluateLicense, GRACE_PERIOD_MS, type LicensePayload, ROLLBACK_TOLERAN
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../store/index.js';
 import { createClockGuard } from './clock-guard.js';
+import { buildLicensePayload } from './vendor.js';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 const T0 = Date.UTC(2026, 0, 1);
-const license: LicensePayload = {
+// issued, valid from and expiring exactly as the vendor's `pa license issue` would write it
+const license: LicensePayload = buildLicensePayload({
   id: 'lic_clock_0001',
   licensee: 'Clock Test',
   email: 'clock@example.com',
   edition: 'professional',
-  features: [],
-  quotas: { ai_requests: 1000, workflow_runs: 500 },
-  issuedAt: T0,
-  notBefore: T0,
-  expiresAt: T0 + 30 * DAY,
-  maxDevices: null,
-};
+  days: 30,
+  now: T0,
+});
 const graceEnd = license.expiresAt + GRACE_PERIOD_MS;
 
 function seeded(seed: number): () => number {

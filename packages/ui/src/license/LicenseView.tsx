@@ -1,7 +1,7 @@
 // The License view: edition and licensee, expiry countdown, quota bars for today, activation (paste or pick a
 // file), offline device activation (export a request, import a certificate), what the edition includes, keychain.
 import { EDITIONS, type Entitlement, type LicenseStatus, type QuotaUsage } from '@pa/shared';
-import { type ChangeEvent, useEffect, useRef, useState } from 'react';
+import { type ChangeEvent, type ReactNode, useEffect, useRef, useState } from 'react';
 import { useEngine } from '../client/engine';
 import { useWorkbench } from '../workbench/contributions';
 import { countdown } from './countdown';
@@ -83,6 +83,51 @@ function usePickText(onText: (text: string) => void) {
   return { pick, element };
 }
 
+/** A token pasted or read from a file (a license key, a device certificate) and the button that submits it. */
+function TokenInput(props: {
+  value: string;
+  onChange: (text: string) => void;
+  placeholder: string;
+  rows: number;
+  testId: string;
+  submitLabel: string;
+  submitTestId?: string;
+  busy: boolean;
+  onSubmit: (text: string) => Promise<void>;
+  children?: ReactNode;
+}) {
+  const file = usePickText(props.onChange);
+  return (
+    <>
+      <textarea
+        className="license-input"
+        data-testid={props.testId}
+        placeholder={props.placeholder}
+        spellCheck={false}
+        rows={props.rows}
+        value={props.value}
+        onChange={(event) => props.onChange(event.target.value)}
+      />
+      {file.element}
+      <div className="license-actions">
+        <button
+          type="button"
+          className="license-primary"
+          data-testid={props.submitTestId}
+          disabled={props.busy || props.value.trim() === ''}
+          onClick={() => void props.onSubmit(props.value.trim())}
+        >
+          {props.submitLabel}
+        </button>
+        <button type="button" disabled={props.busy} onClick={() => void file.pick()}>
+          Open file…
+        </button>
+        {props.children}
+      </div>
+    </>
+  );
+}
+
 function QuotaBar({ quota }: { quota: QuotaUsage }) {
   const ratio = quota.limit ? Math.min(1, quota.used / quota.limit) : 0;
   const level = ratio >= 1 ? 'full' : ratio >= 0.8 ? 'high' : 'ok';
@@ -110,8 +155,6 @@ export function LicenseView() {
   const [certificate, setCertificate] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const licenseFile = usePickText(setKey);
-  const certificateFile = usePickText(setCertificate);
 
   const run = async (action: () => Promise<unknown>) => {
     setBusy(true);
@@ -186,35 +229,23 @@ export function LicenseView() {
 
       <section className="license-section">
         <h3>{license ? 'Replace license' : 'Activate a license'}</h3>
-        <textarea
-          className="license-input"
-          data-testid="license-key-input"
-          placeholder="Paste your license key (PA1.…)"
-          spellCheck={false}
-          rows={3}
+        <TokenInput
           value={key}
-          onChange={(event) => setKey(event.target.value)}
-        />
-        {licenseFile.element}
-        <div className="license-actions">
-          <button
-            type="button"
-            className="license-primary"
-            data-testid="license-activate"
-            disabled={busy || key.trim() === ''}
-            onClick={() =>
-              void run(async () => {
-                await client.call('license.activate', { key: key.trim() });
-                setKey('');
-                workbench.notify('License activated.', 'info');
-              })
-            }
-          >
-            Activate
-          </button>
-          <button type="button" disabled={busy} onClick={() => void licenseFile.pick()}>
-            Open file…
-          </button>
+          onChange={setKey}
+          placeholder="Paste your license key (PA1.…)"
+          rows={3}
+          testId="license-key-input"
+          submitLabel="Activate"
+          submitTestId="license-activate"
+          busy={busy}
+          onSubmit={(text) =>
+            run(async () => {
+              await client.call('license.activate', { key: text });
+              setKey('');
+              workbench.notify('License activated.', 'info');
+            })
+          }
+        >
           {license && (
             <button
               type="button"
@@ -225,7 +256,7 @@ export function LicenseView() {
               Remove
             </button>
           )}
-        </div>
+        </TokenInput>
         {error && (
           <p className="license-banner license-banner--danger" data-testid="license-error" role="alert">
             {error}
@@ -254,34 +285,21 @@ export function LicenseView() {
               Export activation request
             </button>
           </div>
-          <textarea
-            className="license-input"
-            data-testid="license-certificate-input"
-            placeholder="Paste the device certificate (PAC1.…)"
-            spellCheck={false}
-            rows={2}
+          <TokenInput
             value={certificate}
-            onChange={(event) => setCertificate(event.target.value)}
+            onChange={setCertificate}
+            placeholder="Paste the device certificate (PAC1.…)"
+            rows={2}
+            testId="license-certificate-input"
+            submitLabel="Install certificate"
+            busy={busy}
+            onSubmit={(text) =>
+              run(async () => {
+                await client.call('license.installCertificate', { certificate: text });
+                setCertificate('');
+              })
+            }
           />
-          {certificateFile.element}
-          <div className="license-actions">
-            <button
-              type="button"
-              className="license-primary"
-              disabled={busy || certificate.trim() === ''}
-              onClick={() =>
-                void run(async () => {
-                  await client.call('license.installCertificate', { certificate: certificate.trim() });
-                  setCertificate('');
-                })
-              }
-            >
-              Install certificate
-            </button>
-            <button type="button" disabled={busy} onClick={() => void certificateFile.pick()}>
-              Open file…
-            </button>
-          </div>
         </section>
       )}
 

@@ -34,15 +34,30 @@ export function useEntitlements(): EntitlementsView {
   return {
     status,
     edition: status?.edition ?? 'personal',
-    // before the first status, answer like the engine does without a license: the personal edition's grants
-    allows: (entitlement) => isGranted(status ?? EDITIONS.personal, entitlement),
+    // like the engine: before the first status, and while an expired license is read-only (grace period), only the
+    // personal edition's grants may be used
+    allows: (entitlement) => isGranted(status && !status.readOnly ? status : EDITIONS.personal, entitlement),
   };
 }
 
 export function UpgradeHint({ entitlement, label }: { entitlement: Entitlement; label?: string }) {
   const workbench = useContext(WorkbenchContext);
+  const status = useLicenseStatus();
   const needed = cheapestEditionFor(entitlement);
   const name = describeEntitlement(entitlement);
+  // the expired license grants it, but is read-only until renewed: ask for a renewal, not an upgrade
+  if (status?.readOnly && isGranted(status, entitlement)) {
+    return (
+      <span className="license-upgrade-hint" data-testid="renew-hint" data-entitlement={name}>
+        <span>{label ? `${label}: ` : ''}paused, license expired</span>
+        {workbench && (
+          <button type="button" className="license-link" onClick={() => workbench.showView(LICENSE_VIEW_ID)}>
+            Renew
+          </button>
+        )}
+      </span>
+    );
+  }
   return (
     <span className="license-upgrade-hint" data-testid="upgrade-hint" data-entitlement={name}>
       <svg className="license-upgrade-hint__lock" viewBox="0 0 16 16" width="12" height="12" aria-hidden="true">
