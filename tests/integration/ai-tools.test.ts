@@ -8,7 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineCli } from '../../scripts/paths.js';
 import { collectAiStream } from '../support/ai-stream.js';
 import { type StartedEngine, startEngine } from '../support/engine.js';
-import { type LoopbackProvider, type LoopbackRequest, startLoopbackOpenAI } from '../support/loopback-providers.js';
+import {
+  type LoopbackProvider,
+  type LoopbackRequest,
+  startLoopbackAnthropic,
+  startLoopbackOpenAI,
+} from '../support/loopback-providers.js';
 import { copyFixture } from '../support/workspace.js';
 
 const NOTE = 'The launch code is tangerine-42.';
@@ -122,6 +127,42 @@ describe('MCP tools in chat', () => {
     expect(end.event === 'ai.done' && end.data.text).toBe('Enough reading.');
     expect(end.event === 'ai.done' && end.data.toolCalls).toHaveLength(4);
     expect(model.requests.length - before).toBe(5);
+  });
+
+  it('runs tools for Claude too, sending tool_use and tool_result blocks in the Anthropic format', async () => {
+    const claude = await startLoopbackAnthropic((request) => {
+      const messages = (request.body.messages ?? []) as Array<{ role: string; content: unknown }>;
+      const last = messages.at(-1)?.content;
+      const result = Array.isArray(last) ? (last[0] as { type: string; content: string }) : null;
+      return result?.type === 'tool_result'
+        ? { kind: 'ok', text: `Claude read: ${result.content}` }
+        : { kind: 'tool-calls', calls: [{ name: 'self__read_file', arguments: { path: 'notes.txt' } }] };
+    });
+    try {
+      await client.call('ai.providers.add', {
+        id: 'claude',
+        kind: 'anthropic',
+        modelClass: 'own_key',
+        model: 'claude-tools',
+        baseURL: claude.baseURL,
+      });
+      const { streamId } = await client.call('ai.chat', {
+        messages: [{ role: 'user', content: 'What is in notes.txt?' }],
+        provider: 'claude',
+      });
+      const end = await collectAiStream(client, streamId);
+      expect(end.event === 'ai.done' && end.data.text).toBe(`Claude read: ${NOTE}`);
+      expect(end.event === 'ai.done' && end.data.toolCalls?.map((use) => use.tool)).toEqual(['read_file']);
+      const [first, second] = claude.requests;
+      expect((first?.body.tools as Array<{ name: string }>).map((tool) => tool.name)).toContain('self__read_file');
+      const messages = second?.body.messages as Array<{ role: string; content: Array<Record<string, unknown>> }>;
+      const use = messages.at(-2)?.content[0];
+      expect(use).toMatchObject({ type: 'tool_use', name: 'self__read_file', input: { path: 'notes.txt' } });
+      expect(messages.at(-1)?.content).toEqual([{ type: 'tool_result', tool_use_id: use?.id, content: NOTE }]);
+    } finally {
+      await client.call('ai.providers.remove', { id: 'claude' });
+      await claude.close();
+    }
   });
 
   it('sends no tools when the chat asks for none', async () => {

@@ -26,7 +26,7 @@ export type LoopbackStep =
   | { kind: 'stall'; tokens?: string[]; afterTokens: number }
   /** `afterTokens` tokens, then an SSE data line that is not JSON, then the stream ends. */
   | { kind: 'malformed'; tokens?: string[]; afterTokens?: number }
-  /** The model calls tools (after saying `text`, if given) and stops for their results (OpenAI wire only). */
+  /** The model calls tools (after saying `text`, if given) and stops for their results (OpenAI and Anthropic). */
   | { kind: 'tool-calls'; calls: Array<{ name: string; arguments: Record<string, unknown> }>; text?: string };
 
 export interface LoopbackRequest {
@@ -425,6 +425,64 @@ const anthropicWire: Wire = {
     sse({ type: 'message_stop' }, 'message_stop'),
   ],
   malformed: 'event: content_block_delta\ndata: {"type": "content_block_delta", "delta": \n\n',
+  toolCalls: (model, step) => {
+    const blocks: Array<Record<string, unknown>> = [
+      ...(step.text ? [{ type: 'text', text: step.text }] : []),
+      ...step.calls.map((call) => ({
+        type: 'tool_use',
+        id: `toolu_${nextId++}`,
+        name: call.name,
+        input: call.arguments,
+      })),
+    ];
+    const frames = (anthropicWire.open(model) as string[]).slice(0, 1);
+    blocks.forEach((block, index) => {
+      // As Anthropic streams them: a tool_use block opens empty, its input follows as input_json_delta pieces.
+      const { input, text, ...head } = block;
+      frames.push(
+        sse(
+          {
+            type: 'content_block_start',
+            index,
+            content_block: block.type === 'text' ? { type: 'text', text: '' } : { ...head, input: {} },
+          },
+          'content_block_start',
+        ),
+        sse(
+          {
+            type: 'content_block_delta',
+            index,
+            delta:
+              block.type === 'text'
+                ? { type: 'text_delta', text }
+                : { type: 'input_json_delta', partial_json: JSON.stringify(input) },
+          },
+          'content_block_delta',
+        ),
+        sse({ type: 'content_block_stop', index }, 'content_block_stop'),
+      );
+    });
+    frames.push(
+      sse(
+        { type: 'message_delta', delta: { stop_reason: 'tool_use', stop_sequence: null }, usage: { output_tokens: 1 } },
+        'message_delta',
+      ),
+      sse({ type: 'message_stop' }, 'message_stop'),
+    );
+    return {
+      frames,
+      complete: {
+        id: `msg_${nextId++}`,
+        type: 'message',
+        role: 'assistant',
+        model,
+        content: blocks,
+        stop_reason: 'tool_use',
+        stop_sequence: null,
+        usage: { input_tokens: 1, output_tokens: 1 },
+      },
+    };
+  },
 };
 
 const GEMINI_STATUS: Record<number, string> = {

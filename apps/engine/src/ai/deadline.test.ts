@@ -20,6 +20,30 @@ function deaf(before: string[]): ModelProvider {
 }
 
 describe('runAttempt', () => {
+  it('stops the clock while a tool the model called runs, and keeps the tool call in the outcome', async () => {
+    const use = { server: 's', tool: 't', arguments: {}, isError: false, result: 'r' };
+    const slowTool: ModelProvider = {
+      config,
+      async *stream(): AsyncIterable<ProviderChunk> {
+        yield { toolCall: { id: '1', name: 's__t', arguments: '{}' } };
+        // The tool takes longer than both deadlines.
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        yield { toolUse: use };
+        yield { text: 'answer' };
+      },
+      health: async () => {},
+    };
+    const outcome = await runAttempt(
+      slowTool,
+      request,
+      { ttftMs: 50, idleMs: 50 },
+      new AbortController().signal,
+      () => {},
+    );
+    expect(outcome.text).toBe('answer');
+    expect(outcome.toolCalls).toEqual([use]);
+  });
+
   it('fails a silent provider at its first-token deadline even when it ignores the abort signal', async () => {
     const start = performance.now();
     const error = await runAttempt(

@@ -1,7 +1,15 @@
 // Claude through `@anthropic-ai/sdk`, including enterprise base URLs. System turns become the `system` field.
+// Tools are offered as Anthropic tools; the earlier rounds of an answer become `tool_use` / `tool_result` blocks.
 import Anthropic from '@anthropic-ai/sdk';
+import type { MessageParam } from '@anthropic-ai/sdk/resources/messages';
 import type { ProviderConfig } from '@pa/shared';
-import type { ModelProvider, ProviderChunk, ProviderRequest } from './provider.js';
+import {
+  type ModelProvider,
+  type ProviderChunk,
+  type ProviderRequest,
+  splitSystem,
+  type ToolCall,
+} from './provider.js';
 
 const DEFAULT_MAX_TOKENS = 4096;
 
@@ -14,34 +22,92 @@ export function createAnthropicProvider(config: ProviderConfig, apiKey: string |
   });
   return {
     config,
+    supportsTools: true,
     async *stream(request: ProviderRequest, signal: AbortSignal): AsyncIterable<ProviderChunk> {
-      const system = request.messages
-        .filter((turn) => turn.role === 'system')
-        .map((turn) => turn.content)
-        .join('\n\n');
+      const { system, turns } = splitSystem(request.messages);
       const stream = await client.messages.create(
         {
           model: config.model,
           max_tokens: request.maxTokens ?? DEFAULT_MAX_TOKENS,
-          messages: request.messages
-            .filter((turn) => turn.role !== 'system')
-            .map((turn) => ({ role: turn.role as 'user' | 'assistant', content: turn.content })),
+          messages: messagesOf(turns, request),
           stream: true,
           ...(system ? { system } : {}),
           ...(request.temperature !== undefined ? { temperature: Math.min(1, request.temperature) } : {}),
+          ...(request.tools?.length
+            ? {
+                tools: request.tools.map((tool) => ({
+                  name: tool.name,
+                  description: tool.description,
+                  input_schema: tool.parameters as Anthropic.Tool.InputSchema,
+                })),
+                tool_choice: { type: request.toolChoice ?? 'auto' },
+              }
+            : {}),
         },
         { signal },
       );
       let tokensIn = 0;
+      // A tool_use block opens with its id and name; its input arrives as JSON text in input_json_delta pieces.
+      const calls: ToolCall[] = [];
+      const open = new Map<number, ToolCall>();
       for await (const event of stream) {
         if (event.type === 'message_start') tokensIn = event.message.usage.input_tokens;
-        else if (event.type === 'content_block_delta' && event.delta.type === 'text_delta')
-          yield { text: event.delta.text };
-        else if (event.type === 'message_delta') yield { usage: { tokensIn, tokensOut: event.usage.output_tokens } };
+        else if (event.type === 'content_block_start' && event.content_block.type === 'tool_use') {
+          const call = { id: event.content_block.id, name: event.content_block.name, arguments: '' };
+          open.set(event.index, call);
+          calls.push(call);
+        } else if (event.type === 'content_block_delta') {
+          if (event.delta.type === 'text_delta') yield { text: event.delta.text };
+          else if (event.delta.type === 'input_json_delta') {
+            const call = open.get(event.index);
+            if (call) call.arguments += event.delta.partial_json;
+          }
+        } else if (event.type === 'message_delta') yield { usage: { tokensIn, tokensOut: event.usage.output_tokens } };
       }
+      for (const call of calls) yield { toolCall: call };
     },
     async health(signal) {
       await client.models.list({ limit: 1 }, { signal });
     },
   };
+}
+
+function messagesOf(turns: ReturnType<typeof splitSystem>['turns'], request: ProviderRequest): MessageParam[] {
+  const messages: MessageParam[] = turns.map((turn) => ({ role: turn.role, content: turn.content }));
+  for (const round of request.toolRounds ?? []) {
+    messages.push({
+      role: 'assistant',
+      content: [
+        ...(round.text ? [{ type: 'text' as const, text: round.text }] : []),
+        ...round.calls.map((call) => ({
+          type: 'tool_use' as const,
+          id: call.id,
+          name: call.name,
+          input: inputOf(call.arguments),
+        })),
+      ],
+    });
+    messages.push({
+      role: 'user',
+      content: round.calls.map((call) => ({
+        type: 'tool_result' as const,
+        tool_use_id: call.id,
+        content: call.result,
+        ...(call.isError ? { is_error: true } : {}),
+      })),
+    });
+  }
+  return messages;
+}
+
+/** The model's own argument text, as the object Anthropic wants back (an unparsable one was answered as an error). */
+function inputOf(text: string): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(text || '{}');
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : {};
+  } catch {
+    return {};
+  }
 }

@@ -1,7 +1,7 @@
 // Gemini through `@google/genai`. Assistant turns are the "model" role; system turns become systemInstruction.
 import { GoogleGenAI } from '@google/genai';
 import type { ProviderConfig } from '@pa/shared';
-import type { ModelProvider, ProviderChunk, ProviderRequest } from './provider.js';
+import { type ModelProvider, type ProviderChunk, type ProviderRequest, splitSystem } from './provider.js';
 
 export function createGeminiProvider(config: ProviderConfig, apiKey: string | null): ModelProvider {
   const client = new GoogleGenAI({
@@ -11,15 +11,13 @@ export function createGeminiProvider(config: ProviderConfig, apiKey: string | nu
   return {
     config,
     async *stream(request: ProviderRequest, signal: AbortSignal): AsyncIterable<ProviderChunk> {
-      const system = request.messages
-        .filter((turn) => turn.role === 'system')
-        .map((turn) => turn.content)
-        .join('\n\n');
+      const { system, turns } = splitSystem(request.messages);
       const stream = await client.models.generateContentStream({
         model: config.model,
-        contents: request.messages
-          .filter((turn) => turn.role !== 'system')
-          .map((turn) => ({ role: turn.role === 'assistant' ? 'model' : 'user', parts: [{ text: turn.content }] })),
+        contents: turns.map((turn) => ({
+          role: turn.role === 'assistant' ? 'model' : 'user',
+          parts: [{ text: turn.content }],
+        })),
         config: {
           abortSignal: signal,
           ...(system ? { systemInstruction: system } : {}),

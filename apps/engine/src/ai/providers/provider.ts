@@ -56,6 +56,22 @@ export interface ModelProvider {
   dispose?(): Promise<void>;
 }
 
+/**
+ * For APIs that take the system prompt apart from the conversation (Anthropic's `system`, Gemini's
+ * `systemInstruction`): the system turns joined, and the user/assistant turns in order.
+ */
+export function splitSystem(messages: ChatTurn[]): {
+  system: string;
+  turns: Array<ChatTurn & { role: 'user' | 'assistant' }>;
+} {
+  const system = messages
+    .filter((turn) => turn.role === 'system')
+    .map((turn) => turn.content)
+    .join('\n\n');
+  const turns = messages.filter((turn): turn is ChatTurn & { role: 'user' | 'assistant' } => turn.role !== 'system');
+  return { system, turns };
+}
+
 export type FailureKind =
   | 'auth'
   | 'rate-limit'
