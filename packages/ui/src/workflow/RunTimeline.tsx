@@ -106,7 +106,6 @@ function TimelineItem({
 }
 
 function StepBody({ step, onApprove }: { step: StepRecord; onApprove(stepId: string, approved: boolean): void }) {
-  const api = useWorkbench();
   const input = (step.input ?? {}) as Record<string, unknown>;
   const output = (step.output ?? {}) as Record<string, unknown>;
   const failures = Array.isArray(output.failures) ? (output.failures as Failure[]) : [];
@@ -142,27 +141,16 @@ function StepBody({ step, onApprove }: { step: StepRecord; onApprove(stepId: str
           </div>
         </div>
       )}
-      {failures.length > 0 && (
-        <ul className="wf-failures" data-testid="wf-failures">
-          {failures.map((failure) => (
-            <li key={`${failure.file}:${failure.line}:${failure.name}`}>
-              <button
-                type="button"
-                className="wf-failure"
-                onClick={() => void api.openFile(failure.file, { line: failure.line })}
-              >
-                <span className="wf-failure__where">
-                  {failure.file}:{failure.line}
-                </span>
-                <span className="wf-failure__name">{failure.name}</span>
-                {failure.message && (
-                  <span className="wf-failure__message">{failure.message.split('\n').slice(0, 3).join(' ')}</span>
-                )}
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
+      <Locations
+        testId="wf-failures"
+        items={failures.map((failure) => ({
+          file: failure.file,
+          line: failure.line,
+          where: `${failure.file}:${failure.line}`,
+          title: failure.name,
+          message: failure.message?.split('\n').slice(0, 3).join(' '),
+        }))}
+      />
       {changes.map((change) => (
         <div key={change.path} className="wf-change">
           <div className="wf-change__title">
@@ -171,24 +159,16 @@ function StepBody({ step, onApprove }: { step: StepRecord; onApprove(stepId: str
           <DiffView path={change.path} before={change.before} after={change.after} />
         </div>
       ))}
-      {comments.length > 0 && (
-        <ul className="wf-failures" data-testid="wf-comments">
-          {comments.map((comment) => (
-            <li key={`${comment.file}:${comment.line}:${comment.message}`}>
-              <button
-                type="button"
-                className={`wf-failure wf-comment--${comment.severity}`}
-                onClick={() => void api.openFile(comment.file, { line: comment.line })}
-              >
-                <span className="wf-failure__where">
-                  {comment.file}:{comment.line} · {comment.severity}
-                </span>
-                <span className="wf-failure__message">{comment.message}</span>
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
+      <Locations
+        testId="wf-comments"
+        items={comments.map((comment) => ({
+          file: comment.file,
+          line: comment.line,
+          where: `${comment.file}:${comment.line} · ${comment.severity}`,
+          message: comment.message,
+          className: `wf-comment--${comment.severity}`,
+        }))}
+      />
       {step.kind === 'ai' && output.output !== undefined && comments.length === 0 && (
         <pre className={`wf-pre${input.output === 'diff' ? ' wf-pre--diff' : ''}`}>
           {typeof output.output === 'string' ? output.output : JSON.stringify(output.output, null, 2)}
@@ -201,5 +181,37 @@ function StepBody({ step, onApprove }: { step: StepRecord; onApprove(stepId: str
       )}
       {step.kind === 'ai' && step.state === 'running' && step.logs && <pre className="wf-pre">{step.logs}</pre>}
     </div>
+  );
+}
+
+interface Location {
+  file: string;
+  line: number;
+  where: string;
+  title?: string;
+  message?: string;
+  className?: string;
+}
+
+/** Findings anchored to file:line (test failures, review comments); a click opens the file at that line. */
+function Locations({ testId, items }: { testId: string; items: Location[] }) {
+  const api = useWorkbench();
+  if (items.length === 0) return null;
+  return (
+    <ul className="wf-failures" data-testid={testId}>
+      {items.map((item) => (
+        <li key={`${item.where}:${item.title ?? ''}:${item.message ?? ''}`}>
+          <button
+            type="button"
+            className={`wf-failure${item.className ? ` ${item.className}` : ''}`}
+            onClick={() => void api.openFile(item.file, { line: item.line })}
+          >
+            <span className="wf-failure__where">{item.where}</span>
+            {item.title && <span className="wf-failure__name">{item.title}</span>}
+            {item.message && <span className="wf-failure__message">{item.message}</span>}
+          </button>
+        </li>
+      ))}
+    </ul>
   );
 }
