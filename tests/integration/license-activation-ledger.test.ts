@@ -4,9 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeActivationRequest, generateKeyPair, inspectLicense, LicensePayload } from '@pa/shared';
+import { encodeActivationRequest, inspectLicense, LicensePayload } from '@pa/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { issueLicense } from '../../apps/engine/src/license/vendor.js';
 import { engineCli } from '../../scripts/paths.js';
 
 const root = mkdtempSync(join(tmpdir(), 'pa-lic-ledger-'));
@@ -33,6 +32,10 @@ function pa(dataDir: string, ...args: string[]): string {
   if (result.status !== 0) throw new Error(`pa ${args.join(' ')} failed: ${result.stderr}`);
   return result.stdout;
 }
+
+/** `pa license activate-offline` with the vendor's key: options first, the request file last. */
+const vendorActivates = (...args: string[]): Run =>
+  run(root, 'license', 'activate-offline', '--key', privateKey, ...args);
 
 /** An activation request as a device writes it; the vendor side sees nothing else of the device. */
 function requestFor(licenseId: string, name: string, fingerprint: string): string {
@@ -88,20 +91,20 @@ describe('pa license activate-offline with an activation ledger', () => {
     const c = join(device, 'request.txt');
     writeFileSync(c, pa(device, 'license', 'request-activation'));
 
-    const first = run(root, 'license', 'activate-offline', '--key', privateKey, a);
+    const first = vendorActivates(a);
     expect(first.status).toBe(0);
     expect(first.stdout).toMatch(/^PAC1\./);
     expect(first.stderr).toContain('seats used 1 of 2');
 
-    const again = run(root, 'license', 'activate-offline', '--key', privateKey, a);
+    const again = vendorActivates(a);
     expect(again.status).toBe(0);
     expect(again.stdout).toMatch(/^PAC1\./);
     expect(again.stderr).toContain('already activated (same seat)');
     expect(again.stderr).toContain('seats used 1 of 2');
 
-    expect(run(root, 'license', 'activate-offline', '--key', privateKey, b).stderr).toContain('seats used 2 of 2');
+    expect(vendorActivates(b).stderr).toContain('seats used 2 of 2');
 
-    const third = run(root, 'license', 'activate-offline', '--key', privateKey, c);
+    const third = vendorActivates(c);
     expect(third.status).not.toBe(0);
     expect(third.stdout).toBe('');
     expect(third.stderr).toContain(`License ${license.id} is already activated on 2 of 2 devices`);
@@ -114,7 +117,7 @@ describe('pa license activate-offline with an activation ledger', () => {
     expect(pa(root, 'license', 'deactivate-offline', '--key', privateKey, license.id, fingerprint('a'))).toContain(
       `freed the seat of device ${fingerprint('a')}`,
     );
-    const freed = run(root, 'license', 'activate-offline', '--key', privateKey, c);
+    const freed = vendorActivates(c);
     expect(freed.status).toBe(0);
     expect(freed.stderr).toContain('seats used 2 of 2');
     const certificate = join(device, 'certificate.txt');
@@ -122,7 +125,7 @@ describe('pa license activate-offline with an activation ledger', () => {
     expect(pa(device, 'license', 'install-certificate', certificate)).toContain('bound, activated on this device');
 
     // device a gave its seat away: it is a new device now, and there is no seat left for it
-    const back = run(root, 'license', 'activate-offline', '--key', privateKey, a);
+    const back = vendorActivates(a);
     expect(back.status).not.toBe(0);
     expect(back.stderr).toContain('2 of 2 devices');
   });
@@ -132,80 +135,16 @@ describe('pa license activate-offline with an activation ledger', () => {
     const ledger = join(root, 'fresh-ledger.db');
     const d = requestFor(license.id, 'd', fingerprint('d'));
 
-    const unknown = run(root, 'license', 'activate-offline', '--key', privateKey, '--ledger', ledger, d);
+    const unknown = vendorActivates('--ledger', ledger, d);
     expect(unknown.status).not.toBe(0);
     expect(unknown.stderr).toContain(`License ${license.id} is not in the activation ledger`);
     expect(unknown.stderr).toContain('--license');
 
-    const shown = run(
-      root,
-      'license',
-      'activate-offline',
-      '--key',
-      privateKey,
-      '--ledger',
-      ledger,
-      '--license',
-      license.file,
-      d,
-    );
+    const shown = vendorActivates('--ledger', ledger, '--license', license.file, d);
     expect(shown.status).toBe(0);
     const e = requestFor(license.id, 'e', fingerprint('e'));
-    const full = run(root, 'license', 'activate-offline', '--key', privateKey, '--ledger', ledger, e);
+    const full = vendorActivates('--ledger', ledger, e);
     expect(full.status).not.toBe(0);
     expect(full.stderr).toContain('1 of 1 devices');
-  });
-
-  it('refuses a --license that does not match the request or that another key signed', () => {
-    const ledger = join(root, 'mismatch.db');
-    const mine = issue('mine', '--max-devices', '1', '--ledger', ledger);
-    const other = issue('other', '--max-devices', '1', '--ledger', ledger);
-    const request = requestFor(mine.id, 'g', fingerprint('0'));
-    const wrong = run(
-      root,
-      'license',
-      'activate-offline',
-      '--key',
-      privateKey,
-      '--ledger',
-      ledger,
-      '--license',
-      other.file,
-      request,
-    );
-    expect(wrong.status).not.toBe(0);
-    expect(wrong.stderr).toContain(`activation request is for license ${mine.id}`);
-
-    const forged = join(root, 'forged.license');
-    const stranger = generateKeyPair();
-    writeFileSync(
-      forged,
-      issueLicense(
-        {
-          id: mine.id,
-          edition: 'enterprise',
-          licensee: 'M',
-          email: 'm@example.com',
-          days: 9,
-          maxDevices: 99,
-          now: Date.now(),
-        },
-        stranger.secretKey,
-      ),
-    );
-    const foreign = run(
-      root,
-      'license',
-      'activate-offline',
-      '--key',
-      privateKey,
-      '--ledger',
-      ledger,
-      '--license',
-      forged,
-      request,
-    );
-    expect(foreign.status).not.toBe(0);
-    expect(foreign.stderr).toContain('not signed by this private key');
   });
 });
