@@ -103,7 +103,7 @@ function TabStrip({ workbench }: { workbench: WorkbenchController }) {
             <span className="tab__name">{baseName(tab.path)}</span>
             <button
               type="button"
-              className="tab__close"
+              className="icon-button tab__close"
               aria-label={
                 tab.dirty ? `${baseName(tab.path)} has unsaved changes; close` : `Close ${baseName(tab.path)}`
               }

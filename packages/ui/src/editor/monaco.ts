@@ -26,26 +26,31 @@ self.addEventListener('unhandledrejection', (event) => {
   if (reason instanceof Error && reason.name === 'Canceled' && reason.message === 'Canceled') event.preventDefault();
 });
 
+/** Token colours of the dark theme (hex without #), by Monaco token type; comments are also italic. */
+const TOKEN_COLOURS: Record<string, string> = {
+  comment: '6b7385',
+  keyword: 'c792ea',
+  string: 'a5d6a7',
+  number: 'f7a26b',
+  type: '7fd1e8',
+  'type.identifier': '7fd1e8',
+  identifier: 'd7dce4',
+  delimiter: '9aa3b2',
+  regexp: 'f78c6c',
+  tag: 'f07178',
+  'attribute.name': 'ffcb6b',
+  key: '82aaff',
+  'string.key.json': '82aaff',
+  'string.value.json': 'a5d6a7',
+};
+
 /** Matches theme.css: same background, same accent, muted gutter. */
 monaco.editor.defineTheme('pa-dark', {
   base: 'vs-dark',
   inherit: true,
-  rules: [
-    { token: 'comment', foreground: '6b7385', fontStyle: 'italic' },
-    { token: 'keyword', foreground: 'c792ea' },
-    { token: 'string', foreground: 'a5d6a7' },
-    { token: 'number', foreground: 'f7a26b' },
-    { token: 'type', foreground: '7fd1e8' },
-    { token: 'type.identifier', foreground: '7fd1e8' },
-    { token: 'identifier', foreground: 'd7dce4' },
-    { token: 'delimiter', foreground: '9aa3b2' },
-    { token: 'regexp', foreground: 'f78c6c' },
-    { token: 'tag', foreground: 'f07178' },
-    { token: 'attribute.name', foreground: 'ffcb6b' },
-    { token: 'key', foreground: '82aaff' },
-    { token: 'string.key.json', foreground: '82aaff' },
-    { token: 'string.value.json', foreground: 'a5d6a7' },
-  ],
+  rules: Object.entries(TOKEN_COLOURS).map(([token, foreground]) =>
+    token === 'comment' ? { token, foreground, fontStyle: 'italic' } : { token, foreground },
+  ),
   colors: {
     'editor.background': '#16181d',
     'editor.foreground': '#d7dce4',
