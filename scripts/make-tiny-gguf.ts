@@ -32,8 +32,8 @@ function vocabulary(): { tokens: string[]; types: number[]; scores: number[] } {
   return { tokens, types, scores: tokens.map((_, index) => -index) };
 }
 
-/** Mulberry32: the same weights on every machine. */
-function seeded(seed: number): () => number {
+/** Mulberry32: the same weights on every machine (and the same fault mix in the router tests). */
+export function seeded(seed: number): () => number {
   let a = seed;
   return () => {
     a = (a + 0x6d2b79f5) | 0;

@@ -4,9 +4,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
-import { engineCli } from '../../scripts/paths';
 import { connectClient } from '../support/engine';
 import { type LoopbackProvider, startLoopbackOpenAI } from '../support/loopback-providers';
+import { paMcpServe } from '../support/pa-mcp-serve';
 import { type OpenedWorkbench, openWorkbench } from './support/workbench';
 
 const SNIPPET = `const hello = \`Hello, \${name}!\`;`;
@@ -118,14 +118,7 @@ test('a tool the model called through an MCP server shows as a collapsed "used t
     model: 'tool-model',
     baseURL: model.baseURL,
   });
-  await client.call('mcp.servers.set', {
-    name: 'self',
-    config: {
-      command: process.execPath,
-      args: [engineCli, 'mcp', 'serve', '--workspace', wb.root],
-      env: { PA_DATA_DIR: wb.dataDir },
-    },
-  });
+  await client.call('mcp.servers.set', { name: 'self', config: paMcpServe(wb.root, wb.dataDir) });
   client.close();
 
   await page.locator('[data-view="ai.chat"]').click();

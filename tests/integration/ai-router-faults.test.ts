@@ -11,6 +11,7 @@ import { AiRouter } from '../../apps/engine/src/ai/router.js';
 import type { Entitlements, Quotas } from '../../apps/engine/src/license/api.js';
 import type { Secrets } from '../../apps/engine/src/secrets/api.js';
 import { openStore, type Store } from '../../apps/engine/src/store/index.js';
+import { seeded } from '../../scripts/make-tiny-gguf.js';
 import {
   type LoopbackProvider,
   type LoopbackStep,
@@ -101,18 +102,17 @@ function harness(providers: ProviderConfigInput[], cooldownMs = 200): Harness {
   };
 }
 
-/** Mulberry32: a seeded generator so the fault mix is the same on every run. */
-function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const ask = (text: string) => [{ role: 'user' as const, content: text }];
+
+/** A provider entry for a loopback server (its kind from the wire it speaks), with any overrides. */
+function at(
+  id: string,
+  server: LoopbackProvider,
+  extra: Partial<ProviderConfigInput> = {},
+  kind: ProviderConfigInput['kind'] = 'openai-compatible',
+): ProviderConfigInput {
+  return { id, kind, modelClass: 'own_key', model: id, baseURL: server.baseURL, ...extra };
+}
 
 describe('the router under faults', () => {
   it('answers 1,000 requests with no user-visible failure while one provider fails half the time', async () => {
@@ -138,24 +138,8 @@ describe('the router under faults', () => {
     const healthy = await loopback(() => startLoopbackAnthropic({ kind: 'ok', text: 'healthy answer here' }));
     const h = harness(
       [
-        {
-          id: 'flaky',
-          kind: 'openai-compatible',
-          modelClass: 'own_key',
-          model: 'f',
-          baseURL: flaky.baseURL,
-          priority: 10,
-          ttftTimeoutMs: 150,
-          maxConcurrency: 100,
-        },
-        {
-          id: 'healthy',
-          kind: 'anthropic',
-          modelClass: 'own_key',
-          model: 'h',
-          baseURL: healthy.baseURL,
-          maxConcurrency: 100,
-        },
+        at('flaky', flaky, { priority: 10, ttftTimeoutMs: 150, maxConcurrency: 100 }),
+        at('healthy', healthy, { maxConcurrency: 100 }, 'anthropic'),
       ],
       100,
     );
@@ -213,17 +197,7 @@ describe('the router under faults', () => {
   it('opens the circuit of a failing provider and closes it after a successful probe', async () => {
     const flaky = await loopback(() => startLoopbackOpenAI({ kind: 'status', status: 500 }));
     const healthy = await loopback(() => startLoopbackOpenAI({ kind: 'ok', text: 'fine' }));
-    const h = harness([
-      {
-        id: 'flaky',
-        kind: 'openai-compatible',
-        modelClass: 'own_key',
-        model: 'f',
-        baseURL: flaky.baseURL,
-        priority: 10,
-      },
-      { id: 'healthy', kind: 'openai-compatible', modelClass: 'own_key', model: 'h', baseURL: healthy.baseURL },
-    ]);
+    const h = harness([at('flaky', flaky, { priority: 10 }), at('healthy', healthy)]);
     for (let i = 0; i < 5; i++) await h.router.generate({ task: 'chat', messages: ask('x'), actor: 'test' });
     expect(h.router.liveOf('flaky').breaker.state(Date.now())).toBe('open');
     const skipped = await h.router.generate({ task: 'chat', messages: ask('x'), actor: 'test' });
@@ -240,9 +214,7 @@ describe('the router under faults', () => {
 
   it('closes an open circuit through an active health check (GET /v1/models) after the cooldown', async () => {
     const server = await loopback(() => startLoopbackOpenAI({ kind: 'status', status: 401 }));
-    const h = harness([
-      { id: 'remote', kind: 'openai-compatible', modelClass: 'own_key', model: 'r', baseURL: server.baseURL },
-    ]);
+    const h = harness([at('remote', server)]);
     await expect(h.router.generate({ task: 'chat', messages: ask('x'), actor: 'test' })).rejects.toMatchObject({
       code: ErrorCode.PROVIDER,
     });
@@ -261,16 +233,9 @@ describe('the router under faults', () => {
     const healthy = await loopback(() => startLoopbackOpenAI({ kind: 'ok', text: 'fine' }));
     const h = harness(
       [
-        {
-          id: 'rejecting',
-          kind: 'openai-compatible',
-          modelClass: 'own_key',
-          model: 'r',
-          baseURL: rejecting.baseURL,
-          priority: 20,
-        },
-        { id: 'limited', kind: 'anthropic', modelClass: 'own_key', model: 'l', baseURL: limited.baseURL, priority: 10 },
-        { id: 'healthy', kind: 'openai-compatible', modelClass: 'own_key', model: 'h', baseURL: healthy.baseURL },
+        at('rejecting', rejecting, { priority: 20 }),
+        at('limited', limited, { priority: 10 }, 'anthropic'),
+        at('healthy', healthy),
       ],
       60_000,
     );
@@ -288,18 +253,7 @@ describe('the router under faults', () => {
       startLoopbackOpenAI({ kind: 'stall', tokens: ['one', ' two', ' three'], afterTokens: 2 }),
     );
     const healthy = await loopback(() => startLoopbackOpenAI({ kind: 'ok', text: 'fine' }));
-    const h = harness([
-      {
-        id: 'stalling',
-        kind: 'openai-compatible',
-        modelClass: 'own_key',
-        model: 's',
-        baseURL: stalling.baseURL,
-        priority: 10,
-        idleTimeoutMs: 100,
-      },
-      { id: 'healthy', kind: 'openai-compatible', modelClass: 'own_key', model: 'h', baseURL: healthy.baseURL },
-    ]);
+    const h = harness([at('stalling', stalling, { priority: 10, idleTimeoutMs: 100 }), at('healthy', healthy)]);
     let streamed = '';
     const error = await h.router
       .generate({ task: 'chat', messages: ask('x'), actor: 'test', onToken: (text) => (streamed += text) })
@@ -313,9 +267,7 @@ describe('the router under faults', () => {
 
   it('refunds the quota when every provider failed before answering', async () => {
     const broken = await loopback(() => startLoopbackOpenAI({ kind: 'status', status: 500 }));
-    const h = harness([
-      { id: 'broken', kind: 'openai-compatible', modelClass: 'own_key', model: 'b', baseURL: broken.baseURL },
-    ]);
+    const h = harness([at('broken', broken)]);
     await expect(h.router.generate({ task: 'chat', messages: ask('x'), actor: 'test' })).rejects.toMatchObject({
       code: ErrorCode.PROVIDER,
     });
@@ -330,9 +282,7 @@ describe('the router under faults', () => {
         { kind: 'ok', text: 'a b c d', gapMs: 5 },
       ]),
     );
-    const h = harness([
-      { id: 'flaky', kind: 'openai-compatible', modelClass: 'own_key', model: 'f', baseURL: flaky.baseURL },
-    ]);
+    const h = harness([at('flaky', flaky)]);
     await h.router.generate({ task: 'chat', messages: ask('x'), actor: 'test' }).catch(() => undefined);
     await h.router.generate({ task: 'chat', messages: ask('x'), actor: 'test' });
     const [stats] = createPerfLog(h.store).stats(0);

@@ -5,7 +5,6 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RpcClient } from '@pa/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { engineCli } from '../../scripts/paths.js';
 import { collectAiStream } from '../support/ai-stream.js';
 import { type StartedEngine, startEngine } from '../support/engine.js';
 import {
@@ -14,6 +13,7 @@ import {
   startLoopbackAnthropic,
   startLoopbackOpenAI,
 } from '../support/loopback-providers.js';
+import { paMcpServe } from '../support/pa-mcp-serve.js';
 import { copyFixture } from '../support/workspace.js';
 
 const NOTE = 'The launch code is tangerine-42.';
@@ -55,14 +55,7 @@ describe('MCP tools in chat', () => {
       model: 'tool-model',
       baseURL: model.baseURL,
     });
-    await client.call('mcp.servers.set', {
-      name: 'self',
-      config: {
-        command: process.execPath,
-        args: [engineCli, 'mcp', 'serve', '--workspace', workspace.root],
-        env: { PA_DATA_DIR: engine.dataDir },
-      },
-    });
+    await client.call('mcp.servers.set', { name: 'self', config: paMcpServe(workspace.root, engine.dataDir) });
   });
 
   afterAll(async () => {

@@ -4,18 +4,17 @@ import { randomUUID } from 'node:crypto';
 import {
   AddProviderParams,
   type AiSettingsFile,
-  type ChatTurn,
   ErrorCode,
   PaError,
   ProviderConfig,
   type ProviderView,
   type RouteInfo,
-  type TaskType,
   toWireError,
 } from '@pa/shared';
 import type { EngineContext } from '../engine.js';
 import type { PartialHandlers } from '../rpc/handlers.js';
 import type { Secrets } from '../secrets/api.js';
+import type { GenerateRequest } from './api.js';
 import type { Conversations } from './conversations.js';
 import type { PerfLog } from './perf.js';
 import { completionTurns, editTurns, stripCodeFence } from './prompts.js';
@@ -37,14 +36,7 @@ export function aiHandlers(deps: AiHandlerDeps): PartialHandlers {
   const { ctx, router, secrets } = deps;
 
   const startStream = (
-    request: {
-      task: TaskType;
-      messages: ChatTurn[];
-      provider?: string;
-      maxTokens?: number;
-      temperature?: number;
-      tools?: boolean;
-    },
+    request: Omit<GenerateRequest, 'actor' | 'signal' | 'onToken'>,
     call: Parameters<NonNullable<PartialHandlers['ai.chat']>>[1],
     finish: (text: string) => string = (text) => text,
   ) => {

@@ -7,6 +7,7 @@ import {
   type ModelProvider,
   type ProviderChunk,
   type ProviderRequest,
+  SDK_CLIENT_OPTIONS,
   splitSystem,
   type ToolCall,
 } from './provider.js';
@@ -17,8 +18,7 @@ export function createAnthropicProvider(config: ProviderConfig, apiKey: string |
   const client = new Anthropic({
     apiKey: apiKey ?? 'none',
     ...(config.baseURL ? { baseURL: config.baseURL } : {}),
-    maxRetries: 0,
-    timeout: 10 * 60_000,
+    ...SDK_CLIENT_OPTIONS,
   });
   return {
     config,

@@ -1,17 +1,22 @@
 // OpenAI-compatible chat completions through the official `openai` SDK with a baseURL: OpenAI, Kimi (Moonshot),
-// Grok (xAI), vLLM, Ollama, LM Studio. The router owns retries and deadlines, so the SDK's are turned off.
+// Grok (xAI), vLLM, Ollama, LM Studio. The router owns retries and deadlines (SDK_CLIENT_OPTIONS).
 // Tools are offered as functions; the earlier rounds of an answer become assistant `tool_calls` + `tool` messages.
 import type { ProviderConfig } from '@pa/shared';
 import OpenAI from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
-import type { ModelProvider, ProviderChunk, ProviderRequest, ToolCall } from './provider.js';
+import {
+  type ModelProvider,
+  type ProviderChunk,
+  type ProviderRequest,
+  SDK_CLIENT_OPTIONS,
+  type ToolCall,
+} from './provider.js';
 
 export function createOpenAiProvider(config: ProviderConfig, apiKey: string | null): ModelProvider {
   const client = new OpenAI({
     apiKey: apiKey ?? 'none',
     baseURL: config.baseURL ?? 'https://api.openai.com/v1',
-    maxRetries: 0,
-    timeout: 10 * 60_000,
+    ...SDK_CLIENT_OPTIONS,
   });
   return {
     config,

@@ -57,6 +57,12 @@ export interface ModelProvider {
 }
 
 /**
+ * Options for the `openai` and `@anthropic-ai/sdk` clients: the router owns retries and deadlines, so the SDK must
+ * not retry behind its back, and its own timeout is only a last resort for a stream that lives long.
+ */
+export const SDK_CLIENT_OPTIONS = { maxRetries: 0, timeout: 10 * 60_000 } as const;
+
+/**
  * For APIs that take the system prompt apart from the conversation (Anthropic's `system`, Gemini's
  * `systemInstruction`): the system turns joined, and the user/assistant turns in order.
  */
