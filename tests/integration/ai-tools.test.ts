@@ -147,7 +147,8 @@ describe('MCP tools in chat', () => {
       expect(end.event === 'ai.done' && end.data.text).toBe(`Claude read: ${NOTE}`);
       expect(end.event === 'ai.done' && end.data.toolCalls?.map((use) => use.tool)).toEqual(['read_file']);
       const [first, second] = claude.requests;
-      expect((first?.body.tools as Array<{ name: string }>).map((tool) => tool.name)).toContain('self__read_file');
+      const offered = (first?.body.tools ?? []) as Array<{ name: string }>;
+      expect(offered.map((tool) => tool.name)).toContain('self__read_file');
       const messages = second?.body.messages as Array<{ role: string; content: Array<Record<string, unknown>> }>;
       const use = messages.at(-2)?.content[0];
       expect(use).toMatchObject({ type: 'tool_use', name: 'self__read_file', input: { path: 'notes.txt' } });
