@@ -404,7 +404,7 @@ export class RelaySyncProvider {
         if (this.roomFull) {
           // the log shrank: try the backlog again (a still-full room refuses it, and we wait for the next one)
           this.roomFull = false;
-          this.setStatus('synced');
+          if (this.synced) this.setStatus('synced');
           this.resendPending(from);
         }
         return;
