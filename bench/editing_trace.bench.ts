@@ -7,18 +7,30 @@ import { replayConcurrent } from './support/concurrent-replay.js';
 import { median, progress, report, round } from './support/report.js';
 import { type ConcurrentTrace, hasAstral, loadTrace, type SequentialTrace } from './support/traces.js';
 
-// rustcode takes ~15 s a round through Monaco on this machine, so three rounds (median) by default
+// rustcode takes ~10 s a round through Monaco on this machine, so three rounds (median) by default
 const ROUNDS = Number(process.env.PA_BENCH_ROUNDS ?? 3);
 const GOAL_RATIO = 3;
+
+interface Replay {
+  ms: number;
+  ok: boolean;
+  changeBufferChars: number | null;
+}
 
 interface PageApi {
   collabBench: {
     replayBare(trace: SequentialTrace): { ms: number; ok: boolean };
-    replayMonaco(trace: SequentialTrace): { ms: number; ok: boolean };
-    replayMonacoOnly(trace: SequentialTrace, withEditor: boolean): { ms: number; ok: boolean };
+    replayMonaco(trace: SequentialTrace, asProduct?: boolean): Replay;
+    replayMonacoOnly(trace: SequentialTrace, withEditor: boolean, sealed: boolean): Replay;
   };
   trace: SequentialTrace;
 }
+
+/**
+ * Diagnostic replays, once per trace, for where a patch's time goes: y-monaco without keepChangeBufferShort (as it
+ * was before), and Monaco alone (no Yjs, change buffer kept short as in the product) with and without an editor.
+ */
+type Diagnostic = 'yMonacoUnsealed' | 'monacoEditor' | 'monacoModel';
 
 const page = await serveCollabPage();
 const browser = await chromium.launch({
@@ -38,8 +50,8 @@ try {
     }, trace);
     const bare: number[] = [];
     const bound: number[] = [];
-    const monacoOnly: number[] = [];
     let allOk = true;
+    let changeBufferChars: number | null = null;
     for (let round = 0; round < ROUNDS; round++) {
       // alternate so drift in machine load hits both sides alike
       const b = await tab.evaluate(() => {
@@ -50,20 +62,25 @@ try {
         const w = window as unknown as PageApi;
         return w.collabBench.replayMonaco(w.trace);
       });
-      // the same typing into a Monaco model alone (no Yjs): how much of the cost is Monaco's own
-      const o = await tab.evaluate(() => {
-        const w = window as unknown as PageApi;
-        return w.collabBench.replayMonacoOnly(w.trace, true);
-      });
       bare.push(b.ms);
       bound.push(m.ms);
-      monacoOnly.push(o.ms);
-      allOk &&= b.ok && m.ok && o.ok;
-      progress(
-        `${name} round ${round + 1}: bare Y.Text ${b.ms.toFixed(1)} ms, y-monaco ${m.ms.toFixed(1)} ms, Monaco alone ${o.ms.toFixed(1)} ms`,
-      );
+      allOk &&= b.ok && m.ok;
+      changeBufferChars = m.changeBufferChars;
+      progress(`${name} round ${round + 1}: bare Y.Text ${b.ms.toFixed(1)} ms, y-monaco ${m.ms.toFixed(1)} ms`);
+    }
+    const diagnostics = {} as Record<Diagnostic, number>;
+    for (const kind of ['yMonacoUnsealed', 'monacoEditor', 'monacoModel'] as const) {
+      const result = await tab.evaluate((k) => {
+        const w = window as unknown as PageApi;
+        if (k === 'yMonacoUnsealed') return w.collabBench.replayMonaco(w.trace, false);
+        return w.collabBench.replayMonacoOnly(w.trace, k === 'monacoEditor', true);
+      }, kind);
+      diagnostics[kind] = result.ms;
+      allOk &&= result.ok;
+      progress(`${name} diagnostic ${kind}: ${result.ms.toFixed(1)} ms`);
     }
     const patches = trace.txns.reduce((sum, txn) => sum + txn.patches.length, 0);
+    const perPatch = (ms: number) => round((ms * 1000) / patches, 2);
     const ratio = median(bound) / median(bare);
     const pass = allOk && ratio <= GOAL_RATIO;
     failed ||= !pass;
@@ -78,10 +95,17 @@ try {
       ends_at_end_content: allOk,
       patches,
       rounds: ROUNDS,
-      us_per_patch_monaco: round((median(bound) * 1000) / patches, 2),
-      us_per_patch_bare: round((median(bare) * 1000) / patches, 2),
-      monaco_alone_ms: round(median(monacoOnly), 1),
-      binding_over_monaco_alone: round(median(bound) / median(monacoOnly), 2),
+      us_per_patch_monaco: perPatch(median(bound)),
+      us_per_patch_bare: perPatch(median(bare)),
+      monaco_change_buffer_chars: changeBufferChars,
+      // one round each, so noisier than the medians above
+      y_monaco_unsealed_ms: round(diagnostics.yMonacoUnsealed, 1),
+      ratio_unsealed: round(diagnostics.yMonacoUnsealed / median(bare), 2),
+      monaco_alone_ms: round(diagnostics.monacoEditor, 1),
+      us_per_patch_piece_tree: perPatch(diagnostics.monacoModel),
+      us_per_patch_editor_view: perPatch(diagnostics.monacoEditor - diagnostics.monacoModel),
+      us_per_patch_binding: perPatch(median(bound) - diagnostics.monacoEditor),
+      us_per_patch_change_buffer_copy_saved: perPatch(diagnostics.yMonacoUnsealed - median(bound)),
     });
   }
 } finally {

@@ -4,6 +4,7 @@ import * as monaco from 'monaco-editor/esm/vs/editor/editor.api.js';
 import { MonacoBinding } from 'y-monaco';
 import { WebrtcProvider } from 'y-webrtc';
 import * as Y from 'yjs';
+import { keepChangeBufferShort, pieceTreeOf } from '../../packages/ui/src/collab/change-buffer';
 
 export type Patch = [number, number, string];
 export interface SequentialTrace {
@@ -44,52 +45,62 @@ function replayBare(trace: SequentialTrace): { ms: number; ok: boolean } {
   return { ms, ok };
 }
 
-/** Each patch is typed into the Monaco model (as the user would); y-monaco carries it into the Y.Text. */
-function replayMonaco(trace: SequentialTrace, withEditor = true): { ms: number; ok: boolean } {
+/** Types every patch into the model, one applyEdits per patch, as keystrokes arrive; returns the ms it took. */
+function typeTrace(model: monaco.editor.ITextModel, trace: SequentialTrace): number {
+  const started = performance.now();
+  for (const txn of trace.txns) {
+    for (const [pos, deleted, inserted] of txn.patches) {
+      const start = model.getPositionAt(pos);
+      const end = model.getPositionAt(pos + deleted);
+      model.applyEdits([
+        { range: new monaco.Range(start.lineNumber, start.column, end.lineNumber, end.column), text: inserted },
+      ]);
+    }
+  }
+  return performance.now() - started;
+}
+
+export interface ReplayResult {
+  ms: number;
+  ok: boolean;
+  /** chars left in the model's piece-tree change buffer at the end: what V8 copies per edit (change-buffer.ts) */
+  changeBufferChars: number | null;
+}
+
+/**
+ * Each patch is typed into the Monaco model (as the user would); y-monaco carries it into the Y.Text. The model is
+ * set up as SharedSession.bind does in the workbench; `asProduct = false` leaves out keepChangeBufferShort, to show
+ * what it saves.
+ */
+function replayMonaco(trace: SequentialTrace, asProduct = true): ReplayResult {
   const doc = new Y.Doc();
   const text = doc.getText('file');
   text.insert(0, trace.startContent);
   const model = monaco.editor.createModel('', 'plaintext');
-  if (withEditor) editor.setModel(model);
-  const binding = new MonacoBinding(text, model, new Set(withEditor ? [editor] : []), null);
-  const started = performance.now();
-  for (const txn of trace.txns) {
-    for (const [pos, deleted, inserted] of txn.patches) {
-      const start = model.getPositionAt(pos);
-      const end = model.getPositionAt(pos + deleted);
-      model.applyEdits([
-        { range: new monaco.Range(start.lineNumber, start.column, end.lineNumber, end.column), text: inserted },
-      ]);
-    }
-  }
-  const ms = performance.now() - started;
+  editor.setModel(model);
+  const binding = new MonacoBinding(text, model, new Set([editor]), null);
+  if (asProduct) keepChangeBufferShort(model);
+  const ms = typeTrace(model, trace);
   const ok = text.toString() === trace.endContent && model.getValue() === trace.endContent;
+  const changeBufferChars = pieceTreeOf(model)?._buffers[0]?.buffer.length ?? null;
   binding.destroy();
   editor.setModel(null);
   model.dispose();
   doc.destroy();
-  return { ms, ok };
+  return { ms, ok, changeBufferChars };
 }
 
 /** Diagnostic: the same typing into a Monaco model with no Yjs at all, with or without an editor showing it. */
-function replayMonacoOnly(trace: SequentialTrace, withEditor: boolean): { ms: number; ok: boolean } {
+function replayMonacoOnly(trace: SequentialTrace, withEditor: boolean, sealed: boolean): ReplayResult {
   const model = monaco.editor.createModel(trace.startContent, 'plaintext');
   if (withEditor) editor.setModel(model);
-  const started = performance.now();
-  for (const txn of trace.txns) {
-    for (const [pos, deleted, inserted] of txn.patches) {
-      const start = model.getPositionAt(pos);
-      const end = model.getPositionAt(pos + deleted);
-      model.applyEdits([
-        { range: new monaco.Range(start.lineNumber, start.column, end.lineNumber, end.column), text: inserted },
-      ]);
-    }
-  }
-  const ms = performance.now() - started;
+  if (sealed) keepChangeBufferShort(model);
+  const ms = typeTrace(model, trace);
   const ok = model.getValue() === trace.endContent;
+  const changeBufferChars = pieceTreeOf(model)?._buffers[0]?.buffer.length ?? null;
   editor.setModel(null);
   model.dispose();
-  return { ms, ok };
+  return { ms, ok, changeBufferChars };
 }
 
 /** One y-webrtc peer in this browser process; `type` stamps the wall-clock send time into the text. */

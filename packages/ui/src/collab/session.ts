@@ -9,6 +9,7 @@ import { Awareness } from 'y-protocols/awareness';
 import { WebrtcProvider } from 'y-webrtc';
 import * as Y from 'yjs';
 import { Observable } from '../workbench/observable';
+import { keepChangeBufferShort } from './change-buffer';
 import { type EditorFiles, SharedFileWriter } from './disk-writer';
 import { type Participant, type PeerUser, participantsOf, startPresence } from './presence';
 import { isSafeSharedPath } from './shared-path';
@@ -226,6 +227,8 @@ export class SharedSession {
     if (!text || (existing && existing.model === model && existing.binding.ytext === text)) return;
     existing?.binding.destroy();
     const binding = new MonacoBinding(text, model, this.editors, this.awareness);
+    // every edit, typed here or a peer's, would otherwise copy all text the model ever received (change-buffer.ts)
+    keepChangeBufferShort(model);
     this.bindings.set(path, { binding, model });
     const dispose = model.onWillDispose(() => {
       dispose.dispose();

@@ -1,0 +1,114 @@
+import type * as monaco from 'monaco-editor';
+import { describe, expect, it } from 'vitest';
+import { keepChangeBufferShort, pieceTreeOf, sealChangeBuffer } from './change-buffer';
+
+// Monaco's real piece-tree text buffer (the one inside every ITextModel), loaded from its ESM sources: sealing touches
+// its private fields, so only the real thing can tell whether the text survives. The paths have no type declarations.
+interface TextBuffer {
+  getLinesContent(): string[];
+  getLineContent(lineNumber: number): string;
+  getPositionAt(offset: number): { lineNumber: number; column: number };
+  applyEdits(edits: Array<{ range: unknown; text: string }>, trimWhitespace: boolean, undo: boolean): unknown;
+}
+const internals = 'monaco-editor/esm/vs/editor/common';
+const { PieceTreeTextBufferBuilder } = (await import(
+  `${internals}/model/pieceTreeTextBuffer/pieceTreeTextBufferBuilder.js`
+)) as {
+  PieceTreeTextBufferBuilder: new () => {
+    acceptChunk(chunk: string): void;
+    finish(normalizeEOL: boolean): { create(eol: number): { textBuffer: TextBuffer } };
+  };
+};
+const { Range } = (await import(`${internals}/core/range.js`)) as {
+  Range: new (startLine: number, startColumn: number, endLine: number, endColumn: number) => unknown;
+};
+
+/** A model as far as change-buffer.ts reads it: the text buffer, and content listeners fired by `edit`. */
+function textModel(text: string) {
+  const builder = new PieceTreeTextBufferBuilder();
+  builder.acceptChunk(text);
+  const buffer = builder.finish(true).create(1).textBuffer;
+  const listeners: Array<() => void> = [];
+  const fake = {
+    _buffer: buffer,
+    onDidChangeContent: (listener: () => void) => {
+      listeners.push(listener);
+      return { dispose() {} };
+    },
+  };
+  return {
+    model: fake as unknown as monaco.editor.ITextModel,
+    buffer,
+    listeners,
+    edit(offset: number, deleted: number, inserted: string) {
+      const start = buffer.getPositionAt(offset);
+      const end = buffer.getPositionAt(offset + deleted);
+      buffer.applyEdits(
+        [{ range: new Range(start.lineNumber, start.column, end.lineNumber, end.column), text: inserted }],
+        false,
+        false,
+      );
+      for (const listener of listeners) listener();
+    },
+  };
+}
+
+/** Deterministic pseudo-random numbers (mulberry32), so a failure replays the same edits. */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('sealChangeBuffer', () => {
+  it('keeps the text, line by line, through thousands of edits with seals in between', () => {
+    const next = random(7);
+    const { model, buffer, edit } = textModel('fn main() {\n}\n');
+    let expected = 'fn main() {\n}\n';
+    let seals = 0;
+    for (let i = 0; i < 3000; i++) {
+      const offset = Math.floor(next() * (expected.length + 1));
+      const deleted = next() < 0.3 ? Math.floor(next() * Math.min(8, expected.length - offset)) : 0;
+      const inserted = ['x', 'let a = 1;\n', '\n', '{}', '  ', ''][Math.floor(next() * 6)] as string;
+      edit(offset, deleted, inserted);
+      expected = expected.slice(0, offset) + inserted + expected.slice(offset + deleted);
+      if (sealChangeBuffer(model, 64)) seals += 1;
+      const lines = expected.split('\n');
+      const line = 1 + Math.floor(next() * lines.length);
+      expect(buffer.getLineContent(line)).toBe(lines[line - 1]);
+    }
+    expect(buffer.getLinesContent().join('\n')).toBe(expected);
+    expect(seals).toBeGreaterThan(10);
+    expect(pieceTreeOf(model)?._buffers[0]?.buffer.length).toBeLessThan(64 + 'let a = 1;\n'.length);
+  });
+
+  it('leaves a change buffer under the limit alone', () => {
+    const { model, edit } = textModel('abc');
+    edit(1, 0, 'typed');
+    expect(sealChangeBuffer(model)).toBe(false);
+    expect(pieceTreeOf(model)?._buffers[0]?.buffer).toBe('typed');
+  });
+
+  it('does nothing to a model whose internals it does not know', () => {
+    const stranger = { _buffer: { _pieceTree: { _buffers: 'no' } } } as unknown as monaco.editor.ITextModel;
+    expect(pieceTreeOf(stranger)).toBeNull();
+    expect(sealChangeBuffer(stranger, 0)).toBe(false);
+  });
+});
+
+describe('keepChangeBufferShort', () => {
+  it('seals after the edit that passes the limit, listening once however often it is called', () => {
+    const { model, listeners, edit, buffer } = textModel('');
+    keepChangeBufferShort(model);
+    keepChangeBufferShort(model);
+    expect(listeners).toHaveLength(1);
+    const chunk = `${'y'.repeat(1023)}\n`;
+    for (let i = 0; i < 17; i++) edit(i * chunk.length, 0, chunk);
+    expect(pieceTreeOf(model)?._buffers[0]?.buffer.length).toBeLessThan(16_384);
+    expect(buffer.getLinesContent().join('\n')).toBe(chunk.repeat(17));
+  });
+});
