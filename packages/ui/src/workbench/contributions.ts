@@ -35,7 +35,10 @@ export interface WorkbenchApi {
 export interface ViewContribution {
   id: string;
   title: string;
-  /** A short glyph or inline SVG string drawn in the activity bar. */
+  /**
+   * A short glyph or inline SVG string drawn in the activity bar. Prefer SVG (`<svg …>…</svg>`, drawn in the
+   * item's colour as a mask image, never inserted as markup): a glyph shows only where an installed font has it.
+   */
   icon: string;
   /** 'sidebar': left, beside the explorer; 'panel': the right-hand panel (chat, workflow timeline). */
   location: 'sidebar' | 'panel';
