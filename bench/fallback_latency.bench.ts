@@ -5,6 +5,7 @@
 import { AiSettingsFile } from '@pa/shared';
 import { startLoopbackOpenAI } from '../tests/support/loopback-providers.js';
 import { startAiBenchEngine, timeChat } from './support/ai-engine.js';
+import { alternateRounds, sampleSequential } from './support/baseline.js';
 import { median, percentile, progress, report, round } from './support/report.js';
 
 const ROUNDS = 5;
@@ -42,30 +43,20 @@ const viaFallback = async (): Promise<number> => {
 };
 const directly = async () => (await timeChat(bench.client, { messages, provider: 'good' })).ttftMs;
 
-async function sample(run: () => Promise<number>, n: number): Promise<number[]> {
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) out.push(await run());
-  return out;
-}
-
-await sample(directly, WARMUP);
-await sample(viaFallback, WARMUP);
-const fallbackP50: number[] = [];
-const directP50: number[] = [];
-const fallbackP95: number[] = [];
-for (let r = 0; r < ROUNDS; r++) {
-  const first = r % 2 === 0 ? viaFallback : directly;
-  const second = first === viaFallback ? directly : viaFallback;
-  const a = await sample(first, PER_ROUND);
-  const b = await sample(second, PER_ROUND);
-  const [f, d] = first === viaFallback ? [a, b] : [b, a];
-  fallbackP50.push(percentile(f, 50));
-  fallbackP95.push(percentile(f, 95));
-  directP50.push(percentile(d, 50));
-  progress(
-    `round ${r + 1}: fallback p50 ${fallbackP50.at(-1)?.toFixed(3)} ms, direct p50 ${directP50.at(-1)?.toFixed(3)} ms`,
-  );
-}
+await sampleSequential(directly, WARMUP);
+await sampleSequential(viaFallback, WARMUP);
+const rounds = await alternateRounds(
+  ROUNDS,
+  () => sampleSequential(viaFallback, PER_ROUND),
+  () => sampleSequential(directly, PER_ROUND),
+  (f, d, r) =>
+    progress(
+      `round ${r + 1}: fallback p50 ${percentile(f, 50).toFixed(3)} ms, direct p50 ${percentile(d, 50).toFixed(3)} ms`,
+    ),
+);
+const fallbackP50 = rounds.map((pair) => percentile(pair.measured, 50));
+const fallbackP95 = rounds.map((pair) => percentile(pair.measured, 95));
+const directP50 = rounds.map((pair) => percentile(pair.baseline, 50));
 await bench.stop();
 await broken.close();
 await good.close();

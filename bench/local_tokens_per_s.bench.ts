@@ -6,6 +6,7 @@ import { availableParallelism } from 'node:os';
 import { getLlama, LlamaChatSession, LlamaLogLevel } from 'node-llama-cpp';
 import { ensureTinyGguf } from '../scripts/make-tiny-gguf.js';
 import { startAiBenchEngine, timeChat } from './support/ai-engine.js';
+import { alternateRounds } from './support/baseline.js';
 import { median, progress, report, round } from './support/report.js';
 
 const ROUNDS = 5;
@@ -64,18 +65,11 @@ async function routed(): Promise<number> {
 
 await raw();
 await routed();
-const rawRates: number[] = [];
-const routedRates: number[] = [];
-for (let r = 0; r < ROUNDS; r++) {
-  if (r % 2 === 0) {
-    rawRates.push(await raw());
-    routedRates.push(await routed());
-  } else {
-    routedRates.push(await routed());
-    rawRates.push(await raw());
-  }
-  progress(`round ${r + 1}: raw ${rawRates.at(-1)?.toFixed(1)} tok/s, routed ${routedRates.at(-1)?.toFixed(1)} tok/s`);
-}
+const rounds = await alternateRounds(ROUNDS, routed, raw, (routedRate, rawRate, r) =>
+  progress(`round ${r + 1}: raw ${rawRate.toFixed(1)} tok/s, routed ${routedRate.toFixed(1)} tok/s`),
+);
+const routedRates = rounds.map((pair) => pair.measured);
+const rawRates = rounds.map((pair) => pair.baseline);
 await context.dispose();
 await model.dispose();
 await bench.stop();

@@ -4,6 +4,7 @@
 import OpenAI from 'openai';
 import { startLoopbackOpenAI } from '../tests/support/loopback-providers.js';
 import { startAiBenchEngine, timeChat } from './support/ai-engine.js';
+import { alternateRounds, sampleSequential } from './support/baseline.js';
 import { median, percentile, progress, report, round } from './support/report.js';
 
 const ROUNDS = 5;
@@ -38,32 +39,21 @@ async function direct(): Promise<number> {
 const routed = async () =>
   (await timeChat(bench.client, { messages: [{ role: 'user', content: 'hi' }], provider: 'loop' })).ttftMs;
 
-async function sample(run: () => Promise<number>, n: number): Promise<number[]> {
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) out.push(await run());
-  return out;
-}
-
-await sample(direct, WARMUP);
-await sample(routed, WARMUP);
-const directP50: number[] = [];
-const directP99: number[] = [];
-const routedP50: number[] = [];
-const routedP99: number[] = [];
-for (let r = 0; r < ROUNDS; r++) {
-  const order = r % 2 === 0 ? [direct, routed] : [routed, direct];
-  const results = new Map<unknown, number[]>();
-  for (const run of order) results.set(run, await sample(run, PER_ROUND));
-  const d = results.get(direct) ?? [];
-  const t = results.get(routed) ?? [];
-  directP50.push(percentile(d, 50));
-  directP99.push(percentile(d, 99));
-  routedP50.push(percentile(t, 50));
-  routedP99.push(percentile(t, 99));
-  progress(
-    `round ${r + 1}: direct p50 ${directP50.at(-1)?.toFixed(3)} ms, routed p50 ${routedP50.at(-1)?.toFixed(3)} ms`,
-  );
-}
+await sampleSequential(direct, WARMUP);
+await sampleSequential(routed, WARMUP);
+const rounds = await alternateRounds(
+  ROUNDS,
+  () => sampleSequential(routed, PER_ROUND),
+  () => sampleSequential(direct, PER_ROUND),
+  (t, d, r) =>
+    progress(
+      `round ${r + 1}: direct p50 ${percentile(d, 50).toFixed(3)} ms, routed p50 ${percentile(t, 50).toFixed(3)} ms`,
+    ),
+);
+const routedP50 = rounds.map((pair) => percentile(pair.measured, 50));
+const routedP99 = rounds.map((pair) => percentile(pair.measured, 99));
+const directP50 = rounds.map((pair) => percentile(pair.baseline, 50));
+const directP99 = rounds.map((pair) => percentile(pair.baseline, 99));
 await bench.stop();
 await server.close();
 

@@ -38,13 +38,44 @@ export async function startBaselineServer(): Promise<BaselineServer> {
   };
 }
 
-/** Wall time of each of `count` sequential calls, in ms. */
-export async function timeSequential(call: () => Promise<unknown>, count: number): Promise<number[]> {
+/** The figure each of `count` sequential runs measured itself (a time to first token, a rate…), in order. */
+export async function sampleSequential(run: () => Promise<number>, count: number): Promise<number[]> {
   const samples: number[] = [];
-  for (let i = 0; i < count; i++) {
+  for (let i = 0; i < count; i++) samples.push(await run());
+  return samples;
+}
+
+/** Wall time of each of `count` sequential calls, in ms. */
+export function timeSequential(call: () => Promise<unknown>, count: number): Promise<number[]> {
+  return sampleSequential(async () => {
     const start = process.hrtime.bigint();
     await call();
-    samples.push(Number(process.hrtime.bigint() - start) / 1e6);
+    return Number(process.hrtime.bigint() - start) / 1e6;
+  }, count);
+}
+
+/**
+ * `rounds` rounds of the measured side and its baseline, swapping which goes first each round so neither benefits
+ * from a warmer CPU; `onRound` sees each round's pair (for progress lines).
+ */
+export async function alternateRounds<T>(
+  rounds: number,
+  measured: () => Promise<T>,
+  baseline: () => Promise<T>,
+  onRound?: (measured: T, baseline: T, round: number) => void,
+): Promise<Array<{ measured: T; baseline: T }>> {
+  const results: Array<{ measured: T; baseline: T }> = [];
+  for (let round = 0; round < rounds; round++) {
+    let pair: { measured: T; baseline: T };
+    if (round % 2 === 0) {
+      const first = await measured();
+      pair = { measured: first, baseline: await baseline() };
+    } else {
+      const first = await baseline();
+      pair = { measured: await measured(), baseline: first };
+    }
+    results.push(pair);
+    onRound?.(pair.measured, pair.baseline, round);
   }
-  return samples;
+  return results;
 }
