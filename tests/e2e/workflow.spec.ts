@@ -1,12 +1,13 @@
 // Workflows end to end in browser mode: on a project with one failing test, the built-in "test" workflow lists the
 // failure by file and line; "codeflow" with a scripted loopback provider plans, proposes the fixing diff, waits for
 // approval (the page is reloaded while it waits: the panel re-attaches to the live run), applies it and runs the
-// tests, which pass. The timeline screenshot goes to test-results/.
+// tests, which pass. The timeline screenshot goes to test-results/. With a professional license, "review" reads the
+// git diff and its comments show in the timeline and as Monaco decorations on the reviewed file.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { useLoopbackModel } from '../integration/workflow-harness';
+import { testVendor, useLoopbackModel } from '../integration/workflow-harness';
 import { connectClient } from '../support/engine';
 import { type LoopbackProvider, startLoopbackOpenAI } from '../support/loopback-providers';
 import { type OpenedWorkbench, openWorkbench } from './support/workbench';
@@ -99,4 +100,67 @@ test('test lists the failing test by file:line; codeflow fixes it after approval
   const tests = spawnSync(process.execPath, ['--test'], { cwd: wb.root, encoding: 'utf8' });
   expect(tests.status, tests.stdout).toBe(0);
   expect(wb.errors()).toEqual([]);
+});
+
+const REVIEWED = 'export function subtract(a, b) {\n  return a + b;\n}\n';
+const COMMENT = 'subtract adds its arguments instead of subtracting them.';
+
+test('review reads the git diff and shows its comments as decorations on the reviewed line', async ({ page }) => {
+  const vendor = testVendor();
+  try {
+    provider = await startLoopbackOpenAI((request) => {
+      const prompt = JSON.stringify(request.body.messages ?? '');
+      // The comment is only right if the model was shown the uncommitted change.
+      const comments = prompt.includes('+export function subtract')
+        ? [{ file: 'src/math.js', line: 11, severity: 'error', message: COMMENT }]
+        : [];
+      return { kind: 'ok', text: JSON.stringify({ comments }) };
+    });
+    wb = await openWorkbench(page, {
+      fixture: 'failing-tests-project',
+      env: vendor.env,
+      prepare: (root) => {
+        const git = (...args: string[]) =>
+          spawnSync('git', ['-c', 'user.name=Tests', '-c', 'user.email=tests@example.com', ...args], { cwd: root });
+        git('init', '-q');
+        git('add', '.');
+        git('commit', '-q', '-m', 'fixture');
+        writeFileSync(join(root, 'src/math.js'), `${readFileSync(join(root, 'src/math.js'), 'utf8')}\n${REVIEWED}`);
+      },
+    });
+    const { port, token } = /127\.0\.0\.1:(?<port>\d+)\/#token=(?<token>[\w-]+)/.exec(wb.url)?.groups ?? {};
+    const client = await connectClient(`ws://127.0.0.1:${port}/rpc`, token ?? '');
+    await client.call('license.activate', { key: vendor.license('professional') });
+    await useLoopbackModel(client, provider);
+    client.close();
+
+    await page.locator('[data-view="workflow"]').click();
+    const panel = page.getByTestId('workflow-panel');
+    await panel.getByTestId('wf-card-review').click();
+    await panel.getByTestId('wf-run').click();
+    await expect(panel.getByTestId('wf-run-state')).toHaveText('succeeded');
+    await panel.getByTestId('wf-step-review').locator('.wf-step__head').click();
+    const comments = panel.getByTestId('wf-comments');
+    await expect(comments).toContainText('src/math.js:11 · error');
+    await expect(comments).toContainText(COMMENT);
+
+    // Opening the file from the comment: line 11 is tinted, with a gutter mark beside it; the hover is the comment.
+    await comments.getByRole('button').click();
+    const editor = page.locator('.monaco-editor').first();
+    const tint = editor.locator('.wf-review-line--error');
+    await expect(tint).toHaveCount(1);
+    const mark = editor.locator('.margin .wf-review-glyph--error');
+    await expect(mark).toHaveCount(1);
+    const numbered = editor.locator('.line-numbers', { hasText: /^11$/ });
+    const [tintBox, markBox, numberBox] = await Promise.all([tint, mark, numbered].map((node) => node.boundingBox()));
+    expect(tintBox?.y).toBe(numberBox?.y);
+    expect(markBox?.y).toBe(numberBox?.y);
+    expect(markBox?.x).toBeGreaterThan((numberBox?.x ?? 0) + (numberBox?.width ?? 0) - 1);
+    await page.mouse.move((tintBox?.x ?? 0) + 40, (tintBox?.y ?? 0) + (tintBox?.height ?? 0) / 2);
+    await expect(page.locator('.monaco-hover:not(.hidden)')).toContainText(`Review (error): ${COMMENT}`);
+    await page.screenshot({ path: 'test-results/workflow-review.png' });
+    expect(wb.errors()).toEqual([]);
+  } finally {
+    vendor.remove();
+  }
 });

@@ -15,9 +15,10 @@ export function showReviewComments(api: WorkbenchApi, comments: readonly ReviewC
       options: {
         isWholeLine: true,
         className: `wf-review-line wf-review-line--${comment.severity}`,
-        glyphMarginClassName: `wf-review-glyph wf-review-glyph--${comment.severity}`,
+        // The line-decorations column (beside the line numbers) is always drawn; the glyph margin is off in
+        // the workbench's editor, so a mark there would never show.
+        linesDecorationsClassName: `wf-review-glyph wf-review-glyph--${comment.severity}`,
         hoverMessage: { value: `**Review (${comment.severity})**: ${comment.message}` },
-        glyphMarginHoverMessage: { value: comment.message },
         overviewRuler: {
           color: comment.severity === 'error' ? '#f0717b' : '#e9b54f',
           position: monaco.editor.OverviewRulerLane.Right,
