@@ -78,8 +78,8 @@ describe('relay budgets', () => {
 
     const metrics = await relay.metrics();
     expect(metricValue(metrics, 'relay_rejected_total{reason="message_rate_limited"}')).toBe(1);
-    // at most the burst got through to the disk (plus the two honest edits)
-    expect(metricValue(metrics, 'relay_updates_stored_total')).toBeLessThanOrEqual(100 + 2);
+    // about the burst got through to the disk (plus refill while it was read, plus the two honest edits), not 5,000
+    expect(metricValue(metrics, 'relay_updates_stored_total')).toBeLessThan(150);
   });
 
   it('lets a client that bursts past its budget reconnect and deliver every edit, merged', async () => {
@@ -107,14 +107,15 @@ describe('relay budgets', () => {
     await until(() => b.text.length === 16_000, 5000, 'the first two chunks to reach b');
     a.text.insert(0, chunk());
     await until(() => a.errors.includes('room_full'), 5000, 'a to be told the room is full');
-    expect(a.provider.status).toBe('syncing');
-    expect(a.provider.unacknowledged).toBeGreaterThan(0);
 
     // the whole state is over the cap, so a snapshot cannot make room: a small edit from b is refused too
     b.text.insert(0, 'x');
     await until(() => b.errors.includes('room_full'), 5000, 'b to be told the room is full');
     expect(b.provider.unacknowledged).toBeGreaterThan(0);
     expect(b.text.length).toBe(16_001);
+    // a's snapshot could not make room either: it holds its edit and says it is not synced
+    await until(() => a.provider.status === 'syncing', 5000, 'a to report syncing');
+    expect(a.provider.unacknowledged).toBeGreaterThan(0);
     expect(await rejected(relay, 'room_full')).toBeGreaterThanOrEqual(2);
   });
 
@@ -123,17 +124,18 @@ describe('relay budgets', () => {
     const room = 'budget-room-COMPACTCOMPACT';
     const [a, b] = [peer(relay, room), peer(relay, room)] as [Peer, Peer];
     await Promise.all([a.provider.whenSynced(), b.provider.whenSynced()]);
-    // inserting and deleting 3,000 characters grows the log by as much each time, the document by almost nothing
-    for (let round = 0; round < 12; round += 1) {
-      a.text.insert(0, randomBytes(2250).toString('base64'));
-      a.text.delete(0, 3000);
+    // inserting and deleting 1,500 characters grows the log by as much each time, the document by almost nothing;
+    // the log passes 20,000 bytes around round 12, and what is refused after that fits once compacted
+    for (let round = 0; round < 16; round += 1) {
+      a.text.insert(0, randomBytes(1125).toString('base64'));
+      a.text.delete(0, 1500);
       a.text.insert(a.text.length, `${round};`);
     }
     await until(() => a.errors.includes('room_full'), 5000, 'a to be told the room is full');
     // a compacts on its own, then resends what was refused
     await a.provider.whenAcknowledged();
     await until(() => b.text.toString() === a.text.toString(), 5000, 'b to converge with a');
-    expect(b.text.toString()).toBe('0;1;2;3;4;5;6;7;8;9;10;11;');
+    expect(b.text.toString()).toBe(Array.from({ length: 16 }, (_, round) => `${round};`).join(''));
     expect(a.provider.status).toBe('synced');
     const metrics = await relay.metrics();
     expect(metricValue(metrics, 'relay_snapshots_stored_total')).toBeGreaterThanOrEqual(1);

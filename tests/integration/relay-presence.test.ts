@@ -46,6 +46,17 @@ function watcher(url: string, roomId: string, name: string) {
 }
 
 describe('relay presence', () => {
+  it('shows a peer that joins later everyone who was there before it', async () => {
+    const { url } = await sharedRelay();
+    const room = 'presence-room-LATELATELATE';
+    const early = watcher(url, room, 'early');
+    await early.provider.whenSynced();
+    const late = watcher(url, room, 'late');
+    await late.provider.whenSynced();
+    await until(() => late.awareness.getStates().has(early.doc.clientID), 5000, 'the late peer to see the early one');
+    await until(() => early.awareness.getStates().has(late.doc.clientID), 5000, 'the early peer to see the late one');
+  });
+
   it('drops a SIGKILLed peer from everyone’s presence within 2 s', async () => {
     const { url } = await sharedRelay();
     const room = 'presence-room-KILLKILLKILL';

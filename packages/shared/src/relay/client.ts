@@ -416,13 +416,18 @@ export class RelaySyncProvider {
         return;
       }
       case MessageType.awareness: {
-        if (!this.awareness) return;
+        const awareness = this.awareness;
+        if (!awareness) return;
         const key = await this.keyPromise;
+        const known = new Set(awareness.getStates().keys());
         try {
-          awarenessProtocol.applyAwarenessUpdate(this.awareness, await key.decrypt(message.ciphertext), this);
+          awarenessProtocol.applyAwarenessUpdate(awareness, await key.decrypt(message.ciphertext), this);
         } catch (error) {
           this.emitError({ code: 'undecryptable', message: errorText(error) });
+          return;
         }
+        // someone new: our state went out before they joined, so tell them (the others ignore the repeat)
+        if ([...awareness.getStates().keys()].some((id) => !known.has(id))) this.sendAwareness();
         return;
       }
       default:
