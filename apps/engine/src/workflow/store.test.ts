@@ -80,3 +80,13 @@ it("leaves the runs of a live engine alone, this engine's own included", () => {
   expect(store.getRun('theirs')?.record.state).toBe('queued');
   expect(store.getRun('mine')?.record.state).toBe('queued');
 });
+
+it('counts an unfinished run from before instance ids (no owner recorded) as left behind', () => {
+  const { dir, db } = setup();
+  const self = claim(dir);
+  const store = createRunStore(db, () => 3, self.id);
+  store.createRun(newRun('legacy'));
+  db.db.prepare('UPDATE workflow_runs SET engine_instance = NULL, state = ? WHERE id = ?').run('running', 'legacy');
+  expect(store.markInterrupted(self.isAlive)).toEqual({ runs: ['legacy'], owners: [] });
+  expect(store.getRun('legacy')?.record.state).toBe('interrupted');
+});
