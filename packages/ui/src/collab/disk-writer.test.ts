@@ -1,4 +1,4 @@
-import type { EngineClient } from '@pa/shared';
+import { type EngineClient, ErrorCode, PaError } from '@pa/shared';
 import { describe, expect, it } from 'vitest';
 import { SharedFileWriter } from './disk-writer';
 
@@ -43,6 +43,24 @@ describe('SharedFileWriter', () => {
     writer.remember('src/open.ts', 'same');
     await writer.write('src/open.ts', 'same');
     expect(throughWorkbench).toEqual(['src/open.ts']);
+  });
+
+  it('writes the file directly when its tab closed before the workbench saved it', async () => {
+    const direct: Array<{ path: string; content: string }> = [];
+    const client = {
+      call: (async (_method: string, params: { path: string; content: string }) => {
+        direct.push(params);
+        return { path: params.path, mtimeMs: 1, size: 0 };
+      }) as unknown as EngineClient['call'],
+    };
+    const writer = new SharedFileWriter(client, {
+      isOpen: () => true,
+      save: async (path) => {
+        throw new PaError(ErrorCode.NOT_FOUND, `"${path}" is not open in the editor.`);
+      },
+    });
+    await writer.write('src/closed.ts', 'latest');
+    expect(direct).toEqual([{ path: 'src/closed.ts', content: 'latest' }]);
   });
 
   it('tries again with the next change when a save failed', async () => {

@@ -1,7 +1,7 @@
 // Writes shared files to this participant's disk through its own engine. A file open in a tab is saved through
 // the workbench (WorkbenchApi.saveFile), so its tab's dirty marker and stored disk time follow the write and the
 // next Ctrl+S is no false conflict; any other file is written with files.write, skipped when already on disk.
-import type { EngineClient } from '@pa/shared';
+import { type EngineClient, ErrorCode, PaError } from '@pa/shared';
 
 export interface EditorFiles {
   isOpen(path: string): boolean;
@@ -30,11 +30,21 @@ export class SharedFileWriter {
     if (!open && this.lastWritten.get(path) === content) return;
     this.lastWritten.set(path, content);
     try {
-      if (open && this.editorFiles) await this.editorFiles.save(path);
+      if (open && this.editorFiles) await this.saveOpen(this.editorFiles, path, content);
       else await this.client.call('files.write', { path, content });
     } catch (error) {
       this.lastWritten.delete(path);
       console.warn(`collab: could not save ${path}:`, error);
+    }
+  }
+
+  private async saveOpen(editorFiles: EditorFiles, path: string, content: string): Promise<void> {
+    try {
+      await editorFiles.save(path);
+    } catch (error) {
+      // the tab closed while its save waited: the text still has to reach the disk
+      if (!(error instanceof PaError && error.code === ErrorCode.NOT_FOUND)) throw error;
+      await this.client.call('files.write', { path, content });
     }
   }
 }
