@@ -14,6 +14,29 @@ const SHARE_ICON =
 
 const controller = new Observable<CollabController | null>(null);
 
+/** One labelled text input of the share form. */
+function TextField(props: {
+  label: string;
+  testId: string;
+  value: string;
+  onChange: (value: string) => void;
+  type?: 'text' | 'password';
+  placeholder?: string;
+}) {
+  return (
+    <label className="collab-field">
+      <span>{props.label}</span>
+      <input
+        data-testid={props.testId}
+        type={props.type ?? 'text'}
+        placeholder={props.placeholder}
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+      />
+    </label>
+  );
+}
+
 function SharePanel({ collab }: { collab: CollabController }) {
   const settings = useObservable(collab.settings);
   const busy = useObservable(collab.busy);
@@ -22,28 +45,21 @@ function SharePanel({ collab }: { collab: CollabController }) {
   const update = (patch: Partial<typeof settings>) => collab.saveSettings({ ...settings, ...patch });
   return (
     <div className="collab-form">
-      <label className="collab-field">
-        <span>Your name</span>
-        <input data-testid="collab-name" value={settings.name} onChange={(e) => update({ name: e.target.value })} />
-      </label>
-      <label className="collab-field">
-        <span>Relay URL</span>
-        <input
-          data-testid="collab-relay-url"
-          placeholder="wss://relay.example.com"
-          value={settings.relayUrl}
-          onChange={(e) => update({ relayUrl: e.target.value })}
-        />
-      </label>
-      <label className="collab-field">
-        <span>Relay token</span>
-        <input
-          data-testid="collab-relay-token"
-          type="password"
-          value={settings.relayToken}
-          onChange={(e) => update({ relayToken: e.target.value })}
-        />
-      </label>
+      <TextField label="Your name" testId="collab-name" value={settings.name} onChange={(name) => update({ name })} />
+      <TextField
+        label="Relay URL"
+        testId="collab-relay-url"
+        placeholder="wss://relay.example.com"
+        value={settings.relayUrl}
+        onChange={(relayUrl) => update({ relayUrl })}
+      />
+      <TextField
+        label="Relay token"
+        testId="collab-relay-token"
+        type="password"
+        value={settings.relayToken}
+        onChange={(relayToken) => update({ relayToken })}
+      />
       {candidates ? (
         <FileChooser
           candidates={candidates}
@@ -63,15 +79,7 @@ function SharePanel({ collab }: { collab: CollabController }) {
         </button>
       )}
       <div className="collab-divider">or join one</div>
-      <label className="collab-field">
-        <span>Invite code</span>
-        <input
-          data-testid="collab-invite-input"
-          placeholder="pa1-…"
-          value={code}
-          onChange={(e) => setCode(e.target.value)}
-        />
-      </label>
+      <TextField label="Invite code" testId="collab-invite-input" placeholder="pa1-…" value={code} onChange={setCode} />
       <button
         type="button"
         data-testid="collab-join"
