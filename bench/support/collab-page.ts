@@ -2,6 +2,7 @@
 // to a Monaco model with y-monaco (and through a bare Y.Text as the baseline), and a y-webrtc peer for latency.
 import * as monaco from 'monaco-editor/esm/vs/editor/editor.api.js';
 import { MonacoBinding } from 'y-monaco';
+import { Awareness } from 'y-protocols/awareness';
 import { WebrtcProvider } from 'y-webrtc';
 import * as Y from 'yjs';
 import { keepChangeBufferShort, pieceTreeOf } from '../../packages/ui/src/collab/change-buffer';
@@ -78,12 +79,16 @@ function replayMonaco(trace: SequentialTrace, asProduct = true): ReplayResult {
   text.insert(0, trace.startContent);
   const model = monaco.editor.createModel('', 'plaintext');
   editor.setModel(model);
-  const binding = new MonacoBinding(text, model, new Set([editor]), null);
+  // with presence, as the workbench binds (its own cursor is published; no remote cursors here)
+  const awareness = new Awareness(doc);
+  awareness.setLocalState({ user: { name: 'bench', color: '#888888' }, file: 'file' });
+  const binding = new MonacoBinding(text, model, new Set([editor]), awareness);
   if (asProduct) keepChangeBufferShort(model);
   const ms = typeTrace(model, trace);
   const ok = text.toString() === trace.endContent && model.getValue() === trace.endContent;
   const changeBufferChars = pieceTreeOf(model)?._buffers[0]?.buffer.length ?? null;
   binding.destroy();
+  awareness.destroy();
   editor.setModel(null);
   model.dispose();
   doc.destroy();
