@@ -1,3 +1,4 @@
+import * as prng from 'lib0/prng';
 import type * as monaco from 'monaco-editor';
 import { describe, expect, it } from 'vitest';
 import { keepChangeBufferShort, pieceTreeOf, sealChangeBuffer } from './change-buffer';
@@ -53,32 +54,22 @@ function textModel(text: string) {
   };
 }
 
-/** Deterministic pseudo-random numbers (mulberry32), so a failure replays the same edits. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe('sealChangeBuffer', () => {
   it('keeps the text, line by line, through thousands of edits with seals in between', () => {
-    const next = random(7);
+    // seeded, so a failure replays the same edits
+    const gen = prng.create(7);
     const { model, buffer, edit } = textModel('fn main() {\n}\n');
     let expected = 'fn main() {\n}\n';
     let seals = 0;
     for (let i = 0; i < 3000; i++) {
-      const offset = Math.floor(next() * (expected.length + 1));
-      const deleted = next() < 0.3 ? Math.floor(next() * Math.min(8, expected.length - offset)) : 0;
-      const inserted = ['x', 'let a = 1;\n', '\n', '{}', '  ', ''][Math.floor(next() * 6)] as string;
+      const offset = prng.uint32(gen, 0, expected.length);
+      const deleted = prng.uint32(gen, 0, 9) < 3 ? prng.uint32(gen, 0, Math.min(8, expected.length - offset)) : 0;
+      const inserted = prng.oneOf(gen, ['x', 'let a = 1;\n', '\n', '{}', '  ', '']);
       edit(offset, deleted, inserted);
       expected = expected.slice(0, offset) + inserted + expected.slice(offset + deleted);
       if (sealChangeBuffer(model, 64)) seals += 1;
       const lines = expected.split('\n');
-      const line = 1 + Math.floor(next() * lines.length);
+      const line = prng.uint32(gen, 1, lines.length);
       expect(buffer.getLineContent(line)).toBe(lines[line - 1]);
     }
     expect(buffer.getLinesContent().join('\n')).toBe(expected);
