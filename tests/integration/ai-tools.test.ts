@@ -11,6 +11,7 @@ import {
   type LoopbackProvider,
   type LoopbackRequest,
   startLoopbackAnthropic,
+  startLoopbackGemini,
   startLoopbackOpenAI,
 } from '../support/loopback-providers.js';
 import { paMcpServe } from '../support/pa-mcp-serve.js';
@@ -156,6 +157,44 @@ describe('MCP tools in chat', () => {
     } finally {
       await client.call('ai.providers.remove', { id: 'claude' });
       await claude.close();
+    }
+  });
+
+  it('runs tools for Gemini too, sending functionCall and functionResponse parts', async () => {
+    const gemini = await startLoopbackGemini((request) => {
+      const contents = (request.body.contents ?? []) as Array<{ role: string; parts: Array<Record<string, unknown>> }>;
+      const response = contents.at(-1)?.parts[0]?.functionResponse as { response: { output: string } } | undefined;
+      return response
+        ? { kind: 'ok', text: `Gemini read: ${response.response.output}` }
+        : { kind: 'tool-calls', calls: [{ name: 'self__read_file', arguments: { path: 'notes.txt' } }] };
+    });
+    try {
+      await client.call('ai.providers.add', {
+        id: 'gemini',
+        kind: 'gemini',
+        modelClass: 'own_key',
+        model: 'gemini-tools',
+        baseURL: gemini.baseURL,
+      });
+      const { streamId } = await client.call('ai.chat', {
+        messages: [{ role: 'user', content: 'What is in notes.txt?' }],
+        provider: 'gemini',
+      });
+      const end = await collectAiStream(client, streamId);
+      expect(end.event === 'ai.done' && end.data.text).toBe(`Gemini read: ${NOTE}`);
+      expect(end.event === 'ai.done' && end.data.toolCalls?.map((use) => use.tool)).toEqual(['read_file']);
+      const [first, second] = gemini.requests;
+      expect(first?.body.tools).toMatchObject([
+        { functionDeclarations: expect.arrayContaining([expect.objectContaining({ name: 'self__read_file' })]) },
+      ]);
+      const contents = second?.body.contents as Array<{ role: string; parts: unknown[] }>;
+      expect(contents.slice(-2)).toEqual([
+        { role: 'model', parts: [{ functionCall: { name: 'self__read_file', args: { path: 'notes.txt' } } }] },
+        { role: 'user', parts: [{ functionResponse: { name: 'self__read_file', response: { output: NOTE } } }] },
+      ]);
+    } finally {
+      await client.call('ai.providers.remove', { id: 'gemini' });
+      await gemini.close();
     }
   });
 

@@ -26,7 +26,7 @@ export type LoopbackStep =
   | { kind: 'stall'; tokens?: string[]; afterTokens: number }
   /** `afterTokens` tokens, then an SSE data line that is not JSON, then the stream ends. */
   | { kind: 'malformed'; tokens?: string[]; afterTokens?: number }
-  /** The model calls tools (after saying `text`, if given) and stops for their results (OpenAI and Anthropic). */
+  /** The model calls tools (after saying `text`, if given) and stops for their results. */
   | { kind: 'tool-calls'; calls: Array<{ name: string; arguments: Record<string, unknown> }>; text?: string };
 
 export interface LoopbackRequest {
@@ -515,6 +515,28 @@ const geminiWire: Wire = {
   token: (model, text) => sse(geminiChunk(model, text)),
   close: (model, tokens) => [sse(geminiChunk(model, '', 'STOP', tokens))],
   malformed: 'data: {"candidates": [{"content": \n\n',
+  toolCalls: (model, step) => {
+    // Gemini sends function calls whole, as parts of one candidate.
+    const answer = {
+      candidates: [
+        {
+          content: {
+            role: 'model',
+            parts: [
+              ...(step.text ? [{ text: step.text }] : []),
+              ...step.calls.map((call) => ({ functionCall: { name: call.name, args: call.arguments } })),
+            ],
+          },
+          finishReason: 'STOP',
+          index: 0,
+        },
+      ],
+      usageMetadata: { promptTokenCount: 1, candidatesTokenCount: 1, totalTokenCount: 2 },
+      modelVersion: model,
+      responseId: `loopback-${nextId++}`,
+    };
+    return { complete: answer, frames: [sse(answer)] };
+  },
 };
 
 /** One GenerateContentResponse; usage carries the answer's token count only on the last chunk, as Gemini does. */

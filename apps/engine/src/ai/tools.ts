@@ -2,13 +2,14 @@
 // calls, runs each call the model makes, feeds the results back and lets it continue, for a bounded number of rounds.
 import { isAbortError, type ToolUse } from '@pa/shared';
 import type { AiTool, ToolProvider } from './api.js';
-import type {
-  ModelProvider,
-  ProviderChunk,
-  ProviderRequest,
-  ToolCall,
-  ToolRound,
-  ToolSpec,
+import {
+  argumentsOf,
+  type ModelProvider,
+  type ProviderChunk,
+  type ProviderRequest,
+  type ToolCall,
+  type ToolRound,
+  type ToolSpec,
 } from './providers/provider.js';
 
 /** Rounds of tool calls per answer; the round after the last one is told to answer in text. */
@@ -55,6 +56,7 @@ export function withTools(provider: ModelProvider, toolbox: Toolbox, tools: Tool
       for (let round = 0; ; round++) {
         const calls: ToolCall[] = [];
         let text = '';
+        let roundUsage: { tokensIn: number; tokensOut: number } | null = null;
         const roundRequest: ProviderRequest = {
           ...request,
           tools: toolbox.specs,
@@ -63,15 +65,20 @@ export function withTools(provider: ModelProvider, toolbox: Toolbox, tools: Tool
         };
         for await (const chunk of provider.stream(roundRequest, signal)) {
           if ('usage' in chunk) {
-            // Each round reports its own counts; the answer costs their sum.
-            usage.tokensIn += chunk.usage.tokensIn;
-            usage.tokensOut += chunk.usage.tokensOut;
-            reported = true;
+            // A provider may report running totals; the round's last report counts.
+            roundUsage = chunk.usage;
             continue;
           }
           if ('toolCall' in chunk) calls.push(chunk.toolCall);
           else if ('text' in chunk) text += chunk.text;
           yield chunk;
+        }
+        // Each round is a request of its own; the answer costs their sum.
+        const counted = roundUsage as { tokensIn: number; tokensOut: number } | null;
+        if (counted) {
+          usage.tokensIn += counted.tokensIn;
+          usage.tokensOut += counted.tokensOut;
+          reported = true;
         }
         if (calls.length === 0 || round === MAX_TOOL_ROUNDS) break;
         const done: ToolRound['calls'] = [];
@@ -100,22 +107,15 @@ async function runTool(
   const tool = toolbox.byName.get(call.name);
   let args: Record<string, unknown> = {};
   let outcome: { text: string; isError: boolean };
+  const parsed = argumentsOf(call);
+  if (parsed) args = parsed;
   try {
-    const parsed: unknown = JSON.parse(call.arguments || '{}');
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new SyntaxError('not an object');
-    args = parsed as Record<string, unknown>;
-    outcome = tool
-      ? await tools.call(tool.server, tool.name, args, signal)
-      : { text: `There is no tool named "${call.name}".`, isError: true };
+    if (!tool) outcome = { text: `There is no tool named "${call.name}".`, isError: true };
+    else if (!parsed) outcome = { text: `The arguments of ${call.name} were not a JSON object.`, isError: true };
+    else outcome = await tools.call(tool.server, tool.name, args, signal);
   } catch (error) {
     if (signal.aborted || isAbortError(error)) throw error;
-    outcome = {
-      text:
-        error instanceof SyntaxError
-          ? `The arguments of ${call.name} were not a JSON object.`
-          : `The tool failed: ${error instanceof Error ? error.message : String(error)}`,
-      isError: true,
-    };
+    outcome = { text: `The tool failed: ${error instanceof Error ? error.message : String(error)}`, isError: true };
   }
   const result =
     outcome.text.length > RESULT_LIMIT ? `${outcome.text.slice(0, RESULT_LIMIT)}\n[truncated]` : outcome.text;

@@ -4,6 +4,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import type { MessageParam } from '@anthropic-ai/sdk/resources/messages';
 import type { ProviderConfig } from '@pa/shared';
 import {
+  argumentsOf,
   type ModelProvider,
   type ProviderChunk,
   type ProviderRequest,
@@ -83,7 +84,8 @@ function messagesOf(turns: ReturnType<typeof splitSystem>['turns'], request: Pro
           type: 'tool_use' as const,
           id: call.id,
           name: call.name,
-          input: inputOf(call.arguments),
+          // an unparsable one was answered to the model as an error; it still needs an object here
+          input: argumentsOf(call) ?? {},
         })),
       ],
     });
@@ -98,16 +100,4 @@ function messagesOf(turns: ReturnType<typeof splitSystem>['turns'], request: Pro
     });
   }
   return messages;
-}
-
-/** The model's own argument text, as the object Anthropic wants back (an unparsable one was answered as an error). */
-function inputOf(text: string): Record<string, unknown> {
-  try {
-    const parsed: unknown = JSON.parse(text || '{}');
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
-      ? (parsed as Record<string, unknown>)
-      : {};
-  } catch {
-    return {};
-  }
 }

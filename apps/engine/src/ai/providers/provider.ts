@@ -56,6 +56,18 @@ export interface ModelProvider {
   dispose?(): Promise<void>;
 }
 
+/** A tool call's argument text as the object it must be, or null when it is not JSON or not an object. */
+export function argumentsOf(call: ToolCall): Record<string, unknown> | null {
+  try {
+    const parsed: unknown = JSON.parse(call.arguments || '{}');
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Options for the `openai` and `@anthropic-ai/sdk` clients: the router owns retries and deadlines, so the SDK must
  * not retry behind its back, and its own timeout is only a last resort for a stream that lives long.
