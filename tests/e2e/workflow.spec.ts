@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test, type WebSocketRoute } from '@playwright/test';
 import { testVendor, useLoopbackModel } from '../integration/workflow-harness';
 import { connectClient } from '../support/engine';
 import { type LoopbackProvider, startLoopbackOpenAI } from '../support/loopback-providers';
@@ -82,6 +82,11 @@ test('test lists the failing test by file:line; codeflow fixes it after approval
   await expect(panel.getByTestId('wf-run-state')).toHaveText('waiting');
 
   // A reload closes the connection that started the run; the run waits on, and the panel finds it again.
+  // From here every engine connection of the page runs through a route, so the test can drop one as a network would.
+  const sockets: Array<{ page: WebSocketRoute; engine: WebSocketRoute }> = [];
+  await page.routeWebSocket(/\/rpc/, (ws) => {
+    sockets.push({ page: ws, engine: ws.connectToServer() });
+  });
   await page.reload();
   await expect(page.getByTestId('connection')).toHaveText(/Engine connected/);
   // (the workbench restores its layout, so the Workflows panel is open again)
@@ -89,6 +94,13 @@ test('test lists the failing test by file:line; codeflow fixes it after approval
   await expect(panel.getByTestId('wf-step-plan')).toHaveAttribute('data-state', 'succeeded');
   await expect(panel.getByTestId('wf-approve')).toContainText('+  return a * b;');
   await page.screenshot({ path: 'test-results/workflow-reattached.png' });
+
+  // The connection drops while the engine runs on: the client reconnects and the panel follows the run again.
+  const before = sockets.length;
+  await sockets.at(-1)?.engine.close();
+  await sockets.at(-1)?.page.close();
+  await expect.poll(() => sockets.length).toBe(before + 1);
+  await expect(page.getByTestId('connection')).toHaveText(/Engine connected/);
   await panel.getByTestId('wf-approve-yes').click();
   await expect(panel.getByTestId('wf-run-state')).toHaveText('succeeded');
   await expect(panel.getByTestId('wf-step-tests')).toHaveAttribute('data-state', 'succeeded');

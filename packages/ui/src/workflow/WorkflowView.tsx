@@ -8,7 +8,7 @@ import {
   type WorkflowProgress,
   type WorkflowSummary,
 } from '@pa/shared';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useEngine, useEvent } from '../client/engine';
 import { useWorkbench } from '../workbench/contributions';
 import { InputForm } from './InputForm';
@@ -17,7 +17,7 @@ import { showReviewComments } from './review-decorations';
 import { applyProgress, isFinished, reviewComments } from './run-state';
 
 export function WorkflowView() {
-  const { client } = useEngine();
+  const { client, state: connectionState } = useEngine();
   const api = useWorkbench();
   const [workflows, setWorkflows] = useState<WorkflowSummary[]>([]);
   const [selected, setSelected] = useState<string | null>(null);
@@ -46,39 +46,48 @@ export function WorkflowView() {
     return () => subscription.dispose();
   }, [refresh, api]);
 
-  // A run still in progress (started before a page reload, or from another window) comes back on screen, live.
+  /** A run followed live while still in progress in this engine, else as stored. */
+  const attachOrGet = useCallback(
+    (runId: string): Promise<RunDetail> =>
+      client.call('workflow.attach', { runId }).then(
+        (attached) => attached.run,
+        (caught: unknown) => {
+          if (caught instanceof PaError && caught.code === ErrorCode.NOT_FOUND)
+            return client.call('workflow.run.get', { runId });
+          throw caught;
+        },
+      ),
+    [client],
+  );
+
+  const shownRun = useRef<RunDetail | null>(null);
+  shownRun.current = run;
+
+  // A new connection follows no run yet. On each (re)connection: the run on screen if it is still going, else the
+  // newest run in progress (started before a page reload, or from another window) comes back, live.
   useEffect(() => {
+    if (connectionState !== 'connected') return;
     let disposed = false;
     void (async () => {
       try {
-        const newest = (await client.call('workflow.active')).runs.at(-1);
-        if (!newest || disposed) return;
-        const { run: joined } = await client.call('workflow.attach', { runId: newest.id });
-        if (!disposed) setRun((current) => current ?? joined);
+        const shown = shownRun.current;
+        const runId =
+          shown && !isFinished(shown.state) ? shown.id : (await client.call('workflow.active')).runs.at(-1)?.id;
+        if (!runId || disposed) return;
+        const detail = await attachOrGet(runId);
+        if (!disposed) setRun((current) => (current === null || current.id === runId ? detail : current));
       } catch (caught) {
-        // It ended between the two calls: the history lists it.
-        if (!(caught instanceof PaError && caught.code === ErrorCode.NOT_FOUND))
-          setError(caught instanceof Error ? caught.message : String(caught));
+        setError(caught instanceof Error ? caught.message : String(caught));
       }
     })();
     return () => {
       disposed = true;
     };
-  }, [client]);
+  }, [client, connectionState, attachOrGet]);
 
-  /** A run from the history: followed live while still in progress, else as stored. */
   const open = async (runId: string) => {
     try {
-      setRun(
-        await client.call('workflow.attach', { runId }).then(
-          (attached) => attached.run,
-          (caught: unknown) => {
-            if (caught instanceof PaError && caught.code === ErrorCode.NOT_FOUND)
-              return client.call('workflow.run.get', { runId });
-            throw caught;
-          },
-        ),
-      );
+      setRun(await attachOrGet(runId));
     } catch (caught) {
       setError(caught instanceof Error ? caught.message : String(caught));
     }
