@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { AiSettingsFile, ErrorCode, type ProviderConfigInput } from '@pa/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AI_MIGRATIONS, createPerfLog } from '../../apps/engine/src/ai/perf.js';
-import { AiRouter } from '../../apps/engine/src/ai/router.js';
+import { AiRouter, type RouterDeps } from '../../apps/engine/src/ai/router.js';
 import type { Entitlements, Quotas } from '../../apps/engine/src/license/api.js';
 import type { Secrets } from '../../apps/engine/src/secrets/api.js';
 import { openStore, type Store } from '../../apps/engine/src/store/index.js';
@@ -47,7 +47,11 @@ const secrets: Secrets = {
   deleteSync: () => {},
 };
 
-function harness(providers: ProviderConfigInput[], cooldownMs = 200): Harness {
+function harness(
+  providers: ProviderConfigInput[],
+  cooldownMs = 200,
+  extra: Pick<RouterDeps, 'tools' | 'toolsTimeoutMs'> = {},
+): Harness {
   const dir = mkdtempSync(join(tmpdir(), 'pa-ai-router-'));
   const store = openStore(join(dir, 'db.sqlite'));
   store.migrate('ai', AI_MIGRATIONS);
@@ -84,6 +88,7 @@ function harness(providers: ProviderConfigInput[], cooldownMs = 200): Harness {
     perf: createPerfLog(store),
     clock: Date.now,
     log: () => {},
+    ...extra,
   });
   cleanups.push(async () => {
     await router.dispose();
@@ -289,5 +294,16 @@ describe('the router under faults', () => {
     expect(stats).toMatchObject({ providerId: 'flaky', requests: 2, errors: 1, errorRate: 0.5 });
     expect(stats?.p50TtftMs).toBeGreaterThan(0);
     expect(stats?.tokensPerS).toBeGreaterThan(0);
+  });
+
+  it('answers without tools when listing them hangs, instead of waiting on the tool server', async () => {
+    const server = await loopback(() => startLoopbackOpenAI({ kind: 'ok', text: 'no tools needed' }));
+    const hanging = { tools: () => new Promise<never>(() => {}), call: () => new Promise<never>(() => {}) };
+    const h = harness([at('plain', server)], 200, { tools: hanging, toolsTimeoutMs: 50 });
+    const started = performance.now();
+    const result = await h.router.generate({ task: 'chat', messages: ask('x'), actor: 'test', tools: true });
+    expect(result.text).toBe('no tools needed');
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(server.requests[0]?.body.tools).toBeUndefined();
   });
 });

@@ -33,7 +33,11 @@ export interface RouterDeps {
   log: (line: Record<string, unknown>) => void;
   /** Tools for chat models that support tool calls (the MCP servers'); absent → no tools. */
   tools?: ToolProvider;
+  /** How long listing the tools may take before the chat goes on without them (default 2 s). */
+  toolsTimeoutMs?: number;
 }
+
+export const DEFAULT_TOOLS_TIMEOUT_MS = 2_000;
 
 export class AiRouter {
   private readonly live = new Map<string, ProviderLive>();
@@ -226,11 +230,19 @@ export class AiRouter {
     );
   }
 
-  /** The tools to offer now, or null when there are none; a tool server that is down must not stop the chat. */
+  /** The tools to offer now, or null when there are none; a tool server that is down or hangs must not stop the chat. */
   private async toolbox(): Promise<Toolbox | null> {
     if (!this.deps.tools) return null;
+    const limit = this.deps.toolsTimeoutMs ?? DEFAULT_TOOLS_TIMEOUT_MS;
+    let timer: NodeJS.Timeout | undefined;
     try {
-      const tools = await this.deps.tools.tools();
+      // An MCP server that hangs must not hold the answer: past the limit the chat goes on without tools.
+      const tools = await Promise.race([
+        this.deps.tools.tools(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no answer within ${limit} ms`)), limit);
+        }),
+      ]);
       return tools.length > 0 ? toolboxOf(tools) : null;
     } catch (error) {
       this.deps.log({
@@ -239,6 +251,8 @@ export class AiRouter {
         error: error instanceof Error ? error.message : String(error),
       });
       return null;
+    } finally {
+      clearTimeout(timer);
     }
   }
 
