@@ -61,7 +61,7 @@ export function withTools(provider: ModelProvider, toolbox: Toolbox, tools: Tool
           ...request,
           tools: toolbox.specs,
           toolChoice: round < MAX_TOOL_ROUNDS ? 'auto' : 'none',
-          toolRounds: rounds,
+          toolRounds: [...rounds],
         };
         for await (const chunk of provider.stream(roundRequest, signal)) {
           if ('usage' in chunk) {
