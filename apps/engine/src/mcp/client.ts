@@ -1,9 +1,7 @@
 // MCP client side: the servers configured in settings (a command with args over stdio, or a streamable HTTP URL),
 // their tools, and calls to them through @modelcontextprotocol/sdk. One connection per server, opened on first use.
 
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import {
   McpServerConfig as ConfigSchema,
   ErrorCode,
@@ -54,6 +52,12 @@ export function createMcpClients(store: Store, options: { cwd: () => string | un
     if (existing) return existing;
     const config = configOf(name);
     const opening = (async () => {
+      // the SDK is loaded on first use: most engine starts never talk to an MCP server (engine_cold_start)
+      const [{ Client }, { StdioClientTransport }, { StreamableHTTPClientTransport }] = await Promise.all([
+        import('@modelcontextprotocol/sdk/client/index.js'),
+        import('@modelcontextprotocol/sdk/client/stdio.js'),
+        import('@modelcontextprotocol/sdk/client/streamableHttp.js'),
+      ]);
       const client = new Client({ name: 'powerautomation', version: VERSION });
       const cwd = options.cwd();
       const transport =

@@ -1,8 +1,7 @@
 // `pa mcp serve`: the editor as an MCP server over stdio, so Claude Code or any MCP client can read, search and
 // write workspace files (confined like the editor's own), list and run workflows, and ask the model router.
 
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ErrorCode, PaError, type RunDetail, type WorkflowProgress } from '@pa/shared';
 import { z } from 'zod';
 import { VERSION } from '../version.js';
@@ -23,7 +22,9 @@ async function answer(body: () => Promise<string>): Promise<ToolAnswer> {
   }
 }
 
-export function createMcpServer(local: LocalEngine): McpServer {
+export async function createMcpServer(local: LocalEngine): Promise<McpServer> {
+  // loaded here, not at module load: the engine process imports this module but only `pa mcp serve` uses it
+  const { McpServer } = await import('@modelcontextprotocol/sdk/server/mcp.js');
   const server = new McpServer({ name: 'powerautomation', version: VERSION });
 
   server.registerTool(
@@ -203,7 +204,8 @@ function compact(value: unknown): unknown {
 }
 
 export async function serveMcpOverStdio(local: LocalEngine): Promise<void> {
-  const server = createMcpServer(local);
+  const server = await createMcpServer(local);
+  const { StdioServerTransport } = await import('@modelcontextprotocol/sdk/server/stdio.js');
   const transport = new StdioServerTransport();
   await server.connect(transport);
   // connect() installs its own transport handlers; the protocol layer reports the close to us.

@@ -1,10 +1,11 @@
 // Claude through `@anthropic-ai/sdk`, including enterprise base URLs. System turns become the `system` field.
 // Tools are offered as Anthropic tools; the earlier rounds of an answer become `tool_use` / `tool_result` blocks.
-import Anthropic from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
 import type { MessageParam } from '@anthropic-ai/sdk/resources/messages';
 import type { ProviderConfig } from '@pa/shared';
 import {
   argumentsOf,
+  lazily,
   type ModelProvider,
   type ProviderChunk,
   type ProviderRequest,
@@ -16,17 +17,20 @@ import {
 const DEFAULT_MAX_TOKENS = 4096;
 
 export function createAnthropicProvider(config: ProviderConfig, apiKey: string | null): ModelProvider {
-  const client = new Anthropic({
-    apiKey: apiKey ?? 'none',
-    ...(config.baseURL ? { baseURL: config.baseURL } : {}),
-    ...SDK_CLIENT_OPTIONS,
+  const client = lazily<Anthropic>(async () => {
+    const { default: Anthropic } = await import('@anthropic-ai/sdk');
+    return new Anthropic({
+      apiKey: apiKey ?? 'none',
+      ...(config.baseURL ? { baseURL: config.baseURL } : {}),
+      ...SDK_CLIENT_OPTIONS,
+    });
   });
   return {
     config,
     supportsTools: true,
     async *stream(request: ProviderRequest, signal: AbortSignal): AsyncIterable<ProviderChunk> {
       const { system, turns } = splitSystem(request.messages);
-      const stream = await client.messages.create(
+      const stream = await (await client()).messages.create(
         {
           model: config.model,
           max_tokens: request.maxTokens ?? DEFAULT_MAX_TOKENS,
@@ -68,7 +72,7 @@ export function createAnthropicProvider(config: ProviderConfig, apiKey: string |
       for (const call of calls) yield { toolCall: call };
     },
     async health(signal) {
-      await client.models.list({ limit: 1 }, { signal });
+      await (await client()).models.list({ limit: 1 }, { signal });
     },
   };
 }

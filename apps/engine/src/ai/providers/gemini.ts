@@ -1,10 +1,11 @@
 // Gemini through `@google/genai`. Assistant turns are the "model" role; system turns become systemInstruction.
 // Tools are offered as function declarations; the earlier rounds of an answer become functionCall /
 // functionResponse parts.
-import { type Content, FunctionCallingConfigMode, GoogleGenAI } from '@google/genai';
+import type { Content, GoogleGenAI } from '@google/genai';
 import type { ProviderConfig } from '@pa/shared';
 import {
   argumentsOf,
+  lazily,
   type ModelProvider,
   type ProviderChunk,
   type ProviderRequest,
@@ -13,16 +14,21 @@ import {
 } from './provider.js';
 
 export function createGeminiProvider(config: ProviderConfig, apiKey: string | null): ModelProvider {
-  const client = new GoogleGenAI({
-    apiKey: apiKey ?? 'none',
-    ...(config.baseURL ? { httpOptions: { baseUrl: config.baseURL } } : {}),
+  const sdk = lazily(() => import('@google/genai'));
+  const client = lazily<GoogleGenAI>(async () => {
+    const { GoogleGenAI } = await sdk();
+    return new GoogleGenAI({
+      apiKey: apiKey ?? 'none',
+      ...(config.baseURL ? { httpOptions: { baseUrl: config.baseURL } } : {}),
+    });
   });
   return {
     config,
     supportsTools: true,
     async *stream(request: ProviderRequest, signal: AbortSignal): AsyncIterable<ProviderChunk> {
       const { system, turns } = splitSystem(request.messages);
-      const stream = await client.models.generateContentStream({
+      const { FunctionCallingConfigMode } = await sdk();
+      const stream = await (await client()).models.generateContentStream({
         model: config.model,
         contents: contentsOf(turns, request),
         config: {
@@ -72,7 +78,7 @@ export function createGeminiProvider(config: ProviderConfig, apiKey: string | nu
       for (const call of calls) yield { toolCall: call };
     },
     async health(signal) {
-      await client.models.list({ config: { pageSize: 1, abortSignal: signal } });
+      await (await client()).models.list({ config: { pageSize: 1, abortSignal: signal } });
     },
   };
 }

@@ -3,23 +3,17 @@
 // comes from the model's metadata (node-llama-cpp resolves the chat wrapper).
 import { availableParallelism } from 'node:os';
 import type { ProviderConfig } from '@pa/shared';
-import {
-  type ChatHistoryItem,
-  getLlama,
-  type Llama,
-  LlamaChatSession,
-  type LlamaContext,
-  type LlamaContextSequence,
-  LlamaLogLevel,
-  type LlamaModel,
-} from 'node-llama-cpp';
+import type { ChatHistoryItem, Llama, LlamaContext, LlamaContextSequence, LlamaModel } from 'node-llama-cpp';
 import { type ModelProvider, type ProviderChunk, ProviderFailure, type ProviderRequest } from './provider.js';
 
 let llamaOnce: Promise<Llama> | null = null;
 
 /** One llama.cpp runtime per process; the GPU backend (CUDA, Vulkan, Metal) is picked automatically. */
 export function sharedLlama(): Promise<Llama> {
-  llamaOnce ??= getLlama({ gpu: 'auto', logLevel: LlamaLogLevel.error });
+  // node-llama-cpp is loaded on first use: it is the heaviest import of the engine (~200 ms)
+  llamaOnce ??= import('node-llama-cpp').then(({ getLlama, LlamaLogLevel }) =>
+    getLlama({ gpu: 'auto', logLevel: LlamaLogLevel.error }),
+  );
   return llamaOnce;
 }
 
@@ -86,6 +80,7 @@ export function createLocalProvider(config: ProviderConfig): ModelProvider {
   return {
     config,
     async *stream(request: ProviderRequest, signal: AbortSignal): AsyncIterable<ProviderChunk> {
+      const { LlamaChatSession } = await import('node-llama-cpp'); // loaded already by load(); before acquire so a failure cannot leak a sequence
       const pool = await load();
       const sequence = await acquire(pool, signal);
       const session = new LlamaChatSession({ contextSequence: sequence, autoDisposeSequence: false });

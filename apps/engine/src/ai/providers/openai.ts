@@ -2,9 +2,10 @@
 // Grok (xAI), vLLM, Ollama, LM Studio. The router owns retries and deadlines (SDK_CLIENT_OPTIONS).
 // Tools are offered as functions; the earlier rounds of an answer become assistant `tool_calls` + `tool` messages.
 import type { ProviderConfig } from '@pa/shared';
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import {
+  lazily,
   type ModelProvider,
   type ProviderChunk,
   type ProviderRequest,
@@ -13,16 +14,19 @@ import {
 } from './provider.js';
 
 export function createOpenAiProvider(config: ProviderConfig, apiKey: string | null): ModelProvider {
-  const client = new OpenAI({
-    apiKey: apiKey ?? 'none',
-    baseURL: config.baseURL ?? 'https://api.openai.com/v1',
-    ...SDK_CLIENT_OPTIONS,
+  const client = lazily<OpenAI>(async () => {
+    const { default: OpenAI } = await import('openai');
+    return new OpenAI({
+      apiKey: apiKey ?? 'none',
+      baseURL: config.baseURL ?? 'https://api.openai.com/v1',
+      ...SDK_CLIENT_OPTIONS,
+    });
   });
   return {
     config,
     supportsTools: true,
     async *stream(request: ProviderRequest, signal: AbortSignal): AsyncIterable<ProviderChunk> {
-      const stream = await client.chat.completions.create(
+      const stream = await (await client()).chat.completions.create(
         {
           model: config.model,
           messages: messagesOf(request),
@@ -61,7 +65,7 @@ export function createOpenAiProvider(config: ProviderConfig, apiKey: string | nu
       for (const call of calls) if (call) yield { toolCall: call };
     },
     async health(signal) {
-      await client.models.list({ signal });
+      await (await client()).models.list({ signal });
     },
   };
 }

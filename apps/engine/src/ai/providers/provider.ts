@@ -72,6 +72,21 @@ export function argumentsOf(call: ToolCall): Record<string, unknown> | null {
  * Options for the `openai` and `@anthropic-ai/sdk` clients: the router owns retries and deadlines, so the SDK must
  * not retry behind its back, and its own timeout is only a last resort for a stream that lives long.
  */
+/**
+ * Creates a value on first use and keeps it. Provider SDKs are loaded this way (dynamic import) so an engine
+ * start does not pay for SDKs of providers it may never call (engine_cold_start).
+ */
+export function lazily<T>(create: () => Promise<T>): () => Promise<T> {
+  let value: Promise<T> | null = null;
+  return () => {
+    value ??= create().catch((error: unknown) => {
+      value = null; // a failed load may succeed later (e.g. after an install); do not cache the failure
+      throw error;
+    });
+    return value;
+  };
+}
+
 export const SDK_CLIENT_OPTIONS = { maxRetries: 0, timeout: 10 * 60_000 } as const;
 
 /**
