@@ -76,9 +76,13 @@ describe('MCP tools in chat', () => {
     const [first, second] = model.requests;
     expect(model.requests).toHaveLength(2);
     const offered = (first?.body.tools ?? []) as Array<{ type: string; function: { name: string } }>;
-    expect(offered.map((tool) => tool.function.name)).toEqual(
-      expect.arrayContaining(['self__read_file', 'self__search_files', 'self__write_file']),
-    );
+    // by default a chat model gets only the tools the server marks read-only
+    expect(offered.map((tool) => tool.function.name).sort()).toEqual([
+      'self__ask',
+      'self__list_workflows',
+      'self__read_file',
+      'self__search_files',
+    ]);
     // The follow-up carries the assistant's tool call and the real file content as the tool's answer.
     const messages = (second?.body.messages ?? []) as Array<Record<string, unknown>>;
     const call = messages.find((message) => message.role === 'assistant') as {
@@ -92,6 +96,27 @@ describe('MCP tools in chat', () => {
     expect(end.data.toolCalls).toEqual([
       { server: 'self', tool: 'read_file', arguments: { path: 'notes.txt' }, isError: false, result: NOTE },
     ]);
+  });
+
+  it('offers tools that write or run things only from a server the user set to chatTools "all"', async () => {
+    await client.call('mcp.servers.set', {
+      name: 'self',
+      config: { ...paMcpServe(workspace.root, engine.dataDir), chatTools: 'all' },
+    });
+    try {
+      const before = model.requests.length;
+      const { streamId } = await client.call('ai.chat', {
+        provider: 'tooly',
+        messages: [{ role: 'user', content: 'What is in notes.txt?' }],
+      });
+      expect((await collectAiStream(client, streamId)).event).toBe('ai.done');
+      const offered = (model.requests[before]?.body.tools ?? []) as Array<{ function: { name: string } }>;
+      expect(offered.map((tool) => tool.function.name)).toEqual(
+        expect.arrayContaining(['self__read_file', 'self__write_file', 'self__run_workflow']),
+      );
+    } finally {
+      await client.call('mcp.servers.set', { name: 'self', config: paMcpServe(workspace.root, engine.dataDir) });
+    }
   });
 
   it('returns a refused tool call to the model as an error result instead of failing the answer', async () => {

@@ -8,8 +8,9 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEngine } from '../support/engine.js';
 import { type LoopbackProvider, startLoopbackOpenAI } from '../support/loopback-providers.js';
+import { paMcpServe } from '../support/pa-mcp-serve.js';
 import { copyFixture } from '../support/workspace.js';
-import { mcpServeCommand, useLoopbackModel } from './workflow-harness.js';
+import { useLoopbackModel } from './workflow-harness.js';
 
 const workspace = copyFixture('failing-tests-project');
 const dataDir = mkdtempSync(join(tmpdir(), 'pa-mcp-data-'));
@@ -27,7 +28,7 @@ beforeAll(async () => {
   writeFileSync(join(outside, 'secret.txt'), 'secret');
   symlinkSync(outside, join(workspace.root, 'escape'));
   client = new Client({ name: 'mcp-test', version: '1.0.0' });
-  const serve = mcpServeCommand(workspace.root, dataDir);
+  const serve = paMcpServe(workspace.root, dataDir);
   await client.connect(
     new StdioClientTransport({
       ...serve,

@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PaError, RpcClient, RunDetail, RunRecord, StepRecord, WorkflowProgress } from '@pa/shared';
 import { issueLicense, readSecretKey, writeKeyPair } from '../../apps/engine/src/license/vendor.js';
-import { engineCli } from '../../scripts/paths.js';
 import { type StartedEngine, startEngine } from '../support/engine.js';
 import { type LoopbackProvider, type LoopbackScript, startLoopbackOpenAI } from '../support/loopback-providers.js';
 
@@ -78,22 +77,6 @@ export async function useLoopbackModel(client: Pick<RpcClient, 'call'>, provider
     baseURL: provider.baseURL,
     apiKey: 'sk-loopback',
   });
-}
-
-/** How to start the project's own `pa mcp serve` on a workspace with a data dir (an MCP stdio server config). */
-export function mcpServeCommand(
-  root: string,
-  dataDir: string,
-): {
-  command: string;
-  args: string[];
-  env: Record<string, string>;
-} {
-  return {
-    command: process.execPath,
-    args: [engineCli, 'mcp', 'serve', '--workspace', root],
-    env: { PA_DATA_DIR: dataDir },
-  };
 }
 
 export function writeWorkflow(root: string, name: string, yaml: string): void {

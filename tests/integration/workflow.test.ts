@@ -5,16 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ErrorCode } from '@pa/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { paMcpServe } from '../support/pa-mcp-serve.js';
 import { copyFixture } from '../support/workspace.js';
-import {
-  failure,
-  type Harness,
-  isAlive,
-  mcpServeCommand,
-  RunWatch,
-  startHarness,
-  writeWorkflow,
-} from './workflow-harness.js';
+import { failure, type Harness, isAlive, RunWatch, startHarness, writeWorkflow } from './workflow-harness.js';
 
 let h: Harness;
 let workspace: ReturnType<typeof copyFixture>;
@@ -403,7 +396,7 @@ describe('mcp steps', () => {
   it("calls a tool of the project's own `pa mcp serve`, started as a process", async () => {
     await h.client.call('mcp.servers.set', {
       name: 'self',
-      config: mcpServeCommand(h.root, h.engine.dataDir),
+      config: paMcpServe(h.root, h.engine.dataDir),
     });
     const { tools } = await h.client.call('mcp.tools.list', { server: 'self' });
     expect(tools.map((tool) => tool.name)).toEqual(

@@ -104,7 +104,7 @@ export function createEngine(options: EngineOptions): Engine {
   // ai gets them late, through this door.
   let workflows: WorkflowsCapability | null = null;
   const tools: ToolProvider = {
-    tools: async () => (workflows ? workflows.mcp.tools() : []),
+    tools: async () => (workflows ? workflows.mcp.chatTools() : []),
     call: async (server, tool, args, signal) => {
       if (!workflows) throw new Error('MCP servers are not ready yet.');
       return workflows.mcp.call(server, tool, args, signal);

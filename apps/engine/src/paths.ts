@@ -9,9 +9,9 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform = 
   if (env.PA_DATA_DIR) return env.PA_DATA_DIR;
   if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', APP_DIR_NAME);
   if (platform === 'win32') return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), APP_DIR_NAME);
-  const xdg =
-    env.XDG_DATA_HOME && env.XDG_DATA_HOME.startsWith('/') ? env.XDG_DATA_HOME : join(homedir(), '.local', 'share');
-  return join(xdg, 'powerautomation');
+  // XDG: only an absolute XDG_DATA_HOME counts; a relative one is ignored, as the spec says
+  const xdg = env.XDG_DATA_HOME?.startsWith('/') ? env.XDG_DATA_HOME : join(homedir(), '.local', 'share');
+  return join(xdg, 'powerautomation'); // lower case on Linux, by convention
 }
 
 export function ensureDataDir(dir: string): string {

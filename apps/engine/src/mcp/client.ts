@@ -27,6 +27,8 @@ export interface McpClients {
   set(name: string, config: McpServerConfig): Promise<void>;
   remove(name: string): Promise<void>;
   tools(server?: string): Promise<McpToolInfo[]>;
+  /** The tools a chat model may call without the user in the loop: read-only ones, or all of an 'all' server. */
+  chatTools(): Promise<McpToolInfo[]>;
   call(server: string, tool: string, args: Record<string, unknown>, signal?: AbortSignal): Promise<McpCallResult>;
   dispose(): Promise<void>;
 }
@@ -121,10 +123,19 @@ export function createMcpClients(store: Store, options: { cwd: () => string | un
             name: tool.name,
             description: tool.description ?? '',
             inputSchema: tool.inputSchema,
+            readOnly: tool.annotations?.readOnlyHint === true,
           });
         }
       }
       return tools;
+    },
+    async chatTools() {
+      const unrestricted = new Set(
+        list()
+          .filter((entry) => entry.config.chatTools === 'all')
+          .map((entry) => entry.name),
+      );
+      return (await this.tools()).filter((tool) => tool.readOnly || unrestricted.has(tool.server));
     },
     async call(server, tool, args, signal) {
       const client = await connect(server);

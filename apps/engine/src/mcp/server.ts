@@ -30,6 +30,7 @@ export async function createMcpServer(local: LocalEngine): Promise<McpServer> {
   server.registerTool(
     'read_file',
     {
+      annotations: { readOnlyHint: true },
       description: 'Read a text file of the open workspace (path relative to the workspace root).',
       inputSchema: { path: z.string() },
     },
@@ -44,6 +45,7 @@ export async function createMcpServer(local: LocalEngine): Promise<McpServer> {
   server.registerTool(
     'write_file',
     {
+      annotations: { readOnlyHint: false, destructiveHint: true },
       description: 'Write (create or replace) a text file in the open workspace.',
       inputSchema: { path: z.string(), content: z.string() },
     },
@@ -57,6 +59,7 @@ export async function createMcpServer(local: LocalEngine): Promise<McpServer> {
   server.registerTool(
     'search_files',
     {
+      annotations: { readOnlyHint: true },
       description:
         'Search the workspace files (respecting .gitignore) for a text or regular expression; answers path:line: text.',
       inputSchema: {
@@ -87,7 +90,11 @@ export async function createMcpServer(local: LocalEngine): Promise<McpServer> {
 
   server.registerTool(
     'list_workflows',
-    { description: 'List the workflows this workspace can run, with their inputs.', inputSchema: {} },
+    {
+      description: 'List the workflows this workspace can run, with their inputs.',
+      inputSchema: {},
+      annotations: { readOnlyHint: true },
+    },
     () =>
       answer(async () => {
         const { workflows } = await local.call('workflow.list');
@@ -108,6 +115,7 @@ export async function createMcpServer(local: LocalEngine): Promise<McpServer> {
   server.registerTool(
     'run_workflow',
     {
+      annotations: { readOnlyHint: false, destructiveHint: false },
       description:
         'Run a workflow to the end and return each step with its state and output. Steps that need approval are approved only when approve is true.',
       inputSchema: {
@@ -126,6 +134,7 @@ export async function createMcpServer(local: LocalEngine): Promise<McpServer> {
   server.registerTool(
     'ask',
     {
+      annotations: { readOnlyHint: true },
       description: "Ask the editor's model router (whichever model the user configured) a question.",
       inputSchema: { prompt: z.string().min(1) },
     },

@@ -86,13 +86,21 @@ export type RunDetail = z.infer<typeof RunDetail>;
 
 export const RunStarted = z.object({ streamId: StreamId, runId: z.string() });
 
+/**
+ * Which of a server's tools a chat model may call on its own: 'read-only' (default) offers only tools the server
+ * marks read-only (MCP `readOnlyHint`); 'all' also offers tools that write or run things. Workflow `mcp` steps
+ * may call any tool: the user wrote or approved the workflow.
+ */
+export const McpChatTools = z.enum(['read-only', 'all']);
+
 export const McpServerConfig = z.union([
   z.strictObject({
     command: z.string().min(1),
     args: z.array(z.string()).default([]),
     env: z.record(z.string(), z.string()).optional(),
+    chatTools: McpChatTools.default('read-only'),
   }),
-  z.strictObject({ url: z.url() }),
+  z.strictObject({ url: z.url(), chatTools: McpChatTools.default('read-only') }),
 ]);
 export type McpServerConfig = z.infer<typeof McpServerConfig>;
 
@@ -101,6 +109,8 @@ export const McpToolInfo = z.object({
   name: z.string(),
   description: z.string(),
   inputSchema: z.unknown(),
+  /** The server says the tool changes nothing (MCP annotations.readOnlyHint). */
+  readOnly: z.boolean(),
 });
 export type McpToolInfo = z.infer<typeof McpToolInfo>;
 
