@@ -32,7 +32,8 @@ const browser = await chromium.launch({
   executablePath: process.env.PA_CHROMIUM ?? '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
 });
-let failed = false;
+/** A replay that does not end at the trace's endContent is a bug, not a missed speed goal: exit non-zero. */
+let wrongContent = false;
 try {
   const tab = await browser.newPage();
   await tab.goto(page.url);
@@ -90,7 +91,7 @@ try {
     const perPatch = (ms: number) => round((ms * 1000) / patches, 2);
     const ratio = median(bound) / median(bare);
     const pass = allOk && ratio <= GOAL_RATIO;
-    failed ||= !pass;
+    wrongContent ||= !allOk;
     report({
       name: `editing_trace_${name}`,
       value: round(median(bound), 1),
@@ -130,7 +131,7 @@ for (const name of ['concurrent-friendsforever', 'concurrent-clownschool']) {
     allOk &&= result.texts.every((text) => text === trace.endContent);
   }
   progress(`${name}: ${runs.map((ms) => ms.toFixed(1)).join(', ')} ms`);
-  failed ||= !allOk;
+  wrongContent ||= !allOk;
   report({
     name: `editing_trace_${name}`,
     value: round(median(runs), 1),
@@ -144,4 +145,4 @@ for (const name of ['concurrent-friendsforever', 'concurrent-clownschool']) {
     txns: trace.txns.length,
   });
 }
-process.exitCode = failed ? 1 : 0;
+process.exitCode = wrongContent ? 1 : 0;
