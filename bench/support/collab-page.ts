@@ -5,7 +5,7 @@ import { MonacoBinding } from 'y-monaco';
 import { Awareness } from 'y-protocols/awareness';
 import { WebrtcProvider } from 'y-webrtc';
 import * as Y from 'yjs';
-import { keepChangeBufferShort, pieceTreeOf } from '../../packages/ui/src/collab/change-buffer';
+import { keepChangeBufferShort, pieceTreeOf } from '../../packages/ui/src/editor/change-buffer';
 
 export type Patch = [number, number, string];
 export interface SequentialTrace {

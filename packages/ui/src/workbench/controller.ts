@@ -12,8 +12,8 @@ import {
 } from '@pa/shared';
 import { Documents } from '../editor/documents';
 import { externalChangeAction } from '../editor/external-change';
-import { createFileModel } from '../editor/models';
-import type { monaco } from '../editor/monaco';
+import { fileModelFactory } from '../editor/models';
+import { monaco } from '../editor/monaco';
 import { baseName } from '../explorer/tree';
 import { builtInCommands } from './builtin-commands';
 import { CommandRegistry, type RegisteredCommand } from './commands';
@@ -105,7 +105,7 @@ export class WorkbenchController {
       diskWarnings: {},
     });
     if (storage) this.rememberLayout(storage, layout);
-    this.documents = new Documents(client, createFileModel);
+    this.documents = new Documents(client, fileModelFactory(monaco));
     this.documents.onDidChangeDirty.event(({ path, dirty }) => this.dispatchTabs({ type: 'setDirty', path, dirty }));
     this.commands = new CommandRegistry(this.isMac, (message, kind) => this.notify(message, kind));
     this.api = this.createApi();

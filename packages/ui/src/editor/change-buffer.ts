@@ -36,6 +36,10 @@ export function pieceTreeOf(model: monaco.editor.ITextModel): PieceTree | null {
   return tree as PieceTree;
 }
 
+// Risk: a text snapshot (model.createSnapshot()) lists the tree's pieces when made and reads their buffers when read;
+// a piece of buffer 0 listed before a seal would read the new, empty buffer 0 after it. Sealing runs only inside an
+// edit's content event, so a snapshot read synchronously (Monaco's own: the SHA-1 of a disposed model) is safe; keep
+// it so: our code creates no snapshot, and one read across an edit must be replaced by model.getValue().
 /**
  * Moves a change buffer longer than `sealAt` to a new buffer index (pieces pointing at it follow) and starts an empty
  * one, as the tree looks when freshly created. The text is unchanged; returns whether it sealed.

@@ -2,57 +2,8 @@ import * as prng from 'lib0/prng';
 import type * as monaco from 'monaco-editor';
 import { describe, expect, it } from 'vitest';
 import { keepChangeBufferShort, pieceTreeOf, sealChangeBuffer } from './change-buffer';
-
-// Monaco's real piece-tree text buffer (the one inside every ITextModel), loaded from its ESM sources: sealing touches
-// its private fields, so only the real thing can tell whether the text survives. The paths have no type declarations.
-interface TextBuffer {
-  getLinesContent(): string[];
-  getLineContent(lineNumber: number): string;
-  getPositionAt(offset: number): { lineNumber: number; column: number };
-  applyEdits(edits: Array<{ range: unknown; text: string }>, trimWhitespace: boolean, undo: boolean): unknown;
-}
-const internals = 'monaco-editor/esm/vs/editor/common';
-const { PieceTreeTextBufferBuilder } = (await import(
-  `${internals}/model/pieceTreeTextBuffer/pieceTreeTextBufferBuilder.js`
-)) as {
-  PieceTreeTextBufferBuilder: new () => {
-    acceptChunk(chunk: string): void;
-    finish(normalizeEOL: boolean): { create(eol: number): { textBuffer: TextBuffer } };
-  };
-};
-const { Range } = (await import(`${internals}/core/range.js`)) as {
-  Range: new (startLine: number, startColumn: number, endLine: number, endColumn: number) => unknown;
-};
-
-/** A model as far as change-buffer.ts reads it: the text buffer, and content listeners fired by `edit`. */
-function textModel(text: string) {
-  const builder = new PieceTreeTextBufferBuilder();
-  builder.acceptChunk(text);
-  const buffer = builder.finish(true).create(1).textBuffer;
-  const listeners: Array<() => void> = [];
-  const fake = {
-    _buffer: buffer,
-    onDidChangeContent: (listener: () => void) => {
-      listeners.push(listener);
-      return { dispose() {} };
-    },
-  };
-  return {
-    model: fake as unknown as monaco.editor.ITextModel,
-    buffer,
-    listeners,
-    edit(offset: number, deleted: number, inserted: string) {
-      const start = buffer.getPositionAt(offset);
-      const end = buffer.getPositionAt(offset + deleted);
-      buffer.applyEdits(
-        [{ range: new Range(start.lineNumber, start.column, end.lineNumber, end.column), text: inserted }],
-        false,
-        false,
-      );
-      for (const listener of listeners) listener();
-    },
-  };
-}
+// Monaco's real text buffer: sealing touches its private fields, only the real thing tells whether text survives
+import { textModel } from './text-buffer.testing';
 
 describe('sealChangeBuffer', () => {
   it('keeps the text, line by line, through thousands of edits with seals in between', () => {
