@@ -8,7 +8,6 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type WebSocketRoute } from '@playwright/test';
 import { testVendor, useLoopbackModel } from '../integration/workflow-harness';
-import { connectClient } from '../support/engine';
 import { type LoopbackProvider, startLoopbackOpenAI } from '../support/loopback-providers';
 import { type OpenedWorkbench, openWorkbench } from './support/workbench';
 
@@ -52,8 +51,7 @@ test('test lists the failing test by file:line; codeflow fixes it after approval
       );
     },
   });
-  const { port, token } = /127\.0\.0\.1:(?<port>\d+)\/#token=(?<token>[\w-]+)/.exec(wb.url)?.groups ?? {};
-  const client = await connectClient(`ws://127.0.0.1:${port}/rpc`, token ?? '');
+  const client = await wb.connect();
   await useLoopbackModel(client, provider);
   client.close();
 
@@ -140,8 +138,7 @@ test('review reads the git diff and shows its comments as decorations on the rev
         writeFileSync(join(root, 'src/math.js'), `${readFileSync(join(root, 'src/math.js'), 'utf8')}\n${REVIEWED}`);
       },
     });
-    const { port, token } = /127\.0\.0\.1:(?<port>\d+)\/#token=(?<token>[\w-]+)/.exec(wb.url)?.groups ?? {};
-    const client = await connectClient(`ws://127.0.0.1:${port}/rpc`, token ?? '');
+    const client = await wb.connect();
     await client.call('license.activate', { key: vendor.license('professional') });
     await useLoopbackModel(client, provider);
     client.close();

@@ -19,7 +19,7 @@ export interface Harness {
 /** A vendor key pair made for this test run; the engine trusts its public key through PA_LICENSE_PUBLIC_KEY. */
 export function testVendor(): {
   env: Record<string, string>;
-  license(edition: 'enterprise' | 'professional'): string;
+  license(edition: 'enterprise' | 'team' | 'professional'): string;
   remove(): void;
 } {
   const dir = mkdtempSync(join(tmpdir(), 'pa-vendor-'));

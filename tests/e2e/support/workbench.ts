@@ -10,6 +10,7 @@
 //   wb.url       the URL the CLI printed (http://127.0.0.1:PORT/#token=TOKEN)
 //   wb.output()  everything the engine wrote to stdout/stderr so far (attach it when a test fails)
 //   wb.errors()  uncaught page errors and console errors seen so far (assert it is empty at the end)
+//   await wb.connect()  a typed RPC client of the same engine, with the page's token (to set it up; close() it)
 //   await wb.stopEngine()  stops only the engine (to see how the UI copes); close() still cleans up
 //   await wb.close()  stops the engine and removes both temp folders (call it in afterEach/finally)
 // The engine serves a private copy of packages/ui/dist (PA_UI_DIR), so another `build ui` running meanwhile
@@ -20,8 +21,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { RpcClient } from '@pa/shared';
 import { expect, type Page } from '@playwright/test';
 import { engineCli, repoRoot, uiDist } from '../../../scripts/paths.js';
+import { connectClient } from '../../support/engine.js';
 
 export interface OpenWorkbenchOptions {
   fixture?: string;
@@ -38,6 +41,7 @@ export interface OpenedWorkbench {
   url: string;
   output(): string;
   errors(): string[];
+  connect(): Promise<RpcClient>;
   stopEngine(): Promise<void>;
   close(): Promise<void>;
 }
@@ -99,6 +103,10 @@ export async function openWorkbench(page: Page, options: OpenWorkbenchOptions = 
       url,
       output: () => output,
       errors: () => [...errors],
+      connect: () => {
+        const { port, token } = /127\.0\.0\.1:(?<port>\d+)\/#token=(?<token>[\w-]+)/.exec(url)?.groups ?? {};
+        return connectClient(`ws://127.0.0.1:${port}/rpc`, token ?? '');
+      },
       stopEngine: () => stop(child),
       close: cleanup,
     };

@@ -1,7 +1,7 @@
 // The live step timeline of one run: state, duration, logs and outputs per step, diffs in Monaco, failures that
 // open the file at the line, and the approve / reject buttons of a waiting step.
 import type { RunDetail, StepRecord } from '@pa/shared';
-import { useEffect, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useWorkbench } from '../workbench/contributions';
 import { DiffView } from './DiffView';
 import { durationOf, isFinished, reviewCommentsOf, type TimelineRow, timeline } from './run-state';
@@ -175,12 +175,33 @@ function StepBody({ step, onApprove }: { step: StepRecord; onApprove(stepId: str
         </pre>
       )}
       {(step.kind === 'run' || step.kind === 'mcp') && step.logs && (
-        <pre className="wf-pre wf-pre--log">
-          {step.logs.length > LOG_TAIL ? `…${step.logs.slice(-LOG_TAIL)}` : step.logs}
-        </pre>
+        <LogTail text={step.logs.length > LOG_TAIL ? `…${step.logs.slice(-LOG_TAIL)}` : step.logs} />
       )}
       {step.kind === 'ai' && step.state === 'running' && step.logs && <pre className="wf-pre">{step.logs}</pre>}
     </div>
+  );
+}
+
+/** A command's output, kept scrolled to its newest line (where failures are) unless the reader scrolled up. */
+function LogTail({ text }: { text: string }) {
+  const node = useRef<HTMLPreElement>(null);
+  const following = useRef(true);
+  // after every render (output may have grown); a no-op while the reader has scrolled up
+  useLayoutEffect(() => {
+    if (node.current && following.current) node.current.scrollTop = node.current.scrollHeight;
+  });
+  return (
+    <pre
+      ref={node}
+      className="wf-pre wf-pre--log"
+      data-testid="wf-log"
+      onScroll={(event) => {
+        const { scrollHeight, scrollTop, clientHeight } = event.currentTarget;
+        following.current = scrollHeight - scrollTop - clientHeight < 8;
+      }}
+    >
+      {text}
+    </pre>
   );
 }
 
