@@ -45,9 +45,10 @@ async function open(
 
 /** Opens the Workflows panel with its shortcut and picks `name`; returns the panel. */
 async function pick(page: Page, name: string) {
+  const panel = page.getByTestId('workflow-panel');
+  await expect(panel).toBeHidden();
   await page.locator('body').click();
   await page.keyboard.press('Control+Shift+W');
-  const panel = page.getByTestId('workflow-panel');
   await panel.getByTestId(`wf-card-${name}`).click();
   return panel;
 }
