@@ -165,6 +165,8 @@ test('creates, renames and deletes files from the explorer and lists every comma
   await row(page, 'README.md').click();
   await page.locator('.monaco-host .view-lines').click();
   await page.keyboard.type('More. ');
+  // features' CSS comes after the theme's: the tab's own size for its close button beats .icon-button's 24 px
+  expect(await tab(page, 'README.md').locator('.tab__close').boundingBox()).toMatchObject({ width: 20, height: 20 });
   await tab(page, 'README.md').locator('.tab__close').click();
   await expect(page.locator('.dialog__title')).toHaveText('Save changes to README.md?');
   await page.screenshot({ path: 'test-results/workbench-confirm-close.png', animations: 'disabled' });

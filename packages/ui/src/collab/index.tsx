@@ -2,16 +2,17 @@
 // bar item (peers, relay, sync state) and commands. State lives in CollabController; components only render it.
 import { useState } from 'react';
 import type { Contribution } from '../workbench/contributions';
+import { FeatureIcon } from '../workbench/icons';
 import { Observable, useObservable } from '../workbench/observable';
 import { CollabController } from './controller';
 import './collab.css';
 import type { SessionStatus } from './session';
 
-/** The window's controller, set when the workbench activates the feature (views may render before that). */
 /** Two arrows passing each other: edits going both ways (drawn, not a font glyph, so it shows offline). */
 const SHARE_ICON =
   '<svg viewBox="0 0 24 24" width="22" height="22" fill="none" stroke="currentColor" stroke-width="1.6" stroke-linecap="round" stroke-linejoin="round"><path d="M4 8.5h15M15 4.5l4 4-4 4"/><path d="M20 15.5H5M9 11.5l-4 4 4 4"/></svg>';
 
+/** The window's controller, set when the workbench activates the feature (views may render before that). */
 const controller = new Observable<CollabController | null>(null);
 
 /** One labelled text input of the share form. */
@@ -250,7 +251,8 @@ function CollabStatusFor({ status }: { status: SessionStatusSource }) {
   const value = useObservable(status);
   return (
     <span className={`collab-status collab-${value.sync}`} data-testid="collab-status" title="Shared session">
-      ⇄ <StatusText status={value} />
+      <FeatureIcon icon={SHARE_ICON} size={14} />
+      <StatusText status={value} />
     </span>
   );
 }

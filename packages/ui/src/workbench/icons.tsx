@@ -136,14 +136,24 @@ export const Icons = {
  * of the page (see svg-icon.ts), so even a careless string cannot run script; anything else is a short glyph,
  * which shows only when an installed font has it: features should give SVG.
  */
-export function FeatureIcon({ icon }: { icon: string }) {
+export function FeatureIcon({ icon, size }: { icon: string; size?: number }) {
   const url = svgIconUrl(icon);
+  // the activity bar's size is the stylesheet's; elsewhere (a status item) the caller's
+  const box = size === undefined ? {} : { width: size, height: size };
   if (url) {
     return (
-      <span className="feature-icon feature-icon--svg" style={{ WebkitMaskImage: url, maskImage: url }} aria-hidden />
+      <span
+        className="feature-icon feature-icon--svg"
+        style={{ ...box, WebkitMaskImage: url, maskImage: url }}
+        aria-hidden
+      />
     );
   }
-  return <span className="feature-icon feature-icon--glyph">{icon}</span>;
+  return (
+    <span className="feature-icon feature-icon--glyph" style={size === undefined ? {} : { ...box, fontSize: size }}>
+      {icon}
+    </span>
+  );
 }
 
 /** The product mark: a code bracket pair with a slash. */
