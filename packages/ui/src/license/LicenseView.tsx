@@ -313,7 +313,7 @@ export function LicenseView() {
                 {item.command ? (
                   <button
                     type="button"
-                    className="license-link"
+                    className="link-button"
                     data-testid={`gated-${item.command.id}`}
                     onClick={() => workbench.runCommand(item.command?.id ?? '')}
                   >

@@ -51,7 +51,7 @@ export function UpgradeHint({ entitlement, label }: { entitlement: Entitlement; 
       <span className="license-upgrade-hint" data-testid="renew-hint" data-entitlement={name}>
         <span>{label ? `${label}: ` : ''}paused, license expired</span>
         {workbench && (
-          <button type="button" className="license-link" onClick={() => workbench.showView(LICENSE_VIEW_ID)}>
+          <button type="button" className="link-button" onClick={() => workbench.showView(LICENSE_VIEW_ID)}>
             Renew
           </button>
         )}
@@ -69,7 +69,7 @@ export function UpgradeHint({ entitlement, label }: { entitlement: Entitlement; 
         {needed ? `needs ${EDITIONS[needed].label}` : 'not available in any edition'}
       </span>
       {workbench && needed && (
-        <button type="button" className="license-link" onClick={() => workbench.showView(LICENSE_VIEW_ID)}>
+        <button type="button" className="link-button" onClick={() => workbench.showView(LICENSE_VIEW_ID)}>
           Upgrade
         </button>
       )}

@@ -147,7 +147,7 @@ export function WorkflowView() {
       {run ? (
         <section className="wf-run" aria-label="Run">
           <header className="wf-run__head">
-            <button type="button" className="wf-link" onClick={() => setRun(null)}>
+            <button type="button" className="link-button" onClick={() => setRun(null)}>
               ← Workflows
             </button>
             <span className="wf-run__title">{run.workflow}</span>
@@ -223,7 +223,7 @@ export function WorkflowView() {
                 <li key={record.id} className="wf-history__item">
                   <button
                     type="button"
-                    className="wf-link"
+                    className="link-button"
                     onClick={() => void open(record.id)}
                     data-testid={`wf-history-${record.id}`}
                   >
