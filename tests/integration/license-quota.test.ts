@@ -17,6 +17,7 @@ afterEach(() => {
 
 interface Run {
   child: ChildProcess;
+  isReady: boolean;
   grants: number;
   ready: Promise<void>;
   summary: Promise<{ granted: number; denied: number } | null>;
@@ -31,6 +32,7 @@ function race(dbFile: string, attempts: number): Run {
   let markReady = () => {};
   const run: Run = {
     child,
+    isReady: false,
     grants: 0,
     ready: new Promise((resolve) => (markReady = resolve)),
     summary: Promise.resolve(null),
@@ -42,8 +44,10 @@ function race(dbFile: string, attempts: number): Run {
     const lines = buffer.split('\n');
     buffer = lines.pop() ?? '';
     for (const line of lines) {
-      if (line === 'ready') markReady();
-      else if (line === 'G') {
+      if (line === 'ready') {
+        run.isReady = true;
+        markReady();
+      } else if (line === 'G') {
         run.grants++;
         run.onGrant?.(run.grants);
       } else if (line.startsWith('{')) summary = JSON.parse(line) as { granted: number; denied: number };
@@ -55,7 +59,33 @@ function race(dbFile: string, attempts: number): Run {
 
 async function start(runs: Run[]): Promise<void> {
   await Promise.all(runs.map((run) => run.ready));
-  for (const run of runs) run.child.stdin?.end('go\n');
+  const startAt = Date.now() + 100;
+  for (const run of runs) run.child.stdin?.end(`go ${startAt}\n`);
+}
+
+/**
+ * Waits for the runs to exit; if they have not within 40 s (a rare hang seen once in several full-suite runs on
+ * 2 busy cores), kills them and fails with what each was doing, instead of a bare test timeout.
+ */
+async function finished(runs: Run[]): Promise<Array<{ granted: number; denied: number } | null>> {
+  let timer: NodeJS.Timeout | undefined;
+  const hung = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const state = runs.map((run, i) => ({
+        run: i,
+        ready: run.isReady,
+        grants: run.grants,
+        exit: run.child.exitCode ?? run.child.signalCode,
+      }));
+      for (const run of runs) run.child.kill('SIGKILL');
+      reject(new Error(`quota workers did not finish within 40 s: ${JSON.stringify(state)}`));
+    }, 40_000);
+  });
+  try {
+    return await Promise.race([Promise.all(runs.map((run) => run.summary)), hung]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function storedUsed(dbFile: string): number {
@@ -76,7 +106,7 @@ describe('quota across processes', () => {
     const dbFile = freshDb();
     const runs = [race(dbFile, 2500), race(dbFile, 2500)];
     await start(runs);
-    const summaries = await Promise.all(runs.map((run) => run.summary));
+    const summaries = await finished(runs);
     const granted = summaries.reduce((sum, s) => sum + (s?.granted ?? Number.NaN), 0);
     const denied = summaries.reduce((sum, s) => sum + (s?.denied ?? Number.NaN), 0);
     expect(granted).toBe(LIMIT);
@@ -99,7 +129,7 @@ describe('quota across processes', () => {
     };
     await Promise.all([victim.ready, survivor.ready]);
     victim.child.stdin?.end('go\n');
-    const [victimSummary, survivorSummary] = await Promise.all([victim.summary, survivor.summary]);
+    const [victimSummary, survivorSummary] = await finished([victim, survivor]);
     expect(victimSummary).toBeNull(); // it really died before finishing
     expect(victim.child.signalCode).toBe('SIGKILL');
     const reported = victim.grants + (survivorSummary?.granted ?? Number.NaN);

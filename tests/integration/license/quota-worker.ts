@@ -26,8 +26,9 @@ let denied = 0;
 async function consumer(): Promise<void> {
   while (remaining > 0) {
     remaining--;
-    // yield between attempts so the 100 consumers interleave with each other and with the other process
-    await new Promise((resolve) => setImmediate(resolve));
+    // pause between attempts so the 100 consumers interleave with each other and with the other process, and the
+    // race lasts long enough (~2500 / 100 × 2 ms) that neither process can take the whole limit before the other runs
+    await new Promise((resolve) => setTimeout(resolve, 2));
     const outcome = ledger.consume('race-license', 'ai_requests', 1, Number(limitText));
     if (outcome.granted) {
       granted++;
@@ -38,8 +39,11 @@ async function consumer(): Promise<void> {
 
 // a start barrier: the parent says go once both processes are ready, so they really race
 report('ready\n');
-await new Promise((resolve) => process.stdin.once('data', resolve));
+const go = await new Promise<string>((resolve) => process.stdin.once('data', (data) => resolve(String(data))));
 process.stdin.pause();
+// "go <epoch ms>": start at that instant, so the parent's two writes and their delivery do not skew the start
+const startAt = Number(go.trim().split(' ')[1] ?? 0);
+if (startAt > Date.now()) await new Promise((resolve) => setTimeout(resolve, startAt - Date.now()));
 await Promise.all(Array.from({ length: Number(consumersText) }, () => consumer()));
 report(`${JSON.stringify({ granted, denied })}\n`);
 store.close();
