@@ -3,9 +3,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeActivationRequest, keyPairFromSeed, PaError, verifyCertificate } from '@pa/shared';
+import { encodeActivationRequest, keyPairFromSeed, verifyCertificate } from '@pa/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ActivationLedger, openActivationLedger } from './activation-ledger.js';
+import { thrownPaError } from './pa-error.testing.js';
 import { activateOffline, buildLicensePayload, issueLicense } from './vendor.js';
 
 const T0 = Date.UTC(2026, 10, 25, 9);
@@ -42,15 +43,7 @@ const options = (id: string, maxDevices: number | null) => ({
 });
 const request = (licenseId: string, digit: string) =>
   encodeActivationRequest({ licenseId, fingerprint: digit.repeat(64), requestedAt: T0 });
-const errorOf = (fn: () => unknown): PaError => {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof PaError) return error;
-    throw error;
-  }
-  throw new Error('expected a PaError');
-};
+const errorOf = thrownPaError;
 
 describe('activation ledger', () => {
   it('counts seats per license, shared by every process that opens the file', () => {

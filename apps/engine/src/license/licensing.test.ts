@@ -2,13 +2,14 @@
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeLicense, keyPairFromSeed, type LicensePayload, PaError } from '@pa/shared';
+import { encodeLicense, keyPairFromSeed, type LicensePayload } from '@pa/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConnectionSet } from '../rpc/connection.js';
 import { createSecrets } from '../secrets/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { SALT_FILE } from './fingerprint.js';
 import { createLicensing, type Licensing } from './index.js';
+import { thrownPaError } from './pa-error.testing.js';
 import { buildLicensePayload, signActivation } from './vendor.js';
 
 const DAY = 86_400_000;
@@ -61,15 +62,7 @@ function issue(overrides: Partial<LicensePayload> = {}, days = 30): string {
 }
 
 const actor = { actor: 'test', connection: { id: 1, emit: () => {}, onDidClose: () => () => {} } };
-const call = <T>(fn: () => T): PaError => {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof PaError) return error;
-    throw error;
-  }
-  throw new Error('expected a PaError');
-};
+const call = thrownPaError;
 
 describe('licensing', () => {
   it('is the personal edition without a license and denies hosting with the entitlement named', () => {
