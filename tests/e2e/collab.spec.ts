@@ -122,6 +122,11 @@ test('two Chromium processes share a file by invite code, see each other, and co
     page.locator('style[data-collab="cursors"]').evaluate((style) => style.textContent);
   await expect.poll(() => cursorRules(host.page)).toContain('content: "Bob"');
   await expect.poll(() => cursorRules(guest.page)).toContain('content: "Ada"');
+  // …where that participant's cursor is: the host goes to the top of the file, the guest sees the label move there
+  await host.page.keyboard.press('Control+Home');
+  await expect(guest.page.locator('.view-line:has(.yRemoteSelectionHead)')).toContainText('// typed by Bob');
+  await host.page.keyboard.press('Control+End');
+  await expect(guest.page.locator('.view-line:has(.yRemoteSelectionHead)')).not.toContainText('// typed by Bob');
   await host.page.screenshot({ path: 'test-results/collab-host.png' });
   await guest.page.screenshot({ path: 'test-results/collab-guest.png' });
 

@@ -3,6 +3,7 @@
 // keeps offline edits, Monaco bindings, and saving shared files through this participant's own engine.
 import type { EngineClient } from '@pa/shared';
 import { type RelayStatus, RelaySyncProvider } from '@pa/shared/relay/client';
+import { peerSelectionOf } from '@pa/shared/relay/presence';
 import type * as monaco from 'monaco-editor';
 import { MonacoBinding } from 'y-monaco';
 import { Awareness } from 'y-protocols/awareness';
@@ -10,6 +11,7 @@ import { WebrtcProvider } from 'y-webrtc';
 import * as Y from 'yjs';
 import { keepChangeBufferShort } from '../editor/change-buffer';
 import { Observable } from '../workbench/observable';
+import { SharedCursors } from './cursors';
 import { type EditorFiles, SharedFileWriter } from './disk-writer';
 import { type Participant, type PeerUser, participantsOf, startPresence } from './presence';
 import { isSafeSharedPath } from './shared-path';
@@ -63,7 +65,9 @@ export class SharedSession {
   private webrtc: WebrtcProvider | null = null;
   private relay: RelaySyncProvider | null = null;
   private readonly bindings = new Map<string, { binding: MonacoBinding; model: monaco.editor.ITextModel }>();
+  /** y-monaco reads this set on every remote edit to keep our selection in place, so it is shared, not copied. */
   private readonly editors = new Set<monaco.editor.IStandaloneCodeEditor>();
+  private readonly cursors = new Map<monaco.editor.IStandaloneCodeEditor, SharedCursors>();
   private readonly writer: SharedFileWriter;
   private readonly dirty = new Set<string>();
   private pendingUpdates: Uint8Array[] = [];
@@ -226,7 +230,8 @@ export class SharedSession {
     const existing = this.bindings.get(path);
     if (!text || (existing && existing.model === model && existing.binding.ytext === text)) return;
     existing?.binding.destroy();
-    const binding = new MonacoBinding(text, model, this.editors, this.awareness);
+    // text only: our cursor and the others' go through SharedCursors, once per task rather than once per edit
+    const binding = new MonacoBinding(text, model, this.editors, null);
     // every edit, typed here or a peer's, would otherwise copy all text the model ever received (change-buffer.ts)
     keepChangeBufferShort(model);
     this.bindings.set(path, { binding, model });
@@ -234,18 +239,14 @@ export class SharedSession {
       dispose.dispose();
       if (this.bindings.get(path)?.binding === binding) this.bindings.delete(path);
     });
+    for (const cursors of this.cursors.values()) cursors.refresh();
   }
 
   /** The workbench's editor: needed to draw remote cursors and publish our own selection. */
   attachEditor(editor: monaco.editor.IStandaloneCodeEditor): void {
     if (this.editors.has(editor)) return;
     this.editors.add(editor);
-    // y-monaco subscribes to cursor changes when a binding is made, so re-make the bindings for the new editor
-    for (const [path, { binding, model }] of [...this.bindings]) {
-      binding.destroy();
-      this.bindings.delete(path);
-      this.bind(path, model);
-    }
+    this.cursors.set(editor, new SharedCursors(editor, this.awareness, (model) => this.textOf(model)));
   }
 
   /** Tells the others which file we are in (for "follow" and the participants list). */
@@ -287,6 +288,8 @@ export class SharedSession {
     await this.save();
     for (const { binding } of this.bindings.values()) binding.destroy();
     this.bindings.clear();
+    for (const cursors of this.cursors.values()) cursors.dispose();
+    this.cursors.clear();
     for (const dispose of this.disposers.reverse()) dispose();
     this.webrtc?.destroy();
     this.relay?.destroy();
@@ -310,6 +313,11 @@ export class SharedSession {
       this.pendingUpdates.unshift(update);
       console.warn('collab: could not store an update in the engine:', error);
     }
+  }
+
+  private textOf(model: monaco.editor.ITextModel): Y.Text | null {
+    for (const entry of this.bindings.values()) if (entry.model === model) return entry.binding.ytext;
+    return null;
   }
 
   private rebind(path: string): void {
@@ -343,15 +351,13 @@ export class SharedSession {
   private applyFollow(): void {
     const following = this.status.value.following;
     if (following === null) return;
-    const state = this.awareness.getStates().get(following) as
-      | { file?: string | null; selection?: { head?: unknown } }
-      | undefined;
+    const state = this.awareness.getStates().get(following) as { file?: unknown } | undefined;
     if (!state) return;
     const file = state.file;
     if (typeof file === 'string' && this.files.has(file) && file !== this.options.activeFile?.()) {
       void this.options.openFile?.(file);
     }
-    const head = state.selection?.head;
+    const head = peerSelectionOf(state)?.head;
     if (!head || typeof file !== 'string') return;
     const entry = this.bindings.get(file);
     const absolute = Y.createAbsolutePositionFromRelativePosition(Y.createRelativePositionFromJSON(head), this.doc);
