@@ -1,7 +1,10 @@
 // editing_trace: real programmers' editing histories (rustcode, sveltecomponent) replayed in Chromium through a
 // Y.Text bound to a Monaco model with y-monaco, against a bare Y.Text in the same page; plus the concurrent traces
-// with one Yjs peer per agent. Every replay must end at the trace's endContent. Goal: ratio ≤ 3. The us_per_patch_*
-// figures split a patch's time: Monaco's piece tree, its editor view, and y-monaco with Yjs on top.
+// with one Yjs peer per agent. Every replay must end at the trace's endContent.
+// The goal (ratio ≤ 3) is the issue's set-up: each patch typed into the bound model, as the programmer typed it, and
+// carried into the Y.Text by y-monaco. Reported beside it, not hidden: the same with the model shown in an editor
+// with presence (what the workbench does), the other direction (patches applied to the Y.Text as a peer's edits
+// arrive, y-monaco carrying them into the model), Monaco alone, and presence's cost per keystroke.
 import { chromium } from '@playwright/test';
 import { serveCollabPage } from './support/collab-page-build.js';
 import { replayConcurrent } from './support/concurrent-replay.js';
@@ -17,12 +20,18 @@ interface Replay {
   ok: boolean;
   changeBufferChars: number | null;
 }
+interface BoundReplay {
+  editor: boolean;
+  remote: boolean;
+  sealed: boolean;
+}
 
 interface PageApi {
   collabBench: {
     replayBare(trace: SequentialTrace): { ms: number; ok: boolean };
-    replayMonaco(trace: SequentialTrace, asProduct?: boolean): Replay;
+    replayBound(trace: SequentialTrace, options: BoundReplay): Promise<Replay>;
     replayMonacoOnly(trace: SequentialTrace, withEditor: boolean, sealed: boolean): Replay;
+    presencePerKeystroke(trace: SequentialTrace, keystrokes: number): Promise<number>;
   };
   trace: SequentialTrace;
 }
@@ -38,82 +47,102 @@ try {
   const tab = await browser.newPage();
   await tab.goto(page.url);
   await tab.waitForFunction(() => 'collabBench' in window);
+  const bare = () =>
+    tab.evaluate(() => {
+      const w = window as unknown as PageApi;
+      return w.collabBench.replayBare(w.trace);
+    });
+  const bound = (options: BoundReplay) =>
+    tab.evaluate((o) => {
+      const w = window as unknown as PageApi;
+      return w.collabBench.replayBound(w.trace, o);
+    }, options);
+  const monacoOnly = (withEditor: boolean) =>
+    tab.evaluate((e) => {
+      const w = window as unknown as PageApi;
+      return w.collabBench.replayMonacoOnly(w.trace, e, true);
+    }, withEditor);
   for (const name of ['rustcode', 'sveltecomponent']) {
     const trace = loadTrace<SequentialTrace>(name);
     if (hasAstral(trace.startContent + trace.endContent)) throw new Error(`${name} has astral characters`);
     await tab.evaluate((t) => {
       (window as unknown as PageApi).trace = t;
     }, trace);
-    const bare: number[] = [];
-    const bound: number[] = [];
-    // where a patch's time goes: Monaco alone (no Yjs; change buffer kept short as in the product) in an editor
-    // and as a bare model
-    const inEditor: number[] = [];
-    const modelOnly: number[] = [];
+    const runs = { bare: [] as number[], bound: [] as number[], editor: [] as number[], remote: [] as number[] };
+    const alone = { model: [] as number[], editor: [] as number[] };
     let allOk = true;
     let changeBufferChars: number | null = null;
     for (let round = 0; round < ROUNDS; round++) {
-      // alternate so drift in machine load hits both sides alike
-      const b = await tab.evaluate(() => {
-        const w = window as unknown as PageApi;
-        return w.collabBench.replayBare(w.trace);
-      });
-      const m = await tab.evaluate(() => {
-        const w = window as unknown as PageApi;
-        return w.collabBench.replayMonaco(w.trace);
-      });
-      const e = await tab.evaluate(() => {
-        const w = window as unknown as PageApi;
-        return w.collabBench.replayMonacoOnly(w.trace, true, true);
-      });
-      const o = await tab.evaluate(() => {
-        const w = window as unknown as PageApi;
-        return w.collabBench.replayMonacoOnly(w.trace, false, true);
-      });
-      bare.push(b.ms);
-      bound.push(m.ms);
-      inEditor.push(e.ms);
-      modelOnly.push(o.ms);
-      allOk &&= b.ok && m.ok && e.ok && o.ok;
+      // alternate so drift in machine load hits every variant alike
+      const b = await bare();
+      const m = await bound({ editor: false, remote: false, sealed: true });
+      const e = await bound({ editor: true, remote: false, sealed: true });
+      const r = await bound({ editor: false, remote: true, sealed: true });
+      const mo = await monacoOnly(false);
+      const eo = await monacoOnly(true);
+      runs.bare.push(b.ms);
+      runs.bound.push(m.ms);
+      runs.editor.push(e.ms);
+      runs.remote.push(r.ms);
+      alone.model.push(mo.ms);
+      alone.editor.push(eo.ms);
+      allOk &&= b.ok && m.ok && e.ok && r.ok && mo.ok && eo.ok;
       changeBufferChars = m.changeBufferChars;
       progress(
-        `${name} round ${round + 1}: bare Y.Text ${b.ms.toFixed(1)} ms, y-monaco ${m.ms.toFixed(1)} ms, Monaco alone ${e.ms.toFixed(1)} ms in an editor, ${o.ms.toFixed(1)} ms as a model`,
+        `${name} round ${round + 1}: bare Y.Text ${b.ms.toFixed(1)} ms; y-monaco typed ${m.ms.toFixed(1)}, in an editor with presence ${e.ms.toFixed(1)}, remote ${r.ms.toFixed(1)}; Monaco alone ${mo.ms.toFixed(1)} as a model, ${eo.ms.toFixed(1)} in an editor`,
       );
     }
-    // once (rustcode takes ~7 s so): y-monaco as it was before keepChangeBufferShort, to show what it saves
-    const unsealed = await tab.evaluate(() => {
+    // once each (rustcode takes seconds so): a peer's edits arriving while the model is shown in an editor, and
+    // y-monaco as it was before keepChangeBufferShort, to show what it saves
+    const remoteInEditor = await bound({ editor: true, remote: true, sealed: true });
+    const unsealed = await bound({ editor: false, remote: false, sealed: false });
+    const presenceUs = await tab.evaluate(() => {
       const w = window as unknown as PageApi;
-      return w.collabBench.replayMonaco(w.trace, false);
+      return w.collabBench.presencePerKeystroke(w.trace, 300);
     });
-    allOk &&= unsealed.ok;
-    progress(`${name} y-monaco without keepChangeBufferShort: ${unsealed.ms.toFixed(1)} ms`);
+    allOk &&= remoteInEditor.ok && unsealed.ok;
+    progress(
+      `${name}: remote edits into an editor ${remoteInEditor.ms.toFixed(1)} ms; without keepChangeBufferShort ${unsealed.ms.toFixed(1)} ms; presence ${presenceUs.toFixed(1)} µs a keystroke`,
+    );
     const patches = trace.txns.reduce((sum, txn) => sum + txn.patches.length, 0);
     const perPatch = (ms: number) => round((ms * 1000) / patches, 2);
-    const ratio = median(bound) / median(bare);
+    const baseline = median(runs.bare);
+    const ratioOf = (ms: number) => round(ms / baseline, 2);
+    const ratio = median(runs.bound) / baseline;
     const pass = allOk && ratio <= GOAL_RATIO;
     wrongContent ||= !allOk;
     report({
       name: `editing_trace_${name}`,
-      value: round(median(bound), 1),
+      value: round(median(runs.bound), 1),
       unit: 'ms',
-      baseline: round(median(bare), 1),
+      baseline: round(baseline, 1),
       ratio: round(ratio, 2),
-      goal: `y-monaco/bare ratio ≤ ${GOAL_RATIO}, ends at endContent`,
+      goal: `typed into a Monaco model bound with y-monaco / bare Y.Text ≤ ${GOAL_RATIO}, ends at endContent`,
       pass,
       ends_at_end_content: allOk,
       patches,
       rounds: ROUNDS,
-      us_per_patch_monaco: perPatch(median(bound)),
-      us_per_patch_bare: perPatch(median(bare)),
+      us_per_patch_bare: perPatch(baseline),
+      us_per_patch_bound: perPatch(median(runs.bound)),
+      // the workbench: the bound model shown in an editor, our selection published, remote cursors drawn
+      in_editor_ms: round(median(runs.editor), 1),
+      ratio_in_editor: ratioOf(median(runs.editor)),
+      // a peer's edits: applied to the Y.Text, y-monaco carries them into the model
+      remote_ms: round(median(runs.remote), 1),
+      ratio_remote: ratioOf(median(runs.remote)),
+      remote_in_editor_ms: round(remoteInEditor.ms, 1),
+      ratio_remote_in_editor: ratioOf(remoteInEditor.ms),
+      // Monaco with no Yjs at all (change buffer kept short as in the product)
+      monaco_model_alone_ms: round(median(alone.model), 1),
+      monaco_editor_alone_ms: round(median(alone.editor), 1),
+      us_per_patch_piece_tree: perPatch(median(alone.model)),
+      us_per_patch_editor_view: perPatch(median(alone.editor) - median(alone.model)),
+      us_per_patch_binding_and_yjs: perPatch(median(runs.bound) - median(alone.model)),
       monaco_change_buffer_chars: changeBufferChars,
-      monaco_alone_ms: round(median(inEditor), 1),
-      monaco_model_alone_ms: round(median(modelOnly), 1),
-      us_per_patch_piece_tree: perPatch(median(modelOnly)),
-      us_per_patch_editor_view: perPatch(median(inEditor) - median(modelOnly)),
-      us_per_patch_binding_and_yjs: perPatch(median(bound) - median(inEditor)),
+      presence_us_per_keystroke: round(presenceUs, 1),
       // one round, so noisier than the medians
-      y_monaco_unsealed_ms: round(unsealed.ms, 1),
-      ratio_unsealed: round(unsealed.ms / median(bare), 2),
+      unsealed_ms: round(unsealed.ms, 1),
+      ratio_unsealed: ratioOf(unsealed.ms),
     });
   }
 } finally {

@@ -5,6 +5,7 @@ import { MonacoBinding } from 'y-monaco';
 import { Awareness } from 'y-protocols/awareness';
 import { WebrtcProvider } from 'y-webrtc';
 import * as Y from 'yjs';
+import { SharedCursors } from '../../packages/ui/src/collab/cursors';
 import { keepChangeBufferShort, pieceTreeOf } from '../../packages/ui/src/editor/change-buffer';
 
 export type Patch = [number, number, string];
@@ -68,31 +69,109 @@ export interface ReplayResult {
   changeBufferChars: number | null;
 }
 
+export interface BoundReplay {
+  /** Monaco shows the model in an editor, with our selection published and remote cursors drawn (SharedCursors). */
+  editor: boolean;
+  /** Patches are applied to the Y.Text (as a peer's edits arrive) and y-monaco carries them into the model; else
+   * they are typed into the model (as the programmer who made the trace did) and y-monaco carries them to Yjs. */
+  remote: boolean;
+  /** keepChangeBufferShort, as the product does (false shows what it saves). */
+  sealed: boolean;
+}
+
 /**
- * Each patch is typed into the Monaco model (as the user would); y-monaco carries it into the Y.Text. The model is
- * set up as SharedSession.bind does in the workbench; `asProduct = false` leaves out keepChangeBufferShort, to show
- * what it saves.
+ * The trace through a Y.Text bound to a Monaco model with y-monaco, set up as SharedSession.bind does in the
+ * workbench. Async only so the presence work SharedCursors defers to the end of the task is inside the timing.
  */
-function replayMonaco(trace: SequentialTrace, asProduct = true): ReplayResult {
+async function replayBound(trace: SequentialTrace, options: BoundReplay): Promise<ReplayResult> {
   const doc = new Y.Doc();
   const text = doc.getText('file');
   text.insert(0, trace.startContent);
   const model = monaco.editor.createModel('', 'plaintext');
-  editor.setModel(model);
-  // with presence, as the workbench binds (its own cursor is published; no remote cursors here)
   const awareness = new Awareness(doc);
   awareness.setLocalState({ user: { name: 'bench', color: '#888888' }, file: 'file' });
-  const binding = new MonacoBinding(text, model, new Set([editor]), awareness);
-  if (asProduct) keepChangeBufferShort(model);
-  const ms = typeTrace(model, trace);
+  const editors = new Set<monaco.editor.IStandaloneCodeEditor>();
+  let cursors: SharedCursors | null = null;
+  if (options.editor) {
+    editor.setModel(model);
+    editors.add(editor);
+    cursors = new SharedCursors(editor, awareness, (shown) => (shown === model ? text : null));
+  }
+  const binding = new MonacoBinding(text, model, editors, null);
+  if (options.sealed) keepChangeBufferShort(model);
+  await settled();
+  const started = performance.now();
+  if (options.remote) applyToText(doc, text, trace);
+  else typeTrace(model, trace);
+  await settled();
+  const ms = performance.now() - started;
   const ok = text.toString() === trace.endContent && model.getValue() === trace.endContent;
   const changeBufferChars = pieceTreeOf(model)?._buffers[0]?.buffer.length ?? null;
+  cursors?.dispose();
   binding.destroy();
   awareness.destroy();
   editor.setModel(null);
   model.dispose();
   doc.destroy();
   return { ms, ok, changeBufferChars };
+}
+
+/** Lets the microtasks queued so far (and those they queue) run. */
+async function settled(): Promise<void> {
+  for (let i = 0; i < 4; i++) await Promise.resolve();
+}
+
+function applyToText(doc: Y.Doc, text: Y.Text, trace: SequentialTrace): void {
+  for (const txn of trace.txns) {
+    for (const [pos, deleted, inserted] of txn.patches) {
+      doc.transact(() => {
+        if (deleted > 0) text.delete(pos, deleted);
+        if (inserted) text.insert(pos, inserted);
+      });
+    }
+  }
+}
+
+/**
+ * What presence costs one keystroke at the end of the trace, where the Y.Text is as fragmented as it gets: our
+ * selection published (two relative positions) and one remote peer's cursor drawn. Microseconds per keystroke.
+ */
+async function presencePerKeystroke(trace: SequentialTrace, keystrokes: number): Promise<number> {
+  const doc = new Y.Doc();
+  const text = doc.getText('file');
+  text.insert(0, trace.startContent);
+  applyToText(doc, text, trace);
+  const model = monaco.editor.createModel(text.toString(), 'plaintext');
+  const binding = new MonacoBinding(text, model, new Set([editor]), null);
+  editor.setModel(model);
+  const awareness = new Awareness(doc);
+  awareness.setLocalState({ user: { name: 'bench', color: '#888888' }, file: 'file' });
+  // a remote peer with its cursor in the middle of the file
+  const middle = Y.relativePositionToJSON(Y.createRelativePositionFromTypeIndex(text, Math.floor(text.length / 2)));
+  awareness.states.set(doc.clientID + 1, { user: { name: 'peer' }, selection: { anchor: middle, head: middle } });
+  const lines = model.getLineCount();
+  const type = async () => {
+    const started = performance.now();
+    for (let i = 0; i < keystrokes; i++) {
+      // one keystroke per task, as typed: the cursor moves to another line, then the task ends
+      editor.setPosition({ lineNumber: 1 + ((i * 7919) % lines), column: 1 });
+      await settled();
+    }
+    return performance.now() - started;
+  };
+  // the same cursor moves without presence, to subtract what the editor itself does
+  const without = await type();
+  const cursors = new SharedCursors(editor, awareness, (shown) => (shown === model ? text : null));
+  await settled();
+  const withPresence = await type();
+  const us = ((withPresence - without) * 1000) / keystrokes;
+  cursors.dispose();
+  binding.destroy();
+  awareness.destroy();
+  editor.setModel(null);
+  model.dispose();
+  doc.destroy();
+  return us;
 }
 
 /** Diagnostic: the same typing into a Monaco model with no Yjs at all, with or without an editor showing it. */
@@ -141,8 +220,9 @@ let peer: ReturnType<typeof webrtcPeer> | null = null;
 
 const collabBench = {
   replayBare,
-  replayMonaco,
+  replayBound,
   replayMonacoOnly,
+  presencePerKeystroke,
   startPeer(room: string, signaling: string, password: string) {
     peer = webrtcPeer(room, signaling, password);
   },
