@@ -1,9 +1,11 @@
 // The collab capability in the real engine: a session and its Yjs updates survive an engine restart (compacted),
 // hosting is refused to the personal edition with E_LICENSE naming the entitlement, and the default file selection.
+import { createPublicKey, verify } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ErrorCode, type PaError } from '@pa/shared';
+import { seatsStatement } from '@pa/shared/relay/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { licensedDataDir } from '../support/collab-license.js';
@@ -71,6 +73,8 @@ describe('collab in the engine', () => {
       secret: SECRET,
       role: 'guest',
       relay: { url: 'ws://127.0.0.1:9/', token: 't' },
+      // a guest holds no host key and signs no limit
+      seats: null,
     });
     const { updates: stored } = await client.call('collab.loadUpdates', { roomId: ROOM });
     expect(stored.length).toBeLessThan(updates.length);
@@ -101,6 +105,25 @@ describe('collab in the engine', () => {
       const client = await host.connect();
       const { session } = await client.call('collab.host', { roomId: ROOM, secret: SECRET, files: ['README.md'] });
       expect(session).toMatchObject({ role: 'host', participantLimit: 5, files: ['README.md'] });
+      // the limit signed for the relay with the room's host key, which only the host's engine holds
+      const seats = session.seats;
+      expect(seats?.guests).toBe(5);
+      const publicKey = createPublicKey({
+        key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(seats?.hostKey ?? '', 'base64').toString('base64url') },
+        format: 'jwk',
+      });
+      const signature = Buffer.from(seats?.signature ?? '', 'base64');
+      expect(verify(null, seatsStatement(ROOM, 5), publicKey, signature)).toBe(true);
+      expect(verify(null, seatsStatement(ROOM, 6), publicKey, signature)).toBe(false);
+      // the same key after a restart, so the relay still knows this host
+      await host.stop();
+      const again = await startEngine({ workspace: workspace.root, dataDir: licensed.dataDir, env: licensed.env });
+      try {
+        const restored = (await (await again.connect()).call('collab.state')).session;
+        expect(restored?.seats?.hostKey).toBe(seats?.hostKey);
+      } finally {
+        await again.stop();
+      }
     } finally {
       await host.stop();
       rmSync(licensed.dataDir, { recursive: true, force: true });

@@ -23,7 +23,11 @@ export interface Relay {
 export async function startRelay(config: RelayConfig, log: Log, clock: () => number = Date.now): Promise<Relay> {
   const storage = openStorage(config.dataDir, config.syncMode);
   const metrics = new Metrics(clock);
-  const signaling = new Signaling(config.maxRoomsPerConnection);
+  const signaling = new Signaling(
+    config.maxRoomsPerConnection,
+    (roomId) => storage.seats(roomId)?.guests ?? null,
+    metrics,
+  );
   const sync = new SyncRooms(
     storage,
     metrics,

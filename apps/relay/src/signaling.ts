@@ -1,13 +1,25 @@
 // y-webrtc signaling: topics (room names) with subscribers; `publish` goes to every subscriber of the topic,
 // the sender included, exactly like y-webrtc's own bin/server.js, so WebrtcProvider works unchanged.
-import { RelayErrorCode, readSignal, writeSignal } from '@pa/shared/relay/protocol';
+import { CloseCode, isValidRoomId, RelayErrorCode, readSignal, writeSignal } from '@pa/shared/relay/protocol';
 import type { Connection } from './connection.js';
+import type { Metrics } from './metrics.js';
+
+/** The guests a room admits (its host's SEATS), or null when it has no limit. */
+export type GuestLimit = (roomId: string) => number | null;
 
 export class Signaling {
   private readonly topics = new Map<string, Set<Connection>>();
   private readonly subscriptions = new Map<Connection, Set<string>>();
 
-  constructor(private readonly maxTopicsPerConnection: number) {}
+  /**
+   * A y-webrtc topic is our room id, so a room's seats limit its subscribers too: host + guests. Signaling cannot
+   * tell the host from a guest; the host subscribes first, and a stale subscriber is gone at the idle timeout.
+   */
+  constructor(
+    private readonly maxTopicsPerConnection: number,
+    private readonly guestLimit: GuestLimit = () => null,
+    private readonly metrics: Pick<Metrics, 'reject'> | null = null,
+  ) {}
 
   get topicCount(): number {
     return this.topics.size;
@@ -32,6 +44,12 @@ export class Signaling {
           if (mine.size >= this.maxTopicsPerConnection) {
             connection.refuse(RelayErrorCode.tooManyRooms);
             break;
+          }
+          const guests = isValidRoomId(topic) ? this.guestLimit(topic) : null;
+          if (guests !== null && (this.topics.get(topic)?.size ?? 0) >= guests + 1) {
+            this.metrics?.reject(RelayErrorCode.sessionFull);
+            connection.close(CloseCode.sessionFull, 'session full');
+            return;
           }
           mine.add(topic);
           let subscribers = this.topics.get(topic);

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import type { RoomSeats } from './seats.js';
 
 export interface RoomHead {
   latestSeq: number;
@@ -29,6 +30,9 @@ export interface Storage {
   snapshot(roomId: string): StoredRow | null;
   /** Replaces every row ≤ upTo by the snapshot. */
   compact(roomId: string, upTo: number, data: Uint8Array, now: number): void;
+  /** The room's host key and guest limit (SEATS), or null for a room whose host never sent one. */
+  seats(roomId: string): RoomSeats | null;
+  setSeats(roomId: string, seats: RoomSeats): void;
   /** Deletes rooms idle since before `olderThan`, except those listed as active; returns how many. */
   expire(olderThan: number, active: ReadonlySet<string>): number;
   stats(): { rooms: number; rows: number };
@@ -57,6 +61,11 @@ export function openStorage(dir: string, syncMode: 'full' | 'normal'): Storage {
       PRIMARY KEY (room_id, seq)
     ) WITHOUT ROWID;
     CREATE INDEX IF NOT EXISTS rooms_last_active ON rooms(last_active);
+    CREATE TABLE IF NOT EXISTS room_seats (
+      room_id TEXT PRIMARY KEY,
+      host_key BLOB NOT NULL,
+      guests INTEGER NOT NULL
+    );
   `);
 
   const selectHead = db.prepare<
@@ -92,6 +101,15 @@ export function openStorage(dir: string, syncMode: 'full' | 'normal'): Storage {
   const selectExpired = db.prepare<[number], { room_id: string }>('SELECT room_id FROM rooms WHERE last_active < ?');
   const deleteRoom = db.prepare<[string]>('DELETE FROM rooms WHERE room_id = ?');
   const deleteRoomRows = db.prepare<[string]>('DELETE FROM updates WHERE room_id = ?');
+  const selectSeats = db.prepare<[string], { host_key: Buffer; guests: number }>(
+    'SELECT host_key, guests FROM room_seats WHERE room_id = ?',
+  );
+  const upsertSeats = db.prepare<[string, Uint8Array, number]>(
+    'INSERT OR REPLACE INTO room_seats (room_id, host_key, guests) VALUES (?, ?, ?)',
+  );
+  const deleteSeats = db.prepare<[string]>('DELETE FROM room_seats WHERE room_id = ?');
+  // only rooms that have seats are remembered: topics come from the network, a miss must not grow memory
+  const knownSeats = new Map<string, RoomSeats>();
 
   // the sequence counters live in memory once read, so a batch needs no read-back
   const heads = new Map<string, RoomHead>();
@@ -141,7 +159,9 @@ export function openStorage(dir: string, syncMode: 'full' | 'normal'): Storage {
       if (active.has(room_id)) continue;
       deleteRoomRows.run(room_id);
       deleteRoom.run(room_id);
+      deleteSeats.run(room_id);
       heads.delete(room_id);
+      knownSeats.delete(room_id);
       count += 1;
     }
     return count;
@@ -170,6 +190,20 @@ export function openStorage(dir: string, syncMode: 'full' | 'normal'): Storage {
       const known = head(roomId);
       known.snapshotSeq = upTo;
       known.bytes = bytes;
+    },
+    seats(roomId) {
+      const known = knownSeats.get(roomId);
+      if (known) return known;
+      const row = selectSeats.get(roomId);
+      if (!row) return null;
+      const seats = { hostKey: new Uint8Array(row.host_key), guests: row.guests };
+      knownSeats.set(roomId, seats);
+      return seats;
+    },
+    setSeats(roomId, seats) {
+      head(roomId); // the room row, so the seats expire with the room
+      upsertSeats.run(roomId, seats.hostKey, seats.guests);
+      knownSeats.set(roomId, seats);
     },
     expire: (olderThan, active) => expireTx(olderThan, active),
     stats() {

@@ -3,6 +3,7 @@
 // pages, compacts the log when a client sends an encrypted snapshot, caps the bytes a room may hold, and tells the
 // room which awareness client ids left when a connection closes (so a crashed peer's cursor goes at once).
 import {
+  CloseCode,
   MAX_HELLO_CLIENTS,
   MessageType,
   RelayErrorCode,
@@ -18,6 +19,7 @@ import {
 import type { Connection } from './connection.js';
 import type { Log } from './log.js';
 import type { Metrics } from './metrics.js';
+import { sameKey, verifySeats } from './seats.js';
 import type { Storage } from './storage.js';
 
 /** Rows read per replay step; a step stops early when the socket's queue is half full and resumes later. */
@@ -33,6 +35,8 @@ interface Member {
   replayTimer: NodeJS.Timeout | null;
   /** Awareness client ids this connection announced in HELLO; announced to the room as gone when it closes. */
   clientIds: number[];
+  /** It sent the room's SEATS signed with the room's host key: the host, admitted however full the room is. */
+  host: boolean;
 }
 
 export interface SyncLimits {
@@ -73,7 +77,15 @@ export class SyncRooms {
   }
 
   open(connection: Connection, roomId: string): void {
-    const member: Member = { connection, roomId, state: 'new', cursor: 0, replayTimer: null, clientIds: [] };
+    const member: Member = {
+      connection,
+      roomId,
+      state: 'new',
+      cursor: 0,
+      replayTimer: null,
+      clientIds: [],
+      host: false,
+    };
     this.members.set(connection, member);
     let room = this.rooms.get(roomId);
     if (!room) {
@@ -113,6 +125,10 @@ export class SyncRooms {
     const message = read.message;
     switch (message.type) {
       case MessageType.syncRequest:
+        if (member.state === 'new' && this.isFull(member)) {
+          this.turnAway(member);
+          return;
+        }
         if (member.replayTimer) clearTimeout(member.replayTimer);
         member.state = 'replaying';
         member.cursor = message.sinceServerSeq;
@@ -157,12 +173,56 @@ export class SyncRooms {
         }
         member.clientIds = message.clientIds;
         return;
+      case MessageType.seats:
+        this.takeSeats(member, message.guests, message.hostKey, message.signature);
+        return;
       default:
         // ACK, BROADCAST, SYNC_DONE, ... are relay → client only
         connection.refuse(RelayErrorCode.unknownType, () =>
           connection.send(writeError(RelayErrorCode.unknownType, `type ${message.type} is not accepted from clients`)),
         );
     }
+  }
+
+  /** The host's SEATS: remembered for the room (first host key wins), and this connection admitted as the host. */
+  private takeSeats(member: Member, guests: number, hostKey: Uint8Array, signature: Uint8Array): void {
+    const { connection, roomId } = member;
+    const refuse = (why: string) =>
+      connection.refuse(RelayErrorCode.seatsRefused, () =>
+        connection.send(writeError(RelayErrorCode.seatsRefused, why)),
+      );
+    if (member.state !== 'new') return void refuse('SEATS comes before SYNC_REQUEST.');
+    if (!verifySeats(roomId, { hostKey, guests }, signature)) return void refuse('SEATS signature does not verify.');
+    const known = this.storage.seats(roomId);
+    if (known && !sameKey(known.hostKey, hostKey)) return void refuse('This room has another host key.');
+    if (!known || known.guests !== guests) this.storage.setSeats(roomId, { hostKey, guests });
+    member.host = true;
+  }
+
+  /** Whether the room's guests (connections past SYNC_REQUEST, the host's not counted) fill its seats. */
+  private isFull(member: Member): boolean {
+    if (member.host) return false;
+    const seats = this.storage.seats(member.roomId);
+    if (!seats) return false;
+    let guests = 0;
+    for (const other of this.rooms.get(member.roomId) ?? []) {
+      if (other !== member && other.state !== 'new' && !other.host) guests += 1;
+    }
+    return guests >= seats.guests;
+  }
+
+  /** Not a bad frame: the client did nothing wrong, the room is full. It may come back when someone leaves. */
+  private turnAway(member: Member): void {
+    const seats = this.storage.seats(member.roomId);
+    this.metrics.reject(RelayErrorCode.sessionFull);
+    member.connection.send(
+      writeError(
+        RelayErrorCode.sessionFull,
+        `This session admits ${seats?.guests ?? 0} guest${seats?.guests === 1 ? '' : 's'} and all are here; ` +
+          'you are let in when someone leaves.',
+      ),
+    );
+    member.connection.close(CloseCode.sessionFull, 'session full');
   }
 
   /** Queues an update for the next write, unless the room (with what is already queued) would pass its cap. */

@@ -25,6 +25,17 @@ export const RelayEndpoint = z.object({
 });
 export type RelayEndpoint = z.infer<typeof RelayEndpoint>;
 
+/**
+ * The host's proof of its participant limit for the relay (a SEATS frame): the guests it admits, the room's host
+ * public key and its Ed25519 signature of seatsStatement(roomId, guests), both base64. The key stays with the host.
+ */
+export const SeatsGrant = z.object({
+  guests: z.number().int().nonnegative(),
+  hostKey: z.base64().length(44),
+  signature: z.base64().length(88),
+});
+export type SeatsGrant = z.infer<typeof SeatsGrant>;
+
 export const CollabSession = z.object({
   roomId: RoomId,
   secret: RoomSecret.nullable(),
@@ -34,6 +45,8 @@ export const CollabSession = z.object({
   files: z.array(z.string()),
   /** Guests the host admits (null = unlimited); a guest's own session carries null. */
   participantLimit: z.number().int().nonnegative().nullable(),
+  /** Host with a limit: what makes the relay hold the room to it too; null otherwise. */
+  seats: SeatsGrant.nullable(),
   startedAt: z.number(),
 });
 export type CollabSession = z.infer<typeof CollabSession>;

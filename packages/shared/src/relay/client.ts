@@ -13,6 +13,7 @@ import {
   readMessage,
   writeAwareness,
   writeHello,
+  writeSeats,
   writeSnapshot,
   writeSyncRequest,
   writeUpdate,
@@ -68,6 +69,8 @@ export interface RelaySyncOptions {
   random?: () => number;
   /** Injected timers (tests); defaults to the global ones. */
   timers?: RelayTimers;
+  /** Host only: its signed guest limit, sent first on every connection (the relay holds the room to it). */
+  seats?: { guests: number; hostKey: Uint8Array; signature: Uint8Array };
 }
 
 interface Pending {
@@ -256,6 +259,9 @@ export class RelaySyncProvider {
       if (this.socket !== socket) return;
       this.clearConnectTimer();
       this.setStatus('syncing');
+      // the host's seats before anything else: they are what admits it to a full room
+      const seats = this.options.seats;
+      if (seats) socket.send(writeSeats(seats.guests, seats.hostKey, seats.signature));
       // ask first: the relay answers frames in order, so the resent updates below come after the replay
       socket.send(writeSyncRequest(this.lastServerSeq));
       // our awareness id in plaintext, so the relay can tell the room we left even if we die without a goodbye
@@ -286,6 +292,8 @@ export class RelaySyncProvider {
       if (this.socket !== socket) return;
       // cut off for flooding: come back no sooner than about a second, resending the backlog merged into one
       if (event.code === CloseCode.rateLimited) this.attempts = Math.max(this.attempts, 4);
+      // the room's seats are taken: ask again at the slowest pace, someone may have left by then
+      if (event.code === CloseCode.sessionFull) this.attempts = Math.max(this.attempts, 16);
       this.dropSocket();
       this.scheduleReconnect();
     });

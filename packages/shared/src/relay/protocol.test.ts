@@ -11,6 +11,7 @@ import {
   writeError,
   writeHello,
   writePeerLeft,
+  writeSeats,
   writeSnapshot,
   writeSnapshotStored,
   writeSyncDone,
@@ -37,6 +38,15 @@ describe('relay protocol', () => {
       ],
       [writeHello([0, 2 ** 32 - 1]), { type: MessageType.hello, clientIds: [0, 2 ** 32 - 1] }],
       [writePeerLeft([42]), { type: MessageType.peerLeft, clientIds: [42] }],
+      [
+        writeSeats(5, new Uint8Array(32).fill(7), new Uint8Array(64).fill(9)),
+        {
+          type: MessageType.seats,
+          guests: 5,
+          hostKey: new Uint8Array(32).fill(7),
+          signature: new Uint8Array(64).fill(9),
+        },
+      ],
     ];
     for (const [frame, expected] of cases) expect(readMessage(frame)).toEqual({ ok: true, message: expected });
   });
@@ -52,6 +62,9 @@ describe('relay protocol', () => {
       ok: false,
       code: 'malformed',
     });
+    // SEATS carries exactly an Ed25519 key and signature
+    expect(readMessage(writeSeats(1, new Uint8Array(31), new Uint8Array(64)))).toMatchObject({ ok: false });
+    expect(readMessage(writeSeats(1, new Uint8Array(32), new Uint8Array(65)))).toMatchObject({ ok: false });
     // a varUint longer than 53 bits
     expect(readMessage(new Uint8Array([3, 255, 255, 255, 255, 255, 255, 255, 255, 255, 1]))).toMatchObject({
       ok: false,

@@ -2,6 +2,7 @@
 // and the JSON messages of y-webrtc's signaling on `/signal`. Small and symmetric, like y-protocols' sync.js.
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
+import { encodeUtf8 } from 'lib0/string';
 
 /** First varUint of every `/sync` frame. Values are part of the wire format: never renumber. */
 export const MessageType = {
@@ -33,6 +34,12 @@ export const MessageType = {
   hello: 9,
   /** relay → clients: the connection that announced these awareness client ids has closed; drop their presence. */
   peerLeft: 10,
+  /**
+   * host → relay, before SYNC_REQUEST: how many guests the host's edition admits, signed with the room's host key
+   * (seatsStatement). The relay keeps the first key it sees for a room and then admits at most that many guests
+   * (sync connections and signaling subscribers); the host itself is always admitted.
+   */
+  seats: 11,
 } as const;
 export type MessageType = (typeof MessageType)[keyof typeof MessageType];
 
@@ -52,6 +59,10 @@ export const RelayErrorCode = {
   slowConsumer: 'slow_consumer',
   unknownType: 'unknown_type',
   shuttingDown: 'shutting_down',
+  /** The room admits no more guests (the host's SEATS); the connection is closed with 4403, retry later. */
+  sessionFull: 'session_full',
+  /** A SEATS frame with a bad signature, or signed by another key than the room's host key. */
+  seatsRefused: 'seats_refused',
 } as const;
 export type RelayErrorCode = (typeof RelayErrorCode)[keyof typeof RelayErrorCode];
 
@@ -65,11 +76,22 @@ export const CloseCode = {
   slowConsumer: 4408,
   idle: 4410,
   tooManyBadFrames: 4400,
+  /** the room's guests are all there (SEATS): as HTTP 403, try again when someone leaves */
+  sessionFull: 4403,
   shuttingDown: 1001,
 } as const;
 
 /** Awareness client ids one connection may announce in HELLO (a tab normally has one). */
 export const MAX_HELLO_CLIENTS = 16;
+
+/** Ed25519 sizes of a SEATS frame's host key and signature. */
+export const HOST_KEY_BYTES = 32;
+export const SIGNATURE_BYTES = 64;
+
+/** What the host key signs in a SEATS frame: bound to the room, so a grant cannot be replayed for another one. */
+export function seatsStatement(roomId: string, guests: number): Uint8Array {
+  return encodeUtf8(`pa-relay-seats/1\n${roomId}\n${guests}`);
+}
 
 /** Room ids are opaque, URL-safe and long enough to be unguessable (128 random bits ≈ 22 base64url characters). */
 export const ROOM_ID_PATTERN = /^[A-Za-z0-9_-]{16,128}$/;
@@ -89,7 +111,8 @@ export type RelayMessage =
   | { type: typeof MessageType.awareness; ciphertext: Uint8Array }
   | { type: typeof MessageType.error; code: string; message: string }
   | { type: typeof MessageType.hello; clientIds: number[] }
-  | { type: typeof MessageType.peerLeft; clientIds: number[] };
+  | { type: typeof MessageType.peerLeft; clientIds: number[] }
+  | { type: typeof MessageType.seats; guests: number; hostKey: Uint8Array; signature: Uint8Array };
 
 // --- writers: one per message, each returns a complete frame -------------------------------------------------
 
@@ -157,6 +180,13 @@ export const writeHello = (clientIds: readonly number[]): Uint8Array =>
 export const writePeerLeft = (clientIds: readonly number[]): Uint8Array =>
   frame(MessageType.peerLeft, (e) => writeClientIds(e, clientIds));
 
+export const writeSeats = (guests: number, hostKey: Uint8Array, signature: Uint8Array): Uint8Array =>
+  frame(MessageType.seats, (e) => {
+    encoding.writeVarUint(e, guests);
+    encoding.writeVarUint8Array(e, hostKey);
+    encoding.writeVarUint8Array(e, signature);
+  });
+
 // --- reader: one dispatch table, the mirror of the writers ------------------------------------------------------
 
 type Reader = (d: decoding.Decoder) => RelayMessage;
@@ -210,6 +240,15 @@ const readers: Record<MessageType, Reader> = {
   }),
   [MessageType.hello]: (d) => ({ type: MessageType.hello, clientIds: readClientIds(d) }),
   [MessageType.peerLeft]: (d) => ({ type: MessageType.peerLeft, clientIds: readClientIds(d) }),
+  [MessageType.seats]: (d) => {
+    const guests = decoding.readVarUint(d);
+    const hostKey = decoding.readVarUint8Array(d);
+    const signature = decoding.readVarUint8Array(d);
+    if (hostKey.byteLength !== HOST_KEY_BYTES || signature.byteLength !== SIGNATURE_BYTES) {
+      throw new Error('SEATS carries a 32-byte Ed25519 key and a 64-byte signature');
+    }
+    return { type: MessageType.seats, guests, hostKey, signature };
+  },
 };
 
 export type ReadResult = { ok: true; message: RelayMessage } | { ok: false; code: RelayErrorCode; reason: string };

@@ -1,6 +1,6 @@
 // The collab feature's state in this window, outside React: the current shared session, starting one (Share),
 // joining one (invite code), restoring one after a restart, and wiring it to the workbench's editors and models.
-import { type Disposable, PaError } from '@pa/shared';
+import { type Disposable, PaError, type SeatsGrant } from '@pa/shared';
 import type { WorkbenchApi } from '../workbench/contributions';
 import { Observable } from '../workbench/observable';
 import { cursorCss } from './cursor-styles';
@@ -62,6 +62,7 @@ export class CollabController {
       role: session.role,
       relay,
       participantLimit: session.participantLimit,
+      seats: session.seats,
     });
     this.invite.set(encodeInvite({ roomId: session.roomId, secret: session.secret, relay }));
   }
@@ -83,7 +84,13 @@ export class CollabController {
         files: [...selection],
         ...(relay ? { relay } : {}),
       });
-      const shared = await this.open({ ...room, role: 'host', relay, participantLimit: session.participantLimit });
+      const shared = await this.open({
+        ...room,
+        role: 'host',
+        relay,
+        participantLimit: session.participantLimit,
+        seats: session.seats,
+      });
       await shared.share(selection, (path) => this.api.model(path)?.getValue() ?? null);
       const code = encodeInvite({ ...room, relay });
       this.invite.set(code);
@@ -100,7 +107,14 @@ export class CollabController {
         secret: invite.secret,
         ...(relay ? { relay } : {}),
       });
-      await this.open({ roomId: invite.roomId, secret: invite.secret, role: 'guest', relay, participantLimit: null });
+      await this.open({
+        roomId: invite.roomId,
+        secret: invite.secret,
+        role: 'guest',
+        relay,
+        participantLimit: null,
+        seats: null,
+      });
       this.invite.set(encodeInvite({ ...invite, relay }));
     });
   }
@@ -130,6 +144,7 @@ export class CollabController {
     role: 'host' | 'guest';
     relay: { url: string; token: string } | null;
     participantLimit: number | null;
+    seats: SeatsGrant | null;
   }): Promise<SharedSession> {
     await this.closeSession();
     const settings = this.settings.value;

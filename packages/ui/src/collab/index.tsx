@@ -157,6 +157,11 @@ function SessionPanel({ collab, status }: { collab: CollabController; status: Se
       <div className="collab-summary">
         {status.role === 'host' ? 'Hosting' : 'Joined'} · <StatusText status={status} />
       </div>
+      {status.full && (
+        <div className="collab-warning" role="alert" data-testid="collab-full">
+          This session is full: every guest seat of the host's edition is taken. You are let in when someone leaves.
+        </div>
+      )}
       {status.overLimit && (
         <div className="collab-warning" role="alert">
           More people joined than your edition admits; extra peers are not connected directly.

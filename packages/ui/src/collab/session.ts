@@ -1,9 +1,10 @@
 // One shared session in this window: the workspace's Yjs document (a map of shared files, each a Y.Text), its
 // transports (y-webrtc peer-to-peer, RelaySyncProvider to the relay), presence, the engine-side update log that
 // keeps offline edits, Monaco bindings, and saving shared files through this participant's own engine.
-import type { EngineClient } from '@pa/shared';
+import type { EngineClient, SeatsGrant } from '@pa/shared';
 import { type RelayStatus, RelaySyncProvider } from '@pa/shared/relay/client';
 import { peerSelectionOf } from '@pa/shared/relay/presence';
+import { RelayErrorCode } from '@pa/shared/relay/protocol';
 import type * as monaco from 'monaco-editor';
 import { MonacoBinding } from 'y-monaco';
 import { Awareness } from 'y-protocols/awareness';
@@ -32,6 +33,8 @@ export interface SessionStatus {
   offline: boolean;
   /** Host only: more people are present than the license admits (y-webrtc refuses the extra direct peers). */
   overLimit: boolean;
+  /** Guest: the relay turned us away, every seat of the host's edition is taken; it retries until one frees. */
+  full: boolean;
 }
 
 export interface SessionOptions {
@@ -43,6 +46,8 @@ export interface SessionOptions {
   user: PeerUser;
   /** Guests beyond this are refused WebRTC connections by the host (null = y-webrtc's default). */
   participantLimit: number | null;
+  /** Host only: the engine's signed guest limit, which the relay enforces for its sync and signaling. */
+  seats: SeatsGrant | null;
   /** Opens a shared file for "follow" (the workbench's openFile). */
   openFile?: (path: string) => Promise<void>;
   /** The file of the active tab, so "follow" only switches tabs when the followed peer is elsewhere. */
@@ -91,6 +96,7 @@ export class SharedSession {
       following: null,
       offline: false,
       overLimit: false,
+      full: false,
     });
   }
 
@@ -177,12 +183,16 @@ export class SharedSession {
           roomId: options.roomId,
           secret: options.secret,
           awareness: this.awareness,
+          ...(options.seats ? { seats: seatsFrame(options.seats) } : {}),
         });
         this.relay.onDidChangeStatus((status) => {
           this.relayStatus = status;
           this.refresh();
         });
-        this.relay.onDidError((error) => console.warn('collab relay:', error.code, error.message));
+        this.relay.onDidError((error) => {
+          if (error.code === RelayErrorCode.sessionFull) this.status.update((status) => ({ ...status, full: true }));
+          else console.warn('collab relay:', error.code, error.message);
+        });
       } else {
         this.relay.connect();
       }
@@ -344,6 +354,7 @@ export class SharedSession {
       directPeers: this.directPeers,
       relay: this.options.relay ? (relayReachable ? 'reachable' : 'unreachable') : 'none',
       sync: !connected || status.offline ? 'offline' : synced ? 'synced' : 'syncing',
+      full: status.full && !relayReachable,
     }));
     this.applyFollow();
   }
@@ -372,6 +383,10 @@ export class SharedSession {
 function signalUrl(relay: { url: string; token: string }): string {
   const base = relay.url.replace(/\/+$/, '');
   return `${base}/signal${relay.token ? `?token=${encodeURIComponent(relay.token)}` : ''}`;
+}
+
+function seatsFrame(seats: SeatsGrant): { guests: number; hostKey: Uint8Array; signature: Uint8Array } {
+  return { guests: seats.guests, hostKey: base64ToBytes(seats.hostKey), signature: base64ToBytes(seats.signature) };
 }
 
 export function bytesToBase64(bytes: Uint8Array): string {
