@@ -1,7 +1,9 @@
 // The collab capability: which session this engine is in (hosted or joined, restored after a restart), the Yjs
 // update log that keeps offline edits, and the host's default file selection. Edits travel peer-to-peer in the UI;
 // the engine never writes a file because a remote peer asked — the UI saves shared files through files.write.
-import { type CollabSession, ErrorCode, PaError, type RelayEndpoint } from '@pa/shared';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, sign } from 'node:crypto';
+import { type CollabSession, ErrorCode, PaError, type RelayEndpoint, type SeatsGrant } from '@pa/shared';
+import { seatsStatement } from '@pa/shared/relay/protocol';
 import type { Capability } from '../capability.js';
 import type { EngineContext } from '../engine.js';
 import { IgnoreRules } from '../files/index.js';
@@ -52,6 +54,24 @@ export function createCollab(ctx: EngineContext, deps: CollabDeps): Capability {
   const clearRow = db.prepare('DELETE FROM collab_session WHERE id = 1');
   const secretName = (roomId: string) => `collab.room.${roomId}`;
   const tokenName = (roomId: string) => `collab.relay-token.${roomId}`;
+  const hostKeyName = (roomId: string) => `collab.host-key.${roomId}`;
+
+  /** The room's host key (made on first use, kept with the other room secrets) signs the guest limit. */
+  async function seatsGrant(roomId: string, guests: number): Promise<SeatsGrant> {
+    let pkcs8 = await deps.secrets.get(hostKeyName(roomId));
+    if (!pkcs8) {
+      const { privateKey } = generateKeyPairSync('ed25519');
+      pkcs8 = privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64');
+      await deps.secrets.set(hostKeyName(roomId), pkcs8);
+    }
+    const privateKey = createPrivateKey({ key: Buffer.from(pkcs8, 'base64'), format: 'der', type: 'pkcs8' });
+    const jwk = createPublicKey(privateKey).export({ format: 'jwk' });
+    return {
+      guests,
+      hostKey: Buffer.from(jwk.x ?? '', 'base64url').toString('base64'),
+      signature: sign(null, seatsStatement(roomId, guests), privateKey).toString('base64'),
+    };
+  }
 
   async function current(): Promise<CollabSession | null> {
     const row = readRow.get();
@@ -64,6 +84,10 @@ export function createCollab(ctx: EngineContext, deps: CollabDeps): Capability {
       relay: row.relay_url ? { url: row.relay_url, token } : null,
       files: JSON.parse(row.files) as string[],
       participantLimit: row.participant_limit,
+      seats:
+        row.role === 'host' && row.participant_limit !== null
+          ? await seatsGrant(row.room_id, row.participant_limit)
+          : null,
       startedAt: row.started_at,
     };
   }
@@ -98,6 +122,7 @@ export function createCollab(ctx: EngineContext, deps: CollabDeps): Capability {
   async function forgetCredentials(roomId: string) {
     await deps.secrets.delete(secretName(roomId));
     await deps.secrets.delete(tokenName(roomId));
+    await deps.secrets.delete(hostKeyName(roomId));
   }
 
   function requireRoom(roomId: string): void {
