@@ -3,7 +3,11 @@
 // other joins by invite code; both type in the same file at once; then one works offline, both edit, it reconnects.
 import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { RelaySyncProvider } from '@pa/shared/relay/client';
 import { type Browser, chromium, expect, type Page, test } from '@playwright/test';
+import WebSocket from 'ws';
+import * as Y from 'yjs';
+import { decodeInvite } from '../../packages/ui/src/collab/invite';
 import { licensedDataDir } from '../support/collab-license';
 import { type StartedRelay, startRelay } from '../support/collab-relay';
 import { type OpenedWorkbench, openWorkbench } from './support/workbench';
@@ -175,4 +179,60 @@ test('two Chromium processes share a file by invite code, see each other, and co
   await expect(host.page.getByTestId('collab-participants').locator('li')).toHaveCount(2);
   await guest.browser.close();
   await expect(host.page.getByTestId('collab-participants').locator('li')).toHaveCount(1, { timeout: 2_000 });
+});
+
+/** A participant without a window: the relay sync connection and signaling subscription every guest has. */
+async function headlessGuest(invite: ReturnType<typeof decodeInvite>) {
+  const relayUrl = invite.relay?.url ?? '';
+  const token = invite.relay?.token ?? '';
+  const provider = new RelaySyncProvider(new Y.Doc(), {
+    url: relayUrl,
+    roomId: invite.roomId,
+    secret: invite.secret,
+    token,
+    WebSocket,
+  });
+  const signaling = new WebSocket(`${relayUrl}/signal?token=${encodeURIComponent(token)}`);
+  await new Promise((resolve) => signaling.once('open', resolve));
+  signaling.send(JSON.stringify({ type: 'subscribe', topics: [invite.roomId] }));
+  await provider.whenSynced();
+  return {
+    leave() {
+      provider.destroy();
+      signaling.close();
+    },
+  };
+}
+
+test('a guest beyond the host edition’s participant limit is told the session is full, and gets in when a seat frees', async () => {
+  const launchOptions = test.info().project.use.launchOptions ?? {};
+  relay = await startRelay();
+  licensed = licensedDataDir('professional');
+  const host = await newWindow(launchOptions, { PA_DATA_DIR: licensed.dataDir, ...licensed.env });
+  await openCollabView(host.page, 'Ada');
+  await host.page.getByTestId('collab-relay-url').fill(relay.url);
+  await host.page.getByTestId('collab-relay-token').fill(relay.token);
+  await host.page.getByTestId('collab-share').click();
+  await host.page.getByTestId('collab-start').click();
+  const code = await host.page.getByTestId('collab-invite').inputValue();
+  // a professional edition admits 5 guests: five are already in
+  const invite = decodeInvite(code);
+  const seated = await Promise.all([1, 2, 3, 4, 5].map(() => headlessGuest(invite)));
+  try {
+    const late = await newWindow(launchOptions);
+    await openCollabView(late.page, 'Late');
+    await late.page.getByTestId('collab-invite-input').fill(code);
+    await late.page.getByTestId('collab-join').click();
+    await expect(late.page.getByTestId('collab-full')).toContainText('This session is full', { timeout: 20_000 });
+    await expect(late.page.getByTestId('collab-status')).toContainText('session full');
+    await expect(host.page.getByTestId('collab-participants')).not.toContainText('Late');
+    await late.page.screenshot({ path: 'test-results/collab-session-full.png' });
+
+    seated.pop()?.leave();
+    await expect(late.page.getByTestId('collab-full')).toHaveCount(0, { timeout: 20_000 });
+    await expect(late.page.getByTestId('collab-participants')).toContainText('Ada', { timeout: 20_000 });
+    await expect(host.page.getByTestId('collab-participants')).toContainText('Late');
+  } finally {
+    for (const guest of seated) guest.leave();
+  }
 });

@@ -213,7 +213,13 @@ function SessionPanel({ collab, status }: { collab: CollabController; status: Se
 }
 
 function StatusText({ status }: { status: SessionStatus }) {
-  const relay = status.relay === 'none' ? 'no relay' : status.relay === 'reachable' ? 'relay ✓' : 'relay ✗';
+  const relay = status.full
+    ? 'session full'
+    : status.relay === 'none'
+      ? 'no relay'
+      : status.relay === 'reachable'
+        ? 'relay ✓'
+        : 'relay ✗';
   return (
     <span data-testid="collab-status-text">
       {status.peers} {status.peers === 1 ? 'peer' : 'peers'} · {relay} · {status.sync}
