@@ -28,10 +28,19 @@ container.style.cssText = 'width:1000px;height:700px';
 document.body.append(container);
 const editor = monaco.editor.create(container, { automaticLayout: false, minimap: { enabled: false } });
 
+/**
+ * A full garbage collection before each timed replay (Chromium runs with --expose-gc), so no replay pays for the
+ * garbage of the one before it: the same for every variant, and what keeps the rounds from scattering ±30%.
+ */
+function collectGarbage(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
 function replayBare(trace: SequentialTrace): { ms: number; ok: boolean } {
   const doc = new Y.Doc();
   const text = doc.getText('file');
   text.insert(0, trace.startContent);
+  collectGarbage();
   const started = performance.now();
   for (const txn of trace.txns) {
     for (const [pos, deleted, inserted] of txn.patches) {
@@ -100,6 +109,7 @@ async function replayBound(trace: SequentialTrace, options: BoundReplay): Promis
   const binding = new MonacoBinding(text, model, editors, null);
   if (options.sealed) keepChangeBufferShort(model);
   await settled();
+  collectGarbage();
   const started = performance.now();
   if (options.remote) applyToText(doc, text, trace);
   else typeTrace(model, trace);
@@ -179,6 +189,7 @@ function replayMonacoOnly(trace: SequentialTrace, withEditor: boolean, sealed: b
   const model = monaco.editor.createModel(trace.startContent, 'plaintext');
   if (withEditor) editor.setModel(model);
   if (sealed) keepChangeBufferShort(model);
+  collectGarbage();
   const ms = typeTrace(model, trace);
   const ok = model.getValue() === trace.endContent;
   const changeBufferChars = pieceTreeOf(model)?._buffers[0]?.buffer.length ?? null;

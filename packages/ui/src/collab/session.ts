@@ -206,7 +206,8 @@ export class SharedSession {
     this.relay?.disconnect();
     this.directPeers = 0;
     this.webrtcSynced = false;
-    this.status.update((status) => ({ ...status, offline: true }));
+    // offline by choice: not waiting for a seat any more
+    this.status.update((status) => ({ ...status, offline: true, full: false }));
     this.refresh();
   }
 
