@@ -36,6 +36,8 @@ export class SharedCursors {
   private readonly publish = coalesced(() => this.publishNow());
   private readonly render = coalesced(() => this.renderNow());
   private readonly disposers: Array<() => void> = [];
+  /** The class names of what is drawn, in order: ranges alone do not tell two peers at one spot apart. */
+  private drawnClasses: string[] = [];
 
   constructor(
     private readonly editor: monaco.editor.ICodeEditor,
@@ -111,7 +113,29 @@ export class SharedCursors {
         if (decoration) decorations.push(decoration);
       });
     }
+    // the usual keystroke moves no remote cursor (Monaco already shifted the drawn ones): leave the view alone
+    if (this.isDrawn(decorations)) return;
     this.decorations.set(decorations);
+    this.drawnClasses = decorations.map(classesOf);
+  }
+
+  private isDrawn(decorations: readonly monaco.editor.IModelDeltaDecoration[]): boolean {
+    const drawn = this.decorations.getRanges();
+    return (
+      drawn.length === decorations.length &&
+      decorations.every((decoration, i) => {
+        const at = drawn[i];
+        const range = decoration.range;
+        return (
+          at !== undefined &&
+          this.drawnClasses[i] === classesOf(decoration) &&
+          at.startLineNumber === range.startLineNumber &&
+          at.startColumn === range.startColumn &&
+          at.endLineNumber === range.endLineNumber &&
+          at.endColumn === range.endColumn
+        );
+      })
+    );
   }
 }
 
@@ -149,6 +173,11 @@ function remoteSelection(
       stickiness: 1, // NeverGrowsWhenTypingAtEdges: our own typing next to a remote cursor does not stretch it
     },
   };
+}
+
+function classesOf(decoration: monaco.editor.IModelDeltaDecoration): string {
+  const { className, afterContentClassName, beforeContentClassName } = decoration.options;
+  return `${className ?? ''}|${afterContentClassName ?? ''}|${beforeContentClassName ?? ''}`;
 }
 
 function sameRelativePosition(a: RelativePositionJson, b: RelativePositionJson): boolean {
