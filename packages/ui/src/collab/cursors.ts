@@ -69,7 +69,7 @@ export class SharedCursors {
     render();
   }
 
-  /** Draws again now, for a model that just became shared (the editor and awareness did not change). */
+  /** Publishes and draws again at the end of this task, for a model that just became shared (nothing else moved). */
   refresh(): void {
     this.publish.request();
     this.render.request();
