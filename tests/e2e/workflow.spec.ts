@@ -165,8 +165,17 @@ test('review reads the git diff and shows its comments as decorations on the rev
     expect(tintBox?.y).toBe(numberBox?.y);
     expect(markBox?.y).toBe(numberBox?.y);
     expect(markBox?.x).toBeGreaterThan((numberBox?.x ?? 0) + (numberBox?.width ?? 0) - 1);
-    await page.mouse.move((tintBox?.x ?? 0) + 40, (tintBox?.y ?? 0) + (tintBox?.height ?? 0) / 2);
-    await expect(page.locator('.monaco-hover:not(.hidden)')).toContainText(`Review (error): ${COMMENT}`);
+    // Monaco's hover starts from a mousemove it may drop while the editor is still settling after opening the
+    // file (seen once in a fresh-clone run under load): hover again, as a person would, until the hover shows
+    const x = (tintBox?.x ?? 0) + 40;
+    const y = (tintBox?.y ?? 0) + (tintBox?.height ?? 0) / 2;
+    await expect(async () => {
+      await page.mouse.move(x - 8, y);
+      await page.mouse.move(x, y, { steps: 4 });
+      await expect(page.locator('.monaco-hover:not(.hidden)')).toContainText(`Review (error): ${COMMENT}`, {
+        timeout: 3_000,
+      });
+    }).toPass({ timeout: 20_000 });
     await page.screenshot({ path: 'test-results/workflow-review.png' });
     expect(wb.errors()).toEqual([]);
   } finally {
