@@ -42,14 +42,7 @@ function replayBare(trace: SequentialTrace): { ms: number; ok: boolean } {
   text.insert(0, trace.startContent);
   collectGarbage();
   const started = performance.now();
-  for (const txn of trace.txns) {
-    for (const [pos, deleted, inserted] of txn.patches) {
-      doc.transact(() => {
-        if (deleted > 0) text.delete(pos, deleted);
-        if (inserted) text.insert(pos, inserted);
-      });
-    }
-  }
+  applyToText(doc, text, trace);
   const ms = performance.now() - started;
   const ok = text.toString() === trace.endContent;
   doc.destroy();
@@ -144,7 +137,7 @@ function applyToText(doc: Y.Doc, text: Y.Text, trace: SequentialTrace): void {
 
 /**
  * What presence costs one keystroke at the end of the trace, where the Y.Text is as fragmented as it gets: our
- * selection published (two relative positions) and one remote peer's cursor drawn. Microseconds per keystroke.
+ * cursor published (one relative position) and one remote peer's cursor drawn. Microseconds per keystroke.
  */
 async function presencePerKeystroke(trace: SequentialTrace, keystrokes: number): Promise<number> {
   const doc = new Y.Doc();

@@ -1,12 +1,12 @@
 // What one token holder may cost the relay, against the real process: a connection past its message budget is cut
 // off (the others in its room keep syncing), and a room at its byte cap refuses updates until a snapshot makes room.
 import { randomBytes } from 'node:crypto';
-import { RelaySyncProvider } from '@pa/shared/relay/client';
+import type { RelaySyncProvider } from '@pa/shared/relay/client';
 import { CloseCode, MessageType, readMessage, writeSyncRequest, writeUpdate } from '@pa/shared/relay/protocol';
 import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
-import { metricValue, RELAY_TOKEN, type StartedRelay, startRelay, until } from './relay-harness.js';
+import { metricValue, RELAY_TOKEN, relayPeer, type StartedRelay, startRelay, until } from './relay-harness.js';
 
 const SECRET = 'budget secret';
 const cleanups: Array<() => unknown> = [];
@@ -29,17 +29,13 @@ interface Peer {
 
 function peer(relay: StartedRelay, roomId: string): Peer {
   const doc = new Y.Doc();
-  const provider = new RelaySyncProvider(doc, {
+  const { provider, errors } = relayPeer(doc, {
     url: relay.url,
     roomId,
     secret: SECRET,
-    token: RELAY_TOKEN,
-    WebSocket,
     backoff: { minMs: 50, maxMs: 400 },
   });
   cleanups.push(() => provider.destroy());
-  const errors: string[] = [];
-  provider.onDidError((error) => errors.push(error.code));
   return { doc, text: doc.getText('t'), provider, errors };
 }
 

@@ -1,6 +1,9 @@
 // Test support for the relay's integration tests: the shared starter of the BUILT relay with these tests' settings,
 // and a loopback TCP proxy that delays, drops and partitions the connections of one peer.
 import { createServer, type Server, Socket } from 'node:net';
+import { type RelaySyncOptions, RelaySyncProvider } from '@pa/shared/relay/client';
+import WebSocket from 'ws';
+import type * as Y from 'yjs';
 import {
   metricValue,
   type StartedRelay,
@@ -17,6 +20,17 @@ export const RELAY_TOKEN = 'test-token-0123456789abcdef';
  */
 export function startRelay(options: Pick<StartRelayOptions, 'dataDir' | 'port' | 'env'> = {}): Promise<StartedRelay> {
   return startSharedRelay({ token: RELAY_TOKEN, syncMode: 'full', keepDataDir: true, ...options });
+}
+
+/** A Node client of the relay with these tests' token, over `ws`; `errors` collects the codes it reports. */
+export function relayPeer(
+  doc: Y.Doc,
+  options: Omit<RelaySyncOptions, 'token' | 'WebSocket'>,
+): { provider: RelaySyncProvider; errors: string[] } {
+  const provider = new RelaySyncProvider(doc, { ...options, token: RELAY_TOKEN, WebSocket });
+  const errors: string[] = [];
+  provider.onDidError((error) => errors.push(error.code));
+  return { provider, errors };
 }
 
 /** A loopback TCP proxy in front of the relay, for one peer: delays chunks, drops connections, partitions. */

@@ -3,13 +3,11 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { RelaySyncProvider } from '@pa/shared/relay/client';
 import { afterAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { repoRoot } from '../../scripts/paths.js';
-import { RELAY_TOKEN, type StartedRelay, startRelay, until } from './relay-harness.js';
+import { RELAY_TOKEN, relayPeer, type StartedRelay, startRelay, until } from './relay-harness.js';
 
 const SECRET = 'presence secret';
 const cleanups: Array<() => unknown> = [];
@@ -30,14 +28,7 @@ function watcher(url: string, roomId: string, name: string) {
   const doc = new Y.Doc();
   const awareness = new Awareness(doc);
   awareness.setLocalState({ user: { name } });
-  const provider = new RelaySyncProvider(doc, {
-    url,
-    roomId,
-    secret: SECRET,
-    token: RELAY_TOKEN,
-    WebSocket,
-    awareness,
-  });
+  const { provider } = relayPeer(doc, { url, roomId, secret: SECRET, awareness });
   cleanups.push(() => {
     provider.destroy();
     awareness.destroy();

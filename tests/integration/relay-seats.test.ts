@@ -3,7 +3,6 @@
 // admits the host however full the room is, refuses forged or foreign grants, and remembers all of it across a
 // restart.
 import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
-import { RelaySyncProvider } from '@pa/shared/relay/client';
 import {
   CloseCode,
   MessageType,
@@ -16,7 +15,7 @@ import {
 import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
-import { metricValue, RELAY_TOKEN, type StartedRelay, startRelay, until } from './relay-harness.js';
+import { metricValue, RELAY_TOKEN, relayPeer, type StartedRelay, startRelay, until } from './relay-harness.js';
 
 const SECRET = 'seats secret';
 const cleanups: Array<() => unknown> = [];
@@ -45,17 +44,13 @@ function grant(key: HostKey, roomId: string, guests: number) {
 
 function peer(url: string, roomId: string, seats?: ReturnType<typeof grant>) {
   const doc = new Y.Doc();
-  const errors: string[] = [];
-  const provider = new RelaySyncProvider(doc, {
+  const { provider, errors } = relayPeer(doc, {
     url,
     roomId,
     secret: SECRET,
-    token: RELAY_TOKEN,
-    WebSocket,
     backoff: { minMs: 50, maxMs: 200 },
     ...(seats ? { seats } : {}),
   });
-  provider.onDidError((error) => errors.push(error.code));
   cleanups.push(() => provider.destroy());
   return { doc, provider, errors };
 }
