@@ -212,14 +212,14 @@ function SessionPanel({ collab, status }: { collab: CollabController; status: Se
   );
 }
 
+const RELAY_TEXT: Record<SessionStatus['relay'], string> = {
+  none: 'no relay',
+  reachable: 'relay ✓',
+  unreachable: 'relay ✗',
+};
+
 function StatusText({ status }: { status: SessionStatus }) {
-  const relay = status.full
-    ? 'session full'
-    : status.relay === 'none'
-      ? 'no relay'
-      : status.relay === 'reachable'
-        ? 'relay ✓'
-        : 'relay ✗';
+  const relay = status.full ? 'session full' : RELAY_TEXT[status.relay];
   return (
     <span data-testid="collab-status-text">
       {status.peers} {status.peers === 1 ? 'peer' : 'peers'} · {relay} · {status.sync}
