@@ -6,6 +6,8 @@ export const ErrorCode = {
   NOT_FOUND: 'E_NOT_FOUND',
   TOO_LARGE: 'E_TOO_LARGE',
   CONFLICT: 'E_CONFLICT',
+  /** Understood and refused on purpose: a peer's write to a path the host did not share, a protected path. */
+  FORBIDDEN: 'E_FORBIDDEN',
   LICENSE: 'E_LICENSE',
   QUOTA: 'E_QUOTA',
   PROVIDER: 'E_PROVIDER',
