@@ -110,6 +110,9 @@ export const ApproveStep = z.strictObject({
 });
 export type ApproveStep = z.infer<typeof ApproveStep>;
 
+/** How deep `repeat`s may nest; a deeper workflow is refused when it is validated. */
+export const MAX_REPEAT_DEPTH = 3;
+
 export const STEP_KINDS = ['ai', 'run', 'edit', 'mcp', 'approve', 'repeat'] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
@@ -178,7 +181,7 @@ export const WorkflowDefinition = z
   .superRefine((workflow, ctx) => {
     const seen = new Map<string, string>();
     const inputs = new Set(workflow.inputs.map((input) => input.name));
-    const visit = (steps: StepDefinition[], path: Array<string | number>) => {
+    const visit = (steps: StepDefinition[], path: Array<string | number>, depth: number) => {
       steps.forEach((step, index) => {
         const here = [...path, index];
         if (seen.has(step.id)) {
@@ -195,10 +198,19 @@ export const WorkflowDefinition = z
             });
           }
         }
-        if (step.repeat) visit(step.repeat.steps, [...here, 'repeat', 'steps']);
+        if (!step.repeat) return;
+        if (depth >= MAX_REPEAT_DEPTH) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [...here, 'repeat'],
+            message: `"repeat" nests deeper than ${MAX_REPEAT_DEPTH} levels; flatten the loops`,
+          });
+          return;
+        }
+        visit(step.repeat.steps, [...here, 'repeat', 'steps'], depth + 1);
       });
     };
-    visit(workflow.steps, ['steps']);
+    visit(workflow.steps, ['steps'], 0);
   });
 export type WorkflowDefinition = z.infer<typeof WorkflowDefinition>;
 

@@ -27,7 +27,24 @@ export class ExpressionError extends Error {
 
 const OPERATORS = ['==', '!=', '<=', '>=', '&&', '||', '<', '>', '!', '(', ')', '.', '[', ']'];
 
+/** Longer expressions are refused: a condition is a line, not a document (and parsing stays cheap). */
+export const MAX_EXPRESSION_LENGTH = 4096;
+/** How deep `!`, `( … )` and operators may nest: the parser and the evaluator recurse that deep, no deeper. */
+export const MAX_EXPRESSION_DEPTH = 32;
+
+// Sticky (`y`) patterns match at lastIndex without copying the rest of the source for every token.
+const NUMBER = /\d+(\.\d+)?/y;
+const IDENT = /[A-Za-z_][\w-]*/y;
+
+function matchAt(pattern: RegExp, source: string, at: number): string | null {
+  pattern.lastIndex = at;
+  return pattern.exec(source)?.[0] ?? null;
+}
+
 function tokenize(source: string): Array<Token & { at: number }> {
+  if (source.length > MAX_EXPRESSION_LENGTH) {
+    throw new ExpressionError(`the expression is longer than ${MAX_EXPRESSION_LENGTH} characters`, 0);
+  }
   const tokens: Array<Token & { at: number }> = [];
   let i = 0;
   while (i < source.length) {
@@ -36,16 +53,16 @@ function tokenize(source: string): Array<Token & { at: number }> {
       i += 1;
       continue;
     }
-    const number = /^\d+(\.\d+)?/.exec(source.slice(i));
+    const number = matchAt(NUMBER, source, i);
     if (number) {
-      tokens.push({ type: 'num', value: Number(number[0]), at: i });
-      i += number[0].length;
+      tokens.push({ type: 'num', value: Number(number), at: i });
+      i += number.length;
       continue;
     }
-    const ident = /^[A-Za-z_][\w-]*/.exec(source.slice(i));
+    const ident = matchAt(IDENT, source, i);
     if (ident) {
-      tokens.push({ type: 'ident', value: ident[0], at: i });
-      i += ident[0].length;
+      tokens.push({ type: 'ident', value: ident, at: i });
+      i += ident.length;
       continue;
     }
     if (ch === '"' || ch === "'") {
@@ -67,6 +84,7 @@ function tokenize(source: string): Array<Token & { at: number }> {
 export function parseExpression(source: string): Expr {
   const tokens = tokenize(source);
   let pos = 0;
+  let depth = 0;
   const peek = () => tokens[pos];
   const isOp = (value: string) => peek()?.type === 'op' && peek()?.value === value;
   const expectOp = (value: string) => {
@@ -84,17 +102,31 @@ export function parseExpression(source: string): Expr {
     }
   };
 
+  const nested = <T>(at: number, parse: () => T): T => {
+    depth += 1;
+    if (depth > MAX_EXPRESSION_DEPTH)
+      throw new ExpressionError(`the expression nests deeper than ${MAX_EXPRESSION_DEPTH} levels`, at);
+    try {
+      return parse();
+    } finally {
+      depth -= 1;
+    }
+  };
+
   const primary = (): Expr => {
     const token = peek();
     if (!token) throw new ExpressionError('expression ends too early', source.length);
     pos += 1;
     if (token.type === 'num') return { kind: 'literal', value: token.value };
     if (token.type === 'str') return { kind: 'literal', value: token.value };
-    if (token.type === 'op' && token.value === '!') return { kind: 'not', operand: primary() };
+    if (token.type === 'op' && token.value === '!')
+      return nested(token.at, () => ({ kind: 'not', operand: primary() }));
     if (token.type === 'op' && token.value === '(') {
-      const inner = or();
-      expectOp(')');
-      return inner;
+      return nested(token.at, () => {
+        const inner = or();
+        expectOp(')');
+        return inner;
+      });
     }
     if (token.type === 'ident') {
       if (token.value === 'true' || token.value === 'false') return { kind: 'literal', value: token.value === 'true' };

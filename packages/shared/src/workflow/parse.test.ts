@@ -128,3 +128,74 @@ describe('expressions', () => {
     expect(check('!(steps.tests.exitCode == 1) || false')).toBe(false);
   });
 });
+
+/** `depth` repeats, each inside the one before, around one command. */
+function nestedRepeats(depth: number): string {
+  let steps = `${' '.repeat(2 + 6 * depth)}- id: inner\n${' '.repeat(4 + 6 * depth)}run: { command: "true" }\n`;
+  for (let level = depth - 1; level >= 0; level--) {
+    const pad = ' '.repeat(2 + 6 * level);
+    steps = `${pad}- id: r${level}\n${pad}  repeat:\n${pad}    max: 20\n${pad}    until: "false"\n${pad}    steps:\n${steps}`;
+  }
+  return `name: nested\ndescription: x\nsteps:\n${steps}`;
+}
+
+describe('hostile workflow files', () => {
+  it('refuses eight nested repeats at the first repeat too deep, and accepts three', () => {
+    expect(parseWorkflowYaml(nestedRepeats(3)).ok).toBe(true);
+    const [issue] = issuesOf(nestedRepeats(8));
+    expect(issue).toMatchObject({
+      path: 'steps.0.repeat.steps.0.repeat.steps.0.repeat.steps.0.repeat',
+      message: expect.stringMatching(/nests deeper than 3 levels/),
+    });
+    expect(issue?.line).toBe(21);
+  });
+
+  it('refuses a YAML alias bomb at its first alias, without expanding it', () => {
+    const lines = ['a0: &a0 ["x","x","x","x","x","x","x","x","x"]'];
+    for (let i = 1; i < 12; i++)
+      lines.push(
+        `a${i}: &a${i} [${Array(9)
+          .fill(`*a${i - 1}`)
+          .join(', ')}]`,
+      );
+    const started = performance.now();
+    const [issue] = issuesOf(lines.join('\n'));
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(issue).toMatchObject({ line: 2, column: 10, message: expect.stringMatching(/aliases expand too much/) });
+  });
+
+  it('refuses 100 000 nested brackets and deep block nesting with a line and column, quickly', () => {
+    const started = performance.now();
+    const [flow] = issuesOf(`name: x\ndescription: y\nsteps: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`);
+    expect(flow).toMatchObject({ line: 3, column: 72, message: expect.stringMatching(/nest deeper than 64/) });
+    let block = 'steps:\n';
+    for (let level = 1; level <= 80; level++) block += `${' '.repeat(level)}- \n`;
+    const [nested] = issuesOf(`name: x\ndescription: y\n${block}`);
+    expect(nested?.message).toMatch(/nest deeper than 64/);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it('refuses a 200 KB expression at its line and column without parsing it token by token', () => {
+    const long = Array(28_000).fill('a.b').join(' && ');
+    const started = performance.now();
+    const [issue] = issuesOf(
+      `name: x\ndescription: y\nsteps:\n  - id: a\n    if: "${long}"\n    run: { command: "true" }\n`,
+    );
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(issue).toMatchObject({
+      line: 5,
+      column: 9,
+      path: 'steps.0.if',
+      message: expect.stringMatching(/longer than 4096/),
+    });
+    const bangs = issuesOf(
+      `name: x\ndescription: y\nsteps:\n  - id: a\n    if: "${'!'.repeat(3000)}true"\n    run: { command: "true" }\n`,
+    );
+    expect(bangs[0]?.message).toMatch(/nests deeper than 32 levels/);
+  });
+
+  it('refuses a file over 256 KiB at line 1', () => {
+    const [issue] = issuesOf(`name: x\ndescription: "${'y'.repeat(300_000)}"\nsteps: []\n`);
+    expect(issue).toMatchObject({ line: 1, column: 1, message: expect.stringMatching(/larger than 256 KiB/) });
+  });
+});
