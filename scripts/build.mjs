@@ -22,16 +22,34 @@ const esm = {
   },
 };
 
+// The test build swaps the engine's vendor-key module for one that trusts the key a test names in its environment;
+// the shipped bundle (apps/engine/dist) has no such path (see apps/engine/src/license/public-key.ts).
+const shippedKeyModule = join(root, 'apps/engine/src/license/public-key.ts');
+const testKeyModule = join(root, 'tests/support/test-build/public-key.ts');
+const testVendorKey = {
+  name: 'test-vendor-key',
+  setup(build) {
+    build.onResolve({ filter: /public-key\.js$/ }, (args) => {
+      if (args.importer === testKeyModule) return undefined;
+      const resolved = join(args.resolveDir, args.path.replace(/\.js$/, '.ts'));
+      return resolved === shippedKeyModule ? { path: testKeyModule } : undefined;
+    });
+  },
+};
+const engineBundle = (outdir, plugins = []) =>
+  esbuild({
+    ...esm,
+    entryPoints: { main: 'apps/engine/src/main.ts', cli: 'apps/engine/src/cli.ts' },
+    outdir,
+    external: depsOf('apps/engine'),
+    banner: { js: `#!/usr/bin/env node\n${esm.banner.js}` },
+    plugins,
+  });
+
 const only = process.argv[2];
 const jobs = {
-  engine: () =>
-    esbuild({
-      ...esm,
-      entryPoints: { main: 'apps/engine/src/main.ts', cli: 'apps/engine/src/cli.ts' },
-      outdir: 'apps/engine/dist',
-      external: depsOf('apps/engine'),
-      banner: { js: `#!/usr/bin/env node\n${esm.banner.js}` },
-    }),
+  engine: () => engineBundle('apps/engine/dist'),
+  'engine-test': () => engineBundle('apps/engine/dist-test', [testVendorKey]),
   relay: () =>
     esbuild({
       ...esm,

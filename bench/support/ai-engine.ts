@@ -1,5 +1,5 @@
-// Starts the built engine for the AI benchmarks: an enterprise license (a throwaway vendor key, trusted through
-// PA_LICENSE_PUBLIC_KEY) so thousands of requests are not stopped by the personal edition's daily quota, and an
+// Starts the built engine for the AI benchmarks: an enterprise license (a throwaway vendor key, trusted by the
+// test build through testVendorEnv) so thousands of requests are not stopped by the personal edition's daily quota, and an
 // optional provider settings file written into the data dir before start (router settings have no RPC).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { AiSettingsFile, RpcClient } from '@pa/shared';
 import { issueLicense, readSecretKey, writeKeyPair } from '../../apps/engine/src/license/vendor.js';
 import { type StartedEngine, startEngine } from '../../tests/support/engine.js';
+import { testVendorEnv } from '../../tests/support/vendor-key.js';
 
 export interface AiBenchEngine {
   engine: StartedEngine;
@@ -19,7 +20,7 @@ export async function startAiBenchEngine(settings?: AiSettingsFile): Promise<AiB
   const dataDir = mkdtempSync(join(tmpdir(), 'pa-bench-data-'));
   const pair = writeKeyPair(join(keys, 'vendor'));
   if (settings) writeFileSync(join(dataDir, 'ai-providers.json'), JSON.stringify(settings));
-  const engine = await startEngine({ dataDir, env: { PA_LICENSE_PUBLIC_KEY: pair.publicKeyFile } });
+  const engine = await startEngine({ dataDir, env: testVendorEnv(pair.publicKeyFile) });
   const client = await engine.connect();
   const key = issueLicense(
     { edition: 'enterprise', licensee: 'Bench', email: 'bench@example.com', days: 30, now: Date.now() },

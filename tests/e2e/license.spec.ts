@@ -1,5 +1,5 @@
 // Activating a license in the browser-mode UI: the vendor CLI issues a key with a test key pair, the engine trusts
-// that key through PA_LICENSE_PUBLIC_KEY, and the UI shows the edition change and a gated action unlocking.
+// that key (the test build, through testVendorEnv), and the UI shows the edition change and a gated action unlocking.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { issueLicense, readSecretKey } from '../../apps/engine/src/license/vendor.js';
 import { engineCli } from '../../scripts/paths.js';
+import { testVendorEnv } from '../support/vendor-key.js';
 import { type OpenedWorkbench, openWorkbench } from './support/workbench.js';
 
 let keys: string;
@@ -29,7 +30,7 @@ const issue = (...extra: string[]) =>
     '30',
     ...extra,
   ).trim();
-const engineEnv = () => ({ PA_LICENSE_PUBLIC_KEY: join(keys, 'license-public-key'), PA_SECRETS_BACKEND: 'file' });
+const engineEnv = () => ({ ...testVendorEnv(join(keys, 'license-public-key')), PA_SECRETS_BACKEND: 'file' });
 
 test.beforeAll(() => {
   keys = mkdtempSync(join(tmpdir(), 'pa-e2e-keys-'));

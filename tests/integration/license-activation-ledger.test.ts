@@ -6,12 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeActivationRequest, inspectLicense, LicensePayload } from '@pa/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { engineCli } from '../../scripts/paths.js';
+import { engineCliFor, testVendorEnv } from '../support/vendor-key.js';
 
 const root = mkdtempSync(join(tmpdir(), 'pa-lic-ledger-'));
 const vendorDir = join(root, 'vendor');
 const privateKey = join(vendorDir, 'license-private-key');
-const env = { PA_LICENSE_PUBLIC_KEY: join(vendorDir, 'license-public-key'), PA_SECRETS_BACKEND: 'file' };
+const env = { ...testVendorEnv(join(vendorDir, 'license-public-key')), PA_SECRETS_BACKEND: 'file' };
 
 interface Run {
   status: number | null;
@@ -20,7 +20,7 @@ interface Run {
 }
 
 function run(dataDir: string, ...args: string[]): Run {
-  const result = spawnSync(process.execPath, [engineCli, ...args], {
+  const result = spawnSync(process.execPath, [engineCliFor(env), ...args], {
     env: { ...process.env, ...env, PA_DATA_DIR: dataDir },
     encoding: 'utf8',
   });

@@ -1,5 +1,5 @@
-// Licensing through the real built engine and the real `pa` CLI, with a test vendor key given by
-// PA_LICENSE_PUBLIC_KEY: activation over RPC with its event, refusals with reasons, quotas and the audit log.
+// Licensing through the real built engine and the real `pa` CLI (the test build, trusting a test vendor key):
+// activation over RPC with its event, refusals with reasons, quotas and the audit log.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,13 +7,13 @@ import { join } from 'node:path';
 import { type EventData, generateKeyPair, type PaError, type RpcClient } from '@pa/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueLicense } from '../../apps/engine/src/license/vendor.js';
-import { engineCli } from '../../scripts/paths.js';
 import { type StartedEngine, startEngine } from '../support/engine.js';
+import { engineCliFor, testVendorEnv } from '../support/vendor-key.js';
 
 const vendor = generateKeyPair();
 const publicKey = Buffer.from(vendor.publicKey).toString('base64');
 const dataDir = mkdtempSync(join(tmpdir(), 'pa-lic-engine-'));
-const env = { PA_LICENSE_PUBLIC_KEY: publicKey, PA_SECRETS_BACKEND: 'file' };
+const env = { ...testVendorEnv(publicKey), PA_SECRETS_BACKEND: 'file' };
 let engine: StartedEngine;
 let client: RpcClient;
 
@@ -34,7 +34,7 @@ const license = (edition: 'team' | 'enterprise', days = 30) =>
   );
 
 function pa(...args: string[]): string {
-  return execFileSync(process.execPath, [engineCli, ...args], {
+  return execFileSync(process.execPath, [engineCliFor(env), ...args], {
     env: { ...process.env, ...env, PA_DATA_DIR: dataDir },
     encoding: 'utf8',
   });

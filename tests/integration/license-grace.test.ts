@@ -8,13 +8,13 @@ import { join } from 'node:path';
 import { generateKeyPair, type PaError, type RpcClient } from '@pa/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueLicense } from '../../apps/engine/src/license/vendor.js';
-import { engineCli } from '../../scripts/paths.js';
 import { type StartedEngine, startEngine } from '../support/engine.js';
+import { engineCliFor, testVendorEnv } from '../support/vendor-key.js';
 
 const DAY = 86_400_000;
 const vendor = generateKeyPair();
 const dataDir = mkdtempSync(join(tmpdir(), 'pa-lic-grace-'));
-const env = { PA_LICENSE_PUBLIC_KEY: Buffer.from(vendor.publicKey).toString('base64'), PA_SECRETS_BACKEND: 'file' };
+const env = { ...testVendorEnv(Buffer.from(vendor.publicKey).toString('base64')), PA_SECRETS_BACKEND: 'file' };
 const host = { roomId: 'a'.repeat(32), secret: 'b'.repeat(32), files: ['README.md'] };
 let engine: StartedEngine;
 let client: RpcClient;
@@ -25,7 +25,7 @@ beforeAll(async () => {
     { edition: 'team', licensee: 'Late Payer', email: 'late@example.com', days: 30, now: Date.now() - 31 * DAY },
     vendor.secretKey,
   );
-  execFileSync(process.execPath, [engineCli, 'license', 'activate', expired], {
+  execFileSync(process.execPath, [engineCliFor(env), 'license', 'activate', expired], {
     env: { ...process.env, ...env, PA_DATA_DIR: dataDir },
     encoding: 'utf8',
   });

@@ -7,6 +7,7 @@ import type { PaError, RpcClient, RunDetail, RunRecord, StepRecord, WorkflowProg
 import { issueLicense, readSecretKey, writeKeyPair } from '../../apps/engine/src/license/vendor.js';
 import { type StartedEngine, startEngine } from '../support/engine.js';
 import { type LoopbackProvider, type LoopbackScript, startLoopbackOpenAI } from '../support/loopback-providers.js';
+import { testVendorEnv } from '../support/vendor-key.js';
 
 export interface Harness {
   engine: StartedEngine;
@@ -16,7 +17,7 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-/** A vendor key pair made for this test run; the engine trusts its public key through PA_LICENSE_PUBLIC_KEY. */
+/** A vendor key pair made for this test run; engines started with its env (the test build) trust its public key. */
 export function testVendor(): {
   env: Record<string, string>;
   license(edition: 'enterprise' | 'team' | 'professional'): string;
@@ -26,7 +27,7 @@ export function testVendor(): {
   const keys = writeKeyPair(dir);
   const secret = readSecretKey(keys.privateKeyFile);
   return {
-    env: { PA_LICENSE_PUBLIC_KEY: keys.publicKey },
+    env: testVendorEnv(keys.publicKey),
     license: (edition) =>
       issueLicense(
         { edition, licensee: 'Workflow Tests', email: 'tests@example.com', days: 30, now: Date.now() },

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Edition } from '@pa/shared';
 import { issueLicense, readSecretKey, writeKeyPair } from '../../apps/engine/src/license/vendor.js';
-import { engineCli } from '../../scripts/paths.js';
+import { engineCliFor, testVendorEnv } from './vendor-key.js';
 
 export function licensedDataDir(edition: Edition): { dataDir: string; env: Record<string, string> } {
   const root = mkdtempSync(join(tmpdir(), `pa-license-${edition}-`));
@@ -24,8 +24,8 @@ export function licensedDataDir(edition: Edition): { dataDir: string; env: Recor
     },
     readSecretKey(keys.privateKeyFile),
   );
-  const env = { PA_LICENSE_PUBLIC_KEY: keys.publicKeyFile };
-  execFileSync(process.execPath, [engineCli, 'license', 'activate', license], {
+  const env = testVendorEnv(keys.publicKeyFile);
+  execFileSync(process.execPath, [engineCliFor(env), 'license', 'activate', license], {
     env: { ...process.env, PA_DATA_DIR: dataDir, ...env },
     encoding: 'utf8',
   });

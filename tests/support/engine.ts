@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { RpcClient, webSocketTransport } from '@pa/shared';
 import WebSocket from 'ws';
-import { engineMain } from '../../scripts/paths.js';
+import { engineMainFor } from './vendor-key.js';
 
 export interface StartedEngine {
   process: ChildProcess;
@@ -23,17 +23,21 @@ export interface StartedEngine {
 export interface StartEngineOptions {
   dataDir?: string;
   workspace?: string;
+  /** Extra environment; testVendorEnv(key) in it runs the test build, which trusts that vendor key. */
   env?: Record<string, string>;
   uiDir?: string;
+  /** Extra command-line arguments for the engine. */
+  args?: string[];
   /** Keep the data dir after stop (for restart tests). */
   keepDataDir?: boolean;
 }
 
 export async function startEngine(options: StartEngineOptions = {}): Promise<StartedEngine> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'pa-data-'));
-  const args = [engineMain, '--port', '0'];
+  const args = [engineMainFor(options.env), '--port', '0'];
   if (options.workspace) args.push('--workspace', options.workspace);
   if (options.uiDir) args.push('--ui-dir', options.uiDir);
+  if (options.args) args.push(...options.args);
   const child = spawn(process.execPath, args, {
     env: { ...process.env, PA_DATA_DIR: dataDir, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

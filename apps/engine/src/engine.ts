@@ -24,6 +24,8 @@ export interface EngineOptions {
   clock?: () => number;
   transport?: 'websocket' | 'port';
   log?: (line: Record<string, unknown>) => void;
+  /** The vendor key licenses must be signed with; defaults to the installed resources/license-public-key. */
+  licensePublicKey?: Uint8Array | null;
 }
 
 /** What a capability gets to build itself: shared services, never another capability's files. */
@@ -98,7 +100,7 @@ export function createEngine(options: EngineOptions): Engine {
     return capability;
   };
   const secrets = createSecrets(context);
-  const licensing = add(createLicensing(context, secrets));
+  const licensing = add(createLicensing(context, secrets, { publicKey: options.licensePublicKey }));
   const { entitlements, quotas } = licensing;
   // Chat models may call the configured MCP servers' tools. The MCP clients live in workflows, which needs ai, so
   // ai gets them late, through this door.

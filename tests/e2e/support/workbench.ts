@@ -23,13 +23,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RpcClient } from '@pa/shared';
 import { expect, type Page } from '@playwright/test';
-import { engineCli, repoRoot, uiDist } from '../../../scripts/paths.js';
+import { repoRoot, uiDist } from '../../../scripts/paths.js';
 import { connectClient } from '../../support/engine.js';
+import { engineCliFor } from '../../support/vendor-key.js';
 
 export interface OpenWorkbenchOptions {
   fixture?: string;
   /** Runs on the copied folder before the engine starts (e.g. to add gitignored files). */
   prepare?(root: string): void;
+  /** Extra environment; testVendorEnv(key) in it runs the test build, which trusts that vendor key. */
   env?: Record<string, string>;
   /** Start `pa serve` with the copy as its folder (default) or with none, showing the welcome screen. */
   openFolder?: boolean;
@@ -58,7 +60,7 @@ export async function openWorkbench(page: Page, options: OpenWorkbenchOptions = 
   const uiDir = join(dataDir, 'ui');
   cpSync(uiDist, uiDir, { recursive: true });
   const openFolder = options.openFolder ?? true;
-  const args = [engineCli, 'serve', '--no-open', '--port', '0', ...(openFolder ? [root] : [])];
+  const args = [engineCliFor(options.env), 'serve', '--no-open', '--port', '0', ...(openFolder ? [root] : [])];
   const child = spawn(process.execPath, args, {
     env: { ...process.env, PA_DATA_DIR: dataDir, PA_UI_DIR: uiDir, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

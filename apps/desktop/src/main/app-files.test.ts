@@ -47,6 +47,16 @@ describe('appLayout', () => {
     expect(layout.preload).toBe(join('/repo/apps/desktop/dist/preload.cjs'));
     expect(layout.resourcesDir).toBe(join('/repo/resources'));
   });
+
+  it('runs the test build of the engine only in development, never when packaged', () => {
+    const testBuild = { PA_ENGINE_BUILD: 'test' };
+    expect(appLayout('/repo/apps/desktop', false, '/ignored', testBuild).engineMain).toBe(
+      join('/repo/apps/engine/dist-test/main.js'),
+    );
+    expect(appLayout('/opt/CE/resources/app.asar', true, '/opt/CE/resources', testBuild).engineMain).toBe(
+      join('/opt/CE/resources/app.asar', 'engine', 'main.js'),
+    );
+  });
 });
 
 describe('contentTypeFor', () => {

@@ -15,9 +15,16 @@ export interface AppLayout {
 
 /**
  * In development the app runs from the repository (apps/desktop); packaged, electron-builder puts the engine and
- * the UI inside app.asar (see electron-builder.yml `files`) and resources/ next to it.
+ * the UI inside app.asar (see electron-builder.yml `files`) and resources/ next to it. Only in development may
+ * PA_ENGINE_BUILD=test pick the test build of the engine (apps/engine/dist-test, which trusts a test vendor key);
+ * a packaged app always runs its own engine.
  */
-export function appLayout(appPath: string, packaged: boolean, resourcesPath: string): AppLayout {
+export function appLayout(
+  appPath: string,
+  packaged: boolean,
+  resourcesPath: string,
+  env: Record<string, string | undefined> = {},
+): AppLayout {
   if (packaged) {
     return {
       engineMain: join(appPath, 'engine', 'main.js'),
@@ -27,7 +34,7 @@ export function appLayout(appPath: string, packaged: boolean, resourcesPath: str
     };
   }
   return {
-    engineMain: join(appPath, '..', 'engine', 'dist', 'main.js'),
+    engineMain: join(appPath, '..', 'engine', env.PA_ENGINE_BUILD === 'test' ? 'dist-test' : 'dist', 'main.js'),
     uiDir: join(appPath, '..', '..', 'packages', 'ui', 'dist'),
     preload: join(appPath, 'dist', 'preload.cjs'),
     resourcesDir: join(appPath, '..', '..', 'resources'),

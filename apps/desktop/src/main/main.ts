@@ -61,7 +61,7 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 function start(): void {
-  const layout = appLayout(app.getAppPath(), app.isPackaged, process.resourcesPath);
+  const layout = appLayout(app.getAppPath(), app.isPackaged, process.resourcesPath, process.env);
   serveUi(layout.uiDir);
   session.defaultSession.setPermissionRequestHandler((_contents, permission, callback, details) =>
     callback(permissionDecision(permission, details.requestingUrl, APP_ORIGIN)),

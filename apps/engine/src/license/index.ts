@@ -45,7 +45,7 @@ export interface Licensing extends Capability {
 }
 
 export interface LicensingOptions {
-  /** Defaults to PA_LICENSE_PUBLIC_KEY, then resources/license-public-key. */
+  /** Defaults to the installed resources/license-public-key; only code in this process (tests) may pass another. */
   publicKey?: Uint8Array | null;
   /** Defaults to the hash of this machine's id, the OS user and the data dir's salt. */
   fingerprint?: string;
@@ -187,7 +187,7 @@ export function createLicensing(ctx: LicensingContext, secrets: Secrets, options
     if (publicKey) return publicKey;
     throw new PaError(
       ErrorCode.LICENSE,
-      'This build has no license public key (resources/license-public-key or PA_LICENSE_PUBLIC_KEY); reinstall the app.',
+      'This build has no license public key (resources/license-public-key); reinstall the app.',
     );
   }
 

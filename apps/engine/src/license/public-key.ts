@@ -1,5 +1,8 @@
-// Where the engine's vendor public key comes from: PA_LICENSE_PUBLIC_KEY (the key itself as base64, base64url or
-// hex, or a path to a key file) for tests and private builds, else resources/license-public-key.
+// The vendor public key every license and device certificate must be signed with. A shipped build reads it only
+// from its own installed resources (resources/license-public-key beside the engine bundle or inside the packaged
+// app): no environment variable, flag, data-dir file or working-directory file can replace it, because whoever can
+// name the key can sign any edition. Tests trust their own key in-process (createEngine's licensePublicKey) or run
+// the test build (scripts/build.mjs engine-test), which swaps this module out; the shipped bundle never has that path.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +23,7 @@ export function parseKeyText(text: string, expectedBytes: number): Uint8Array | 
   return bytes.length === expectedBytes ? Uint8Array.from(bytes) : null;
 }
 
+/** Where the installed product keeps its resources: fixed by where this code is, never by the environment. */
 function resourceCandidates(): string[] {
   const here = dirname(fileURLToPath(import.meta.url));
   const packaged = (process as { resourcesPath?: string }).resourcesPath;
@@ -30,25 +34,13 @@ function resourceCandidates(): string[] {
   ];
 }
 
-/** The vendor public key, or null when none is configured (then every license is refused and the edition is personal). */
-export function loadPublicKey(env: NodeJS.ProcessEnv = process.env): Uint8Array | null {
-  const override = env.PA_LICENSE_PUBLIC_KEY?.trim();
-  if (override) {
-    const inline = parseKeyText(override, 32);
-    if (inline) return inline;
-    if (!existsSync(override)) {
-      throw new PaError(
-        ErrorCode.BAD_REQUEST,
-        'PA_LICENSE_PUBLIC_KEY is neither a 32-byte key (hex or base64) nor a readable file; fix or unset it.',
-      );
-    }
-    return requireKey(readFileSync(override, 'utf8'), override);
-  }
+/** The vendor public key, or null when none is installed (then every license is refused and the edition is personal). */
+export function loadPublicKey(): Uint8Array | null {
   const file = resourceCandidates().find((candidate) => existsSync(candidate));
   return file ? requireKey(readFileSync(file, 'utf8'), file) : null;
 }
 
-function requireKey(text: string, source: string): Uint8Array {
+export function requireKey(text: string, source: string): Uint8Array {
   const key = parseKeyText(text, 32);
   if (!key) throw new PaError(ErrorCode.BAD_REQUEST, `${source} does not hold a 32-byte Ed25519 public key.`);
   return key;
