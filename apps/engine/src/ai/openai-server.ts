@@ -60,7 +60,7 @@ export function openAiRoutes(deps: OpenAiServerDeps): HttpRoute[] {
           );
         }
       } catch (error) {
-        sendError(res, error);
+        sendError(req, res, error);
       }
       return true;
     },
@@ -150,20 +150,28 @@ async function chatCompletions(deps: OpenAiServerDeps, req: IncomingMessage, res
   }
 }
 
+/** Reads a JSON body of at most MAX_BODY_BYTES; a bigger one is refused with E_TOO_LARGE (413) unread. */
 function readJson(req: IncomingMessage): Promise<unknown> {
+  const tooLarge = () => new PaError(ErrorCode.TOO_LARGE, 'The request body is over 16 MiB; send less context.');
+  if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) return Promise.reject(tooLarge());
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
-        reject(new PaError(ErrorCode.TOO_LARGE, 'The request body is over 16 MiB; send less context.'));
-        req.destroy();
+        // stop keeping the body but leave the socket alone, so the 413 reaches the client; the rest is discarded
+        req.off('data', onData);
+        req.resume();
+        chunks.length = 0;
+        reject(tooLarge());
         return;
       }
       chunks.push(chunk);
-    });
+    };
+    req.on('data', onData);
     req.on('end', () => {
+      if (size > MAX_BODY_BYTES) return;
       try {
         resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
       } catch {
@@ -183,16 +191,18 @@ function openAiError(error: unknown): { message: string; type: string; code: str
   };
 }
 
-function sendError(res: ServerResponse, error: unknown): void {
+function sendError(req: IncomingMessage, res: ServerResponse, error: unknown): void {
   if (res.headersSent) {
     res.end();
     return;
   }
   const wire = toWireError(error);
   const status = isErrorCode(wire.code) ? (STATUS[wire.code] ?? 500) : 500;
-  sendJson(res, status, { error: openAiError(error) });
+  // an unread body is not worth draining on a kept-alive socket: close it once the answer is out
+  const unread = !req.complete;
+  sendJson(res, status, { error: openAiError(error) }, unread ? { connection: 'close' } : {});
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
 }

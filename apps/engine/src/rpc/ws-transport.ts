@@ -1,14 +1,19 @@
-// WebSocket transport on 127.0.0.1 (browser mode and CLI). The per-launch token is required, in the query
-// string (?token=…) or as the first message ({"token": "…"}); anything else closes the socket with 4401.
+// WebSocket transport on 127.0.0.1 (browser mode and CLI). The upgrade is refused unless `Host` names this server
+// (421) and a browser's `Origin` is the engine's own page or the desktop app (403). The per-launch token is
+// required, in the query string (?token=…) or as the first message ({"token": "…"}); a socket joins the engine's
+// connections (and so hears broadcasts) only once it has presented the token, and is closed with 4401 otherwise.
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { MAX_MESSAGE_BYTES } from '@pa/shared';
-import { WebSocket, WebSocketServer } from 'ws';
+import { type RawData, WebSocket, WebSocketServer } from 'ws';
+import { isAllowedOrigin, isLoopbackHost } from '../server/loopback-guard.js';
 import { type ConnectionSet, OutboundConnection } from './connection.js';
 import type { Router } from './router.js';
 
 export const WS_PATH = '/rpc';
-const AUTH_TIMEOUT_MS = 5_000;
+/** How long a socket without the token in its query may take to send it; it hears nothing meanwhile. */
+export const AUTH_TIMEOUT_MS = 750;
 
 export interface WsTransportOptions {
   server: Server;
@@ -31,50 +36,67 @@ export function attachWebSocketTransport(options: WsTransportOptions): { close()
   // than a dropped socket; beyond that ws closes with 1009 before buffering more.
   const wss = new WebSocketServer({ noServer: true, maxPayload: 2 * MAX_MESSAGE_BYTES });
 
-  server.on('upgrade', (request: IncomingMessage, socket, head) => {
-    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const port = request.socket.localPort ?? 0;
+    if (!isLoopbackHost(request.headers.host, port)) {
+      refuse(socket, '421 Misdirected Request');
+      return;
+    }
+    if (!isAllowedOrigin(request.headers.origin, port)) {
+      refuse(socket, '403 Forbidden');
+      return;
+    }
+    let url: URL;
+    try {
+      url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    } catch {
+      refuse(socket, '400 Bad Request');
+      return;
+    }
     if (url.pathname !== WS_PATH) {
       socket.destroy();
       return;
     }
     const queryToken = url.searchParams.get('token');
     if (queryToken !== null && !tokensEqual(token, queryToken)) {
-      socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
-      socket.destroy();
+      refuse(socket, '401 Unauthorized');
       return;
     }
-    wss.handleUpgrade(request, socket, head, (ws) => serve(ws, queryToken !== null));
+    wss.handleUpgrade(request, socket, head, (ws) => (queryToken !== null ? open(ws) : awaitToken(ws)));
   });
 
-  function serve(ws: WebSocket, authenticated: boolean): void {
+  /** A socket that has not shown the token yet: its first message must carry it; it is not a connection. */
+  function awaitToken(ws: WebSocket): void {
+    const timer = setTimeout(() => ws.close(4401, 'token required'), AUTH_TIMEOUT_MS);
+    const onFirstMessage = (data: RawData, isBinary: boolean) => {
+      clearTimeout(timer);
+      if (isBinary || !tokensEqual(token, tokenOf(rawOf(data)))) {
+        ws.close(4401, 'invalid token');
+        return;
+      }
+      open(ws).send({ event: 'auth', data: { ok: true } });
+    };
+    ws.once('message', onFirstMessage);
+    ws.once('close', () => clearTimeout(timer));
+    ws.on('error', () => ws.terminate());
+  }
+
+  /** An authenticated socket: a connection that hears broadcasts and whose messages reach the router. */
+  function open(ws: WebSocket): OutboundConnection {
     const connection = new OutboundConnection((frame) => {
       if (ws.readyState === WebSocket.OPEN) ws.send(frame);
     });
     const remove = connections.add(connection);
     const ctx = { connection, actor: options.actor ?? 'ui' };
-    let authed = authenticated;
-    const authTimer = authed ? null : setTimeout(() => ws.close(4401, 'token required'), AUTH_TIMEOUT_MS);
-
-    ws.on('message', (data, isBinary) => {
-      const raw = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
-      if (!authed) {
-        if (isBinary || !tokensEqual(token, tokenOf(raw))) {
-          ws.close(4401, 'invalid token');
-          return;
-        }
-        authed = true;
-        if (authTimer) clearTimeout(authTimer);
-        connection.send({ event: 'auth', data: { ok: true } });
-        return;
-      }
-      void router.handleRaw(raw, ctx).then((answer) => connection.send(answer));
+    ws.on('message', (data) => {
+      void router.handleRaw(rawOf(data), ctx).then((answer) => connection.send(answer));
     });
     ws.on('close', () => {
-      if (authTimer) clearTimeout(authTimer);
       remove();
       connection.close();
     });
-    ws.on('error', () => ws.terminate());
+    if (ws.listenerCount('error') === 0) ws.on('error', () => ws.terminate());
+    return connection;
   }
 
   return {
@@ -84,6 +106,14 @@ export function attachWebSocketTransport(options: WsTransportOptions): { close()
         wss.close(() => resolve());
       }),
   };
+}
+
+function refuse(socket: Duplex, status: string): void {
+  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy());
+}
+
+function rawOf(data: RawData): Buffer {
+  return Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
 }
 
 function tokenOf(raw: Buffer): unknown {

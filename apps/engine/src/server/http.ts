@@ -1,8 +1,10 @@
 // The browser-mode HTTP server on 127.0.0.1: the built UI (static files), the /rpc WebSocket, and any routes a
-// capability adds. The UI gets a strict CSP; nothing is served outside the UI folder.
+// capability adds. Every request must name this server in `Host` (DNS rebinding); the UI gets a strict CSP and may
+// not be framed; nothing is served outside the UI folder.
 import { createReadStream, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
+import { isLoopbackHost } from './loopback-guard.js';
 
 /** A route returns true when it handled the request. */
 export type HttpRoute = (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
@@ -32,6 +34,7 @@ export const UI_CSP = [
   "connect-src 'self' ws://127.0.0.1:* ws://localhost:* wss: ws:",
   "object-src 'none'",
   "base-uri 'none'",
+  "form-action 'none'",
   "frame-ancestors 'none'",
 ].join('; ');
 
@@ -43,8 +46,18 @@ export function createHttpServer(uiDir: string | null, routes: HttpRoute[]): Ser
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!isLoopbackHost(req.headers.host, req.socket.localPort ?? 0)) {
+      res
+        .writeHead(421, { 'content-type': 'text/plain', connection: 'close' })
+        .end('This server answers only to 127.0.0.1 or localhost with its own port.');
+      return;
+    }
+    const url = parseUrl(req.url);
+    if (!url) {
+      res.writeHead(400, { 'content-type': 'text/plain' }).end('The request URL is malformed.');
+      return;
+    }
     for (const route of routes) if (await route(req, res)) return;
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (url.pathname === '/healthz') {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
       return;
@@ -57,7 +70,29 @@ export function createHttpServer(uiDir: string | null, routes: HttpRoute[]): Ser
       res.writeHead(404, { 'content-type': 'text/plain' }).end('The UI is not built. Run `npm run build`.');
       return;
     }
-    serveStatic(uiDir, decodeURIComponent(url.pathname), res);
+    const pathname = decodePath(url.pathname);
+    if (pathname === null) {
+      res.writeHead(400, { 'content-type': 'text/plain' }).end('The request path has a malformed % escape.');
+      return;
+    }
+    serveStatic(uiDir, pathname, res);
+  }
+}
+
+function parseUrl(raw: string | undefined): URL | null {
+  try {
+    return new URL(raw ?? '/', 'http://127.0.0.1');
+  } catch {
+    return null;
+  }
+}
+
+/** The path with its % escapes decoded, or null when an escape is malformed (`%E0%A4%A`, `%zz`). */
+function decodePath(pathname: string): string | null {
+  try {
+    return decodeURIComponent(pathname);
+  } catch {
+    return null;
   }
 }
 
@@ -86,6 +121,8 @@ function serveStatic(uiDir: string, pathname: string, res: ServerResponse): void
   };
   if (type.startsWith('text/html')) {
     headers['content-security-policy'] = UI_CSP;
+    // frame-ancestors for browsers that predate it
+    headers['x-frame-options'] = 'DENY';
     headers['referrer-policy'] = 'no-referrer';
   }
   res.writeHead(200, headers);
