@@ -1,15 +1,17 @@
 // Where workflows come from: the built-ins shipped in resources/workflows/ and the project's own files in
 // .powerautomation/workflows/. Each is read fresh on request, so an edited file is picked up without a restart.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { WorkflowComponent, WorkflowSource } from '@pa/shared';
+import type { TrustItem, WorkflowComponent, WorkflowSource } from '@pa/shared';
 import {
+  MAX_WORKFLOW_BYTES,
   parseWorkflowYaml,
   type StepDefinition,
   type WorkflowDefinition,
   type WorkflowIssue,
 } from '@pa/shared/workflow/index';
+import { detectTestCommand } from './test-command.js';
 
 export const PROJECT_WORKFLOW_DIR = '.powerautomation/workflows';
 
@@ -62,15 +64,70 @@ export function entryFromText(source: WorkflowSource, file: string, text: string
   };
 }
 
-/** True when a workflow runs commands (or MCP tools), which needs a trusted workspace. */
-export function runsCommands(steps: readonly StepDefinition[]): boolean {
-  return steps.some(
-    (step) => step.run !== undefined || step.mcp !== undefined || (step.repeat && runsCommands(step.repeat.steps)),
-  );
+/**
+ * What a workflow would run or write on the strength of the workspace's own files, step by step: each needs the
+ * workspace's trust. A project's workflow came with the folder, so its every command, MCP call and edit counts (a
+ * write into the repository is as dangerous as a command). A built-in counts only where it runs the project's
+ * own commands (`test: true`, `script:`): `npm test` runs whatever package.json says.
+ */
+export function trustNeeds(source: WorkflowSource, steps: readonly StepDefinition[], root: string | null): TrustItem[] {
+  const needs: TrustItem[] = [];
+  const visit = (list: readonly StepDefinition[]) => {
+    for (const step of list) {
+      if (step.repeat) visit(step.repeat.steps);
+      const item = trustItem(source, step, root);
+      if (item) needs.push(item);
+    }
+  };
+  visit(steps);
+  return needs;
+}
+
+function trustItem(source: WorkflowSource, step: StepDefinition, root: string | null): TrustItem | null {
+  const name = step.name ?? step.id;
+  if (step.run) {
+    const run = step.run;
+    if (run.test) {
+      const detected = root ? detectTestCommand(root) : null;
+      const what = detected ? `${[detected.command, ...detected.args].join(' ')} (${detected.source})` : 'the tests';
+      return { step: step.id, name, kind: 'run', what: `runs ${what}` };
+    }
+    if (run.script !== undefined) return { step: step.id, name, kind: 'run', what: `runs the script "${run.script}"` };
+    if (source === 'builtin') return null;
+    const args = typeof run.args === 'string' ? [run.args] : run.args;
+    return { step: step.id, name, kind: 'run', what: `runs ${[run.command ?? '', ...args].join(' ')}` };
+  }
+  if (source === 'builtin') return null;
+  if (step.mcp)
+    return {
+      step: step.id,
+      name,
+      kind: 'mcp',
+      what: `calls the tool "${step.mcp.tool}" of MCP server "${step.mcp.server}"`,
+    };
+  if (step.edit)
+    return {
+      step: step.id,
+      name,
+      kind: 'edit',
+      what: 'diff' in step.edit ? 'writes files from a diff' : `writes ${step.edit.path}`,
+    };
+  return null;
 }
 
 function entry(source: WorkflowSource, file: string, path: string): CatalogEntry {
-  return entryFromText(source, file, readFileSync(path, 'utf8'));
+  const refused = (message: string): CatalogEntry => ({
+    ...entryFromText(source, file, ''),
+    issues: [{ line: 1, column: 1, path: '', message }],
+  });
+  try {
+    // a huge file is refused by its size, not read whole into memory first
+    if (statSync(path).size > MAX_WORKFLOW_BYTES)
+      return refused(`the file is larger than ${MAX_WORKFLOW_BYTES / 1024} KiB; a workflow is a page or two`);
+    return entryFromText(source, file, readFileSync(path, 'utf8'));
+  } catch (error) {
+    return refused(`the file could not be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
 }
 
 function yamlFiles(dir: string): string[] {

@@ -19,12 +19,13 @@ import type { EngineContext } from '../engine.js';
 import type { Entitlements, Quotas } from '../license/api.js';
 import { createMcpClients, type McpClients } from '../mcp/index.js';
 import type { Connection, PartialHandlers } from '../rpc/handlers.js';
-import { type CatalogEntry, entryFromText, findBuiltinDir, readCatalog, runsCommands } from './catalog.js';
+import { type CatalogEntry, entryFromText, findBuiltinDir, readCatalog, trustNeeds } from './catalog.js';
 import { claimInstance } from './instance.js';
 import { helperLauncher } from './launcher.js';
 import { projectFacts } from './project.js';
 import { RunQueue } from './queue.js';
 import { WorkflowRun } from './runner.js';
+import { createEditJournal } from './steps/edit-journal.js';
 import { createRunStore, type RunStore } from './store.js';
 
 export { parseTestFailures } from './test-failures.js';
@@ -45,8 +46,15 @@ const DEFAULT_CONCURRENCY = 2;
 export function createWorkflows(ctx: EngineContext, deps: WorkflowDeps): WorkflowsCapability {
   const instance = claimInstance(join(ctx.dataDir, 'engines'));
   const store = createRunStore(ctx.store, ctx.clock, instance.id);
-  /** Runs whose engine is gone become `interrupted`: at start, and whenever history is read (a CLI run may crash). */
+  const journal = createEditJournal(join(ctx.dataDir, 'edit-journal'), instance.id);
+  /**
+   * Runs whose engine is gone become `interrupted`: at start, and whenever history is read (a CLI run may crash).
+   * The edit steps they were applying are rolled back first, so a re-run meets the files as they were.
+   */
   const sweep = () => {
+    const restored = journal.recover(instance.isAlive);
+    if (restored.length > 0)
+      ctx.log({ level: 'warn', msg: 'rolled back an edit step cut short by a crash', files: restored });
     const { runs, owners } = store.markInterrupted(instance.isAlive);
     if (runs.length > 0) ctx.log({ level: 'warn', msg: 'workflow runs interrupted: their engine stopped', runs });
     for (const owner of owners) instance.forget(owner);
@@ -70,7 +78,8 @@ export function createWorkflows(ctx: EngineContext, deps: WorkflowDeps): Workflo
   }
 
   function summary(entry: CatalogEntry): WorkflowSummary {
-    const root = ctx.workspace.current()?.root;
+    const root = ctx.workspace.current()?.root ?? null;
+    const trustNeeded = entry.definition ? trustNeeds(entry.source, entry.definition.steps, root) : [];
     return {
       name: entry.name,
       description: entry.definition?.description ?? 'This workflow file has errors.',
@@ -80,11 +89,8 @@ export function createWorkflows(ctx: EngineContext, deps: WorkflowDeps): Workflo
       inputs: entry.definition?.inputs ?? [],
       issues: entry.issues,
       allowed: deps.entitlements.allows({ kind: 'component', component: entry.component }),
-      needsTrust:
-        entry.source === 'project' &&
-        entry.definition !== null &&
-        runsCommands(entry.definition.steps) &&
-        !(root && trusted(root)),
+      trustNeeded,
+      needsTrust: trustNeeded.length > 0 && !(root && trusted(root)),
     };
   }
 
@@ -127,10 +133,12 @@ export function createWorkflows(ctx: EngineContext, deps: WorkflowDeps): Workflo
     },
   ): { streamId: string; runId: string } {
     const root = ctx.workspace.requireRoot();
-    if (entry.source === 'project' && runsCommands(definition.steps) && !trusted(root)) {
+    const needs = trustNeeds(entry.source, definition.steps, root);
+    if (needs.length > 0 && !trusted(root)) {
       throw new PaError(
         ErrorCode.UNAUTHORIZED,
-        `"${entry.name}" runs commands from this workspace's own files. Trust the workspace first (Workflow panel → Trust, or \`pa workflow trust\`).`,
+        `"${entry.name}" ${needs.map((need) => need.what).join('; ')} from this workspace's own files. Trust the workspace first (Workflow panel → Trust, or \`pa workflow trust\`).`,
+        { trustNeeded: needs },
       );
     }
     deps.entitlements.require({ kind: 'component', component: entry.component }, options.actor);
@@ -174,10 +182,18 @@ export function createWorkflows(ctx: EngineContext, deps: WorkflowDeps): Workflo
             actor: options.actor,
             autoApprove: options.autoApprove,
             project: projectFacts(root),
+            trusted: trusted(root),
             reused: options.reused ?? new Map(),
             signal: controller.signal,
           },
-          { store, ai: deps.ai, mcp, files: { resolve: ctx.files.resolve, write: ctx.files.write }, launcher, emit },
+          {
+            store,
+            ai: deps.ai,
+            mcp,
+            files: { resolve: ctx.files.resolve, write: ctx.files.write, journal },
+            launcher,
+            emit,
+          },
         );
         await slot.run.execute();
       } catch (error) {

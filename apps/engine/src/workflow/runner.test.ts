@@ -9,7 +9,8 @@ import type { McpClients } from '../mcp/client.js';
 import { openStore } from '../store/index.js';
 import { directLauncher } from './launcher.js';
 import { projectFacts } from './project.js';
-import { type RunServices, WorkflowRun } from './runner.js';
+import { MAX_STEP_EXECUTIONS, type RunServices, WorkflowRun } from './runner.js';
+import { createEditJournal } from './steps/edit-journal.js';
 import { createRunStore } from './store.js';
 
 const cleanup: Array<() => void> = [];
@@ -51,7 +52,11 @@ it('flushLogs writes the log text still buffered for a running step, so a snapsh
     // Neither is reached: the workflow has no ai or mcp step.
     ai: {} as AiService,
     mcp: {} as McpClients,
-    files: { resolve: (path) => resolveInside(root, path), write: async () => {} },
+    files: {
+      resolve: (path) => resolveInside(root, path),
+      write: async () => {},
+      journal: createEditJournal(join(root, 'journal'), 'test-instance'),
+    },
     launcher: directLauncher,
     emit: (progress) => {
       if (progress.type === 'log') logged();
@@ -66,6 +71,7 @@ it('flushLogs writes the log text still buffered for a running step, so a snapsh
       actor: 'test',
       autoApprove: false,
       project: projectFacts(root),
+      trusted: false,
       reused: new Map(),
       signal: controller.signal,
     },
@@ -79,4 +85,78 @@ it('flushLogs writes the log text still buffered for a running step, so a snapsh
   expect(store.steps('r1')[0]?.logs).toBe('first\n');
   controller.abort();
   expect(await finished).toBe('cancelled');
+});
+
+it('ends a run of nested loops at the step-execution bound, giving the event loop a turn at every step', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'pa-runner-'));
+  const db = openStore(join(root, 'db.sqlite'));
+  cleanup.push(
+    () => rmSync(root, { recursive: true, force: true }),
+    () => db.close(),
+  );
+  // 20 × 20 × 20 quick steps (each loop ends well at round 20): 8 000 executions if nothing stopped them
+  const loop = (id: string, inner: string, pad: string) =>
+    `${pad}- id: ${id}\n${pad}  repeat:\n${pad}    max: 20\n${pad}    until: iteration >= 20\n${pad}    steps:\n${inner}`;
+  const leaf = '              - id: ok\n                approve: { message: Go on? }\n';
+  const parsed = parseWorkflowYaml(
+    `name: loops\ndescription: Loops.\nsteps:\n${loop('a', loop('b', loop('c', leaf, '          '), '      '), '  ')}`,
+  );
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+  const store = createRunStore(db, Date.now, 'test-instance');
+  store.createRun({
+    id: 'r2',
+    workflow: 'loops',
+    source: 'builtin',
+    definition: '',
+    workspace: root,
+    inputs: {},
+    actor: 'test',
+    rerunOf: null,
+    fromStep: null,
+  });
+  let error: string | null = null;
+  const run = new WorkflowRun(
+    {
+      runId: 'r2',
+      definition: parsed.definition,
+      inputs: {},
+      root,
+      actor: 'test',
+      autoApprove: true,
+      project: projectFacts(root),
+      trusted: false,
+      reused: new Map(),
+      signal: new AbortController().signal,
+    },
+    {
+      store,
+      ai: {} as AiService,
+      mcp: {} as McpClients,
+      files: {
+        resolve: (path) => resolveInside(root, path),
+        write: async () => {},
+        journal: createEditJournal(root, 't'),
+      },
+      launcher: directLauncher,
+      emit: (progress) => {
+        if (progress.type === 'run' && progress.run.error) error = progress.run.error;
+      },
+    },
+  );
+  // A timer due now fires while the run goes on, because every step yields.
+  let timerFiredAt = -1;
+  let steps = 0;
+  const counting = store.startStep.bind(store);
+  store.startStep = (record) => {
+    steps += 1;
+    return counting(record);
+  };
+  setTimeout(() => {
+    timerFiredAt = steps;
+  }, 0);
+  expect(await run.execute()).toBe('failed');
+  expect(error).toMatch(`more than ${MAX_STEP_EXECUTIONS} step executions`);
+  expect(steps).toBeLessThanOrEqual(MAX_STEP_EXECUTIONS + 1);
+  expect(timerFiredAt).toBeGreaterThanOrEqual(0);
+  expect(timerFiredAt).toBeLessThan(10);
 });

@@ -1,6 +1,7 @@
 // Executes one run: walks the steps (with `if` and `repeat … until`), renders templates against the inputs and
 // earlier outputs, records every step in SQLite as it starts and ends, and streams progress to the caller.
 import { readFileSync } from 'node:fs';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import {
   ErrorCode,
   isAbortError,
@@ -24,6 +25,7 @@ import {
 } from '@pa/shared/workflow/index';
 import type { AiService } from '../ai/api.js';
 import type { McpClients } from '../mcp/client.js';
+import { commandEnv } from './command-env.js';
 import type { Launcher } from './launcher.js';
 import { runProcess } from './process.js';
 import type { ProjectFacts } from './project.js';
@@ -56,6 +58,8 @@ export interface RunPlan {
   actor: string;
   autoApprove: boolean;
   project: ProjectFacts;
+  /** The user trusts this workspace: its `.env` reaches the commands. */
+  trusted: boolean;
   /** Outputs of steps reused from an earlier run (re-run from a later step), by top-level step id. */
   reused: Map<
     string,
@@ -71,12 +75,16 @@ export interface Approval {
 
 class Rejected extends Error {}
 
+/** Step executions one run may make (repeats included): a loop that never ends ends here. */
+export const MAX_STEP_EXECUTIONS = 1000;
+
 /** A running workflow; `approvals` is how workflow.approve reaches a waiting step. */
 export class WorkflowRun {
   readonly approvals = new Map<string, Approval>();
   /** Log text of the steps in progress not yet written to SQLite. */
   private readonly openLogs = new Set<LogBuffer>();
   private seq = 0;
+  private executions = 0;
   private readonly scope: {
     inputs: Record<string, string>;
     steps: Record<string, Record<string, unknown>>;
@@ -134,7 +142,15 @@ export class WorkflowRun {
   }
 
   private async runStep(step: StepDefinition, iteration: number): Promise<void> {
+    // Every step gives the event loop a turn first: a run of quick steps never starves the engine's other work.
+    await nextTurn();
     if (this.plan.signal.aborted) throw abortError();
+    this.executions += 1;
+    if (this.executions > MAX_STEP_EXECUTIONS)
+      throw new PaError(
+        ErrorCode.TOO_LARGE,
+        `The run made more than ${MAX_STEP_EXECUTIONS} step executions; shorten its loops.`,
+      );
     const kind = stepKind(step);
     const { store, emit } = this.services;
     const base = { runId: this.plan.runId, stepId: step.id, name: step.name ?? step.id, kind, iteration };
@@ -339,7 +355,11 @@ export class WorkflowRun {
         command: input.command as string,
         args: input.args as string[],
         cwd,
-        env: { ...inheritedEnv(), NO_COLOR: '1', ...(input.env as Record<string, string>) },
+        env: {
+          ...commandEnv(this.plan.root, this.plan.trusted),
+          NO_COLOR: '1',
+          ...(input.env as Record<string, string>),
+        },
         timeoutMs: step.run.timeout * 1000,
         signal,
         onOutput: (_stream, text) => log(text),
@@ -457,10 +477,4 @@ function abortError(): Error {
   const error = new Error('The operation was cancelled.');
   error.name = 'AbortError';
   return error;
-}
-
-function inheritedEnv(): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined),
-  );
 }

@@ -10,6 +10,16 @@ export const WorkflowIssue = z.object({ line: z.number(), column: z.number(), pa
 export const WorkflowSource = z.enum(['builtin', 'project']);
 export type WorkflowSource = z.infer<typeof WorkflowSource>;
 
+/** One thing a workflow would run or write from the workspace's own files; the trust dialog lists them. */
+export const TrustItem = z.object({
+  step: z.string(),
+  name: z.string(),
+  kind: z.enum(['run', 'mcp', 'edit']),
+  /** A sentence naming it: `runs npm test (package.json script "test")`, `writes files from a diff`. */
+  what: z.string(),
+});
+export type TrustItem = z.infer<typeof TrustItem>;
+
 export const WorkflowSummary = z.object({
   name: z.string(),
   description: z.string(),
@@ -21,7 +31,9 @@ export const WorkflowSummary = z.object({
   issues: z.array(WorkflowIssue),
   /** False when the license does not include the component (the UI shows the upgrade hint). */
   allowed: z.boolean(),
-  /** True for a project workflow with commands in a workspace the user has not trusted yet. */
+  /** What this workflow runs or writes that needs the workspace's trust (empty when it needs none). */
+  trustNeeded: z.array(TrustItem),
+  /** True when `trustNeeded` is not empty and the user has not trusted this workspace yet. */
   needsTrust: z.boolean(),
 });
 export type WorkflowSummary = z.infer<typeof WorkflowSummary>;

@@ -158,30 +158,30 @@ describe('hostile workflow files', () => {
           .fill(`*a${i - 1}`)
           .join(', ')}]`,
       );
-    const started = performance.now();
+    const started = Date.now();
     const [issue] = issuesOf(lines.join('\n'));
-    expect(performance.now() - started).toBeLessThan(1000);
+    expect(Date.now() - started).toBeLessThan(1000);
     expect(issue).toMatchObject({ line: 2, column: 10, message: expect.stringMatching(/aliases expand too much/) });
   });
 
   it('refuses 100 000 nested brackets and deep block nesting with a line and column, quickly', () => {
-    const started = performance.now();
+    const started = Date.now();
     const [flow] = issuesOf(`name: x\ndescription: y\nsteps: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`);
     expect(flow).toMatchObject({ line: 3, column: 72, message: expect.stringMatching(/nest deeper than 64/) });
     let block = 'steps:\n';
     for (let level = 1; level <= 80; level++) block += `${' '.repeat(level)}- \n`;
     const [nested] = issuesOf(`name: x\ndescription: y\n${block}`);
     expect(nested?.message).toMatch(/nest deeper than 64/);
-    expect(performance.now() - started).toBeLessThan(1000);
+    expect(Date.now() - started).toBeLessThan(1000);
   });
 
   it('refuses a 200 KB expression at its line and column without parsing it token by token', () => {
     const long = Array(28_000).fill('a.b').join(' && ');
-    const started = performance.now();
+    const started = Date.now();
     const [issue] = issuesOf(
       `name: x\ndescription: y\nsteps:\n  - id: a\n    if: "${long}"\n    run: { command: "true" }\n`,
     );
-    expect(performance.now() - started).toBeLessThan(1000);
+    expect(Date.now() - started).toBeLessThan(1000);
     expect(issue).toMatchObject({
       line: 5,
       column: 9,

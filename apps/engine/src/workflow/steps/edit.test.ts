@@ -1,16 +1,28 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ErrorCode, type PaError } from '@pa/shared';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { resolveInside } from '../../files/index.js';
-import { applyDiff, type EditTarget } from './edit.js';
+import { applyDiff, type EditTarget, writeContent } from './edit.js';
+import { createEditJournal } from './edit-journal.js';
 
 let root: string;
+let journalDir: string;
 let target: EditTarget;
 
 beforeEach(() => {
   root = mkdtempSync(join(tmpdir(), 'pa-edit-'));
+  journalDir = mkdtempSync(join(tmpdir(), 'pa-journal-'));
   mkdirSync(join(root, 'src'));
   writeFileSync(
     join(root, 'src/math.js'),
@@ -20,9 +32,13 @@ beforeEach(() => {
   target = {
     resolve: (rel) => resolveInside(root, rel),
     write: async (rel, content) => writeFileSync(resolveInside(root, rel), content),
+    journal: createEditJournal(journalDir, 'this-engine'),
   };
 });
-afterEach(() => rmSync(root, { recursive: true, force: true }));
+afterEach(() => {
+  rmSync(root, { recursive: true, force: true });
+  rmSync(journalDir, { recursive: true, force: true });
+});
 
 const fix = `--- a/src/math.js
 +++ b/src/math.js
@@ -86,5 +102,68 @@ describe('applyDiff', () => {
 
   it('refuses a diff with no hunks', async () => {
     expect((await failure(applyDiff('I could not do it.', target))).code).toBe(ErrorCode.BAD_REQUEST);
+  });
+
+  it('refuses any write into .git however it is spelt, and writes nothing of the diff', async () => {
+    for (const name of ['.git/config', '.GIT/config', '.Git./hooks/pre-commit', '.g\u200cit/config']) {
+      const diff = `--- a/README.md\n+++ b/README.md\n@@ -1,1 +1,1 @@\n-# Demo\n+# Changed\n--- /dev/null\n+++ b/${name}\n@@ -0,0 +1,2 @@\n+[core]\n+\tfsmonitor = touch pwned\n`;
+      const error = await failure(applyDiff(diff, target));
+      expect(error.code, name).toBe(ErrorCode.FORBIDDEN);
+      expect(readFileSync(join(root, 'README.md'), 'utf8')).toBe('# Demo\n');
+    }
+    const contents = await failure(writeContent('.GIT/config', '[core]\n', target));
+    expect(contents.code).toBe(ErrorCode.FORBIDDEN);
+    expect(readdirSync(root).sort()).toEqual(['README.md', 'src']);
+  });
+});
+
+describe('the edit journal', () => {
+  const threeFiles =
+    '--- a/README.md\n+++ b/README.md\n@@ -1,1 +1,1 @@\n-# Demo\n+# Changed\n' +
+    '--- /dev/null\n+++ b/src/new.js\n@@ -0,0 +1,1 @@\n+export const x = 1;\n' +
+    fix;
+
+  it('rolls back the files already written when a later write fails', async () => {
+    let writes = 0;
+    const failing: EditTarget = {
+      ...target,
+      write: async (rel, content) => {
+        writes += 1;
+        if (writes === 3) throw Object.assign(new Error('disk full'), { code: 'ENOSPC' });
+        await target.write(rel, content);
+      },
+    };
+    await expect(applyDiff(threeFiles, failing)).rejects.toThrow('disk full');
+    expect(readFileSync(join(root, 'README.md'), 'utf8')).toBe('# Demo\n');
+    expect(existsSync(join(root, 'src/new.js'))).toBe(false);
+    expect(readFileSync(join(root, 'src/math.js'), 'utf8')).toContain('return a + b;');
+    expect(readdirSync(journalDir)).toEqual([]);
+  });
+
+  it('after a crash mid-way, the next engine puts every file back as it was', async () => {
+    let writes = 0;
+    // the engine dies before its third write: that write never returns
+    const dying: EditTarget = {
+      ...target,
+      write: (rel, content) => {
+        writes += 1;
+        return writes === 3 ? new Promise(() => {}) : target.write(rel, content);
+      },
+    };
+    void applyDiff(threeFiles, dying);
+    await vi.waitFor(() => expect(writes).toBe(3));
+    expect(readFileSync(join(root, 'README.md'), 'utf8')).toBe('# Changed\n');
+    const live = createEditJournal(journalDir, 'next-engine');
+    // while the first engine lives, its journal is its own
+    expect(live.recover((owner) => owner === 'this-engine')).toEqual([]);
+    expect(live.recover(() => false).sort()).toEqual(
+      [join(root, 'README.md'), join(root, 'src/new.js'), join(root, 'src/math.js')].sort(),
+    );
+    expect(readFileSync(join(root, 'README.md'), 'utf8')).toBe('# Demo\n');
+    expect(existsSync(join(root, 'src/new.js'))).toBe(false);
+    expect(readdirSync(journalDir)).toEqual([]);
+    // and the same diff applies cleanly again
+    await applyDiff(threeFiles, target);
+    expect(readFileSync(join(root, 'src/math.js'), 'utf8')).toContain('return a * b;');
   });
 });

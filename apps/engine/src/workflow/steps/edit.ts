@@ -1,10 +1,13 @@
 // The `edit` step: applies a unified diff (or writes given contents) inside the workspace. Every target is
-// confined first and every file is patched in memory before anything is written, so a conflict changes nothing
-// and names the hunk that did not apply.
+// confined (and refused inside `.git`) first and every file is patched in memory before anything is written, so a
+// conflict changes nothing and names the hunk that did not apply; the writes then go through the edit journal,
+// so they land all together or not at all, crash included.
 import { existsSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { ErrorCode, PaError } from '@pa/shared';
 import { applyPatch, parsePatch, type StructuredPatch, type StructuredPatchHunk } from 'diff';
+import { refuseGitPath } from '../protected-paths.js';
+import type { EditJournal, JournalledWrite } from './edit-journal.js';
 
 export interface FileChange {
   path: string;
@@ -18,7 +21,11 @@ export interface EditTarget {
   /** Resolves a workspace-relative path, refusing traversal and symlink escapes (throws PaError). */
   resolve(rel: string): string;
   write(rel: string, content: string): Promise<unknown>;
+  /** Makes a step's writes one operation. */
+  journal: EditJournal;
 }
+
+type PlannedChange = FileChange & Omit<JournalledWrite, 'path'>;
 
 const VIEW_LIMIT = 256 * 1024;
 
@@ -56,13 +63,15 @@ function clip(text: string): string {
 }
 
 /** Plans every file change of a diff without writing; throws E_CONFLICT naming the first hunk that failed. */
-export function planDiff(diff: string, target: EditTarget): Array<FileChange & { content: string | null }> {
-  const changes: Array<FileChange & { content: string | null }> = [];
+export function planDiff(diff: string, target: EditTarget): PlannedChange[] {
+  const changes: PlannedChange[] = [];
   for (const patch of parseDiff(diff)) {
     const oldPath = cleanPath(patch.oldFileName);
     const newPath = cleanPath(patch.newFileName);
     const path = newPath ?? oldPath;
     if (!path) throw new PaError(ErrorCode.BAD_REQUEST, 'A file in the diff has no name.');
+    refuseGitPath(path);
+    if (oldPath) refuseGitPath(oldPath);
     const absolute = target.resolve(path);
     if (oldPath && oldPath !== path) target.resolve(oldPath);
     const exists = existsSync(absolute);
@@ -73,8 +82,9 @@ export function planDiff(diff: string, target: EditTarget): Array<FileChange & {
       throw new PaError(ErrorCode.CONFLICT, `The diff creates "${path}", which already exists.`, { path });
     }
     const before = exists ? readFileSync(absolute, 'utf8') : '';
+    const original = exists ? before : null;
     if (!newPath) {
-      changes.push({ path, action: 'deleted', before: clip(before), after: '', content: null });
+      changes.push({ path, action: 'deleted', before: clip(before), after: '', absolute, content: null, original });
       continue;
     }
     const after = applyPatch(before, patch);
@@ -84,7 +94,9 @@ export function planDiff(diff: string, target: EditTarget): Array<FileChange & {
       action: oldPath ? 'modified' : 'created',
       before: clip(before),
       after: clip(after),
+      absolute,
       content: after,
+      original,
     });
   }
   return changes;
@@ -92,17 +104,21 @@ export function planDiff(diff: string, target: EditTarget): Array<FileChange & {
 
 export async function applyDiff(diff: string, target: EditTarget): Promise<FileChange[]> {
   const planned = planDiff(diff, target);
-  for (const change of planned) {
-    if (change.content === null) await rm(target.resolve(change.path));
-    else await target.write(change.path, change.content);
-  }
-  return planned.map(({ content: _content, ...change }) => change);
+  await target.journal.apply(planned, {
+    write: target.write,
+    remove: (rel) => rm(target.resolve(rel)),
+  });
+  return planned.map(({ content: _content, absolute: _absolute, original: _original, ...change }) => change);
 }
 
 export async function writeContent(path: string, content: string, target: EditTarget): Promise<FileChange[]> {
+  refuseGitPath(path);
   const absolute = target.resolve(path);
   const before = existsSync(absolute) ? readFileSync(absolute, 'utf8') : null;
-  await target.write(path, content);
+  await target.journal.apply([{ path, absolute, content, original: before }], {
+    write: target.write,
+    remove: (rel) => rm(target.resolve(rel)),
+  });
   return [{ path, action: before === null ? 'created' : 'modified', before: clip(before ?? ''), after: clip(content) }];
 }
 
