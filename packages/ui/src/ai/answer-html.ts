@@ -1,0 +1,96 @@
+// A chat answer as the parts the chat panel renders: prose as sanitised HTML, code blocks as plain text for the
+// code-action component. Model output is untrusted (a prompt injection in any file it read can steer it), so the
+// HTML is cut to an allow-list fit for chat: nothing that can restyle, cover, frame or submit the workbench.
+import DOMPurify, { type Config } from 'dompurify';
+import { marked, type Token, type Tokens } from 'marked';
+
+export type AnswerPart = { kind: 'html'; html: string } | { kind: 'code'; code: string; lang: string };
+
+/** What Markdown produces for prose. No style, form, input, button, iframe, img, svg, div or span. */
+const CHAT_TAGS = [
+  'p',
+  'br',
+  'hr',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'strong',
+  'b',
+  'em',
+  'i',
+  'del',
+  's',
+  'code',
+  'pre',
+  'blockquote',
+  'ul',
+  'ol',
+  'li',
+  'a',
+  'table',
+  'thead',
+  'tbody',
+  'tr',
+  'th',
+  'td',
+];
+
+/** No style, class or id: the workbench's own classes (overlays, modals) and ids must not be reachable. */
+const CHAT_ATTRIBUTES = ['href', 'title', 'align', 'start'];
+
+const CHAT_CONFIG: Config = {
+  ALLOWED_TAGS: CHAT_TAGS,
+  ALLOWED_ATTR: CHAT_ATTRIBUTES,
+  ALLOW_DATA_ATTR: false,
+  ALLOW_ARIA_ATTR: false,
+  // web and mail links only: no javascript:, data:, file:, or relative paths into the engine's own server
+  ALLOWED_URI_REGEXP: /^(?:https?|mailto):/i,
+  // DOMPurify checks every other attribute's value against that pattern too; these two never hold a URL
+  ADD_URI_SAFE_ATTR: ['align', 'start'],
+};
+
+let purifier: ReturnType<typeof DOMPurify> | null = null;
+
+/** Our own DOMPurify instance, so the link hook never reaches another caller's sanitising. */
+function chatPurifier(): ReturnType<typeof DOMPurify> {
+  if (purifier) return purifier;
+  purifier = DOMPurify(window);
+  // a link leaves the workbench: a new browser tab in browser mode, the OS browser in the desktop app
+  purifier.addHook('afterSanitizeAttributes', (node) => {
+    if (node.tagName === 'A' && node.hasAttribute('href')) {
+      node.setAttribute('target', '_blank');
+      node.setAttribute('rel', 'noopener noreferrer');
+    }
+  });
+  return purifier;
+}
+
+/** Untrusted HTML cut to the chat allow-list; empty where no DOM can sanitise it (never passed through raw). */
+export function sanitizeChatHtml(html: string): string {
+  const instance = chatPurifier();
+  return instance.isSupported ? instance.sanitize(html, CHAT_CONFIG) : '';
+}
+
+export function answerParts(markdown: string): AnswerPart[] {
+  const tokens = marked.lexer(markdown);
+  const parts: AnswerPart[] = [];
+  let pending: Token[] = [];
+  const flush = () => {
+    if (pending.length === 0) return;
+    const list = Object.assign(pending, { links: tokens.links });
+    parts.push({ kind: 'html', html: sanitizeChatHtml(marked.parser(list)) });
+    pending = [];
+  };
+  for (const token of tokens) {
+    if (token.type === 'code') {
+      flush();
+      const code = token as Tokens.Code;
+      parts.push({ kind: 'code', code: code.text, lang: code.lang ?? '' });
+    } else pending.push(token);
+  }
+  flush();
+  return parts;
+}
