@@ -1,9 +1,12 @@
 // Clock rules through 1,000 seeded timelines: the engine's evaluation (high-water mark in SQLite + the shared
 // evaluateLicense) against an independent oracle written from DESIGN.md's rules.
+
+import { randomBytes } from 'node:crypto';
 import { evaluateLicense, GRACE_PERIOD_MS, type LicensePayload, ROLLBACK_TOLERANCE_MS } from '@pa/shared';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../store/index.js';
 import { createClockGuard } from './clock-guard.js';
+import { rowSealFromKey } from './row-seal.js';
 import { buildLicensePayload } from './vendor.js';
 
 const SECOND = 1000;
@@ -73,10 +76,10 @@ describe('clock rules over 1,000 random timelines', () => {
     const mismatches: string[] = [];
     let rollbacksSeen = 0;
     let jitterRejections = 0;
-    createClockGuard(store);
+    createClockGuard(store, rowSealFromKey(randomBytes(32), false));
     for (let index = 0; index < 1000; index++) {
-      store.db.exec('DELETE FROM license_clock'); // a fresh install for every timeline
-      const guard = createClockGuard(store);
+      store.db.exec('DELETE FROM license_clock'); // a fresh install (new seal key, no mark) for every timeline
+      const guard = createClockGuard(store, rowSealFromKey(randomBytes(32), false));
       const kind = kinds[index % kinds.length] as Kind;
       let latestSeen: number | null = null;
       for (const now of timeline(kind, random)) {
@@ -109,8 +112,9 @@ describe('clock rules over 1,000 random timelines', () => {
 
   it('keeps the high-water mark across restarts, so a rollback after a restart is still caught', () => {
     const store = openStore(':memory:');
-    createClockGuard(store).observe(T0 + 10 * DAY);
-    const restarted = createClockGuard(store);
+    const key = randomBytes(32);
+    createClockGuard(store, rowSealFromKey(key, false)).observe(T0 + 10 * DAY);
+    const restarted = createClockGuard(store, rowSealFromKey(key, true));
     const mark = restarted.observe(T0 + 9 * DAY);
     expect(mark).toBe(T0 + 10 * DAY);
     const verdict = evaluateLicense(license, null, {

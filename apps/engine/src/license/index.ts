@@ -28,6 +28,7 @@ import { type AuditLog, createAuditLog } from './audit.js';
 import { type ClockGuard, createClockGuard } from './clock-guard.js';
 import { deviceFingerprint } from './fingerprint.js';
 import { loadPublicKey } from './public-key.js';
+import { openRowSeal } from './row-seal.js';
 import { deniedMessage, describeStatus, type Evaluation, readOnlyMessage, usableGrants } from './status.js';
 
 export type { Audit, Entitlements, LicenseState, QuotaReservation, Quotas } from './api.js';
@@ -63,8 +64,15 @@ export function createLicensing(ctx: LicensingContext, secrets: Secrets, options
   const publicKey = options.publicKey !== undefined ? options.publicKey : loadPublicKey();
   const fingerprint = options.fingerprint ?? deviceFingerprint(ctx.dataDir);
   const audit: AuditLog = createAuditLog(ctx.store, ctx.clock);
-  const clock: ClockGuard = createClockGuard(ctx.store);
-  const ledger: QuotaLedger = createQuotaLedger(ctx.store, ctx.clock);
+  // the clock and quota rows are sealed with a key from the keychain: rows edited by hand are found and audited
+  const seal = openRowSeal(ctx.store, secrets);
+  const clock: ClockGuard = createClockGuard(ctx.store, seal);
+  const ledger: QuotaLedger = createQuotaLedger(ctx.store, ctx.clock, {
+    seal,
+    onDidFindTampering: (day) =>
+      audit.record({ type: 'quota.tampered', actor: 'engine', detail: { day, effect: 'day counts as used up' } }),
+  });
+  let clockTamperAudited = false;
   const exhaustedAudited = new Set<string>();
   const readRevision = ctx.store.db.prepare<[], { revision: number }>(
     'SELECT revision FROM license_revision WHERE id = 1',
@@ -120,7 +128,9 @@ export function createLicensing(ctx: LicensingContext, secrets: Secrets, options
     const highWaterMark = clock.observe(now);
     const judged = (state: Evaluation['state'], verdict: Evaluation['verdict'], grants: Evaluation['grants']) =>
       settle({ state, verdict, grants, usable: usableGrants(state, grants), license: installed?.license ?? null, now });
+    auditClockTamper();
     if (!installed) return judged('none', null, grantsOf(null));
+    if (clock.tampered()) return judged('rejected', clockTampered(), grantsOf(null));
     const verdict = evaluateLicense(installed.license, installed.certificate, { now, highWaterMark, fingerprint });
     if (verdict.ok) return judged(verdict.status, verdict, grantsOf(verdict.license));
     return judged(
@@ -128,6 +138,20 @@ export function createLicensing(ctx: LicensingContext, secrets: Secrets, options
       verdict,
       grantsOf(null),
     );
+  }
+
+  function clockTampered(): Evaluation['verdict'] {
+    return { ok: false, reason: 'clock_tampered', message: rejectionMessage('clock_tampered') };
+  }
+
+  function auditClockTamper(): void {
+    if (clockTamperAudited || !clock.tampered()) return;
+    clockTamperAudited = true;
+    audit.record({
+      type: 'license.tampered',
+      actor: 'engine',
+      detail: { record: 'clock', effect: 'licenses refused' },
+    });
   }
 
   /** Audits and announces a change of verdict (expiry, rollback, activation) once, when it happens. */
@@ -152,9 +176,11 @@ export function createLicensing(ctx: LicensingContext, secrets: Secrets, options
     const account = accountOf(evaluation);
     const day = ledger.dayOf(evaluation.now);
     const rows = new Map(ledger.usage(account, day).map((row) => [row.metric, row.used]));
+    const tampered = ledger.tampered(account, day);
     return (['ai_requests', 'workflow_runs'] as const).map((metric) => {
       const used = rows.get(metric) ?? 0;
       const limit = evaluation.usable.quotas[metric];
+      if (tampered) return { metric, day, used: Math.max(used, limit ?? 0), limit, remaining: 0 };
       return { metric, day, used, limit, remaining: limit === null ? null : Math.max(0, limit - used) };
     });
   }
@@ -204,6 +230,7 @@ export function createLicensing(ctx: LicensingContext, secrets: Secrets, options
     const certificate = installed?.certificate?.licenseId === license.id ? installed.certificate : null;
     const now = ctx.clock();
     const verdict = evaluateLicense(license, certificate, { now, highWaterMark: clock.observe(now), fingerprint });
+    if (clock.tampered()) refuse('clock_tampered', actor, { licenseId: license.id });
     // a device-bound license is kept while it waits for its certificate; any other failure refuses the key
     if (!verdict.ok && verdict.reason !== 'activation_required' && verdict.reason !== 'device_mismatch') {
       refuse(verdict.reason, actor, { licenseId: license.id });
@@ -302,6 +329,13 @@ export function createLicensing(ctx: LicensingContext, secrets: Secrets, options
       const evaluation = evaluate();
       const account = accountOf(evaluation);
       const outcome = ledger.consume(account, metric, n, evaluation.usable.quotas[metric]);
+      if (!outcome.granted && outcome.tampered) {
+        throw new PaError(
+          ErrorCode.QUOTA,
+          `Today's ${METRIC_LABEL[metric]} quota counts as used up: its counters were altered outside the app. It resets at 00:00 UTC.`,
+          { metric, day: outcome.day, reason: 'quota_tampered' },
+        );
+      }
       if (!outcome.granted) {
         const licensed = evaluation.grants.quotas[metric];
         if (evaluation.state === 'grace' && (licensed === null || outcome.used + n <= licensed)) {

@@ -24,7 +24,8 @@ export type LicenseRejection =
   | 'issued_in_future'
   | 'activation_required'
   | 'device_mismatch'
-  | 'clock_rollback';
+  | 'clock_rollback'
+  | 'clock_tampered';
 
 export interface DeviceBinding {
   fingerprint: string;
@@ -63,6 +64,8 @@ const MESSAGES: Record<LicenseRejection, string> = {
   device_mismatch: 'The device certificate belongs to another computer. Export a new activation request from this one.',
   clock_rollback:
     'The system clock went back more than 10 minutes since the app last ran. Correct the date and time, then restart.',
+  clock_tampered:
+    'This installation’s clock record was altered or deleted outside the app, so licenses are refused on it. Ask your vendor to re-activate this device.',
 };
 
 export function rejectionMessage(reason: LicenseRejection): string {

@@ -17,6 +17,7 @@ export const LicenseRejectionReason = z.enum([
   'activation_required',
   'device_mismatch',
   'clock_rollback',
+  'clock_tampered',
 ]);
 
 export const QuotaUsage = z.object({
