@@ -20,10 +20,12 @@ let client: Client;
 
 beforeAll(async () => {
   provider = await startLoopbackOpenAI({ kind: 'ok', text: 'The answer is 42.' });
-  // Configure the model once through a normal engine; `pa mcp serve` shares the data dir.
-  const engine = await startEngine({ dataDir });
+  // Configure the model (and trust the workspace, for run_workflow) once through a normal engine; `pa mcp serve`
+  // shares the data dir.
+  const engine = await startEngine({ dataDir, workspace: workspace.root });
   const rpc = await engine.connect();
   await useLoopbackModel(rpc, provider);
+  await rpc.call('workflow.trust.set', { trusted: true });
   await engine.stop();
   writeFileSync(join(outside, 'secret.txt'), 'secret');
   symlinkSync(outside, join(workspace.root, 'escape'));
@@ -82,6 +84,27 @@ describe('pa mcp serve', () => {
     const write = await call('write_file', { path: 'escape/planted.txt', content: 'x' });
     expect(write.isError).toBe(true);
     expect(() => readFileSync(join(outside, 'planted.txt'))).toThrow();
+  });
+
+  it('searches with a linear-time regex engine: (a+)+$ over a long line of a answers at once', async () => {
+    writeFileSync(join(workspace.root, 'src/long.txt'), `${'a'.repeat(50_000)}!\n`);
+    const started = performance.now();
+    const search = await call('search_files', { query: '(a+)+$', regex: true });
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(search).toEqual({ text: 'no matches', isError: false });
+    const backreference = await call('search_files', { query: '(a)\\1', regex: true });
+    expect(backreference.isError).toBe(true);
+    expect(backreference.text).toMatch(/^E_BAD_REQUEST: The regular expression cannot be used/);
+  });
+
+  it('never writes into .git, whatever its case or spelling', async () => {
+    for (const path of ['.git/config', '.GIT/config', '.Git./hooks/post-checkout']) {
+      const write = await call('write_file', { path, content: '[core]\n\tfsmonitor = touch pwned\n' });
+      expect(write.isError, path).toBe(true);
+      expect(write.text, path).toMatch(/^E_FORBIDDEN: .* is inside \.git/);
+    }
+    expect(() => readFileSync(join(workspace.root, '.git/config'))).toThrow();
+    expect(() => readFileSync(join(workspace.root, '.GIT/config'))).toThrow();
   });
 
   it('lists and runs workflows to the end', async () => {

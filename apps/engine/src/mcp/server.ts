@@ -3,7 +3,9 @@
 
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ErrorCode, PaError, type RunDetail, type WorkflowProgress } from '@pa/shared';
+import { RE2JS } from 're2js';
 import { z } from 'zod';
+import { refuseGitPath } from '../workflow/protected-paths.js';
 import { VERSION } from '../version.js';
 import type { LocalEngine } from './in-process.js';
 
@@ -51,6 +53,7 @@ export async function createMcpServer(local: LocalEngine): Promise<McpServer> {
     },
     ({ path, content }) =>
       answer(async () => {
+        refuseGitPath(path);
         const written = await local.call('files.write', { path, content });
         return `wrote ${written.path} (${written.size} bytes)`;
       }),
@@ -70,7 +73,7 @@ export async function createMcpServer(local: LocalEngine): Promise<McpServer> {
     },
     ({ query, regex, limit }) =>
       answer(async () => {
-        const pattern = regex ? new RegExp(query) : null;
+        const pattern = regex ? linearRegex(query) : null;
         const max = limit ?? 200;
         const { files } = await local.call('files.tree');
         const hits: string[] = [];
@@ -79,7 +82,7 @@ export async function createMcpServer(local: LocalEngine): Promise<McpServer> {
           const file = await local.call('files.read', { path }).catch(() => null);
           if (!file || file.binary || file.size > SEARCH_FILE_BYTES) continue;
           file.content.split('\n').forEach((line, index) => {
-            if (hits.length < max && (pattern ? pattern.test(line) : line.includes(query))) {
+            if (hits.length < max && (pattern ? pattern.matcher(line).find() : line.includes(query))) {
               hits.push(`${path}:${index + 1}: ${line.trim().slice(0, 300)}`);
             }
           });
@@ -142,6 +145,22 @@ export async function createMcpServer(local: LocalEngine): Promise<McpServer> {
   );
 
   return server;
+}
+
+/**
+ * A client's regular expression, compiled by RE2 (re2js): matching takes time linear in the line, so a pattern
+ * such as `(a+)+$` cannot hold the engine for minutes. RE2 has no backreferences or lookaround; such a pattern is
+ * refused with the reason.
+ */
+function linearRegex(query: string): RE2JS {
+  try {
+    return RE2JS.compile(query);
+  } catch (error) {
+    throw new PaError(
+      ErrorCode.BAD_REQUEST,
+      `The regular expression cannot be used: ${error instanceof Error ? error.message : String(error)} (backreferences and lookaround are not supported).`,
+    );
+  }
 }
 
 /** Starts a run and waits for its end; a step waiting for approval without `approve` ends the run as rejected. */
