@@ -67,15 +67,15 @@ describe('collab in the engine', () => {
     engine = await startEngine({ workspace: workspace.root, dataDir });
     client = await engine.connect();
     const { session } = await client.call('collab.state');
-    // the secret and relay token come back from the secrets store, not the database
     expect(session).toMatchObject({
       roomId: ROOM,
-      secret: SECRET,
       role: 'guest',
-      relay: { url: 'ws://127.0.0.1:9/', token: 't' },
+      relay: { url: 'ws://127.0.0.1:9/' },
       // a guest holds no host key and signs no limit
       seats: null,
     });
+    // the secret and relay token come back from the secrets store, not the database, and only when asked for
+    expect(await client.call('collab.credentials', { roomId: ROOM })).toEqual({ secret: SECRET, relayToken: 't' });
     const { updates: stored } = await client.call('collab.loadUpdates', { roomId: ROOM });
     expect(stored.length).toBeLessThan(updates.length);
     const restored = new Y.Doc();
@@ -86,6 +86,32 @@ describe('collab in the engine', () => {
     expect((await client.call('collab.state')).session).toBeNull();
     const gone = await errorOf(client.call('collab.loadUpdates', { roomId: ROOM }));
     expect(gone.code).toBe(ErrorCode.NOT_FOUND);
+  });
+
+  it('broadcasts collab.changed without the room secret or relay token; collab.credentials hands them out', async () => {
+    engine ??= await startEngine({ workspace: workspace.root, dataDir });
+    const client = await engine.connect();
+    const listener = await engine.connect();
+    const token = 'relay-token-that-must-not-be-broadcast';
+    const heard: unknown[] = [];
+    const changed = new Promise<void>((resolve) =>
+      listener.on('collab.changed', (event) => {
+        heard.push(event);
+        resolve();
+      }),
+    );
+    await client.call('collab.join', { roomId: ROOM, secret: SECRET, relay: { url: 'ws://127.0.0.1:9/', token } });
+    await changed;
+    const wire = JSON.stringify(heard);
+    expect(wire).toContain(ROOM);
+    expect(wire).not.toContain(SECRET);
+    expect(wire).not.toContain(token);
+    // nor in the answer every client may read
+    const state = JSON.stringify(await listener.call('collab.state'));
+    expect(state).not.toContain(SECRET);
+    expect(state).not.toContain(token);
+    expect(await listener.call('collab.credentials', { roomId: ROOM })).toEqual({ secret: SECRET, relayToken: token });
+    await client.call('collab.leave', { roomId: ROOM, discard: true });
   });
 
   it('refuses to host on the personal edition with E_LICENSE naming the entitlement', async () => {

@@ -1,14 +1,19 @@
 // The collab capability: which session this engine is in (hosted or joined, restored after a restart), the Yjs
 // update log that keeps offline edits, and the host's default file selection. Edits travel peer-to-peer in the UI;
-// the engine never writes a file because a remote peer asked — the UI saves shared files through files.write.
+// a peer's change reaches this disk only through collab.admit and collab.writeFile, which hold it to the paths the
+// host shared when it started (admission.ts). Broadcasts carry no secret: collab.credentials hands them out.
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign } from 'node:crypto';
+import { realpathSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { type CollabSession, ErrorCode, PaError, type RelayEndpoint, type SeatsGrant } from '@pa/shared';
+import { protectedPath } from '@pa/shared/protected-paths';
 import { seatsStatement } from '@pa/shared/relay/protocol';
 import type { Capability } from '../capability.js';
 import type { EngineContext } from '../engine.js';
-import { IgnoreRules } from '../files/index.js';
+import { IgnoreRules, toRelative } from '../files/index.js';
 import type { Entitlements } from '../license/api.js';
 import type { Secrets } from '../secrets/api.js';
+import { admit } from './admission.js';
 import { listShareableFiles } from './shareable.js';
 import { type CompactionPolicy, openUpdateLog } from './update-log.js';
 
@@ -24,6 +29,7 @@ const MIGRATIONS = [
      participant_limit INTEGER,
      started_at INTEGER NOT NULL
    );`,
+  'ALTER TABLE collab_session ADD COLUMN allow_file_changes INTEGER NOT NULL DEFAULT 0;',
 ];
 
 interface SessionRow {
@@ -33,6 +39,7 @@ interface SessionRow {
   files: string;
   participant_limit: number | null;
   started_at: number;
+  allow_file_changes: 0 | 1;
 }
 
 export interface CollabDeps {
@@ -48,9 +55,11 @@ export function createCollab(ctx: EngineContext, deps: CollabDeps): Capability {
   const db = ctx.store.db;
   const readRow = db.prepare<[], SessionRow>('SELECT * FROM collab_session WHERE id = 1');
   const writeRow = db.prepare(
-    `INSERT OR REPLACE INTO collab_session (id, room_id, role, relay_url, files, participant_limit, started_at)
-     VALUES (1, @room_id, @role, @relay_url, @files, @participant_limit, @started_at)`,
+    `INSERT OR REPLACE INTO collab_session
+       (id, room_id, role, relay_url, files, participant_limit, started_at, allow_file_changes)
+     VALUES (1, @room_id, @role, @relay_url, @files, @participant_limit, @started_at, @allow_file_changes)`,
   );
+  const writeFiles = db.prepare<[string]>('UPDATE collab_session SET files = ? WHERE id = 1');
   const clearRow = db.prepare('DELETE FROM collab_session WHERE id = 1');
   const secretName = (roomId: string) => `collab.room.${roomId}`;
   const tokenName = (roomId: string) => `collab.relay-token.${roomId}`;
@@ -76,13 +85,12 @@ export function createCollab(ctx: EngineContext, deps: CollabDeps): Capability {
   async function current(): Promise<CollabSession | null> {
     const row = readRow.get();
     if (!row) return null;
-    const token = row.relay_url ? ((await deps.secrets.get(tokenName(row.room_id))) ?? '') : '';
     return {
       roomId: row.room_id,
-      secret: await deps.secrets.get(secretName(row.room_id)),
       role: row.role,
-      relay: row.relay_url ? { url: row.relay_url, token } : null,
-      files: JSON.parse(row.files) as string[],
+      relay: row.relay_url ? { url: row.relay_url } : null,
+      files: filesOf(row),
+      allowFileChanges: row.allow_file_changes === 1,
       participantLimit: row.participant_limit,
       seats:
         row.role === 'host' && row.participant_limit !== null
@@ -94,7 +102,13 @@ export function createCollab(ctx: EngineContext, deps: CollabDeps): Capability {
 
   async function start(
     role: 'host' | 'guest',
-    params: { roomId: string; secret: string; relay?: RelayEndpoint | undefined; files: string[] },
+    params: {
+      roomId: string;
+      secret: string;
+      relay?: RelayEndpoint | undefined;
+      files: string[];
+      allowFileChanges: boolean;
+    },
     participantLimit: number | null,
   ): Promise<CollabSession> {
     const previous = readRow.get();
@@ -109,9 +123,11 @@ export function createCollab(ctx: EngineContext, deps: CollabDeps): Capability {
       room_id: params.roomId,
       role,
       relay_url: params.relay?.url ?? null,
-      files: JSON.stringify(params.files),
+      // a protected path is not shared even when selected: no peer may change it (protected-paths.ts)
+      files: JSON.stringify(params.files.filter((path) => protectedPath(path)?.kind !== 'never')),
       participant_limit: participantLimit,
       started_at: ctx.clock(),
+      allow_file_changes: params.allowFileChanges ? 1 : 0,
     });
     const session = (await current()) as CollabSession;
     ctx.connections.broadcast('collab.changed', { session });
@@ -125,15 +141,43 @@ export function createCollab(ctx: EngineContext, deps: CollabDeps): Capability {
     await deps.secrets.delete(hostKeyName(roomId));
   }
 
-  function requireRoom(roomId: string): void {
-    if (readRow.get()?.room_id !== roomId) {
+  function requireRoom(roomId: string): SessionRow {
+    const row = readRow.get();
+    if (row?.room_id !== roomId) {
       throw new PaError(ErrorCode.NOT_FOUND, `This engine is not in room ${roomId}. Host or join the session first.`);
+    }
+    return row;
+  }
+
+  function filesOf(row: SessionRow): string[] {
+    return JSON.parse(row.files) as string[];
+  }
+
+  /** Refuses a write whose real folder is a protected one (a symlink inside the workspace pointing at .git). */
+  function requireUnprotectedTarget(path: string): void {
+    const target = ctx.files.resolve(path);
+    let probe = dirname(target);
+    for (;;) {
+      try {
+        probe = realpathSync(probe);
+        break;
+      } catch {
+        const parent = dirname(probe); // not there yet: the write creates it under its nearest existing folder
+        if (parent === probe) break;
+        probe = parent;
+      }
+    }
+    const real = toRelative(realpathSync(ctx.workspace.requireRoot()), probe);
+    if (real !== '' && protectedPath(`${real}/x`)?.kind === 'never') {
+      throw new PaError(ErrorCode.FORBIDDEN, `Refused a guest's change to ${path}: its folder is ${real}.`, {
+        reason: 'protected',
+      });
     }
   }
 
   return {
     handlers: {
-      'collab.host': async ({ roomId, secret, relay, files }, { actor }) => {
+      'collab.host': async ({ roomId, secret, relay, files, allowFileChanges }, { actor }) => {
         deps.entitlements.require({ kind: 'feature', feature: 'collab.host' }, actor);
         const limit = deps.entitlements.collabParticipantLimit();
         if (limit === 0) {
@@ -143,10 +187,10 @@ export function createCollab(ctx: EngineContext, deps: CollabDeps): Capability {
             { entitlement: 'feature:collab.host' },
           );
         }
-        return { session: await start('host', { roomId, secret, relay, files }, limit) };
+        return { session: await start('host', { roomId, secret, relay, files, allowFileChanges }, limit) };
       },
       'collab.join': async ({ roomId, secret, relay }) => ({
-        session: await start('guest', { roomId, secret, relay, files: [] }, null),
+        session: await start('guest', { roomId, secret, relay, files: [], allowFileChanges: false }, null),
       }),
       'collab.leave': async ({ roomId, discard }) => {
         requireRoom(roomId);
@@ -157,6 +201,41 @@ export function createCollab(ctx: EngineContext, deps: CollabDeps): Capability {
         return { ok: true } as const;
       },
       'collab.state': async () => ({ session: await current() }),
+      'collab.credentials': async ({ roomId }) => {
+        const row = requireRoom(roomId);
+        return {
+          secret: await deps.secrets.get(secretName(roomId)),
+          relayToken: row.relay_url ? ((await deps.secrets.get(tokenName(roomId))) ?? '') : '',
+        };
+      },
+      'collab.admit': ({ roomId, path }) => {
+        const row = requireRoom(roomId);
+        const files = filesOf(row);
+        const admission = admit(path, {
+          role: row.role,
+          files: new Set(files),
+          allowFileChanges: row.allow_file_changes === 1,
+        });
+        if (admission.admitted && !files.includes(path)) writeFiles.run(JSON.stringify([...files, path]));
+        if (!admission.admitted) ctx.log({ level: 'warn', msg: 'collab refused a change', roomId, ...admission });
+        return admission;
+      },
+      'collab.writeFile': async ({ roomId, path, content }) => {
+        const row = requireRoom(roomId);
+        if (!filesOf(row).includes(path)) {
+          throw new PaError(ErrorCode.FORBIDDEN, `Refused a guest's change to ${path}: not a shared file.`, {
+            reason: 'not-shared',
+          });
+        }
+        const rule = protectedPath(path);
+        if (rule?.kind === 'never') {
+          throw new PaError(ErrorCode.FORBIDDEN, `Refused a guest's change to ${path}: ${rule.reason}.`, {
+            reason: 'protected',
+          });
+        }
+        requireUnprotectedTarget(path);
+        return { path, ...(await ctx.files.write(path, content)) };
+      },
       'collab.persistUpdate': ({ roomId, update }) => {
         requireRoom(roomId);
         return log.append(roomId, Buffer.from(update, 'base64'));

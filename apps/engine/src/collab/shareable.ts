@@ -1,12 +1,13 @@
-// The host's default selection of files to share: the open folder minus .gitignored files, binary files and
-// anything larger than the size limit.
+// The host's default selection of files to share: the open folder minus .gitignored files, binary files, anything
+// larger than the size limit and protected paths (.vscode/, .powerautomation/, …: no peer may change them).
 import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { protectedPath } from '@pa/shared/protected-paths';
 import type { IgnoreRules } from '../files/index.js';
 
 export interface ShareableFiles {
   files: string[];
-  skipped: Array<{ path: string; reason: 'binary' | 'too-large' }>;
+  skipped: Array<{ path: string; reason: 'binary' | 'too-large' | 'protected' }>;
 }
 
 /** Files beyond this many are not offered; a session of that size is not what peer-to-peer editing is for. */
@@ -22,10 +23,16 @@ export async function listShareableFiles(root: string, rules: IgnoreRules, maxBy
     for (const entry of entries) {
       const rel = dir ? `${dir}/${entry.name}` : entry.name;
       if (entry.isDirectory()) {
-        if (!rules.isIgnored(rel, true)) pending.push(rel);
+        if (rules.isIgnored(rel, true)) continue;
+        if (protectedPath(`${rel}/x`)?.kind === 'never') result.skipped.push({ path: `${rel}/`, reason: 'protected' });
+        else pending.push(rel);
         continue;
       }
       if (!entry.isFile() || rules.isIgnored(rel, false)) continue;
+      if (protectedPath(rel)?.kind === 'never') {
+        result.skipped.push({ path: rel, reason: 'protected' });
+        continue;
+      }
       const absolute = join(root, rel);
       const { size } = await stat(absolute);
       if (size > maxBytes) result.skipped.push({ path: rel, reason: 'too-large' });

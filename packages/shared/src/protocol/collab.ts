@@ -36,13 +36,21 @@ export const SeatsGrant = z.object({
 });
 export type SeatsGrant = z.infer<typeof SeatsGrant>;
 
+/**
+ * The session as every connection sees it (it is broadcast): no room secret, no relay token. A client that needs
+ * them asks with collab.credentials.
+ */
 export const CollabSession = z.object({
   roomId: RoomId,
-  secret: RoomSecret.nullable(),
   role: z.enum(['host', 'guest']),
-  relay: RelayEndpoint.nullable(),
-  /** Workspace-relative paths the host shared when it started the session. */
+  relay: z.object({ url: RelayEndpoint.shape.url }).nullable(),
+  /**
+   * Workspace-relative paths this engine writes for the session: the host's shared files (and those a guest
+   * created, where the host allowed it); on a guest, the host's files it admitted so far.
+   */
   files: z.array(z.string()),
+  /** Host's choice at share time: guests may create new (unprotected) files. Off unless the host turned it on. */
+  allowFileChanges: z.boolean(),
   /** Guests the host admits (null = unlimited); a guest's own session carries null. */
   participantLimit: z.number().int().nonnegative().nullable(),
   /** Host with a limit: what makes the relay hold the room to it too; null otherwise. */
@@ -57,10 +65,26 @@ const SessionStart = z.strictObject({
   relay: RelayEndpoint.optional(),
 });
 
+/** Why the engine refused to write a peer's change: a protected path, or a file the host did not share. */
+export const CollabRefusalReason = z.enum(['protected', 'not-shared', 'invalid']);
+export type CollabRefusalReason = z.infer<typeof CollabRefusalReason>;
+
+export const CollabAdmission = z.discriminatedUnion('admitted', [
+  z.object({ admitted: z.literal(true), path: z.string() }),
+  z.object({ admitted: z.literal(false), path: z.string(), reason: CollabRefusalReason, message: z.string() }),
+]);
+export type CollabAdmission = z.infer<typeof CollabAdmission>;
+
 export const collabMethods = {
-  /** Starts hosting a session; needs the `collab.host` entitlement. Answers with the participant limit to enforce. */
+  /**
+   * Starts hosting a session; needs the `collab.host` entitlement. Answers with the participant limit to enforce
+   * and the files really shared (protected paths are left out).
+   */
   'collab.host': method(
-    SessionStart.extend({ files: z.array(RelPath.min(1)).max(50_000) }),
+    SessionStart.extend({
+      files: z.array(RelPath.min(1)).max(50_000),
+      allowFileChanges: z.boolean().default(false),
+    }),
     z.object({ session: CollabSession }),
   ),
   /** Joins a session by its room id and secret (every edition may join). */
@@ -69,6 +93,22 @@ export const collabMethods = {
   'collab.leave': method(z.strictObject({ roomId: RoomId, discard: z.boolean().default(false) }), Ok),
   /** The session this engine is in (restored after a restart), or null. */
   'collab.state': method(z.strictObject({}).optional(), z.object({ session: CollabSession.nullable() })),
+  /** The room secret and relay token, for the window that runs the session; never part of a broadcast. */
+  'collab.credentials': method(
+    z.strictObject({ roomId: RoomId }),
+    z.object({ secret: RoomSecret.nullable(), relayToken: z.string().max(4096) }),
+  ),
+  /**
+   * Asks whether this engine writes a path from the shared files map, a peer's data: never a protected path; on
+   * the host only a shared file, or a new unprotected one when the host allowed file changes (then it is
+   * recorded as shared). A refusal is an answer, not an error.
+   */
+  'collab.admit': method(z.strictObject({ roomId: RoomId, path: z.string().max(4096) }), CollabAdmission),
+  /** Writes a shared file's text to this engine's workspace; E_FORBIDDEN unless collab.admit admitted the path. */
+  'collab.writeFile': method(
+    z.strictObject({ roomId: RoomId, path: RelPath.min(1), content: z.string() }),
+    z.object({ path: z.string(), size: z.number(), mtimeMs: z.number() }),
+  ),
   /** Appends one Yjs update to the room's log; the engine compacts the log as it grows. */
   'collab.persistUpdate': method(
     z.strictObject({ roomId: RoomId, update: YUpdate }),
@@ -90,7 +130,7 @@ export const collabMethods = {
       .optional(),
     z.object({
       files: z.array(z.string()),
-      skipped: z.array(z.object({ path: z.string(), reason: z.enum(['binary', 'too-large']) })),
+      skipped: z.array(z.object({ path: z.string(), reason: z.enum(['binary', 'too-large', 'protected']) })),
     }),
   ),
 } as const;

@@ -53,18 +53,24 @@ export class CollabController {
 
   /** Reopens the session the engine remembers (an offline session survives closing the app). */
   async restore(): Promise<void> {
-    const { session } = await this.api.client.call('collab.state');
-    if (!session?.secret || this.session.value) return;
-    const relay = session.relay ? { url: session.relay.url, token: session.relay.token } : null;
+    const { client } = this.api;
+    const { session } = await client.call('collab.state');
+    if (!session || this.session.value) return;
+    // the broadcast state carries no secret: this window runs the session, so it asks for them
+    const { secret, relayToken } = await client.call('collab.credentials', { roomId: session.roomId });
+    if (!secret) return;
+    const relay = session.relay ? { url: session.relay.url, token: relayToken } : null;
     await this.open({
       roomId: session.roomId,
-      secret: session.secret,
+      secret,
       role: session.role,
       relay,
+      sharedFiles: session.files,
+      allowFileChanges: session.allowFileChanges,
       participantLimit: session.participantLimit,
       seats: session.seats,
     });
-    this.invite.set(encodeInvite({ roomId: session.roomId, secret: session.secret, relay }));
+    this.invite.set(encodeInvite({ roomId: session.roomId, secret, relay }));
   }
 
   /** The host's default selection: workspace files minus ignored, binary and oversized ones. */
@@ -72,8 +78,11 @@ export class CollabController {
     return this.whileBusy(() => this.api.client.call('collab.shareableFiles'));
   }
 
-  /** Hosts a session sharing `files` (default: collab.shareableFiles) and answers with the invite code. */
-  async share(files?: readonly string[]): Promise<string> {
+  /**
+   * Hosts a session sharing `files` (default: collab.shareableFiles) and answers with the invite code. Guests may
+   * change the text of those files only, unless `allowFileChanges` also lets them create new ones.
+   */
+  async share(files?: readonly string[], options: { allowFileChanges?: boolean } = {}): Promise<string> {
     return this.whileBusy(async () => {
       const { client } = this.api;
       const selection = files ?? (await client.call('collab.shareableFiles')).files;
@@ -82,16 +91,19 @@ export class CollabController {
       const { session } = await client.call('collab.host', {
         ...room,
         files: [...selection],
+        allowFileChanges: options.allowFileChanges ?? false,
         ...(relay ? { relay } : {}),
       });
       const shared = await this.open({
         ...room,
         role: 'host',
         relay,
+        sharedFiles: session.files,
+        allowFileChanges: session.allowFileChanges,
         participantLimit: session.participantLimit,
         seats: session.seats,
       });
-      await shared.share(selection, (path) => this.api.model(path)?.getValue() ?? null);
+      await shared.share(session.files, (path) => this.api.model(path)?.getValue() ?? null);
       const code = encodeInvite({ ...room, relay });
       this.invite.set(code);
       return code;
@@ -102,7 +114,7 @@ export class CollabController {
     await this.whileBusy(async () => {
       const invite = decodeInvite(code);
       const relay = invite.relay ?? this.relayFromSettings();
-      await this.api.client.call('collab.join', {
+      const { session } = await this.api.client.call('collab.join', {
         roomId: invite.roomId,
         secret: invite.secret,
         ...(relay ? { relay } : {}),
@@ -112,6 +124,7 @@ export class CollabController {
         secret: invite.secret,
         role: 'guest',
         relay,
+        sharedFiles: session.files,
         participantLimit: null,
         seats: null,
       });
@@ -143,6 +156,8 @@ export class CollabController {
     secret: string;
     role: 'host' | 'guest';
     relay: { url: string; token: string } | null;
+    sharedFiles: readonly string[];
+    allowFileChanges?: boolean;
     participantLimit: number | null;
     seats: SeatsGrant | null;
   }): Promise<SharedSession> {
@@ -155,6 +170,7 @@ export class CollabController {
       openFile: (path) => this.api.openFile(path),
       activeFile: () => this.api.activeFile(),
       editorFiles: { isOpen: (path) => this.api.model(path) !== null, save: (path) => this.api.saveFile(path) },
+      model: (path) => this.api.model(path),
     });
     session.awareness.setLocalStateField('user', { name: settings.name, color: colorFor(session.doc.clientID) });
     this.session.set(session);

@@ -2,16 +2,18 @@ import { type EngineClient, ErrorCode, PaError } from '@pa/shared';
 import { describe, expect, it } from 'vitest';
 import { SharedFileWriter } from './disk-writer';
 
+const ROOM = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
+
 function setup(open: string[]) {
   const direct: Array<{ path: string; content: string }> = [];
   const throughWorkbench: string[] = [];
   const client = {
     call: (async (_method: string, params: { path: string; content: string }) => {
-      direct.push(params);
+      direct.push({ path: params.path, content: params.content });
       return { path: params.path, mtimeMs: 1, size: params.content.length };
     }) as unknown as EngineClient['call'],
   };
-  const writer = new SharedFileWriter(client, {
+  const writer = new SharedFileWriter(client, ROOM, {
     isOpen: (path) => open.includes(path),
     save: async (path) => {
       throughWorkbench.push(path);
@@ -49,11 +51,11 @@ describe('SharedFileWriter', () => {
     const direct: Array<{ path: string; content: string }> = [];
     const client = {
       call: (async (_method: string, params: { path: string; content: string }) => {
-        direct.push(params);
+        direct.push({ path: params.path, content: params.content });
         return { path: params.path, mtimeMs: 1, size: 0 };
       }) as unknown as EngineClient['call'],
     };
-    const writer = new SharedFileWriter(client, {
+    const writer = new SharedFileWriter(client, ROOM, {
       isOpen: () => true,
       save: async (path) => {
         throw new PaError(ErrorCode.NOT_FOUND, `"${path}" is not open in the editor.`);
@@ -72,7 +74,7 @@ describe('SharedFileWriter', () => {
         return { path: params.path, mtimeMs: 1, size: 0 };
       }) as unknown as EngineClient['call'],
     };
-    const writer = new SharedFileWriter(client, null);
+    const writer = new SharedFileWriter(client, ROOM, null);
     const warn = console.warn;
     console.warn = () => undefined;
     try {
@@ -82,5 +84,18 @@ describe('SharedFileWriter', () => {
       console.warn = warn;
     }
     expect(attempts).toEqual(['x', 'x']);
+  });
+
+  it("writes a closed file with collab.writeFile and throws the engine's refusal instead of retrying it", async () => {
+    const calls: Array<{ method: string; roomId: string }> = [];
+    const client = {
+      call: (async (method: string, params: { roomId: string; path: string }) => {
+        calls.push({ method, roomId: params.roomId });
+        throw new PaError(ErrorCode.FORBIDDEN, `Refused a guest's change to ${params.path}: not a shared file.`);
+      }) as unknown as EngineClient['call'],
+    };
+    const writer = new SharedFileWriter(client, ROOM, null);
+    await expect(writer.write('conftest.py', 'import os')).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
+    expect(calls).toEqual([{ method: 'collab.writeFile', roomId: ROOM }]);
   });
 });

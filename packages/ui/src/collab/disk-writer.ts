@@ -1,6 +1,7 @@
 // Writes shared files to this participant's disk through its own engine. A file open in a tab is saved through
 // the workbench (WorkbenchApi.saveFile), so its tab's dirty marker and stored disk time follow the write and the
-// next Ctrl+S is no false conflict; any other file is written with files.write, skipped when already on disk.
+// next Ctrl+S is no false conflict; any other file is written with collab.writeFile, which the engine refuses
+// (E_FORBIDDEN) unless it admitted the path for the session; a file unchanged on disk is skipped.
 import { type EngineClient, ErrorCode, PaError } from '@pa/shared';
 
 export interface EditorFiles {
@@ -15,6 +16,7 @@ export class SharedFileWriter {
 
   constructor(
     private readonly client: Pick<EngineClient, 'call'>,
+    private readonly roomId: string,
     private readonly editorFiles: EditorFiles | null,
   ) {}
 
@@ -23,7 +25,10 @@ export class SharedFileWriter {
     this.lastWritten.set(path, content);
   }
 
-  /** Writes `content` (the shared text); failures are logged and retried with the next change. */
+  /**
+   * Writes `content` (the shared text); failures are logged and retried with the next change, except the
+   * engine's refusal (E_FORBIDDEN), which is thrown: it is the host's to see, and retrying changes nothing.
+   */
   async write(path: string, content: string): Promise<void> {
     const open = this.editorFiles?.isOpen(path) ?? false;
     // an open file is saved even when its bytes are unchanged: the save is what clears its tab's dirty marker
@@ -31,11 +36,16 @@ export class SharedFileWriter {
     this.lastWritten.set(path, content);
     try {
       if (open && this.editorFiles) await this.saveOpen(this.editorFiles, path, content);
-      else await this.client.call('files.write', { path, content });
+      else await this.writeClosed(path, content);
     } catch (error) {
       this.lastWritten.delete(path);
+      if (error instanceof PaError && error.code === ErrorCode.FORBIDDEN) throw error;
       console.warn(`collab: could not save ${path}:`, error);
     }
+  }
+
+  private async writeClosed(path: string, content: string): Promise<void> {
+    await this.client.call('collab.writeFile', { roomId: this.roomId, path, content });
   }
 
   private async saveOpen(editorFiles: EditorFiles, path: string, content: string): Promise<void> {
@@ -44,7 +54,7 @@ export class SharedFileWriter {
     } catch (error) {
       // the tab closed while its save waited: the text still has to reach the disk
       if (!(error instanceof PaError && error.code === ErrorCode.NOT_FOUND)) throw error;
-      await this.client.call('files.write', { path, content });
+      await this.writeClosed(path, content);
     }
   }
 }

@@ -66,7 +66,7 @@ function SharePanel({ collab }: { collab: CollabController }) {
           candidates={candidates}
           busy={busy}
           onCancel={() => setCandidates(null)}
-          onShare={(files) => void collab.share(files).catch(() => {})}
+          onShare={(files, allowFileChanges) => void collab.share(files, { allowFileChanges }).catch(() => {})}
         />
       ) : (
         <button
@@ -95,15 +95,22 @@ function SharePanel({ collab }: { collab: CollabController }) {
 
 type Candidates = Awaited<ReturnType<CollabController['shareableFiles']>>;
 
+const SKIPPED_TEXT: Record<string, string> = {
+  binary: 'binary',
+  'too-large': 'over 2 MB',
+  protected: 'protected',
+};
+
 /** The host picks what to share; everything shareable starts selected, skipped files say why. */
 function FileChooser(props: {
   candidates: Candidates;
   busy: boolean;
   onCancel(): void;
-  onShare(files: string[]): void;
+  onShare(files: string[], allowFileChanges: boolean): void;
 }) {
   const { candidates } = props;
   const [selected, setSelected] = useState(() => new Set(candidates.files));
+  const [allowFileChanges, setAllowFileChanges] = useState(false);
   const toggle = (path: string) =>
     setSelected((current) => {
       const next = new Set(current);
@@ -127,17 +134,31 @@ function FileChooser(props: {
         {candidates.skipped.map(({ path, reason }) => (
           <li key={path} className="collab-skipped" title="Not shared">
             <span>{path}</span>
-            <span className="collab-file">{reason === 'binary' ? 'binary' : 'over 2 MB'}</span>
+            <span className="collab-file">{SKIPPED_TEXT[reason]}</span>
           </li>
         ))}
       </ul>
+      <label className="collab-option">
+        <input
+          type="checkbox"
+          data-testid="collab-allow-file-changes"
+          checked={allowFileChanges}
+          onChange={(e) => setAllowFileChanges(e.target.checked)}
+        />
+        <span>Let guests create files (never in .git, .vscode, .powerautomation, …)</span>
+      </label>
       <div className="collab-actions">
         <button
           type="button"
           className="collab-primary"
           data-testid="collab-start"
           disabled={props.busy || selected.size === 0}
-          onClick={() => props.onShare(candidates.files.filter((path) => selected.has(path)))}
+          onClick={() =>
+            props.onShare(
+              candidates.files.filter((path) => selected.has(path)),
+              allowFileChanges,
+            )
+          }
         >
           Start sharing
         </button>
@@ -166,6 +187,20 @@ function SessionPanel({ collab, status }: { collab: CollabController; status: Se
         <div className="collab-warning" role="alert">
           More people joined than your edition admits; extra peers are not connected directly.
         </div>
+      )}
+      {status.role === 'host' && (
+        <div className="collab-note" data-testid="collab-file-changes">
+          {status.allowFileChanges
+            ? 'Guests may edit shared files and create new ones.'
+            : 'Guests may edit the text of shared files only.'}
+        </div>
+      )}
+      {status.refused.length > 0 && (
+        <ul className="collab-refused" data-testid="collab-refused">
+          {status.refused.map((refusal) => (
+            <li key={refusal.path}>{refusal.message}</li>
+          ))}
+        </ul>
       )}
       {invite && (
         <label className="collab-field">

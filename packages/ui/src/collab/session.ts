@@ -1,6 +1,7 @@
 // One shared session in this window: the workspace's Yjs document (a map of shared files, each a Y.Text), its
 // transports (y-webrtc peer-to-peer, RelaySyncProvider to the relay), presence, the engine-side update log that
-// keeps offline edits, Monaco bindings, and saving shared files through this participant's own engine.
+// keeps offline edits, Monaco bindings, and saving shared files through this participant's own engine, which
+// writes only the paths it admitted (SharedFilesSync).
 import type { EngineClient, SeatsGrant } from '@pa/shared';
 import { type RelayStatus, RelaySyncProvider } from '@pa/shared/relay/client';
 import { peerSelectionOf } from '@pa/shared/relay/presence';
@@ -15,7 +16,7 @@ import { Observable } from '../workbench/observable';
 import { SharedCursors } from './cursors';
 import { type EditorFiles, SharedFileWriter } from './disk-writer';
 import { type Participant, type PeerUser, participantsOf, startPresence } from './presence';
-import { isSafeSharedPath } from './shared-path';
+import { type RefusedChange, SharedFilesSync } from './shared-files';
 
 export type SyncState = 'offline' | 'syncing' | 'synced';
 
@@ -35,6 +36,10 @@ export interface SessionStatus {
   overLimit: boolean;
   /** Guest: the relay turned us away, every seat of the host's edition is taken; it retries until one frees. */
   full: boolean;
+  /** Host: guests may create new files too (the session option chosen at share time). */
+  allowFileChanges: boolean;
+  /** Peers' changes our engine refused to write (a path the host did not share, .git, …), newest last. */
+  refused: readonly RefusedChange[];
 }
 
 export interface SessionOptions {
@@ -43,6 +48,10 @@ export interface SessionOptions {
   secret: string;
   role: 'host' | 'guest';
   relay: { url: string; token: string } | null;
+  /** The paths the engine writes for the session (CollabSession.files): any other key is a peer's request. */
+  sharedFiles: readonly string[];
+  /** Host: the engine lets guests create new (unprotected) files in this session. */
+  allowFileChanges?: boolean;
   user: PeerUser;
   /** Guests beyond this are refused WebRTC connections by the host (null = y-webrtc's default). */
   participantLimit: number | null;
@@ -52,13 +61,14 @@ export interface SessionOptions {
   openFile?: (path: string) => Promise<void>;
   /** The file of the active tab, so "follow" only switches tabs when the followed peer is elsewhere. */
   activeFile?: () => string | null;
-  /** Files open in a tab, saved through the workbench rather than with files.write (see SharedFileWriter). */
+  /** Files open in a tab, saved through the workbench rather than with collab.writeFile (see SharedFileWriter). */
   editorFiles?: EditorFiles;
+  /** The model of an open file, bound once the engine admits its path. */
+  model?: (path: string) => monaco.editor.ITextModel | null;
 }
 
 /** Engine writes and update-log appends are batched: a keystroke is not a disk write. */
 const PERSIST_DELAY_MS = 200;
-const SAVE_DELAY_MS = 300;
 /** The origin of updates loaded from the engine's log, so they are not written back to it. */
 const FROM_STORE = Symbol('collab-store');
 
@@ -74,17 +84,16 @@ export class SharedSession {
   private readonly editors = new Set<monaco.editor.IStandaloneCodeEditor>();
   private readonly cursors = new Map<monaco.editor.IStandaloneCodeEditor, SharedCursors>();
   private readonly writer: SharedFileWriter;
-  private readonly dirty = new Set<string>();
+  private sync: SharedFilesSync | null = null;
   private pendingUpdates: Uint8Array[] = [];
   private persistTimer: ReturnType<typeof setTimeout> | null = null;
-  private saveTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly disposers: Array<() => void> = [];
   private relayStatus: RelayStatus = 'offline';
   private directPeers = 0;
   private webrtcSynced = false;
 
   private constructor(private readonly options: SessionOptions) {
-    this.writer = new SharedFileWriter(options.client, options.editorFiles ?? null);
+    this.writer = new SharedFileWriter(options.client, options.roomId, options.editorFiles ?? null);
     this.status = new Observable<SessionStatus>({
       role: options.role,
       roomId: options.roomId,
@@ -97,6 +106,8 @@ export class SharedSession {
       offline: false,
       overLimit: false,
       full: false,
+      allowFileChanges: options.allowFileChanges ?? false,
+      refused: [],
     });
   }
 
@@ -132,22 +143,27 @@ export class SharedSession {
     this.doc.on('update', onUpdate);
     this.disposers.push(() => this.doc.off('update', onUpdate));
 
-    const onFiles = (events: Array<Y.YEvent<Y.AbstractType<unknown>>>) => {
-      for (const event of events) {
-        if (event instanceof Y.YMapEvent) {
-          for (const key of event.keysChanged as Set<string>) {
-            this.dirty.add(key);
-            this.rebind(key);
-          }
-        } else {
-          const key = event.path[0];
-          if (typeof key === 'string') this.dirty.add(key);
-        }
-      }
-      this.saveTimer ??= setTimeout(() => void this.save(), SAVE_DELAY_MS);
+    const sync = new SharedFilesSync(this.files, {
+      client: options.client,
+      roomId: options.roomId,
+      writer: this.writer,
+      admitted: options.sharedFiles,
+      onDidAdmit: (path) => {
+        const model = options.model?.(path);
+        if (model) this.bind(path, model);
+      },
+    });
+    this.sync = sync;
+    this.disposers.push(
+      () => sync.dispose(),
+      sync.refusals.subscribe(() => this.status.update((status) => ({ ...status, refused: sync.refusals.value }))),
+    );
+    // a key replaced by a new Y.Text (a peer's map.set) needs its open model bound to the new text
+    const onKeys = (event: Y.YMapEvent<Y.Text>) => {
+      for (const key of event.keysChanged) this.rebind(key);
     };
-    this.files.observeDeep(onFiles);
-    this.disposers.push(() => this.files.unobserveDeep(onFiles));
+    this.files.observe(onKeys);
+    this.disposers.push(() => this.files.unobserve(onKeys));
     this.connect();
   }
 
@@ -211,9 +227,10 @@ export class SharedSession {
     this.refresh();
   }
 
-  /** Host: adds files to the shared map, with the content of an open model when there is one, else from disk. */
+  /** Host: adds its shared files to the map, with the content of an open model when there is one, else from disk. */
   async share(paths: readonly string[], currentContent: (path: string) => string | null): Promise<void> {
-    const missing = paths.filter((path) => !this.files.has(path));
+    // only what the engine recorded as shared: it writes nothing else for the session
+    const missing = paths.filter((path) => this.sync?.isAdmitted(path) && !this.files.has(path));
     const contents = await Promise.all(
       missing.map(async (path) => {
         const open = currentContent(path);
@@ -231,12 +248,14 @@ export class SharedSession {
     });
   }
 
+  /** Whether `path` is in the session: in the shared map and admitted by our engine (a peer's key alone is not). */
   isShared(path: string): boolean {
-    return this.files.has(path);
+    return this.files.has(path) && (this.sync?.isAdmitted(path) ?? false);
   }
 
-  /** Binds an open file's model to its shared text (the model takes the shared content). */
+  /** Binds an open file's model to its shared text (the model takes the shared content); shared files only. */
   bind(path: string, model: monaco.editor.ITextModel): void {
+    if (!this.isShared(path)) return;
     const text = this.files.get(path);
     const existing = this.bindings.get(path);
     if (!text || (existing && existing.model === model && existing.binding.ytext === text)) return;
@@ -262,7 +281,7 @@ export class SharedSession {
 
   /** Tells the others which file we are in (for "follow" and the participants list). */
   setActiveFile(path: string | null): void {
-    this.awareness.setLocalStateField('file', path !== null && this.files.has(path) ? path : null);
+    this.awareness.setLocalStateField('file', path !== null && this.isShared(path) ? path : null);
   }
 
   follow(clientId: number | null): void {
@@ -272,20 +291,7 @@ export class SharedSession {
 
   /** Writes pending shared-file changes to disk now (also runs on a short timer). */
   async save(): Promise<void> {
-    if (this.saveTimer) clearTimeout(this.saveTimer);
-    this.saveTimer = null;
-    const paths = [...this.dirty];
-    this.dirty.clear();
-    for (const path of paths) {
-      const text = this.files.get(path);
-      if (!text) continue;
-      if (!isSafeSharedPath(path)) {
-        console.warn(`collab: not saving ${JSON.stringify(path)}: a peer shared a path this editor never writes`);
-        continue;
-      }
-      // our own engine writes our own disk; a remote peer never reaches it
-      await this.writer.write(path, text.toString());
-    }
+    await this.sync?.save();
   }
 
   /** Sends what is pending (update log, disk saves) now, without waiting for the answers. */
@@ -366,7 +372,7 @@ export class SharedSession {
     const state = this.awareness.getStates().get(following) as { file?: unknown } | undefined;
     if (!state) return;
     const file = state.file;
-    if (typeof file === 'string' && this.files.has(file) && file !== this.options.activeFile?.()) {
+    if (typeof file === 'string' && this.isShared(file) && file !== this.options.activeFile?.()) {
       void this.options.openFile?.(file);
     }
     const head = peerSelectionOf(state)?.head;

@@ -1,0 +1,128 @@
+// A collaborator writes only what the host shared: a raw Yjs peer holding the room secret adds files to the shared
+// map, and the host — the real engine and the host session's real file sync (packages/ui/src/collab/shared-files.ts)
+// — writes none of them and reports each refusal, while a guest's edit of a shared file still reaches the disk.
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RpcClient } from '@pa/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { SharedFileWriter } from '../../packages/ui/src/collab/disk-writer.js';
+import { SharedFilesSync } from '../../packages/ui/src/collab/shared-files.js';
+import { licensedDataDir } from '../support/collab-license.js';
+import { type StartedEngine, startEngine } from '../support/engine.js';
+import { copyFixture } from '../support/workspace.js';
+
+const ROOM = 'b1b2c3d4e5f60718293a4b5c6d7e8f90';
+const SECRET = 'c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0';
+/** Updates the attacker sends carry this origin on the host, as a transport's do. */
+const REMOTE = Symbol('remote peer');
+
+let workspace: ReturnType<typeof copyFixture>;
+let licensed: ReturnType<typeof licensedDataDir>;
+let engine: StartedEngine;
+let client: RpcClient;
+
+beforeAll(async () => {
+  workspace = copyFixture('sample-project');
+  licensed = licensedDataDir('professional');
+  engine = await startEngine({ workspace: workspace.root, dataDir: licensed.dataDir, env: licensed.env });
+  client = await engine.connect();
+});
+
+afterAll(async () => {
+  await engine?.stop();
+  workspace?.remove();
+  if (licensed) rmSync(licensed.dataDir, { recursive: true, force: true });
+});
+
+/** The host's side of a session: its doc, the engine's shared set, and the file sync the Live Share window runs. */
+async function hostSession(files: string[], allowFileChanges: boolean) {
+  const { session } = await client.call('collab.host', { roomId: ROOM, secret: SECRET, files, allowFileChanges });
+  const doc = new Y.Doc();
+  const map = doc.getMap<Y.Text>('files');
+  const writer = new SharedFileWriter(client, ROOM, null);
+  const sync = new SharedFilesSync(map, { client, roomId: ROOM, writer, admitted: session.files, saveDelayMs: 10 });
+  doc.transact(() => {
+    for (const path of session.files) {
+      const content = readFileSync(join(workspace.root, path), 'utf8');
+      writer.remember(path, content);
+      map.set(path, new Y.Text(content));
+    }
+  });
+  return { doc, sync, session };
+}
+
+/** A peer that knows the room secret and speaks plain Yjs: it starts from the host's state and edits the map. */
+function rawPeer(host: Y.Doc, edit: (files: Y.Map<Y.Text>) => void): void {
+  const attacker = new Y.Doc();
+  Y.applyUpdate(attacker, Y.encodeStateAsUpdate(host));
+  attacker.on('update', (update: Uint8Array) => Y.applyUpdate(host, update, REMOTE));
+  edit(attacker.getMap<Y.Text>('files'));
+}
+
+describe('a collaborator writes only what the host shared', () => {
+  it('writes none of the files a raw peer adds to the map, reports each, and keeps the guest edit of a shared file', async () => {
+    const { doc, sync } = await hostSession(['README.md', 'src/greet.ts'], false);
+    const before = readdirSync(workspace.root).sort();
+    rawPeer(doc, (files) => {
+      files.set('.GIT/config', new Y.Text('[core]\n\tfsmonitor = "touch /tmp/pwned"\n'));
+      files.set('conftest.py', new Y.Text('import os; os.system("touch /tmp/pwned")\n'));
+      files.set('.powerautomation/workflows/x.yml', new Y.Text('name: x\nsteps:\n  - run: touch /tmp/pwned\n'));
+      files.get('src/greet.ts')?.insert(0, '// edited by the guest\n');
+    });
+    // the peer's updates reached the host's doc synchronously, so this save covers every key it added
+    await sync.save();
+    const refused = sync.refusals.value;
+
+    expect(readFileSync(join(workspace.root, 'src/greet.ts'), 'utf8')).toMatch(/^\/\/ edited by the guest\n/);
+    expect(existsSync(join(workspace.root, '.GIT'))).toBe(false);
+    expect(existsSync(join(workspace.root, 'conftest.py'))).toBe(false);
+    expect(existsSync(join(workspace.root, '.powerautomation'))).toBe(false);
+    expect(readdirSync(workspace.root).sort()).toEqual(before);
+    expect(refused.map((refusal) => refusal.message).sort()).toEqual([
+      "Refused a guest's change to .GIT/config: inside the git repository.",
+      "Refused a guest's change to .powerautomation/workflows/x.yml: PowerAutomation configuration (workflows run commands).",
+      "Refused a guest's change to conftest.py: not a shared file.",
+    ]);
+    sync.dispose();
+    await client.call('collab.leave', { roomId: ROOM, discard: true });
+  });
+
+  it('refuses a direct collab.writeFile of a path the host did not share, even from a client that skips collab.admit', async () => {
+    await client.call('collab.host', { roomId: ROOM, secret: SECRET, files: ['README.md'] });
+    for (const path of ['conftest.py', '.git/config', 'src/greet.ts']) {
+      const error = await client.call('collab.writeFile', { roomId: ROOM, path, content: 'x' }).catch((e) => e);
+      expect(error, path).toMatchObject({ code: 'E_FORBIDDEN' });
+    }
+    expect(existsSync(join(workspace.root, 'conftest.py'))).toBe(false);
+    expect(readFileSync(join(workspace.root, 'src/greet.ts'), 'utf8')).toMatch(/^\/\/ edited by the guest\n/);
+    await client.call('collab.leave', { roomId: ROOM, discard: true });
+  });
+
+  it('with file changes allowed, lets a guest create a new source file but still no protected one', async () => {
+    const { doc, sync, session } = await hostSession(['README.md'], true);
+    expect(session.allowFileChanges).toBe(true);
+    rawPeer(doc, (files) => {
+      files.set('src/added.ts', new Y.Text('export const added = 1;\n'));
+      files.set('.Git./hooks/pre-commit', new Y.Text('#!/bin/sh\ntouch /tmp/pwned\n'));
+      files.set('tests/conftest.py', new Y.Text('import os\n'));
+      files.set('.vscode/tasks.json', new Y.Text('{}'));
+    });
+    await sync.save();
+    const refused = sync.refusals.value;
+
+    expect(readFileSync(join(workspace.root, 'src/added.ts'), 'utf8')).toBe('export const added = 1;\n');
+    expect(readdirSync(workspace.root).filter((name) => name.toLowerCase().startsWith('.git'))).toEqual(['.gitignore']);
+    expect(existsSync(join(workspace.root, 'tests/conftest.py'))).toBe(false);
+    expect(existsSync(join(workspace.root, '.vscode'))).toBe(false);
+    expect(refused.map((refusal) => refusal.path).sort()).toEqual([
+      '.Git./hooks/pre-commit',
+      '.vscode/tasks.json',
+      'tests/conftest.py',
+    ]);
+    // the engine recorded the created file as shared: it survives in the session's state
+    expect((await client.call('collab.state')).session?.files).toContain('src/added.ts');
+    sync.dispose();
+    await client.call('collab.leave', { roomId: ROOM, discard: true });
+  });
+});
