@@ -4,9 +4,19 @@ import { RelaySyncProvider } from '@pa/shared/relay/client';
 import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
-import { metricValue, RELAY_TOKEN, type StartedRelay, seeded, startRelay, until } from './relay-harness.js';
+import {
+  metricValue,
+  RELAY_TOKEN,
+  type StartedRelay,
+  seeded,
+  startRelay,
+  syncUrl,
+  testRoom,
+  until,
+} from './relay-harness.js';
 
-const ROOM = 'abuse-room-BBBBBBBBBBBBBBBB';
+const SECRET = 's3cret';
+const { roomId: ROOM, ...room } = await testRoom(SECRET);
 let relay: StartedRelay;
 const providers: RelaySyncProvider[] = [];
 
@@ -16,9 +26,9 @@ afterAll(async () => {
 });
 
 /** Opens a connection, sends `frames`, and resolves when the relay has closed it or answered everything. */
-function hostileConnection(path: string, frames: Array<Buffer | string>): Promise<void> {
+function hostileConnection(url: string, frames: Array<Buffer | string>): Promise<void> {
   return new Promise((resolve) => {
-    const socket = new WebSocket(`${relay.url}${path}?token=${RELAY_TOKEN}`);
+    const socket = new WebSocket(url);
     socket.on('error', () => undefined);
     socket.on('close', () => resolve());
     socket.on('open', () => {
@@ -69,7 +79,7 @@ describe('relay under abuse', () => {
         new RelaySyncProvider(doc, {
           url: relay.url,
           roomId: ROOM,
-          secret: 's3cret',
+          secret: SECRET,
           token: RELAY_TOKEN,
           WebSocket,
           random,
@@ -108,7 +118,9 @@ describe('relay under abuse', () => {
       i % 2 ? `${relay.url}/sync/x${i}?token=${RELAY_TOKEN}` : `${relay.url}/nowhere/${i}?token=${RELAY_TOKEN}`,
     );
     const unauthenticated = Array.from({ length: 800 }, (_, i) =>
-      i % 2 ? `${relay.url}/sync/${ROOM}` : `${relay.url}/signal?token=wrong-${i}-xxxxxxxxxxxxxxxx`,
+      i % 2
+        ? syncUrl(relay.url, { roomId: ROOM, ...room }, null)
+        : `${relay.url}/signal?token=wrong-${i}-xxxxxxxxxxxxxxxx`,
     );
     frames += badRooms.length + unauthenticated.length;
     expect(frames).toBe(10_000);
@@ -119,9 +131,12 @@ describe('relay under abuse', () => {
       (edits % 2 ? a : b).getText('t').insert(0, `e${edits++} `);
     }, 5);
     try {
-      await inBatches(syncBursts, 10, (burst) => hostileConnection(`/sync/${ROOM}`, burst));
-      await inBatches(signalBursts, 10, (burst) => hostileConnection('/signal', burst));
-      await inBatches(oversized, 20, (burst) => hostileConnection(`/sync/${ROOM}`, burst));
+      const sync = syncUrl(relay.url, { roomId: ROOM, ...room });
+      await inBatches(syncBursts, 10, (burst) => hostileConnection(sync, burst));
+      await inBatches(signalBursts, 10, (burst) =>
+        hostileConnection(`${relay.url}/signal?token=${RELAY_TOKEN}`, burst),
+      );
+      await inBatches(oversized, 20, (burst) => hostileConnection(sync, burst));
       const statuses = await inBatches([...badRooms, ...unauthenticated], 50, refusedHandshake);
       expect(statuses.filter((s) => s === 101)).toEqual([]);
     } finally {

@@ -2,13 +2,29 @@
 // off (the others in its room keep syncing), and a room at its byte cap refuses updates until a snapshot makes room.
 import { randomBytes } from 'node:crypto';
 import type { RelaySyncProvider } from '@pa/shared/relay/client';
-import { CloseCode, MessageType, readMessage, writeSyncRequest, writeUpdate } from '@pa/shared/relay/protocol';
+import { sha256 } from '@pa/shared/relay/crypto';
+import {
+  CloseCode,
+  MessageType,
+  readMessage,
+  updateStatement,
+  writeSyncRequest,
+  writeUpdate,
+} from '@pa/shared/relay/protocol';
 import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
-import { metricValue, RELAY_TOKEN, relayPeer, type StartedRelay, startRelay, until } from './relay-harness.js';
+import {
+  metricValue,
+  relayPeer,
+  type StartedRelay,
+  startRelay,
+  syncUrl,
+  type TestRoom,
+  testRoom,
+  until,
+} from './relay-harness.js';
 
-const SECRET = 'budget secret';
 const cleanups: Array<() => unknown> = [];
 afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
@@ -27,12 +43,12 @@ interface Peer {
   errors: string[];
 }
 
-function peer(relay: StartedRelay, roomId: string): Peer {
+function peer(relay: StartedRelay, room: TestRoom): Peer {
   const doc = new Y.Doc();
   const { provider, errors } = relayPeer(doc, {
     url: relay.url,
-    roomId,
-    secret: SECRET,
+    roomId: room.roomId,
+    secret: room.secret,
     backoff: { minMs: 50, maxMs: 400 },
   });
   cleanups.push(() => provider.destroy());
@@ -45,11 +61,12 @@ const rejected = async (relay: StartedRelay, reason: string) =>
 describe('relay budgets', () => {
   it('cuts off a flooding connection while an honest peer in the same room keeps syncing', async () => {
     const relay = await relayWith({ RELAY_MSG_RATE_PER_CONN: '50', RELAY_MSG_BURST_PER_CONN: '100' });
-    const room = 'budget-room-FLOODFLOODFLOOD';
+    const room = await testRoom('budget flood');
     const [a, b] = [peer(relay, room), peer(relay, room)] as [Peer, Peer];
     await Promise.all([a.provider.whenSynced(), b.provider.whenSynced()]);
 
-    const flooder = new WebSocket(`${relay.url}/sync/${room}?token=${RELAY_TOKEN}`);
+    // a holder of the secret (a misbehaving guest): its updates are signed, only their number is wrong
+    const flooder = new WebSocket(syncUrl(relay.url, room));
     cleanups.push(() => flooder.terminate());
     const refusals: string[] = [];
     flooder.on('message', (data: Buffer) => {
@@ -60,8 +77,10 @@ describe('relay budgets', () => {
     await new Promise((resolve) => flooder.once('open', resolve));
     flooder.send(writeSyncRequest(0));
     // 5,000 junk updates as fast as the socket takes them: 50 times the burst the relay allows
+    const junk = new Uint8Array(randomBytes(64));
+    const signature = room.writer.sign(updateStatement(room.roomId, await sha256(junk)));
     for (let i = 1; i <= 5000 && flooder.readyState === WebSocket.OPEN; i += 1) {
-      flooder.send(writeUpdate(i, randomBytes(64)));
+      flooder.send(writeUpdate(i, junk, signature));
     }
     a.text.insert(0, 'typed while someone floods ');
     expect(await closed).toBe(CloseCode.rateLimited);
@@ -80,7 +99,7 @@ describe('relay budgets', () => {
 
   it('lets a client that bursts past its budget reconnect and deliver every edit, merged', async () => {
     const relay = await relayWith({ RELAY_MSG_RATE_PER_CONN: '20', RELAY_MSG_BURST_PER_CONN: '20' });
-    const room = 'budget-room-BURSTBURSTBURST';
+    const room = await testRoom('budget burst');
     const [fast, reader] = [peer(relay, room), peer(relay, room)] as [Peer, Peer];
     await Promise.all([fast.provider.whenSynced(), reader.provider.whenSynced()]);
     // 200 separate transactions are 200 update frames, ten times the burst
@@ -93,7 +112,7 @@ describe('relay budgets', () => {
 
   it('refuses updates to a room whose content is over its cap, from every client, and reports why', async () => {
     const relay = await relayWith({ RELAY_MAX_ROOM_BYTES: '20000' });
-    const room = 'budget-room-FULLFULLFULLFULL';
+    const room = await testRoom('budget full');
     const [a, b] = [peer(relay, room), peer(relay, room)] as [Peer, Peer];
     await Promise.all([a.provider.whenSynced(), b.provider.whenSynced()]);
     // 8,000 random characters per edit: ciphertext does not compress, so the third edit passes 20,000 bytes
@@ -117,7 +136,7 @@ describe('relay budgets', () => {
 
   it('takes updates again once a snapshot has compacted a full room, and loses none of them', async () => {
     const relay = await relayWith({ RELAY_MAX_ROOM_BYTES: '20000' });
-    const room = 'budget-room-COMPACTCOMPACT';
+    const room = await testRoom('budget compact');
     const [a, b] = [peer(relay, room), peer(relay, room)] as [Peer, Peer];
     await Promise.all([a.provider.whenSynced(), b.provider.whenSynced()]);
     // inserting and deleting 1,500 characters grows the log by as much each time, the document by almost nothing;

@@ -2,6 +2,7 @@
 // and a loopback TCP proxy that delays, drops and partitions the connections of one peer.
 import { createServer, type Server, Socket } from 'node:net';
 import { type RelaySyncOptions, RelaySyncProvider } from '@pa/shared/relay/client';
+import { deriveWriteKey, type RoomWriteKey } from '@pa/shared/relay/write-key';
 import WebSocket from 'ws';
 import type * as Y from 'yjs';
 import {
@@ -20,6 +21,28 @@ export const RELAY_TOKEN = 'test-token-0123456789abcdef';
  */
 export function startRelay(options: Pick<StartRelayOptions, 'dataDir' | 'port' | 'env'> = {}): Promise<StartedRelay> {
   return startSharedRelay({ token: RELAY_TOKEN, syncMode: 'full', keepDataDir: true, ...options });
+}
+
+/** A room as a host makes one: its id is the hash of the write key its secret derives. */
+export interface TestRoom {
+  roomId: string;
+  secret: string;
+  writer: RoomWriteKey;
+}
+
+export async function testRoom(secret: string): Promise<TestRoom> {
+  const writer = await deriveWriteKey(secret);
+  return { roomId: writer.roomId, secret, writer };
+}
+
+/** The URL of a hand-driven sync connection: the room's write key (public half) and, unless told, the token. */
+export function syncUrl(
+  base: string,
+  room: { roomId: string; writer: Pick<RoomWriteKey, 'publicKey'> },
+  token: string | null = RELAY_TOKEN,
+): string {
+  const key = Buffer.from(room.writer.publicKey).toString('base64url');
+  return `${base}/sync/${room.roomId}?key=${key}${token === null ? '' : `&token=${token}`}`;
 }
 
 /** A Node client of the relay with these tests' token, over `ws`; `errors` collects the codes it reports. */

@@ -6,7 +6,16 @@ import { writeSyncRequest } from '@pa/shared/relay/protocol';
 import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
-import { eventually, metricValue, RELAY_TOKEN, type StartedRelay, seeded, startRelay } from './relay-harness.js';
+import {
+  eventually,
+  metricValue,
+  RELAY_TOKEN,
+  type StartedRelay,
+  seeded,
+  startRelay,
+  syncUrl,
+  testRoom,
+} from './relay-harness.js';
 
 const relays: StartedRelay[] = [];
 const closers: Array<() => void> = [];
@@ -27,7 +36,7 @@ async function rawClient(port: number, path: string): Promise<Socket> {
   closers.push(() => socket.destroy());
   socket.on('error', () => undefined);
   socket.write(
-    `GET ${path}?token=${RELAY_TOKEN} HTTP/1.1\r\nHost: relay\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+    `GET ${path}${path.includes('?') ? '&' : '?'}token=${RELAY_TOKEN} HTTP/1.1\r\nHost: relay\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
       'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
   );
   await new Promise<void>((resolve) => socket.once('data', () => resolve()));
@@ -37,7 +46,8 @@ async function rawClient(port: number, path: string): Promise<Socket> {
 /** A masked binary client frame (mask key 0, so the payload goes as is). */
 const clientFrame = (payload: Uint8Array) => Buffer.from([0x82, 0x80 | payload.length, 0, 0, 0, 0, ...payload]);
 
-const ROOM = 'limits-room-CCCCCCCCCCCCCCCC';
+const LIMITS = await testRoom('s');
+const ROOM = LIMITS.roomId;
 
 describe('relay limits', () => {
   it('drops a connection that stays silent past the idle timeout and keeps one that answers pings', async () => {
@@ -55,7 +65,7 @@ describe('relay limits', () => {
 
   it('cuts off a reader that stops reading instead of queueing for it without bound', async () => {
     const relay = await relayWith({ RELAY_MAX_QUEUED_BYTES: String(64 * 1024), RELAY_SYNC_MODE: 'normal' });
-    const stalled = await rawClient(relay.port, `/sync/${ROOM}`);
+    const stalled = await rawClient(relay.port, syncUrl('', LIMITS, null));
     stalled.write(clientFrame(writeSyncRequest(0)));
     stalled.pause();
     const doc = new Y.Doc();

@@ -7,9 +7,16 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { repoRoot } from '../../scripts/paths.js';
-import { RELAY_TOKEN, relayPeer, type StartedRelay, startRelay, until } from './relay-harness.js';
+import {
+  RELAY_TOKEN,
+  relayPeer,
+  type StartedRelay,
+  startRelay,
+  type TestRoom,
+  testRoom,
+  until,
+} from './relay-harness.js';
 
-const SECRET = 'presence secret';
 const cleanups: Array<() => unknown> = [];
 afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
@@ -24,11 +31,11 @@ async function sharedRelay(): Promise<StartedRelay> {
   return relay;
 }
 
-function watcher(url: string, roomId: string, name: string) {
+function watcher(url: string, room: TestRoom, name: string) {
   const doc = new Y.Doc();
   const awareness = new Awareness(doc);
   awareness.setLocalState({ user: { name } });
-  const { provider } = relayPeer(doc, { url, roomId, secret: SECRET, awareness });
+  const { provider } = relayPeer(doc, { url, roomId: room.roomId, secret: room.secret, awareness });
   cleanups.push(() => {
     provider.destroy();
     awareness.destroy();
@@ -39,7 +46,7 @@ function watcher(url: string, roomId: string, name: string) {
 describe('relay presence', () => {
   it('shows a peer that joins later everyone who was there before it', async () => {
     const { url } = await sharedRelay();
-    const room = 'presence-room-LATELATELATE';
+    const room = await testRoom('presence late');
     const early = watcher(url, room, 'early');
     await early.provider.whenSynced();
     const late = watcher(url, room, 'late');
@@ -50,13 +57,21 @@ describe('relay presence', () => {
 
   it('drops a SIGKILLed peer from everyone’s presence within 2 s', async () => {
     const { url } = await sharedRelay();
-    const room = 'presence-room-KILLKILLKILL';
+    const room = await testRoom('presence kill');
     const peers = [watcher(url, room, 'ada'), watcher(url, room, 'grace')];
     await Promise.all(peers.map((p) => p.provider.whenSynced()));
 
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', join(repoRoot, 'tests/integration/relay-peer-process.ts'), url, room, SECRET, RELAY_TOKEN],
+      [
+        '--import',
+        'tsx',
+        join(repoRoot, 'tests/integration/relay-peer-process.ts'),
+        url,
+        room.roomId,
+        room.secret,
+        RELAY_TOKEN,
+      ],
       { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] },
     );
     cleanups.push(() => child.kill('SIGKILL'));
@@ -86,7 +101,7 @@ describe('relay presence', () => {
 
   it('shows a peer again after it reconnects, although the others were told it left', async () => {
     const { url } = await sharedRelay();
-    const room = 'presence-room-BACKBACKBACK';
+    const room = await testRoom('presence back');
     const [stays, flaky] = [watcher(url, room, 'stays'), watcher(url, room, 'flaky')];
     await Promise.all([stays.provider.whenSynced(), flaky.provider.whenSynced()]);
     const id = flaky.doc.clientID;

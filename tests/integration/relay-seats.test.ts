@@ -8,6 +8,7 @@ import {
   MessageType,
   RelayErrorCode,
   readMessage,
+  seatsClaimStatement,
   seatsStatement,
   writeSeats,
   writeSyncRequest,
@@ -15,9 +16,18 @@ import {
 import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
-import { metricValue, RELAY_TOKEN, relayPeer, type StartedRelay, startRelay, until } from './relay-harness.js';
+import {
+  metricValue,
+  RELAY_TOKEN,
+  relayPeer,
+  type StartedRelay,
+  startRelay,
+  syncUrl,
+  type TestRoom,
+  testRoom,
+  until,
+} from './relay-harness.js';
 
-const SECRET = 'seats secret';
 const cleanups: Array<() => unknown> = [];
 afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
@@ -42,12 +52,12 @@ function grant(key: HostKey, roomId: string, guests: number) {
   };
 }
 
-function peer(url: string, roomId: string, seats?: ReturnType<typeof grant>) {
+function peer(url: string, room: TestRoom, seats?: ReturnType<typeof grant>) {
   const doc = new Y.Doc();
   const { provider, errors } = relayPeer(doc, {
     url,
-    roomId,
-    secret: SECRET,
+    roomId: room.roomId,
+    secret: room.secret,
     backoff: { minMs: 50, maxMs: 200 },
     ...(seats ? { seats } : {}),
   });
@@ -56,8 +66,8 @@ function peer(url: string, roomId: string, seats?: ReturnType<typeof grant>) {
 }
 
 /** A hand-driven sync connection: sends frames, collects the relay's answers and how it closed. */
-async function rawSync(url: string, roomId: string) {
-  const socket = new WebSocket(`${url}/sync/${roomId}?token=${RELAY_TOKEN}`);
+async function rawSync(url: string, room: TestRoom) {
+  const socket = new WebSocket(syncUrl(url, room));
   cleanups.push(() => socket.terminate());
   const errors: string[] = [];
   let synced = false;
@@ -99,13 +109,14 @@ async function signalingSubscriber(url: string, topic: string) {
 
 describe('relay seats', () => {
   let relay: StartedRelay;
-  const room = 'seats-room-AAAAAAAAAAAAAAAA';
+  let room: TestRoom;
   const key = hostKey();
 
   it('admits the host and as many guests as it signed for, and turns the next one away until a seat frees', async () => {
     relay = await startRelay({ env: { RELAY_SYNC_MODE: 'normal' } });
     cleanups.push(() => relay.stop());
-    const host = peer(relay.url, room, grant(key, room, 1));
+    room = await testRoom('seats secret');
+    const host = peer(relay.url, room, grant(key, room.roomId, 1));
     await host.provider.whenSynced();
     const first = peer(relay.url, room);
     await first.provider.whenSynced();
@@ -118,7 +129,7 @@ describe('relay seats', () => {
     expect(metricValue(await relay.metrics(), 'relay_rejected_total{reason="session_full"}')).toBeGreaterThan(0);
 
     // the host's second window (or a reconnect before its old socket timed out) is never a guest
-    const hostAgain = peer(relay.url, room, grant(key, room, 1));
+    const hostAgain = peer(relay.url, room, grant(key, room.roomId, 1));
     await hostAgain.provider.whenSynced();
 
     first.provider.destroy();
@@ -131,12 +142,18 @@ describe('relay seats', () => {
   });
 
   it('refuses a grant signed by another key than the room’s, or with a signature that does not match', async () => {
+    // a guest: it holds the room secret (so its claims are signed by the write key) but not the host key
     const intruder = await rawSync(relay.url, room);
-    intruder.send(writeSeats(10, hostKey().publicKey, grant(hostKey(), room, 10).signature));
+    const claim = (hostKey: Uint8Array) => room.writer.sign(seatsClaimStatement(room.roomId, hostKey));
+    const stranger = hostKey();
+    intruder.send(
+      writeSeats(10, stranger.publicKey, grant(hostKey(), room.roomId, 10).signature, claim(stranger.publicKey)),
+    );
     const other = hostKey();
-    intruder.send(writeSeats(10, other.publicKey, grant(other, room, 10).signature));
-    const real = grant(key, room, 1);
-    intruder.send(writeSeats(10, real.hostKey, real.signature)); // the host's key, but not what it signed
+    intruder.send(writeSeats(10, other.publicKey, grant(other, room.roomId, 10).signature, claim(other.publicKey)));
+    const real = grant(key, room.roomId, 1);
+    // the host's key, but not what it signed
+    intruder.send(writeSeats(10, real.hostKey, real.signature, claim(real.hostKey)));
     // still a guest, so the full room turns it away
     intruder.send(writeSyncRequest(0));
     await until(() => intruder.closedWith() !== null, 5000, 'the intruder to be closed');
@@ -150,12 +167,12 @@ describe('relay seats', () => {
   });
 
   it('limits signaling subscribers of the room to host + guests', async () => {
-    const signalRoom = 'seats-room-SIGNALSIGNALSIGNAL';
-    const host = peer(relay.url, signalRoom, grant(key, signalRoom, 1));
+    const signalRoom = await testRoom('seats signal');
+    const host = peer(relay.url, signalRoom, grant(key, signalRoom.roomId, 1));
     await host.provider.whenSynced();
-    const a = await signalingSubscriber(relay.url, signalRoom);
-    const b = await signalingSubscriber(relay.url, signalRoom);
-    const c = await signalingSubscriber(relay.url, signalRoom);
+    const a = await signalingSubscriber(relay.url, signalRoom.roomId);
+    const b = await signalingSubscriber(relay.url, signalRoom.roomId);
+    const c = await signalingSubscriber(relay.url, signalRoom.roomId);
     expect(a.closedWith()).toBeNull();
     expect(b.closedWith()).toBeNull();
     expect(c.closedWith()).toBe(CloseCode.sessionFull);
@@ -173,7 +190,7 @@ describe('relay seats', () => {
     await guest.provider.whenSynced();
     // with the host offline, a second guest is still one too many, and a new key cannot take the room over
     const other = hostKey();
-    const usurper = peer(relay.url, room, grant(other, room, 5));
+    const usurper = peer(relay.url, room, grant(other, room.roomId, 5));
     await until(() => usurper.errors.includes(RelayErrorCode.sessionFull), 5000, 'the usurper to be turned away');
     expect(usurper.errors).toContain(RelayErrorCode.seatsRefused);
   });

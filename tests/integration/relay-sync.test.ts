@@ -15,11 +15,13 @@ import {
   type StartedRelay,
   seeded,
   startRelay,
+  testRoom,
   until,
 } from './relay-harness.js';
 
-const ROOM = 'room-AAAAAAAAAAAAAAAAAAAAAA';
 const SECRET = 'correct horse battery staple';
+const ROOM = (await testRoom(SECRET)).roomId;
+const PRESENCE = await testRoom('presence secret');
 
 interface Peer {
   name: string;
@@ -241,8 +243,8 @@ describe('relay sync', () => {
       const awareness = new Awareness(doc);
       const provider = new RelaySyncProvider(doc, {
         url: relay.url,
-        roomId: 'presence-room-DDDDDDDDDDDD',
-        secret: SECRET,
+        roomId: PRESENCE.roomId,
+        secret: PRESENCE.secret,
         token: RELAY_TOKEN,
         WebSocket,
         awareness,

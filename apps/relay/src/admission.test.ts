@@ -1,15 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { ConnectionRateLimit, MessageBudget } from './admission.js';
+import { MessageBudget, PerIpRateLimit } from './admission.js';
 
 describe('per-IP connection rate limit', () => {
   it('allows a burst, refuses the excess, and refills with time', () => {
     let now = 0;
-    const limit = new ConnectionRateLimit(2, 3, () => now);
+    const limit = new PerIpRateLimit(2, 3, () => now);
     expect([1, 2, 3, 4].map(() => limit.allow('10.0.0.1'))).toEqual([true, true, true, false]);
     expect(limit.allow('10.0.0.2')).toBe(true);
     now += 500;
     expect(limit.allow('10.0.0.1')).toBe(true);
     expect(limit.allow('10.0.0.1')).toBe(false);
+  });
+
+  it('tracks a bounded number of addresses, even when none of them is quiet', () => {
+    const limit = new PerIpRateLimit(1 / 3600, 5, () => 0, 100);
+    for (let i = 0; i < 1000; i += 1) expect(limit.allow(`10.0.${i >> 8}.${i & 255}`)).toBe(true);
+    expect(limit.tracked).toBeLessThanOrEqual(100);
   });
 });
 

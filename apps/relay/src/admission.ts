@@ -1,5 +1,6 @@
 // Who may open a connection and how much it may send: the bearer token (query `?token=` or `Authorization:
-// Bearer`), compared in constant time; a per-IP token bucket for handshakes; per-connection buckets for frames.
+// Bearer`), compared in constant time; per-IP token buckets (handshakes, rooms created); per-connection buckets
+// for frames.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
@@ -46,17 +47,27 @@ export class TokenBucket {
   }
 }
 
-/** Above this many tracked addresses, full buckets (addresses quiet long enough) are forgotten. */
+/**
+ * Above this many tracked addresses, full buckets (addresses quiet long enough) are forgotten, and if that is not
+ * enough (a flood from many addresses) the oldest ones too: memory stays bounded, at worst an address gets a fresh
+ * bucket early.
+ */
 const MAX_TRACKED = 50_000;
 
-export class ConnectionRateLimit {
+/** A token bucket per client address (handshakes per second, rooms created per hour). */
+export class PerIpRateLimit {
   private readonly buckets = new Map<string, TokenBucket>();
 
   constructor(
     private readonly perSecond: number,
     private readonly burst: number,
     private readonly clock: () => number,
+    private readonly maxTracked = MAX_TRACKED,
   ) {}
+
+  get tracked(): number {
+    return this.buckets.size;
+  }
 
   allow(ip: string): boolean {
     const now = this.clock();
@@ -64,13 +75,18 @@ export class ConnectionRateLimit {
     if (!bucket) {
       bucket = new TokenBucket(this.perSecond, this.burst, now);
       this.buckets.set(ip, bucket);
-      if (this.buckets.size > MAX_TRACKED) this.forgetRefilled(now);
+      if (this.buckets.size > this.maxTracked) this.forget(now);
     }
     return bucket.take(1, now);
   }
 
-  private forgetRefilled(now: number): void {
+  private forget(now: number): void {
     for (const [ip, bucket] of this.buckets) if (bucket.isFull(now)) this.buckets.delete(ip);
+    // oldest first (insertion order); down to 90 % so this does not run on every new address
+    for (const ip of this.buckets.keys()) {
+      if (this.buckets.size <= this.maxTracked * 0.9) break;
+      this.buckets.delete(ip);
+    }
   }
 }
 

@@ -16,6 +16,9 @@ describe('relay config', () => {
       dataDir: '/data',
       messageBudget: { messagesPerSecond: 100, messageBurst: 1000, bytesPerSecond: 1024 * 1024, byteBurst: 16 << 20 },
       maxRoomBytes: 256 * 1024 * 1024,
+      maxTotalBytes: 16 * 1024 * 1024 * 1024,
+      maxRooms: 100_000,
+      roomsPerIpPerHour: 100,
     });
   });
 

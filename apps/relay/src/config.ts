@@ -28,6 +28,9 @@ const EnvSchema = z.object({
     .default(1024 * 1024),
   RELAY_BYTES_BURST_PER_CONN: int(16 * 1024 * 1024, 1),
   RELAY_MAX_ROOM_BYTES: int(256 * 1024 * 1024, 1024),
+  RELAY_MAX_TOTAL_BYTES: int(16 * 1024 * 1024 * 1024, 1024),
+  RELAY_MAX_ROOMS: int(100_000, 1),
+  RELAY_ROOMS_PER_IP_PER_HOUR: int(100, 1),
   RELAY_IDLE_TIMEOUT_MS: int(60_000, 1000),
   RELAY_ROOM_EXPIRY_DAYS: z.coerce.number().positive().default(30),
   RELAY_MAX_QUEUED_BYTES: int(8 * 1024 * 1024, 64 * 1024),
@@ -50,6 +53,12 @@ export interface RelayConfig {
   messageBudget: MessageBudgetLimits;
   /** Stored bytes (update rows + snapshot) per room beyond which updates are refused until a snapshot compacts it. */
   maxRoomBytes: number;
+  /** Stored bytes of the whole relay (every room's rows + snapshots) beyond which updates are refused. */
+  maxTotalBytes: number;
+  /** Rooms stored at most; beyond it a new room is refused until idle ones expire. */
+  maxRooms: number;
+  /** New rooms one address may create per hour (a token bucket with this burst). */
+  roomsPerIpPerHour: number;
   idleTimeoutMs: number;
   roomExpiryMs: number;
   maxQueuedBytes: number;
@@ -89,6 +98,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       byteBurst: Math.max(e.RELAY_BYTES_BURST_PER_CONN, e.RELAY_MAX_MESSAGE_BYTES),
     },
     maxRoomBytes: e.RELAY_MAX_ROOM_BYTES,
+    maxTotalBytes: e.RELAY_MAX_TOTAL_BYTES,
+    maxRooms: e.RELAY_MAX_ROOMS,
+    roomsPerIpPerHour: e.RELAY_ROOMS_PER_IP_PER_HOUR,
     idleTimeoutMs: e.RELAY_IDLE_TIMEOUT_MS,
     roomExpiryMs: e.RELAY_ROOM_EXPIRY_DAYS * 24 * 60 * 60 * 1000,
     maxQueuedBytes: e.RELAY_MAX_QUEUED_BYTES,

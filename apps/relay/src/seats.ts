@@ -1,8 +1,9 @@
 // A room's seats: how many guests its host admits, proven by a signature of the room's host key (SEATS frame).
-// The relay keeps the first host key a room is given, so a guest, who holds the room secret but not the host key,
-// can neither raise the number nor claim the room. node:crypto verifies (~70× faster than tweetnacl here).
-import { createPublicKey, verify } from 'node:crypto';
+// The relay keeps the first host key a room is given (and only from a holder of the room's write key), so a guest,
+// who holds the room secret but not the host key, can neither raise the number nor claim the room, and a relay
+// client without the secret cannot name a host key at all. node:crypto verifies (~70× faster than tweetnacl here).
 import { seatsStatement } from '@pa/shared/relay/protocol';
+import { ed25519PublicKey, verifyEd25519 } from './room-key.js';
 
 export interface RoomSeats {
   hostKey: Uint8Array;
@@ -11,15 +12,9 @@ export interface RoomSeats {
 
 /** Whether `signature` is the host key's Ed25519 signature of seatsStatement(roomId, guests). */
 export function verifySeats(roomId: string, seats: RoomSeats, signature: Uint8Array): boolean {
-  try {
-    const key = createPublicKey({
-      key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(seats.hostKey).toString('base64url') },
-      format: 'jwk',
-    });
-    return verify(null, seatsStatement(roomId, seats.guests), key, signature);
-  } catch {
-    return false; // not a point on the curve: as good as a wrong signature
-  }
+  const key = ed25519PublicKey(seats.hostKey);
+  // not a point on the curve: as good as a wrong signature
+  return key !== null && verifyEd25519(key, seatsStatement(roomId, seats.guests), signature);
 }
 
 export function sameKey(a: Uint8Array, b: Uint8Array): boolean {

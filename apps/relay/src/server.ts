@@ -4,11 +4,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Duplex } from 'node:stream';
 import { CloseCode, isValidRoomId, RelayErrorCode, writeError } from '@pa/shared/relay/protocol';
 import { type RawData, WebSocketServer } from 'ws';
-import { ConnectionRateLimit, tokenMatcher } from './admission.js';
+import { PerIpRateLimit, tokenMatcher } from './admission.js';
 import type { RelayConfig } from './config.js';
 import { Connection } from './connection.js';
 import type { Log } from './log.js';
 import { type Endpoint, Metrics, type RejectReason } from './metrics.js';
+import { type RoomWriter, roomWriter } from './room-key.js';
 import { Signaling } from './signaling.js';
 import { openStorage } from './storage.js';
 import { SyncRooms } from './sync.js';
@@ -32,10 +33,16 @@ export async function startRelay(config: RelayConfig, log: Log, clock: () => num
     storage,
     metrics,
     log,
-    { maxQueuedBytes: config.maxQueuedBytes, maxRoomBytes: config.maxRoomBytes },
+    {
+      maxQueuedBytes: config.maxQueuedBytes,
+      maxRoomBytes: config.maxRoomBytes,
+      maxTotalBytes: config.maxTotalBytes,
+      maxRooms: config.maxRooms,
+    },
+    new PerIpRateLimit(config.roomsPerIpPerHour / 3600, config.roomsPerIpPerHour, clock),
     clock,
   );
-  const rateLimit = new ConnectionRateLimit(config.connRatePerIp, config.connBurstPerIp, clock);
+  const rateLimit = new PerIpRateLimit(config.connRatePerIp, config.connBurstPerIp, clock);
   const tokenOk = tokenMatcher(config.token);
   const connections = new Set<Connection>();
   let closing = false;
@@ -87,11 +94,15 @@ export async function startRelay(config: RelayConfig, log: Log, clock: () => num
     if (!tokenOk(request, url)) return refuse(socket, 401, 'Unauthorized', RelayErrorCode.unauthorized);
     let endpoint: Endpoint;
     let roomId = '';
+    let writer: RoomWriter | null = null;
     if (url.pathname === '/signal') endpoint = 'signal';
     else if (url.pathname.startsWith('/sync/')) {
       endpoint = 'sync';
-      roomId = decodeURIComponent(url.pathname.slice('/sync/'.length));
+      roomId = url.pathname.slice('/sync/'.length);
       if (!isValidRoomId(roomId)) return refuse(socket, 400, 'Bad Request', RelayErrorCode.badRoom);
+      // the room's write key (`?key=`): the room id must be its hash, or the connection has no room here
+      writer = roomWriter(roomId, url.searchParams.get('key'));
+      if (writer === null) return refuse(socket, 403, 'Forbidden', RelayErrorCode.roomKey);
     } else return refuse(socket, 404, 'Not Found', RelayErrorCode.badRoom);
     wss.handleUpgrade(request, socket, head, (ws) => {
       const connection = new Connection(
@@ -107,7 +118,7 @@ export async function startRelay(config: RelayConfig, log: Log, clock: () => num
       metrics.connections[endpoint] += 1;
       metrics.connectionsTotal += 1;
       if (endpoint === 'signal') signaling.open(connection);
-      else sync.open(connection, roomId);
+      else if (writer !== null) sync.open(connection, roomId, writer);
       ws.on('message', (data: RawData, isBinary: boolean) => {
         // frames still arriving on a connection being closed (shutdown, slow consumer) are not served
         if (connection.closed) return;

@@ -1,5 +1,7 @@
 // SQLite persistence of each room's encrypted log: one row per update numbered by serverSeq, compaction into one
-// encrypted snapshot, and expiry of rooms without activity. Synchronous (better-sqlite3): a commit returns durable.
+// encrypted snapshot, and expiry of rooms without activity; it also keeps the relay-wide totals (rooms, bytes) that
+// the global caps read. Synchronous (better-sqlite3): a commit returns durable. The in-memory caches of heads and
+// seats are bounded: the database is the truth, a cache miss costs one read.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,7 +22,15 @@ export interface StoredRow {
   data: Uint8Array;
 }
 
+/** What the whole relay stores: what RELAY_MAX_ROOMS and RELAY_MAX_TOTAL_BYTES count. */
+export interface StorageUsage {
+  rooms: number;
+  bytes: number;
+}
+
 export interface Storage {
+  /** Whether the room exists (head() would not create it). */
+  hasRoom(roomId: string): boolean;
   /** The room's head, creating the room (with a fresh epoch) on first use. */
   head(roomId: string): RoomHead;
   /** Appends updates in one transaction and returns their serverSeqs, in order. */
@@ -36,10 +46,42 @@ export interface Storage {
   /** Deletes rooms idle since before `olderThan`, except those listed as active; returns how many. */
   expire(olderThan: number, active: ReadonlySet<string>): number;
   stats(): { rooms: number; rows: number };
+  /** Rooms and bytes (rows + snapshots) of the whole relay, kept up to date without a scan. */
+  usage(): StorageUsage;
   close(): void;
 }
 
-export function openStorage(dir: string, syncMode: 'full' | 'normal'): Storage {
+/** Rooms whose head or seats stay cached; beyond it the least recently used are dropped (and re-read on use). */
+const MAX_CACHED_ROOMS = 10_000;
+
+/** A Map that keeps at most `max` entries, dropping the least recently read or written one. */
+class BoundedCache<V> {
+  private readonly map = new Map<string, V>();
+  constructor(private readonly max: number) {}
+  get(key: string): V | undefined {
+    const value = this.map.get(key);
+    if (value !== undefined) {
+      this.map.delete(key);
+      this.map.set(key, value);
+    }
+    return value;
+  }
+  set(key: string, value: V): void {
+    this.map.delete(key);
+    this.map.set(key, value);
+    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value as string);
+  }
+  delete(key: string): void {
+    this.map.delete(key);
+  }
+}
+
+export function openStorage(
+  dir: string,
+  syncMode: 'full' | 'normal',
+  options: { maxCachedRooms?: number } = {},
+): Storage {
+  const maxCached = options.maxCachedRooms ?? MAX_CACHED_ROOMS;
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const db = new Database(join(dir, 'relay.sqlite'));
   db.pragma('journal_mode = WAL');
@@ -108,25 +150,38 @@ export function openStorage(dir: string, syncMode: 'full' | 'normal'): Storage {
     'INSERT OR REPLACE INTO room_seats (room_id, host_key, guests) VALUES (?, ?, ?)',
   );
   const deleteSeats = db.prepare<[string]>('DELETE FROM room_seats WHERE room_id = ?');
+  const selectRoomExists = db.prepare<[string], { n: number }>('SELECT 1 AS n FROM rooms WHERE room_id = ?');
+  const selectUsage = db.prepare<[], { rooms: number; bytes: number }>(
+    `SELECT (SELECT count(*) FROM rooms) AS rooms,
+       (SELECT coalesce(sum(length(snapshot)), 0) FROM rooms) + (SELECT coalesce(sum(length(data)), 0) FROM updates)
+       AS bytes`,
+  );
   // only rooms that have seats are remembered: topics come from the network, a miss must not grow memory
-  const knownSeats = new Map<string, RoomSeats>();
+  const knownSeats = new BoundedCache<RoomSeats>(maxCached);
+  const usage: StorageUsage = { ...(selectUsage.get() ?? { rooms: 0, bytes: 0 }) };
 
-  // the sequence counters live in memory once read, so a batch needs no read-back
-  const heads = new Map<string, RoomHead>();
+  const readHead = (roomId: string): RoomHead | null => {
+    const row = selectHead.get(roomId);
+    if (!row) return null;
+    return {
+      latestSeq: row.latest_seq,
+      snapshotSeq: row.snapshot_seq,
+      epoch: row.epoch,
+      bytes: row.snapshot_bytes + row.row_bytes,
+    };
+  };
+
+  // the sequence counters live in memory once read, so a batch needs no read-back; every value in it is committed,
+  // so dropping an entry only costs a read
+  const heads = new BoundedCache<RoomHead>(maxCached);
   const head = (roomId: string): RoomHead => {
     let known = heads.get(roomId);
     if (!known) {
-      const row = selectHead.get(roomId);
-      if (row) {
-        known = {
-          latestSeq: row.latest_seq,
-          snapshotSeq: row.snapshot_seq,
-          epoch: row.epoch,
-          bytes: row.snapshot_bytes + row.row_bytes,
-        };
-      } else {
+      known = readHead(roomId) ?? undefined;
+      if (!known) {
         known = { latestSeq: 0, snapshotSeq: 0, epoch: randomBytes(8).toString('hex'), bytes: 0 };
         insertRoom.run(roomId, known.epoch, Date.now());
+        usage.rooms += 1;
       }
       heads.set(roomId, known);
     }
@@ -155,8 +210,10 @@ export function openStorage(dir: string, syncMode: 'full' | 'normal'): Storage {
 
   const expireTx = db.transaction((olderThan: number, active: ReadonlySet<string>) => {
     let count = 0;
+    let bytes = 0;
     for (const { room_id } of selectExpired.all(olderThan)) {
       if (active.has(room_id)) continue;
+      bytes += readHead(room_id)?.bytes ?? 0;
       deleteRoomRows.run(room_id);
       deleteRoom.run(room_id);
       deleteSeats.run(room_id);
@@ -164,16 +221,20 @@ export function openStorage(dir: string, syncMode: 'full' | 'normal'): Storage {
       knownSeats.delete(room_id);
       count += 1;
     }
-    return count;
+    return { count, bytes };
   });
 
   return {
+    hasRoom: (roomId) => heads.get(roomId) !== undefined || selectRoomExists.get(roomId) !== undefined,
     head: (roomId) => ({ ...head(roomId) }),
     append(batch, now) {
       const { seqs, touched } = appendTx(batch, now);
-      // only after the commit: a failed transaction must not advance the counters
+      // only after the commit: a failed transaction must not advance the counters. An entry the cache dropped
+      // meanwhile is simply re-read, committed rows included, on its next use.
       for (const [roomId, { seq, bytes }] of touched) {
-        const known = head(roomId);
+        usage.bytes += bytes;
+        const known = heads.get(roomId);
+        if (!known) continue;
         known.latestSeq = seq;
         known.bytes += bytes;
       }
@@ -186,7 +247,9 @@ export function openStorage(dir: string, syncMode: 'full' | 'normal'): Storage {
       return row?.snapshot ? { seq: row.snapshot_seq, data: new Uint8Array(row.snapshot) } : null;
     },
     compact(roomId, upTo, data, now) {
+      const before = head(roomId).bytes;
       const bytes = compactTx(roomId, upTo, data, now);
+      usage.bytes += bytes - before;
       const known = head(roomId);
       known.snapshotSeq = upTo;
       known.bytes = bytes;
@@ -205,7 +268,13 @@ export function openStorage(dir: string, syncMode: 'full' | 'normal'): Storage {
       upsertSeats.run(roomId, seats.hostKey, seats.guests);
       knownSeats.set(roomId, seats);
     },
-    expire: (olderThan, active) => expireTx(olderThan, active),
+    expire(olderThan, active) {
+      const { count, bytes } = expireTx(olderThan, active);
+      usage.rooms -= count;
+      usage.bytes -= bytes;
+      return count;
+    },
+    usage: () => ({ ...usage }),
     stats() {
       const rooms = (db.prepare('SELECT count(*) AS n FROM rooms').get() as { n: number }).n;
       const rows = (db.prepare('SELECT count(*) AS n FROM updates').get() as { n: number }).n;

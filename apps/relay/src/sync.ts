@@ -1,7 +1,9 @@
 // The `/sync/<roomId>` endpoint: stores encrypted updates (batched per event-loop turn into one durable
 // transaction, ACKed only after it commits), fans them out, replays the log to (re)joining clients in bounded
-// pages, compacts the log when a client sends an encrypted snapshot, caps the bytes a room may hold, and tells the
-// room which awareness client ids left when a connection closes (so a crashed peer's cursor goes at once).
+// pages, compacts the log when a client sends an encrypted snapshot, caps the bytes a room and the relay may hold
+// and the rooms the relay and each address may create, and tells the room which awareness client ids left when a
+// connection closes (so a crashed peer's cursor goes at once). Whatever changes what the room stores (an update, a
+// snapshot, the host key of its seats) must be signed by the room's write key, which only the secret's holders have.
 import {
   CloseCode,
   MAX_HELLO_CLIENTS,
@@ -19,6 +21,7 @@ import {
 import type { Connection } from './connection.js';
 import type { Log } from './log.js';
 import type { Metrics } from './metrics.js';
+import type { RoomWriter } from './room-key.js';
 import { sameKey, verifySeats } from './seats.js';
 import type { Storage } from './storage.js';
 
@@ -29,6 +32,8 @@ const REPLAY_RESUME_MS = 20;
 interface Member {
   readonly connection: Connection;
   readonly roomId: string;
+  /** The room's write key, as the connection named it (the room id is its hash): checks what it asks to store. */
+  readonly writer: RoomWriter;
   /** new: no SYNC_REQUEST yet; replaying: catching up from `cursor`; live: receives broadcasts as they commit. */
   state: 'new' | 'replaying' | 'live';
   cursor: number;
@@ -44,6 +49,15 @@ export interface SyncLimits {
   maxQueuedBytes: number;
   /** Stored bytes per room (rows + snapshot) beyond which updates are refused until a SNAPSHOT compacts the log. */
   maxRoomBytes: number;
+  /** Stored bytes of the whole relay beyond which updates are refused. */
+  maxTotalBytes: number;
+  /** Rooms the relay stores at most; a new room beyond it is refused until others expire. */
+  maxRooms: number;
+}
+
+/** Who may create a room now (rooms per address per hour). */
+export interface RoomCreationLimit {
+  allow(ip: string): boolean;
 }
 
 interface PendingWrite {
@@ -58,6 +72,7 @@ export class SyncRooms {
   private queue: PendingWrite[] = [];
   /** Bytes per room in `queue`, so the cap also counts updates accepted this turn but not yet written. */
   private readonly queuedRoomBytes = new Map<string, number>();
+  private queuedBytes = 0;
   private flushScheduled = false;
 
   constructor(
@@ -65,6 +80,7 @@ export class SyncRooms {
     private readonly metrics: Metrics,
     private readonly log: Log,
     private readonly limits: SyncLimits,
+    private readonly roomCreation: RoomCreationLimit,
     private readonly clock: () => number,
   ) {}
 
@@ -76,10 +92,11 @@ export class SyncRooms {
     return new Set(this.rooms.keys());
   }
 
-  open(connection: Connection, roomId: string): void {
+  open(connection: Connection, roomId: string, writer: RoomWriter): void {
     const member: Member = {
       connection,
       roomId,
+      writer,
       state: 'new',
       cursor: 0,
       replayTimer: null,
@@ -129,6 +146,7 @@ export class SyncRooms {
           this.turnAway(member);
           return;
         }
+        if (member.state === 'new' && !this.storage.hasRoom(member.roomId) && !this.mayCreateRoom(member)) return;
         if (member.replayTimer) clearTimeout(member.replayTimer);
         member.state = 'replaying';
         member.cursor = message.sinceServerSeq;
@@ -139,6 +157,10 @@ export class SyncRooms {
           this.notSynced(member);
           return;
         }
+        if (!member.writer.verifyUpdate(message.ciphertext, message.signature)) {
+          this.badSignature(member, 'UPDATE');
+          return;
+        }
         this.accept(member, message.clientSeq, message.ciphertext);
         return;
       case MessageType.snapshot:
@@ -146,7 +168,7 @@ export class SyncRooms {
           this.notSynced(member);
           return;
         }
-        this.compact(member, message.upToServerSeq, message.ciphertext);
+        this.compact(member, message.upToServerSeq, message.ciphertext, message.signature);
         return;
       case MessageType.awareness: {
         if (member.state === 'new') {
@@ -174,7 +196,7 @@ export class SyncRooms {
         member.clientIds = message.clientIds;
         return;
       case MessageType.seats:
-        this.takeSeats(member, message.guests, message.hostKey, message.signature);
+        this.takeSeats(member, message);
         return;
       default:
         // ACK, BROADCAST, SYNC_DONE, ... are relay → client only
@@ -184,15 +206,33 @@ export class SyncRooms {
     }
   }
 
-  /** The host's SEATS: remembered for the room (first host key wins), and this connection admitted as the host. */
-  private takeSeats(member: Member, guests: number, hostKey: Uint8Array, signature: Uint8Array): void {
+  /**
+   * The host's SEATS: remembered for the room (first host key wins, and only when named by a holder of the room's
+   * write key, so a relay client without the secret cannot lock a room), and this connection admitted as the host.
+   */
+  private takeSeats(
+    member: Member,
+    {
+      guests,
+      hostKey,
+      signature,
+      claim,
+    }: { guests: number; hostKey: Uint8Array; signature: Uint8Array; claim: Uint8Array },
+  ): void {
     const { connection, roomId } = member;
     const refuse = (why: string) =>
       connection.refuse(RelayErrorCode.seatsRefused, () =>
         connection.send(writeError(RelayErrorCode.seatsRefused, why)),
       );
     if (member.state !== 'new') return void refuse('SEATS comes before SYNC_REQUEST.');
+    if (!member.writer.verifyClaim(hostKey, claim)) {
+      return void refuse(
+        'SEATS is not signed by the room’s write key: only a holder of the room secret names its host.',
+      );
+    }
     if (!verifySeats(roomId, { hostKey, guests }, signature)) return void refuse('SEATS signature does not verify.');
+    // setting seats creates the room: the same limits as a first SYNC_REQUEST
+    if (!this.storage.hasRoom(roomId) && !this.mayCreateRoom(member)) return;
     const known = this.storage.seats(roomId);
     if (known && !sameKey(known.hostKey, hostKey)) return void refuse('This room has another host key.');
     if (!known || known.guests !== guests) this.storage.setSeats(roomId, { hostKey, guests });
@@ -225,8 +265,52 @@ export class SyncRooms {
     member.connection.close(CloseCode.sessionFull, 'session full');
   }
 
-  /** Queues an update for the next write, unless the room (with what is already queued) would pass its cap. */
+  /**
+   * The first SYNC_REQUEST of a room the relay does not have creates it: within the relay's room cap and the
+   * address's rooms per hour, else the connection is told why and closed (4507; the client retries much later).
+   */
+  private mayCreateRoom(member: Member): boolean {
+    const { connection } = member;
+    let code: RelayErrorCode | null = null;
+    let why = '';
+    if (this.storage.usage().rooms >= this.limits.maxRooms) {
+      code = RelayErrorCode.roomLimit;
+      why = `This relay holds its limit of ${this.limits.maxRooms} rooms; try again when idle rooms have expired.`;
+    } else if (!this.roomCreation.allow(connection.ip)) {
+      code = RelayErrorCode.roomRate;
+      why = 'Too many new rooms from this address this hour; try again later.';
+    }
+    if (code === null) return true;
+    this.metrics.reject(code);
+    this.log.info('room_refused', { reason: code, ip: connection.ip });
+    connection.send(writeError(code, why));
+    connection.close(CloseCode.roomRefused, code);
+    return false;
+  }
+
+  /** Not a bad encoding, but a frame from someone without the room secret: counted like a bad frame. */
+  private badSignature(member: Member, what: string): void {
+    member.connection.refuse(RelayErrorCode.badSignature, () =>
+      member.connection.send(
+        writeError(RelayErrorCode.badSignature, `${what} is not signed by the room’s write key; it was not stored.`),
+      ),
+    );
+  }
+
+  /** Queues an update for the next write, unless the room or the relay (with what is queued) would pass its cap. */
   private accept(member: Member, clientSeq: number, data: Uint8Array): void {
+    const total = this.storage.usage().bytes;
+    if (total + this.queuedBytes + data.byteLength > this.limits.maxTotalBytes) {
+      // like a full room: not stored, not ACKed, the client holds it and resends later
+      this.metrics.reject(RelayErrorCode.relayFull);
+      member.connection.send(
+        writeError(
+          RelayErrorCode.relayFull,
+          `This relay stores ${total} bytes, its limit is ${this.limits.maxTotalBytes}: updates wait until space frees.`,
+        ),
+      );
+      return;
+    }
     const queued = this.queuedRoomBytes.get(member.roomId) ?? 0;
     const stored = this.storage.head(member.roomId).bytes;
     if (stored + queued + data.byteLength > this.limits.maxRoomBytes) {
@@ -243,6 +327,7 @@ export class SyncRooms {
       return;
     }
     this.queuedRoomBytes.set(member.roomId, queued + data.byteLength);
+    this.queuedBytes += data.byteLength;
     this.queue.push({ member, clientSeq, data });
     this.scheduleFlush();
   }
@@ -254,6 +339,7 @@ export class SyncRooms {
     if (batch.length === 0) return;
     this.queue = [];
     this.queuedRoomBytes.clear();
+    this.queuedBytes = 0;
     let seqs: number[];
     try {
       seqs = this.storage.append(
@@ -315,19 +401,52 @@ export class SyncRooms {
   }
 
   /**
+   * A snapshot replaces every stored row up to the sequence it covers, so it is taken only when signed by the
+   * room's write key for this epoch and exactly this sequence: a wipe (an empty snapshot) needs the secret, an old
+   * snapshot cannot be relabelled as covering rows written after it, and one from an earlier incarnation of the room
+   * does not verify. It must also cover more than the last compaction: a captured snapshot was stored (or refused)
+   * when its sender sent it, so a replay is always at or below the compaction and is refused as `snapshot_stale`.
+   * Rows after it stay, so an honest client racing other writers is never refused for being a row behind.
    * Snapshots are accepted even in a full room: each replaces the last (and is no larger than a frame), so they
-   * cannot pile up, and they are the only way a full room gets room again.
+   * cannot pile up, and they are the only way a full room gets room again; on a full relay, only one that does not
+   * grow the room.
    */
-  private compact(member: Member, upTo: number, data: Uint8Array): void {
-    const head = this.storage.head(member.roomId);
-    if (upTo <= head.snapshotSeq) return; // someone compacted further already
-    if (upTo > head.latestSeq) {
-      member.connection.refuse(RelayErrorCode.malformed, () =>
-        member.connection.send(writeError(RelayErrorCode.malformed, `snapshot up to ${upTo} is past the log`)),
+  private compact(member: Member, upTo: number, data: Uint8Array, signature: Uint8Array): void {
+    const { connection, roomId } = member;
+    const head = this.storage.head(roomId);
+    if (!member.writer.verifySnapshot(head.epoch, upTo, data, signature)) {
+      this.badSignature(member, 'SNAPSHOT');
+      return;
+    }
+    if (upTo <= head.snapshotSeq) {
+      // not a bad frame: an honest client may lose the race to another's snapshot (it is told by SNAPSHOT_STORED)
+      this.metrics.reject(RelayErrorCode.snapshotStale);
+      connection.send(
+        writeError(
+          RelayErrorCode.snapshotStale,
+          `The log is already compacted to ${head.snapshotSeq}; a snapshot up to ${upTo} would replace nothing.`,
+        ),
       );
       return;
     }
-    this.storage.compact(member.roomId, upTo, data, this.clock());
+    if (upTo > head.latestSeq) {
+      connection.refuse(RelayErrorCode.malformed, () =>
+        connection.send(writeError(RelayErrorCode.malformed, `snapshot up to ${upTo} is past the log`)),
+      );
+      return;
+    }
+    const total = this.storage.usage().bytes;
+    if (
+      data.byteLength > head.bytes &&
+      total + this.queuedBytes + data.byteLength - head.bytes > this.limits.maxTotalBytes
+    ) {
+      this.metrics.reject(RelayErrorCode.relayFull);
+      connection.send(
+        writeError(RelayErrorCode.relayFull, 'This relay is at its storage limit; the snapshot would grow it.'),
+      );
+      return;
+    }
+    this.storage.compact(roomId, upTo, data, this.clock());
     this.metrics.snapshotsStored += 1;
     this.log.debug('room_compacted', { room: member.roomId, upTo });
     const out = writeSnapshotStored(upTo);

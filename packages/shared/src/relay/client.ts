@@ -1,16 +1,21 @@
 // Keeps a Y.Doc in sync with a room on the relay: encrypted updates with acknowledgements, replay since the last
-// seen server sequence, resend of unacknowledged updates after reconnect, and periodic encrypted snapshots.
+// seen server sequence, resend of unacknowledged updates after reconnect, and periodic encrypted snapshots. What
+// it asks the relay to store is signed with the room write key derived from the secret (the relay checks it).
 // With awareness it also relays presence, and drops a peer's presence as soon as the relay reports it gone.
 // Runs in the browser and in Node (pass `ws`'s WebSocket); transport only, like y-websocket.
+import { toBase64UrlEncoded } from 'lib0/buffer';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { deriveRoomKey, type RoomKey } from './crypto.js';
+import { deriveRoomKey, type RoomKey, sha256 } from './crypto.js';
 import {
   CloseCode,
   MessageType,
   RelayErrorCode,
   type RelayMessage,
   readMessage,
+  seatsClaimStatement,
+  snapshotStatement,
+  updateStatement,
   writeAwareness,
   writeHello,
   writeSeats,
@@ -18,6 +23,7 @@ import {
   writeSyncRequest,
   writeUpdate,
 } from './protocol.js';
+import { deriveWriteKey, type RoomWriteKey } from './write-key.js';
 
 /** The structural slice of WebSocket we use (the browser's or the `ws` package's), so no DOM/Node types leak in. */
 export interface RelayWebSocket {
@@ -47,9 +53,9 @@ export interface RelayTimers {
 export interface RelaySyncOptions {
   /** The relay's base URL, e.g. `wss://relay.example.com`; the provider connects to `<url>/sync/<roomId>`. */
   url: string;
-  /** Opaque URL-safe room id (16–128 of `A-Za-z0-9_-`). */
+  /** The room id: the one the secret owns (roomIdForSecret); another is reported as `room_mismatch`. */
   roomId: string;
-  /** The room secret shared by invite; the encryption key is derived from it and never leaves this process. */
+  /** The room secret shared by invite; the encryption and write keys are derived from it and never leave this process. */
   secret: string;
   /** Bearer token for the relay (sent as `?token=`, since browsers cannot set WebSocket headers). */
   token?: string;
@@ -78,6 +84,13 @@ interface Pending {
   /** Kept so that updates piled up offline can be merged into one before they are resent. */
   readonly update: Uint8Array;
   readonly ciphertext: Uint8Array;
+  /** The room write key's signature of updateStatement, which the relay checks. */
+  readonly signature: Uint8Array;
+}
+
+interface RoomKeys {
+  readonly room: RoomKey;
+  readonly writer: RoomWriteKey;
 }
 
 const WS_OPEN = 1;
@@ -100,6 +113,8 @@ export class RelaySyncProvider {
   /** Sent but not yet acknowledged as durably stored; resent after every reconnect (Yjs applies idempotently). */
   private readonly pending = new Map<number, Pending>();
   private snapshotSeq = 0;
+  /** The compaction the relay confirmed (SYNC_DONE, SNAPSHOT_STORED): where snapshotSeq falls back to if ours was stale. */
+  private storedSnapshotSeq = 0;
   private snapshotInFlight = false;
   /** The connection whose pending updates have been (merged and) resent: new updates go straight out on it. */
   private resentOn: RelayWebSocket | null = null;
@@ -113,7 +128,9 @@ export class RelaySyncProvider {
   /** The doc had content before this provider was made: it must be sent once, since no update event carried it. */
   private hadLocalState: boolean;
   private readonly snapshotThreshold: number;
-  private readonly keyPromise: Promise<RoomKey>;
+  private readonly keys: Promise<RoomKeys>;
+  /** The write key once derived: a connection names its public half, so none opens before it. */
+  private writer: RoomWriteKey | null = null;
   /** Encryption and decryption are async; these chains keep outgoing and incoming frames in order. */
   private outgoing: Promise<void> = Promise.resolve();
   private incoming: Promise<void> = Promise.resolve();
@@ -144,7 +161,9 @@ export class RelaySyncProvider {
     const every = options.snapshotEvery ?? 500;
     this.snapshotThreshold = Math.max(1, Math.round(every * (1 + this.random() * 0.5)));
     this.awareness = options.awareness;
-    this.keyPromise = deriveRoomKey(options.roomId, options.secret);
+    this.keys = Promise.all([deriveRoomKey(options.roomId, options.secret), deriveWriteKey(options.secret)]).then(
+      ([room, writer]) => ({ room, writer }),
+    );
     this.hadLocalState = doc.store.clients.size > 0;
     doc.on('update', this.onDocUpdate);
     this.awareness?.on('update', this.onAwarenessUpdate);
@@ -218,7 +237,7 @@ export class RelaySyncProvider {
       // once that frame is out. Our own local state stays: the app (and y-webrtc) may still use it.
       const update = awarenessProtocol.encodeAwarenessUpdate(awareness, [this.doc.clientID], new Map());
       this.outgoing = this.outgoing
-        .then(async () => socket.send(writeAwareness(await (await this.keyPromise).encrypt(update))))
+        .then(async () => socket.send(writeAwareness(await (await this.keys).room.sealAwareness(update))))
         .catch((error: unknown) => this.reportCaught(error))
         .finally(() => socket.close(1000, 'client disconnect'));
       return;
@@ -239,8 +258,35 @@ export class RelaySyncProvider {
   // --- connection lifecycle --------------------------------------------------------------------------------
 
   private open(): void {
+    const writer = this.writer;
+    if (writer === null) {
+      // the URL names the write key: derive it first (once), then open if still wanted
+      this.setStatus('connecting');
+      this.keys.then(
+        (keys) => {
+          if (this.writer !== null) return;
+          this.writer = keys.writer;
+          if (keys.writer.roomId !== this.roomId) {
+            // the relay would refuse every attempt: say so once and stay offline
+            this.shouldConnect = false;
+            this.setStatus('offline');
+            this.emitError({
+              code: 'room_mismatch',
+              message: `Room ${this.roomId} is not the room of this secret (${keys.writer.roomId}); check the invite.`,
+            });
+            return;
+          }
+          if (this.shouldConnect && !this.destroyed && this.socket === null && this.reconnectTimer === null)
+            this.open();
+        },
+        (error: unknown) => this.reportCaught(error),
+      );
+      return;
+    }
+    if (writer.roomId !== this.roomId) return;
     const base = this.options.url.replace(/\/+$/, '');
-    const query = this.options.token ? `?token=${encodeURIComponent(this.options.token)}` : '';
+    const token = this.options.token ? `token=${encodeURIComponent(this.options.token)}&` : '';
+    const query = `?${token}key=${toBase64UrlEncoded(writer.publicKey)}`;
     let socket: RelayWebSocket;
     try {
       socket = new this.WebSocketImpl(`${base}/sync/${encodeURIComponent(this.roomId)}${query}`);
@@ -261,7 +307,11 @@ export class RelaySyncProvider {
       this.setStatus('syncing');
       // the host's seats before anything else: they are what admits it to a full room
       const seats = this.options.seats;
-      if (seats) socket.send(writeSeats(seats.guests, seats.hostKey, seats.signature));
+      if (seats) {
+        // the write key vouches for the host key: a relay client without the secret cannot name one
+        const claim = writer.sign(seatsClaimStatement(this.roomId, seats.hostKey));
+        socket.send(writeSeats(seats.guests, seats.hostKey, seats.signature, claim));
+      }
       // ask first: the relay answers frames in order, so the resent updates below come after the replay
       socket.send(writeSyncRequest(this.lastServerSeq));
       // our awareness id in plaintext, so the relay can tell the room we left even if we die without a goodbye
@@ -281,7 +331,7 @@ export class RelaySyncProvider {
       const message = read.message;
       if (message.type === MessageType.error) {
         // at once, not behind decryption: a refusal must stop the sending before more frames go out
-        this.refused(message.code, message.message);
+        this.refused(message.code, message.message, socket);
         return;
       }
       this.incoming = this.incoming
@@ -293,7 +343,9 @@ export class RelaySyncProvider {
       // cut off for flooding: come back no sooner than about a second, resending the backlog merged into one
       if (event.code === CloseCode.rateLimited) this.attempts = Math.max(this.attempts, 4);
       // the room's seats are taken: ask again at the slowest pace, someone may have left by then
-      if (event.code === CloseCode.sessionFull) this.attempts = Math.max(this.attempts, 16);
+      if (event.code === CloseCode.sessionFull || event.code === CloseCode.roomRefused) {
+        this.attempts = Math.max(this.attempts, 16);
+      }
       this.dropSocket();
       this.scheduleReconnect();
     });
@@ -309,15 +361,26 @@ export class RelaySyncProvider {
         if (this.socket !== socket || this.roomFull) return;
         await this.mergePending();
         for (const item of [...this.pending.values()].sort((a, b) => a.clientSeq - b.clientSeq)) {
-          socket.send(writeUpdate(item.clientSeq, item.ciphertext));
+          socket.send(writeUpdate(item.clientSeq, item.ciphertext, item.signature));
         }
         this.resentOn = socket;
       })
       .catch((error: unknown) => this.reportCaught(error));
   }
 
-  private refused(code: string, message: string): void {
-    if (code === RelayErrorCode.roomFull && !this.roomFull) {
+  private refused(code: string, message: string, from: RelayWebSocket): void {
+    if (code === RelayErrorCode.snapshotStale) {
+      // another client compacted further first (its SNAPSHOT_STORED came before this): nothing went wrong. Once the
+      // frames received before this error are applied, fall back to what the relay confirmed and carry on.
+      this.incoming = this.incoming.then(() => {
+        if (from !== this.socket) return;
+        this.snapshotSeq = this.storedSnapshotSeq;
+        this.maybeSnapshot();
+      });
+      return;
+    }
+    const full = code === RelayErrorCode.roomFull || code === RelayErrorCode.relayFull;
+    if (full && !this.roomFull) {
       this.roomFull = true;
       // stop sending: new updates stay pending until there is room again
       this.resentOn = null;
@@ -363,9 +426,9 @@ export class RelaySyncProvider {
     if (from !== this.socket) return;
     switch (message.type) {
       case MessageType.broadcast: {
-        const key = await this.keyPromise;
+        const key = (await this.keys).room;
         try {
-          const update = await key.decrypt(message.ciphertext);
+          const update = await key.openStored(message.ciphertext, message.serverSeq);
           Y.applyUpdate(this.doc, update, this);
         } catch (error) {
           // another secret in the same room id, or tampering: skip it rather than stall the whole log
@@ -388,6 +451,7 @@ export class RelaySyncProvider {
           this.epoch = message.epoch;
           this.lastServerSeq = 0;
           this.snapshotSeq = 0;
+          this.storedSnapshotSeq = 0;
           from.send(writeSyncRequest(0));
           this.queueUpdate(Y.encodeStateAsUpdate(this.doc));
           return;
@@ -400,6 +464,7 @@ export class RelaySyncProvider {
         }
         this.lastServerSeq = Math.max(this.lastServerSeq, message.latestServerSeq);
         this.snapshotSeq = Math.max(this.snapshotSeq, message.snapshotSeq);
+        this.storedSnapshotSeq = Math.max(this.storedSnapshotSeq, message.snapshotSeq);
         this.synced = true;
         this.attempts = 0;
         this.announcePresence();
@@ -409,6 +474,7 @@ export class RelaySyncProvider {
         return;
       case MessageType.snapshotStored:
         this.snapshotSeq = Math.max(this.snapshotSeq, message.upToServerSeq);
+        this.storedSnapshotSeq = Math.max(this.storedSnapshotSeq, message.upToServerSeq);
         if (this.roomFull) {
           // the log shrank: try the backlog again (a still-full room refuses it, and we wait for the next one)
           this.roomFull = false;
@@ -426,10 +492,10 @@ export class RelaySyncProvider {
       case MessageType.awareness: {
         const awareness = this.awareness;
         if (!awareness) return;
-        const key = await this.keyPromise;
+        const key = (await this.keys).room;
         const known = new Set(awareness.getStates().keys());
         try {
-          awarenessProtocol.applyAwarenessUpdate(awareness, await key.decrypt(message.ciphertext), this);
+          awarenessProtocol.applyAwarenessUpdate(awareness, await key.openAwareness(message.ciphertext), this);
         } catch (error) {
           this.emitError({ code: 'undecryptable', message: errorText(error) });
           return;
@@ -470,13 +536,17 @@ export class RelaySyncProvider {
     const upTo = this.lastServerSeq;
     // upTo only means something on the connection (and log epoch) it was read on
     const socket = this.socket;
+    const epoch = this.epoch;
+    if (epoch === null) return;
     const state = Y.encodeStateAsUpdate(this.doc);
     this.snapshotInFlight = true;
     this.outgoing = this.outgoing
       .then(async () => {
-        const ciphertext = await (await this.keyPromise).encrypt(state);
+        const { room, writer } = await this.keys;
+        const ciphertext = await room.sealSnapshot(state, upTo);
+        const signature = writer.sign(snapshotStatement(this.roomId, epoch, upTo, await sha256(ciphertext)));
         if (this.synced && socket !== null && this.socket === socket && socket.readyState === WS_OPEN) {
-          socket.send(writeSnapshot(upTo, ciphertext));
+          socket.send(writeSnapshot(upTo, ciphertext, signature));
           this.snapshotSeq = Math.max(this.snapshotSeq, upTo);
         }
         // not sent: the next advance or SYNC_DONE tries again
@@ -497,13 +567,12 @@ export class RelaySyncProvider {
   private queueUpdate(update: Uint8Array): void {
     this.outgoing = this.outgoing
       .then(async () => {
-        const ciphertext = await (await this.keyPromise).encrypt(update);
-        const item = { clientSeq: this.nextClientSeq++, update, ciphertext };
+        const item = { clientSeq: this.nextClientSeq++, update, ...(await this.sealUpdate(update)) };
         this.pending.set(item.clientSeq, item);
         // until this connection's resend step has run, it stays pending: that step merges and sends it
         const socket = this.socket;
         if (socket !== null && socket === this.resentOn && socket.readyState === WS_OPEN) {
-          socket.send(writeUpdate(item.clientSeq, item.ciphertext));
+          socket.send(writeUpdate(item.clientSeq, item.ciphertext, item.signature));
         }
       })
       .catch((error: unknown) => this.reportCaught(error));
@@ -514,11 +583,18 @@ export class RelaySyncProvider {
     if (this.pending.size < 2) return;
     const items = [...this.pending.values()].sort((a, b) => a.clientSeq - b.clientSeq);
     const update = Y.mergeUpdates(items.map((item) => item.update));
-    const ciphertext = await (await this.keyPromise).encrypt(update);
+    const sealed = await this.sealUpdate(update);
     // replace only what was merged: an ACK that arrived meanwhile may already have removed some
     for (const item of items) this.pending.delete(item.clientSeq);
-    const merged = { clientSeq: this.nextClientSeq++, update, ciphertext };
+    const merged = { clientSeq: this.nextClientSeq++, update, ...sealed };
     this.pending.set(merged.clientSeq, merged);
+  }
+
+  /** Encrypts an update and signs the ciphertext with the room write key. */
+  private async sealUpdate(update: Uint8Array): Promise<{ ciphertext: Uint8Array; signature: Uint8Array }> {
+    const { room, writer } = await this.keys;
+    const ciphertext = await room.sealUpdate(update);
+    return { ciphertext, signature: writer.sign(updateStatement(this.roomId, await sha256(ciphertext))) };
   }
 
   private readonly onAwarenessUpdate = (
@@ -550,7 +626,7 @@ export class RelaySyncProvider {
     if (!awareness || !this.synced) return;
     const update = awarenessProtocol.encodeAwarenessUpdate(awareness, clients);
     this.outgoing = this.outgoing
-      .then(async () => this.sendIfSynced(writeAwareness(await (await this.keyPromise).encrypt(update))))
+      .then(async () => this.sendIfSynced(writeAwareness(await (await this.keys).room.sealAwareness(update))))
       .catch((error: unknown) => this.reportCaught(error));
   }
 

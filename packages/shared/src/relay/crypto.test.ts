@@ -7,26 +7,44 @@ const plaintext = new Uint8Array([104, 101, 108, 108, 111]);
 describe('room encryption', () => {
   it('round-trips and never emits the plaintext or the same ciphertext twice', async () => {
     const key = await deriveRoomKey(room, 'secret');
-    const a = await key.encrypt(plaintext);
-    const b = await key.encrypt(plaintext);
-    expect(await key.decrypt(a)).toEqual(plaintext);
+    const a = await key.sealUpdate(plaintext);
+    const b = await key.sealUpdate(plaintext);
+    expect(await key.openStored(a, 1)).toEqual(plaintext);
     expect(a).not.toEqual(b);
     expect(containsRun(a, plaintext)).toBe(false);
   });
 
   it('derives the same key from the same secret on another device', async () => {
-    const ciphertext = await (await deriveRoomKey(room, 'secret')).encrypt(plaintext);
-    expect(await (await deriveRoomKey(room, 'secret')).decrypt(ciphertext)).toEqual(plaintext);
+    const ciphertext = await (await deriveRoomKey(room, 'secret')).sealUpdate(plaintext);
+    expect(await (await deriveRoomKey(room, 'secret')).openStored(ciphertext, 7)).toEqual(plaintext);
   });
 
   it('refuses a wrong secret, another room and a flipped bit', async () => {
-    const ciphertext = await (await deriveRoomKey(room, 'secret')).encrypt(plaintext);
-    await expect((await deriveRoomKey(room, 'other')).decrypt(ciphertext)).rejects.toThrow();
-    await expect((await deriveRoomKey('room-fedcba9876543210', 'secret')).decrypt(ciphertext)).rejects.toThrow();
+    const ciphertext = await (await deriveRoomKey(room, 'secret')).sealUpdate(plaintext);
+    await expect((await deriveRoomKey(room, 'other')).openStored(ciphertext, 1)).rejects.toThrow();
+    await expect((await deriveRoomKey('room-fedcba9876543210', 'secret')).openStored(ciphertext, 1)).rejects.toThrow();
     const flipped = ciphertext.slice();
     flipped[flipped.length - 1] = (flipped[flipped.length - 1] as number) ^ 1;
-    await expect((await deriveRoomKey(room, 'secret')).decrypt(flipped)).rejects.toThrow();
-    await expect((await deriveRoomKey(room, 'secret')).decrypt(new Uint8Array(5))).rejects.toThrow();
+    await expect((await deriveRoomKey(room, 'secret')).openStored(flipped, 1)).rejects.toThrow();
+    await expect((await deriveRoomKey(room, 'secret')).openStored(new Uint8Array(5), 1)).rejects.toThrow();
+  });
+
+  it('opens a snapshot only at the sequence it was made for', async () => {
+    const key = await deriveRoomKey(room, 'secret');
+    const snapshot = await key.sealSnapshot(plaintext, 40);
+    expect(await key.openStored(snapshot, 40)).toEqual(plaintext);
+    await expect(key.openStored(snapshot, 90)).rejects.toThrow();
+    // relabelling the kind byte does not turn it into an update either
+    const relabelled = snapshot.slice();
+    relabelled[1] = 0;
+    await expect(key.openStored(relabelled, 40)).rejects.toThrow();
+  });
+
+  it('keeps awareness and stored updates apart', async () => {
+    const key = await deriveRoomKey(room, 'secret');
+    await expect(key.openStored(await key.sealAwareness(plaintext), 1)).rejects.toThrow();
+    await expect(key.openAwareness(await key.sealUpdate(plaintext))).rejects.toThrow();
+    expect(await key.openAwareness(await key.sealAwareness(plaintext))).toEqual(plaintext);
   });
 });
 

@@ -20,16 +20,20 @@ import {
 } from './protocol.js';
 
 const bytes = new Uint8Array([1, 2, 3, 250]);
+const sig = new Uint8Array(64).fill(5);
 
 describe('relay protocol', () => {
   it('reads back every message it writes', () => {
     const cases: Array<[Uint8Array, RelayMessage]> = [
-      [writeUpdate(7, bytes), { type: MessageType.update, clientSeq: 7, ciphertext: bytes }],
+      [writeUpdate(7, bytes, sig), { type: MessageType.update, clientSeq: 7, ciphertext: bytes, signature: sig }],
       [writeAck(7, 2 ** 40), { type: MessageType.ack, clientSeq: 7, serverSeq: 2 ** 40 }],
       [writeBroadcast(3, bytes), { type: MessageType.broadcast, serverSeq: 3, ciphertext: bytes }],
       [writeSyncRequest(0), { type: MessageType.syncRequest, sinceServerSeq: 0 }],
       [writeSyncDone(9, 4, 'e1'), { type: MessageType.syncDone, latestServerSeq: 9, snapshotSeq: 4, epoch: 'e1' }],
-      [writeSnapshot(9, bytes), { type: MessageType.snapshot, upToServerSeq: 9, ciphertext: bytes }],
+      [
+        writeSnapshot(9, bytes, sig),
+        { type: MessageType.snapshot, upToServerSeq: 9, ciphertext: bytes, signature: sig },
+      ],
       [writeSnapshotStored(9), { type: MessageType.snapshotStored, upToServerSeq: 9 }],
       [writeAwareness(bytes), { type: MessageType.awareness, ciphertext: bytes }],
       [
@@ -39,12 +43,13 @@ describe('relay protocol', () => {
       [writeHello([0, 2 ** 32 - 1]), { type: MessageType.hello, clientIds: [0, 2 ** 32 - 1] }],
       [writePeerLeft([42]), { type: MessageType.peerLeft, clientIds: [42] }],
       [
-        writeSeats(5, new Uint8Array(32).fill(7), new Uint8Array(64).fill(9)),
+        writeSeats(5, new Uint8Array(32).fill(7), new Uint8Array(64).fill(9), sig),
         {
           type: MessageType.seats,
           guests: 5,
           hostKey: new Uint8Array(32).fill(7),
           signature: new Uint8Array(64).fill(9),
+          claim: sig,
         },
       ],
     ];
@@ -52,7 +57,7 @@ describe('relay protocol', () => {
   });
 
   it('refuses truncated, trailing, empty and unknown frames without throwing', () => {
-    const update = writeUpdate(1, bytes);
+    const update = writeUpdate(1, bytes, sig);
     expect(readMessage(update.subarray(0, update.length - 1))).toMatchObject({ ok: false, code: 'malformed' });
     expect(readMessage(new Uint8Array([...writeSyncRequest(1), 0]))).toMatchObject({ ok: false, code: 'malformed' });
     expect(readMessage(new Uint8Array())).toMatchObject({ ok: false, code: 'malformed' });
@@ -63,8 +68,12 @@ describe('relay protocol', () => {
       code: 'malformed',
     });
     // SEATS carries exactly an Ed25519 key and signature
-    expect(readMessage(writeSeats(1, new Uint8Array(31), new Uint8Array(64)))).toMatchObject({ ok: false });
-    expect(readMessage(writeSeats(1, new Uint8Array(32), new Uint8Array(65)))).toMatchObject({ ok: false });
+    expect(readMessage(writeSeats(1, new Uint8Array(31), new Uint8Array(64), sig))).toMatchObject({ ok: false });
+    expect(readMessage(writeSeats(1, new Uint8Array(32), new Uint8Array(65), sig))).toMatchObject({ ok: false });
+    expect(readMessage(writeSeats(1, new Uint8Array(32), sig, new Uint8Array(0)))).toMatchObject({ ok: false });
+    // updates and snapshots carry exactly an Ed25519 signature
+    expect(readMessage(writeUpdate(1, bytes, new Uint8Array(0)))).toMatchObject({ ok: false, code: 'malformed' });
+    expect(readMessage(writeSnapshot(1, bytes, new Uint8Array(63)))).toMatchObject({ ok: false, code: 'malformed' });
     // a varUint longer than 53 bits
     expect(readMessage(new Uint8Array([3, 255, 255, 255, 255, 255, 255, 255, 255, 255, 1]))).toMatchObject({
       ok: false,

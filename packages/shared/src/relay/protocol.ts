@@ -6,7 +6,10 @@ import { encodeUtf8 } from 'lib0/string';
 
 /** First varUint of every `/sync` frame. Values are part of the wire format: never renumber. */
 export const MessageType = {
-  /** client → relay: an encrypted Yjs update the client numbered itself (clientSeq, ciphertext). */
+  /**
+   * client → relay: an encrypted Yjs update the client numbered itself (clientSeq, ciphertext, signature by the
+   * room write key of updateStatement).
+   */
   update: 0,
   /** relay → client: the update with that clientSeq is durably stored as serverSeq. */
   ack: 1,
@@ -19,7 +22,10 @@ export const MessageType = {
    * epoch names this incarnation of the room's log (it changes if the relay lost or expired the room).
    */
   syncDone: 4,
-  /** client → relay: encrypted full state covering every update ≤ upToServerSeq, so the relay may drop them. */
+  /**
+   * client → relay: encrypted full state covering every stored update ≤ upToServerSeq, signed by the room write key
+   * (snapshotStatement, bound to the log's epoch and upToServerSeq). The relay takes it only past its last compaction.
+   */
   snapshot: 5,
   /** relay → clients: the log was compacted up to upToServerSeq (so others need not snapshot too). */
   snapshotStored: 6,
@@ -36,8 +42,9 @@ export const MessageType = {
   peerLeft: 10,
   /**
    * host → relay, before SYNC_REQUEST: how many guests the host's edition admits, signed with the room's host key
-   * (seatsStatement). The relay keeps the first key it sees for a room and then admits at most that many guests
-   * (sync connections and signaling subscribers); the host itself is always admitted.
+   * (seatsStatement), plus the room write key's signature of seatsClaimStatement (only a holder of the room
+   * secret may name the room's host key). The relay keeps the first key it sees for a room and then admits at most
+   * that many guests (sync connections and signaling subscribers); the host itself is always admitted.
    */
   seats: 11,
 } as const;
@@ -63,6 +70,18 @@ export const RelayErrorCode = {
   sessionFull: 'session_full',
   /** A SEATS frame with a bad signature, or signed by another key than the room's host key. */
   seatsRefused: 'seats_refused',
+  /** A /sync handshake without the room's write key (`?key=`), or one the room id is not the hash of. */
+  roomKey: 'room_key',
+  /** An UPDATE, SNAPSHOT or SEATS claim not signed by the room's write key (the sender lacks the room secret). */
+  badSignature: 'bad_signature',
+  /** A SNAPSHOT at or below the last compaction (another client compacted further, or an old one replayed). */
+  snapshotStale: 'snapshot_stale',
+  /** The relay's total stored bytes reached its cap: updates are refused (as with room_full). */
+  relayFull: 'relay_full',
+  /** The relay holds as many rooms as it may: a new room cannot be created until others expire. */
+  roomLimit: 'room_limit',
+  /** This address created as many rooms as it may this hour. */
+  roomRate: 'room_rate_limited',
 } as const;
 export type RelayErrorCode = (typeof RelayErrorCode)[keyof typeof RelayErrorCode];
 
@@ -78,6 +97,8 @@ export const CloseCode = {
   tooManyBadFrames: 4400,
   /** the room's guests are all there (SEATS): as HTTP 403, try again when someone leaves */
   sessionFull: 4403,
+  /** no room could be created (rooms per relay, or rooms per address per hour): as HTTP 507, retry much later */
+  roomRefused: 4507,
   shuttingDown: 1001,
 } as const;
 
@@ -93,6 +114,35 @@ export function seatsStatement(roomId: string, guests: number): Uint8Array {
   return encodeUtf8(`pa-relay-seats/1\n${roomId}\n${guests}`);
 }
 
+// What the room write key signs. The relay checks these against the key the room id is the hash of.
+
+const statement = (head: string, tail: Uint8Array): Uint8Array => {
+  const headBytes = encodeUtf8(head);
+  const out = new Uint8Array(headBytes.length + tail.length);
+  out.set(headBytes);
+  out.set(tail, headBytes.length);
+  return out;
+};
+
+/** An UPDATE: the room and the SHA-256 of its ciphertext. Replaying one stores a duplicate Yjs ignores. */
+export const updateStatement = (roomId: string, ciphertextSha256: Uint8Array): Uint8Array =>
+  statement(`pa-relay-update/2\n${roomId}\n`, ciphertextSha256);
+
+/**
+ * A SNAPSHOT: the room, the log's epoch and the sequence it covers, with the SHA-256 of its ciphertext, so an old
+ * snapshot can be neither relabelled as covering more nor replayed into a later incarnation of the room.
+ */
+export const snapshotStatement = (
+  roomId: string,
+  epoch: string,
+  upToServerSeq: number,
+  ciphertextSha256: Uint8Array,
+): Uint8Array => statement(`pa-relay-snapshot/2\n${roomId}\n${epoch}\n${upToServerSeq}\n`, ciphertextSha256);
+
+/** A SEATS frame's claim: a holder of the room secret names the room's host key. */
+export const seatsClaimStatement = (roomId: string, hostKey: Uint8Array): Uint8Array =>
+  statement(`pa-relay-seats-claim/2\n${roomId}\n`, hostKey);
+
 /** Room ids are opaque, URL-safe and long enough to be unguessable (128 random bits ≈ 22 base64url characters). */
 export const ROOM_ID_PATTERN = /^[A-Za-z0-9_-]{16,128}$/;
 
@@ -101,18 +151,24 @@ export function isValidRoomId(roomId: string): boolean {
 }
 
 export type RelayMessage =
-  | { type: typeof MessageType.update; clientSeq: number; ciphertext: Uint8Array }
+  | { type: typeof MessageType.update; clientSeq: number; ciphertext: Uint8Array; signature: Uint8Array }
   | { type: typeof MessageType.ack; clientSeq: number; serverSeq: number }
   | { type: typeof MessageType.broadcast; serverSeq: number; ciphertext: Uint8Array }
   | { type: typeof MessageType.syncRequest; sinceServerSeq: number }
   | { type: typeof MessageType.syncDone; latestServerSeq: number; snapshotSeq: number; epoch: string }
-  | { type: typeof MessageType.snapshot; upToServerSeq: number; ciphertext: Uint8Array }
+  | { type: typeof MessageType.snapshot; upToServerSeq: number; ciphertext: Uint8Array; signature: Uint8Array }
   | { type: typeof MessageType.snapshotStored; upToServerSeq: number }
   | { type: typeof MessageType.awareness; ciphertext: Uint8Array }
   | { type: typeof MessageType.error; code: string; message: string }
   | { type: typeof MessageType.hello; clientIds: number[] }
   | { type: typeof MessageType.peerLeft; clientIds: number[] }
-  | { type: typeof MessageType.seats; guests: number; hostKey: Uint8Array; signature: Uint8Array };
+  | {
+      type: typeof MessageType.seats;
+      guests: number;
+      hostKey: Uint8Array;
+      signature: Uint8Array;
+      claim: Uint8Array;
+    };
 
 // --- writers: one per message, each returns a complete frame -------------------------------------------------
 
@@ -123,10 +179,11 @@ function frame(type: MessageType, write: (encoder: encoding.Encoder) => void): U
   return encoding.toUint8Array(encoder);
 }
 
-export const writeUpdate = (clientSeq: number, ciphertext: Uint8Array): Uint8Array =>
+export const writeUpdate = (clientSeq: number, ciphertext: Uint8Array, signature: Uint8Array): Uint8Array =>
   frame(MessageType.update, (e) => {
     encoding.writeVarUint(e, clientSeq);
     encoding.writeVarUint8Array(e, ciphertext);
+    encoding.writeVarUint8Array(e, signature);
   });
 
 export const writeAck = (clientSeq: number, serverSeq: number): Uint8Array =>
@@ -151,10 +208,11 @@ export const writeSyncDone = (latestServerSeq: number, snapshotSeq: number, epoc
     encoding.writeVarString(e, epoch);
   });
 
-export const writeSnapshot = (upToServerSeq: number, ciphertext: Uint8Array): Uint8Array =>
+export const writeSnapshot = (upToServerSeq: number, ciphertext: Uint8Array, signature: Uint8Array): Uint8Array =>
   frame(MessageType.snapshot, (e) => {
     encoding.writeVarUint(e, upToServerSeq);
     encoding.writeVarUint8Array(e, ciphertext);
+    encoding.writeVarUint8Array(e, signature);
   });
 
 export const writeSnapshotStored = (upToServerSeq: number): Uint8Array =>
@@ -180,11 +238,12 @@ export const writeHello = (clientIds: readonly number[]): Uint8Array =>
 export const writePeerLeft = (clientIds: readonly number[]): Uint8Array =>
   frame(MessageType.peerLeft, (e) => writeClientIds(e, clientIds));
 
-export const writeSeats = (guests: number, hostKey: Uint8Array, signature: Uint8Array): Uint8Array =>
+export const writeSeats = (guests: number, hostKey: Uint8Array, signature: Uint8Array, claim: Uint8Array): Uint8Array =>
   frame(MessageType.seats, (e) => {
     encoding.writeVarUint(e, guests);
     encoding.writeVarUint8Array(e, hostKey);
     encoding.writeVarUint8Array(e, signature);
+    encoding.writeVarUint8Array(e, claim);
   });
 
 // --- reader: one dispatch table, the mirror of the writers ------------------------------------------------------
@@ -200,11 +259,19 @@ function readClientIds(d: decoding.Decoder): number[] {
   return ids;
 }
 
+/** A signature field: exactly an Ed25519 signature, checked before anything else reads it. */
+function readSignature(d: decoding.Decoder, what: string): Uint8Array {
+  const signature = decoding.readVarUint8Array(d);
+  if (signature.byteLength !== SIGNATURE_BYTES) throw new Error(`${what} carries a 64-byte Ed25519 signature`);
+  return signature;
+}
+
 const readers: Record<MessageType, Reader> = {
   [MessageType.update]: (d) => ({
     type: MessageType.update,
     clientSeq: decoding.readVarUint(d),
     ciphertext: decoding.readVarUint8Array(d),
+    signature: readSignature(d, 'UPDATE'),
   }),
   [MessageType.ack]: (d) => ({
     type: MessageType.ack,
@@ -227,6 +294,7 @@ const readers: Record<MessageType, Reader> = {
     type: MessageType.snapshot,
     upToServerSeq: decoding.readVarUint(d),
     ciphertext: decoding.readVarUint8Array(d),
+    signature: readSignature(d, 'SNAPSHOT'),
   }),
   [MessageType.snapshotStored]: (d) => ({
     type: MessageType.snapshotStored,
@@ -243,11 +311,10 @@ const readers: Record<MessageType, Reader> = {
   [MessageType.seats]: (d) => {
     const guests = decoding.readVarUint(d);
     const hostKey = decoding.readVarUint8Array(d);
-    const signature = decoding.readVarUint8Array(d);
-    if (hostKey.byteLength !== HOST_KEY_BYTES || signature.byteLength !== SIGNATURE_BYTES) {
-      throw new Error('SEATS carries a 32-byte Ed25519 key and a 64-byte signature');
-    }
-    return { type: MessageType.seats, guests, hostKey, signature };
+    if (hostKey.byteLength !== HOST_KEY_BYTES) throw new Error('SEATS carries a 32-byte Ed25519 host key');
+    const signature = readSignature(d, 'SEATS');
+    const claim = readSignature(d, 'SEATS');
+    return { type: MessageType.seats, guests, hostKey, signature, claim };
   },
 };
 

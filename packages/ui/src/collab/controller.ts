@@ -86,7 +86,7 @@ export class CollabController {
     return this.whileBusy(async () => {
       const { client } = this.api;
       const selection = files ?? (await client.call('collab.shareableFiles')).files;
-      const room = newRoom();
+      const room = await newRoom();
       const relay = this.relayFromSettings();
       const { session } = await client.call('collab.host', {
         ...room,

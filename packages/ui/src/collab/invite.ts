@@ -1,5 +1,7 @@
 // Invite codes: everything a guest needs to join (relay URL and token, room id, room secret) in one pasteable
-// string, plus the random room id (128 bits) and secret (256 bits) a host creates when it shares.
+// string, plus the random secret (256 bits) a host creates when it shares and the room id it owns (128 bits, the
+// hash of the room write key derived from the secret, so a relay client cannot claim the id with a key of its own).
+import { roomIdForSecret } from '@pa/shared/relay/write-key';
 
 export interface Invite {
   roomId: string;
@@ -14,10 +16,9 @@ const SECRET = /^[A-Za-z0-9_-]{22,128}$/;
 type RandomBytes = (bytes: Uint8Array) => Uint8Array;
 const systemRandom: RandomBytes = (bytes) => crypto.getRandomValues(bytes);
 
-export function newRoom(random: RandomBytes = systemRandom): { roomId: string; secret: string } {
-  const id = random(new Uint8Array(16));
-  const secret = random(new Uint8Array(32));
-  return { roomId: [...id].map((byte) => byte.toString(16).padStart(2, '0')).join(''), secret: toBase64Url(secret) };
+export async function newRoom(random: RandomBytes = systemRandom): Promise<{ roomId: string; secret: string }> {
+  const secret = toBase64Url(random(new Uint8Array(32)));
+  return { roomId: await roomIdForSecret(secret), secret };
 }
 
 export function encodeInvite(invite: Invite): string {

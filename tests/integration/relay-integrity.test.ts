@@ -1,0 +1,303 @@
+// What a relay client holding only the relay token (and a room id it learned) can do to a room, against the real
+// relay process: it cannot wipe the room, roll it back with a captured snapshot, lock it by claiming its seats
+// first, or fill the relay with rooms and bytes past the operator's limits. Honest clients keep all their data.
+import { generateKeyPairSync, sign } from 'node:crypto';
+import { RelaySyncProvider } from '@pa/shared/relay/client';
+import {
+  CloseCode,
+  MessageType,
+  type RelayMessage,
+  readMessage,
+  seatsClaimStatement,
+  seatsStatement,
+  writeSeats,
+  writeSnapshot,
+  writeSyncRequest,
+  writeUpdate,
+} from '@pa/shared/relay/protocol';
+import { roomIdOfWriteKey } from '@pa/shared/relay/write-key';
+import nacl from 'tweetnacl';
+import { afterAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import * as Y from 'yjs';
+import {
+  metricValue,
+  RELAY_TOKEN,
+  relayPeer,
+  type StartedRelay,
+  startRelay,
+  syncUrl,
+  type TestRoom,
+  testRoom,
+  until,
+} from './relay-harness.js';
+
+const cleanups: Array<() => unknown> = [];
+afterAll(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+});
+
+async function relayWith(env: Record<string, string> = {}): Promise<StartedRelay> {
+  const relay = await startRelay({ env: { RELAY_SYNC_MODE: 'normal', ...env } });
+  cleanups.push(() => relay.stop());
+  return relay;
+}
+
+/** An honest participant (it holds the secret), optionally with its outgoing frames recorded (a wiretap). */
+function honest(relay: StartedRelay, room: TestRoom, options: { snapshotEvery?: number; tap?: Uint8Array[] } = {}) {
+  const doc = new Y.Doc();
+  const tap = options.tap;
+  class Tapped extends WebSocket {
+    constructor(url: string) {
+      super(url);
+      const send = this.send.bind(this);
+      this.send = ((data: Uint8Array) => {
+        tap?.push(new Uint8Array(data));
+        send(data);
+      }) as typeof this.send;
+    }
+  }
+  const provider = new RelaySyncProvider(doc, {
+    url: relay.url,
+    roomId: room.roomId,
+    secret: room.secret,
+    token: RELAY_TOKEN,
+    WebSocket: Tapped,
+    backoff: { minMs: 50, maxMs: 200 },
+    snapshotEvery: options.snapshotEvery ?? 1_000_000,
+  });
+  const errors: string[] = [];
+  provider.onDidError((error) => errors.push(error.code));
+  cleanups.push(() => provider.destroy());
+  return { doc, text: doc.getText('t'), provider, errors };
+}
+
+/**
+ * A hand-driven sync connection as a relay client without the secret opens it: to `url` (it chooses the write key
+ * it names), sending what it likes and collecting what the relay answers.
+ */
+async function raw(url: string) {
+  const socket = new WebSocket(url);
+  cleanups.push(() => socket.terminate());
+  const received: RelayMessage[] = [];
+  let closedWith: number | null = null;
+  let status: number | null = null;
+  socket.on('message', (data: Buffer) => {
+    const read = readMessage(new Uint8Array(data));
+    if (read.ok) received.push(read.message);
+  });
+  socket.on('close', (code) => {
+    closedWith = code;
+  });
+  socket.on('error', () => undefined);
+  const opened = await new Promise<boolean>((resolve) => {
+    socket.once('open', () => resolve(true));
+    socket.once('unexpected-response', (_request, response) => {
+      status = response.statusCode ?? 0;
+      socket.terminate();
+      resolve(false);
+    });
+  });
+  const errors = () => received.flatMap((m) => (m.type === MessageType.error ? [m.code] : []));
+  return {
+    opened,
+    status: () => status,
+    send: (frame: Uint8Array) => socket.send(frame),
+    close: () => socket.close(),
+    received,
+    errors,
+    closedWith: () => closedWith,
+    syncDone: () => received.find((m) => m.type === MessageType.syncDone),
+    /** Resolves once the relay has read every frame sent so far (a ping's pong comes after them). */
+    settled: () => new Promise<void>((resolve) => socket.once('pong', () => resolve()) && socket.ping()),
+  };
+}
+
+/** Joins the room afresh, as a device that never saw it, and returns what it reads. */
+async function freshReader(relay: StartedRelay, room: TestRoom): Promise<string> {
+  const reader = honest(relay, room);
+  await reader.provider.whenSynced();
+  return reader.text.toString();
+}
+
+function foreignEd25519() {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const raw = new Uint8Array(Buffer.from(publicKey.export({ format: 'jwk' }).x ?? '', 'base64url'));
+  return { privateKey, publicKey: raw };
+}
+
+describe('relay room integrity against a client with only the relay token', () => {
+  it('refuses a sync connection that does not name the room’s own write key', async () => {
+    const relay = await relayWith();
+    const room = await testRoom('integrity handshake');
+    const noKey = await raw(`${relay.url}/sync/${room.roomId}?token=${RELAY_TOKEN}`);
+    expect([noKey.opened, noKey.status()]).toEqual([false, 403]);
+    const ownKey = nacl.sign.keyPair();
+    const foreign = await raw(syncUrl(relay.url, { roomId: room.roomId, writer: ownKey }));
+    expect([foreign.opened, foreign.status()]).toEqual([false, 403]);
+    expect(metricValue(await relay.metrics(), 'relay_rejected_total{reason="room_key"}')).toBe(2);
+  });
+
+  it('refuses a wipe (an empty snapshot, junk updates) and every honest client keeps all the data', async () => {
+    const relay = await relayWith();
+    const room = await testRoom('integrity wipe');
+    const [a, b] = [honest(relay, room), honest(relay, room)];
+    await Promise.all([a.provider.whenSynced(), b.provider.whenSynced()]);
+    for (let i = 0; i < 20; i += 1) (i % 2 ? a : b).text.insert(0, `<${i}>`);
+    await Promise.all([a.provider.whenAcknowledged(), b.provider.whenAcknowledged()]);
+    const before = a.text.toString();
+
+    // the attacker even knows the room's public write key (say, from a proxy log of an honest URL)
+    const attacker = await raw(syncUrl(relay.url, room));
+    attacker.send(writeSyncRequest(0));
+    await until(() => attacker.syncDone() !== undefined, 5000, 'the attacker to be synced');
+    const done = attacker.syncDone() as Extract<RelayMessage, { type: typeof MessageType.syncDone }>;
+    const junk = new Uint8Array(64).fill(1);
+    const forged = nacl.sign.detached(junk, nacl.sign.keyPair().secretKey);
+    attacker.send(writeSnapshot(done.latestServerSeq, new Uint8Array(30), forged));
+    attacker.send(writeSnapshot(done.latestServerSeq, new Uint8Array(30), new Uint8Array(64)));
+    attacker.send(writeUpdate(1, junk, forged));
+    await attacker.settled();
+    expect(attacker.errors()).toEqual(['bad_signature', 'bad_signature', 'bad_signature']);
+
+    // the honest peers still converge, with everything, and a device joining now reads all of it
+    a.text.insert(0, 'after ');
+    await until(() => b.text.toString() === `after ${before}`, 5000, 'b to get the edit made after the attack');
+    await a.provider.whenAcknowledged();
+    expect(await freshReader(relay, room)).toBe(`after ${before}`);
+    expect(a.errors.concat(b.errors)).toEqual([]);
+  });
+
+  it('refuses a rollback: a captured old snapshot, as it was or relabelled as covering the newer rows', async () => {
+    const relay = await relayWith();
+    const room = await testRoom('integrity rollback');
+    const tap: Uint8Array[] = [];
+    const writer = honest(relay, room, { snapshotEvery: 4, tap });
+    await writer.provider.whenSynced();
+    const snapshots = () =>
+      tap
+        .map(readMessage)
+        .flatMap((read) => (read.ok && read.message.type === MessageType.snapshot ? [read.message] : []));
+    for (let i = 0; i < 12 && snapshots().length === 0; i += 1) {
+      writer.text.insert(writer.text.length, `old${i} `);
+      await writer.provider.whenAcknowledged();
+    }
+    await until(() => snapshots().length > 0, 5000, 'the honest writer to send a snapshot');
+    const captured = snapshots()[0] as Extract<RelayMessage, { type: typeof MessageType.snapshot }>;
+    // the writer goes on; the relay's log moves past what the captured snapshot covers
+    writer.provider.destroy();
+    const later = honest(relay, room);
+    await later.provider.whenSynced();
+    for (let i = 0; i < 5; i += 1) later.text.insert(later.text.length, `new${i} `);
+    await later.provider.whenAcknowledged();
+    const everything = later.text.toString();
+
+    const attacker = await raw(syncUrl(relay.url, room));
+    attacker.send(writeSyncRequest(0));
+    await until(() => attacker.syncDone() !== undefined, 5000, 'the attacker to be synced');
+    const latest = (attacker.syncDone() as Extract<RelayMessage, { type: typeof MessageType.syncDone }>)
+      .latestServerSeq;
+    expect(latest).toBeGreaterThan(captured.upToServerSeq);
+    // replayed as captured: it does not cover the rows written since
+    attacker.send(writeSnapshot(captured.upToServerSeq, captured.ciphertext, captured.signature));
+    // relabelled to cover everything: the signature is over the sequence it really covers
+    attacker.send(writeSnapshot(latest, captured.ciphertext, captured.signature));
+    await attacker.settled();
+    expect(attacker.errors()).toEqual(['snapshot_stale', 'bad_signature']);
+    expect(await freshReader(relay, room)).toBe(everything);
+    expect(everything).toContain('new4');
+  });
+
+  it('refuses a foreign claim on a room’s seats made before its host came, and the host’s own grant works', async () => {
+    const relay = await relayWith();
+    const room = await testRoom('integrity seats');
+    // first to the room: a key of the attacker's own, signing a zero-guest grant, and the room's public write key
+    const squatter = foreignEd25519();
+    const attacker = await raw(syncUrl(relay.url, room));
+    const grant = (key: ReturnType<typeof foreignEd25519>, guests: number) =>
+      new Uint8Array(sign(null, seatsStatement(room.roomId, guests), key.privateKey));
+    const ownClaim = nacl.sign.detached(
+      seatsClaimStatement(room.roomId, squatter.publicKey),
+      nacl.sign.keyPair().secretKey,
+    );
+    attacker.send(writeSeats(0, squatter.publicKey, grant(squatter, 0), ownClaim));
+    attacker.send(writeSyncRequest(0));
+    await until(() => attacker.syncDone() !== undefined, 5000, 'the attacker to be synced');
+    expect(attacker.errors()).toEqual(['seats_refused']);
+    attacker.close();
+
+    // the real host signs one guest: it is admitted, and so is its guest
+    const host = foreignEd25519();
+    const hostPeer = relayPeer(new Y.Doc(), {
+      url: relay.url,
+      roomId: room.roomId,
+      secret: room.secret,
+      seats: { guests: 1, hostKey: host.publicKey, signature: grant(host, 1) },
+    });
+    cleanups.push(() => hostPeer.provider.destroy());
+    await hostPeer.provider.whenSynced();
+    const guest = honest(relay, room);
+    await guest.provider.whenSynced();
+    expect(hostPeer.errors).toEqual([]);
+    // the host's limit is the one in force: with its one seat taken, the next guest waits
+    const third = honest(relay, room);
+    await until(() => third.errors.includes('session_full'), 5000, 'a second guest to be turned away');
+  });
+
+  it('stops one address at its rooms per hour with a typed error, and still lets it into rooms that exist', async () => {
+    const relay = await relayWith({ RELAY_CONN_BURST_PER_IP: '1000', RELAY_CONN_RATE_PER_IP: '1000' });
+    const existing = await testRoom('integrity existing');
+    const owner = honest(relay, existing);
+    await owner.provider.whenSynced();
+    owner.provider.disconnect();
+
+    const outcomes: string[] = [];
+    const closes: Array<number | null> = [];
+    for (let i = 0; i < 150; i += 1) {
+      // a key of its own makes a valid room id: rooms cost the attacker nothing but the handshake
+      const keys = nacl.sign.keyPair();
+      const roomId = roomIdOfWriteKey(keys.publicKey);
+      const client = await raw(syncUrl(relay.url, { roomId, writer: keys }));
+      client.send(writeSyncRequest(0));
+      await until(() => client.syncDone() !== undefined || client.closedWith() !== null, 5000, `room ${i} to answer`);
+      outcomes.push(client.syncDone() ? 'created' : (client.errors()[0] ?? 'closed'));
+      if (!client.syncDone()) await until(() => client.closedWith() !== null, 5000, 'the refused client to close');
+      closes.push(client.closedWith());
+    }
+    // the owner made one room this hour from the same address (loopback), so 99 more fit
+    expect(outcomes.filter((o) => o === 'created')).toHaveLength(99);
+    expect(outcomes.slice(99)).toEqual(Array(51).fill('room_rate_limited'));
+    expect(closes.slice(99).every((code) => code === CloseCode.roomRefused)).toBe(true);
+    expect(metricValue(await relay.metrics(), 'relay_rejected_total{reason="room_rate_limited"}')).toBe(51);
+
+    // a room that exists is no new room: its owner comes back
+    owner.provider.connect();
+    await owner.provider.whenSynced();
+  });
+
+  it('holds the relay to its stored bytes and rooms, with typed errors, and the honest data stays whole', async () => {
+    const relay = await relayWith({
+      RELAY_MAX_TOTAL_BYTES: '40000',
+      RELAY_MAX_ROOM_BYTES: '1000000',
+      RELAY_MAX_ROOMS: '2',
+    });
+    const first = honest(relay, await testRoom('integrity bytes one'));
+    const secondRoom = await testRoom('integrity bytes two');
+    const second = honest(relay, secondRoom);
+    await Promise.all([first.provider.whenSynced(), second.provider.whenSynced()]);
+    // random text does not compress: 30 KB in the first room, then the second room passes the relay's total
+    first.text.insert(0, Buffer.from(nacl.randomBytes(15_000)).toString('hex'));
+    await first.provider.whenAcknowledged();
+    second.text.insert(0, Buffer.from(nacl.randomBytes(10_000)).toString('hex'));
+    await until(() => second.errors.includes('relay_full'), 5000, 'the second room to be told the relay is full');
+    expect(second.provider.unacknowledged).toBeGreaterThan(0);
+    expect(metricValue(await relay.metrics(), 'relay_rejected_total{reason="relay_full"}')).toBeGreaterThan(0);
+
+    // a third room is one more than the relay holds
+    const third = honest(relay, await testRoom('integrity bytes three'));
+    await until(() => third.errors.includes('room_limit'), 5000, 'the third room to be refused');
+    expect(third.provider.status).not.toBe('synced');
+    // what was stored is intact
+    expect((await freshReader(relay, await testRoom('integrity bytes one'))).length).toBe(30_000);
+  });
+});
