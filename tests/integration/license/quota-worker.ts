@@ -1,12 +1,14 @@
 // One process of the quota race: N concurrent consumers share A attempts against one SQLite file. Prints "G" the
 // moment a grant has committed (synchronously, so a kill -9 cannot eat a reported grant) and a JSON summary at the end.
 import { writeSync } from 'node:fs';
+import { rowSealFromKey } from '../../../apps/engine/src/license/row-seal.js';
 import { createQuotaLedger } from '../../../apps/engine/src/quota/index.js';
 import { openStore } from '../../../apps/engine/src/store/index.js';
 
 const [dbFile = '', attemptsText = '0', consumersText = '0', limitText = '0'] = process.argv.slice(2);
 const store = openStore(dbFile);
-const ledger = createQuotaLedger(store, Date.now);
+// both processes seal with one key, as two engines on one data dir share the keychain's
+const ledger = createQuotaLedger(store, Date.now, { seal: rowSealFromKey(Buffer.alloc(32, 7), false) });
 let remaining = Number(attemptsText);
 
 /** stdout is a non-blocking pipe: retry until the line is written, so a report is never dropped or reordered. */

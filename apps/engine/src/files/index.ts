@@ -1,18 +1,20 @@
 // The files capability: tree, read, atomic write, create, rename, delete and an outside-change watcher, all
-// confined to the open workspace.
-import { existsSync, statSync } from 'node:fs';
+// confined to the open workspace. Nothing is written, created, renamed or deleted inside `.git` (however spelled):
+// git's own files (config, hooks) make git run commands.
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ErrorCode, type FileChange, PaError } from '@pa/shared';
+import { isGitPath } from '@pa/shared/protected-paths';
 import type { PartialHandlers } from '../rpc/handlers.js';
 import type { Workspace } from '../workspace/index.js';
-import { writeFileAtomic } from './atomic.js';
-import { resolveInside } from './confine.js';
+import { writeInside } from './atomic.js';
+import { checkRelativePath, resolveInside } from './confine.js';
 import { IgnoreRules } from './ignore-rules.js';
-import { listDirectory, walkFiles } from './tree.js';
+import { listDirectory, sweepAtomicTemps, walkFiles } from './tree.js';
 import { type WorkspaceWatcher, watchWorkspace } from './watch.js';
 
-export { writeFileAtomic } from './atomic.js';
+export { isAtomicTempName, writeFileAtomic } from './atomic.js';
 export { checkRelativePath, isWithin, resolveInside, toRelative } from './confine.js';
 export { IgnoreRules } from './ignore-rules.js';
 
@@ -34,12 +36,16 @@ export function createFiles(workspace: Workspace, onChanges: (changes: FileChang
   // mtimes of our own writes: a watcher event that matches one is an echo, not an outside change
   const ownWrites = new Map<string, number>();
 
+  // temp files an interrupted atomic write left behind are removed when a folder opens; the tree waits for it
+  let sweeping: Promise<void> = Promise.resolve();
+
   const unsubscribe = workspace.onDidChange((info) => {
     void watcher?.close();
     watcher = null;
     rules = info ? new IgnoreRules(info.root) : null;
     if (info && rules) {
       const root = info.root;
+      sweeping = sweepAtomicTemps(root, rules);
       watcher = watchWorkspace(root, rules, (changes) => {
         const outside = changes.filter((change) => !isOwnEcho(root, change));
         if (outside.length > 0) onChanges(outside);
@@ -66,11 +72,28 @@ export function createFiles(workspace: Workspace, onChanges: (changes: FileChang
 
   const resolvePath = (rel: string) => resolveInside(workspace.requireRoot(), rel);
 
-  async function write(rel: string, content: string) {
+  /** Resolves a path the client wants to change: confined, and never in the git folder. */
+  function resolveWritable(rel: string): string {
     const target = resolvePath(rel);
-    await mkdir(dirname(target), { recursive: true });
-    writeFileAtomic(target, content);
-    const info = await stat(target);
+    if (isGitPath(rel)) {
+      throw new PaError(
+        ErrorCode.FORBIDDEN,
+        `"${rel.slice(0, 200)}" is inside the git folder; the editor never changes it (git's config and hooks run commands). Use git itself.`,
+        { reason: 'git_path' },
+      );
+    }
+    return target;
+  }
+
+  async function write(rel: string, content: string) {
+    resolveWritable(rel);
+    const root = realpathSync(workspace.requireRoot());
+    let info: { size: number; mtimeMs: number };
+    try {
+      info = writeInside(root, checkRelativePath(rel), content);
+    } catch (error) {
+      throw asRefusal(error, rel);
+    }
     ownWrites.set(normalise(rel), info.mtimeMs);
     return { size: info.size, mtimeMs: info.mtimeMs };
   }
@@ -86,6 +109,7 @@ export function createFiles(workspace: Workspace, onChanges: (changes: FileChang
     },
     'files.tree': async (params) => {
       const root = workspace.requireRoot();
+      await sweeping;
       return walkFiles(root, rulesFor(root), params?.limit ?? 50_000);
     },
     'files.read': async ({ path }) => {
@@ -119,7 +143,7 @@ export function createFiles(workspace: Workspace, onChanges: (changes: FileChang
       return { path: normalise(path), ...result };
     },
     'files.create': async ({ path, kind, content }) => {
-      const target = resolvePath(path);
+      const target = resolveWritable(path);
       if (existsSync(target)) throw new PaError(ErrorCode.CONFLICT, `"${path}" already exists.`);
       await mkdir(kind === 'dir' ? target : dirname(target), { recursive: true });
       if (kind === 'file') await writeFile(target, content ?? '', { flag: 'wx' });
@@ -127,8 +151,8 @@ export function createFiles(workspace: Workspace, onChanges: (changes: FileChang
       return { path: normalise(path), size: info.size, mtimeMs: info.mtimeMs };
     },
     'files.rename': async ({ from, to }) => {
-      const source = resolvePath(from);
-      const target = resolvePath(to);
+      const source = resolveWritable(from);
+      const target = resolveWritable(to);
       if (!existsSync(source)) throw new PaError(ErrorCode.NOT_FOUND, `"${from}" does not exist.`);
       if (existsSync(target)) throw new PaError(ErrorCode.CONFLICT, `"${to}" already exists.`);
       await mkdir(dirname(target), { recursive: true });
@@ -136,7 +160,7 @@ export function createFiles(workspace: Workspace, onChanges: (changes: FileChang
       return { ok: true } as const;
     },
     'files.delete': async ({ path }) => {
-      const target = resolvePath(path);
+      const target = resolveWritable(path);
       if (target === resolveInside(workspace.requireRoot(), '')) {
         throw new PaError(ErrorCode.BAD_REQUEST, 'The workspace folder itself cannot be deleted from the editor.');
       }
@@ -155,6 +179,27 @@ export function createFiles(workspace: Workspace, onChanges: (changes: FileChang
       await watcher?.close();
     },
   };
+}
+
+/** Filesystem errors a client's path causes (a file where a folder must be, a name too long), as typed refusals. */
+function asRefusal(error: unknown, rel: string): unknown {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  const path = rel.slice(0, 200);
+  if (code === 'ENAMETOOLONG') {
+    return new PaError(ErrorCode.BAD_REQUEST, `"${path}" is too long for the filesystem; choose a shorter name.`, {
+      reason: 'name_too_long',
+    });
+  }
+  if (code === 'ENOENT') {
+    return new PaError(
+      ErrorCode.CONFLICT,
+      `A folder on the path of "${path}" vanished while it was written; try again.`,
+    );
+  }
+  if (code === 'ENOTDIR' || code === 'EISDIR' || code === 'EEXIST') {
+    return new PaError(ErrorCode.BAD_REQUEST, `"${path}" needs a folder where a file is, or a file where a folder is.`);
+  }
+  return error;
 }
 
 function normalise(rel: string): string {

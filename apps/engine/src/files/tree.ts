@@ -1,13 +1,15 @@
-// Directory listing and the flat file index used by quick-open, both filtered by .gitignore.
+// Directory listing and the flat file index used by quick-open, both filtered by .gitignore and never showing the
+// temp files of atomic writes; and the sweep that removes those a crash left behind.
 import type { Dirent } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { lstat, readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FileEntry } from '@pa/shared';
+import { isAtomicTempName } from './atomic.js';
 import type { IgnoreRules } from './ignore-rules.js';
 
 function entryKind(dirent: Dirent): 'file' | 'dir' | null {
   if (dirent.isDirectory()) return 'dir';
-  if (dirent.isFile()) return 'file';
+  if (dirent.isFile()) return isAtomicTempName(dirent.name) ? null : 'file';
   return null; // symlinks and special files are followed only through explicit reads, which are confined
 }
 
@@ -66,4 +68,27 @@ export async function walkFiles(
     }
   }
   return { files, truncated: false };
+}
+
+/** A temp file younger than this may belong to a write in flight (another window on the folder): left alone. */
+const SWEEP_MIN_AGE_MS = 60_000;
+/** The sweep gives up after this many folders (a huge tree is swept again on the next open, from the top). */
+const SWEEP_MAX_DIRS = 20_000;
+
+/** Removes the temp files interrupted atomic writes left in the (non-ignored) folders of the workspace. */
+export async function sweepAtomicTemps(root: string, rules: IgnoreRules, now = Date.now()): Promise<void> {
+  const queue: string[] = [''];
+  for (let visited = 0; queue.length > 0 && visited < SWEEP_MAX_DIRS; visited++) {
+    const relDir = queue.shift() as string;
+    const dirents = await readdir(join(root, relDir), { withFileTypes: true }).catch(() => []);
+    for (const dirent of dirents) {
+      const path = relDir ? `${relDir}/${dirent.name}` : dirent.name;
+      if (dirent.isDirectory()) {
+        if (!rules.isIgnored(path, true)) queue.push(path);
+      } else if (dirent.isFile() && isAtomicTempName(dirent.name)) {
+        const info = await lstat(join(root, path)).catch(() => null);
+        if (info?.isFile() && now - info.mtimeMs >= SWEEP_MIN_AGE_MS) await unlink(join(root, path)).catch(() => {});
+      }
+    }
+  }
 }

@@ -2,6 +2,7 @@
 
 import type { FileChange } from '@pa/shared';
 import { type FSWatcher, watch } from 'chokidar';
+import { isAtomicTempName } from './atomic.js';
 import { toRelative } from './confine.js';
 import type { IgnoreRules } from './ignore-rules.js';
 
@@ -38,7 +39,7 @@ export function watchWorkspace(
     ignored: (absolute, stats) => {
       const path = toRelative(root, absolute);
       if (path === '' || path.startsWith('..')) return false;
-      if (path.endsWith('.tmp') && path.split('/').pop()?.startsWith('.')) return true; // our atomic-write temp files
+      if (isAtomicTempName(path.split('/').pop() ?? '')) return true; // our atomic-write temp files
       return rules.isIgnored(path, stats?.isDirectory() ?? false);
     },
   });

@@ -1,9 +1,12 @@
-// The open workspace (one folder per engine) and the list of recently opened ones, kept in SQLite.
-import { statSync } from 'node:fs';
+// The open workspace (one folder per engine) and the list of recently opened ones, kept in SQLite. A client asking
+// to open the disk's root, the home folder or a system folder gets E_FORBIDDEN `confirm_required` until it repeats
+// the call with `confirm: true` (the UI asks the user in between); in-process opens (`pa serve DIR`) do not ask.
+import { realpathSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { ErrorCode, PaError, type RecentWorkspace, type WorkspaceInfo } from '@pa/shared';
 import type { PartialHandlers } from '../rpc/handlers.js';
 import type { Store } from '../store/index.js';
+import { sensitiveFolder } from './sensitive-folders.js';
 
 const MIGRATIONS = [
   `CREATE TABLE recent_workspaces (
@@ -49,8 +52,13 @@ export function createWorkspace(store: Store, clock: () => number = Date.now): W
       let isDir = false;
       try {
         isDir = statSync(root).isDirectory();
-      } catch {
-        throw new PaError(ErrorCode.NOT_FOUND, `Folder "${root}" does not exist.`);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENAMETOOLONG') {
+          throw new PaError(ErrorCode.BAD_REQUEST, 'That folder path is too long for the filesystem.', {
+            reason: 'name_too_long',
+          });
+        }
+        throw new PaError(ErrorCode.NOT_FOUND, `Folder "${root.slice(0, 300)}" does not exist.`);
       }
       if (!isDir) throw new PaError(ErrorCode.BAD_REQUEST, `"${root}" is a file, not a folder.`);
       current = { root, name: basename(root) || root };
@@ -64,7 +72,10 @@ export function createWorkspace(store: Store, clock: () => number = Date.now): W
       return () => listeners.delete(listener);
     },
     handlers: {
-      'workspace.open': ({ path }) => workspace.open(path),
+      'workspace.open': ({ path, confirm }) => {
+        if (!confirm) askBeforeOpening(path);
+        return workspace.open(path);
+      },
       'workspace.current': () => ({ workspace: current }),
       'workspace.recent': () => ({ items: workspace.recent() }),
       'workspace.forget': ({ path }) => {
@@ -74,4 +85,21 @@ export function createWorkspace(store: Store, clock: () => number = Date.now): W
     },
   };
   return workspace;
+}
+
+/** Refuses, with what to ask the user, a folder that must be confirmed before it opens (symlinks followed). */
+function askBeforeOpening(path: string): void {
+  let real = resolve(path);
+  try {
+    real = realpathSync(real);
+  } catch {
+    return; // open() answers a missing or unreadable folder
+  }
+  const why = sensitiveFolder(real);
+  if (!why) return;
+  throw new PaError(
+    ErrorCode.FORBIDDEN,
+    `"${real}" is ${why}. Opening it lets the editor, AI tools and workflows read and change every file in it; confirm to open it anyway.`,
+    { reason: 'confirm_required', path: real, why },
+  );
 }

@@ -22,7 +22,11 @@ export const engineMethods = {
   'engine.ping': method(Empty, z.object({ pong: z.literal(true), time: z.number() })),
   'engine.info': method(Empty, EngineInfo),
   'stream.cancel': method(z.strictObject({ streamId: StreamId }), Ok),
-  'workspace.open': method(z.strictObject({ path: z.string().min(1).max(4096) }), WorkspaceInfo),
+  /** The root, home or a system folder answers E_FORBIDDEN `confirm_required` unless `confirm` is true. */
+  'workspace.open': method(
+    z.strictObject({ path: z.string().min(1).max(4096), confirm: z.boolean().optional() }),
+    WorkspaceInfo,
+  ),
   'workspace.current': method(Empty, z.object({ workspace: WorkspaceInfo.nullable() })),
   'workspace.recent': method(Empty, z.object({ items: z.array(RecentWorkspace) })),
   'workspace.forget': method(z.strictObject({ path: z.string().min(1).max(4096) }), Ok),

@@ -58,6 +58,13 @@ function defaultStorage(): LayoutStorage | null {
   }
 }
 
+/** The engine's question when it wants the user to confirm opening a folder (E_FORBIDDEN confirm_required). */
+export function confirmationAsked(error: unknown): string | null {
+  if (!(error instanceof PaError) || error.code !== ErrorCode.FORBIDDEN) return null;
+  const data = error.data as { reason?: unknown } | null | undefined;
+  return data?.reason === 'confirm_required' ? error.message : null;
+}
+
 export function errorMessage(error: unknown): string {
   if (error instanceof PaError) return error.message;
   if (error instanceof Error) return error.message;
@@ -455,7 +462,24 @@ export class WorkbenchController {
       else if (choice !== 'discard') return false;
     }
     try {
-      const workspace = await this.client.call('workspace.open', { path });
+      let workspace: WorkspaceInfo;
+      try {
+        workspace = await this.client.call('workspace.open', { path });
+      } catch (error) {
+        // the disk's root, the home folder or a system folder: the engine wants the user to say so first
+        const question = confirmationAsked(error);
+        if (question === null) throw error;
+        const choice = await this.confirm({
+          title: 'Open this folder?',
+          message: question,
+          buttons: [
+            { id: 'open', label: 'Open Anyway', variant: 'danger' },
+            { id: 'cancel', label: 'Cancel', variant: 'secondary' },
+          ],
+        });
+        if (choice !== 'open') return false;
+        workspace = await this.client.call('workspace.open', { path, confirm: true });
+      }
       this.adoptWorkspace(workspace);
       return true;
     } catch (error) {

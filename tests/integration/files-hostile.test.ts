@@ -1,0 +1,204 @@
+// Hostile uses of the files and workspace methods against the real engine over its WebSocket: a folder swapped for
+// a symlink to outside while the engine writes into it, a hard link to a file outside, `.git` however spelled,
+// names too long for the filesystem, crash leftovers of atomic writes, and opening the disk's root or home.
+import { spawn } from 'node:child_process';
+import {
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ErrorCode, type PaError, type RpcClient } from '@pa/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type StartedEngine, startEngine } from '../support/engine.js';
+import { copyFixture } from '../support/workspace.js';
+
+let engine: StartedEngine;
+let client: RpcClient;
+let workspace: ReturnType<typeof copyFixture>;
+let outside: string;
+// an interrupted atomic write of src/math.js, as writeFileAtomic names its temp file, from before this start
+const LEFTOVER = 'src/.math.js.0123456789ab.tmp';
+
+beforeAll(async () => {
+  workspace = copyFixture('sample-project');
+  outside = mkdtempSync(join(tmpdir(), 'pa-outside-'));
+  writeFileSync(join(workspace.root, LEFTOVER), 'half a file');
+  const anHourAgo = new Date(Date.now() - 3_600_000);
+  utimesSync(join(workspace.root, LEFTOVER), anHourAgo, anHourAgo);
+  engine = await startEngine({ workspace: workspace.root });
+  client = await engine.connect();
+});
+
+afterAll(async () => {
+  await engine?.stop();
+  workspace?.remove();
+  rmSync(outside, { recursive: true, force: true });
+});
+
+async function errorOf(promise: Promise<unknown>): Promise<PaError> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as PaError;
+  }
+  throw new Error('expected the call to fail');
+}
+
+/** A separate process that swaps `dir` for a symlink to `target` and back, as fast as it can, until killed. */
+function startSwapping(dir: string, target: string) {
+  const script = `
+    const fs = require('node:fs');
+    const [dir, target] = process.argv.slice(1);
+    const aside = dir + '.aside';
+    let swaps = 0;
+    const step = (fn) => { try { fn(); } catch {} };
+    process.stdout.write('ready\\n');
+    for (;;) {
+      step(() => fs.renameSync(dir, aside));
+      step(() => fs.symlinkSync(target, dir));
+      step(() => fs.unlinkSync(dir));
+      step(() => fs.renameSync(aside, dir));
+      if (++swaps % 1000 === 0) process.stdout.write('s');
+    }`;
+  const child = spawn(process.execPath, ['-e', script, dir, target], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let swaps = 0;
+  const ready = new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+  child.stdout.on('data', (chunk: Buffer) => {
+    swaps += chunk.toString().split('s').length - 1;
+  });
+  return {
+    ready,
+    swaps: () => swaps * 1000,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGKILL');
+      }),
+  };
+}
+
+describe('files.write under a racing symlink swap', () => {
+  it('lands nothing outside the workspace in 1,000 writes while a folder is swapped for a symlink to outside', async () => {
+    const dir = join(workspace.root, 'race');
+    mkdirSync(dir);
+    const swapper = startSwapping(dir, outside);
+    await swapper.ready;
+    const outcomes = new Map<string, number>();
+    try {
+      for (let i = 0; i < 1000; i++) {
+        const code = await client.call('files.write', { path: `race/file-${i}.txt`, content: `write ${i}` }).then(
+          () => 'ok',
+          (error: PaError) => error.code,
+        );
+        outcomes.set(code, (outcomes.get(code) ?? 0) + 1);
+      }
+    } finally {
+      await swapper.stop();
+    }
+    expect(readdirSync(outside)).toEqual([]);
+    expect(swapper.swaps()).toBeGreaterThan(1000);
+    // refusals are typed (outside through a symlink, or a folder that vanished mid-write), never E_INTERNAL
+    expect([...outcomes.keys()].every((code) => ['ok', ErrorCode.BAD_REQUEST, ErrorCode.CONFLICT].includes(code))).toBe(
+      true,
+    );
+    expect(outcomes.get('ok') ?? 0).toBeGreaterThan(0);
+  });
+});
+
+describe('files.write and links', () => {
+  it('replaces a hard link to a file outside instead of writing through it', async () => {
+    const victim = join(outside, 'victim.txt');
+    writeFileSync(victim, 'outside content');
+    linkSync(victim, join(workspace.root, 'hardlink.txt'));
+    await client.call('files.write', { path: 'hardlink.txt', content: 'edited in the editor' });
+    expect(readFileSync(victim, 'utf8')).toBe('outside content');
+    expect(readFileSync(join(workspace.root, 'hardlink.txt'), 'utf8')).toBe('edited in the editor');
+    expect(statSync(victim).nlink).toBe(1);
+    rmSync(victim);
+  });
+});
+
+describe('the git folder', () => {
+  const spellings = ['.git/config', '.GIT/config', '.Git/hooks/pre-commit', '.git./config', 'sub/.git/config'];
+
+  it.each(spellings)('refuses files.write, create, rename and delete of %s', async (path) => {
+    mkdirSync(join(workspace.root, '.git'), { recursive: true });
+    writeFileSync(join(workspace.root, '.git/config'), '[core]\n');
+    const refusals = [
+      await errorOf(client.call('files.write', { path, content: '[core]\n\tfsmonitor = touch /tmp/pwned\n' })),
+      await errorOf(client.call('files.create', { path, kind: 'file', content: 'x' })),
+      await errorOf(client.call('files.rename', { from: 'README.md', to: path })),
+      await errorOf(client.call('files.rename', { from: '.git/config', to: 'config-copy' })),
+      await errorOf(client.call('files.delete', { path })),
+    ];
+    for (const refusal of refusals) expect(refusal, path).toMatchObject({ code: ErrorCode.FORBIDDEN });
+    expect(readFileSync(join(workspace.root, '.git/config'), 'utf8')).toBe('[core]\n');
+    expect(readFileSync(join(workspace.root, 'README.md'), 'utf8')).not.toBe('');
+  });
+});
+
+describe('over-long names', () => {
+  it.each([
+    ['a name of 300 bytes', 'n'.repeat(300)],
+    ['a name of 200 characters, 400 bytes', 'é'.repeat(200)],
+    ['a path of 4,200 bytes', `${'d/'.repeat(2100)}f.txt`],
+    ['a path of 40 names of 120 bytes', Array.from({ length: 40 }, () => 'x'.repeat(120)).join('/')],
+  ])('answers E_BAD_REQUEST for %s, never E_INTERNAL', async (_what, path) => {
+    const calls = [
+      () => client.call('files.write', { path, content: 'x' }),
+      () => client.call('files.create', { path, kind: 'file' }),
+      () => client.call('files.read', { path }),
+      () => client.call('files.rename', { from: 'README.md', to: path }),
+    ];
+    for (const call of calls) expect((await errorOf(call())).code).toBe(ErrorCode.BAD_REQUEST);
+  });
+
+  it('answers E_BAD_REQUEST for workspace.open on a folder name too long', async () => {
+    const error = await errorOf(client.call('workspace.open', { path: `/tmp/${'n'.repeat(300)}`, confirm: true }));
+    expect(error.code).toBe(ErrorCode.BAD_REQUEST);
+  });
+});
+
+describe('temp files of interrupted atomic writes', () => {
+  it('removes them when the folder opens and never lists them in the tree or the explorer', async () => {
+    const { files } = await client.call('files.tree');
+    expect(readdirSync(join(workspace.root, 'src'))).not.toContain('.math.js.0123456789ab.tmp');
+    // one left by a write in flight (too young to sweep) is still never shown
+    writeFileSync(join(workspace.root, 'src/.greet.ts.abcdef012345.tmp'), 'in flight');
+    const { entries } = await client.call('files.list', { dir: 'src' });
+    const again = await client.call('files.tree');
+    for (const listed of [files, again.files, entries.map((entry) => entry.path)]) {
+      expect(listed.filter((path) => path.endsWith('.tmp'))).toEqual([]);
+    }
+    expect(entries.length).toBeGreaterThan(0);
+  });
+});
+
+describe('workspace.open on sensitive folders', () => {
+  it.each([
+    ['/', '/'],
+    ['the home folder', homedir()],
+    ['/etc', '/etc'],
+    ['/usr/lib', '/usr/lib'],
+  ])('asks before opening %s and opens it once confirmed', async (_name, path) => {
+    const asked = await errorOf(client.call('workspace.open', { path }));
+    expect(asked).toMatchObject({ code: ErrorCode.FORBIDDEN, data: { reason: 'confirm_required' } });
+    expect((await client.call('workspace.current')).workspace?.root).toBe(workspace.root);
+    if (path === '/etc') {
+      expect(await client.call('workspace.open', { path, confirm: true })).toMatchObject({ root: '/etc' });
+      await client.call('workspace.open', { path: workspace.root });
+    }
+  });
+
+  it('opens an ordinary project folder without asking', async () => {
+    expect(await client.call('workspace.open', { path: workspace.root })).toMatchObject({ root: workspace.root });
+  });
+});
