@@ -1,6 +1,8 @@
 // Starts the processes of `run` steps. fork() copies the parent's page tables, so spawning from the engine (well
 // over 100 MB resident) costs several times what it costs from a bare Node; a small helper process does the
 // spawning instead and reports output and exit over IPC. If the helper cannot start, the engine spawns directly.
+// The helper is also the watchdog: Node has no PR_SET_PDEATHSIG, but the helper's IPC channel closes however the
+// engine ends (kill -9 included), and then the helper kills every process group it started before it exits.
 import { type ChildProcess, spawn } from 'node:child_process';
 
 export interface LaunchRequest {
@@ -37,7 +39,15 @@ export const directLauncher: Launcher = (request, handlers) => {
 // The helper: node builtins only, so it runs from `node -e` without a file of its own in the bundle.
 const HELPER_SOURCE = `
 const { spawn } = require('node:child_process');
-process.on('disconnect', () => process.exit(0));
+const groups = new Set();
+const killAll = () => {
+  for (const pid of groups) { try { process.kill(-pid, 'SIGKILL'); } catch {} }
+  process.exit(0);
+};
+process.on('disconnect', killAll);
+process.on('SIGTERM', killAll);
+process.on('SIGINT', killAll);
+process.on('SIGHUP', killAll);
 process.on('message', (m) => {
   const send = (msg) => { if (process.connected) process.send(msg); };
   let child;
@@ -47,11 +57,18 @@ process.on('message', (m) => {
     send({ id: m.id, type: 'error', code: e.code, message: e.message });
     return;
   }
-  if (child.pid !== undefined) send({ id: m.id, type: 'start', pid: child.pid });
+  if (child.pid !== undefined) {
+    groups.add(child.pid);
+    send({ id: m.id, type: 'start', pid: child.pid });
+  }
   child.stdout.on('data', (d) => send({ id: m.id, type: 'out', stream: 'stdout', data: d }));
   child.stderr.on('data', (d) => send({ id: m.id, type: 'out', stream: 'stderr', data: d }));
   child.once('error', (e) => send({ id: m.id, type: 'error', code: e.code, message: e.message }));
-  child.once('close', (code, signal) => send({ id: m.id, type: 'exit', code, signal }));
+  child.once('close', (code, signal) => {
+    // a group that outlives its leader (a backgrounded child) still dies with the helper; an empty one is forgotten
+    try { process.kill(-child.pid, 0); } catch { groups.delete(child.pid); }
+    send({ id: m.id, type: 'exit', code, signal });
+  });
 });
 `;
 

@@ -4,8 +4,8 @@ import { directLauncher, type Launcher } from './launcher.js';
 
 /** Bytes kept per stream (stdout, stderr); the rest is counted, not stored. */
 export const OUTPUT_LIMIT = 1024 * 1024;
-/** How long a killed group gets between SIGTERM and SIGKILL. */
-const KILL_GRACE_MS = 2_000;
+/** How long a killed group gets between SIGTERM and SIGKILL: short, so a cancel ends the run within a second. */
+const KILL_GRACE_MS = 500;
 
 export interface ProcessRequest {
   command: string;
