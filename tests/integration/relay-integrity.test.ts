@@ -21,6 +21,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import {
+  eventually,
   metricValue,
   RELAY_TOKEN,
   relayPeer,
@@ -206,6 +207,45 @@ describe('relay room integrity against a client with only the relay token', () =
     expect(attacker.errors()).toEqual(['snapshot_stale', 'bad_signature']);
     expect(await freshReader(relay, room)).toBe(everything);
     expect(everything).toContain('new4');
+  });
+
+  it('refuses a snapshot captured before the room expired, replayed into the room’s next incarnation', async () => {
+    const relay = await relayWith({ RELAY_ROOM_EXPIRY_DAYS: '0.00001', RELAY_SWEEP_INTERVAL_MS: '1000' });
+    const room = await testRoom('integrity epoch');
+    const tap: Uint8Array[] = [];
+    const before = honest(relay, room, { snapshotEvery: 2, tap });
+    await before.provider.whenSynced();
+    const snapshot = () =>
+      tap
+        .map(readMessage)
+        .flatMap((read) => (read.ok && read.message.type === MessageType.snapshot ? [read.message] : []))[0];
+    for (let i = 0; i < 8 && snapshot() === undefined; i += 1) {
+      before.text.insert(0, `gone${i} `);
+      await before.provider.whenAcknowledged();
+    }
+    await until(() => snapshot() !== undefined, 5000, 'a snapshot to be captured');
+    const captured = snapshot() as Extract<RelayMessage, { type: typeof MessageType.snapshot }>;
+    before.provider.destroy();
+    await eventually(
+      async () => metricValue(await relay.metrics(), 'relay_rooms_expired_total') > 0,
+      5000,
+      'the idle room to expire',
+    );
+
+    // the room comes back with a new log whose sequence passes the captured one
+    const after = honest(relay, room);
+    await after.provider.whenSynced();
+    for (let i = 0; i <= captured.upToServerSeq; i += 1) {
+      after.text.insert(after.text.length, `new${i} `);
+      await after.provider.whenAcknowledged();
+    }
+    const attacker = await raw(syncUrl(relay.url, room));
+    attacker.send(writeSyncRequest(0));
+    await until(() => attacker.syncDone() !== undefined, 5000, 'the attacker to be synced');
+    attacker.send(writeSnapshot(captured.upToServerSeq, captured.ciphertext, captured.signature));
+    await attacker.settled();
+    expect(attacker.errors()).toEqual(['bad_signature']);
+    expect(await freshReader(relay, room)).toBe(after.text.toString());
   });
 
   it('refuses a foreign claim on a room’s seats made before its host came, and the host’s own grant works', async () => {

@@ -55,7 +55,7 @@ export interface Storage {
 const MAX_CACHED_ROOMS = 10_000;
 
 /** A Map that keeps at most `max` entries, dropping the least recently read or written one. */
-class BoundedCache<V> {
+export class BoundedCache<V> {
   private readonly map = new Map<string, V>();
   constructor(private readonly max: number) {}
   get(key: string): V | undefined {
