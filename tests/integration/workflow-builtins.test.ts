@@ -84,6 +84,8 @@ describe('built-in workflows', () => {
   });
 
   it('operations runs a package.json script, streams it and summarises the failure', async () => {
+    // a repository's own scripts run only in a workspace the user trusts
+    await h.client.call('workflow.trust.set', { trusted: true });
     const watch = await run('operations', { script: 'lint' });
     expect((await watch.finished()).state).toBe('succeeded');
     expect(watch.logs('script')).toContain('multiply looks wrong');

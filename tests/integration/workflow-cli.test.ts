@@ -55,6 +55,10 @@ describe('pa workflow', () => {
   });
 
   it('run follows the steps, prints failures by file:line and exits with the run state', () => {
+    const untrusted = pa('workflow', 'run', 'test', '--input', 'fix=no');
+    expect(untrusted.code).toBe(1);
+    expect(untrusted.stderr).toMatch(/runs npm test .*Trust the workspace first/);
+    expect(pa('workflow', 'trust').code).toBe(0);
     const run = pa('workflow', 'run', 'test', '--input', 'fix=no');
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(/tests: succeeded \(\d+ ms\)/);

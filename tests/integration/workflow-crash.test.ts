@@ -16,7 +16,7 @@ let sleeper = 0;
 
 afterAll(async () => {
   for (const engine of engines) await engine.stop();
-  // The crashed engine could not stop its step; end that process group (its leader is `npm test`).
+  // The launcher kills the crashed engine's process groups; should it not, this ends that group (`npm test` leads it).
   if (sleeper) {
     try {
       const group = Number(
@@ -45,6 +45,8 @@ it('marks a run interrupted after kill -9 of the engine, and re-runs it from the
   const first = await startEngine({ workspace: workspace.root, dataDir });
   engines.push(first);
   const client = await first.connect();
+  // `npm test` runs the repository's own code: only once the workspace is trusted
+  await client.call('workflow.trust.set', { trusted: true });
   const watch = await RunWatch.start(client, client.call('workflow.run', { name: 'test', inputs: {} }));
   await watch.next((event) => event.type === 'log' && /pid:\d+/.test(event.text));
   sleeper = Number(/pid:(\d+)/.exec(watch.logs('tests'))?.[1]);
@@ -69,6 +71,7 @@ it('marks a run interrupted after kill -9 of the engine, and re-runs it from the
   expect((await rerun.detail()).steps[0]?.output).toMatchObject({ exitCode: 0, failures: [] });
   // one workflow_runs unit per run: the interrupted one and its re-run
   expect(await runsUsed(again)).toBe(2);
+  await again.call('workflow.trust.set', { trusted: false });
 });
 
 it("refuses an untrusted workspace's own commands, remembers trust across restarts, gates paid components", async () => {
