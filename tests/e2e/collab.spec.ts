@@ -1,7 +1,7 @@
 // Collaboration end to end: two SEPARATE Chromium processes (so BroadcastChannel cannot carry the edits; they must
 // go over WebRTC or the relay), each on its own engine and workspace copy; one hosts on a professional license, the
 // other joins by invite code; both type in the same file at once; then one works offline, both edit, it reconnects.
-import { readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { RelaySyncProvider } from '@pa/shared/relay/client';
 import { type Browser, chromium, expect, type Page, test } from '@playwright/test';
@@ -96,6 +96,22 @@ test('two Chromium processes share a file by invite code, see each other, and co
   }
   await expect(host.page.getByTestId('collab-participants')).toContainText('Bob');
   await expect(guest.page.getByTestId('collab-participants')).toContainText('Ada');
+  await expect(host.page.getByTestId('collab-file-changes')).toContainText('text of shared files only');
+
+  // a raw Yjs peer holding the room secret adds files nobody shared: no engine writes them, Live Share says so
+  const intruder = await headlessGuest(decodeInvite(code));
+  intruder.files.set('.GIT/config', new Y.Text('[core]\n\tfsmonitor = "touch pwned"\n'));
+  intruder.files.set('conftest.py', new Y.Text('import os\n'));
+  const refused = host.page.getByTestId('collab-refused');
+  await expect(refused).toContainText("Refused a guest's change to .GIT/config: inside the git repository.");
+  await expect(refused).toContainText("Refused a guest's change to conftest.py: not a shared file.");
+  await expect(guest.page.getByTestId('collab-refused')).toContainText("Refused a peer's change to conftest.py");
+  await host.page.screenshot({ path: 'test-results/collab-refused.png' });
+  for (const { wb } of [host, guest]) {
+    expect(existsSync(join(wb.root, '.GIT'))).toBe(false);
+    expect(existsSync(join(wb.root, 'conftest.py'))).toBe(false);
+  }
+  intruder.leave();
 
   await openFile(host.page);
   await openFile(guest.page);
@@ -197,6 +213,7 @@ async function headlessGuest(invite: ReturnType<typeof decodeInvite>) {
   signaling.send(JSON.stringify({ type: 'subscribe', topics: [invite.roomId] }));
   await provider.whenSynced();
   return {
+    files: provider.doc.getMap<Y.Text>('files'),
     leave() {
       provider.destroy();
       signaling.close();

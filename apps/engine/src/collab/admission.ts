@@ -13,27 +13,30 @@ export interface AdmissionPolicy {
 }
 
 /**
- * The host writes its shared files and, when it allowed file changes, new unprotected ones; a guest writes what
- * the host shares. Nobody writes a `never` path (.git, hooks, editor and workflow configuration), shared or not.
+ * The host writes its shared files and, when it allowed file changes, new unprotected ones (never one that is
+ * already on its disk: that is the host's unshared file); a guest writes what
+ * the host shares, but creates no file a build or test run executes (any peer may add keys, not only the host).
+ * Nobody writes a `never` path (.git, hooks, editor and workflow configuration), shared or not. `exists`: whether
+ * the file is on this engine's disk already.
  */
-export function admit(path: string, policy: AdmissionPolicy): CollabAdmission {
-  const refuse = (reason: 'protected' | 'not-shared' | 'invalid', message: string): CollabAdmission => ({
+export function admit(path: string, policy: AdmissionPolicy, exists: boolean): CollabAdmission {
+  const who = policy.role === 'host' ? "a guest's" : "a peer's";
+  const refuse = (reason: 'protected' | 'not-shared' | 'invalid', why: string): CollabAdmission => ({
     admitted: false,
     path,
     reason,
-    message,
+    message: `Refused ${who} change to ${reason === 'invalid' ? JSON.stringify(path.slice(0, 200)) : path}: ${why}.`,
   });
-  if (!isPlainRelative(path)) {
-    return refuse(
-      'invalid',
-      `Refused a guest's change to ${JSON.stringify(path.slice(0, 200))}: not a workspace path.`,
-    );
-  }
+  if (!isPlainRelative(path)) return refuse('invalid', 'not a workspace path');
   const rule = protectedPath(path);
-  if (rule?.kind === 'never') return refuse('protected', `Refused a guest's change to ${path}: ${rule.reason}.`);
-  if (policy.files.has(path) || policy.role === 'guest') return { admitted: true, path };
-  if (!policy.allowFileChanges) return refuse('not-shared', `Refused a guest's change to ${path}: not a shared file.`);
-  if (rule) return refuse('protected', `Refused a guest's new file ${path}: ${rule.reason}.`);
+  if (rule?.kind === 'never') return refuse('protected', rule.reason);
+  if (policy.files.has(path)) return { admitted: true, path };
+  if (policy.role === 'host') {
+    if (!policy.allowFileChanges) return refuse('not-shared', 'not a shared file');
+    // allowing file changes lets guests create files, not overwrite the host's unshared ones
+    if (exists) return refuse('not-shared', 'not a shared file (guests may only create new ones)');
+  }
+  if (rule && !exists) return refuse('protected', `a new file here would be ${rule.reason}`);
   return { admitted: true, path };
 }
 

@@ -3,7 +3,7 @@
 // a peer's change reaches this disk only through collab.admit and collab.writeFile, which hold it to the paths the
 // host shared when it started (admission.ts). Broadcasts carry no secret: collab.credentials hands them out.
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign } from 'node:crypto';
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type CollabSession, ErrorCode, PaError, type RelayEndpoint, type SeatsGrant } from '@pa/shared';
 import { protectedPath } from '@pa/shared/protected-paths';
@@ -153,6 +153,14 @@ export function createCollab(ctx: EngineContext, deps: CollabDeps): Capability {
     return JSON.parse(row.files) as string[];
   }
 
+  function isOnDisk(path: string): boolean {
+    try {
+      return existsSync(ctx.files.resolve(path));
+    } catch {
+      return false; // a path the files capability refuses is on no disk of ours; admit() refuses it as invalid
+    }
+  }
+
   /** Refuses a write whose real folder is a protected one (a symlink inside the workspace pointing at .git). */
   function requireUnprotectedTarget(path: string): void {
     const target = ctx.files.resolve(path);
@@ -211,11 +219,8 @@ export function createCollab(ctx: EngineContext, deps: CollabDeps): Capability {
       'collab.admit': ({ roomId, path }) => {
         const row = requireRoom(roomId);
         const files = filesOf(row);
-        const admission = admit(path, {
-          role: row.role,
-          files: new Set(files),
-          allowFileChanges: row.allow_file_changes === 1,
-        });
+        const policy = { role: row.role, files: new Set(files), allowFileChanges: row.allow_file_changes === 1 };
+        const admission = admit(path, policy, isOnDisk(path));
         if (admission.admitted && !files.includes(path)) writeFiles.run(JSON.stringify([...files, path]));
         if (!admission.admitted) ctx.log({ level: 'warn', msg: 'collab refused a change', roomId, ...admission });
         return admission;
