@@ -140,6 +140,9 @@ describe('relay signaling', () => {
     expect(await refusedStatus(`${relay.url}/signal?token=wrong-token-0000000000`)).toBe(401);
     expect(await refusedStatus(`${relay.url}/elsewhere?token=${RELAY_TOKEN}`)).toBe(404);
     expect(await refusedStatus(`${relay.url}/sync/short?token=${RELAY_TOKEN}`)).toBe(400);
+    // a broken percent-escape in the room id is a bad room id, not a crash of the relay
+    expect(await refusedStatus(`${relay.url}/sync/room-%E0%A4%A-xxxxxxxxxxxxx?token=${RELAY_TOKEN}`)).toBe(400);
+    expect(await refusedStatus(`${relay.url}/signal`)).toBe(401);
     const viaHeader = new WebSocket(`${relay.url}/signal`, { headers: { authorization: `Bearer ${RELAY_TOKEN}` } });
     sockets.push(viaHeader);
     await new Promise<void>((resolve, reject) => {
