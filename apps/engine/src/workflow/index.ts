@@ -10,6 +10,7 @@ import {
   type RunDetail,
   type RunRecord,
   type StepKind,
+  type TrustRefusal,
   type WorkflowSummary,
 } from '@pa/shared';
 import { parseWorkflowYaml, type StepDefinition, stepKind, type WorkflowDefinition } from '@pa/shared/workflow/index';
@@ -138,7 +139,7 @@ export function createWorkflows(ctx: EngineContext, deps: WorkflowDeps): Workflo
       throw new PaError(
         ErrorCode.UNAUTHORIZED,
         `"${entry.name}" ${needs.map((need) => need.what).join('; ')} from this workspace's own files. Trust the workspace first (Workflow panel → Trust, or \`pa workflow trust\`).`,
-        { trustNeeded: needs },
+        { trustNeeded: needs } satisfies TrustRefusal,
       );
     }
     deps.entitlements.require({ kind: 'component', component: entry.component }, options.actor);

@@ -20,6 +20,10 @@ export const TrustItem = z.object({
 });
 export type TrustItem = z.infer<typeof TrustItem>;
 
+/** The data of the E_UNAUTHORIZED that refuses a run before trust: what the trust dialog lists. */
+export const TrustRefusal = z.object({ trustNeeded: z.array(TrustItem).min(1) });
+export type TrustRefusal = z.infer<typeof TrustRefusal>;
+
 export const WorkflowSummary = z.object({
   name: z.string(),
   description: z.string(),

@@ -5,6 +5,7 @@ import {
   PaError,
   type RunDetail,
   type RunRecord,
+  TrustRefusal,
   type WorkflowProgress,
   type WorkflowSummary,
 } from '@pa/shared';
@@ -15,6 +16,7 @@ import { InputForm } from './InputForm';
 import { RunTimeline } from './RunTimeline';
 import { showReviewComments } from './review-decorations';
 import { applyProgress, isFinished, reviewComments } from './run-state';
+import { TrustDialog, type TrustRequest } from './TrustDialog';
 
 export function WorkflowView() {
   const { client, state: connectionState } = useEngine();
@@ -23,7 +25,7 @@ export function WorkflowView() {
   const [selected, setSelected] = useState<string | null>(null);
   const [run, setRun] = useState<RunDetail | null>(null);
   const [history, setHistory] = useState<RunRecord[]>([]);
-  const [trust, setTrust] = useState<boolean | null>(null);
+  const [trustRequest, setTrustRequest] = useState<(TrustRequest & { retry(): void }) | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   const refresh = useCallback(async () => {
@@ -34,11 +36,10 @@ export function WorkflowView() {
       ]);
       setWorkflows(list);
       setHistory(runs);
-      setTrust(api.workspace() ? (await client.call('workflow.trust.get')).trusted : null);
     } catch (caught) {
       setError(caught instanceof Error ? caught.message : String(caught));
     }
-  }, [client, api]);
+  }, [client]);
 
   useEffect(() => {
     void refresh();
@@ -107,19 +108,48 @@ export function WorkflowView() {
     return () => shown.dispose();
   }, [run, api]);
 
-  const follow = async (started: Promise<{ streamId: string; runId: string }>) => {
+  /**
+   * Starts a run (or re-run) and shows it. The engine refuses one that would run this folder's own code before the
+   * user trusts the folder, naming what would run; the user sees that list once, trusts, and the start is retried.
+   */
+  const follow = async (workflowName: string, start: () => Promise<{ streamId: string; runId: string }>) => {
     setError(null);
     try {
-      const { runId } = await started;
+      const { runId } = await start();
       setRun(await client.call('workflow.run.get', { runId }));
       void refresh();
+    } catch (caught) {
+      const refusal =
+        caught instanceof PaError && caught.code === ErrorCode.UNAUTHORIZED
+          ? TrustRefusal.safeParse(caught.data)
+          : null;
+      if (refusal?.success) {
+        const { root } = await client.call('workflow.trust.get');
+        setTrustRequest({
+          workflow: workflowName,
+          root,
+          items: refusal.data.trustNeeded,
+          retry: () => void follow(workflowName, start),
+        });
+        return;
+      }
+      setError(caught instanceof Error ? caught.message : String(caught));
+    }
+  };
+
+  const decideTrust = async (trusted: boolean) => {
+    const request = trustRequest;
+    setTrustRequest(null);
+    if (!trusted || !request) return;
+    try {
+      await client.call('workflow.trust.set', { trusted: true });
+      request.retry();
     } catch (caught) {
       setError(caught instanceof Error ? caught.message : String(caught));
     }
   };
 
   const workflow = workflows.find((entry) => entry.name === selected) ?? null;
-  const needsTrust = workflows.some((entry) => entry.needsTrust);
 
   return (
     <div className="wf" data-testid="workflow-panel">
@@ -128,21 +158,7 @@ export function WorkflowView() {
           {error}
         </div>
       )}
-      {needsTrust && trust === false && (
-        <div className="wf-banner wf-banner--warning">
-          <span>This workspace has its own workflows that run commands. Run them only if you trust this folder.</span>
-          <button
-            type="button"
-            className="button button--small"
-            onClick={async () => {
-              await client.call('workflow.trust.set', { trusted: true });
-              void refresh();
-            }}
-          >
-            Trust workspace
-          </button>
-        </div>
-      )}
+      {trustRequest && <TrustDialog request={trustRequest} onDecide={(trusted) => void decideTrust(trusted)} />}
 
       {run ? (
         <section className="wf-run" aria-label="Run">
@@ -168,7 +184,7 @@ export function WorkflowView() {
               <button
                 type="button"
                 className="button button--secondary button--small"
-                onClick={() => void follow(client.call('workflow.rerun', { runId: run.id }))}
+                onClick={() => void follow(run.workflow, () => client.call('workflow.rerun', { runId: run.id }))}
               >
                 Re-run from failed step
               </button>
@@ -197,6 +213,11 @@ export function WorkflowView() {
                       {entry.name}
                       {entry.source === 'project' && <span className="wf-tag">project</span>}
                       {!entry.allowed && <span className="wf-tag wf-tag--locked">upgrade</span>}
+                      {entry.needsTrust && (
+                        <span className="wf-tag" title="Runs this folder's own code: asks you to trust it first">
+                          needs trust
+                        </span>
+                      )}
                     </span>
                     <span className="wf-card__description">{entry.description}</span>
                     {entry.issues.map((issue) => (
@@ -208,7 +229,9 @@ export function WorkflowView() {
                   {workflow && entry.name === selected && entry.issues.length === 0 && (
                     <InputForm
                       workflow={workflow}
-                      onRun={(inputs) => void follow(client.call('workflow.run', { name: entry.name, inputs }))}
+                      onRun={(inputs) =>
+                        void follow(entry.name, () => client.call('workflow.run', { name: entry.name, inputs }))
+                      }
                     />
                   )}
                 </li>
@@ -235,7 +258,9 @@ export function WorkflowView() {
                     <button
                       type="button"
                       className="button button--secondary button--small"
-                      onClick={() => void follow(client.call('workflow.rerun', { runId: record.id }))}
+                      onClick={() =>
+                        void follow(record.workflow, () => client.call('workflow.rerun', { runId: record.id }))
+                      }
                     >
                       Re-run
                     </button>
