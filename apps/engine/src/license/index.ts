@@ -22,7 +22,7 @@ import {
 import type { Capability } from '../capability.js';
 import type { EngineContext } from '../engine.js';
 import { createQuotaLedger, type QuotaLedger } from '../quota/index.js';
-import { keychainStatus, type Secrets } from '../secrets/index.js';
+import { createSecrets, keychainStatus, type Secrets } from '../secrets/index.js';
 import type { Entitlements, Quotas } from './api.js';
 import { type AuditLog, createAuditLog } from './audit.js';
 import { type ClockGuard, createClockGuard } from './clock-guard.js';
@@ -65,7 +65,11 @@ export function createLicensing(ctx: LicensingContext, secrets: Secrets, options
   const fingerprint = options.fingerprint ?? deviceFingerprint(ctx.dataDir);
   const audit: AuditLog = createAuditLog(ctx.store, ctx.clock);
   // the clock and quota rows are sealed with a key from the keychain: rows edited by hand are found and audited
-  const seal = openRowSeal(ctx.store, secrets);
+  // (mirrored into the data dir's file store, so a process that cannot reach the keychain seals with the same key)
+  const seal = openRowSeal(
+    ctx.store,
+    secrets.backend === 'keychain' ? [secrets, createSecrets(ctx, { PA_SECRETS_BACKEND: 'file' })] : [secrets],
+  );
   const clock: ClockGuard = createClockGuard(ctx.store, seal);
   const ledger: QuotaLedger = createQuotaLedger(ctx.store, ctx.clock, {
     seal,

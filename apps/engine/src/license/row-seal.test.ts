@@ -7,11 +7,13 @@ import { join } from 'node:path';
 import { encodeLicense, keyPairFromSeed } from '@pa/shared';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createQuotaLedger } from '../quota/index.js';
 import { ConnectionSet } from '../rpc/connection.js';
 import { createSecrets } from '../secrets/index.js';
 import { openStore } from '../store/index.js';
 import { createLicensing, type Licensing } from './index.js';
 import { thrownPaError } from './pa-error.testing.js';
+import { openRowSeal } from './row-seal.js';
 import { buildLicensePayload } from './vendor.js';
 
 const DAY = 86_400_000;
@@ -144,5 +146,39 @@ describe('the sealed quota rows', () => {
     const tomorrow = open(dir, clock);
     expect(tomorrow.quotas.consume('ai_requests', 1, 'ai')).toBeDefined();
     expect(auditTypes(tomorrow).filter((type) => type === 'quota.tampered')).toHaveLength(1);
+  });
+});
+
+describe('the seal key', () => {
+  const memoryStore = () => {
+    const values = new Map<string, string>();
+    return {
+      getSync: (name: string) => values.get(name) ?? null,
+      setSync: (name: string, v: string) => values.set(name, v),
+    };
+  };
+
+  it('is the same for a process with the keychain and one that reaches only the data dir file', () => {
+    const dir = dataDir();
+    const keychain = memoryStore();
+    const file = memoryStore();
+    const engineStore = openStore(join(dir, 'powerautomation.db'));
+    const cliStore = openStore(join(dir, 'powerautomation.db'));
+    cleanups.push(
+      () => engineStore.close(),
+      () => cliStore.close(),
+    );
+    const engine = createQuotaLedger(engineStore, () => T0, { seal: openRowSeal(engineStore, [keychain, file]) });
+    engine.consume('personal', 'ai_requests', 3, 100);
+    // an MCP client's `pa mcp serve`, started without the keychain's session, finds the key in the file
+    const found: string[] = [];
+    const cli = createQuotaLedger(cliStore, () => T0, {
+      seal: openRowSeal(cliStore, [file]),
+      onDidFindTampering: (day) => found.push(day),
+    });
+    expect(cli.consume('personal', 'ai_requests', 1, 100)).toMatchObject({ granted: true, used: 4 });
+    expect(engine.consume('personal', 'ai_requests', 1, 100)).toMatchObject({ granted: true, used: 5 });
+    expect(found).toEqual([]);
+    expect(engine.tampered('personal')).toBe(false);
   });
 });

@@ -22,15 +22,24 @@ export interface RowSeal {
   readonly established: boolean;
 }
 
-/** The installation's seal: its key comes from the secrets store, created once (under the database's write lock). */
-export function openRowSeal(store: Store, secrets: Pick<Secrets, 'getSync' | 'setSync'>): RowSeal {
+type SecretsStore = Pick<Secrets, 'getSync' | 'setSync'>;
+
+/**
+ * The installation's seal. Its key comes from the secrets stores, in order (the keychain, then the data dir's
+ * encrypted file): every process on one data dir must seal with the same key, and one started without the
+ * keychain's session (an MCP client's minimal environment) only reaches the file. Created once, in every store,
+ * under the database's write lock; a store that lacks it gets a copy.
+ */
+export function openRowSeal(store: Store, secrets: readonly SecretsStore[]): RowSeal {
   // IMMEDIATE: two processes starting on a fresh data dir must not each create a key and seal with it
   const take = store.db.transaction(() => {
-    const existing = secrets.getSync(ROW_SEAL_SECRET);
-    if (existing) return { key: Buffer.from(existing, 'base64'), established: true };
-    const key = randomBytes(32);
-    secrets.setSync(ROW_SEAL_SECRET, key.toString('base64'));
-    return { key, established: false };
+    const found = secrets.map((candidate) => candidate.getSync(ROW_SEAL_SECRET));
+    const existing = found.find((value) => value !== null) ?? null;
+    const text = existing ?? randomBytes(32).toString('base64');
+    secrets.forEach((candidate, index) => {
+      if (found[index] !== text) candidate.setSync(ROW_SEAL_SECRET, text);
+    });
+    return { key: Buffer.from(text, 'base64'), established: existing !== null };
   });
   const { key, established } = take.immediate();
   return rowSealFromKey(key, established);
