@@ -69,6 +69,7 @@ describe('a collaborator writes only what the host shared', () => {
       files.set('conftest.py', new Y.Text('import os; os.system("touch /tmp/pwned")\n'));
       files.set('.powerautomation/workflows/x.yml', new Y.Text('name: x\nsteps:\n  - run: touch /tmp/pwned\n'));
       files.get('src/greet.ts')?.insert(0, '// edited by the guest\n');
+      files.delete('README.md');
     });
     // the peer's updates reached the host's doc synchronously, so this save covers every key it added
     await sync.save();
@@ -79,27 +80,34 @@ describe('a collaborator writes only what the host shared', () => {
     expect(existsSync(join(workspace.root, 'conftest.py'))).toBe(false);
     expect(existsSync(join(workspace.root, '.powerautomation'))).toBe(false);
     expect(readdirSync(workspace.root).sort()).toEqual(before);
+    expect(existsSync(join(workspace.root, 'README.md'))).toBe(true);
     expect(refused.map((refusal) => refusal.message).sort()).toEqual([
       "Refused a guest's change to .GIT/config: inside the git repository.",
       "Refused a guest's change to .powerautomation/workflows/x.yml: PowerAutomation configuration (workflows run commands).",
       "Refused a guest's change to conftest.py: not a shared file.",
+      "Refused a guest's deletion of README.md: guests may not delete files in this session.",
     ]);
     sync.dispose();
     await client.call('collab.leave', { roomId: ROOM, discard: true });
   });
 
-  it('refuses a direct collab.writeFile of a path the host did not share, even from a client that skips collab.admit', async () => {
+  it('refuses a direct collab.writeFile or collab.deleteFile the host did not allow, even from a client that skips collab.admit', async () => {
     await client.call('collab.host', { roomId: ROOM, secret: SECRET, files: ['README.md'] });
     for (const path of ['conftest.py', '.git/config', 'src/greet.ts']) {
       const error = await client.call('collab.writeFile', { roomId: ROOM, path, content: 'x' }).catch((e) => e);
       expect(error, path).toMatchObject({ code: 'E_FORBIDDEN' });
+    }
+    for (const path of ['README.md', 'src/greet.ts']) {
+      const error = await client.call('collab.deleteFile', { roomId: ROOM, path }).catch((e) => e);
+      expect(error, path).toMatchObject({ code: 'E_FORBIDDEN' });
+      expect(existsSync(join(workspace.root, path)), path).toBe(true);
     }
     expect(existsSync(join(workspace.root, 'conftest.py'))).toBe(false);
     expect(readFileSync(join(workspace.root, 'src/greet.ts'), 'utf8')).toMatch(/^\/\/ edited by the guest\n/);
     await client.call('collab.leave', { roomId: ROOM, discard: true });
   });
 
-  it('with file changes allowed, lets a guest create a new source file but still no protected one', async () => {
+  it('with file changes allowed, lets a guest create and delete files, but never a protected one', async () => {
     const { doc, sync, session } = await hostSession(['README.md'], true);
     expect(session.allowFileChanges).toBe(true);
     rawPeer(doc, (files) => {
@@ -107,6 +115,7 @@ describe('a collaborator writes only what the host shared', () => {
       files.set('.Git./hooks/pre-commit', new Y.Text('#!/bin/sh\ntouch /tmp/pwned\n'));
       files.set('tests/conftest.py', new Y.Text('import os\n'));
       files.set('.vscode/tasks.json', new Y.Text('{}'));
+      files.delete('README.md');
     });
     await sync.save();
     const refused = sync.refusals.value;
@@ -120,8 +129,9 @@ describe('a collaborator writes only what the host shared', () => {
       '.vscode/tasks.json',
       'tests/conftest.py',
     ]);
-    // the engine recorded the created file as shared: it survives in the session's state
-    expect((await client.call('collab.state')).session?.files).toContain('src/added.ts');
+    expect(existsSync(join(workspace.root, 'README.md'))).toBe(false);
+    // the engine recorded the created file as shared and the deleted one as no longer shared
+    expect((await client.call('collab.state')).session?.files).toEqual(['src/added.ts']);
     sync.dispose();
     await client.call('collab.leave', { roomId: ROOM, discard: true });
   });

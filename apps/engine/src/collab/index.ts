@@ -4,6 +4,7 @@
 // host shared when it started (admission.ts). Broadcasts carry no secret: collab.credentials hands them out.
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign } from 'node:crypto';
 import { existsSync, realpathSync } from 'node:fs';
+import { lstat, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { type CollabSession, ErrorCode, PaError, type RelayEndpoint, type SeatsGrant } from '@pa/shared';
 import { protectedPath } from '@pa/shared/protected-paths';
@@ -240,6 +241,26 @@ export function createCollab(ctx: EngineContext, deps: CollabDeps): Capability {
         }
         requireUnprotectedTarget(path);
         return { path, ...(await ctx.files.write(path, content)) };
+      },
+      'collab.deleteFile': async ({ roomId, path }) => {
+        const row = requireRoom(roomId);
+        const files = filesOf(row);
+        const refuse = (why: string, reason: 'protected' | 'not-shared') => {
+          const who = row.role === 'host' ? "a guest's" : "a peer's";
+          return new PaError(ErrorCode.FORBIDDEN, `Refused ${who} deletion of ${path}: ${why}.`, { reason });
+        };
+        if (row.role !== 'host') throw refuse('a guest deletes no file because a peer removed it', 'not-shared');
+        if (row.allow_file_changes !== 1) throw refuse('guests may not delete files in this session', 'not-shared');
+        if (!files.includes(path)) throw refuse('not a shared file', 'not-shared');
+        const rule = protectedPath(path);
+        if (rule?.kind === 'never') throw refuse(rule.reason, 'protected');
+        requireUnprotectedTarget(path);
+        const target = ctx.files.resolve(path);
+        const info = await lstat(target).catch(() => null);
+        if (info?.isDirectory()) throw refuse('it is a folder', 'not-shared');
+        if (info) await rm(target);
+        writeFiles.run(JSON.stringify(files.filter((file) => file !== path)));
+        return { ok: true } as const;
       },
       'collab.persistUpdate': ({ roomId, update }) => {
         requireRoom(roomId);

@@ -49,7 +49,10 @@ export const CollabSession = z.object({
    * created, where the host allowed it); on a guest, the host's files it admitted so far.
    */
   files: z.array(z.string()),
-  /** Host's choice at share time: guests may create new (unprotected) files. Off unless the host turned it on. */
+  /**
+   * Host's choice at share time: guests may create new (unprotected) files and delete shared ones. Off unless the
+   * host turned it on.
+   */
   allowFileChanges: z.boolean(),
   /** Guests the host admits (null = unlimited); a guest's own session carries null. */
   participantLimit: z.number().int().nonnegative().nullable(),
@@ -109,6 +112,11 @@ export const collabMethods = {
     z.strictObject({ roomId: RoomId, path: RelPath.min(1), content: z.string() }),
     z.object({ path: z.string(), size: z.number(), mtimeMs: z.number() }),
   ),
+  /**
+   * Deletes a shared file a peer removed from the map: only on the host, only when it allowed file changes, never
+   * a protected path; E_FORBIDDEN otherwise (a refusal the host sees). The path stops being shared.
+   */
+  'collab.deleteFile': method(z.strictObject({ roomId: RoomId, path: RelPath.min(1) }), Ok),
   /** Appends one Yjs update to the room's log; the engine compacts the log as it grows. */
   'collab.persistUpdate': method(
     z.strictObject({ roomId: RoomId, update: YUpdate }),

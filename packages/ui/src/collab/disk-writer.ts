@@ -25,6 +25,11 @@ export class SharedFileWriter {
     this.lastWritten.set(path, content);
   }
 
+  /** Forgets a file deleted from disk, so the same text written again is not skipped. */
+  forget(path: string): void {
+    this.lastWritten.delete(path);
+  }
+
   /**
    * Writes `content` (the shared text); failures are logged and retried with the next change, except the
    * engine's refusal (E_FORBIDDEN), which is thrown: it is the host's to see, and retrying changes nothing.

@@ -145,7 +145,7 @@ function FileChooser(props: {
           checked={allowFileChanges}
           onChange={(e) => setAllowFileChanges(e.target.checked)}
         />
-        <span>Let guests create files (never in .git, .vscode, .powerautomation, …)</span>
+        <span>Let guests create and delete files (never in .git, .vscode, .powerautomation, …)</span>
       </label>
       <div className="collab-actions">
         <button
@@ -191,14 +191,14 @@ function SessionPanel({ collab, status }: { collab: CollabController; status: Se
       {status.role === 'host' && (
         <div className="collab-note" data-testid="collab-file-changes">
           {status.allowFileChanges
-            ? 'Guests may edit shared files and create new ones.'
+            ? 'Guests may edit shared files, create new ones and delete shared ones.'
             : 'Guests may edit the text of shared files only.'}
         </div>
       )}
       {status.refused.length > 0 && (
         <ul className="collab-refused" data-testid="collab-refused">
           {status.refused.map((refusal) => (
-            <li key={refusal.path}>{refusal.message}</li>
+            <li key={refusal.message}>{refusal.message}</li>
           ))}
         </ul>
       )}

@@ -1,6 +1,7 @@
 // From the shared files map to this participant's disk. Every key in the map is data from a peer (anyone with the
 // room secret can add one), so a path is written only once this participant's engine admitted it (collab.admit:
-// the host's shared files, never .git or other protected paths); a refused change is kept for Live Share to show.
+// the host's shared files, never .git or other protected paths), and a removed one is deleted only if the engine
+// agrees (collab.deleteFile); a refused change is kept for Live Share to show.
 import { type EngineClient, ErrorCode, PaError } from '@pa/shared';
 import * as Y from 'yjs';
 import { Observable } from '../workbench/observable';
@@ -82,11 +83,16 @@ export class SharedFilesSync {
     this.dirty.clear();
     for (const path of paths) {
       const text = this.files.get(path);
-      // a removed key changes nothing on disk: a peer never deletes the host's files
-      if (!(text instanceof Y.Text)) continue;
       try {
         // our own engine writes our own disk; a remote peer never reaches it
-        if (await this.admit(path)) await this.options.writer.write(path, text.toString());
+        if (text instanceof Y.Text) {
+          if (await this.admit(path)) await this.options.writer.write(path, text.toString());
+        } else if (this.admitted.has(path)) {
+          // a removed shared file: the engine deletes it only where the host allowed file changes
+          await this.options.client.call('collab.deleteFile', { roomId: this.options.roomId, path });
+          this.admitted.delete(path);
+          this.options.writer.forget(path);
+        }
       } catch (error) {
         if (error instanceof PaError && error.code === ErrorCode.FORBIDDEN) {
           this.refuse(path, error.message);
@@ -118,6 +124,8 @@ export class SharedFilesSync {
 
   private refuse(path: string, message: string): void {
     this.refused.add(path);
-    this.refusals.update((list) => [...list, { path, message }].slice(-MAX_REFUSALS));
+    this.refusals.update((list) =>
+      list.some((refusal) => refusal.message === message) ? list : [...list, { path, message }].slice(-MAX_REFUSALS),
+    );
   }
 }
