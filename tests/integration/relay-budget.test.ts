@@ -15,6 +15,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import {
+  eventually,
   metricValue,
   relayPeer,
   type StartedRelay,
@@ -78,7 +79,7 @@ describe('relay budgets', () => {
     flooder.send(writeSyncRequest(0));
     // 5,000 junk updates as fast as the socket takes them: 50 times the burst the relay allows
     const junk = new Uint8Array(randomBytes(64));
-    const signature = room.writer.sign(updateStatement(room.roomId, await sha256(junk)));
+    const signature = await room.writer.sign(updateStatement(room.roomId, await sha256(junk)));
     for (let i = 1; i <= 5000 && flooder.readyState === WebSocket.OPEN; i += 1) {
       flooder.send(writeUpdate(i, junk, signature));
     }
@@ -122,6 +123,12 @@ describe('relay budgets', () => {
     await until(() => b.text.length === 16_000, 5000, 'the first two chunks to reach b');
     a.text.insert(0, chunk());
     await until(() => a.errors.includes('room_full'), 5000, 'a to be told the room is full');
+    // a compacts at once; its snapshot holds its whole state, the refused chunk included
+    await eventually(
+      async () => metricValue(await relay.metrics(), 'relay_snapshots_stored_total') >= 1,
+      5000,
+      'a’s snapshot to be stored',
+    );
 
     // the whole state is over the cap, so a snapshot cannot make room: a small edit from b is refused too
     b.text.insert(0, 'x');

@@ -147,13 +147,15 @@ describe('relay seats', () => {
     const claim = (hostKey: Uint8Array) => room.writer.sign(seatsClaimStatement(room.roomId, hostKey));
     const stranger = hostKey();
     intruder.send(
-      writeSeats(10, stranger.publicKey, grant(hostKey(), room.roomId, 10).signature, claim(stranger.publicKey)),
+      writeSeats(10, stranger.publicKey, grant(hostKey(), room.roomId, 10).signature, await claim(stranger.publicKey)),
     );
     const other = hostKey();
-    intruder.send(writeSeats(10, other.publicKey, grant(other, room.roomId, 10).signature, claim(other.publicKey)));
+    intruder.send(
+      writeSeats(10, other.publicKey, grant(other, room.roomId, 10).signature, await claim(other.publicKey)),
+    );
     const real = grant(key, room.roomId, 1);
     // the host's key, but not what it signed
-    intruder.send(writeSeats(10, real.hostKey, real.signature, claim(real.hostKey)));
+    intruder.send(writeSeats(10, real.hostKey, real.signature, await claim(real.hostKey)));
     // still a guest, so the full room turns it away
     intruder.send(writeSyncRequest(0));
     await until(() => intruder.closedWith() !== null, 5000, 'the intruder to be closed');

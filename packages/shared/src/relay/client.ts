@@ -91,6 +91,8 @@ interface Pending {
 interface RoomKeys {
   readonly room: RoomKey;
   readonly writer: RoomWriteKey;
+  /** Host only: the write key's signature naming its host key, sent in every SEATS frame. */
+  readonly seatsClaim: Uint8Array | null;
 }
 
 const WS_OPEN = 1;
@@ -129,8 +131,8 @@ export class RelaySyncProvider {
   private hadLocalState: boolean;
   private readonly snapshotThreshold: number;
   private readonly keys: Promise<RoomKeys>;
-  /** The write key once derived: a connection names its public half, so none opens before it. */
-  private writer: RoomWriteKey | null = null;
+  /** The keys once derived: a connection names the write key's public half, so none opens before them. */
+  private ready: RoomKeys | null = null;
   /** Encryption and decryption are async; these chains keep outgoing and incoming frames in order. */
   private outgoing: Promise<void> = Promise.resolve();
   private incoming: Promise<void> = Promise.resolve();
@@ -161,8 +163,14 @@ export class RelaySyncProvider {
     const every = options.snapshotEvery ?? 500;
     this.snapshotThreshold = Math.max(1, Math.round(every * (1 + this.random() * 0.5)));
     this.awareness = options.awareness;
+    const seats = options.seats;
     this.keys = Promise.all([deriveRoomKey(options.roomId, options.secret), deriveWriteKey(options.secret)]).then(
-      ([room, writer]) => ({ room, writer }),
+      async ([room, writer]) => ({
+        room,
+        writer,
+        // the write key vouches for the host key: a relay client without the secret cannot name one
+        seatsClaim: seats ? await writer.sign(seatsClaimStatement(options.roomId, seats.hostKey)) : null,
+      }),
     );
     this.hadLocalState = doc.store.clients.size > 0;
     doc.on('update', this.onDocUpdate);
@@ -258,14 +266,14 @@ export class RelaySyncProvider {
   // --- connection lifecycle --------------------------------------------------------------------------------
 
   private open(): void {
-    const writer = this.writer;
-    if (writer === null) {
+    const ready = this.ready;
+    if (ready === null) {
       // the URL names the write key: derive it first (once), then open if still wanted
       this.setStatus('connecting');
       this.keys.then(
         (keys) => {
-          if (this.writer !== null) return;
-          this.writer = keys.writer;
+          if (this.ready !== null) return;
+          this.ready = keys;
           if (keys.writer.roomId !== this.roomId) {
             // the relay would refuse every attempt: say so once and stay offline
             this.shouldConnect = false;
@@ -283,6 +291,7 @@ export class RelaySyncProvider {
       );
       return;
     }
+    const { writer, seatsClaim } = ready;
     if (writer.roomId !== this.roomId) return;
     const base = this.options.url.replace(/\/+$/, '');
     const token = this.options.token ? `token=${encodeURIComponent(this.options.token)}&` : '';
@@ -307,11 +316,7 @@ export class RelaySyncProvider {
       this.setStatus('syncing');
       // the host's seats before anything else: they are what admits it to a full room
       const seats = this.options.seats;
-      if (seats) {
-        // the write key vouches for the host key: a relay client without the secret cannot name one
-        const claim = writer.sign(seatsClaimStatement(this.roomId, seats.hostKey));
-        socket.send(writeSeats(seats.guests, seats.hostKey, seats.signature, claim));
-      }
+      if (seats && seatsClaim) socket.send(writeSeats(seats.guests, seats.hostKey, seats.signature, seatsClaim));
       // ask first: the relay answers frames in order, so the resent updates below come after the replay
       socket.send(writeSyncRequest(this.lastServerSeq));
       // our awareness id in plaintext, so the relay can tell the room we left even if we die without a goodbye
@@ -544,7 +549,7 @@ export class RelaySyncProvider {
       .then(async () => {
         const { room, writer } = await this.keys;
         const ciphertext = await room.sealSnapshot(state, upTo);
-        const signature = writer.sign(snapshotStatement(this.roomId, epoch, upTo, await sha256(ciphertext)));
+        const signature = await writer.sign(snapshotStatement(this.roomId, epoch, upTo, await sha256(ciphertext)));
         if (this.synced && socket !== null && this.socket === socket && socket.readyState === WS_OPEN) {
           socket.send(writeSnapshot(upTo, ciphertext, signature));
           this.snapshotSeq = Math.max(this.snapshotSeq, upTo);
@@ -594,7 +599,7 @@ export class RelaySyncProvider {
   private async sealUpdate(update: Uint8Array): Promise<{ ciphertext: Uint8Array; signature: Uint8Array }> {
     const { room, writer } = await this.keys;
     const ciphertext = await room.sealUpdate(update);
-    return { ciphertext, signature: writer.sign(updateStatement(this.roomId, await sha256(ciphertext))) };
+    return { ciphertext, signature: await writer.sign(updateStatement(this.roomId, await sha256(ciphertext))) };
   }
 
   private readonly onAwarenessUpdate = (

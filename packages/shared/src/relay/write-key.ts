@@ -3,6 +3,7 @@
 // secret, checks it. The room id is a hash of the write key's public half, so a room id names exactly one key: a
 // relay client without the secret can neither write into a room nor claim a room id with a key of its own.
 // A signature rather than a MAC: the relay verifies but could not forge, even if its database leaked.
+// WebCrypto signs where it has Ed25519 (Node 20, Chromium 137+: ~0.1 ms), tweetnacl elsewhere (~100× slower).
 import { encodeUtf8 } from 'lib0/string';
 import nacl from 'tweetnacl';
 import { webCrypto } from './crypto.js';
@@ -17,7 +18,41 @@ export interface RoomWriteKey {
   /** The room id this key owns (32 lowercase hex characters). */
   readonly roomId: string;
   readonly publicKey: Uint8Array;
-  sign(message: Uint8Array): Uint8Array;
+  sign(message: Uint8Array): Promise<Uint8Array>;
+}
+
+/** PKCS#8 wrapping of a raw Ed25519 seed (RFC 8410), the only private-key form WebCrypto imports. */
+const PKCS8_ED25519_PREFIX = [
+  0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20,
+];
+
+/** The slice of WebCrypto's Ed25519 we use, declared structurally (no DOM or Node types here). */
+interface Ed25519Subtle {
+  importKey(
+    format: 'pkcs8',
+    keyData: Uint8Array,
+    algorithm: { name: 'Ed25519' },
+    extractable: boolean,
+    usages: string[],
+  ): Promise<{ readonly type: string }>;
+  sign(algorithm: { name: 'Ed25519' }, key: { readonly type: string }, data: Uint8Array): Promise<ArrayBuffer>;
+}
+
+/** A WebCrypto signer for the seed, or null where this runtime has no Ed25519 in WebCrypto. */
+async function webCryptoSigner(seed: Uint8Array): Promise<((message: Uint8Array) => Promise<Uint8Array>) | null> {
+  const subtle = webCrypto().subtle as unknown as Ed25519Subtle;
+  try {
+    const key = await subtle.importKey(
+      'pkcs8',
+      new Uint8Array([...PKCS8_ED25519_PREFIX, ...seed]),
+      { name: 'Ed25519' },
+      false,
+      ['sign'],
+    );
+    return async (message) => new Uint8Array(await subtle.sign({ name: 'Ed25519' }, key, message));
+  } catch {
+    return null; // NotSupportedError: older browsers
+  }
 }
 
 /** Derives the room's write key from its secret; the same secret gives the same key on every device. */
@@ -31,11 +66,13 @@ export async function deriveWriteKey(secret: string): Promise<RoomWriteKey> {
       256,
     ),
   );
+  // Ed25519 is deterministic: both give the same public key and the same signatures for a seed
   const pair = nacl.sign.keyPair.fromSeed(seed);
+  const native = await webCryptoSigner(seed);
   return {
     roomId: roomIdOfWriteKey(pair.publicKey),
     publicKey: pair.publicKey,
-    sign: (message) => nacl.sign.detached(message, pair.secretKey),
+    sign: native ?? (async (message) => nacl.sign.detached(message, pair.secretKey)),
   };
 }
 
