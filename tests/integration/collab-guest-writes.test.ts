@@ -1,7 +1,7 @@
 // A collaborator writes only what the host shared: a raw Yjs peer holding the room secret adds files to the shared
 // map, and the host — the real engine and the host session's real file sync (packages/ui/src/collab/shared-files.ts)
 // — writes none of them and reports each refusal, while a guest's edit of a shared file still reaches the disk.
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RpcClient } from '@pa/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -108,6 +108,9 @@ describe('a collaborator writes only what the host shared', () => {
   });
 
   it('with file changes allowed, lets a guest create and delete files, but never a protected one', async () => {
+    // a repository, and a link inside the workspace that leads into it
+    mkdirSync(join(workspace.root, '.git'));
+    symlinkSync('.git', join(workspace.root, 'gitlink'));
     const { doc, sync, session } = await hostSession(['README.md'], true);
     expect(session.allowFileChanges).toBe(true);
     rawPeer(doc, (files) => {
@@ -115,20 +118,30 @@ describe('a collaborator writes only what the host shared', () => {
       files.set('.Git./hooks/pre-commit', new Y.Text('#!/bin/sh\ntouch /tmp/pwned\n'));
       files.set('tests/conftest.py', new Y.Text('import os\n'));
       files.set('.vscode/tasks.json', new Y.Text('{}'));
+      files.set('gitlink/config', new Y.Text('[core]\n\tfsmonitor = "touch /tmp/pwned"\n'));
       files.delete('README.md');
     });
     await sync.save();
     const refused = sync.refusals.value;
 
     expect(readFileSync(join(workspace.root, 'src/added.ts'), 'utf8')).toBe('export const added = 1;\n');
-    expect(readdirSync(workspace.root).filter((name) => name.toLowerCase().startsWith('.git'))).toEqual(['.gitignore']);
+    expect(readdirSync(join(workspace.root, '.git'))).toEqual([]);
+    expect(
+      readdirSync(workspace.root)
+        .filter((name) => name.toLowerCase().startsWith('.git'))
+        .sort(),
+    ).toEqual(['.git', '.gitignore']);
     expect(existsSync(join(workspace.root, 'tests/conftest.py'))).toBe(false);
     expect(existsSync(join(workspace.root, '.vscode'))).toBe(false);
     expect(refused.map((refusal) => refusal.path).sort()).toEqual([
       '.Git./hooks/pre-commit',
       '.vscode/tasks.json',
+      'gitlink/config',
       'tests/conftest.py',
     ]);
+    expect(refused.find((refusal) => refusal.path === 'gitlink/config')?.message).toBe(
+      "Refused a guest's change to gitlink/config: it leads into .git.",
+    );
     expect(existsSync(join(workspace.root, 'README.md'))).toBe(false);
     // the engine recorded the created file as shared and the deleted one as no longer shared
     expect((await client.call('collab.state')).session?.files).toEqual(['src/added.ts']);

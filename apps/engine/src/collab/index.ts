@@ -162,10 +162,12 @@ export function createCollab(ctx: EngineContext, deps: CollabDeps): Capability {
     }
   }
 
-  /** Refuses a write whose real folder is a protected one (a symlink inside the workspace pointing at .git). */
-  function requireUnprotectedTarget(path: string): void {
-    const target = ctx.files.resolve(path);
-    let probe = dirname(target);
+  /**
+   * Where a write to `path` really lands, when that is a protected place: the file or its nearest existing folder
+   * after symlinks (a link inside the workspace to .git), which the path's own spelling does not show.
+   */
+  function protectedTarget(path: string): string | null {
+    let probe = ctx.files.resolve(path);
     for (;;) {
       try {
         probe = realpathSync(probe);
@@ -177,8 +179,14 @@ export function createCollab(ctx: EngineContext, deps: CollabDeps): Capability {
       }
     }
     const real = toRelative(realpathSync(ctx.workspace.requireRoot()), probe);
-    if (real !== '' && protectedPath(`${real}/x`)?.kind === 'never') {
-      throw new PaError(ErrorCode.FORBIDDEN, `Refused a guest's change to ${path}: its folder is ${real}.`, {
+    const isProtected = protectedPath(real)?.kind === 'never' || protectedPath(`${real}/x`)?.kind === 'never';
+    return real !== '' && isProtected ? real : null;
+  }
+
+  function requireUnprotectedTarget(path: string): void {
+    const real = protectedTarget(path);
+    if (real !== null) {
+      throw new PaError(ErrorCode.FORBIDDEN, `Refused a guest's change to ${path}: it leads into ${real}.`, {
         reason: 'protected',
       });
     }
@@ -221,7 +229,12 @@ export function createCollab(ctx: EngineContext, deps: CollabDeps): Capability {
         const row = requireRoom(roomId);
         const files = filesOf(row);
         const policy = { role: row.role, files: new Set(files), allowFileChanges: row.allow_file_changes === 1 };
-        const admission = admit(path, policy, isOnDisk(path));
+        let admission = admit(path, policy, isOnDisk(path));
+        const real = admission.admitted ? protectedTarget(path) : null;
+        if (real !== null) {
+          const message = `Refused a ${row.role === 'host' ? "guest's" : "peer's"} change to ${path}: it leads into ${real}.`;
+          admission = { admitted: false, path, reason: 'protected', message };
+        }
         if (admission.admitted && !files.includes(path)) writeFiles.run(JSON.stringify([...files, path]));
         if (!admission.admitted) ctx.log({ level: 'warn', msg: 'collab refused a change', roomId, ...admission });
         return admission;
