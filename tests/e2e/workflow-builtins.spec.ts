@@ -128,6 +128,10 @@ test('operations streams a failing script into the timeline and shows the model 
   const panel = await pick(page, 'operations');
   await panel.getByTestId('wf-input-script').fill('lint');
   await panel.getByTestId('wf-run').click();
+  // the script is the repository's own code: the folder's trust comes first, in one dialog naming it
+  const trust = page.getByTestId('wf-trust-dialog');
+  await expect(trust.getByTestId('wf-trust-items')).toContainText('runs npm run lint (package.json script "lint")');
+  await trust.getByTestId('wf-trust-run').click();
 
   const script = panel.getByTestId('wf-step-script');
   await expect(script).toHaveAttribute('data-state', 'running');

@@ -62,9 +62,16 @@ test('test lists the failing test by file:line; codeflow fixes it after approval
     '.powerautomation/workflows/deploy.yml:5:26 — unknown key "argz"',
   );
 
-  // test: runs `npm test`, finds the one failure with its location
+  // test: runs `npm test` (the folder's own code), so it first asks for trust, naming the command
   await panel.getByTestId('wf-card-test').click();
   await panel.getByTestId('wf-run').click();
+  const trust = page.getByTestId('wf-trust-dialog');
+  await expect(trust).toContainText(wb.root);
+  await expect(trust.getByTestId('wf-trust-items')).toContainText('runs npm test (package.json script "test")');
+  await page.screenshot({ path: 'test-results/workflow-trust-dialog.png' });
+  await trust.getByTestId('wf-trust-run').click();
+  await expect(trust).toBeHidden();
+  // …then runs it, and finds the one failure with its location
   await expect(panel.getByTestId('wf-run-state')).toHaveText('succeeded');
   await panel.getByTestId('wf-step-tests').locator('.wf-step__head').click();
   await expect(panel.getByTestId('wf-failures')).toContainText('test/math.test.js:10');

@@ -81,6 +81,11 @@ steps:
     expect(refused.message).toMatch(/runs npm test/);
     const ops = await failure(h.client.call('workflow.run', { name: 'operations', inputs: { script: 'test' } }));
     expect(ops.code).toBe(ErrorCode.UNAUTHORIZED);
+    expect(ops.data).toEqual({
+      trustNeeded: [
+        expect.objectContaining({ step: 'script', what: 'runs npm run test (package.json script "test")' }),
+      ],
+    });
     expect(existsSync(join(h.root, 'ran-marker'))).toBe(false);
     // review runs only git, never the repository's own scripts: no trust needed
     expect((await h.client.call('workflow.list')).workflows.find((w) => w.name === 'review')?.trustNeeded).toEqual([]);

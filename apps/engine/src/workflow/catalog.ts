@@ -5,13 +5,16 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TrustItem, WorkflowComponent, WorkflowSource } from '@pa/shared';
 import {
+  lookupPath,
   MAX_WORKFLOW_BYTES,
+  parseTemplate,
   parseWorkflowYaml,
   type StepDefinition,
+  type TemplatePart,
   type WorkflowDefinition,
   type WorkflowIssue,
 } from '@pa/shared/workflow/index';
-import { detectTestCommand } from './test-command.js';
+import { detectScript, detectTestCommand } from './test-command.js';
 
 export const PROJECT_WORKFLOW_DIR = '.powerautomation/workflows';
 
@@ -70,12 +73,17 @@ export function entryFromText(source: WorkflowSource, file: string, text: string
  * write into the repository is as dangerous as a command). A built-in counts only where it runs the project's
  * own commands (`test: true`, `script:`): `npm test` runs whatever package.json says.
  */
-export function trustNeeds(source: WorkflowSource, steps: readonly StepDefinition[], root: string | null): TrustItem[] {
+export function trustNeeds(
+  source: WorkflowSource,
+  steps: readonly StepDefinition[],
+  root: string | null,
+  inputs: Readonly<Record<string, string>> = {},
+): TrustItem[] {
   const needs: TrustItem[] = [];
   const visit = (list: readonly StepDefinition[]) => {
     for (const step of list) {
       if (step.repeat) visit(step.repeat.steps);
-      const item = trustItem(source, step, root);
+      const item = trustItem(source, step, root, (template) => withInputs(template, inputs));
       if (item) needs.push(item);
     }
   };
@@ -83,7 +91,12 @@ export function trustNeeds(source: WorkflowSource, steps: readonly StepDefinitio
   return needs;
 }
 
-function trustItem(source: WorkflowSource, step: StepDefinition, root: string | null): TrustItem | null {
+function trustItem(
+  source: WorkflowSource,
+  step: StepDefinition,
+  root: string | null,
+  render: (template: string) => string,
+): TrustItem | null {
   const name = step.name ?? step.id;
   if (step.run) {
     const run = step.run;
@@ -92,10 +105,17 @@ function trustItem(source: WorkflowSource, step: StepDefinition, root: string | 
       const what = detected ? `${[detected.command, ...detected.args].join(' ')} (${detected.source})` : 'the tests';
       return { step: step.id, name, kind: 'run', what: `runs ${what}` };
     }
-    if (run.script !== undefined) return { step: step.id, name, kind: 'run', what: `runs the script "${run.script}"` };
+    if (run.script !== undefined) {
+      const script = render(run.script);
+      const detected = root ? detectScript(root, script) : null;
+      const what = detected
+        ? `${[detected.command, ...detected.args].join(' ')} (${detected.source})`
+        : `the script "${script}"`;
+      return { step: step.id, name, kind: 'run', what: `runs ${what}` };
+    }
     if (source === 'builtin') return null;
     const args = typeof run.args === 'string' ? [run.args] : run.args;
-    return { step: step.id, name, kind: 'run', what: `runs ${[run.command ?? '', ...args].join(' ')}` };
+    return { step: step.id, name, kind: 'run', what: `runs ${[run.command ?? '', ...args].map(render).join(' ')}` };
   }
   if (source === 'builtin') return null;
   if (step.mcp)
@@ -110,9 +130,29 @@ function trustItem(source: WorkflowSource, step: StepDefinition, root: string | 
       step: step.id,
       name,
       kind: 'edit',
-      what: 'diff' in step.edit ? 'writes files from a diff' : `writes ${step.edit.path}`,
+      what: 'diff' in step.edit ? 'writes files from a diff' : `writes ${render(step.edit.path)}`,
     };
   return null;
+}
+
+/** A template with its `{{ inputs.x }}` filled in; one that needs anything else (outputs, files) stays as written. */
+function withInputs(template: string, inputs: Readonly<Record<string, string>>): string {
+  let parts: TemplatePart[];
+  try {
+    parts = parseTemplate(template);
+  } catch {
+    return template;
+  }
+  let out = '';
+  for (const part of parts) {
+    if (part.kind === 'text') out += part.text;
+    else if (part.kind === 'value' && part.expr.kind === 'path' && part.expr.segments[0] === 'inputs') {
+      const value = lookupPath({ inputs }, part.expr.segments);
+      if (typeof value !== 'string') return template;
+      out += value;
+    } else return template;
+  }
+  return out;
 }
 
 function entry(source: WorkflowSource, file: string, path: string): CatalogEntry {

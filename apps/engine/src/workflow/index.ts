@@ -134,7 +134,7 @@ export function createWorkflows(ctx: EngineContext, deps: WorkflowDeps): Workflo
     },
   ): { streamId: string; runId: string } {
     const root = ctx.workspace.requireRoot();
-    const needs = trustNeeds(entry.source, definition.steps, root);
+    const needs = trustNeeds(entry.source, definition.steps, root, options.inputs);
     if (needs.length > 0 && !trusted(root)) {
       throw new PaError(
         ErrorCode.UNAUTHORIZED,
