@@ -30,7 +30,7 @@ describe('SharedFileWriter', () => {
     expect(direct).toEqual([]);
   });
 
-  it('writes a shared file that is not open with files.write, once per new content', async () => {
+  it('writes a shared file that is not open with collab.writeFile, once per new content', async () => {
     const { writer, direct, throughWorkbench } = setup([]);
     writer.remember('src/closed.ts', 'on disk');
     await writer.write('src/closed.ts', 'on disk');
