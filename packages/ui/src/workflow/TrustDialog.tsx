@@ -39,7 +39,9 @@ export function TrustDialog({ request, onDecide }: { request: TrustRequest; onDe
               </li>
             ))}
           </ul>
-          <p>Trust it only if you know where it comes from. You can revoke trust with `pa workflow trust --revoke`.</p>
+          <p>
+            Trust it only if you know where it comes from. <code>pa workflow trust --revoke</code> takes trust back.
+          </p>
         </div>
         <div className="dialog__buttons">
           <button type="button" className="button button--secondary" onClick={() => onDecide(false)}>
