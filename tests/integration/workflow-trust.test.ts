@@ -139,6 +139,13 @@ describe('the engine keeps answering', () => {
     // Two busy runs at once; the engine answers a ping within 200 ms all along.
     const first = await run(h, 'busy', {}, true);
     const second = await run(h, 'busy', {}, true);
+    // a third waits for a free slot; its cancel ends it at once, not when the two ahead of it finish
+    const third = await run(h, 'busy', {}, true);
+    expect((await third.detail()).state).toBe('queued');
+    const withdrawn = performance.now();
+    await h.client.call('workflow.cancel', { runId: third.runId });
+    expect(await third.finished()).toMatchObject({ state: 'cancelled' });
+    expect(performance.now() - withdrawn).toBeLessThan(1000);
     let finished = false;
     const ended = first.finished().then((record) => {
       finished = true;
@@ -221,6 +228,7 @@ describe('the engine keeps answering', () => {
     expect(pa.status).toBe(0);
     expect(pa.stdout).toMatch(/^fine\s+Fine\./m);
     expect(pa.stdout).toMatch(/^codeflow\s+From a spec/m);
+    expect(pa.stdout).toMatch(/^test\s+.*needs `pa workflow trust`/m);
   });
 });
 

@@ -36,6 +36,7 @@ export function registerWorkflowCommands(program: Command): void {
             entry.source,
             entry.allowed ? '' : 'not in your edition',
             entry.issues.length ? 'has errors' : '',
+            entry.needsTrust ? 'needs `pa workflow trust`' : '',
           ]
             .filter(Boolean)
             .join(', ');

@@ -158,7 +158,26 @@ export function createWorkflows(ctx: EngineContext, deps: WorkflowDeps): Workflo
       fromStep: options.fromStep ?? null,
     });
     const controller = ctx.streams.open(streamId);
-    const slot: ActiveRun = { run: null, controller, streamId, watchers: new Map() };
+    const slot: ActiveRun = {
+      run: null,
+      controller,
+      streamId,
+      watchers: new Map(),
+      // A cancel of a run still waiting for its turn ends it now, not when the runs ahead of it finish.
+      withdraw: () => {
+        if (!queue.withdraw(runId)) return false;
+        reservation.refund();
+        emit({ type: 'run', run: store.setRunState(runId, 'cancelled', 'Cancelled before it started.') });
+        release();
+        return true;
+      },
+    };
+    const release = () => {
+      active.delete(runId);
+      for (const unsubscribe of slot.watchers.values()) unsubscribe();
+      slot.watchers.clear();
+      ctx.streams.close(streamId);
+    };
     watch(slot, options.connection);
     const emit = (progress: DistributiveOmit<EventData<'workflow.progress'>, 'streamId' | 'runId'>) => {
       const event = { ...progress, streamId, runId } as EventData<'workflow.progress'>;
@@ -206,10 +225,7 @@ export function createWorkflows(ctx: EngineContext, deps: WorkflowDeps): Workflo
         });
         emit({ type: 'run', run: store.setRunState(runId, 'failed', 'Internal error; see the engine log.') });
       } finally {
-        active.delete(runId);
-        for (const unsubscribe of slot.watchers.values()) unsubscribe();
-        slot.watchers.clear();
-        ctx.streams.close(streamId);
+        release();
       }
     });
     return { streamId, runId };
@@ -258,6 +274,7 @@ export function createWorkflows(ctx: EngineContext, deps: WorkflowDeps): Workflo
       const slot = active.get(runId);
       if (!slot) throw new PaError(ErrorCode.NOT_FOUND, `Run ${runId} is not running.`);
       slot.controller.abort();
+      slot.withdraw();
       return { ok: true } as const;
     },
     'workflow.approve': ({ runId, stepId, approved }) => {
@@ -389,6 +406,8 @@ interface ActiveRun {
   streamId: string;
   /** The connections that receive the run's progress, each with its close-listener's unsubscribe. */
   watchers: Map<Connection, () => void>;
+  /** Takes a run that has not started out of the queue and ends it as cancelled; false once it has started. */
+  withdraw(): boolean;
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
