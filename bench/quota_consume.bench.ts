@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { rowSealFromKey } from '../apps/engine/src/license/row-seal.js';
 import { createQuotaLedger } from '../apps/engine/src/quota/index.js';
 import { openStore } from '../apps/engine/src/store/index.js';
 import { repoRoot } from '../scripts/paths.js';
@@ -14,10 +15,12 @@ import { median, progress, report, round } from './support/report.js';
 const ROUNDS = 5;
 const PER_ROUND = 20_000;
 const dir = mkdtempSync(join(tmpdir(), 'pa-bench-quota-'));
+// the workers seal with this key too (bench/support/quota-bench-worker.ts), as engines on one data dir share one
+const seal = () => ({ seal: rowSealFromKey(Buffer.alloc(32, 7), false) });
 
 function singleProcess(round: number): { consume: number; bare: number } {
   const store = openStore(join(dir, `single-${round}.db`));
-  const ledger = createQuotaLedger(store, Date.now);
+  const ledger = createQuotaLedger(store, Date.now, seal());
   const bareUpdate = store.db.prepare(
     "UPDATE quota_usage SET used = used + 1 WHERE account = 'bare' AND metric = 'ai_requests' AND day = ?",
   );
@@ -36,7 +39,7 @@ function singleProcess(round: number): { consume: number; bare: number } {
 
 async function twoProcesses(round: number): Promise<number> {
   const dbFile = join(dir, `pair-${round}.db`);
-  createQuotaLedger(openStore(dbFile), Date.now); // migrate once before the race
+  createQuotaLedger(openStore(dbFile), Date.now, seal()); // migrate once before the race
   const children = [0, 1].map(() =>
     spawn(
       process.execPath,

@@ -1,8 +1,18 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  lstatSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeFileAtomic } from './atomic.js';
+import { isAtomicTempName, writeFileAtomic, writeInside } from './atomic.js';
 
 let dir: string;
 beforeEach(() => {
@@ -53,5 +63,47 @@ describe('atomic write', () => {
     const file = join(dir, 'missing-dir', 'a.txt');
     expect(() => writeFileAtomic(file, 'x')).toThrow();
     expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe('writeInside', () => {
+  it('makes the parent folders and writes inside the real root', () => {
+    const root = realpathSync(dir);
+    const before = process.cwd();
+    writeInside(root, ['a', 'b', 'c.txt'], 'deep');
+    expect(readFileSync(join(root, 'a/b/c.txt'), 'utf8')).toBe('deep');
+    expect(process.cwd()).toBe(before); // the borrowed working directory is given back
+  });
+
+  it('refuses a folder that is a symlink to outside and writes nothing there', () => {
+    const outside = mkdtempSync(join(tmpdir(), 'pa-atomic-outside-'));
+    try {
+      symlinkSync(outside, join(dir, 'out'));
+      const before = process.cwd();
+      expect(() => writeInside(realpathSync(dir), ['out', 'x.txt'], 'x')).toThrow(/outside the workspace/);
+      expect(readdirSync(outside)).toEqual([]);
+      expect(process.cwd()).toBe(before);
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
+  it('replaces a symlink at the file itself instead of writing through it', () => {
+    const outside = mkdtempSync(join(tmpdir(), 'pa-atomic-outside-'));
+    try {
+      writeFileSync(join(outside, 'victim'), 'keep');
+      symlinkSync(join(outside, 'victim'), join(dir, 'link.txt'));
+      writeInside(realpathSync(dir), ['link.txt'], 'mine');
+      expect(readFileSync(join(outside, 'victim'), 'utf8')).toBe('keep');
+      expect(lstatSync(join(dir, 'link.txt')).isSymbolicLink()).toBe(false);
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
+  it('names its temp files so the tree, the watcher and the sweep recognise them', () => {
+    expect(isAtomicTempName('.main.ts.0123456789ab.tmp')).toBe(true);
+    expect(isAtomicTempName('notes.tmp')).toBe(false);
+    expect(isAtomicTempName('.cache.tmp')).toBe(false);
   });
 });

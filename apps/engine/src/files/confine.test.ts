@@ -53,6 +53,18 @@ describe('path confinement', () => {
     for (const rel of ['src\\..\\..\\outside', '..\\outside', 'src/a.ts\0.png']) refused(rel);
   });
 
+  it('refuses names and paths too long for the filesystem before touching it', () => {
+    for (const rel of [
+      'n'.repeat(256),
+      `src/${'é'.repeat(128)}`,
+      'x/'.repeat(2100),
+      `${'d'.repeat(200)}/`.repeat(21),
+    ]) {
+      refused(rel);
+    }
+    expect(checkRelativePath('n'.repeat(255))).toHaveLength(1);
+  });
+
   it('treats percent-encoded separators as literal names, never decoding them', () => {
     expect(checkRelativePath('%2e%2e%2fsecret')).toEqual(['%2e%2e%2fsecret']);
     expect(resolveInside(root, '%2e%2e%2foutside')).toMatch(/workspace\/%2e%2e%2foutside$/);

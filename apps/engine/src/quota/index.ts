@@ -1,6 +1,6 @@
 // The quota ledger: usage per account (license) per metric per UTC day in SQLite. Check-and-consume is one
-// synchronous BEGIN IMMEDIATE transaction with a guarded UPDATE, so several processes on one database never
-// grant more than the limit, and a crash loses no committed consumption. Every counter row, and a head row that
+// synchronous BEGIN IMMEDIATE transaction (read, check the limit, write), so several processes on one database
+// never grant more than the limit, and a crash loses no committed consumption. Every counter row, and a head row that
 // counts them, carries a MAC (license/row-seal.ts): a counter lowered or deleted outside the app is detected, and
 // then the whole day counts as used up (a deterrent against the machine's owner, not a guarantee).
 import type { QuotaMetric } from '@pa/shared';
@@ -74,17 +74,14 @@ export function createQuotaLedger(store: Store, clock: () => number, options: Qu
   const { seal } = options;
   store.migrate('quota', QUOTA_MIGRATIONS);
   const { db } = store;
-  const ensureRow = db.prepare(
-    'INSERT INTO quota_usage (account, metric, day, used) VALUES (?, ?, ?, 0) ON CONFLICT DO NOTHING',
+  const readRow = db.prepare<[string, string, string], StoredRow>(
+    'SELECT account, metric, day, used, mac FROM quota_usage WHERE account = ? AND metric = ? AND day = ?',
   );
-  const addWithin = db.prepare<[number, string, string, string, number, number], { used: number }>(
-    'UPDATE quota_usage SET used = used + ? WHERE account = ? AND metric = ? AND day = ? AND used + ? <= ? RETURNING used',
+  const setUsed = db.prepare<[number, string, string, string, string]>(
+    'UPDATE quota_usage SET used = ?, mac = ? WHERE account = ? AND metric = ? AND day = ?',
   );
-  const addUnlimited = db.prepare<[number, string, string, string], { used: number }>(
-    'UPDATE quota_usage SET used = used + ? WHERE account = ? AND metric = ? AND day = ? RETURNING used',
-  );
-  const subtract = db.prepare<[number, string, string, string], { used: number }>(
-    'UPDATE quota_usage SET used = max(0, used - ?) WHERE account = ? AND metric = ? AND day = ? RETURNING used',
+  const insertRow = db.prepare<[string, string, string, number, string]>(
+    'INSERT INTO quota_usage (account, metric, day, used, mac) VALUES (?, ?, ?, ?, ?)',
   );
   const setMac = db.prepare('UPDATE quota_usage SET mac = ? WHERE account = ? AND metric = ? AND day = ?');
   const readDay = db.prepare<[string, string], StoredRow>(
@@ -111,61 +108,96 @@ export function createQuotaLedger(store: Store, clock: () => number, options: Qu
   const putHead = (rows: number, tamperedDay: string) =>
     writeHead.run(rows, tamperedDay, seal.mac(HEAD, [rows, tamperedDay]));
 
-  /**
-   * Judges the seal of the head and of the day's rows of an account (inside the caller's transaction). On tampering
-   * it marks the day, reseals every row as found and calls onDidFindTampering; answers whether the day is marked.
-   */
-  function check(account: string, day: string): boolean {
-    const head = readHead.get();
-    const rows = countRows.get()?.n ?? 0;
-    const legacy = !head && !seal.established; // a fresh install, or the first start of a pre-seal database
-    let tampered: boolean;
-    if (legacy) tampered = false;
-    else if (!head || !seal.verify(HEAD, [head.rows, head.tampered_day], head.mac) || head.rows !== rows) {
-      tampered = true;
-    } else {
-      tampered = readDay.all(account, day).some((row) => !seal.verify(ROW, rowFields(row), row.mac));
-    }
-    if (legacy || tampered) {
-      for (const row of readAll.all()) sealRow(row.account, row.metric, row.day, row.used);
-      putHead(rows, tampered ? day : (head?.tampered_day ?? ''));
-      if (tampered) options.onDidFindTampering?.(day);
-      return tampered;
-    }
-    return head?.tampered_day === day;
+  /** Marks the day as tampered, reseals every row as found (so the next day starts clean) and says so. */
+  function markTampered(day: string): void {
+    for (const row of readAll.all()) sealRow(row.account, row.metric, row.day, row.used);
+    putHead(countRows.get()?.n ?? 0, day);
+    options.onDidFindTampering?.(day);
   }
 
-  const add = (account: string, metric: QuotaMetric, n: number, limit: number | null, day: string) =>
-    limit === null ? addUnlimited.get(n, account, metric, day) : addWithin.get(n, account, metric, day, n, limit);
+  /**
+   * The head's verdict for a day (inside the caller's transaction): 'tampered' when the head was altered or deleted
+   * or marks this day, else the head itself. A fresh install or a pre-seal database gets its first head here.
+   */
+  function judgeHead(day: string): { rows: number; tampered_day: string } | 'tampered' {
+    const head = readHead.get();
+    if (!head && !seal.established) {
+      markSealed();
+      return readHead.get() ?? 'tampered';
+    }
+    if (!head || !seal.verify(HEAD, [head.rows, head.tampered_day], head.mac)) {
+      markTampered(day);
+      return 'tampered';
+    }
+    return head.tampered_day === day ? 'tampered' : head;
+  }
+
+  /** Seals what a fresh install or a pre-seal database holds, as found. */
+  function markSealed(): void {
+    for (const row of readAll.all()) sealRow(row.account, row.metric, row.day, row.used);
+    putHead(countRows.get()?.n ?? 0, '');
+  }
+
+  /** Full check for a status: the head, the number of rows (a deleted one shows) and the account's rows today. */
+  function check(account: string, day: string): boolean {
+    const head = judgeHead(day);
+    if (head === 'tampered') return true;
+    const forged = readDay.all(account, day).some((row) => !seal.verify(ROW, rowFields(row), row.mac));
+    if (forged || head.rows !== (countRows.get()?.n ?? 0)) {
+      markTampered(day);
+      return true;
+    }
+    return false;
+  }
 
   const consumeTx = db.transaction(
     (account: string, metric: QuotaMetric, n: number, limit: number | null, day: string): ConsumeOutcome => {
-      const usedNow = () => readDay.all(account, day).find((row) => row.metric === metric)?.used ?? 0;
-      if (check(account, day)) return { granted: false, day, used: usedNow(), limit: limit ?? 0, tampered: true };
-      // the day's row usually exists: try the guarded UPDATE first, create the row only when it is missing
-      let row = add(account, metric, n, limit, day);
-      if (!row && ensureRow.run(account, metric, day).changes === 1) {
-        const head = readHead.get();
-        putHead((head?.rows ?? 0) + 1, head?.tampered_day ?? '');
-        row = add(account, metric, n, limit, day);
-        if (!row) sealRow(account, metric, day, 0);
+      const head = judgeHead(day);
+      const row = readRow.get(account, metric, day);
+      const used = row?.used ?? 0;
+      const refused = (tampered: boolean): ConsumeOutcome => ({
+        granted: false,
+        day,
+        used,
+        limit: limit ?? 0,
+        tampered,
+      });
+      if (head === 'tampered') return refused(true);
+      if (row && !seal.verify(ROW, rowFields(row), row.mac)) {
+        markTampered(day);
+        return refused(true);
       }
+      if (limit !== null && used + n > limit) return refused(false);
+      const mac = seal.mac(ROW, rowFields({ account, metric, day, used: used + n }));
       if (row) {
-        sealRow(account, metric, day, row.used);
-        return { granted: true, day, used: row.used };
+        setUsed.run(used + n, mac, account, metric, day);
+        return { granted: true, day, used: used + n };
       }
-      return { granted: false, day, used: usedNow(), limit: limit ?? 0, tampered: false };
+      // a new row: the count must grow by exactly one, or a row was deleted (today's usage reset by hand)
+      insertRow.run(account, metric, day, n, mac);
+      if ((countRows.get()?.n ?? 0) !== head.rows + 1) {
+        markTampered(day);
+        return refused(true);
+      }
+      putHead(head.rows + 1, head.tampered_day);
+      return { granted: true, day, used: n };
     },
   );
 
   const refundTx = db.transaction((account: string, metric: QuotaMetric, day: string, n: number) => {
-    if (check(account, day)) return;
-    const row = subtract.get(n, account, metric, day);
-    if (row) sealRow(account, metric, day, row.used);
+    if (judgeHead(day) === 'tampered') return;
+    const row = readRow.get(account, metric, day);
+    if (!row) return;
+    if (!seal.verify(ROW, rowFields(row), row.mac)) {
+      markTampered(day);
+      return;
+    }
+    const used = Math.max(0, row.used - n);
+    setUsed.run(used, seal.mac(ROW, rowFields({ account, metric, day, used })), account, metric, day);
   });
 
   const tamperedTx = db.transaction((account: string, day: string) => check(account, day));
-  db.transaction(() => check('', utcDay(clock()))).immediate();
+  db.transaction(() => judgeHead(utcDay(clock()))).immediate();
 
   return {
     consume(account, metric, n, limit) {
