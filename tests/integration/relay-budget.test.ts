@@ -16,6 +16,7 @@ import WebSocket from 'ws';
 import * as Y from 'yjs';
 import {
   eventually,
+  joinRaw,
   metricValue,
   relayPeer,
   type StartedRelay,
@@ -67,7 +68,8 @@ describe('relay budgets', () => {
     await Promise.all([a.provider.whenSynced(), b.provider.whenSynced()]);
 
     // a holder of the secret (a misbehaving guest): its updates are signed, only their number is wrong
-    const flooder = new WebSocket(syncUrl(relay.url, room));
+    const flooder = new WebSocket(syncUrl(relay.url, room.roomId));
+    const joined = joinRaw(flooder, room.roomId, room.writer);
     cleanups.push(() => flooder.terminate());
     const refusals: string[] = [];
     flooder.on('message', (data: Buffer) => {
@@ -76,6 +78,7 @@ describe('relay budgets', () => {
     });
     const closed = new Promise<number>((resolve) => flooder.once('close', (code) => resolve(code)));
     await new Promise((resolve) => flooder.once('open', resolve));
+    await joined;
     flooder.send(writeSyncRequest(0));
     // 5,000 junk updates as fast as the socket takes them: 50 times the burst the relay allows
     const junk = new Uint8Array(randomBytes(64));

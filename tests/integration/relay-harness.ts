@@ -2,6 +2,7 @@
 // and a loopback TCP proxy that delays, drops and partitions the connections of one peer.
 import { createServer, type Server, Socket } from 'node:net';
 import { type RelaySyncOptions, RelaySyncProvider } from '@pa/shared/relay/client';
+import { joinStatement, MessageType, readMessage, writeProof } from '@pa/shared/relay/protocol';
 import { deriveWriteKey, type RoomWriteKey } from '@pa/shared/relay/write-key';
 import WebSocket from 'ws';
 import type * as Y from 'yjs';
@@ -35,14 +36,30 @@ export async function testRoom(secret: string): Promise<TestRoom> {
   return { roomId: writer.roomId, secret, writer };
 }
 
-/** The URL of a hand-driven sync connection: the room's write key (public half) and, unless told, the token. */
-export function syncUrl(
-  base: string,
-  room: { roomId: string; writer: Pick<RoomWriteKey, 'publicKey'> },
-  token: string | null = RELAY_TOKEN,
-): string {
-  const key = Buffer.from(room.writer.publicKey).toString('base64url');
-  return `${base}/sync/${room.roomId}?key=${key}${token === null ? '' : `&token=${token}`}`;
+/** The URL of a hand-driven sync connection to the room, with the token unless told otherwise. */
+export function syncUrl(base: string, roomId: string, token: string | null = RELAY_TOKEN): string {
+  return `${base}/sync/${roomId}${token === null ? '' : `?token=${token}`}`;
+}
+
+/** The PROOF that answers a CHALLENGE frame: the write key and its signature of the challenge's nonce. */
+export async function proofFor(
+  roomId: string,
+  writer: Pick<RoomWriteKey, 'publicKey' | 'sign'>,
+  challenge: Uint8Array,
+): Promise<Uint8Array> {
+  const read = readMessage(challenge);
+  if (!read.ok || read.message.type !== MessageType.challenge) throw new Error('the relay did not send a CHALLENGE');
+  return writeProof(writer.publicKey, await writer.sign(joinStatement(roomId, read.message.nonce)));
+}
+
+/** Joins a hand-driven `ws` sync connection: answers the relay's first frame (its CHALLENGE) with a PROOF. */
+export async function joinRaw(
+  socket: WebSocket,
+  roomId: string,
+  writer: Pick<RoomWriteKey, 'publicKey' | 'sign'>,
+): Promise<void> {
+  const challenge = await new Promise<Buffer>((resolve) => socket.once('message', (data: Buffer) => resolve(data)));
+  socket.send(await proofFor(roomId, writer, new Uint8Array(challenge)));
 }
 
 /** A Node client of the relay with these tests' token, over `ws`; `errors` collects the codes it reports. */

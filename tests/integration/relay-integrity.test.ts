@@ -15,13 +15,14 @@ import {
   writeSyncRequest,
   writeUpdate,
 } from '@pa/shared/relay/protocol';
-import { roomIdOfWriteKey } from '@pa/shared/relay/write-key';
+import { type RoomWriteKey, roomIdOfWriteKey } from '@pa/shared/relay/write-key';
 import nacl from 'tweetnacl';
 import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import {
   eventually,
+  joinRaw,
   metricValue,
   RELAY_TOKEN,
   relayPeer,
@@ -74,12 +75,13 @@ function honest(relay: StartedRelay, room: TestRoom, options: { snapshotEvery?: 
 }
 
 /**
- * A hand-driven sync connection as a relay client without the secret opens it: to `url` (it chooses the write key
- * it names), sending what it likes and collecting what the relay answers.
+ * A hand-driven sync connection to the room, sending what it likes and collecting what the relay answers. Given a
+ * key, it answers the relay's challenge with it (the room's own key: a holder of the secret; another: an attacker).
  */
-async function raw(url: string) {
+async function raw(url: string, join?: { roomId: string; writer: Pick<RoomWriteKey, 'publicKey' | 'sign'> }) {
   const socket = new WebSocket(url);
   cleanups.push(() => socket.terminate());
+  const joined = join ? joinRaw(socket, join.roomId, join.writer) : Promise.resolve();
   const received: RelayMessage[] = [];
   let closedWith: number | null = null;
   let status: number | null = null;
@@ -99,6 +101,7 @@ async function raw(url: string) {
       resolve(false);
     });
   });
+  if (opened) await joined;
   const errors = () => received.flatMap((m) => (m.type === MessageType.error ? [m.code] : []));
   return {
     opened,
@@ -128,15 +131,47 @@ function foreignEd25519() {
 }
 
 describe('relay room integrity against a client with only the relay token', () => {
-  it('refuses a sync connection that does not name the room’s own write key', async () => {
+  it('lets no one join a room without proving its write key: not without a proof, not with a key of its own', async () => {
     const relay = await relayWith();
     const room = await testRoom('integrity handshake');
-    const noKey = await raw(`${relay.url}/sync/${room.roomId}?token=${RELAY_TOKEN}`);
-    expect([noKey.opened, noKey.status()]).toEqual([false, 403]);
-    const ownKey = nacl.sign.keyPair();
-    const foreign = await raw(syncUrl(relay.url, { roomId: room.roomId, writer: ownKey }));
-    expect([foreign.opened, foreign.status()]).toEqual([false, 403]);
-    expect(metricValue(await relay.metrics(), 'relay_rejected_total{reason="room_key"}')).toBe(2);
+    const owner = honest(relay, room);
+    await owner.provider.whenSynced();
+    owner.text.insert(0, 'private');
+    await owner.provider.whenAcknowledged();
+
+    // the token and the room id only: every frame is refused, nothing of the room is sent
+    const bare = await raw(syncUrl(relay.url, room.roomId));
+    bare.send(writeSyncRequest(0));
+    bare.send(writeUpdate(1, new Uint8Array(40), new Uint8Array(64)));
+    await bare.settled();
+    expect(bare.errors()).toEqual(['room_key', 'room_key']);
+    expect(bare.received.map((m) => m.type)).toEqual([MessageType.challenge, MessageType.error, MessageType.error]);
+    // a key of its own (its hash is another room id), and the room's public key with a signature it cannot make
+    const own = nacl.sign.keyPair();
+    const foreign = await raw(syncUrl(relay.url, room.roomId), {
+      roomId: room.roomId,
+      writer: { publicKey: own.publicKey, sign: async (m) => nacl.sign.detached(m, own.secretKey) },
+    });
+    const forged = await raw(syncUrl(relay.url, room.roomId), {
+      roomId: room.roomId,
+      writer: { publicKey: room.writer.publicKey, sign: async (m) => nacl.sign.detached(m, own.secretKey) },
+    });
+    for (const attacker of [foreign, forged]) {
+      await until(() => attacker.closedWith() !== null, 5000, 'the attacker to be closed');
+      expect(attacker.errors()).toEqual(['room_key']);
+      expect(attacker.closedWith()).toBe(CloseCode.badProof);
+      expect(attacker.received.some((m) => m.type === MessageType.broadcast)).toBe(false);
+    }
+    // a PROOF captured from an honest connection signs that connection's challenge, not this one's
+    const tap: Uint8Array[] = [];
+    const tapped = honest(relay, room, { tap });
+    await tapped.provider.whenSynced();
+    const captured = tap.find((frame) => readMessage(frame).ok && frame[0] === MessageType.proof) as Uint8Array;
+    const replay = await raw(syncUrl(relay.url, room.roomId));
+    replay.send(captured);
+    await until(() => replay.closedWith() !== null, 5000, 'the replayed proof to be refused');
+    expect(replay.errors()).toEqual(['room_key']);
+    expect(metricValue(await relay.metrics(), 'relay_rejected_total{reason="room_key"}')).toBe(5);
   });
 
   it('refuses a wipe (an empty snapshot, junk updates) and every honest client keeps all the data', async () => {
@@ -148,8 +183,14 @@ describe('relay room integrity against a client with only the relay token', () =
     await Promise.all([a.provider.whenAcknowledged(), b.provider.whenAcknowledged()]);
     const before = a.text.toString();
 
-    // the attacker even knows the room's public write key (say, from a proxy log of an honest URL)
-    const attacker = await raw(syncUrl(relay.url, room));
+    // without the secret: the relay takes nothing before a proof
+    const outsider = await raw(syncUrl(relay.url, room.roomId));
+    outsider.send(writeSnapshot(1_000_000, new Uint8Array(30), new Uint8Array(64)));
+    outsider.send(writeUpdate(1, new Uint8Array(30), new Uint8Array(64)));
+    await outsider.settled();
+    expect(outsider.errors()).toEqual(['room_key', 'room_key']);
+    // and on a connection that did prove the key (defence in depth), frames not signed by it are not stored either
+    const attacker = await raw(syncUrl(relay.url, room.roomId), room);
     attacker.send(writeSyncRequest(0));
     await until(() => attacker.syncDone() !== undefined, 5000, 'the attacker to be synced');
     const done = attacker.syncDone() as Extract<RelayMessage, { type: typeof MessageType.syncDone }>;
@@ -193,7 +234,8 @@ describe('relay room integrity against a client with only the relay token', () =
     await later.provider.whenAcknowledged();
     const everything = later.text.toString();
 
-    const attacker = await raw(syncUrl(relay.url, room));
+    // replayed on a connection that proved the key (the relay checks the frame itself, whoever sends it)
+    const attacker = await raw(syncUrl(relay.url, room.roomId), room);
     attacker.send(writeSyncRequest(0));
     await until(() => attacker.syncDone() !== undefined, 5000, 'the attacker to be synced');
     const latest = (attacker.syncDone() as Extract<RelayMessage, { type: typeof MessageType.syncDone }>)
@@ -239,7 +281,8 @@ describe('relay room integrity against a client with only the relay token', () =
       after.text.insert(after.text.length, `new${i} `);
       await after.provider.whenAcknowledged();
     }
-    const attacker = await raw(syncUrl(relay.url, room));
+    // replayed on a connection that proved the key: the relay checks the frame itself, whoever sends it
+    const attacker = await raw(syncUrl(relay.url, room.roomId), room);
     attacker.send(writeSyncRequest(0));
     await until(() => attacker.syncDone() !== undefined, 5000, 'the attacker to be synced');
     attacker.send(writeSnapshot(captured.upToServerSeq, captured.ciphertext, captured.signature));
@@ -251,20 +294,28 @@ describe('relay room integrity against a client with only the relay token', () =
   it('refuses a foreign claim on a room’s seats made before its host came, and the host’s own grant works', async () => {
     const relay = await relayWith();
     const room = await testRoom('integrity seats');
-    // first to the room: a key of the attacker's own, signing a zero-guest grant, and the room's public write key
+    // first to the room, before its host: a zero-guest grant signed by a host key of the attacker's own
     const squatter = foreignEd25519();
-    const attacker = await raw(syncUrl(relay.url, room));
     const grant = (key: ReturnType<typeof foreignEd25519>, guests: number) =>
       new Uint8Array(sign(null, seatsStatement(room.roomId, guests), key.privateKey));
     const ownClaim = nacl.sign.detached(
       seatsClaimStatement(room.roomId, squatter.publicKey),
       nacl.sign.keyPair().secretKey,
     );
+    const attacker = await raw(syncUrl(relay.url, room.roomId));
     attacker.send(writeSeats(0, squatter.publicKey, grant(squatter, 0), ownClaim));
     attacker.send(writeSyncRequest(0));
-    await until(() => attacker.syncDone() !== undefined, 5000, 'the attacker to be synced');
-    expect(attacker.errors()).toEqual(['seats_refused']);
+    await attacker.settled();
+    expect(attacker.errors()).toEqual(['room_key', 'room_key']);
+    // on a connection that proved the key too, a SEATS whose claim the write key did not sign is refused
+    const guestFirst = await raw(syncUrl(relay.url, room.roomId), room);
+    guestFirst.send(writeSeats(0, squatter.publicKey, grant(squatter, 0), ownClaim));
+    guestFirst.send(writeSyncRequest(0));
+    await until(() => guestFirst.syncDone() !== undefined, 5000, 'the guest to be synced');
+    expect(guestFirst.errors()).toEqual(['seats_refused']);
     attacker.close();
+    guestFirst.close();
+    await until(() => guestFirst.closedWith() !== null, 5000, 'the guest to leave');
 
     // the real host signs one guest: it is admitted, and so is its guest
     const host = foreignEd25519();
@@ -297,7 +348,10 @@ describe('relay room integrity against a client with only the relay token', () =
       // a key of its own makes a valid room id: rooms cost the attacker nothing but the handshake
       const keys = nacl.sign.keyPair();
       const roomId = roomIdOfWriteKey(keys.publicKey);
-      const client = await raw(syncUrl(relay.url, { roomId, writer: keys }));
+      const client = await raw(syncUrl(relay.url, roomId), {
+        roomId,
+        writer: { publicKey: keys.publicKey, sign: async (m) => nacl.sign.detached(m, keys.secretKey) },
+      });
       client.send(writeSyncRequest(0));
       await until(() => client.syncDone() !== undefined || client.closedWith() !== null, 5000, `room ${i} to answer`);
       outcomes.push(client.syncDone() ? 'created' : (client.errors()[0] ?? 'closed'));

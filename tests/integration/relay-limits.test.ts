@@ -9,11 +9,13 @@ import * as Y from 'yjs';
 import {
   eventually,
   metricValue,
+  proofFor,
   RELAY_TOKEN,
   type StartedRelay,
   seeded,
   startRelay,
   syncUrl,
+  type TestRoom,
   testRoom,
 } from './relay-harness.js';
 
@@ -31,15 +33,31 @@ async function relayWith(env: Record<string, string>): Promise<StartedRelay> {
 }
 
 /** A WebSocket client written by hand on a raw TCP socket: it answers nothing and reads only if told to. */
-async function rawClient(port: number, path: string): Promise<Socket> {
+async function rawClient(port: number, path: string, join?: TestRoom): Promise<Socket> {
   const socket = connect(port, '127.0.0.1');
   closers.push(() => socket.destroy());
   socket.on('error', () => undefined);
   socket.write(
-    `GET ${path}${path.includes('?') ? '&' : '?'}token=${RELAY_TOKEN} HTTP/1.1\r\nHost: relay\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+    `GET ${path}?token=${RELAY_TOKEN} HTTP/1.1\r\nHost: relay\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
       'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
   );
-  await new Promise<void>((resolve) => socket.once('data', () => resolve()));
+  if (!join) {
+    await new Promise<void>((resolve) => socket.once('data', () => resolve()));
+    return socket;
+  }
+  // the 101 response, then the relay's CHALLENGE as one short unmasked binary frame (0x82, length, payload)
+  let received = Buffer.alloc(0);
+  const challenge = await new Promise<Buffer>((resolve) => {
+    const onData = (chunk: Buffer) => {
+      received = Buffer.concat([received, chunk]);
+      const body = received.indexOf('\r\n\r\n') + 4;
+      if (body < 4 || received.length < body + 2 || received.length < body + 2 + (received[body + 1] as number)) return;
+      socket.off('data', onData);
+      resolve(received.subarray(body + 2, body + 2 + (received[body + 1] as number)));
+    };
+    socket.on('data', onData);
+  });
+  socket.write(clientFrame(await proofFor(join.roomId, join.writer, new Uint8Array(challenge))));
   return socket;
 }
 
@@ -65,7 +83,7 @@ describe('relay limits', () => {
 
   it('cuts off a reader that stops reading instead of queueing for it without bound', async () => {
     const relay = await relayWith({ RELAY_MAX_QUEUED_BYTES: String(64 * 1024), RELAY_SYNC_MODE: 'normal' });
-    const stalled = await rawClient(relay.port, syncUrl('', LIMITS, null));
+    const stalled = await rawClient(relay.port, syncUrl('', ROOM, null), LIMITS);
     stalled.write(clientFrame(writeSyncRequest(0)));
     stalled.pause();
     const doc = new Y.Doc();

@@ -17,6 +17,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import {
+  joinRaw,
   metricValue,
   RELAY_TOKEN,
   relayPeer,
@@ -67,7 +68,8 @@ function peer(url: string, room: TestRoom, seats?: ReturnType<typeof grant>) {
 
 /** A hand-driven sync connection: sends frames, collects the relay's answers and how it closed. */
 async function rawSync(url: string, room: TestRoom) {
-  const socket = new WebSocket(syncUrl(url, room));
+  const socket = new WebSocket(syncUrl(url, room.roomId));
+  const joined = joinRaw(socket, room.roomId, room.writer);
   cleanups.push(() => socket.terminate());
   const errors: string[] = [];
   let synced = false;
@@ -81,6 +83,7 @@ async function rawSync(url: string, room: TestRoom) {
     closedWith = code;
   });
   await new Promise((resolve) => socket.once('open', resolve));
+  await joined;
   return {
     send: (frame: Uint8Array) => socket.send(frame),
     errors,

@@ -1,8 +1,9 @@
-// The room write key as the relay sees it: the Ed25519 public key a `/sync` connection names (`?key=`, base64url),
-// accepted only when the room id is its hash, and the checks of what it signed. The relay holds no secret: it can
-// tell a holder of the room secret from anyone else, but cannot sign in the room's name. node:crypto verifies.
+// The room write key as the relay sees it: the Ed25519 public key a `/sync` connection names in its PROOF,
+// accepted only when the room id is its hash and it signed the connection's challenge, and the checks of what it
+// signs later. The relay holds no secret: it can tell a holder of the room secret from anyone else, but cannot sign
+// in the room's name. node:crypto verifies.
 import { createHash, createPublicKey, type KeyObject, verify } from 'node:crypto';
-import { seatsClaimStatement, snapshotStatement, updateStatement } from '@pa/shared/relay/protocol';
+import { joinStatement, seatsClaimStatement, snapshotStatement, updateStatement } from '@pa/shared/relay/protocol';
 import { roomIdOfWriteKey, WRITE_KEY_BYTES } from '@pa/shared/relay/write-key';
 
 export interface RoomWriter {
@@ -32,13 +33,19 @@ export function verifyEd25519(key: KeyObject, message: Uint8Array, signature: Ui
   }
 }
 
-/** The write key of `roomId` named by a connection, or null when it is missing, malformed or not the room's. */
-export function roomWriter(roomId: string, keyParam: string | null): RoomWriter | null {
-  if (keyParam === null || !/^[A-Za-z0-9_-]{43}$/.test(keyParam)) return null;
-  const raw = new Uint8Array(Buffer.from(keyParam, 'base64url'));
-  if (roomIdOfWriteKey(raw) !== roomId) return null;
-  const key = ed25519PublicKey(raw);
-  if (key === null) return null;
+/**
+ * The write key of `roomId` a connection proved it holds (its signature of joinStatement(roomId, nonce)), or null
+ * when the key is not the room's (the room id is not its hash) or the signature does not verify.
+ */
+export function provenWriter(
+  roomId: string,
+  nonce: Uint8Array,
+  writeKey: Uint8Array,
+  signature: Uint8Array,
+): RoomWriter | null {
+  if (roomIdOfWriteKey(writeKey) !== roomId) return null;
+  const key = ed25519PublicKey(writeKey);
+  if (key === null || !verifyEd25519(key, joinStatement(roomId, nonce), signature)) return null;
   const digest = (data: Uint8Array) => new Uint8Array(createHash('sha256').update(data).digest());
   return {
     verifyUpdate: (ciphertext, signature) => verifyEd25519(key, updateStatement(roomId, digest(ciphertext)), signature),

@@ -9,7 +9,6 @@ import type { RelayConfig } from './config.js';
 import { Connection } from './connection.js';
 import type { Log } from './log.js';
 import { type Endpoint, Metrics, type RejectReason } from './metrics.js';
-import { type RoomWriter, roomWriter } from './room-key.js';
 import { Signaling } from './signaling.js';
 import { openStorage } from './storage.js';
 import { SyncRooms } from './sync.js';
@@ -94,15 +93,11 @@ export async function startRelay(config: RelayConfig, log: Log, clock: () => num
     if (!tokenOk(request, url)) return refuse(socket, 401, 'Unauthorized', RelayErrorCode.unauthorized);
     let endpoint: Endpoint;
     let roomId = '';
-    let writer: RoomWriter | null = null;
     if (url.pathname === '/signal') endpoint = 'signal';
     else if (url.pathname.startsWith('/sync/')) {
       endpoint = 'sync';
       roomId = url.pathname.slice('/sync/'.length);
       if (!isValidRoomId(roomId)) return refuse(socket, 400, 'Bad Request', RelayErrorCode.badRoom);
-      // the room's write key (`?key=`): the room id must be its hash, or the connection has no room here
-      writer = roomWriter(roomId, url.searchParams.get('key'));
-      if (writer === null) return refuse(socket, 403, 'Forbidden', RelayErrorCode.roomKey);
     } else return refuse(socket, 404, 'Not Found', RelayErrorCode.badRoom);
     wss.handleUpgrade(request, socket, head, (ws) => {
       const connection = new Connection(
@@ -118,7 +113,7 @@ export async function startRelay(config: RelayConfig, log: Log, clock: () => num
       metrics.connections[endpoint] += 1;
       metrics.connectionsTotal += 1;
       if (endpoint === 'signal') signaling.open(connection);
-      else if (writer !== null) sync.open(connection, roomId, writer);
+      else sync.open(connection, roomId);
       ws.on('message', (data: RawData, isBinary: boolean) => {
         // frames still arriving on a connection being closed (shutdown, slow consumer) are not served
         if (connection.closed) return;

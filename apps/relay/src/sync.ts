@@ -4,7 +4,9 @@
 // and the rooms the relay and each address may create, and tells the room which awareness client ids left when a
 // connection closes (so a crashed peer's cursor goes at once). Whatever changes what the room stores (an update, a
 // snapshot, the host key of its seats) must be signed by the room's write key, which only the secret's holders have.
+import { randomBytes } from 'node:crypto';
 import {
+  CHALLENGE_BYTES,
   CloseCode,
   MAX_HELLO_CLIENTS,
   MessageType,
@@ -13,6 +15,7 @@ import {
   writeAck,
   writeAwareness,
   writeBroadcast,
+  writeChallenge,
   writeError,
   writePeerLeft,
   writeSnapshotStored,
@@ -21,9 +24,19 @@ import {
 import type { Connection } from './connection.js';
 import type { Log } from './log.js';
 import type { Metrics } from './metrics.js';
-import type { RoomWriter } from './room-key.js';
+import { provenWriter, type RoomWriter } from './room-key.js';
 import { sameKey, verifySeats } from './seats.js';
 import type { Storage } from './storage.js';
+
+/** Frames a client may send; before its PROOF any of them is refused as `room_key`. */
+const TO_RELAY: ReadonlySet<number> = new Set([
+  MessageType.update,
+  MessageType.syncRequest,
+  MessageType.snapshot,
+  MessageType.awareness,
+  MessageType.hello,
+  MessageType.seats,
+]);
 
 /** Rows read per replay step; a step stops early when the socket's queue is half full and resumes later. */
 const REPLAY_PAGE = 256;
@@ -32,8 +45,13 @@ const REPLAY_RESUME_MS = 20;
 interface Member {
   readonly connection: Connection;
   readonly roomId: string;
-  /** The room's write key, as the connection named it (the room id is its hash): checks what it asks to store. */
-  readonly writer: RoomWriter;
+  /** This connection's challenge: what its PROOF signs. */
+  readonly nonce: Uint8Array;
+  /**
+   * The room's write key once the connection proved it holds it (PROOF): checks what it asks to store. Until then
+   * nothing but a PROOF is taken from it.
+   */
+  writer: RoomWriter | null;
   /** new: no SYNC_REQUEST yet; replaying: catching up from `cursor`; live: receives broadcasts as they commit. */
   state: 'new' | 'replaying' | 'live';
   cursor: number;
@@ -92,11 +110,12 @@ export class SyncRooms {
     return new Set(this.rooms.keys());
   }
 
-  open(connection: Connection, roomId: string, writer: RoomWriter): void {
+  open(connection: Connection, roomId: string): void {
     const member: Member = {
       connection,
       roomId,
-      writer,
+      nonce: new Uint8Array(randomBytes(CHALLENGE_BYTES)),
+      writer: null,
       state: 'new',
       cursor: 0,
       replayTimer: null,
@@ -110,6 +129,7 @@ export class SyncRooms {
       this.rooms.set(roomId, room);
     }
     room.add(member);
+    connection.send(writeChallenge(member.nonce));
   }
 
   close(connection: Connection): void {
@@ -140,6 +160,18 @@ export class SyncRooms {
       return;
     }
     const message = read.message;
+    const writer = member.writer;
+    if (writer === null) {
+      if (message.type === MessageType.proof) this.prove(member, message.writeKey, message.signature);
+      else if (TO_RELAY.has(message.type)) {
+        connection.refuse(RelayErrorCode.roomKey, () =>
+          connection.send(
+            writeError(RelayErrorCode.roomKey, 'Send PROOF (the room write key’s signature of the challenge) first.'),
+          ),
+        );
+      } else this.wrongDirection(connection, message.type);
+      return;
+    }
     switch (message.type) {
       case MessageType.syncRequest:
         if (member.state === 'new' && this.isFull(member)) {
@@ -157,7 +189,7 @@ export class SyncRooms {
           this.notSynced(member);
           return;
         }
-        if (!member.writer.verifyUpdate(message.ciphertext, message.signature)) {
+        if (!writer.verifyUpdate(message.ciphertext, message.signature)) {
           this.badSignature(member, 'UPDATE');
           return;
         }
@@ -168,7 +200,7 @@ export class SyncRooms {
           this.notSynced(member);
           return;
         }
-        this.compact(member, message.upToServerSeq, message.ciphertext, message.signature);
+        this.compact(member, writer, message);
         return;
       case MessageType.awareness: {
         if (member.state === 'new') {
@@ -196,14 +228,44 @@ export class SyncRooms {
         member.clientIds = message.clientIds;
         return;
       case MessageType.seats:
-        this.takeSeats(member, message);
+        this.takeSeats(member, writer, message);
+        return;
+      case MessageType.proof:
+        connection.refuse(RelayErrorCode.malformed, () =>
+          connection.send(writeError(RelayErrorCode.malformed, 'This connection has already proven its key.')),
+        );
         return;
       default:
-        // ACK, BROADCAST, SYNC_DONE, ... are relay → client only
-        connection.refuse(RelayErrorCode.unknownType, () =>
-          connection.send(writeError(RelayErrorCode.unknownType, `type ${message.type} is not accepted from clients`)),
-        );
+        this.wrongDirection(connection, message.type);
     }
+  }
+
+  /** ACK, BROADCAST, SYNC_DONE, CHALLENGE, ... are relay → client only. */
+  private wrongDirection(connection: Connection, type: number): void {
+    connection.refuse(RelayErrorCode.unknownType, () =>
+      connection.send(writeError(RelayErrorCode.unknownType, `type ${type} is not accepted from clients`)),
+    );
+  }
+
+  /**
+   * The connection's PROOF: the room's write key (the room id is its hash) and its signature of this connection's
+   * challenge. A relay client without the room secret cannot make one, so it cannot read the room's log, take a
+   * guest seat, or send anything the relay would store; it is told so and closed.
+   */
+  private prove(member: Member, writeKey: Uint8Array, signature: Uint8Array): void {
+    const writer = provenWriter(member.roomId, member.nonce, writeKey, signature);
+    if (writer !== null) {
+      member.writer = writer;
+      return;
+    }
+    this.metrics.reject(RelayErrorCode.roomKey);
+    member.connection.send(
+      writeError(
+        RelayErrorCode.roomKey,
+        'This is not the write key of this room; only a holder of its secret may join.',
+      ),
+    );
+    member.connection.close(CloseCode.badProof, 'not the room key');
   }
 
   /**
@@ -212,6 +274,7 @@ export class SyncRooms {
    */
   private takeSeats(
     member: Member,
+    writer: RoomWriter,
     {
       guests,
       hostKey,
@@ -225,7 +288,7 @@ export class SyncRooms {
         connection.send(writeError(RelayErrorCode.seatsRefused, why)),
       );
     if (member.state !== 'new') return void refuse('SEATS comes before SYNC_REQUEST.');
-    if (!member.writer.verifyClaim(hostKey, claim)) {
+    if (!writer.verifyClaim(hostKey, claim)) {
       return void refuse(
         'SEATS is not signed by the room’s write key: only a holder of the room secret names its host.',
       );
@@ -411,10 +474,18 @@ export class SyncRooms {
    * cannot pile up, and they are the only way a full room gets room again; on a full relay, only one that does not
    * grow the room.
    */
-  private compact(member: Member, upTo: number, data: Uint8Array, signature: Uint8Array): void {
+  private compact(
+    member: Member,
+    writer: RoomWriter,
+    {
+      upToServerSeq: upTo,
+      ciphertext: data,
+      signature,
+    }: { upToServerSeq: number; ciphertext: Uint8Array; signature: Uint8Array },
+  ): void {
     const { connection, roomId } = member;
     const head = this.storage.head(roomId);
-    if (!member.writer.verifySnapshot(head.epoch, upTo, data, signature)) {
+    if (!writer.verifySnapshot(head.epoch, upTo, data, signature)) {
       this.badSignature(member, 'SNAPSHOT');
       return;
     }

@@ -3,12 +3,12 @@
 // it asks the relay to store is signed with the room write key derived from the secret (the relay checks it).
 // With awareness it also relays presence, and drops a peer's presence as soon as the relay reports it gone.
 // Runs in the browser and in Node (pass `ws`'s WebSocket); transport only, like y-websocket.
-import { toBase64UrlEncoded } from 'lib0/buffer';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { deriveRoomKey, type RoomKey, sha256 } from './crypto.js';
 import {
   CloseCode,
+  joinStatement,
   MessageType,
   RelayErrorCode,
   type RelayMessage,
@@ -18,6 +18,7 @@ import {
   updateStatement,
   writeAwareness,
   writeHello,
+  writeProof,
   writeSeats,
   writeSnapshot,
   writeSyncRequest,
@@ -131,6 +132,8 @@ export class RelaySyncProvider {
   private hadLocalState: boolean;
   private readonly snapshotThreshold: number;
   private readonly keys: Promise<RoomKeys>;
+  /** The connection that has answered its challenge: the relay takes frames from it. */
+  private joinedOn: RelayWebSocket | null = null;
   /** The keys once derived: a connection names the write key's public half, so none opens before them. */
   private ready: RoomKeys | null = null;
   /** Encryption and decryption are async; these chains keep outgoing and incoming frames in order. */
@@ -240,7 +243,7 @@ export class RelaySyncProvider {
     const awareness = this.awareness;
     this.dropSocket();
     if (socket === null) return;
-    if (awareness && socket.readyState === WS_OPEN) {
+    if (awareness && socket.readyState === WS_OPEN && socket === this.joinedOn) {
       // tell the others we left (a null state at our current clock, encrypted like everything else), then close
       // once that frame is out. Our own local state stays: the app (and y-webrtc) may still use it.
       const update = awarenessProtocol.encodeAwarenessUpdate(awareness, [this.doc.clientID], new Map());
@@ -291,11 +294,9 @@ export class RelaySyncProvider {
       );
       return;
     }
-    const { writer, seatsClaim } = ready;
-    if (writer.roomId !== this.roomId) return;
+    if (ready.writer.roomId !== this.roomId) return;
     const base = this.options.url.replace(/\/+$/, '');
-    const token = this.options.token ? `token=${encodeURIComponent(this.options.token)}&` : '';
-    const query = `?${token}key=${toBase64UrlEncoded(writer.publicKey)}`;
+    const query = this.options.token ? `?token=${encodeURIComponent(this.options.token)}` : '';
     let socket: RelayWebSocket;
     try {
       socket = new this.WebSocketImpl(`${base}/sync/${encodeURIComponent(this.roomId)}${query}`);
@@ -313,16 +314,8 @@ export class RelaySyncProvider {
     socket.addEventListener('open', () => {
       if (this.socket !== socket) return;
       this.clearConnectTimer();
+      // joining waits for the relay's CHALLENGE, the first frame it sends (see join)
       this.setStatus('syncing');
-      // the host's seats before anything else: they are what admits it to a full room
-      const seats = this.options.seats;
-      if (seats && seatsClaim) socket.send(writeSeats(seats.guests, seats.hostKey, seats.signature, seatsClaim));
-      // ask first: the relay answers frames in order, so the resent updates below come after the replay
-      socket.send(writeSyncRequest(this.lastServerSeq));
-      // our awareness id in plaintext, so the relay can tell the room we left even if we die without a goodbye
-      if (this.awareness) socket.send(writeHello([this.awareness.clientID]));
-      this.roomFull = false;
-      this.resendPending(socket);
     });
     socket.addEventListener('message', (event) => {
       if (this.socket !== socket) return;
@@ -348,7 +341,11 @@ export class RelaySyncProvider {
       // cut off for flooding: come back no sooner than about a second, resending the backlog merged into one
       if (event.code === CloseCode.rateLimited) this.attempts = Math.max(this.attempts, 4);
       // the room's seats are taken: ask again at the slowest pace, someone may have left by then
-      if (event.code === CloseCode.sessionFull || event.code === CloseCode.roomRefused) {
+      if (
+        event.code === CloseCode.sessionFull ||
+        event.code === CloseCode.roomRefused ||
+        event.code === CloseCode.badProof
+      ) {
         this.attempts = Math.max(this.attempts, 16);
       }
       this.dropSocket();
@@ -357,6 +354,27 @@ export class RelaySyncProvider {
     socket.addEventListener('error', () => {
       // a 'close' event always follows; reconnecting happens there
     });
+  }
+
+  /**
+   * Answers the relay's challenge with the write key's signature (only holders of the secret can), then sends what
+   * every connection starts with. Nothing goes out on a connection before this.
+   */
+  private async join(nonce: Uint8Array, socket: RelayWebSocket): Promise<void> {
+    const { writer, seatsClaim } = await this.keys;
+    const proof = await writer.sign(joinStatement(this.roomId, nonce));
+    if (this.socket !== socket || socket.readyState !== WS_OPEN) return;
+    socket.send(writeProof(writer.publicKey, proof));
+    this.joinedOn = socket;
+    // the host's seats before anything else: they are what admits it to a full room
+    const seats = this.options.seats;
+    if (seats && seatsClaim) socket.send(writeSeats(seats.guests, seats.hostKey, seats.signature, seatsClaim));
+    // ask first: the relay answers frames in order, so the resent updates below come after the replay
+    socket.send(writeSyncRequest(this.lastServerSeq));
+    // our awareness id in plaintext, so the relay can tell the room we left even if we die without a goodbye
+    if (this.awareness) socket.send(writeHello([this.awareness.clientID]));
+    this.roomFull = false;
+    this.resendPending(socket);
   }
 
   /** Sends every pending update (merged into one first) on this connection; later updates then go out directly. */
@@ -430,6 +448,9 @@ export class RelaySyncProvider {
     // frames of a connection that has since closed must not mark the new one synced or move the sequence
     if (from !== this.socket) return;
     switch (message.type) {
+      case MessageType.challenge:
+        await this.join(message.nonce, from);
+        return;
       case MessageType.broadcast: {
         const key = (await this.keys).room;
         try {

@@ -47,6 +47,13 @@ export const MessageType = {
    * that many guests (sync connections and signaling subscribers); the host itself is always admitted.
    */
   seats: 11,
+  /** relay → client, first on every sync connection: a random nonce the client must sign to join the room. */
+  challenge: 12,
+  /**
+   * client → relay, first: the room's write key (public half; the room id is its hash) and its signature of
+   * joinStatement(roomId, nonce). Nothing else is taken before it, so only a holder of the room secret joins.
+   */
+  proof: 13,
 } as const;
 export type MessageType = (typeof MessageType)[keyof typeof MessageType];
 
@@ -70,7 +77,7 @@ export const RelayErrorCode = {
   sessionFull: 'session_full',
   /** A SEATS frame with a bad signature, or signed by another key than the room's host key. */
   seatsRefused: 'seats_refused',
-  /** A /sync handshake without the room's write key (`?key=`), or one the room id is not the hash of. */
+  /** A PROOF with a key the room id is not the hash of, or whose signature of the challenge does not verify. */
   roomKey: 'room_key',
   /** An UPDATE, SNAPSHOT or SEATS claim not signed by the room's write key (the sender lacks the room secret). */
   badSignature: 'bad_signature',
@@ -97,6 +104,8 @@ export const CloseCode = {
   tooManyBadFrames: 4400,
   /** the room's guests are all there (SEATS): as HTTP 403, try again when someone leaves */
   sessionFull: 4403,
+  /** the PROOF did not show the room's write key: the connection has no room here */
+  badProof: 4406,
   /** no room could be created (rooms per relay, or rooms per address per hour): as HTTP 507, retry much later */
   roomRefused: 4507,
   shuttingDown: 1001,
@@ -139,6 +148,13 @@ export const snapshotStatement = (
   ciphertextSha256: Uint8Array,
 ): Uint8Array => statement(`pa-relay-snapshot/2\n${roomId}\n${epoch}\n${upToServerSeq}\n`, ciphertextSha256);
 
+/** Bytes of the relay's join challenge. */
+export const CHALLENGE_BYTES = 32;
+
+/** A PROOF: the room and the relay's fresh nonce, so a proof cannot be replayed on another connection. */
+export const joinStatement = (roomId: string, nonce: Uint8Array): Uint8Array =>
+  statement(`pa-relay-join/2\n${roomId}\n`, nonce);
+
 /** A SEATS frame's claim: a holder of the room secret names the room's host key. */
 export const seatsClaimStatement = (roomId: string, hostKey: Uint8Array): Uint8Array =>
   statement(`pa-relay-seats-claim/2\n${roomId}\n`, hostKey);
@@ -168,7 +184,9 @@ export type RelayMessage =
       hostKey: Uint8Array;
       signature: Uint8Array;
       claim: Uint8Array;
-    };
+    }
+  | { type: typeof MessageType.challenge; nonce: Uint8Array }
+  | { type: typeof MessageType.proof; writeKey: Uint8Array; signature: Uint8Array };
 
 // --- writers: one per message, each returns a complete frame -------------------------------------------------
 
@@ -246,6 +264,15 @@ export const writeSeats = (guests: number, hostKey: Uint8Array, signature: Uint8
     encoding.writeVarUint8Array(e, claim);
   });
 
+export const writeChallenge = (nonce: Uint8Array): Uint8Array =>
+  frame(MessageType.challenge, (e) => encoding.writeVarUint8Array(e, nonce));
+
+export const writeProof = (writeKey: Uint8Array, signature: Uint8Array): Uint8Array =>
+  frame(MessageType.proof, (e) => {
+    encoding.writeVarUint8Array(e, writeKey);
+    encoding.writeVarUint8Array(e, signature);
+  });
+
 // --- reader: one dispatch table, the mirror of the writers ------------------------------------------------------
 
 type Reader = (d: decoding.Decoder) => RelayMessage;
@@ -315,6 +342,16 @@ const readers: Record<MessageType, Reader> = {
     const signature = readSignature(d, 'SEATS');
     const claim = readSignature(d, 'SEATS');
     return { type: MessageType.seats, guests, hostKey, signature, claim };
+  },
+  [MessageType.challenge]: (d) => {
+    const nonce = decoding.readVarUint8Array(d);
+    if (nonce.byteLength !== CHALLENGE_BYTES) throw new Error('CHALLENGE carries a 32-byte nonce');
+    return { type: MessageType.challenge, nonce };
+  },
+  [MessageType.proof]: (d) => {
+    const writeKey = decoding.readVarUint8Array(d);
+    if (writeKey.byteLength !== HOST_KEY_BYTES) throw new Error('PROOF carries a 32-byte Ed25519 key');
+    return { type: MessageType.proof, writeKey, signature: readSignature(d, 'PROOF') };
   },
 };
 
