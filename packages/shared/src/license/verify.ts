@@ -65,7 +65,7 @@ const MESSAGES: Record<LicenseRejection, string> = {
   clock_rollback:
     'The system clock went back more than 10 minutes since the app last ran. Correct the date and time, then restart.',
   clock_tampered:
-    'This installation’s clock record was altered or deleted outside the app, so licenses are refused on it. Ask your vendor to re-activate this device.',
+    'This installation’s clock record was altered or deleted outside the app, so licenses are refused here. Contact your vendor’s support to restore it.',
 };
 
 export function rejectionMessage(reason: LicenseRejection): string {
