@@ -103,7 +103,9 @@ test('two Chromium processes share a file by invite code, see each other, and co
   intruder.files.set('.GIT/config', new Y.Text('[core]\n\tfsmonitor = "touch pwned"\n'));
   intruder.files.set('conftest.py', new Y.Text('import os\n'));
   const refused = host.page.getByTestId('collab-refused');
-  await expect(refused).toContainText("Refused a guest's change to .GIT/config: inside the git repository.");
+  await expect(refused).toContainText("Refused a guest's change to .GIT/config: inside the git repository.", {
+    timeout: 20_000,
+  });
   await expect(refused).toContainText("Refused a guest's change to conftest.py: not a shared file.");
   await expect(guest.page.getByTestId('collab-refused')).toContainText("Refused a peer's change to conftest.py");
   await host.page.screenshot({ path: 'test-results/collab-refused.png' });
