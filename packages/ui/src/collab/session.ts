@@ -258,7 +258,8 @@ export class SharedSession {
     if (!this.isShared(path)) return;
     const text = this.files.get(path);
     const existing = this.bindings.get(path);
-    if (!text || (existing && existing.model === model && existing.binding.ytext === text)) return;
+    // a peer can put any value under a key: only a Y.Text is a file's text
+    if (!(text instanceof Y.Text) || (existing && existing.model === model && existing.binding.ytext === text)) return;
     existing?.binding.destroy();
     // text only: our cursor and the others' go through SharedCursors, once per task rather than once per edit
     const binding = new MonacoBinding(text, model, this.editors, null);
