@@ -8,16 +8,15 @@ export interface AdmissionPolicy {
   role: 'host' | 'guest';
   /** The paths this engine already writes for the session. */
   files: ReadonlySet<string>;
-  /** Host only: guests may create new files (still never a protected one). */
+  /** Host only: guests may create new files and delete shared ones (still never a protected one). */
   allowFileChanges: boolean;
 }
 
 /**
- * The host writes its shared files and, when it allowed file changes, new unprotected ones (never one that is
- * already on its disk: that is the host's unshared file); a guest writes what
- * the host shares, but creates no file a build or test run executes (any peer may add keys, not only the host).
- * Nobody writes a `never` path (.git, hooks, editor and workflow configuration), shared or not. `exists`: whether
- * the file is on this engine's disk already.
+ * The host writes its shared files and, when it allowed file changes, new unprotected ones (never one already on
+ * its disk: that is the host's unshared file). A guest writes what the host shares, but creates no file a build or
+ * test run executes (any peer may add keys, not only the host). Nobody writes a `never` path (.git, hooks, editor
+ * and workflow configuration), shared or not. `exists`: whether the file is on this engine's disk already.
  */
 export function admit(path: string, policy: AdmissionPolicy, exists: boolean): CollabAdmission {
   const who = policy.role === 'host' ? "a guest's" : "a peer's";
