@@ -2,8 +2,9 @@
 // transaction, ACKed only after it commits), fans them out, replays the log to (re)joining clients in bounded
 // pages, compacts the log when a client sends an encrypted snapshot, caps the bytes a room and the relay may hold
 // and the rooms the relay and each address may create, and tells the room which awareness client ids left when a
-// connection closes (so a crashed peer's cursor goes at once). Whatever changes what the room stores (an update, a
-// snapshot, the host key of its seats) must be signed by the room's write key, which only the secret's holders have.
+// connection closes (so a crashed peer's cursor goes at once). A connection is served only once it has proven the
+// room's write key (CHALLENGE/PROOF), which only the secret's holders have, and whatever changes what the room
+// stores (an update, a snapshot, the host key of its seats) must be signed by that key as well.
 import { randomBytes } from 'node:crypto';
 import {
   CHALLENGE_BYTES,
