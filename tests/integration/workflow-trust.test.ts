@@ -257,6 +257,52 @@ describe('crashes', () => {
     );
   });
 
+  it('ends the groups of an engine killed together with its launcher when the next engine starts', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'pa-groups-data-'));
+    cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    const h = await open({}, dataDir);
+    writeWorkflow(
+      h.root,
+      'hang',
+      'name: hang\ndescription: Hangs.\nsteps:\n  - id: hold\n    run: { command: sh, args: ["-c", "sleep 60 & echo pids:$$:$!; wait"] }\n',
+    );
+    await h.client.call('workflow.trust.set', { trusted: true });
+    const watch = await run(h, 'hang');
+    await watch.next((event) => event.type === 'log' && /pids:\d+:\d+/.test(event.text));
+    const [, shell, sleeper] = (/pids:(\d+):(\d+)/.exec(watch.logs('hold')) ?? []).map(Number);
+    cleanup.push(() => {
+      try {
+        process.kill(-(shell as number), 'SIGKILL');
+      } catch {
+        // ended, as it should be
+      }
+    });
+    // the launcher helper is the engine's `node -e` child; both die at once, so no watchdog is left
+    const enginePid = h.engine.process.pid as number;
+    const helper = readFileSync(`/proc/${enginePid}/task/${enginePid}/children`, 'utf8')
+      .trim()
+      .split(' ')
+      .map(Number)
+      .find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes('-e'));
+    expect(helper).toBeGreaterThan(0);
+    const exited = new Promise((resolve) => h.engine.process.once('exit', resolve));
+    process.kill(helper as number, 'SIGKILL');
+    h.engine.process.kill('SIGKILL');
+    await exited;
+    await vi.waitFor(() => expect(isAlive(helper as number)).toBe(false), { timeout: 5000, interval: 20 });
+    expect(isAlive(shell as number)).toBe(true);
+
+    const next = await startHarness({ root: h.root, dataDir });
+    cleanup.push(() => next.stop());
+    await vi.waitFor(
+      () => {
+        expect(isAlive(shell as number)).toBe(false);
+        expect(isAlive(sleeper as number)).toBe(false);
+      },
+      { timeout: 5000, interval: 20 },
+    );
+  });
+
   it('rolls an edit step over many files back after a crash mid-way, so the re-run applies it once', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'pa-journal-data-'));
     cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }));

@@ -21,6 +21,7 @@ import type { Entitlements, Quotas } from '../license/api.js';
 import { createMcpClients, type McpClients } from '../mcp/index.js';
 import type { Connection, PartialHandlers } from '../rpc/handlers.js';
 import { type CatalogEntry, entryFromText, findBuiltinDir, readCatalog, trustNeeds } from './catalog.js';
+import { createGroupLedger } from './group-ledger.js';
 import { claimInstance } from './instance.js';
 import { helperLauncher } from './launcher.js';
 import { projectFacts } from './project.js';
@@ -48,11 +49,16 @@ export function createWorkflows(ctx: EngineContext, deps: WorkflowDeps): Workflo
   const instance = claimInstance(join(ctx.dataDir, 'engines'));
   const store = createRunStore(ctx.store, ctx.clock, instance.id);
   const journal = createEditJournal(join(ctx.dataDir, 'edit-journal'), instance.id);
+  const groups = createGroupLedger(join(ctx.dataDir, 'process-groups'), instance.id);
   /**
    * Runs whose engine is gone become `interrupted`: at start, and whenever history is read (a CLI run may crash).
-   * The edit steps they were applying are rolled back first, so a re-run meets the files as they were.
+   * The process groups they left are killed and the edit steps they were applying rolled back first, so a
+   * re-run meets the files as they were.
    */
   const sweep = () => {
+    const reaped = groups.reap(instance.isAlive);
+    if (reaped.length > 0)
+      ctx.log({ level: 'warn', msg: 'ended the run steps a crashed engine left running', groups: reaped });
     const restored = journal.recover(instance.isAlive);
     if (restored.length > 0)
       ctx.log({ level: 'warn', msg: 'rolled back an edit step cut short by a crash', files: restored });
@@ -64,7 +70,7 @@ export function createWorkflows(ctx: EngineContext, deps: WorkflowDeps): Workflo
   const mcp = createMcpClients(ctx.store, { cwd: () => ctx.workspace.current()?.root });
   const queue = new RunQueue(concurrencyFromEnv());
   const builtinDir = findBuiltinDir();
-  const launcher = helperLauncher();
+  const launcher = helperLauncher(groups);
   const active = new Map<string, ActiveRun>();
 
   const catalog = () => readCatalog(builtinDir, ctx.workspace.current()?.root ?? null);
@@ -393,6 +399,7 @@ export function createWorkflows(ctx: EngineContext, deps: WorkflowDeps): Workflo
     async dispose() {
       for (const slot of active.values()) slot.controller.abort();
       launcher.dispose();
+      groups.release();
       await mcp.dispose();
       instance.release();
     },

@@ -4,6 +4,7 @@
 // The helper is also the watchdog: Node has no PR_SET_PDEATHSIG, but the helper's IPC channel closes however the
 // engine ends (kill -9 included), and then the helper kills every process group it started before it exits.
 import { type ChildProcess, spawn } from 'node:child_process';
+import type { GroupLedger } from './group-ledger.js';
 
 export interface LaunchRequest {
   command: string;
@@ -78,8 +79,30 @@ type HelperMessage =
   | { id: number; type: 'error'; code?: string; message: string }
   | { id: number; type: 'exit'; code: number | null; signal: string | null };
 
+/** Records each started group in `ledger` (for the next engine, should the helper die with this one). */
+function recorded(ledger: GroupLedger | undefined, handlers: LaunchHandlers): LaunchHandlers {
+  if (!ledger) return handlers;
+  let pid: number | undefined;
+  return {
+    onStart(started) {
+      pid = started;
+      ledger.add(started);
+      handlers.onStart(started);
+    },
+    onOutput: handlers.onOutput,
+    onExit(code, signal) {
+      if (pid !== undefined) ledger.remove(pid);
+      handlers.onExit(code, signal);
+    },
+    onError(error) {
+      if (pid !== undefined) ledger.remove(pid);
+      handlers.onError(error);
+    },
+  };
+}
+
 /** A launcher backed by one long-lived helper process; `dispose` ends the helper. */
-export function helperLauncher(): Launcher & { dispose(): void } {
+export function helperLauncher(ledger?: GroupLedger): Launcher & { dispose(): void } {
   let helper: ChildProcess | null = null;
   let broken = false;
   let nextId = 1;
@@ -125,7 +148,8 @@ export function helperLauncher(): Launcher & { dispose(): void } {
     }
   };
 
-  const launch = ((request: LaunchRequest, handlers: LaunchHandlers) => {
+  const launch = ((request: LaunchRequest, given: LaunchHandlers) => {
+    const handlers = recorded(ledger, given);
     const child = start();
     if (!child?.connected) {
       directLauncher(request, handlers);
