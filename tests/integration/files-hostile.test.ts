@@ -113,6 +113,30 @@ describe('files.write under a racing symlink swap', () => {
   });
 });
 
+describe('files.create and files.delete under a racing symlink swap', () => {
+  it('never creates or deletes a file outside while a folder is swapped for a symlink to outside', async () => {
+    const dir = join(workspace.root, 'race-delete');
+    mkdirSync(dir);
+    // every name the editor deletes inside also exists outside: a delete through the symlink would take it
+    for (let i = 0; i < 300; i++) writeFileSync(join(outside, `victim-${i}.txt`), 'outside');
+    const swapper = startSwapping(dir, outside);
+    await swapper.ready;
+    try {
+      for (let i = 0; i < 300; i++) {
+        const path = `race-delete/victim-${i}.txt`;
+        await client.call('files.create', { path, kind: 'file', content: 'inside' }).catch(() => {});
+        await client.call('files.delete', { path }).catch(() => {});
+      }
+    } finally {
+      await swapper.stop();
+    }
+    const left = readdirSync(outside);
+    expect(left).toHaveLength(300);
+    for (const name of left) expect(readFileSync(join(outside, name), 'utf8')).toBe('outside');
+    for (const name of left) rmSync(join(outside, name));
+  });
+});
+
 describe('files.write and links', () => {
   it('replaces a hard link to a file outside instead of writing through it', async () => {
     const victim = join(outside, 'victim.txt');

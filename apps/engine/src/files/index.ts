@@ -1,8 +1,8 @@
 // The files capability: tree, read, atomic write, create, rename, delete and an outside-change watcher, all
 // confined to the open workspace. Nothing is written, created, renamed or deleted inside `.git` (however spelled):
 // git's own files (config, hooks) make git run commands.
-import { existsSync, realpathSync, statSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { existsSync, lstatSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { mkdir, readFile, rename, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ErrorCode, type FileChange, PaError } from '@pa/shared';
 import { isGitPath } from '@pa/shared/protected-paths';
@@ -10,6 +10,7 @@ import type { PartialHandlers } from '../rpc/handlers.js';
 import type { Workspace } from '../workspace/index.js';
 import { writeInside } from './atomic.js';
 import { checkRelativePath, resolveInside } from './confine.js';
+import { inFolder } from './folder-handle.js';
 import { IgnoreRules } from './ignore-rules.js';
 import { listDirectory, sweepAtomicTemps, walkFiles } from './tree.js';
 import { type WorkspaceWatcher, watchWorkspace } from './watch.js';
@@ -145,9 +146,18 @@ export function createFiles(workspace: Workspace, onChanges: (changes: FileChang
     'files.create': async ({ path, kind, content }) => {
       const target = resolveWritable(path);
       if (existsSync(target)) throw new PaError(ErrorCode.CONFLICT, `"${path}" already exists.`);
-      await mkdir(kind === 'dir' ? target : dirname(target), { recursive: true });
-      if (kind === 'file') await writeFile(target, content ?? '', { flag: 'wx' });
-      const info = await stat(target);
+      const root = realpathSync(workspace.requireRoot());
+      const segments = checkRelativePath(path);
+      let info: { size: number; mtimeMs: number };
+      try {
+        // made inside the real folders checked at the moment of making them, like a write (folder-handle.ts)
+        info =
+          kind === 'dir'
+            ? inFolder(root, segments, { create: true }, () => lstatSync('.'))
+            : writeInside(root, segments, content ?? '', { exclusive: true });
+      } catch (error) {
+        throw asRefusal(error, path);
+      }
       return { path: normalise(path), size: info.size, mtimeMs: info.mtimeMs };
     },
     'files.rename': async ({ from, to }) => {
@@ -165,7 +175,16 @@ export function createFiles(workspace: Workspace, onChanges: (changes: FileChang
         throw new PaError(ErrorCode.BAD_REQUEST, 'The workspace folder itself cannot be deleted from the editor.');
       }
       if (!existsSync(target)) throw new PaError(ErrorCode.NOT_FOUND, `"${path}" does not exist.`);
-      await rm(target, { recursive: true });
+      const segments = checkRelativePath(path);
+      const name = segments.at(-1) as string;
+      // removed from inside its real parent folder, checked at the moment (a symlink there is unlinked, not followed)
+      try {
+        inFolder(realpathSync(workspace.requireRoot()), segments.slice(0, -1), { create: false }, () =>
+          rmSync(name, { recursive: true }),
+        );
+      } catch (error) {
+        throw asRefusal(error, path);
+      }
       return { ok: true } as const;
     },
   };
