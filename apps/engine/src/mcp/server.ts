@@ -3,9 +3,9 @@
 
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ErrorCode, PaError, type RunDetail, type WorkflowProgress } from '@pa/shared';
+import { isGitPath } from '@pa/shared/protected-paths';
 import { RE2JS } from 're2js';
 import { z } from 'zod';
-import { refuseGitPath } from '../workflow/protected-paths.js';
 import { VERSION } from '../version.js';
 import type { LocalEngine } from './in-process.js';
 
@@ -53,7 +53,9 @@ export async function createMcpServer(local: LocalEngine): Promise<McpServer> {
     },
     ({ path, content }) =>
       answer(async () => {
-        refuseGitPath(path);
+        // git runs code from its folder (core.fsmonitor, hooks): no tool writes there, however `.git` is spelt
+        if (isGitPath(path))
+          throw new PaError(ErrorCode.FORBIDDEN, `"${path.slice(0, 200)}" is inside .git; no tool writes there.`);
         const written = await local.call('files.write', { path, content });
         return `wrote ${written.path} (${written.size} bytes)`;
       }),
