@@ -6,7 +6,7 @@
 // Left: the checked folder itself may be moved out of the workspace by someone with write access to its parent
 // between the check and the use (then the operation follows it there). Everything here and in `use` must be
 // synchronous, so no other engine code runs while the working directory is borrowed.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { ErrorCode, PaError } from '@pa/shared';
 import { isWithin } from './confine.js';
@@ -53,13 +53,14 @@ function returnTo(home: string): void {
 }
 
 /**
- * chdir()s into `dir` and proves the folder it reached is inside the real root. process.cwd() is getcwd(): the
- * kernel's path of the folder itself, with no symlink left in it to re-resolve (realpath('.') would walk the path
- * again and could be fooled by a swap behind it).
+ * chdir()s into `dir` and proves the folder it reached is inside the real root. The native realpath of '.' asks the
+ * kernel for the path of the folder itself (getcwd() on Linux and macOS, the final path of the opened handle on
+ * Windows, where a junction in the path would survive getcwd()); Node's JS realpath would walk the path string
+ * again and could be fooled by a swap behind it.
  */
 function enter(dir: string, realRoot: string): void {
   process.chdir(dir);
-  if (!isWithin(realRoot, process.cwd())) {
+  if (!isWithin(realRoot, realpathSync.native('.'))) {
     throw new PaError(ErrorCode.BAD_REQUEST, 'The path leads outside the workspace through a symlink.', {
       reason: 'path_outside_workspace',
     });
