@@ -96,6 +96,26 @@ steps:
     expect(existsSync(join(h.root, 'ran-marker'))).toBe(true);
   });
 
+  it("refuses review's git diff on a folder whose own .git/config runs a command (an unpacked archive's)", async () => {
+    const h = await open();
+    const git = (...args: string[]) => spawnSync('git', args, { cwd: h.root, encoding: 'utf8' });
+    git('init', '-q');
+    git('add', '.');
+    git('-c', 'user.email=a@b.c', '-c', 'user.name=A', 'commit', '-qm', 'initial');
+    const review = () => h.client.call('workflow.list').then((list) => list.workflows.find((w) => w.name === 'review'));
+    expect((await review())?.trustNeeded).toEqual([]);
+    writeFileSync(
+      join(h.root, '.git/config'),
+      `${readFileSync(join(h.root, '.git/config'), 'utf8')}[core]\n\tfsmonitor = "touch fsmonitor-ran; true"\n`,
+    );
+    expect((await review())?.trustNeeded).toEqual([
+      expect.objectContaining({ step: 'diff', what: 'runs git, and its .git/config sets commands for git to run' }),
+    ]);
+    const refused = await failure(h.client.call('workflow.run', { name: 'review', inputs: {} }));
+    expect(refused.code).toBe(ErrorCode.UNAUTHORIZED);
+    expect(existsSync(join(h.root, 'fsmonitor-ran'))).toBe(false);
+  });
+
   it("gives commands PATH, HOME and the workspace's .env, never the engine's API keys or PA_* settings", async () => {
     const h = await open({
       OPENAI_API_KEY: 'sk-planted-openai',

@@ -14,6 +14,7 @@ import {
   type WorkflowDefinition,
   type WorkflowIssue,
 } from '@pa/shared/workflow/index';
+import { gitRunsFolderCode } from './git-risk.js';
 import { detectScript, detectTestCommand } from './test-command.js';
 
 export const PROJECT_WORKFLOW_DIR = '.powerautomation/workflows';
@@ -71,7 +72,8 @@ export function entryFromText(source: WorkflowSource, file: string, text: string
  * What a workflow would run or write on the strength of the workspace's own files, step by step: each needs the
  * workspace's trust. A project's workflow came with the folder, so its every command, MCP call and edit counts (a
  * write into the repository is as dangerous as a command). A built-in counts only where it runs the project's
- * own commands (`test: true`, `script:`): `npm test` runs whatever package.json says.
+ * own commands (`test: true`, `script:`): `npm test` runs whatever package.json says; and its git steps count
+ * when the folder's `.git` came with commands (hooks, `core.fsmonitor`), as an unpacked archive's may.
  */
 export function trustNeeds(
   source: WorkflowSource,
@@ -113,7 +115,11 @@ function trustItem(
         : `the script "${script}"`;
       return { step: step.id, name, kind: 'run', what: `runs ${what}` };
     }
-    if (source === 'builtin') return null;
+    if (source === 'builtin') {
+      // a built-in's own git command: safe unless this folder's .git brought commands of its own
+      const risk = run.command === 'git' && root ? gitRunsFolderCode(root) : null;
+      return risk ? { step: step.id, name, kind: 'run', what: `runs git, and ${risk}` } : null;
+    }
     const args = typeof run.args === 'string' ? [run.args] : run.args;
     return { step: step.id, name, kind: 'run', what: `runs ${[run.command ?? '', ...args].map(render).join(' ')}` };
   }
