@@ -87,10 +87,12 @@ export function createFiles(workspace: Workspace, onChanges: (changes: FileChang
   }
 
   async function write(rel: string, content: string) {
-    resolveWritable(rel);
     const root = realpathSync(workspace.requireRoot());
     let info: { size: number; mtimeMs: number };
     try {
+      // the pre-check walks the path with realpath and so can meet a folder that is being swapped (a symlink that
+      // is a folder by the time it is read: EINVAL); the check that holds is writeInside's, at the moment of writing
+      resolveWritable(rel);
       info = writeInside(root, checkRelativePath(rel), content);
     } catch (error) {
       throw asRefusal(error, rel);
@@ -209,13 +211,13 @@ function asRefusal(error: unknown, rel: string): unknown {
       reason: 'name_too_long',
     });
   }
-  if (code === 'ENOENT') {
+  if (code === 'ENOENT' || code === 'EINVAL') {
     return new PaError(
       ErrorCode.CONFLICT,
       `A folder on the path of "${path}" vanished while it was written; try again.`,
     );
   }
-  if (code === 'ENOTDIR' || code === 'EISDIR' || code === 'EEXIST') {
+  if (code === 'ENOTDIR' || code === 'EISDIR' || code === 'EEXIST' || code === 'ELOOP') {
     return new PaError(ErrorCode.BAD_REQUEST, `"${path}" needs a folder where a file is, or a file where a folder is.`);
   }
   return error;
