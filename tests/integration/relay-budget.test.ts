@@ -11,10 +11,11 @@ import {
   writeSyncRequest,
   writeUpdate,
 } from '@pa/shared/relay/protocol';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import {
+  cleanupAfterAll,
   eventually,
   joinRaw,
   metricValue,
@@ -27,14 +28,11 @@ import {
   until,
 } from './relay-harness.js';
 
-const cleanups: Array<() => unknown> = [];
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup();
-});
+const defer = cleanupAfterAll();
 
 async function relayWith(env: Record<string, string>): Promise<StartedRelay> {
   const relay = await startRelay({ env: { RELAY_SYNC_MODE: 'normal', ...env } });
-  cleanups.push(() => relay.stop());
+  defer(() => relay.stop());
   return relay;
 }
 
@@ -53,7 +51,7 @@ function peer(relay: StartedRelay, room: TestRoom): Peer {
     secret: room.secret,
     backoff: { minMs: 50, maxMs: 400 },
   });
-  cleanups.push(() => provider.destroy());
+  defer(() => provider.destroy());
   return { doc, text: doc.getText('t'), provider, errors };
 }
 
@@ -70,7 +68,7 @@ describe('relay budgets', () => {
     // a holder of the secret (a misbehaving guest): its updates are signed, only their number is wrong
     const flooder = new WebSocket(syncUrl(relay.url, room.roomId));
     const joined = joinRaw(flooder, room.roomId, room.writer);
-    cleanups.push(() => flooder.terminate());
+    defer(() => flooder.terminate());
     const refusals: string[] = [];
     flooder.on('message', (data: Buffer) => {
       const read = readMessage(new Uint8Array(data));

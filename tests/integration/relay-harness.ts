@@ -4,6 +4,7 @@ import { createServer, type Server, Socket } from 'node:net';
 import { type RelaySyncOptions, RelaySyncProvider } from '@pa/shared/relay/client';
 import { joinStatement, MessageType, readMessage, writeProof } from '@pa/shared/relay/protocol';
 import { deriveWriteKey, type RoomWriteKey } from '@pa/shared/relay/write-key';
+import { afterAll } from 'vitest';
 import WebSocket from 'ws';
 import type * as Y from 'yjs';
 import {
@@ -15,6 +16,17 @@ import {
 
 export { metricValue, type StartedRelay };
 export const RELAY_TOKEN = 'test-token-0123456789abcdef';
+
+/** Registers cleanups to run after the file's tests, the last registered first (providers before their relay). */
+export function cleanupAfterAll(): (cleanup: () => unknown) => void {
+  const cleanups: Array<() => unknown> = [];
+  afterAll(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  });
+  return (cleanup) => {
+    cleanups.push(cleanup);
+  };
+}
 
 /**
  * The shared starter with what these tests assume: a known token (hand-written handshakes use it), the relay's

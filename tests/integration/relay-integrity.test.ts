@@ -17,10 +17,11 @@ import {
 } from '@pa/shared/relay/protocol';
 import { type RoomWriteKey, roomIdOfWriteKey } from '@pa/shared/relay/write-key';
 import nacl from 'tweetnacl';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import {
+  cleanupAfterAll,
   eventually,
   joinRaw,
   metricValue,
@@ -34,14 +35,11 @@ import {
   until,
 } from './relay-harness.js';
 
-const cleanups: Array<() => unknown> = [];
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup();
-});
+const defer = cleanupAfterAll();
 
 async function relayWith(env: Record<string, string> = {}): Promise<StartedRelay> {
   const relay = await startRelay({ env: { RELAY_SYNC_MODE: 'normal', ...env } });
-  cleanups.push(() => relay.stop());
+  defer(() => relay.stop());
   return relay;
 }
 
@@ -70,7 +68,7 @@ function honest(relay: StartedRelay, room: TestRoom, options: { snapshotEvery?: 
   });
   const errors: string[] = [];
   provider.onDidError((error) => errors.push(error.code));
-  cleanups.push(() => provider.destroy());
+  defer(() => provider.destroy());
   return { doc, text: doc.getText('t'), provider, errors };
 }
 
@@ -80,7 +78,7 @@ function honest(relay: StartedRelay, room: TestRoom, options: { snapshotEvery?: 
  */
 async function raw(url: string, join?: { roomId: string; writer: Pick<RoomWriteKey, 'publicKey' | 'sign'> }) {
   const socket = new WebSocket(url);
-  cleanups.push(() => socket.terminate());
+  defer(() => socket.terminate());
   const joined = join ? joinRaw(socket, join.roomId, join.writer) : Promise.resolve();
   const received: RelayMessage[] = [];
   let closedWith: number | null = null;
@@ -325,7 +323,7 @@ describe('relay room integrity against a client with only the relay token', () =
       secret: room.secret,
       seats: { guests: 1, hostKey: host.publicKey, signature: grant(host, 1) },
     });
-    cleanups.push(() => hostPeer.provider.destroy());
+    defer(() => hostPeer.provider.destroy());
     await hostPeer.provider.whenSynced();
     const guest = honest(relay, room);
     await guest.provider.whenSynced();

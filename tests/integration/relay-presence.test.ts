@@ -3,11 +3,12 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { repoRoot } from '../../scripts/paths.js';
 import {
+  cleanupAfterAll,
   RELAY_TOKEN,
   relayPeer,
   type StartedRelay,
@@ -17,16 +18,13 @@ import {
   until,
 } from './relay-harness.js';
 
-const cleanups: Array<() => unknown> = [];
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup();
-});
+const defer = cleanupAfterAll();
 
 let relay: StartedRelay;
 async function sharedRelay(): Promise<StartedRelay> {
   if (!relay) {
     relay = await startRelay({ env: { RELAY_SYNC_MODE: 'normal' } });
-    cleanups.push(() => relay.stop());
+    defer(() => relay.stop());
   }
   return relay;
 }
@@ -36,7 +34,7 @@ function watcher(url: string, room: TestRoom, name: string) {
   const awareness = new Awareness(doc);
   awareness.setLocalState({ user: { name } });
   const { provider } = relayPeer(doc, { url, roomId: room.roomId, secret: room.secret, awareness });
-  cleanups.push(() => {
+  defer(() => {
     provider.destroy();
     awareness.destroy();
   });
@@ -74,7 +72,7 @@ describe('relay presence', () => {
       ],
       { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] },
     );
-    cleanups.push(() => child.kill('SIGKILL'));
+    defer(() => child.kill('SIGKILL'));
     const clientId = await new Promise<number>((resolve, reject) => {
       createInterface({ input: child.stdout as NodeJS.ReadableStream }).once('line', (line) =>
         resolve((JSON.parse(line) as { clientId: number }).clientId),

@@ -13,10 +13,11 @@ import {
   writeSeats,
   writeSyncRequest,
 } from '@pa/shared/relay/protocol';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import {
+  cleanupAfterAll,
   joinRaw,
   metricValue,
   RELAY_TOKEN,
@@ -29,10 +30,7 @@ import {
   until,
 } from './relay-harness.js';
 
-const cleanups: Array<() => unknown> = [];
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup();
-});
+const defer = cleanupAfterAll();
 
 interface HostKey {
   privateKey: KeyObject;
@@ -62,7 +60,7 @@ function peer(url: string, room: TestRoom, seats?: ReturnType<typeof grant>) {
     backoff: { minMs: 50, maxMs: 200 },
     ...(seats ? { seats } : {}),
   });
-  cleanups.push(() => provider.destroy());
+  defer(() => provider.destroy());
   return { doc, provider, errors };
 }
 
@@ -70,7 +68,7 @@ function peer(url: string, room: TestRoom, seats?: ReturnType<typeof grant>) {
 async function rawSync(url: string, room: TestRoom) {
   const socket = new WebSocket(syncUrl(url, room.roomId));
   const joined = joinRaw(socket, room.roomId, room.writer);
-  cleanups.push(() => socket.terminate());
+  defer(() => socket.terminate());
   const errors: string[] = [];
   let synced = false;
   let closedWith: number | null = null;
@@ -94,7 +92,7 @@ async function rawSync(url: string, room: TestRoom) {
 
 async function signalingSubscriber(url: string, topic: string) {
   const socket = new WebSocket(`${url}/signal?token=${RELAY_TOKEN}`);
-  cleanups.push(() => socket.terminate());
+  defer(() => socket.terminate());
   let closedWith: number | null = null;
   socket.on('close', (code) => {
     closedWith = code;
@@ -117,7 +115,7 @@ describe('relay seats', () => {
 
   it('admits the host and as many guests as it signed for, and turns the next one away until a seat frees', async () => {
     relay = await startRelay({ env: { RELAY_SYNC_MODE: 'normal' } });
-    cleanups.push(() => relay.stop());
+    defer(() => relay.stop());
     room = await testRoom('seats secret');
     const host = peer(relay.url, room, grant(key, room.roomId, 1));
     await host.provider.whenSynced();
@@ -190,7 +188,7 @@ describe('relay seats', () => {
     const dataDir = relay.dataDir;
     await relay.stop();
     relay = await startRelay({ dataDir, env: { RELAY_SYNC_MODE: 'normal' } });
-    cleanups.push(() => relay.stop());
+    defer(() => relay.stop());
     const guest = peer(relay.url, room);
     await guest.provider.whenSynced();
     // with the host offline, a second guest is still one too many, and a new key cannot take the room over

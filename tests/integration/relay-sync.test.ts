@@ -3,11 +3,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RelaySyncProvider } from '@pa/shared/relay/client';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import {
+  cleanupAfterAll,
   eventually,
   FaultyProxy,
   metricValue,
@@ -33,10 +34,7 @@ interface Peer {
 
 /** Everything the providers reported: the relay must never send a gap, an unreadable frame or an ERROR. */
 const errors: string[] = [];
-const cleanups: Array<() => Promise<void> | void> = [];
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup();
-});
+const defer = cleanupAfterAll();
 
 function peer(name: string, url: string, proxy: FaultyProxy | null, random: () => number, snapshotEvery = 20): Peer {
   const doc = new Y.Doc();
@@ -51,7 +49,7 @@ function peer(name: string, url: string, proxy: FaultyProxy | null, random: () =
     connectTimeoutMs: 1000,
     random,
   });
-  cleanups.push(() => provider.destroy());
+  defer(() => provider.destroy());
   provider.onDidError((error) => errors.push(`${name}: ${error.code} ${error.message}`));
   return { name, doc, text: doc.getText('file'), provider, proxy };
 }
@@ -89,13 +87,13 @@ describe('relay sync', () => {
     let relay: StartedRelay = await startRelay();
     const port = relay.port;
     const dataDir = relay.dataDir;
-    cleanups.push(() => relay.kill9());
+    defer(() => relay.kill9());
 
     const proxies = await Promise.all(
       [0, 1, 2].map(async () => {
         const proxy = new FaultyProxy(port, random, 15);
         await proxy.listen();
-        cleanups.push(() => proxy.close());
+        defer(() => proxy.close());
         return proxy;
       }),
     );
@@ -172,7 +170,7 @@ describe('relay sync', () => {
 
   it('stores only ciphertext: a plaintext marker never reaches the relay database', async () => {
     const relay = await startRelay();
-    cleanups.push(() => relay.kill9());
+    defer(() => relay.kill9());
     const random = seeded(7);
     const a = peer('a', relay.url, null, random, 5);
     const b = peer('b', relay.url, null, random, 5);
@@ -193,7 +191,7 @@ describe('relay sync', () => {
   it('re-seeds a relay that lost the room, so a device joining afterwards still gets everything', async () => {
     let relay = await startRelay();
     const port = relay.port;
-    cleanups.push(() => relay.kill9());
+    defer(() => relay.kill9());
     const random = seeded(11);
     // no snapshots here: a full-state snapshot would hide a missing re-seed
     const a = peer('a', relay.url, null, random, 1_000_000);
@@ -215,7 +213,7 @@ describe('relay sync', () => {
 
   it('uploads what a doc held before its provider existed (edits restored from disk)', async () => {
     const relay = await startRelay();
-    cleanups.push(() => relay.kill9());
+    defer(() => relay.kill9());
     const random = seeded(12);
     const restored = new Y.Doc();
     restored.getText('file').insert(0, 'written offline yesterday');
@@ -227,7 +225,7 @@ describe('relay sync', () => {
       WebSocket,
       random,
     });
-    cleanups.push(() => provider.destroy());
+    defer(() => provider.destroy());
     await provider.whenSynced();
     await provider.whenAcknowledged();
     const observer = peer('observer', relay.url, null, random);
@@ -236,7 +234,7 @@ describe('relay sync', () => {
 
   it('relays encrypted presence and removes a peer that leaves', async () => {
     const relay = await startRelay();
-    cleanups.push(() => relay.kill9());
+    defer(() => relay.kill9());
     const random = seeded(13);
     const make = () => {
       const doc = new Y.Doc();
@@ -250,7 +248,7 @@ describe('relay sync', () => {
         awareness,
         random,
       });
-      cleanups.push(() => {
+      defer(() => {
         provider.destroy();
         awareness.destroy();
       });
@@ -269,11 +267,11 @@ describe('relay sync', () => {
 
   it('sends edits made offline as one merged update when it reconnects', async () => {
     const relay = await startRelay();
-    cleanups.push(() => relay.kill9());
+    defer(() => relay.kill9());
     const random = seeded(14);
     const proxy = new FaultyProxy(relay.port, random);
     await proxy.listen();
-    cleanups.push(() => proxy.close());
+    defer(() => proxy.close());
     const offline = peer('offline', `ws://127.0.0.1:${proxy.port}`, proxy, random);
     const online = peer('online', relay.url, null, random);
     await Promise.all([offline.provider.whenSynced(), online.provider.whenSynced()]);
