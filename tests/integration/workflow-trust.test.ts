@@ -253,8 +253,8 @@ describe('the engine keeps answering', () => {
 });
 
 describe('crashes', () => {
-  it("kills a run step's whole process group when the engine is killed with -9", async () => {
-    const h = await open();
+  /** A trusted run whose step is a shell with a child sleeping in its group; answers both pids once they print. */
+  async function startHangingRun(h: Harness): Promise<{ shell: number; sleeper: number }> {
     writeWorkflow(
       h.root,
       'hang',
@@ -264,35 +264,31 @@ describe('crashes', () => {
     const watch = await run(h, 'hang');
     await watch.next((event) => event.type === 'log' && /pids:\d+:\d+/.test(event.text));
     const [, shell, sleeper] = (/pids:(\d+):(\d+)/.exec(watch.logs('hold')) ?? []).map(Number);
-    expect(isAlive(shell as number) && isAlive(sleeper as number)).toBe(true);
+    return { shell: shell as number, sleeper: sleeper as number };
+  }
+
+  async function expectGone(...pids: number[]): Promise<void> {
+    await vi.waitFor(() => expect(pids.filter(isAlive)).toEqual([]), { timeout: 5000, interval: 20 });
+  }
+
+  it("kills a run step's whole process group when the engine is killed with -9", async () => {
+    const h = await open();
+    const { shell, sleeper } = await startHangingRun(h);
+    expect(isAlive(shell) && isAlive(sleeper)).toBe(true);
     const exited = new Promise((resolve) => h.engine.process.once('exit', resolve));
     h.engine.process.kill('SIGKILL');
     await exited;
-    await vi.waitFor(
-      () => {
-        expect(isAlive(shell as number)).toBe(false);
-        expect(isAlive(sleeper as number)).toBe(false);
-      },
-      { timeout: 5000, interval: 20 },
-    );
+    await expectGone(shell, sleeper);
   });
 
   it('ends the groups of an engine killed together with its launcher when the next engine starts', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'pa-groups-data-'));
     cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }));
     const h = await open({}, dataDir);
-    writeWorkflow(
-      h.root,
-      'hang',
-      'name: hang\ndescription: Hangs.\nsteps:\n  - id: hold\n    run: { command: sh, args: ["-c", "sleep 60 & echo pids:$$:$!; wait"] }\n',
-    );
-    await h.client.call('workflow.trust.set', { trusted: true });
-    const watch = await run(h, 'hang');
-    await watch.next((event) => event.type === 'log' && /pids:\d+:\d+/.test(event.text));
-    const [, shell, sleeper] = (/pids:(\d+):(\d+)/.exec(watch.logs('hold')) ?? []).map(Number);
+    const { shell, sleeper } = await startHangingRun(h);
     cleanup.push(() => {
       try {
-        process.kill(-(shell as number), 'SIGKILL');
+        process.kill(-shell, 'SIGKILL');
       } catch {
         // ended, as it should be
       }
@@ -310,17 +306,11 @@ describe('crashes', () => {
     h.engine.process.kill('SIGKILL');
     await exited;
     await vi.waitFor(() => expect(isAlive(helper as number)).toBe(false), { timeout: 5000, interval: 20 });
-    expect(isAlive(shell as number)).toBe(true);
+    expect(isAlive(shell)).toBe(true);
 
     const next = await startHarness({ root: h.root, dataDir });
     cleanup.push(() => next.stop());
-    await vi.waitFor(
-      () => {
-        expect(isAlive(shell as number)).toBe(false);
-        expect(isAlive(sleeper as number)).toBe(false);
-      },
-      { timeout: 5000, interval: 20 },
-    );
+    await expectGone(shell, sleeper);
   });
 
   it('rolls an edit step over many files back after a crash mid-way, so the re-run applies it once', async () => {
