@@ -111,7 +111,7 @@ describe('pa mcp serve', () => {
     const listed = JSON.parse((await call('list_workflows', {})).text) as Array<{ name: string; allowed: boolean }>;
     expect(listed.find((workflow) => workflow.name === 'test')).toMatchObject({ allowed: true });
     const run = JSON.parse((await call('run_workflow', { name: 'test' })).text);
-    expect(run).toMatchObject({ workflow: 'test', state: 'succeeded' });
+    expect(run).toMatchObject({ workflow: 'test', state: 'failed' });
     expect(run.steps[0].output.failures).toEqual([expect.objectContaining({ file: 'test/math.test.js', line: 10 })]);
   });
 

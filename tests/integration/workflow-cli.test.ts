@@ -60,9 +60,12 @@ describe('pa workflow', () => {
     expect(untrusted.stderr).toMatch(/runs npm test .*Trust the workspace first/);
     expect(pa('workflow', 'trust').code).toBe(0);
     const run = pa('workflow', 'run', 'test', '--input', 'fix=no');
-    expect(run.code).toBe(0);
-    expect(run.stderr).toMatch(/tests: succeeded \(\d+ ms\)/);
-    expect(run.stdout).toBe('test: succeeded\n  test/math.test.js:10  multiplies two numbers\n');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/tests: failed \(\d+ ms\)/);
+    expect(run.stdout).toBe(
+      'test: failed — Tests failed ("npm test" exited with code 1): 1 failing test.\n' +
+        '  test/math.test.js:10  multiplies two numbers\n',
+    );
     const wrong = pa('workflow', 'run', 'test', '--input', 'fix=maybe');
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toBe('pa: Input "fix" must be one of: no, yes.\n');

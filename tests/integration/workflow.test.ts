@@ -353,10 +353,17 @@ steps:
 });
 
 describe('built-in test workflow', () => {
-  it('detects npm test, runs it and lists the failure by file and line', async () => {
+  it('detects npm test, runs it, lists the failure by file and line, and ends failed because a test failed', async () => {
     const watch = await run('test');
-    expect((await watch.finished()).state).toBe('succeeded');
+    expect(await watch.finished()).toMatchObject({
+      state: 'failed',
+      error: 'Tests failed ("npm test" exited with code 1): 1 failing test.',
+    });
     const tests = (await watch.detail()).steps.find((step) => step.stepId === 'tests');
+    expect(tests).toMatchObject({
+      state: 'failed',
+      error: 'Tests failed ("npm test" exited with code 1): 1 failing test.',
+    });
     expect(tests?.input).toMatchObject({ display: 'npm test' });
     expect(tests?.output).toMatchObject({
       exitCode: 1,

@@ -31,6 +31,7 @@ import { runProcess } from './process.js';
 import type { ProjectFacts } from './project.js';
 import { runAiStep } from './steps/ai.js';
 import { applyDiff, type EditTarget, writeContent } from './steps/edit.js';
+import { StepFailure } from './steps/failure.js';
 import type { RunStore } from './store.js';
 import { detectScript, detectTestCommand } from './test-command.js';
 import { parseTestFailures } from './test-failures.js';
@@ -85,6 +86,8 @@ export class WorkflowRun {
   private readonly openLogs = new Set<LogBuffer>();
   private seq = 0;
   private executions = 0;
+  /** What the last `run: {test: true}` step found: null when the tests passed (or none ran), else why they failed. */
+  private testsFailed: string | null = null;
   private readonly scope: {
     inputs: Record<string, string>;
     steps: Record<string, Record<string, unknown>>;
@@ -115,6 +118,12 @@ export class WorkflowRun {
           continue;
         }
         await this.runStep(step, 0);
+      }
+      // A test step whose failure the workflow let pass (allowFailure, to ask for a fix) still decides the outcome:
+      // the run tells the truth about the last time the tests ran.
+      if (this.testsFailed !== null) {
+        this.setRunState('failed', this.testsFailed);
+        return 'failed';
       }
       this.setRunState('succeeded');
       return 'succeeded';
@@ -188,9 +197,13 @@ export class WorkflowRun {
       const output = await this.perform(step, input, log);
       logs.flush();
       this.scope.steps[step.id] = output;
-      emit({ type: 'step', step: store.finishStep(this.plan.runId, seq, 'succeeded', output, null) });
+      const testsFailed = step.run?.test ? testFailureOf(input, output) : null;
+      if (step.run?.test) this.testsFailed = testsFailed;
+      const state = testsFailed === null ? 'succeeded' : 'failed';
+      emit({ type: 'step', step: store.finishStep(this.plan.runId, seq, state, output, testsFailed) });
     } catch (error) {
       logs.flush();
+      if (step.run?.test) this.testsFailed = messageOf(error);
       if (error instanceof StepFailure) this.scope.steps[step.id] = error.output;
       throw this.finishFailed(seq, error) === 'cancelled' ? abortError() : error;
     } finally {
@@ -387,7 +400,9 @@ export class WorkflowRun {
         );
       if (result.exitCode !== 0 && !step.run.allowFailure) {
         throw new StepFailure(
-          `"${String(input.display)}" exited with code ${result.exitCode ?? result.signal}.`,
+          step.run.test
+            ? (testFailureOf(input, output) as string)
+            : `"${String(input.display)}" exited with code ${result.exitCode ?? result.signal}.`,
           output,
         );
       }
@@ -437,14 +452,16 @@ export class WorkflowRun {
   }
 }
 
-/** A step that failed but still produced output (a command's exit code and logs). */
-class StepFailure extends Error {
-  constructor(
-    message: string,
-    readonly output: Record<string, unknown>,
-  ) {
-    super(message);
-  }
+/**
+ * Why a finished test command counts as failed tests (a non-zero exit, with how many failures were parsed), or null
+ * when they passed.
+ */
+function testFailureOf(input: Record<string, unknown>, output: Record<string, unknown>): string | null {
+  if (output.exitCode === 0) return null;
+  const failures = Array.isArray(output.failures) ? output.failures.length : 0;
+  const exit = output.exitCode === null ? 'was stopped' : `exited with code ${String(output.exitCode)}`;
+  const counted = failures === 0 ? '' : `: ${failures} failing test${failures === 1 ? '' : 's'}`;
+  return `Tests failed ("${String(input.display)}" ${exit})${counted}.`;
 }
 
 /** Batches log writes to SQLite so a chatty command does not write one row update per chunk. */

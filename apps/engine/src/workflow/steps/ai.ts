@@ -4,6 +4,7 @@ import { ErrorCode, PaError } from '@pa/shared';
 import type { AiStep } from '@pa/shared/workflow/index';
 import type { AiService } from '../../ai/api.js';
 import { extractDiff, parseDiff } from './edit.js';
+import { StepFailure } from './failure.js';
 
 export interface AiStepRequest {
   step: AiStep;
@@ -40,17 +41,27 @@ export async function runAiStep(ai: AiService, request: AiStepRequest) {
     tokensOut: result.tokensOut,
   };
   if (step.output === 'text') return { output: result.text, ...meta };
-  if (step.output === 'diff') {
-    const diff = extractDiff(result.text);
-    parseDiff(diff);
-    return { output: diff, ...meta };
+  try {
+    if (step.output === 'diff') {
+      const diff = extractDiff(result.text);
+      parseDiff(diff);
+      return { output: diff, ...meta };
+    }
+    const value = parseJsonAnswer(result.text);
+    if (step.schema) {
+      const problem = checkJsonSchema(value, step.schema, '$');
+      if (problem)
+        throw new PaError(ErrorCode.PROVIDER, `The model's JSON does not match the step's schema: ${problem}`);
+    }
+    return { output: value, ...meta };
+  } catch (error) {
+    // An answer the step cannot use: the step keeps it, so the user sees what the model returned, not only why not.
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new StepFailure(step.output === 'diff' ? `The model's answer is not a usable diff: ${reason}` : reason, {
+      answer: result.text,
+      ...meta,
+    });
   }
-  const value = parseJsonAnswer(result.text);
-  if (step.schema) {
-    const problem = checkJsonSchema(value, step.schema, '$');
-    if (problem) throw new PaError(ErrorCode.PROVIDER, `The model's JSON does not match the step's schema: ${problem}`);
-  }
-  return { output: value, ...meta };
 }
 
 function parseJsonAnswer(text: string): unknown {
@@ -59,7 +70,7 @@ function parseJsonAnswer(text: string): unknown {
   try {
     return JSON.parse(body);
   } catch {
-    throw new PaError(ErrorCode.PROVIDER, `The model was asked for JSON but answered: ${body.slice(0, 200)}`);
+    throw new PaError(ErrorCode.PROVIDER, 'The model was asked for JSON, but its answer is not JSON.');
   }
 }
 
