@@ -10,7 +10,7 @@ import {
   type ParamsIn,
   type Result,
 } from './protocol/index.js';
-import { EventMessage, ResponseMessage } from './rpc.js';
+import { EventMessage, MAX_MESSAGE_BYTES, ResponseMessage } from './rpc.js';
 
 export interface Disposable {
   dispose(): void;
@@ -60,9 +60,19 @@ export class RpcClient {
     }
     const id = this.nextId++;
     const params = args[0];
+    // the id first: the engine reads it from the start of a frame it refuses unparsed (too large)
+    const frame = JSON.stringify(params === undefined ? { id, method } : { id, method, params });
+    if (overMessageLimit(frame)) {
+      return Promise.reject(
+        new PaError(
+          ErrorCode.TOO_LARGE,
+          `The ${method} request is over the ${MAX_MESSAGE_BYTES / (1024 * 1024)} MiB a message may carry; it was not sent.`,
+        ),
+      );
+    }
     return new Promise<Result<M>>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject, method });
-      this.transport.send(JSON.stringify(params === undefined ? { id, method } : { id, method, params }));
+      this.transport.send(frame);
     });
   }
 
@@ -114,10 +124,12 @@ export class RpcClient {
       return;
     }
     const parsed = ResponseMessage.safeParse(message);
-    if (!parsed.success || typeof parsed.data.id !== 'number') return;
-    const pending = this.pending.get(parsed.data.id);
+    if (!parsed.success) return;
+    const id = parsed.data.id ?? this.onlyPendingId();
+    if (typeof id !== 'number') return;
+    const pending = this.pending.get(id);
     if (!pending) return;
-    this.pending.delete(parsed.data.id);
+    this.pending.delete(id);
     if ('error' in parsed.data) {
       pending.reject(fromWireError(parsed.data.error));
       return;
@@ -128,6 +140,15 @@ export class RpcClient {
       pending.reject(
         new PaError(ErrorCode.INTERNAL, `The engine answered ${pending.method} with an unexpected shape.`),
       );
+  }
+
+  /**
+   * An answer without an id (the engine could not read the request) belongs to the one call waiting, when only one
+   * is; with several waiting it cannot be matched, and each of them still gets its own answer or the close.
+   */
+  private onlyPendingId(): number | null {
+    if (this.pending.size !== 1) return null;
+    return this.pending.keys().next().value ?? null;
   }
 
   private dispatchEvent(message: unknown): void {
@@ -158,6 +179,23 @@ export class RpcClient {
     this.pending.clear();
     for (const listener of this.closeListeners) listener(reason);
   }
+}
+
+/** Whether `frame` is over MAX_MESSAGE_BYTES as UTF-8, counted without an encoder (no DOM or Node types here). */
+export function overMessageLimit(frame: string): boolean {
+  if (frame.length * 3 <= MAX_MESSAGE_BYTES) return false; // at most 3 bytes per UTF-16 unit
+  if (frame.length > MAX_MESSAGE_BYTES) return true; // at least 1
+  let bytes = 0;
+  for (let i = 0; i < frame.length; i++) {
+    const unit = frame.charCodeAt(i);
+    if (unit < 0x80) bytes += 1;
+    else if (unit < 0x800) bytes += 2;
+    else if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < frame.length) {
+      bytes += 4; // a surrogate pair is one 4-byte character
+      i++;
+    } else bytes += 3;
+  }
+  return bytes > MAX_MESSAGE_BYTES;
 }
 
 function streamIdOf(data: unknown): string | null {

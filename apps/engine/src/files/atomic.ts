@@ -1,9 +1,21 @@
 // Atomic file replacement: write a sibling temp file, fsync it, rename it over the target. A reader (or a crash)
 // sees the old bytes or the new bytes, never half of them. The rename replaces the target's directory entry, so a
 // symlink or a hard link at the target is replaced, never written through. writeInside does the same confined to
-// a workspace, inside the real folder checked at the moment it writes (folder-handle.ts).
+// a workspace, inside the real folder checked at the moment it writes (folder-handle.ts). A staged write is the same
+// in steps (a file too big for one message): the temp file is opened in the checked folder and filled through its
+// descriptor; the commit re-enters the folder, proves it and the temp file are the ones it began with, and renames.
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, lstatSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fstatSync,
+  fsyncSync,
+  lstatSync,
+  openSync,
+  renameSync,
+  type Stats,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { ErrorCode, PaError } from '@pa/shared';
 import { inFolder } from './folder-handle.js';
@@ -96,4 +108,95 @@ export function writeInside(
     }
     return landed;
   });
+}
+
+/** An atomic write in steps: a temp file, opened in the checked parent folder, filled through its descriptor. */
+export interface StagedWrite {
+  readonly segments: readonly string[];
+  readonly tempName: string;
+  readonly fd: number;
+  /** The parent folder and the temp file as they were at the start: a commit into anything else is refused. */
+  readonly folder: { dev: number; ino: number };
+  readonly temp: { dev: number; ino: number };
+  open: boolean;
+}
+
+/** Opens the temp file of a write of `segments` (made like writeInside's, with the parents made as needed). */
+export function stageInside(realRoot: string, segments: readonly string[]): StagedWrite {
+  const name = segments.at(-1);
+  if (!name) throw new PaError(ErrorCode.BAD_REQUEST, 'A file path is needed.');
+  const shown = segments.join('/').slice(0, 200);
+  return inFolder(realRoot, segments.slice(0, -1), { create: true }, () => {
+    const at = lstatSync(name, { throwIfNoEntry: false });
+    if (at?.isDirectory()) throw new PaError(ErrorCode.BAD_REQUEST, `"${shown}" is a folder.`);
+    const tempName = tempNameFor(name);
+    const fd = openSync(tempName, 'wx', at?.isFile() ? at.mode & 0o7777 : 0o644);
+    const folder = lstatSync('.');
+    const temp = fstatSync(fd);
+    return {
+      segments,
+      tempName,
+      fd,
+      folder: { dev: folder.dev, ino: folder.ino },
+      temp: { dev: temp.dev, ino: temp.ino },
+      open: true,
+    };
+  });
+}
+
+/** Writes `bytes` at `offset` of the staged temp file (through its descriptor, never by path). */
+export function writeStaged(staged: StagedWrite, bytes: Uint8Array, offset: number): void {
+  let done = 0;
+  while (done < bytes.length) done += writeSync(staged.fd, bytes, done, bytes.length - done, offset + done);
+}
+
+/**
+ * Flushes the temp file and renames it over the target, inside the parent folder the write began in: a folder on
+ * the path renamed, removed or swapped for a symlink meanwhile is an E_CONFLICT and the target is left alone.
+ */
+export function commitStaged(realRoot: string, staged: StagedWrite): Stats {
+  const shown = staged.segments.join('/').slice(0, 200);
+  const name = staged.segments.at(-1) as string;
+  fsyncSync(staged.fd);
+  closeStaged(staged);
+  const changed = () =>
+    new PaError(ErrorCode.CONFLICT, `A folder on the path of "${shown}" changed while it was saved; save again.`);
+  return inFolder(realRoot, staged.segments.slice(0, -1), { create: false }, () => {
+    if (!sameEntry(lstatSync('.'), staged.folder)) throw changed();
+    if (!sameEntry(lstatSync(staged.tempName, { throwIfNoEntry: false }), staged.temp)) throw changed();
+    if (lstatSync(name, { throwIfNoEntry: false })?.isDirectory()) {
+      unlinkSync(staged.tempName);
+      throw new PaError(ErrorCode.BAD_REQUEST, `"${shown}" is a folder.`);
+    }
+    renameSync(staged.tempName, name);
+    const landed = lstatSync(name);
+    if (!sameEntry(landed, staged.temp)) {
+      throw new PaError(ErrorCode.CONFLICT, `"${shown}" was replaced while it was written; try again.`);
+    }
+    return landed;
+  });
+}
+
+/** Closes and removes the temp file of an abandoned staged write; a folder gone meanwhile took the temp with it. */
+export function discardStaged(realRoot: string, staged: StagedWrite): void {
+  closeStaged(staged);
+  try {
+    inFolder(realRoot, staged.segments.slice(0, -1), { create: false }, () => {
+      if (sameEntry(lstatSync('.'), staged.folder) && sameEntry(lstatSync(staged.tempName), staged.temp)) {
+        unlinkSync(staged.tempName);
+      }
+    });
+  } catch {
+    // the folder or the temp file is gone or moved: nothing of ours is left to remove there (the sweep takes the rest)
+  }
+}
+
+function closeStaged(staged: StagedWrite): void {
+  if (!staged.open) return;
+  staged.open = false;
+  closeSync(staged.fd);
+}
+
+function sameEntry(info: { dev: number; ino: number } | undefined, expected: { dev: number; ino: number }): boolean {
+  return info !== undefined && info.dev === expected.dev && info.ino === expected.ino;
 }

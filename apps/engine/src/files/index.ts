@@ -1,10 +1,18 @@
 // The files capability: tree, read, atomic write, create, rename, delete and an outside-change watcher, all
 // confined to the open workspace. Nothing is written, created, renamed or deleted inside `.git` (however spelled):
-// git's own files (config, hooks) make git run commands.
+// git's own files (config, hooks) make git run commands. Files too big for one message are read in parts
+// (files.readChunk) and written through uploads (upload.ts).
 import { existsSync, lstatSync, realpathSync, rmSync, statSync } from 'node:fs';
-import { mkdir, readFile, rename, stat } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { ErrorCode, type FileChange, PaError } from '@pa/shared';
+import {
+  ErrorCode,
+  type FileChange,
+  MAX_EDITABLE_BYTES,
+  PaError,
+  READ_CHUNK_BYTES,
+  READ_INLINE_BYTES,
+} from '@pa/shared';
 import { isGitPath } from '@pa/shared/protected-paths';
 import type { PartialHandlers } from '../rpc/handlers.js';
 import type { Workspace } from '../workspace/index.js';
@@ -14,13 +22,14 @@ import { inFolder } from './folder-handle.js';
 import { IgnoreRules } from './ignore-rules.js';
 import { listDirectory, sweepAtomicTemps, walkFiles } from './tree.js';
 import { type WorkspaceWatcher, watchWorkspace } from './watch.js';
+import { Uploads } from './upload.js';
 
 export { isAtomicTempName, writeFileAtomic } from './atomic.js';
 export { checkRelativePath, isWithin, resolveInside, toRelative } from './confine.js';
 export { IgnoreRules } from './ignore-rules.js';
 
-/** Files larger than this are not sent to the editor (the UI offers to open them elsewhere). */
-export const MAX_EDITABLE_BYTES = 50 * 1024 * 1024;
+/** Files larger than this are not sent to the editor, nor written by it (packages/shared says why this size). */
+export { MAX_EDITABLE_BYTES };
 
 export interface FilesCapability {
   handlers: PartialHandlers;
@@ -43,8 +52,12 @@ export function createFiles(workspace: Workspace, onChanges: (changes: FileChang
   const unsubscribe = workspace.onDidChange((info) => {
     void watcher?.close();
     watcher = null;
+  const uploads = new Uploads();
+  // connections whose uploads are abandoned when they close
+  const watchedConnections = new Set<number>();
     rules = info ? new IgnoreRules(info.root) : null;
     if (info && rules) {
+    uploads.abortAll();
       const root = info.root;
       sweeping = sweepAtomicTemps(root, rules);
       watcher = watchWorkspace(root, rules, (changes) => {
@@ -106,6 +119,17 @@ export function createFiles(workspace: Workspace, onChanges: (changes: FileChang
       const root = workspace.requireRoot();
       const absolute = resolveInside(root, dir);
       const info = await stat(absolute).catch(() => null);
+  /** The disk time check of a conflict-checked write: the file changed since the editor read it. */
+  function checkMtime(rel: string, expectedMtimeMs: number | undefined): void {
+    if (expectedMtimeMs === undefined) return;
+    const info = statSync(resolvePath(rel), { throwIfNoEntry: false });
+    if (info && info.mtimeMs !== expectedMtimeMs) {
+      throw new PaError(ErrorCode.CONFLICT, `"${rel}" changed on disk since it was opened. Reload or overwrite.`, {
+        mtimeMs: info.mtimeMs,
+      });
+    }
+  }
+
       if (!info) throw new PaError(ErrorCode.NOT_FOUND, `Folder "${dir}" does not exist.`);
       if (!info.isDirectory()) throw new PaError(ErrorCode.BAD_REQUEST, `"${dir}" is not a folder.`);
       return { entries: await listDirectory(root, absolute, normalise(dir), rulesFor(root)) };
@@ -120,8 +144,19 @@ export function createFiles(workspace: Workspace, onChanges: (changes: FileChang
       const info = await stat(target).catch(() => null);
       if (!info) throw new PaError(ErrorCode.NOT_FOUND, `File "${path}" does not exist.`);
       if (!info.isFile()) throw new PaError(ErrorCode.BAD_REQUEST, `"${path}" is not a file.`);
-      if (info.size > MAX_EDITABLE_BYTES) {
-        throw new PaError(ErrorCode.TOO_LARGE, `"${path}" is ${info.size} bytes; the editor opens files up to 50 MB.`);
+      if (info.size > MAX_EDITABLE_BYTES) throw tooLargeToEdit(path, info.size);
+      if (info.size > READ_INLINE_BYTES) {
+        // more than one message should carry: a binary file is said so from its first block, a text file is read
+        // in parts (files.readChunk)
+        const head = await readHead(target);
+        if (!head.includes(0)) {
+          throw new PaError(
+            ErrorCode.TOO_LARGE,
+            `"${path}" is ${info.size} bytes, more than one message carries; read it with files.readChunk.`,
+            { reason: 'read_in_chunks', size: info.size, mtimeMs: info.mtimeMs },
+          );
+        }
+        return { path: normalise(path), content: '', binary: true, size: info.size, mtimeMs: info.mtimeMs };
       }
       const bytes = await readFile(target);
       const binary = bytes.subarray(0, 8192).includes(0);
@@ -133,12 +168,18 @@ export function createFiles(workspace: Workspace, onChanges: (changes: FileChang
         mtimeMs: info.mtimeMs,
       };
     },
-    'files.write': async ({ path, content, expectedMtimeMs }) => {
-      if (expectedMtimeMs !== undefined) {
-        const info = await stat(resolvePath(path)).catch(() => null);
-        if (info && info.mtimeMs !== expectedMtimeMs) {
-          throw new PaError(ErrorCode.CONFLICT, `"${path}" changed on disk since it was opened. Reload or overwrite.`, {
-            mtimeMs: info.mtimeMs,
+    'files.readChunk': async ({ path, offset, expectedMtimeMs }) => {
+      const target = resolvePath(path);
+      const info = await stat(target).catch(() => null);
+      if (!info) throw new PaError(ErrorCode.NOT_FOUND, `File "${path}" does not exist.`);
+      if (!info.isFile()) throw new PaError(ErrorCode.BAD_REQUEST, `"${path}" is not a file.`);
+      const handle = await open(target, 'r');
+      try {
+        const now = await handle.stat();
+        if (now.size > MAX_EDITABLE_BYTES) throw tooLargeToEdit(path, now.size);
+        if (expectedMtimeMs !== undefined && now.mtimeMs !== expectedMtimeMs) {
+          throw new PaError(ErrorCode.CONFLICT, `"${path}" changed on disk while it was read; open it again.`, {
+            mtimeMs: now.mtimeMs,
           });
         }
       }
@@ -148,10 +189,68 @@ export function createFiles(workspace: Workspace, onChanges: (changes: FileChang
     'files.create': async ({ path, kind, content }) => {
       const target = resolveWritable(path);
       if (existsSync(target)) throw new PaError(ErrorCode.CONFLICT, `"${path}" already exists.`);
+        if (offset > now.size) {
+          throw new PaError(ErrorCode.BAD_REQUEST, `"${path}" has ${now.size} bytes; there is nothing at ${offset}.`);
+        }
+        const buffer = Buffer.alloc(Math.min(READ_CHUNK_BYTES, now.size - offset));
+        const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
+        const end = offset + bytesRead >= now.size ? bytesRead : completeUtf8Length(buffer, bytesRead);
+        return {
+          text: buffer.subarray(0, end).toString('utf8'),
+          nextOffset: offset + end,
+          size: now.size,
+          mtimeMs: now.mtimeMs,
+        };
+      } finally {
+        await handle.close();
       const root = realpathSync(workspace.requireRoot());
+    },
+    'files.write': async ({ path, content, expectedMtimeMs }) => {
+      checkMtime(path, expectedMtimeMs);
       const segments = checkRelativePath(path);
       let info: { size: number; mtimeMs: number };
       try {
+    'files.writeBegin': async ({ path, size, expectedMtimeMs }, { connection }) => {
+      checkMtime(path, expectedMtimeMs);
+      if (!watchedConnections.has(connection.id)) {
+        watchedConnections.add(connection.id);
+        connection.onDidClose(() => {
+          watchedConnections.delete(connection.id);
+          uploads.abortAll(connection.id);
+        });
+      }
+      const root = realpathSync(workspace.requireRoot());
+      try {
+        resolveWritable(path);
+        return { uploadId: uploads.begin(connection.id, root, checkRelativePath(path), size, expectedMtimeMs) };
+      } catch (error) {
+        throw asRefusal(error, path);
+      }
+    },
+    'files.writeChunk': async ({ uploadId, offset, data }, { connection }) => {
+      const path = uploads.pathOf(connection.id, uploadId);
+      try {
+        return { received: uploads.append(connection.id, uploadId, offset, data) };
+      } catch (error) {
+        throw asRefusal(error, path);
+      }
+    },
+    'files.writeCommit': async ({ uploadId }, { connection }) => {
+      const path = uploads.pathOf(connection.id, uploadId);
+      let info: { size: number; mtimeMs: number };
+      try {
+        // the disk time is checked again at the end: the file may have changed while the parts arrived
+        info = uploads.commit(connection.id, uploadId, (expectedMtimeMs) => checkMtime(path, expectedMtimeMs));
+      } catch (error) {
+        throw asRefusal(error, path);
+      }
+      ownWrites.set(path, info.mtimeMs);
+      return { path, size: info.size, mtimeMs: info.mtimeMs };
+    },
+    'files.writeAbort': async ({ uploadId }, { connection }) => {
+      uploads.abort(connection.id, uploadId);
+      return { ok: true } as const;
+    },
         // made inside the real folders checked at the moment of making them, like a write (folder-handle.ts)
         info =
           kind === 'dir'
@@ -214,10 +313,57 @@ function asRefusal(error: unknown, rel: string): unknown {
   if (code === 'ENOENT' || code === 'EINVAL') {
     return new PaError(
       ErrorCode.CONFLICT,
+function tooLargeToEdit(path: string, size: number): PaError {
+  return new PaError(
+    ErrorCode.TOO_LARGE,
+    `"${path}" is ${size} bytes; the editor opens files up to ${MAX_EDITABLE_BYTES / (1024 * 1024)} MB. Open it with another tool.`,
+    { limit: MAX_EDITABLE_BYTES },
+  );
+}
+
+/** The first block of a file, where binary content shows (as git looks for it). */
+async function readHead(target: string): Promise<Buffer> {
+  const handle = await open(target, 'r');
+  try {
+    const buffer = Buffer.alloc(8192);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** `length` cut back so it ends on a whole UTF-8 character (a part of a file never splits one). */
+function completeUtf8Length(bytes: Buffer, length: number): number {
+  for (let back = 1; back <= Math.min(4, length); back++) {
+    const byte = bytes[length - back] as number;
+    if ((byte & 0xc0) === 0x80) continue; // a continuation byte: its character starts further back
+    const needs = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+    return needs > back ? length - back : length;
+  }
+  return length;
+}
+
       `A folder on the path of "${path}" vanished while it was written; try again.`,
     );
   }
   if (code === 'ENOTDIR' || code === 'EISDIR' || code === 'EEXIST' || code === 'ELOOP') {
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+    return new PaError(
+      ErrorCode.FORBIDDEN,
+      `"${path}" cannot be written: permission denied. Check the permissions of the file and its folder, then save again.`,
+      { reason: 'permission' },
+    );
+  }
+  if (code === 'ENOSPC' || code === 'EDQUOT' || code === 'EFBIG') {
+    return new PaError(
+      ErrorCode.UNAVAILABLE,
+      `The disk has no room to save "${path}"; free some space and save again.`,
+      {
+        reason: 'disk_full',
+      },
+    );
+  }
     return new PaError(ErrorCode.BAD_REQUEST, `"${path}" needs a folder where a file is, or a file where a folder is.`);
   }
   return error;

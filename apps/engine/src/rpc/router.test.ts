@@ -72,6 +72,17 @@ describe('router', () => {
     expect(await router().handleRaw(raw, ctx)).toMatchObject({ error: { code: ErrorCode.TOO_LARGE } });
   });
 
+  it('answers an oversize request with its own id, so the caller hears the refusal instead of waiting', async () => {
+    const content = 'x'.repeat(MAX_MESSAGE_BYTES);
+    const numeric = JSON.stringify({ id: 41, method: 'files.write', params: { path: 'a', content } });
+    const named = JSON.stringify({ id: 'save-7', method: 'files.write', params: { path: 'a', content } });
+    expect(await router().handleRaw(numeric, ctx)).toMatchObject({ id: 41, error: { code: ErrorCode.TOO_LARGE } });
+    expect(await router().handleRaw(Buffer.from(named), ctx)).toMatchObject({
+      id: 'save-7',
+      error: { code: ErrorCode.TOO_LARGE },
+    });
+  });
+
   it('turns an unexpected exception into E_INTERNAL without leaking its message', async () => {
     const answer = await router().handleRaw('{"id":9,"method":"files.read","params":{"path":"a"}}', ctx);
     expect(answer).toMatchObject({ id: 9, error: { code: ErrorCode.INTERNAL } });

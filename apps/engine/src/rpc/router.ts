@@ -41,7 +41,12 @@ export class Router {
   async handleRaw(raw: string | Buffer, ctx: CallContext): Promise<Answer> {
     const size = typeof raw === 'string' ? Buffer.byteLength(raw) : raw.length;
     if (size > MAX_MESSAGE_BYTES) {
-      return fail(null, ErrorCode.TOO_LARGE, `Message of ${size} bytes exceeds the ${MAX_MESSAGE_BYTES}-byte limit.`);
+      // answered with the request's id when its start carries one, so the caller's call fails instead of waiting
+      return fail(
+        leadingId(raw),
+        ErrorCode.TOO_LARGE,
+        `Message of ${size} bytes exceeds the ${MAX_MESSAGE_BYTES}-byte limit; send large content in parts.`,
+      );
     }
     let message: unknown;
     try {
@@ -79,6 +84,16 @@ export class Router {
 
 function fail(id: string | number | null, code: (typeof ErrorCode)[keyof typeof ErrorCode], message: string): Answer {
   return { id, error: new PaError(code, message).toWire() };
+}
+
+/** `{"id": …` at the start of a frame (as every client writes it), read without parsing the whole frame. */
+const LEADING_ID = /^\s*\{\s*"id"\s*:\s*(?:(\d{1,15})\s*[,}]|"([^"\\]{1,64})")/;
+
+function leadingId(raw: string | Buffer): string | number | null {
+  const start = typeof raw === 'string' ? raw.slice(0, 256) : raw.subarray(0, 256).toString('utf8');
+  const match = LEADING_ID.exec(start);
+  if (!match) return null;
+  return match[1] !== undefined ? Number(match[1]) : (match[2] ?? null);
 }
 
 function idOf(message: unknown): string | number | null {
