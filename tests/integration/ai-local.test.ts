@@ -1,6 +1,10 @@
 // The local provider in the real engine: the tiny generated GGUF is loaded once by node-llama-cpp, streams tokens,
-// stops when cancelled mid-stream, and serves two requests at once from its pooled sequences.
-import type { EventData, RpcClient } from '@pa/shared';
+// stops when cancelled mid-stream, and serves two requests at once from its pooled sequences. A provider whose model
+// file is missing is refused when added, and its test names the file once it went missing later.
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ErrorCode, type EventData, type PaError, type RpcClient } from '@pa/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTinyGguf } from '../../scripts/make-tiny-gguf.js';
 import { collectAiStream as collect } from '../support/ai-stream.js';
@@ -72,5 +76,50 @@ describe('the local model', () => {
     await collect(client, streamId);
     const status = await client.call('license.status');
     expect(status.quotas.find((quota) => quota.metric === 'ai_requests')?.used).toBe(0);
+  });
+});
+
+describe('a local provider without its model file', () => {
+  let engine: StartedEngine;
+  let client: RpcClient;
+  const folder = mkdtempSync(join(tmpdir(), 'pa-gguf-'));
+
+  beforeAll(async () => {
+    engine = await startEngine();
+    client = await engine.connect();
+  });
+
+  afterAll(async () => {
+    await engine?.stop();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('is refused when added, naming the missing file', async () => {
+    const missing = join(folder, 'never-downloaded.gguf');
+    const refused = await client
+      .call('ai.providers.add', { id: 'ghost', kind: 'local', modelClass: 'local', model: 'ghost', modelPath: missing })
+      .then(
+        () => null,
+        (error: PaError) => error,
+      );
+    expect(refused).toMatchObject({ code: ErrorCode.NOT_FOUND, message: expect.stringContaining(missing) });
+    expect(refused?.message).toMatch(/does not exist/);
+    expect((await client.call('ai.providers.list')).providers.map((provider) => provider.id)).not.toContain('ghost');
+  });
+
+  it('says which file is missing when tested after the file went away', async () => {
+    const moved = join(folder, 'moved.gguf');
+    copyFileSync(ensureTinyGguf(), moved);
+    await client.call('ai.providers.add', {
+      id: 'moved',
+      kind: 'local',
+      modelClass: 'local',
+      model: 'moved',
+      modelPath: moved,
+    });
+    rmSync(moved);
+    const tested = await client.call('ai.providers.test', { id: 'moved' });
+    expect(tested.ok).toBe(false);
+    expect(tested.error).toContain(`The model file ${moved} does not exist`);
   });
 });

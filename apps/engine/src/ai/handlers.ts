@@ -18,6 +18,7 @@ import type { GenerateRequest } from './api.js';
 import type { Conversations } from './conversations.js';
 import type { PerfLog } from './perf.js';
 import { completionTurns, editTurns, stripCodeFence } from './prompts.js';
+import { modelFileProblem } from './providers/local.js';
 import type { AiRouter } from './router.js';
 import { apiKeySecret } from './settings.js';
 
@@ -133,6 +134,8 @@ export function aiHandlers(deps: AiHandlerDeps): PartialHandlers {
       if (config.kind === 'local' && !config.modelPath) {
         throw new PaError(ErrorCode.BAD_REQUEST, 'A local provider needs modelPath: the absolute path of a GGUF file.');
       }
+      const missing = config.kind === 'local' && config.modelPath ? modelFileProblem(config.modelPath) : null;
+      if (missing) throw new PaError(ErrorCode.NOT_FOUND, missing, { path: config.modelPath });
       if (config.kind !== 'local' && config.modelClass === 'local') {
         throw new PaError(ErrorCode.BAD_REQUEST, `A ${config.kind} provider cannot have the model class "local".`);
       }

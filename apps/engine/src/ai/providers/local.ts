@@ -1,7 +1,9 @@
 // The local model: node-llama-cpp over a GGUF file. The model is loaded once and kept warm; one context holds
 // `maxConcurrency` sequences and requests beyond that queue for a free one instead of failing. The chat template
 // comes from the model's metadata (node-llama-cpp resolves the chat wrapper).
+import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { isAbsolute } from 'node:path';
 import type { ProviderConfig } from '@pa/shared';
 import type { ChatHistoryItem, Llama, LlamaContext, LlamaContextSequence, LlamaModel } from 'node-llama-cpp';
 import { type ModelProvider, type ProviderChunk, ProviderFailure, type ProviderRequest } from './provider.js';
@@ -22,6 +24,17 @@ export function cpuThreads(llama: Llama): number | undefined {
   return llama.gpu === false ? availableParallelism() : undefined;
 }
 
+/** Why `path` cannot be a local model file (missing, a folder, relative), or null when it is a readable file. */
+export function modelFileProblem(path: string): string | null {
+  if (!isAbsolute(path)) return `The model file path "${path}" is not absolute; give the full path of the GGUF file.`;
+  try {
+    if (statSync(path).isFile()) return null;
+    return `The model file ${path} is not a file; give the path of a GGUF file.`;
+  } catch {
+    return `The model file ${path} does not exist; download the GGUF file there or give the path where it is.`;
+  }
+}
+
 interface Warm {
   model: LlamaModel;
   context: LlamaContext;
@@ -35,6 +48,9 @@ export function createLocalProvider(config: ProviderConfig): ModelProvider {
   const load = (): Promise<Warm> => {
     warm ??= (async () => {
       if (!config.modelPath) throw new ProviderFailure('unavailable', 'has no GGUF file set (modelPath)');
+      // llama.cpp's own error for a missing file names neither the file nor the cause
+      const problem = modelFileProblem(config.modelPath);
+      if (problem) throw new ProviderFailure('unavailable', problem);
       const llama = await sharedLlama();
       const model = await llama.loadModel({ modelPath: config.modelPath });
       const threads = cpuThreads(llama);
