@@ -3,6 +3,7 @@
 // MessagePort, the browser-mode WebSocket, the CLI and the tests.
 import { join } from 'node:path';
 import { createAi, type ToolProvider } from './ai/index.js';
+import { createBackups } from './backup/index.js';
 import type { Capability } from './capability.js';
 import { createCollab } from './collab/index.js';
 import { createFiles, type FilesCapability } from './files/index.js';
@@ -115,6 +116,7 @@ export function createEngine(options: EngineOptions): Engine {
   const ai = add(createAi(context, { entitlements, quotas, secrets, tools }));
   workflows = add(createWorkflows(context, { entitlements, quotas, ai: ai.service }));
   add(createCollab(context, { entitlements, secrets }));
+  add(createBackups(context));
 
   return {
     router,

@@ -1,4 +1,6 @@
-// `pa serve [--port N] [--no-open] [dir]`: browser mode. Prints the URL with its token and opens it.
+// `pa serve [--port N] [--no-open] [--new-token] [dir]`: browser mode. Prints the URL with its token and opens it.
+// The token is the data dir's (server/token.ts), so a page left open reconnects to the restarted engine; without
+// a dir, the folder this data dir had open last opens again.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
@@ -13,13 +15,21 @@ export function registerServeCommand(program: Command): void {
     .argument('[dir]', 'folder to open as the workspace')
     .option('-p, --port <port>', 'port to listen on (0 = any free port)', '0')
     .option('--no-open', 'do not open a browser window')
-    .action(async (dir: string | undefined, options: { port: string; open: boolean }) => {
+    .option('--new-token', 'replace the access token; pages opened with the old URL are refused')
+    .action(async (dir: string | undefined, options: { port: string; open: boolean; newToken?: boolean }) => {
       const port = Number(options.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
         throw new Error(`--port must be a number from 0 to 65535, not "${options.port}".`);
       }
       const uiDir = findUiDir();
-      const server = await serve({ dataDir: defaultDataDir(), port, uiDir, workspace: dir });
+      const server = await serve({
+        dataDir: defaultDataDir(),
+        port,
+        uiDir,
+        workspace: dir,
+        reopenLast: true,
+        newToken: options.newToken === true,
+      });
       process.stdout.write(`ClaudeEditor is running at ${server.url}\n`);
       if (!uiDir) process.stderr.write('The UI is not built yet: run `npm run build` first.\n');
       if (options.open) openBrowser(server.url);

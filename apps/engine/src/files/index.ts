@@ -14,6 +14,7 @@ import {
   READ_INLINE_BYTES,
 } from '@pa/shared';
 import { isGitPath } from '@pa/shared/protected-paths';
+import { inspectText } from '@pa/shared/text-file';
 import type { PartialHandlers } from '../rpc/handlers.js';
 import type { Workspace } from '../workspace/index.js';
 import { writeInside } from './atomic.js';
@@ -21,8 +22,8 @@ import { checkRelativePath, resolveInside } from './confine.js';
 import { inFolder } from './folder-handle.js';
 import { IgnoreRules } from './ignore-rules.js';
 import { listDirectory, sweepAtomicTemps, walkFiles } from './tree.js';
-import { type WorkspaceWatcher, watchWorkspace } from './watch.js';
 import { Uploads } from './upload.js';
+import { type WorkspaceWatcher, watchWorkspace } from './watch.js';
 
 export { isAtomicTempName, writeFileAtomic } from './atomic.js';
 export { checkRelativePath, isWithin, resolveInside, toRelative } from './confine.js';
@@ -37,6 +38,8 @@ export interface FilesCapability {
   resolve(rel: string): string;
   /** Writes a workspace file atomically and remembers it so the watcher does not report our own write. */
   write(rel: string, content: string): Promise<{ size: number; mtimeMs: number }>;
+  /** Hears the workspace-relative path of every file this engine wrote (a save); the result unsubscribes. */
+  onDidWrite(listener: (path: string) => void): () => void;
   dispose(): Promise<void>;
 }
 
@@ -45,19 +48,20 @@ export function createFiles(workspace: Workspace, onChanges: (changes: FileChang
   let watcher: WorkspaceWatcher | null = null;
   // mtimes of our own writes: a watcher event that matches one is an echo, not an outside change
   const ownWrites = new Map<string, number>();
+  const writeListeners = new Set<(path: string) => void>();
 
   // temp files an interrupted atomic write left behind are removed when a folder opens; the tree waits for it
   let sweeping: Promise<void> = Promise.resolve();
-
-  const unsubscribe = workspace.onDidChange((info) => {
-    void watcher?.close();
-    watcher = null;
   const uploads = new Uploads();
   // connections whose uploads are abandoned when they close
   const watchedConnections = new Set<number>();
+
+  const unsubscribe = workspace.onDidChange((info) => {
+    uploads.abortAll();
+    void watcher?.close();
+    watcher = null;
     rules = info ? new IgnoreRules(info.root) : null;
     if (info && rules) {
-    uploads.abortAll();
       const root = info.root;
       sweeping = sweepAtomicTemps(root, rules);
       watcher = watchWorkspace(root, rules, (changes) => {
@@ -111,14 +115,10 @@ export function createFiles(workspace: Workspace, onChanges: (changes: FileChang
       throw asRefusal(error, rel);
     }
     ownWrites.set(normalise(rel), info.mtimeMs);
+    for (const listener of writeListeners) listener(normalise(rel));
     return { size: info.size, mtimeMs: info.mtimeMs };
   }
 
-  const handlers: PartialHandlers = {
-    'files.list': async ({ dir }) => {
-      const root = workspace.requireRoot();
-      const absolute = resolveInside(root, dir);
-      const info = await stat(absolute).catch(() => null);
   /** The disk time check of a conflict-checked write: the file changed since the editor read it. */
   function checkMtime(rel: string, expectedMtimeMs: number | undefined): void {
     if (expectedMtimeMs === undefined) return;
@@ -130,6 +130,11 @@ export function createFiles(workspace: Workspace, onChanges: (changes: FileChang
     }
   }
 
+  const handlers: PartialHandlers = {
+    'files.list': async ({ dir }) => {
+      const root = workspace.requireRoot();
+      const absolute = resolveInside(root, dir);
+      const info = await stat(absolute).catch(() => null);
       if (!info) throw new PaError(ErrorCode.NOT_FOUND, `Folder "${dir}" does not exist.`);
       if (!info.isDirectory()) throw new PaError(ErrorCode.BAD_REQUEST, `"${dir}" is not a folder.`);
       return { entries: await listDirectory(root, absolute, normalise(dir), rulesFor(root)) };
@@ -159,7 +164,9 @@ export function createFiles(workspace: Workspace, onChanges: (changes: FileChang
         return { path: normalise(path), content: '', binary: true, size: info.size, mtimeMs: info.mtimeMs };
       }
       const bytes = await readFile(target);
-      const binary = bytes.subarray(0, 8192).includes(0);
+      // by content, not name: a PDF called x.ai is binary; text is UTF-8 that decodes and encodes back unchanged
+      // (its BOM kept in the string, its line endings as they are), anything else would be corrupted by a save
+      const binary = inspectText(bytes).binary;
       return {
         path: normalise(path),
         content: binary ? '' : bytes.toString('utf8'),
@@ -182,13 +189,6 @@ export function createFiles(workspace: Workspace, onChanges: (changes: FileChang
             mtimeMs: now.mtimeMs,
           });
         }
-      }
-      const result = await write(path, content);
-      return { path: normalise(path), ...result };
-    },
-    'files.create': async ({ path, kind, content }) => {
-      const target = resolveWritable(path);
-      if (existsSync(target)) throw new PaError(ErrorCode.CONFLICT, `"${path}" already exists.`);
         if (offset > now.size) {
           throw new PaError(ErrorCode.BAD_REQUEST, `"${path}" has ${now.size} bytes; there is nothing at ${offset}.`);
         }
@@ -203,13 +203,13 @@ export function createFiles(workspace: Workspace, onChanges: (changes: FileChang
         };
       } finally {
         await handle.close();
-      const root = realpathSync(workspace.requireRoot());
+      }
     },
     'files.write': async ({ path, content, expectedMtimeMs }) => {
       checkMtime(path, expectedMtimeMs);
-      const segments = checkRelativePath(path);
-      let info: { size: number; mtimeMs: number };
-      try {
+      const result = await write(path, content);
+      return { path: normalise(path), ...result };
+    },
     'files.writeBegin': async ({ path, size, expectedMtimeMs }, { connection }) => {
       checkMtime(path, expectedMtimeMs);
       if (!watchedConnections.has(connection.id)) {
@@ -245,12 +245,20 @@ export function createFiles(workspace: Workspace, onChanges: (changes: FileChang
         throw asRefusal(error, path);
       }
       ownWrites.set(path, info.mtimeMs);
+      for (const listener of writeListeners) listener(path);
       return { path, size: info.size, mtimeMs: info.mtimeMs };
     },
     'files.writeAbort': async ({ uploadId }, { connection }) => {
       uploads.abort(connection.id, uploadId);
       return { ok: true } as const;
     },
+    'files.create': async ({ path, kind, content }) => {
+      const target = resolveWritable(path);
+      if (existsSync(target)) throw new PaError(ErrorCode.CONFLICT, `"${path}" already exists.`);
+      const root = realpathSync(workspace.requireRoot());
+      const segments = checkRelativePath(path);
+      let info: { size: number; mtimeMs: number };
+      try {
         // made inside the real folders checked at the moment of making them, like a write (folder-handle.ts)
         info =
           kind === 'dir'
@@ -294,6 +302,10 @@ export function createFiles(workspace: Workspace, onChanges: (changes: FileChang
     handlers,
     resolve: resolvePath,
     write,
+    onDidWrite(listener) {
+      writeListeners.add(listener);
+      return () => writeListeners.delete(listener);
+    },
     dispose: async () => {
       unsubscribe();
       await watcher?.close();
@@ -301,18 +313,6 @@ export function createFiles(workspace: Workspace, onChanges: (changes: FileChang
   };
 }
 
-/** Filesystem errors a client's path causes (a file where a folder must be, a name too long), as typed refusals. */
-function asRefusal(error: unknown, rel: string): unknown {
-  const code = (error as NodeJS.ErrnoException | null)?.code;
-  const path = rel.slice(0, 200);
-  if (code === 'ENAMETOOLONG') {
-    return new PaError(ErrorCode.BAD_REQUEST, `"${path}" is too long for the filesystem; choose a shorter name.`, {
-      reason: 'name_too_long',
-    });
-  }
-  if (code === 'ENOENT' || code === 'EINVAL') {
-    return new PaError(
-      ErrorCode.CONFLICT,
 function tooLargeToEdit(path: string, size: number): PaError {
   return new PaError(
     ErrorCode.TOO_LARGE,
@@ -344,10 +344,10 @@ function completeUtf8Length(bytes: Buffer, length: number): number {
   return length;
 }
 
-      `A folder on the path of "${path}" vanished while it was written; try again.`,
-    );
-  }
-  if (code === 'ENOTDIR' || code === 'EISDIR' || code === 'EEXIST' || code === 'ELOOP') {
+/** Filesystem errors a client's path causes (a file where a folder must be, a name too long), as typed refusals. */
+function asRefusal(error: unknown, rel: string): unknown {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  const path = rel.slice(0, 200);
   if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
     return new PaError(
       ErrorCode.FORBIDDEN,
@@ -364,6 +364,18 @@ function completeUtf8Length(bytes: Buffer, length: number): number {
       },
     );
   }
+  if (code === 'ENAMETOOLONG') {
+    return new PaError(ErrorCode.BAD_REQUEST, `"${path}" is too long for the filesystem; choose a shorter name.`, {
+      reason: 'name_too_long',
+    });
+  }
+  if (code === 'ENOENT' || code === 'EINVAL') {
+    return new PaError(
+      ErrorCode.CONFLICT,
+      `A folder on the path of "${path}" vanished while it was written; try again.`,
+    );
+  }
+  if (code === 'ENOTDIR' || code === 'EISDIR' || code === 'EEXIST' || code === 'ELOOP') {
     return new PaError(ErrorCode.BAD_REQUEST, `"${path}" needs a folder where a file is, or a file where a folder is.`);
   }
   return error;

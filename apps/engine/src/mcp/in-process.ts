@@ -32,7 +32,8 @@ export function openLocalEngine(options: { workspace?: string; actor: string; da
       if (line.level === 'error') process.stderr.write(`${JSON.stringify(line)}\n`);
     },
   });
-  if (options.workspace) engine.context.workspace.open(options.workspace);
+  // the CLI's folder is the current directory of a command, not a folder the user opened in the editor
+  if (options.workspace) engine.context.workspace.open(options.workspace, { remember: false });
   const listeners = new Set<(event: EventName, data: unknown) => void>();
   const closers = new Set<() => void>();
   const connection: Connection = {

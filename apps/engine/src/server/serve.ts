@@ -1,17 +1,22 @@
 // Starts the engine with its HTTP + WebSocket server on 127.0.0.1 (browser mode, CLI, tests).
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createEngine, type Engine, type EngineOptions } from '../engine.js';
 import { attachWebSocketTransport } from '../rpc/ws-transport.js';
 import { createHttpServer } from './http.js';
+import { serveToken } from './token.js';
 
 export interface ServeOptions extends EngineOptions {
   port?: number;
   host?: string;
   uiDir?: string | null;
+  /** Defaults to the data dir's token file (server/token.ts), so a restarted engine accepts the open page. */
   token?: string;
+  /** Replace the data dir's token with a new one (the open pages then need the new URL). */
+  newToken?: boolean;
   workspace?: string;
+  /** With no `workspace`, open the one this data dir had open last (browser mode's `pa serve`). */
+  reopenLast?: boolean;
 }
 
 export interface RunningServer {
@@ -24,8 +29,10 @@ export interface RunningServer {
 
 export async function serve(options: ServeOptions): Promise<RunningServer> {
   const engine = createEngine({ ...options, transport: 'websocket' });
-  if (options.workspace) engine.context.workspace.open(options.workspace);
-  const token = options.token ?? randomBytes(24).toString('base64url');
+  const { workspace } = engine.context;
+  if (options.workspace) workspace.open(options.workspace);
+  else if (options.reopenLast) workspace.reopenLast();
+  const token = options.token ?? serveToken(engine.context.dataDir, { rotate: options.newToken });
   const uiDir = options.uiDir && existsSync(options.uiDir) ? options.uiDir : null;
   const server = createHttpServer(uiDir, engine.httpRoutes);
   const ws = attachWebSocketTransport({

@@ -23,7 +23,10 @@ export interface Workspace {
   current(): WorkspaceInfo | null;
   /** The root of the open workspace, or E_BAD_REQUEST telling the user to open a folder first. */
   requireRoot(): string;
-  open(path: string): WorkspaceInfo;
+  /** Opens a folder; `remember: false` (the CLI) leaves the editor's Recent list as it was. */
+  open(path: string, options?: { remember?: boolean }): WorkspaceInfo;
+  /** Opens the folder this data dir opened last, if it still exists; null when there is none. */
+  reopenLast(): WorkspaceInfo | null;
   recent(): RecentWorkspace[];
   onDidChange(listener: (workspace: WorkspaceInfo | null) => void): () => void;
   handlers: PartialHandlers;
@@ -47,7 +50,7 @@ export function createWorkspace(store: Store, clock: () => number = Date.now): W
       if (!current) throw new PaError(ErrorCode.BAD_REQUEST, 'No folder is open. Open a folder first.');
       return current.root;
     },
-    open(path) {
+    open(path, options = {}) {
       const root = resolve(path);
       let isDir = false;
       try {
@@ -62,9 +65,20 @@ export function createWorkspace(store: Store, clock: () => number = Date.now): W
       }
       if (!isDir) throw new PaError(ErrorCode.BAD_REQUEST, `"${root}" is a file, not a folder.`);
       current = { root, name: basename(root) || root };
-      upsert.run(root, current.name, clock());
+      if (options.remember !== false) upsert.run(root, current.name, clock());
       for (const listener of listeners) listener(current);
       return current;
+    },
+    reopenLast() {
+      for (const entry of workspace.recent()) {
+        try {
+          return workspace.open(entry.path);
+        } catch (error) {
+          // a folder since deleted or replaced by a file stays in the list (the user may plug its disk back in)
+          if (!(error instanceof PaError)) throw error;
+        }
+      }
+      return null;
     },
     recent: () => list.all(RECENT_LIMIT).map((row) => ({ path: row.path, name: row.name, openedAt: row.opened_at })),
     onDidChange(listener) {

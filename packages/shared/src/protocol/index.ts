@@ -2,6 +2,7 @@
 import type { z } from 'zod';
 import type { MethodSpec } from '../rpc.js';
 import { aiEvents, aiMethods } from './ai.js';
+import { backupMethods } from './backup.js';
 import { collabEvents, collabMethods } from './collab.js';
 import { engineEvents, engineMethods } from './engine.js';
 import { filesEvents, filesMethods } from './files.js';
@@ -15,6 +16,7 @@ export const methods = {
   ...aiMethods,
   ...workflowMethods,
   ...collabMethods,
+  ...backupMethods,
 } as const;
 
 export const events = {
@@ -48,6 +50,7 @@ export function isEventName(name: string): name is EventName {
 }
 
 export * from './ai.js';
+export * from './backup.js';
 export * from './collab.js';
 export * from './engine.js';
 export * from './files.js';

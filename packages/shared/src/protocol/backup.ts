@@ -1,0 +1,45 @@
+// Hot exit: the engine keeps a copy of every unsaved buffer and the editor's open tabs per workspace, so a reload,
+// a crash or a closed window reopens the same tabs with the same unsaved text.
+import { z } from 'zod';
+import { Empty, method, Ok } from '../rpc.js';
+import { RelPath } from './files.js';
+
+/** The largest buffer backed up (characters); a request stays well under the 16 MiB message limit. */
+export const MAX_BACKUP_CHARS = 4 * 1024 * 1024;
+
+export const SessionTab = z.object({
+  path: RelPath.min(1),
+  line: z.number().int().positive(),
+  column: z.number().int().positive(),
+});
+export type SessionTab = z.infer<typeof SessionTab>;
+
+/** The open tabs in order, with each one's cursor, and the active tab. */
+export const EditorSession = z.object({ tabs: z.array(SessionTab).max(1000), active: RelPath.nullable() });
+export type EditorSession = z.infer<typeof EditorSession>;
+
+/**
+ * A backed-up buffer as restore hands it back. `mtimeMs` is the disk time the buffer was read at (null: the file
+ * was not on disk); `disk` says whether the file changed or vanished on disk since, which the user must decide.
+ */
+export const BufferBackup = z.object({
+  path: z.string(),
+  content: z.string(),
+  mtimeMs: z.number().nullable(),
+  savedAt: z.number(),
+  disk: z.enum(['unchanged', 'changed', 'deleted']),
+});
+export type BufferBackup = z.infer<typeof BufferBackup>;
+
+export const backupMethods = {
+  /** Stores (replaces) the backup of one unsaved buffer of the open workspace. */
+  'backup.write': method(
+    z.strictObject({ path: RelPath.min(1), content: z.string().max(MAX_BACKUP_CHARS), mtimeMs: z.number().nullable() }),
+    Ok,
+  ),
+  /** Forgets the backup of one buffer (saved, reverted or deliberately discarded). */
+  'backup.discard': method(z.strictObject({ path: RelPath.min(1) }), Ok),
+  'backup.saveSession': method(z.strictObject({ tabs: EditorSession.shape.tabs, active: RelPath.nullable() }), Ok),
+  /** The open workspace's last session and its backups, each checked against the disk now. */
+  'backup.restore': method(Empty, z.object({ session: EditorSession.nullable(), backups: z.array(BufferBackup) })),
+} as const;
