@@ -3,6 +3,7 @@
 import { type EngineClient, ErrorCode, PaError } from '@pa/shared';
 import type * as monaco from 'monaco-editor';
 import { Emitter } from '../workbench/observable';
+import { readWholeFile, writeWholeFile } from './file-transfer';
 import { SerialByKey } from './serial';
 
 /** Makes the model of an opened file; injected so the save and dirty logic runs in tests without a browser. */
@@ -56,8 +57,7 @@ export class Documents {
     if (existing) return Promise.resolve(existing);
     const pending = this.opening.get(path);
     if (pending) return pending;
-    const promise = this.client
-      .call('files.read', { path })
+    const promise = readWholeFile(this.client, path)
       .then((file) => this.adopt(path, file.binary ? '' : file.content, file.mtimeMs, file.binary, null))
       .finally(() => this.opening.delete(path));
     this.opening.set(path, promise);
@@ -76,7 +76,7 @@ export class Documents {
     const doc = this.require(path);
     const versionId = doc.model.getAlternativeVersionId();
     try {
-      const stat = await this.client.call('files.write', {
+      const stat = await writeWholeFile(this.client, {
         path,
         content: doc.model.getValue(),
         ...(options.overwrite ? {} : { expectedMtimeMs: doc.mtimeMs }),
@@ -97,7 +97,7 @@ export class Documents {
    */
   async reload(path: string): Promise<boolean> {
     const doc = this.require(path);
-    const file = await this.client.call('files.read', { path });
+    const file = await readWholeFile(this.client, path);
     doc.mtimeMs = file.mtimeMs;
     if (doc.model.getValue() === file.content) {
       this.markSaved(doc, doc.model.getAlternativeVersionId());
@@ -112,7 +112,7 @@ export class Documents {
   /** "Keep mine": adopt the disk's current mtime so the next save overwrites knowingly. */
   async acceptDiskVersionTime(path: string): Promise<void> {
     const doc = this.require(path);
-    const file = await this.client.call('files.read', { path }).catch(() => null);
+    const file = await readWholeFile(this.client, path).catch(() => null);
     doc.mtimeMs = file?.mtimeMs ?? 0;
     if (!file) {
       // deleted on disk: the editor's text is now the only copy, so it counts as unsaved

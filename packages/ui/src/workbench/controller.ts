@@ -322,7 +322,11 @@ export class WorkbenchController {
       if (choice === 'reload') await this.reloadFromDisk(path);
       return false;
     } catch (error) {
-      this.notify(`Could not save ${path}: ${errorMessage(error)}`, 'error');
+      // the tab stays dirty: the text is only in the editor, and the message says so
+      this.notify(
+        `Could not save ${path}: ${errorMessage(error)} Your changes are still unsaved in the editor.`,
+        'error',
+      );
       return false;
     }
   }
