@@ -1,13 +1,16 @@
-// The host's default selection of files to share: the open folder minus .gitignored files, binary files, anything
-// larger than the size limit and protected paths (.vscode/, .powerautomation/, …: no peer may change them).
-import { open, readdir, stat } from 'node:fs/promises';
+// The host's default selection of files to share: the open folder minus .gitignored files, files that are not
+// UTF-8 text by content (text-file.ts: a shared file is a string, and only those come back byte for byte), text with
+// mixed line endings (an editor model rewrites them to one kind), anything larger than the size limit and protected
+// paths (.vscode/, .powerautomation/, …: no peer may change them).
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { protectedPath } from '@pa/shared/protected-paths';
+import { inspectText } from '@pa/shared/text-file';
 import type { IgnoreRules } from '../files/index.js';
 
 export interface ShareableFiles {
   files: string[];
-  skipped: Array<{ path: string; reason: 'binary' | 'too-large' | 'protected' }>;
+  skipped: Array<{ path: string; reason: 'binary' | 'line-endings' | 'too-large' | 'protected' }>;
 }
 
 /** Files beyond this many are not offered; a session of that size is not what peer-to-peer editing is for. */
@@ -35,22 +38,15 @@ export async function listShareableFiles(root: string, rules: IgnoreRules, maxBy
       }
       const absolute = join(root, rel);
       const { size } = await stat(absolute);
-      if (size > maxBytes) result.skipped.push({ path: rel, reason: 'too-large' });
-      else if (await looksBinary(absolute)) result.skipped.push({ path: rel, reason: 'binary' });
+      if (size > maxBytes) {
+        result.skipped.push({ path: rel, reason: 'too-large' });
+        continue;
+      }
+      const kind = inspectText(await readFile(absolute));
+      if (kind.binary) result.skipped.push({ path: rel, reason: 'binary' });
+      else if (kind.eol === 'mixed') result.skipped.push({ path: rel, reason: 'line-endings' });
       else result.files.push(rel);
     }
   }
   return result;
-}
-
-/** Git's heuristic: a NUL byte in the first 8 KiB means binary. */
-async function looksBinary(file: string): Promise<boolean> {
-  const handle = await open(file, 'r');
-  try {
-    const buffer = Buffer.alloc(8192);
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    return buffer.subarray(0, bytesRead).includes(0);
-  } finally {
-    await handle.close();
-  }
 }

@@ -14,6 +14,7 @@ import {
   READ_INLINE_BYTES,
 } from '@pa/shared';
 import { isGitPath } from '@pa/shared/protected-paths';
+import { inspectText } from '@pa/shared/text-file';
 import type { PartialHandlers } from '../rpc/handlers.js';
 import type { Workspace } from '../workspace/index.js';
 import { writeInside } from './atomic.js';
@@ -163,7 +164,9 @@ export function createFiles(workspace: Workspace, onChanges: (changes: FileChang
         return { path: normalise(path), content: '', binary: true, size: info.size, mtimeMs: info.mtimeMs };
       }
       const bytes = await readFile(target);
-      const binary = bytes.subarray(0, 8192).includes(0);
+      // by content, not name: a PDF called x.ai is binary; text is UTF-8 that decodes and encodes back unchanged
+      // (its BOM kept in the string, its line endings as they are), anything else would be corrupted by a save
+      const binary = inspectText(bytes).binary;
       return {
         path: normalise(path),
         content: binary ? '' : bytes.toString('utf8'),

@@ -1,9 +1,10 @@
 // Directory listing and the flat file index used by quick-open, both filtered by .gitignore and never showing the
 // temp files of atomic writes; and the sweep that removes those a crash left behind.
 import type { Dirent } from 'node:fs';
-import { lstat, readdir, stat, unlink } from 'node:fs/promises';
+import { lstat, open, readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FileEntry } from '@pa/shared';
+import { inspectText, SNIFF_BYTES } from '@pa/shared/text-file';
 import { isAtomicTempName } from './atomic.js';
 import type { IgnoreRules } from './ignore-rules.js';
 
@@ -28,7 +29,8 @@ export async function listDirectory(
     if (rules.isIgnored(path, kind === 'dir')) continue;
     if (kind === 'file') {
       const info = await stat(join(root, path)).catch(() => null);
-      entries.push({ path, name: dirent.name, kind, size: info?.size ?? 0 });
+      const binary = await isBinaryByFirstBlock(join(root, path));
+      entries.push({ path, name: dirent.name, kind, size: info?.size ?? 0, ...(binary ? { binary } : {}) });
     } else {
       entries.push({ path, name: dirent.name, kind });
     }
@@ -36,6 +38,19 @@ export async function listDirectory(
   return entries.sort((a, b) =>
     a.kind === b.kind ? a.name.localeCompare(b.name, undefined, { numeric: true }) : a.kind === 'dir' ? -1 : 1,
   );
+}
+
+/** The explorer's mark: binary by the content of the first block, as git decides (text-file.ts). */
+async function isBinaryByFirstBlock(file: string): Promise<boolean> {
+  const handle = await open(file, 'r').catch(() => null);
+  if (!handle) return false; // unreadable: the editor's read says why when it is opened
+  try {
+    const buffer = Buffer.alloc(SNIFF_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, SNIFF_BYTES, 0);
+    return inspectText(buffer.subarray(0, bytesRead), false).binary;
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Every non-ignored file, breadth first, up to `limit`. */

@@ -138,7 +138,9 @@ export const collabMethods = {
       .optional(),
     z.object({
       files: z.array(z.string()),
-      skipped: z.array(z.object({ path: z.string(), reason: z.enum(['binary', 'too-large', 'protected']) })),
+      skipped: z.array(
+        z.object({ path: z.string(), reason: z.enum(['binary', 'line-endings', 'too-large', 'protected']) }),
+      ),
     }),
   ),
 } as const;

@@ -23,6 +23,8 @@ export const FileEntry = z.object({
   name: z.string(),
   kind: z.enum(['file', 'dir']),
   size: z.number().optional(),
+  /** A file whose first block is not UTF-8 text (NUL bytes, latin-1, UTF-16): the editor does not open it as text. */
+  binary: z.boolean().optional(),
 });
 export type FileEntry = z.infer<typeof FileEntry>;
 

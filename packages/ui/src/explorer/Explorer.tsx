@@ -185,6 +185,11 @@ export function Explorer({ workbench }: { workbench: WorkbenchController }) {
                 <FileIcon name={entry.name} />
               )}
               <span className="tree-row__name">{entry.name}</span>
+              {entry.binary && (
+                <span className="tree-row__binary" title="Binary by content: not opened as text, not shared">
+                  binary
+                </span>
+              )}
               {dirty && <span className="tree-row__dirty">●</span>}
               {row.loading && <span className="tree-row__spinner" />}
             </div>
