@@ -1,5 +1,5 @@
-// Workflows end to end in browser mode: on a project with one failing test, the built-in "test" workflow lists the
-// failure by file and line; "codeflow" with a scripted loopback provider plans, proposes the fixing diff, waits for
+// Workflows end to end in browser mode: on a project with one failing test, the built-in "test" workflow ends failed
+// (red) and lists the failure by file and line without a click; "codeflow" with a scripted loopback provider plans, proposes the fixing diff, waits for
 // approval (the page is reloaded while it waits: the panel re-attaches to the live run), applies it and runs the
 // tests, which pass. The timeline screenshot goes to test-results/. With a professional license, "review" reads the
 // git diff and its comments show in the timeline and as Monaco decorations on the reviewed file.
@@ -71,12 +71,27 @@ test('test lists the failing test by file:line; codeflow fixes it after approval
   await page.screenshot({ path: 'test-results/workflow-trust-dialog.png' });
   await trust.getByTestId('wf-trust-run').click();
   await expect(trust).toBeHidden();
-  // …then runs it, and finds the one failure with its location
-  await expect(panel.getByTestId('wf-run-state')).toHaveText('succeeded');
-  await panel.getByTestId('wf-step-tests').locator('.wf-step__head').click();
+  // …then runs it: the tests fail, so the run failed, in red, and the failure shows with its location without
+  // expanding anything
+  const runState = panel.getByTestId('wf-run-state');
+  await expect(runState).toHaveText('failed');
+  const danger = await page.evaluate(() => {
+    const probe = document.createElement('span');
+    probe.style.color = 'var(--danger)';
+    document.body.append(probe);
+    const color = getComputedStyle(probe).color;
+    probe.remove();
+    return color;
+  });
+  await expect(runState).toHaveCSS('color', danger);
+  await expect(panel.locator('.wf-run__error')).toHaveText(
+    'Tests failed ("npm test" exited with code 1): 1 failing test.',
+  );
+  await expect(panel.getByTestId('wf-step-tests')).toHaveAttribute('data-state', 'failed');
+  await expect(panel.getByTestId('wf-failures')).toBeVisible();
   await expect(panel.getByTestId('wf-failures')).toContainText('test/math.test.js:10');
   await expect(panel.getByTestId('wf-failures')).toContainText('multiplies two numbers');
-  await page.screenshot({ path: 'test-results/workflow-test-failures.png' });
+  await page.screenshot({ path: 'test-results/workflow-tests-failed.png' });
 
   // codeflow: plan → diff → approve → apply → tests pass, no fix round needed
   await panel.getByRole('button', { name: '← Workflows' }).click();
@@ -146,12 +161,16 @@ test('review reads the git diff and shows its comments as decorations on the rev
       },
     });
     const client = await wb.connect();
-    await client.call('license.activate', { key: vendor.license('professional') });
     await useLoopbackModel(client, provider);
-    client.close();
 
+    // review is not in the personal edition; activating a license lifts the badge while the panel is open
     await page.locator('[data-view="workflow"]').click();
     const panel = page.getByTestId('workflow-panel');
+    await expect(panel.getByTestId('wf-card-review').locator('.wf-tag--locked')).toHaveText('upgrade');
+    await client.call('license.activate', { key: vendor.license('professional') });
+    client.close();
+    await expect(panel.getByTestId('wf-card-review').locator('.wf-tag--locked')).toHaveCount(0);
+    await expect(panel.getByTestId('wf-card-operations').locator('.wf-tag--locked')).toHaveText('upgrade');
     await panel.getByTestId('wf-card-review').click();
     await panel.getByTestId('wf-run').click();
     await expect(panel.getByTestId('wf-run-state')).toHaveText('succeeded');

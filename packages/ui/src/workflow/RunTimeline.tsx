@@ -169,6 +169,12 @@ function StepBody({ step, onApprove }: { step: StepRecord; onApprove(stepId: str
           className: `wf-comment--${comment.severity}`,
         }))}
       />
+      {step.kind === 'ai' && typeof output.answer === 'string' && (
+        <div className="wf-answer" data-testid="wf-answer">
+          <div className="wf-answer__title">What the model returned</div>
+          <pre className="wf-pre">{output.answer || '(an empty answer)'}</pre>
+        </div>
+      )}
       {step.kind === 'ai' && output.output !== undefined && comments.length === 0 && (
         <pre className={`wf-pre${input.output === 'diff' ? ' wf-pre--diff' : ''}`}>
           {typeof output.output === 'string' ? output.output : JSON.stringify(output.output, null, 2)}

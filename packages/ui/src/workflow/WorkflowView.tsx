@@ -41,6 +41,9 @@ export function WorkflowView() {
     }
   }, [client]);
 
+  // The edition decides which workflows are allowed: a license activated or removed re-reads the list.
+  useEvent('license.changed', () => void refresh());
+
   useEffect(() => {
     void refresh();
     const subscription = api.onDidChangeWorkspace(() => void refresh());
