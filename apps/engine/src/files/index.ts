@@ -376,7 +376,10 @@ function asRefusal(error: unknown, rel: string): unknown {
     );
   }
   if (code === 'ENOTDIR' || code === 'EISDIR' || code === 'EEXIST' || code === 'ELOOP') {
-    return new PaError(ErrorCode.BAD_REQUEST, `"${path}" needs a folder where a file is, or a file where a folder is.`);
+    return new PaError(
+      ErrorCode.BAD_REQUEST,
+      `"${path}" needs a folder where a file is, or a file where a folder is; move what is in the way and try again.`,
+    );
   }
   return error;
 }

@@ -15,6 +15,8 @@ type Caller = Pick<EngineClient, 'call'>;
 
 /** Texts up to this many UTF-16 units go in one files.write (at most 6 bytes each in JSON: 6 MiB). */
 export const SINGLE_WRITE_CHARS = 1024 * 1024;
+/** Parts sent before the first one's answer: the page encodes the next while the engine writes the last. */
+const PARTS_IN_FLIGHT = 4;
 
 export async function readWholeFile(client: Caller, path: string): Promise<FileContent> {
   try {
@@ -38,7 +40,9 @@ export async function writeWholeFile(client: Caller, params: ParamsIn<'files.wri
   if (content.length <= SINGLE_WRITE_CHARS) return client.call('files.write', params);
   const parts = splitText(content, WRITE_CHUNK_CHARS);
   const encoder = new TextEncoder();
-  const lengths = parts.map((part) => encoder.encode(part).length);
+  // counted into one reused buffer (3 bytes per UTF-16 unit at most): no copy of the file is kept as bytes
+  const scratch = new Uint8Array(3 * WRITE_CHUNK_CHARS);
+  const lengths = parts.map((part) => encoder.encodeInto(part, scratch).written);
   const size = lengths.reduce((sum, length) => sum + length, 0);
   const { uploadId } = await client.call('files.writeBegin', {
     path,
@@ -46,11 +50,17 @@ export async function writeWholeFile(client: Caller, params: ParamsIn<'files.wri
     ...(expectedMtimeMs === undefined ? {} : { expectedMtimeMs }),
   });
   try {
+    // the engine handles a connection's messages in order, so parts in flight still land in order
+    const inFlight: Array<Promise<unknown>> = [];
     let offset = 0;
     for (const [index, data] of parts.entries()) {
-      await client.call('files.writeChunk', { uploadId, offset, data });
+      const sent = client.call('files.writeChunk', { uploadId, offset, data });
+      sent.catch(() => undefined); // awaited below; a refusal is not an unhandled rejection meanwhile
+      inFlight.push(sent);
       offset += lengths[index] as number;
+      if (inFlight.length >= PARTS_IN_FLIGHT) await inFlight.shift();
     }
+    await Promise.all(inFlight);
     return await client.call('files.writeCommit', { uploadId });
   } catch (error) {
     // the engine has usually dropped the upload already (a refused part or commit); this covers the rest
