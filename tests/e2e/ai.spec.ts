@@ -1,6 +1,7 @@
 // AI end to end in browser mode against the real engine and a scripted loopback OpenAI-compatible provider: a chat
-// answer streams in with its "answered by" line (after a fallback), and Ctrl+K edits a selection through a diff
-// that, once accepted, can be undone and saved to disk.
+// answer streams in with its "answered by" line (after a fallback), and Ctrl+I edits a selection through a diff
+// that, once accepted, can be undone and saved to disk, while Monaco's Ctrl+K chords still work. An attached file
+// shows as a chip, a long answer wraps inside the panel, and removing a provider asks first.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
@@ -12,6 +13,8 @@ import { type OpenedWorkbench, openWorkbench } from './support/workbench';
 const SNIPPET = `const hello = \`Hello, \${name}!\`;`;
 const EDITED = `export function greet(name: string): string {\n  return \`Hi there, \${name}!\`;\n}`;
 const ANSWER = `Use a **template literal**:\n\n\`\`\`ts\n${SNIPPET}\n\`\`\`\n`;
+const LONG_WORD = `https://example.com/${'very-long-path-segment-'.repeat(12)}end`;
+const LONG_ANSWER = `See ${LONG_WORD} for more.\n\n\`\`\`ts\nconst greeting = [${'"hello", '.repeat(40)}"bye"];\n\`\`\`\n`;
 
 let wb: OpenedWorkbench | null = null;
 const servers: LoopbackProvider[] = [];
@@ -25,13 +28,13 @@ test.afterEach(async () => {
 const editorText = async (page: Page) =>
   ((await page.locator('.monaco-host .view-lines').first().textContent()) ?? '').replace(/\u00a0/g, ' ');
 
-test('chat streams an answer with its "answered by" line; Ctrl+K edits through a diff, undoably', async ({ page }) => {
+test('chat streams an answer with its "answered by" line; Ctrl+I edits through a diff, undoably', async ({ page }) => {
   const flaky = await startLoopbackOpenAI({ kind: 'status', status: 500 });
   const good = await startLoopbackOpenAI((request) => {
     const system = JSON.stringify(request.body.messages ?? '');
-    return system.includes('You rewrite code')
-      ? { kind: 'ok', tokens: [EDITED.slice(0, 30), EDITED.slice(30)] }
-      : { kind: 'ok', tokens: ANSWER.match(/[\s\S]{1,6}/g) ?? [ANSWER], gapMs: 15 };
+    if (system.includes('You rewrite code')) return { kind: 'ok', tokens: [EDITED.slice(0, 30), EDITED.slice(30)] };
+    if (system.includes('Context from src/greet.ts')) return { kind: 'ok', text: LONG_ANSWER };
+    return { kind: 'ok', tokens: ANSWER.match(/[\s\S]{1,6}/g) ?? [ANSWER], gapMs: 15 };
   });
   servers.push(flaky, good);
   wb = await openWorkbench(page);
@@ -67,13 +70,13 @@ test('chat streams an answer with its "answered by" line; Ctrl+K edits through a
   await expect(answer.getByTestId('ai-answered-by')).toContainText('fell back from flaky (failed (HTTP 500))');
   await page.screenshot({ path: 'test-results/ai-chat.png' });
 
-  // edit with AI: select the function, Ctrl+K, instruction, diff, accept
+  // edit with AI: select the function, Ctrl+I, instruction, diff, accept
   await page.locator('.tree-row[data-path="src"]').click();
   await page.locator('.tree-row[data-path="src/greet.ts"]').click();
   await expect.poll(() => editorText(page)).toContain('return `Hello, ');
   await page.locator('.monaco-host .view-lines').first().click();
   await page.keyboard.press('Control+A');
-  await page.keyboard.press('Control+K');
+  await page.keyboard.press('Control+I');
   await page.getByTestId('ai-edit-instruction').fill('Say "Hi there" instead of "Hello"');
   await page.getByTestId('ai-edit-instruction').press('Enter');
   await expect(page.getByTestId('ai-edit-diff')).toBeVisible();
@@ -91,11 +94,53 @@ test('chat streams an answer with its "answered by" line; Ctrl+K edits through a
   await page.keyboard.press('Control+S');
   await expect.poll(() => readFileSync(join(wb?.root ?? '', 'src/greet.ts'), 'utf8')).toBe(`${EDITED}\n`);
 
+  // Ctrl+K is Monaco's chord prefix, not swallowed by the AI: Ctrl+K Ctrl+C comments the line, Ctrl+K Ctrl+U uncomments
+  await page.keyboard.press('Control+Home');
+  await page.keyboard.press('Control+K');
+  await page.keyboard.press('Control+C');
+  await expect.poll(() => editorText(page)).toContain('// export function greet');
+  await expect(page.getByTestId('ai-edit')).toHaveCount(0);
+  await page.keyboard.press('Control+K');
+  await page.keyboard.press('Control+U');
+  await expect.poll(() => editorText(page)).not.toContain('// export function greet');
+
+  // "Attach current file": the question shows with a chip for the file, not the raw fenced block sent with it;
+  // the answer's long link and long code line wrap inside the panel
+  await page.keyboard.press('Control+Shift+I');
+  await page.getByText('Attach current file or selection').click();
+  await page.getByTestId('ai-input').fill('Explain this file');
+  await page.getByTestId('ai-input').press('Enter');
+  const question = page.getByTestId('ai-message-user').last();
+  await expect(question.getByTestId('ai-attachment')).toHaveText(/src\/greet\.ts\s*whole file/);
+  await expect(question).not.toContainText('Context from');
+  await expect(question).not.toContainText('```');
+  expect(JSON.stringify(good.requests.at(-1)?.body.messages)).toContain('Context from src/greet.ts');
+  const long = page.getByTestId('ai-message-assistant').last();
+  await expect(long).toContainText('very-long-path-segment-');
+  await expect(long.locator('.ai-code pre')).toContainText('"bye"];');
+  const overflow = (element: HTMLElement) => element.scrollWidth - element.clientWidth;
+  expect(await page.locator('.ai-chat__messages').evaluate(overflow)).toBe(0);
+  expect(await long.locator('.ai-code pre').evaluate(overflow)).toBe(0);
+  await page.screenshot({ path: 'test-results/ai-chat-attachment.png' });
+
   // model settings: each provider with its live figures
   await page.locator('[data-view="ai.models"]').click();
   await expect(page.getByTestId('ai-provider-good')).toContainText(/p50 TTFT \d+ ms/);
   await expect(page.getByTestId('ai-provider-flaky')).toContainText('errors 100%');
   await page.screenshot({ path: 'test-results/ai-models.png' });
+
+  // removing a provider asks first: cancel keeps it, confirming removes it
+  const removeFlaky = page.getByTestId('ai-provider-flaky').getByTestId('ai-provider-remove');
+  await removeFlaky.click();
+  const dialog = page.getByRole('dialog', { name: 'Remove the model provider flaky?' });
+  await expect(dialog).toContainText('openai-compatible · flaky-model');
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByTestId('ai-provider-flaky')).toBeVisible();
+  await removeFlaky.click();
+  await dialog.getByRole('button', { name: 'Remove' }).click();
+  await expect(page.getByTestId('ai-provider-flaky')).toHaveCount(0);
+  await expect(page.getByTestId('ai-provider-good')).toBeVisible();
   expect(wb.errors()).toEqual([]);
 });
 

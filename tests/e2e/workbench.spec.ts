@@ -27,6 +27,7 @@ test('opens, edits and saves a file, quick-opens another, follows outside change
       writeFileSync(join(root, 'debug.log'), 'noise\n');
       mkdirSync(join(root, 'build'));
       writeFileSync(join(root, 'build/out.js'), 'compiled\n');
+      writeFileSync(join(root, 'src/tabbed.js'), 'function main() {\n\tif (true) {\n\t\tmain();\n\t}\n}\n');
     },
   });
   const { root } = wb;
@@ -44,6 +45,7 @@ test('opens, edits and saves a file, quick-opens another, follows outside change
   await expect(tab(page, 'src/greet.ts')).toHaveAttribute('aria-selected', 'true');
   await expect.poll(() => editorText(page)).toContain('return `Hello, ');
   await expect(page.getByTestId('language')).toHaveText('TypeScript');
+  await expect(page.getByTestId('indentation')).toHaveText('Spaces: 2');
   await page.locator('.monaco-host .view-lines').click();
   await page.keyboard.press('Control+End');
   // the file ends with a newline, so Ctrl+End lands on the empty last line
@@ -100,7 +102,11 @@ test('opens, edits and saves a file, quick-opens another, follows outside change
   await expect(page.locator('.disk-warning')).toHaveCount(0);
   expect(readFileSync(join(root, 'src/math.js'), 'utf8')).toContain('// again');
 
+  // the status bar names the indentation Monaco detected in the file: tabs here
+  await row(page, 'src/tabbed.js').click();
+  await expect(page.getByTestId('indentation')).toHaveText('Tab Size: 4');
   await tab(page, 'src/greet.ts').click();
+  await expect(page.getByTestId('indentation')).toHaveText('Spaces: 2');
   // every activity-bar icon is drawn from SVG (a feature's as a mask image), none is a font glyph a machine may lack
   await expect(page.locator('.activity-item .feature-icon--glyph')).toHaveCount(0);
   const undrawn = await page.locator('.activity-item').evaluateAll((items) =>

@@ -3,6 +3,7 @@
 import type { RouteInfo, ToolUse } from '@pa/shared';
 import { useEffect, useRef, useState } from 'react';
 import { useObservable } from '../workbench/observable';
+import { splitAttachment } from './attachment';
 import { AUTO, type ChatController } from './chat-controller';
 import { Markdown } from './Markdown';
 
@@ -39,6 +40,37 @@ function ToolCalls({ calls }: { calls: ToolUse[] }) {
           </pre>
         </details>
       ))}
+    </div>
+  );
+}
+
+/** A question as typed, with the file or selection it carries as a chip (its text in the tooltip). */
+function UserMessage({ content }: { content: string }) {
+  const { question, attachment } = splitAttachment(content);
+  return (
+    <div className="ai-message__user">
+      {question}
+      {attachment && (
+        <div className="ai-attachment" data-testid="ai-attachment" title={attachment.text.slice(0, 2_000)}>
+          <svg className="ai-attachment__icon" viewBox="0 0 16 16" width="12" height="12" aria-hidden="true">
+            <path
+              d="M10.5 4.5 5.8 9.2a1.2 1.2 0 0 0 1.7 1.7l5-5a2.5 2.5 0 0 0-3.5-3.5l-5 5a3.8 3.8 0 0 0 5.3 5.3l4.2-4.2"
+              fill="none"
+              stroke="currentColor"
+              strokeWidth="1.3"
+              strokeLinecap="round"
+            />
+          </svg>
+          <span className="ai-attachment__path">{attachment.path}</span>
+          <span className="ai-attachment__lines">
+            {attachment.lines
+              ? attachment.lines.from === attachment.lines.to
+                ? `line ${attachment.lines.from}`
+                : `lines ${attachment.lines.from}–${attachment.lines.to}`
+              : 'whole file'}
+          </span>
+        </div>
+      )}
     </div>
   );
 }
@@ -117,7 +149,7 @@ export function ChatView({ chat }: { chat: ChatController }) {
             data-testid={`ai-message-${message.role}`}
           >
             {message.role === 'user' ? (
-              <div className="ai-message__user">{message.content}</div>
+              <UserMessage content={message.content} />
             ) : (
               <>
                 {message.toolCalls && message.toolCalls.length > 0 && <ToolCalls calls={message.toolCalls} />}

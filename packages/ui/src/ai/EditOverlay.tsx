@@ -47,7 +47,7 @@ export function EditOverlay({ edit }: { edit: EditController }) {
           }}
         >
           <input
-            // biome-ignore lint/a11y/noAutofocus: the box exists to be typed into right after Ctrl/Cmd+K
+            // biome-ignore lint/a11y/noAutofocus: the box exists to be typed into right after Ctrl/Cmd+I
             autoFocus
             data-testid="ai-edit-instruction"
             placeholder="Describe the change, e.g. “rename x to count”"

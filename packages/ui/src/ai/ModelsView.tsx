@@ -3,6 +3,7 @@
 import { ModelClass, type ProviderKind, type ProviderStats, type ProviderView } from '@pa/shared';
 import { useCallback, useEffect, useState } from 'react';
 import { useEngine } from '../client/engine';
+import { useWorkbench } from '../workbench/contributions';
 
 const KINDS: ProviderKind[] = ['openai-compatible', 'anthropic', 'gemini', 'local'];
 
@@ -111,7 +112,26 @@ function ProviderRow({
   onChange: () => void;
 }) {
   const { client } = useEngine();
+  const api = useWorkbench();
   const [test, setTest] = useState<string | null>(null);
+  const remove = async () => {
+    const name = provider.label ?? provider.id;
+    const choice = await api.confirm({
+      title: `Remove the model provider ${name}?`,
+      message: `${name} (${provider.kind} · ${provider.model}) and its saved API key are deleted; add it again to use it.`,
+      buttons: [
+        { id: 'remove', label: 'Remove', variant: 'danger' },
+        { id: 'cancel', label: 'Cancel', variant: 'secondary' },
+      ],
+    });
+    if (choice !== 'remove') return;
+    try {
+      await client.call('ai.providers.remove', { id: provider.id });
+    } catch (error) {
+      api.notify(`Could not remove ${name}: ${error instanceof Error ? error.message : String(error)}`, 'error');
+    }
+    onChange();
+  };
   const fmt = (value: number | null | undefined, unit: string) => (value == null ? '–' : `${Math.round(value)}${unit}`);
   return (
     <div className="ai-provider" data-testid={`ai-provider-${provider.id}`}>
@@ -147,7 +167,8 @@ function ProviderRow({
         <button
           type="button"
           className="ai-button ai-button--danger"
-          onClick={() => void client.call('ai.providers.remove', { id: provider.id }).then(onChange)}
+          onClick={() => void remove()}
+          data-testid="ai-provider-remove"
         >
           Remove
         </button>

@@ -10,6 +10,7 @@ import type {
 } from '@pa/shared';
 import type { WorkbenchApi } from '../workbench/contributions';
 import { Observable } from '../workbench/observable';
+import { type Attachment, withAttachment } from './attachment';
 
 export interface ChatMessage extends ConversationMessage {
   /** True while tokens are still arriving. */
@@ -44,22 +45,28 @@ export class ChatController {
     this.history.set(items);
   }
 
-  /** The active file's selection (or the whole file when nothing is selected), as a fenced block. */
-  private context(): string | null {
+  /** The active file's selection (or the whole file when nothing is selected). */
+  private context(): Attachment | null {
     const editor = this.api.editor();
     const model = editor?.getModel();
     const path = this.api.activeFile();
     if (!editor || !model || !path) return null;
     const selection = editor.getSelection();
-    const text = selection && !selection.isEmpty() ? model.getValueInRange(selection) : model.getValue();
-    return `Context from ${path}:\n\`\`\`${model.getLanguageId()}\n${text.slice(0, 100_000)}\n\`\`\``;
+    const selected = selection && !selection.isEmpty() ? selection : null;
+    const text = selected ? model.getValueInRange(selected) : model.getValue();
+    return {
+      path,
+      language: model.getLanguageId(),
+      text: text.slice(0, 100_000),
+      lines: selected ? { from: selected.startLineNumber, to: selected.endLineNumber } : null,
+    };
   }
 
   async send(text: string): Promise<void> {
     const question = text.trim();
     if (!question || this.streaming.value) return;
     const context = this.attachContext.value ? this.context() : null;
-    const content = context ? `${question}\n\n${context}` : question;
+    const content = context ? withAttachment(question, context) : question;
     const before = this.messages.value;
     const turns = [...before.map(({ role, content }) => ({ role, content })), { role: 'user' as const, content }];
     this.messages.set([...before, { role: 'user', content }, { role: 'assistant', content: '', streaming: true }]);

@@ -1,4 +1,4 @@
-// "Edit with AI" (Ctrl/Cmd+K) as a small state machine outside React: selection → instruction → streamed proposal
+// "Edit with AI" (Ctrl/Cmd+I) as a small state machine outside React: selection → instruction → streamed proposal
 // → diff → accept (one undoable edit in the editor) or reject.
 import type { EngineClient } from '@pa/shared';
 import type * as monaco from 'monaco-editor';

@@ -1,4 +1,4 @@
-// The ai feature in the workbench: the chat panel, model settings, and "Edit with AI" (Ctrl/Cmd+K) whose overlay is
+// The ai feature in the workbench: the chat panel, model settings, and "Edit with AI" (Ctrl/Cmd+I) whose overlay is
 // mounted once over the editor. State lives in ChatController / EditController; components render it.
 import { createRoot } from 'react-dom/client';
 import type { Contribution } from '../workbench/contributions';
@@ -30,7 +30,8 @@ export const aiContribution: Contribution = {
   commands: [
     { id: 'ai.openChat', title: 'AI: Open Chat', keybinding: 'Mod+Shift+I', run: (api) => api.showView('ai.chat') },
     { id: 'ai.models', title: 'AI: Model Settings', run: (api) => api.showView('ai.models') },
-    { id: 'ai.editSelection', title: 'AI: Edit with AI', keybinding: 'Mod+K', run: () => edit?.start() },
+    // Mod+I as in VS Code's inline chat: Mod+K starts Monaco's chords (Ctrl+K Ctrl+C comments a line), left to them.
+    { id: 'ai.editSelection', title: 'AI: Edit with AI', keybinding: 'Mod+I', run: () => edit?.start() },
   ],
   activate(api) {
     chat = new ChatController(api);

@@ -1,6 +1,8 @@
 // The status bar: workspace and engine connection on the left, feature items, then cursor and language on the right.
 
+import { useEffect, useState } from 'react';
 import type { ConnectionState } from '../client/engine';
+import { indentationLabel } from '../editor/indentation';
 import { languageLabel } from '../editor/language';
 import { monaco } from '../editor/monaco';
 import type { StatusItemContribution } from './contributions';
@@ -13,6 +15,21 @@ const CONNECTION_LABEL: Record<ConnectionState, string> = {
   connected: 'Engine connected',
   disconnected: 'Engine disconnected',
 };
+
+/** The active file's indentation as Monaco detected it, kept current when its options change. */
+function Indentation({ model }: { model: monaco.editor.ITextModel }) {
+  const [label, setLabel] = useState(() => indentationLabel(model.getOptions()));
+  useEffect(() => {
+    setLabel(indentationLabel(model.getOptions()));
+    const subscription = model.onDidChangeOptions(() => setLabel(indentationLabel(model.getOptions())));
+    return () => subscription.dispose();
+  }, [model]);
+  return (
+    <span className="status-item" data-testid="indentation">
+      {label}
+    </span>
+  );
+}
 
 export function StatusBar({
   workbench,
@@ -64,7 +81,7 @@ export function StatusBar({
             {cursor.selected > 0 ? ` (${cursor.selected} selected)` : ''}
           </span>
         )}
-        {model && <span className="status-item">Spaces: {model.getOptions().tabSize}</span>}
+        {model && <Indentation model={model} />}
         {model && <span className="status-item">UTF-8</span>}
         {language && (
           <span className="status-item" data-testid="language">

@@ -3,6 +3,7 @@
 import type { Disposable, EngineClient, WorkspaceInfo } from '@pa/shared';
 import type * as monaco from 'monaco-editor';
 import { type ComponentType, createContext, useContext } from 'react';
+import type { ConfirmOptions } from './prompts';
 
 export interface WorkbenchApi {
   readonly client: EngineClient;
@@ -29,6 +30,8 @@ export interface WorkbenchApi {
   /** Shows a view (side bar or panel) by id. */
   showView(id: string): void;
   notify(message: string, kind?: 'info' | 'warning' | 'error'): void;
+  /** Asks a modal question; resolves with the id of the button chosen, or null when dismissed. */
+  confirm(options: ConfirmOptions): Promise<string | null>;
   runCommand(id: string): void;
 }
 

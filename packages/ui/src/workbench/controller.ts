@@ -574,6 +574,7 @@ export class WorkbenchController {
       onDidChangeWorkspace: (listener) => this.workspaceChanged.event(listener),
       showView: (id) => this.showView(id),
       notify: (message, kind) => this.notify(message, kind),
+      confirm: (options) => this.confirm(options),
       runCommand: (id) => this.runCommand(id),
     };
   }
