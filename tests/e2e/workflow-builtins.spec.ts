@@ -1,7 +1,8 @@
 // The other built-in workflows end to end in browser mode, driven from the Workflows panel (Ctrl+Shift+W) with a
 // scripted loopback model: smartui writes the described component after approval, operations streams a failing
 // package.json script and shows the model's summary of that output, commit commits the staged change with the
-// approved message. Each checks what the model was shown and what landed on disk; screenshots go to test-results/.
+// approved message; an unusable ai answer (a diff with no hunks) fails its step and shows what the model returned.
+// Each checks what the model was shown and what landed on disk; screenshots go to test-results/.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -92,6 +93,28 @@ test('smartui turns a description into a component file that is written only aft
       .join(''),
   );
   await page.screenshot({ path: 'test-results/workflow-smartui.png' });
+  expect(wb?.errors()).toEqual([]);
+});
+
+const NO_HUNKS = 'Here is the component:\n```diff\n--- /dev/null\n+++ b/src/components/Badge.tsx\n```\n';
+
+test('an ai step whose answer is unusable fails and shows what the model returned', async ({ page }) => {
+  await open(page, { kind: 'ok', text: NO_HUNKS });
+  const panel = await pick(page, 'smartui');
+  await panel.getByTestId('wf-input-description').fill('A badge');
+  await panel.getByRole('textbox', { name: /^path/ }).fill('src/components/Badge.tsx');
+  await panel.getByTestId('wf-run').click();
+
+  await expect(panel.getByTestId('wf-run-state')).toHaveText('failed');
+  const step = panel.getByTestId('wf-step-component');
+  await expect(step).toHaveAttribute('data-state', 'failed');
+  // open without a click: the reason, then the answer itself
+  await expect(step.locator('.wf-step__error')).toHaveText(
+    "The model's answer is not a usable diff: The diff holds no hunks to apply.",
+  );
+  await expect(step.getByTestId('wf-answer')).toContainText('Here is the component:');
+  await expect(step.getByTestId('wf-answer')).toContainText('+++ b/src/components/Badge.tsx');
+  await page.screenshot({ path: 'test-results/workflow-ai-unusable.png' });
   expect(wb?.errors()).toEqual([]);
 });
 
