@@ -79,7 +79,10 @@ export const RunStep = z
     timeout: z.number().positive().max(86_400).default(600),
     env: z.record(z.string(), Template).default({}),
     cwd: Template.default('.'),
-    /** A non-zero exit fails the step unless this is set (the exit code is an output either way). */
+    /**
+     * A non-zero exit fails the step unless this is set (the exit code is an output either way). A `test` step that
+     * fails still ends the run `failed` when no later test step passes: the run goes on, its outcome tells the truth.
+     */
     allowFailure: z.boolean().default(false),
   })
   .superRefine((run, ctx) => {
