@@ -12,6 +12,9 @@
 //   wb.errors()  uncaught page errors and console errors seen so far (assert it is empty at the end)
 //   await wb.connect()  a typed RPC client of the same engine, with the page's token (to set it up; close() it)
 //   await wb.stopEngine()  stops only the engine (to see how the UI copes); close() still cleans up
+//   await wb.crashEngine()  kills the engine with SIGKILL (nothing saved on the way out)
+//   await wb.restartEngine()  starts `pa serve` again on the same port and data dir, with no folder (so it opens
+//                the data dir's last one); the open page is left to reconnect by itself
 //   await wb.close()  stops the engine and removes both temp folders (call it in afterEach/finally)
 // The engine serves a private copy of packages/ui/dist (PA_UI_DIR), so another `build ui` running meanwhile
 // (which empties dist) cannot pull files from under the page.
@@ -45,6 +48,8 @@ export interface OpenedWorkbench {
   errors(): string[];
   connect(): Promise<RpcClient>;
   stopEngine(): Promise<void>;
+  crashEngine(): Promise<void>;
+  restartEngine(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -61,10 +66,8 @@ export async function openWorkbench(page: Page, options: OpenWorkbenchOptions = 
   cpSync(uiDist, uiDir, { recursive: true });
   const openFolder = options.openFolder ?? true;
   const args = [engineCliFor(options.env), 'serve', '--no-open', '--port', '0', ...(openFolder ? [root] : [])];
-  const child = spawn(process.execPath, args, {
-    env: { ...process.env, PA_DATA_DIR: dataDir, PA_UI_DIR: uiDir, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const env = { ...process.env, PA_DATA_DIR: dataDir, PA_UI_DIR: uiDir, ...options.env };
+  let child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const cleanup = async () => {
     await stop(child);
@@ -72,19 +75,23 @@ export async function openWorkbench(page: Page, options: OpenWorkbenchOptions = 
     rmSync(dataDir, { recursive: true, force: true });
   };
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      const onData = (chunk: Buffer) => {
-        output += chunk.toString();
-        const match = URL_PATTERN.exec(output);
-        if (match?.[1]) resolve(match[1]);
-      };
-      child.stdout?.on('data', onData);
-      child.stderr?.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
+    const printedUrl = () =>
+      new Promise<string>((resolve, reject) => {
+        const from = output.length;
+        child.stdout?.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          const match = URL_PATTERN.exec(output.slice(from));
+          if (match?.[1]) resolve(match[1]);
+        });
+        child.stderr?.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+        });
+        child.once('exit', (code) =>
+          reject(new Error(`pa serve exited (${code}) before printing its URL:\n${output}`)),
+        );
+        child.once('error', reject);
       });
-      child.once('exit', (code) => reject(new Error(`pa serve exited (${code}) before printing its URL:\n${output}`)));
-      child.once('error', reject);
-    });
+    const url = await printedUrl();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
     page.on('console', (message) => {
@@ -110,6 +117,19 @@ export async function openWorkbench(page: Page, options: OpenWorkbenchOptions = 
         return connectClient(`ws://127.0.0.1:${port}/rpc`, token ?? '');
       },
       stopEngine: () => stop(child),
+      crashEngine: async () => {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGKILL');
+        await exited;
+      },
+      restartEngine: async () => {
+        const port = /127\.0\.0\.1:(\d+)\//.exec(url)?.[1] ?? '0';
+        child = spawn(process.execPath, [engineCliFor(options.env), 'serve', '--no-open', '--port', port], {
+          env,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        await printedUrl();
+      },
       close: cleanup,
     };
   } catch (error) {

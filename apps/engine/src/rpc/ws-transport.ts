@@ -1,7 +1,8 @@
 // WebSocket transport on 127.0.0.1 (browser mode and CLI). The upgrade is refused unless `Host` names this server
-// (421) and a browser's `Origin` is the engine's own page or the desktop app (403). The per-launch token is
-// required, in the query string (?token=…) or as the first message ({"token": "…"}); a socket joins the engine's
-// connections (and so hears broadcasts) only once it has presented the token, and is closed with 4401 otherwise.
+// (421) and a browser's `Origin` is the engine's own page or the desktop app (403). The token (in browser mode the
+// data dir's, server/token.ts) is required, in the query string (?token=…) or as the first message ({"token": "…"});
+// a socket joins the engine's connections (and so hears broadcasts) only once it has presented the token, and is
+// closed with 4401 otherwise.
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';

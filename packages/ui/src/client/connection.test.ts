@@ -73,7 +73,7 @@ describe('ReconnectingClient', () => {
     client.onClose((reason) => closed.push(reason));
 
     latest().emit('close', { code: 1006, reason: '' });
-    expect(client.state.value).toBe('disconnected');
+    expect(client.state.value).toBe('reconnecting');
     expect(closed).toEqual(['code 1006']);
     expect(sockets).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(400); // first retry: 250 ms ± 20 %
@@ -88,12 +88,67 @@ describe('ReconnectingClient', () => {
     client.dispose();
   });
 
+  it('fails a call made while reconnecting at once with E_UNAVAILABLE instead of holding it', async () => {
+    const client = create();
+    latest().emit('open');
+    latest().emit('close', { code: 1006, reason: '' });
+    const error = await client.call('files.write', { path: 'a.txt', content: 'x' }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(PaError);
+    expect((error as PaError).code).toBe(ErrorCode.UNAVAILABLE);
+    expect((error as PaError).message).toMatch(/not connected/);
+    await vi.advanceTimersByTimeAsync(400);
+    latest().emit('open');
+    const pong = client.call('engine.ping');
+    await vi.waitFor(() => expect(latest().sent).toHaveLength(1));
+    latest().answer({ pong: true, time: 2 });
+    await expect(pong).resolves.toEqual({ pong: true, time: 2 });
+    client.dispose();
+  });
+
   it('does not retry a connection the engine refused for a bad token', async () => {
     const client = create();
     latest().emit('close', { code: 4401, reason: 'invalid token' });
     await vi.advanceTimersByTimeAsync(10_000);
     expect(sockets).toHaveLength(1);
     expect(client.state.value).toBe('disconnected');
+  });
+});
+
+describe('browser mode', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('reconnects at once with the new token when a URL with another token is pasted (only the hash changes)', () => {
+    const urls: string[] = [];
+    const sockets: FakeSocket[] = [];
+    vi.stubGlobal(
+      'WebSocket',
+      class extends FakeSocket {
+        constructor(url: string) {
+          super();
+          urls.push(url);
+          sockets.push(this);
+        }
+      },
+    );
+    const hashListeners: Array<() => void> = [];
+    const win = {
+      location: { hash: '#token=old-token', protocol: 'http:', host: '127.0.0.1:4000' },
+      addEventListener: (type: string, listener: () => void) => {
+        if (type === 'hashchange') hashListeners.push(listener);
+      },
+      removeEventListener: () => {},
+    };
+    const connection = connectToEngine(win as unknown as Window);
+    sockets.at(-1)?.emit('open');
+    // the restarted engine got a new token (pa serve --new-token): the old one is refused
+    sockets.at(-1)?.emit('close', { code: 4401, reason: 'invalid token' });
+    expect(connection.state.value).toBe('disconnected');
+    win.location.hash = '#token=new-token';
+    for (const listener of hashListeners) listener();
+    expect(urls.at(-1)).toBe('ws://127.0.0.1:4000/rpc?token=new-token');
+    sockets.at(-1)?.emit('open');
+    expect(connection.state.value).toBe('connected');
+    connection.dispose();
   });
 });
 

@@ -1,5 +1,6 @@
 // Connects the window to the engine: Electron's preload bridge (`window.pa`) when present, otherwise a WebSocket
-// to the engine that served this page, reconnected with backoff. Either way the UI sees one EngineClient.
+// to the engine that served this page, reconnected with backoff. Either way the UI sees one EngineClient. The token
+// is read from the URL at each attempt, so pasting a URL with a new token (only its hash changes) reconnects.
 import {
   type Disposable,
   type EngineClient,
@@ -48,13 +49,28 @@ export function connectToEngine(win: Window = window): EngineConnection {
       },
     };
   }
-  const token = tokenFromHash(win.location.hash);
+  let token = tokenFromHash(win.location.hash);
   const client = new ReconnectingClient(() => {
     if (!token)
       throw new PaError(ErrorCode.UNAUTHORIZED, 'This page has no access token: open the URL `pa serve` printed.');
     return new WebSocket(rpcUrl(win.location, token));
   });
-  return { client, bridge: null, state: client.state, dispose: () => client.dispose() };
+  const onHashChange = () => {
+    const next = tokenFromHash(win.location.hash);
+    if (next === token) return;
+    token = next;
+    client.reconnectNow();
+  };
+  win.addEventListener('hashchange', onHashChange);
+  return {
+    client,
+    bridge: null,
+    state: client.state,
+    dispose: () => {
+      win.removeEventListener('hashchange', onHashChange);
+      client.dispose();
+    },
+  };
 }
 
 /**
@@ -85,8 +101,9 @@ function asPaError(error: unknown): unknown {
 type AnyListener = (data: unknown) => void;
 
 /**
- * An EngineClient that survives the engine restarting: each socket gets a fresh RpcClient, event subscriptions
- * carry over, and calls made while (re)connecting wait for the connection instead of failing.
+ * An EngineClient that survives the engine restarting: each socket gets a fresh RpcClient and event subscriptions
+ * carry over. Calls made before the first connection wait for it; once the engine has been lost they fail at once
+ * with E_UNAVAILABLE (a Save must say it did not happen, not hang) until it is back.
  */
 export class ReconnectingClient implements EngineClient {
   readonly state = new Observable<ConnectionState>('connecting');
@@ -97,12 +114,20 @@ export class ReconnectingClient implements EngineClient {
   private attempt = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private disposed = false;
+  private everConnected = false;
+  private socket: WebSocket | null = null;
 
   constructor(private readonly open: () => WebSocket) {
     this.connect();
   }
 
   call: EngineClient['call'] = async (method, ...args) => {
+    if (!this.rpc && this.everConnected) {
+      throw new PaError(
+        ErrorCode.UNAVAILABLE,
+        'The engine is not connected (reconnecting…). Nothing was changed; try again once the status bar says "Engine connected".',
+      );
+    }
     const rpc = this.rpc ?? (await new Promise<RpcClient>((resolve) => this.waiting.push(resolve)));
     return rpc.call(method, ...args);
   };
@@ -130,6 +155,19 @@ export class ReconnectingClient implements EngineClient {
     return { dispose: () => this.closeListeners.delete(listener) };
   }
 
+  /** Drops the socket (if any) and connects again at once, e.g. with the new token of a pasted URL. */
+  reconnectNow(): void {
+    if (this.disposed) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.attempt = 0;
+    const old = this.socket;
+    this.socket = null; // its close event must not schedule another attempt
+    this.rpc?.close();
+    old?.close();
+    this.connect();
+  }
+
   dispose(): void {
     this.disposed = true;
     if (this.timer) clearTimeout(this.timer);
@@ -142,22 +180,30 @@ export class ReconnectingClient implements EngineClient {
 
   private connect(): void {
     if (this.disposed) return;
-    this.state.set(this.attempt === 0 ? 'connecting' : this.state.value);
+    this.state.set(this.everConnected ? 'reconnecting' : 'connecting');
     let socket: WebSocket;
     try {
       socket = this.open();
     } catch (error) {
       this.state.set('disconnected');
       console.error(error);
-      return; // no token: retrying cannot help
+      return; // no token: retrying cannot help (a pasted URL with one reconnects)
     }
-    socket.addEventListener('open', () => this.attach(socket));
+    this.socket = socket;
+    socket.addEventListener('open', () => {
+      if (this.socket === socket) this.attach(socket);
+    });
     socket.addEventListener('close', (event) => {
+      if (this.socket !== socket) return; // replaced by reconnectNow()
+      this.socket = null;
       const wasOpen = this.rpc !== null;
       this.rpc = null;
-      this.state.set('disconnected');
       if (wasOpen) for (const listener of [...this.closeListeners]) listener(event.reason || `code ${event.code}`);
-      if (this.disposed || event.code === 4401) return; // a refused token will be refused again
+      if (this.disposed || event.code === 4401) {
+        this.state.set('disconnected'); // a refused token will be refused again, until a new URL brings another
+        return;
+      }
+      this.state.set(this.everConnected ? 'reconnecting' : 'disconnected');
       this.timer = setTimeout(() => this.connect(), reconnectDelay(this.attempt++));
     });
   }
@@ -167,6 +213,7 @@ export class ReconnectingClient implements EngineClient {
     for (const event of this.listeners.keys()) rpc.on(event as EventName, (data) => this.dispatch(event, data));
     this.rpc = rpc;
     this.attempt = 0;
+    this.everConnected = true;
     this.state.set('connected');
     for (const resolve of this.waiting.splice(0)) resolve(rpc);
   }

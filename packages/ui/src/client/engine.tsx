@@ -3,7 +3,8 @@
 import type { EngineClient, EventData, EventName } from '@pa/shared';
 import { createContext, type ReactNode, useContext, useEffect, useRef } from 'react';
 
-export type ConnectionState = 'connecting' | 'connected' | 'disconnected';
+/** `reconnecting`: the engine was connected and is being sought again (calls fail at once meanwhile). */
+export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'disconnected';
 
 export interface EngineHandle {
   client: EngineClient;

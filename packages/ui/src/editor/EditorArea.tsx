@@ -18,7 +18,26 @@ export function EditorArea({ workbench }: { workbench: WorkbenchController }) {
     <div className="editor-area">
       {tabs.tabs.length > 0 && <TabStrip workbench={workbench} />}
       {active && <Breadcrumbs path={active} />}
-      {active && warning && (
+      {active && warning === 'backupChanged' && (
+        <div className="disk-warning" role="alert">
+          {Icons.warning(15)}
+          <span className="disk-warning__text">
+            {baseName(active)} changed on disk after your unsaved changes in it were backed up. Keep your version
+            (saving asks before it overwrites the disk) or discard it and load the disk's.
+          </span>
+          <button
+            type="button"
+            className="button button--small button--secondary"
+            onClick={() => void workbench.keepMine(active)}
+          >
+            Keep mine
+          </button>
+          <button type="button" className="button button--small" onClick={() => void workbench.discardBackup(active)}>
+            Discard mine
+          </button>
+        </div>
+      )}
+      {active && (warning === 'changed' || warning === 'deleted') && (
         <div className="disk-warning" role="alert">
           {Icons.warning(15)}
           <span className="disk-warning__text">

@@ -13,6 +13,7 @@ import { useSelected } from './observable';
 const CONNECTION_LABEL: Record<ConnectionState, string> = {
   connecting: 'Connecting…',
   connected: 'Engine connected',
+  reconnecting: 'Reconnecting…',
   disconnected: 'Engine disconnected',
 };
 

@@ -38,16 +38,20 @@ export function WorkbenchView({ connection }: { connection: EngineConnection }) 
     return () => started.dispose();
   }, [workbench]);
 
-  // After a reconnect the engine may be a new process: ask again which folder is open.
+  // After a reconnect the engine may be a new process: ask again which folder is open, and hand it the backups
+  // of the unsaved buffers (it may have missed the last ones, or the page kept them while it was away).
   useEffect(() => {
-    if (connectionState === 'connected' && workbench.state.value.ready) void workbench.refreshWorkspace();
+    if (connectionState === 'connected' && workbench.state.value.ready)
+      void workbench.refreshWorkspace().then(() => workbench.hotExit.handOver().catch(() => undefined));
   }, [connectionState, workbench]);
 
-  // Browser mode: closing or reloading the tab with unsaved edits asks first. (Electron's main process handles
-  // its own window close; a beforeunload veto there would silently keep the window open.)
+  // Browser mode: closing or reloading the tab keeps the unsaved edits (hot exit: copied to the page's storage,
+  // which the next page hands to the engine); it asks first only when that copy could not be made. (Electron's
+  // main process handles its own window close; a beforeunload veto there would silently keep the window open.)
   useEffect(() => {
     if (connection.bridge) return;
     const onBeforeUnload = (event: BeforeUnloadEvent) => {
+      if (workbench.hotExit.flushToPage()) return;
       if (workbench.state.value.tabs.tabs.some((tab) => tab.dirty)) event.preventDefault();
     };
     window.addEventListener('beforeunload', onBeforeUnload);

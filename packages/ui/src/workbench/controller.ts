@@ -2,7 +2,9 @@
 // WorkbenchApi that features program against (commands, toasts and dialogs live in their own modules).
 // Components render its state and call its methods.
 import {
+  type BufferBackup,
   type Disposable,
+  type EditorSession,
   type EngineClient,
   ErrorCode,
   type FileChange,
@@ -18,6 +20,7 @@ import { baseName } from '../explorer/tree';
 import { builtInCommands } from './builtin-commands';
 import { CommandRegistry, type RegisteredCommand } from './commands';
 import type { Contribution, ViewContribution, WorkbenchApi } from './contributions';
+import { HotExit, type PageStorage } from './hot-exit';
 import type { KeyStroke } from './keybinding';
 import { EXPLORER_VIEW, type Layout, parseLayout } from './layout';
 import { Notifications, type Toast } from './notifications';
@@ -42,8 +45,11 @@ export interface WorkbenchState {
   panelWidth: number;
   cursor: { line: number; column: number; selected: number } | null;
   overlay: Overlay;
-  /** Open files that changed or vanished on disk while modified in the editor. */
-  diskWarnings: Record<string, 'changed' | 'deleted'>;
+  /**
+   * Open files that changed or vanished on disk while modified in the editor; `backupChanged`: a restored backup
+   * of unsaved text whose file changed on disk since it was backed up (keep it or discard it).
+   */
+  diskWarnings: Record<string, 'changed' | 'deleted' | 'backupChanged'>;
 }
 
 const LAYOUT_KEY = 'pa.workbench.layout';
@@ -88,12 +94,16 @@ export class WorkbenchController {
   private readonly viewStates = new Map<string, monaco.editor.ICodeEditorViewState | null>();
   private fileList: Promise<string[]> | null = null;
   private focusOnShow = true;
+  /** Hot exit: unsaved buffers and the session backed up in the engine (hot-exit.ts). */
+  readonly hotExit: HotExit;
+  /** Cursors of restored tabs not shown yet: set when the tab is first shown. */
+  private readonly restoredPositions = new Map<string, { line: number; column: number }>();
 
   constructor(
     readonly client: EngineClient,
     readonly bridge: PaBridge | null,
     private readonly features: Contribution[],
-    options: { platform?: string; storage?: LayoutStorage | null } = {},
+    options: { platform?: string; storage?: LayoutStorage | null; pageStorage?: PageStorage | null } = {},
   ) {
     this.isMac = /mac/i.test(bridge?.platform ?? options.platform ?? navigator.platform);
     const views = features.flatMap((feature) => feature.views ?? []).sort((a, b) => a.order - b.order);
@@ -114,6 +124,23 @@ export class WorkbenchController {
     if (storage) this.rememberLayout(storage, layout);
     this.documents = new Documents(client, fileModelFactory(monaco));
     this.documents.onDidChangeDirty.event(({ path, dirty }) => this.dispatchTabs({ type: 'setDirty', path, dirty }));
+    this.hotExit = new HotExit(
+      {
+        client,
+        workspaceRoot: () => this.state.value.workspace?.root ?? null,
+        unsaved: (path) => this.unsavedBuffer(path),
+        dirtyPaths: () => this.documents.paths().filter((path) => this.documents.isDirty(path)),
+        session: () => this.session(),
+      },
+      options.pageStorage === undefined ? (defaultStorage() as PageStorage | null) : options.pageStorage,
+    );
+    // saved, or undone back to the disk's text: nothing left to back up
+    this.documents.onDidChangeDirty.event(({ path, dirty }) => {
+      if (!dirty) this.hotExit.forget(path);
+    });
+    this.documents.onDidOpenModel.event(({ path, model }) => {
+      model.onDidChangeContent(() => this.hotExit.changed(path));
+    });
     this.commands = new CommandRegistry(this.isMac, (message, kind) => this.notify(message, kind));
     this.api = this.createApi();
     for (const command of builtInCommands(this)) this.commands.register(command);
@@ -147,6 +174,7 @@ export class WorkbenchController {
     return {
       dispose: () => {
         for (const subscription of subscriptions) subscription.dispose();
+        this.hotExit.dispose();
         this.documents.dispose();
       },
     };
@@ -190,6 +218,7 @@ export class WorkbenchController {
     const after = tabsReducer(before, action);
     if (after === before) return;
     this.patch({ tabs: after });
+    this.hotExit.sessionChanged();
     if (after.active !== before.active) {
       this.showActiveInEditor(before.active);
       this.activeFileChanged.fire(after.active);
@@ -215,7 +244,14 @@ export class WorkbenchController {
     editor.updateOptions({ readOnly: doc?.binary ?? false });
     if (active && doc) {
       const viewState = this.viewStates.get(active);
+      const restored = this.restoredPositions.get(active);
       if (viewState) editor.restoreViewState(viewState);
+      else if (restored) {
+        const position = { lineNumber: restored.line, column: restored.column };
+        editor.setPosition(position);
+        editor.revealPositionInCenterIfOutsideViewport(position);
+      }
+      this.restoredPositions.delete(active);
       if (this.focusOnShow) editor.focus();
     }
     this.updateCursor();
@@ -234,6 +270,118 @@ export class WorkbenchController {
       0,
     );
     this.patch({ cursor: { line: position.lineNumber, column: position.column, selected } });
+    this.hotExit.sessionChanged();
+  }
+
+  // ---- hot exit -------------------------------------------------------------------------------------------------
+
+  private unsavedBuffer(path: string): { content: string; mtimeMs: number | null } | null {
+    const doc = this.documents.get(path);
+    if (!doc || doc.binary || !this.documents.isDirty(path)) return null;
+    return { content: doc.model.getValue(), mtimeMs: doc.mtimeMs };
+  }
+
+  /** The open tabs with their cursors (the shown one's from the editor, the others' from their saved view). */
+  private session(): EditorSession {
+    const { tabs, active } = this.state.value.tabs;
+    const shown = this.editorInstance?.getModel() ? this.editorInstance.getPosition() : null;
+    return {
+      active,
+      tabs: tabs.map(({ path }) => {
+        const saved = this.viewStates.get(path)?.cursorState[0]?.position;
+        const position =
+          path === active && shown
+            ? { line: shown.lineNumber, column: shown.column }
+            : saved
+              ? { line: saved.lineNumber, column: saved.column }
+              : (this.restoredPositions.get(path) ?? { line: 1, column: 1 });
+        return { path, ...position };
+      }),
+    };
+  }
+
+  /** Reopens the workspace's last tabs with their unsaved text (marked dirty) and cursors. */
+  private async restoreSession(root: string): Promise<void> {
+    let restored: Awaited<ReturnType<HotExit['restore']>>;
+    try {
+      restored = await this.hotExit.restore();
+    } catch (error) {
+      this.notify(`Could not restore the last session's tabs: ${errorMessage(error)}`, 'warning');
+      return;
+    }
+    const { session, backups } = restored;
+    const stillHere = () => this.state.value.workspace?.root === root;
+    const byPath = new Map(backups.map((backup) => [backup.path, backup]));
+    for (const tab of session?.tabs ?? []) this.restoredPositions.set(tab.path, tab);
+    const paths = [...new Set([...(session?.tabs ?? []).map((tab) => tab.path), ...byPath.keys()])];
+    const gone: BufferBackup[] = [];
+    for (const path of paths) {
+      const backup = byPath.get(path);
+      try {
+        await this.documents.open(path);
+      } catch {
+        if (backup) gone.push(backup); // a closed tab's file that went is just not reopened
+        continue;
+      }
+      if (!stillHere()) return;
+      // the text goes in before the editor shows the model, so the restored cursor is not moved by the edit
+      const dirty = backup ? this.applyBackup(path, backup) : false;
+      this.focusOnShow = false;
+      this.dispatchTabs({ type: 'open', path });
+      this.focusOnShow = true;
+      if (dirty) this.dispatchTabs({ type: 'setDirty', path, dirty: true });
+    }
+    if (session?.active && stillHere()) this.activateTab(session.active);
+    for (const backup of gone) if (stillHere()) await this.offerDeletedBackup(backup);
+  }
+
+  /** Puts a backup's text into the open document; false when that leaves it clean (the disk holds it). */
+  private applyBackup(path: string, backup: BufferBackup): boolean {
+    const doc = this.documents.get(path);
+    if (!doc) return false;
+    if (doc.model.getValue() !== backup.content) {
+      // an edit, so Ctrl+Z goes back to the disk's text
+      doc.model.pushEditOperations([], [{ range: doc.model.getFullModelRange(), text: backup.content }], () => null);
+    }
+    if (!this.documents.isDirty(path)) {
+      this.hotExit.forget(path); // the disk already holds it
+      return false;
+    }
+    if (backup.disk === 'changed') {
+      // saving must not silently overwrite what changed on disk: the old time makes Save ask
+      doc.mtimeMs = backup.mtimeMs ?? 0;
+      this.patch({ diskWarnings: { ...this.state.value.diskWarnings, [path]: 'backupChanged' } });
+    }
+    return true;
+  }
+
+  /** A backed-up buffer whose file is gone from disk: write it back as a new file, or discard it. */
+  private async offerDeletedBackup(backup: BufferBackup): Promise<void> {
+    const choice = await this.confirm({
+      title: `${baseName(backup.path)} is no longer on disk`,
+      message: `You had unsaved changes in ${backup.path}, backed up before the editor closed, and the file has since been deleted. Restore them as a new file, or discard them?`,
+      buttons: [
+        { id: 'restore', label: 'Restore File', variant: 'primary' },
+        { id: 'discard', label: 'Discard Changes', variant: 'danger' },
+      ],
+    });
+    if (choice !== 'restore') {
+      if (choice === 'discard') this.hotExit.forget(backup.path);
+      return; // dismissed: the backup stays for the next time
+    }
+    try {
+      await this.client.call('files.create', { path: backup.path, kind: 'file', content: backup.content });
+      this.hotExit.forget(backup.path);
+      await this.openFile(backup.path);
+    } catch (error) {
+      this.notify(`Could not restore ${backup.path}: ${errorMessage(error)} Its backup is kept.`, 'error');
+    }
+  }
+
+  /** "Discard mine" on a restored backup whose file changed on disk: the disk's text, the backup gone. */
+  async discardBackup(path: string): Promise<void> {
+    this.hotExit.forget(path);
+    await this.reloadFromDisk(path);
   }
 
   // ---- files and tabs -------------------------------------------------------------------------------------------
@@ -283,6 +431,7 @@ export class WorkbenchController {
       });
       if (choice === 'save' && !(await this.save(path))) return false;
       if (choice !== 'save' && choice !== 'discard') return false;
+      if (choice === 'discard') this.hotExit.forget(path);
     }
     this.dispatchTabs({ type: 'close', path });
     this.documents.close(path);
@@ -429,6 +578,7 @@ export class WorkbenchController {
     this.dispatchTabs({ type: 'remove', path });
     for (const open of this.documents.paths()) {
       if (open === path || open.startsWith(`${path}/`)) {
+        this.hotExit.forget(open);
         this.documents.close(open);
         this.viewStates.delete(open);
         this.clearDiskWarning(open);
@@ -464,6 +614,7 @@ export class WorkbenchController {
       });
       if (choice === 'save') await this.saveAll();
       else if (choice !== 'discard') return false;
+      else for (const path of this.documents.paths()) if (this.documents.isDirty(path)) this.discardBuffer(path);
     }
     try {
       let workspace: WorkspaceInfo;
@@ -492,18 +643,31 @@ export class WorkbenchController {
     }
   }
 
+  /** The user chose not to save: the buffer, its tab and its backup go. */
+  private discardBuffer(path: string): void {
+    this.hotExit.forget(path);
+    this.dispatchTabs({ type: 'close', path });
+    this.documents.close(path);
+    this.viewStates.delete(path);
+  }
+
   private adoptWorkspace(workspace: WorkspaceInfo | null): void {
     const current = this.state.value.workspace;
     if (current?.root === workspace?.root) {
       if (current?.name !== workspace?.name) this.patch({ workspace });
       return;
     }
+    // another folder (a restarted engine, another window): the unsaved buffers wait in the page for this one
+    this.hotExit.flushToPage();
+    this.hotExit.dispose();
+    this.restoredPositions.clear();
     this.documents.dispose();
     this.viewStates.clear();
     this.fileList = null;
     this.patch({ workspace, diskWarnings: {}, ready: true });
     for (const tab of this.state.value.tabs.tabs) this.dispatchTabs({ type: 'close', path: tab.path });
     this.workspaceChanged.fire(workspace);
+    if (workspace) void this.restoreSession(workspace.root);
   }
 
   // ---- views ----------------------------------------------------------------------------------------------------
