@@ -213,7 +213,7 @@ test('opens a folder from the welcome screen, remembers it in recent folders and
   expect(await page.locator('.toast--error').allTextContents()).toEqual([]);
   expect(wb.errors()).toEqual([]);
 
-  // the status bar says when the engine goes away
+  // the status bar says when the engine goes away (and that the page is looking for it again)
   await wb.stopEngine();
-  await expect(page.getByTestId('connection')).toHaveText('Engine disconnected');
+  await expect(page.getByTestId('connection')).toHaveText('Reconnecting…');
 });
