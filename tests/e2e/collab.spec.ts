@@ -1,7 +1,9 @@
 // Collaboration end to end: two SEPARATE Chromium processes (so BroadcastChannel cannot carry the edits; they must
 // go over WebRTC or the relay), each on its own engine and workspace copy; one hosts on a professional license, the
 // other joins by invite code; both type in the same file at once; then one works offline, both edit, it reconnects.
-import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+// A peer's edit makes the tab dirty and reaches the disk only when saved; a PDF named x.ai is not shared.
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RelaySyncProvider } from '@pa/shared/relay/client';
 import { type Browser, chromium, expect, type Page, test } from '@playwright/test';
@@ -9,7 +11,7 @@ import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { decodeInvite } from '../../packages/ui/src/collab/invite';
 import { licensedDataDir } from '../support/collab-license';
-import { type StartedRelay, startRelay } from '../support/collab-relay';
+import { metricValue, type StartedRelay, startRelay } from '../support/collab-relay';
 import { type OpenedWorkbench, openWorkbench } from './support/workbench';
 
 const FILE = 'src/greet.ts';
@@ -27,11 +29,15 @@ test.afterEach(async () => {
   licensed = null;
 });
 
-async function newWindow(launchOptions: Parameters<typeof chromium.launch>[0], env?: Record<string, string>) {
+async function newWindow(
+  launchOptions: Parameters<typeof chromium.launch>[0],
+  env?: Record<string, string>,
+  prepare?: (root: string) => void,
+) {
   const browser = await chromium.launch(launchOptions);
   browsers.push(browser);
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  const wb = await openWorkbench(page, env ? { env } : {});
+  const wb = await openWorkbench(page, { ...(env ? { env } : {}), ...(prepare ? { prepare } : {}) });
   workbenches.push(wb);
   return { browser, page, wb };
 }
@@ -58,6 +64,13 @@ async function typeAt(page: Page, where: 'start' | 'end', text: string) {
 }
 
 const onDisk = (wb: OpenedWorkbench) => readFileSync(join(wb.root, FILE), 'utf8');
+const md5 = (bytes: Buffer) => createHash('md5').update(bytes).digest('hex');
+/** A PDF (an Illustrator file is one) whose header line has high bytes that are not UTF-8, and a NUL later on. */
+const PDF = Buffer.concat([
+  Buffer.from('%PDF-1.5\n%\u00e2\u00e3\u00cf\u00d3\n1 0 obj\n<</Type/Catalog>>\nendobj\n', 'latin1'),
+  Buffer.alloc(9000, 0x20),
+  Buffer.from([0x00, 0xff, 0x0a]),
+]);
 const modifiedAt = (wb: OpenedWorkbench) => statSync(join(wb.root, FILE)).mtimeMs;
 /** The shared file's bytes when both disks agree, else a marker that never matches a wanted text. */
 const agreedOnDisk = (a: OpenedWorkbench, b: OpenedWorkbench) => {
@@ -71,7 +84,9 @@ test('two Chromium processes share a file by invite code, see each other, and co
   const launchOptions = test.info().project.use.launchOptions ?? {};
   relay = await startRelay();
   licensed = licensedDataDir('professional');
-  const host = await newWindow(launchOptions, { PA_DATA_DIR: licensed.dataDir, ...licensed.env });
+  const host = await newWindow(launchOptions, { PA_DATA_DIR: licensed.dataDir, ...licensed.env }, (root) =>
+    writeFileSync(join(root, 'x.ai'), PDF),
+  );
   const guest = await newWindow(launchOptions);
 
   // the host shares with the relay it was given; the invite carries relay URL, token, room id and secret
@@ -81,6 +96,8 @@ test('two Chromium processes share a file by invite code, see each other, and co
   await host.page.getByTestId('collab-share').click();
   // the default selection lists the workspace's files, all selected
   await expect(host.page.getByTestId('collab-chooser')).toContainText(FILE);
+  // binary by content, not by name: the PDF named x.ai is listed as not shared, with the reason
+  await expect(host.page.locator('.collab-skipped', { hasText: 'x.ai' })).toContainText('binary (not UTF-8 text)');
   await host.page.screenshot({ path: 'test-results/collab-share-files.png' });
   await host.page.getByTestId('collab-start').click();
   const invite = host.page.getByTestId('collab-invite');
@@ -117,18 +134,23 @@ test('two Chromium processes share a file by invite code, see each other, and co
 
   await openFile(host.page);
   await openFile(guest.page);
+  const original = onDisk(host.wb);
+  // a peer's edit alone makes the tab dirty and writes nothing: the guest types, the host's tab is marked
+  await typeAt(guest.page, 'start', '// typed by Bob\n');
+  await expect.poll(() => editorText(host.page)).toContain('// typed by Bob');
+  await expect(host.page.locator(`.tab[data-path="${FILE}"]`)).toHaveClass(/tab--dirty/);
   // both type at once, at opposite ends of the same file
-  await Promise.all([typeAt(host.page, 'end', '// typed by Ada\n'), typeAt(guest.page, 'start', '// typed by Bob\n')]);
+  await Promise.all([typeAt(host.page, 'end', '// typed by Ada\n'), typeAt(guest.page, 'start', '// Bob again\n')]);
   for (const { page } of [host, guest]) {
     await expect.poll(() => editorText(page)).toContain('// typed by Ada');
-    await expect.poll(() => editorText(page)).toContain('// typed by Bob');
+    await expect.poll(() => editorText(page)).toContain('// Bob again');
+    await expect(page.locator(`.tab[data-path="${FILE}"]`)).toHaveClass(/tab--dirty/);
   }
-  // each engine saved the shared file to its own disk, and the two files are identical
-  await expect.poll(() => agreedOnDisk(host.wb, guest.wb)).toMatch(/^\/\/ typed by Bob\n[\s\S]*\/\/ typed by Ada\n$/);
-  // those saves went through each workbench: no tab stays marked modified, and a Ctrl+S afterwards writes the file
-  // without a false "changed on disk" conflict
+  expect(onDisk(host.wb)).toBe(original);
+  expect(onDisk(guest.wb)).toBe(original);
+  await host.page.screenshot({ path: 'test-results/collab-peer-edit-dirty.png' });
+  // each saves with Ctrl+S: the merged text reaches that disk then, with no false "changed on disk" conflict
   for (const { page, wb } of [host, guest]) {
-    await expect(page.locator(`.tab[data-path="${FILE}"]`)).not.toHaveClass(/tab--dirty/);
     const savedAt = modifiedAt(wb);
     await page.locator('.monaco-host .view-lines').click();
     await page.keyboard.press('Control+S');
@@ -136,6 +158,11 @@ test('two Chromium processes share a file by invite code, see each other, and co
     await expect(page.locator('.dialog')).toHaveCount(0);
     await expect(page.locator(`.tab[data-path="${FILE}"]`)).not.toHaveClass(/tab--dirty/);
   }
+  expect(agreedOnDisk(host.wb, guest.wb)).toMatch(/^\/\/ Bob again\n\/\/ typed by Bob\n[\s\S]*\/\/ typed by Ada\n$/);
+  // the guest never got a copy of the PDF, corrupted or not
+  expect(existsSync(join(guest.wb.root, 'x.ai')) ? md5(readFileSync(join(guest.wb.root, 'x.ai'))) : 'absent').toMatch(
+    new RegExp(`^(absent|${md5(PDF)})$`),
+  );
 
   // the other participant's cursor is drawn with a name label
   await expect(host.page.locator('.yRemoteSelectionHead').first()).toBeVisible();
@@ -146,9 +173,9 @@ test('two Chromium processes share a file by invite code, see each other, and co
   await expect.poll(() => cursorRules(guest.page)).toContain('content: "Ada"');
   // …where that participant's cursor is: the host goes to the top of the file, the guest sees the label move there
   await host.page.keyboard.press('Control+Home');
-  await expect(guest.page.locator('.view-line:has(.yRemoteSelectionHead)')).toContainText('// typed by Bob');
+  await expect(guest.page.locator('.view-line:has(.yRemoteSelectionHead)')).toContainText('// Bob again');
   await host.page.keyboard.press('Control+End');
-  await expect(guest.page.locator('.view-line:has(.yRemoteSelectionHead)')).not.toContainText('// typed by Bob');
+  await expect(guest.page.locator('.view-line:has(.yRemoteSelectionHead)')).not.toContainText('// Bob again');
   await host.page.screenshot({ path: 'test-results/collab-host.png' });
   await guest.page.screenshot({ path: 'test-results/collab-guest.png' });
 
@@ -172,11 +199,16 @@ test('two Chromium processes share a file by invite code, see each other, and co
   expect(await editorText(guest.page)).not.toContain('Ada while Bob was away');
   expect(await editorText(host.page)).not.toContain('Bob offline');
 
-  // back online: both edits merge everywhere, on screen and on both disks
+  // back online: both edits merge everywhere, on screen, and on both disks once each saves
   await guest.page.getByTestId('collab-offline').click();
   for (const { page } of [host, guest]) {
     await expect.poll(() => editorText(page), { timeout: 20_000 }).toContain('Ada while Bob was away');
     await expect.poll(() => editorText(page), { timeout: 20_000 }).toContain('// Bob offline');
+  }
+  for (const { page } of [host, guest]) {
+    await page.locator('.monaco-host .view-lines').click();
+    await page.keyboard.press('Control+S');
+    await expect(page.locator(`.tab[data-path="${FILE}"]`)).not.toHaveClass(/tab--dirty/);
   }
   await expect.poll(() => agreedOnDisk(host.wb, guest.wb)).toContain('// Bob offline');
   expect(agreedOnDisk(host.wb, guest.wb)).toContain('Ada while Bob was away');
@@ -185,12 +217,13 @@ test('two Chromium processes share a file by invite code, see each other, and co
   await guest.page.getByTestId('collab-offline').click();
   await expect(guest.page.getByTestId('collab-status')).toContainText('offline');
   await typeAt(guest.page, 'start', '// Bob before restart\n');
-  // the update log append and the save go over the same connection in that order: on disk means logged
+  await guest.page.keyboard.press('Control+S');
   await expect.poll(() => onDisk(guest.wb)).toContain('// Bob before restart');
   await guest.page.reload();
   await expect(guest.page.getByTestId('collab-status')).toContainText('1 peer', { timeout: 20_000 });
   await expect.poll(() => editorText(host.page), { timeout: 20_000 }).toContain('// Bob before restart');
-  await expect.poll(() => agreedOnDisk(host.wb, guest.wb)).toContain('// Bob before restart');
+  // the host did not save since: the guest's edit is in its editor, not on its disk
+  expect(onDisk(host.wb)).not.toContain('// Bob before restart');
   expect(host.wb.errors().filter((line) => !line.includes('WebSocket'))).toEqual([]);
 
   // the guest's whole browser goes away: the host's participants list drops it within 2 s
@@ -228,6 +261,8 @@ test('a guest beyond the host edition’s participant limit is told the session 
   relay = await startRelay();
   licensed = licensedDataDir('professional');
   const host = await newWindow(launchOptions, { PA_DATA_DIR: licensed.dataDir, ...licensed.env });
+  // the host is in a file before it shares
+  await openFile(host.page);
   await openCollabView(host.page, 'Ada');
   await host.page.getByTestId('collab-relay-url').fill(relay.url);
   await host.page.getByTestId('collab-relay-token').fill(relay.token);
@@ -251,6 +286,20 @@ test('a guest beyond the host edition’s participant limit is told the session 
     await expect(late.page.getByTestId('collab-full')).toHaveCount(0, { timeout: 20_000 });
     await expect(late.page.getByTestId('collab-participants')).toContainText('Ada', { timeout: 20_000 });
     await expect(host.page.getByTestId('collab-participants')).toContainText('Late');
+
+    // Follow takes the late guest to the host's current file at once (the host opened it before sharing)
+    const ada = late.page.getByTestId('collab-participants').locator('li', { hasText: 'Ada' });
+    await ada.getByRole('button', { name: 'Follow' }).click();
+    await expect(late.page.locator(`.tab[data-path="${FILE}"]`)).toHaveAttribute('aria-selected', 'true');
+
+    // leaving ends every connection of that window to the relay (signaling included): nothing reconnects
+    const open = async (endpoint: 'signal' | 'sync') =>
+      metricValue(await (relay as StartedRelay).metrics(), `relay_connections{endpoint="${endpoint}"}`);
+    const before = { signal: await open('signal'), sync: await open('sync') };
+    await late.page.getByRole('button', { name: 'Leave session' }).click();
+    await expect(late.page.getByTestId('collab-join')).toBeVisible();
+    await expect.poll(() => open('signal')).toBe(before.signal - 1);
+    await expect.poll(() => open('sync')).toBe(before.sync - 1);
   } finally {
     for (const guest of seated) guest.leave();
   }

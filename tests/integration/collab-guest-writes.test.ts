@@ -41,7 +41,7 @@ async function hostSession(files: string[], allowFileChanges: boolean) {
   const doc = new Y.Doc();
   const map = doc.getMap<Y.Text>('files');
   const writer = new SharedFileWriter(client, ROOM, null);
-  const sync = new SharedFilesSync(map, { client, roomId: ROOM, writer, admitted: session.files, saveDelayMs: 10 });
+  const sync = new SharedFilesSync(map, { client, roomId: ROOM, writer, admitted: session.files });
   doc.transact(() => {
     for (const path of session.files) {
       const content = readFileSync(join(workspace.root, path), 'utf8');

@@ -43,6 +43,7 @@ export class CollabController {
         this.attachEditor();
         this.session.value?.setActiveFile(path);
       }),
+      api.onDidSaveFile((path, content) => this.session.value?.didSaveFile(path, content)),
     );
   }
 
@@ -138,6 +139,12 @@ export class CollabController {
     await this.closeSession();
     await this.api.client.call('collab.leave', { roomId: session.status.value.roomId });
     this.invite.set(null);
+  }
+
+  /** Writes every shared file's unsaved changes to this disk (open tabs through the workbench, like Ctrl+S). */
+  async saveShared(): Promise<void> {
+    const session = this.session.value;
+    if (session) await this.whileBusy(() => session.save());
   }
 
   setOffline(offline: boolean): void {

@@ -65,7 +65,7 @@ describe('SharedFileWriter', () => {
     expect(direct).toEqual([{ path: 'src/closed.ts', content: 'latest' }]);
   });
 
-  it('tries again with the next change when a save failed', async () => {
+  it('rejects a write that failed and tries again with the next one', async () => {
     const attempts: string[] = [];
     const client = {
       call: (async (_method: string, params: { path: string; content: string }) => {
@@ -75,14 +75,8 @@ describe('SharedFileWriter', () => {
       }) as unknown as EngineClient['call'],
     };
     const writer = new SharedFileWriter(client, ROOM, null);
-    const warn = console.warn;
-    console.warn = () => undefined;
-    try {
-      await writer.write('a.ts', 'x');
-      await writer.write('a.ts', 'x');
-    } finally {
-      console.warn = warn;
-    }
+    await expect(writer.write('a.ts', 'x')).rejects.toThrow('disk full');
+    await writer.write('a.ts', 'x');
     expect(attempts).toEqual(['x', 'x']);
   });
 

@@ -1,7 +1,8 @@
 // Writes shared files to this participant's disk through its own engine. A file open in a tab is saved through
 // the workbench (WorkbenchApi.saveFile), so its tab's dirty marker and stored disk time follow the write and the
 // next Ctrl+S is no false conflict; any other file is written with collab.writeFile, which the engine refuses
-// (E_FORBIDDEN) unless it admitted the path for the session; a file unchanged on disk is skipped.
+// (E_FORBIDDEN) unless it admitted the path for the session; a file unchanged on disk is skipped. It writes when
+// SharedFilesSync says so (a save), and a failure is the caller's: the change stays unsaved.
 import { type EngineClient, ErrorCode, PaError } from '@pa/shared';
 
 export interface EditorFiles {
@@ -30,10 +31,7 @@ export class SharedFileWriter {
     this.lastWritten.delete(path);
   }
 
-  /**
-   * Writes `content` (the shared text); failures are logged and retried with the next change, except the
-   * engine's refusal (E_FORBIDDEN), which is thrown: it is the host's to see, and retrying changes nothing.
-   */
+  /** Writes `content` (the file's text, BOM included); rejects when it did not reach the disk. */
   async write(path: string, content: string): Promise<void> {
     const open = this.editorFiles?.isOpen(path) ?? false;
     // an open file is saved even when its bytes are unchanged: the save is what clears its tab's dirty marker
@@ -44,8 +42,7 @@ export class SharedFileWriter {
       else await this.writeClosed(path, content);
     } catch (error) {
       this.lastWritten.delete(path);
-      if (error instanceof PaError && error.code === ErrorCode.FORBIDDEN) throw error;
-      console.warn(`collab: could not save ${path}:`, error);
+      throw error;
     }
   }
 

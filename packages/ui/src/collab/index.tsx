@@ -96,7 +96,8 @@ function SharePanel({ collab }: { collab: CollabController }) {
 type Candidates = Awaited<ReturnType<CollabController['shareableFiles']>>;
 
 const SKIPPED_TEXT: Record<string, string> = {
-  binary: 'binary',
+  binary: 'binary (not UTF-8 text)',
+  'line-endings': 'mixed line endings',
   'too-large': 'over 2 MB',
   protected: 'protected',
 };
@@ -201,6 +202,19 @@ function SessionPanel({ collab, status }: { collab: CollabController; status: Se
             <li key={refusal.message}>{refusal.message}</li>
           ))}
         </ul>
+      )}
+      {status.unsaved.length > 0 && (
+        <div className="collab-unsaved" data-testid="collab-unsaved">
+          <div className="collab-heading">Unsaved shared changes ({status.unsaved.length})</div>
+          <ul className="collab-files">
+            {status.unsaved.map((path) => (
+              <li key={path}>{path}</li>
+            ))}
+          </ul>
+          <button type="button" data-testid="collab-save" onClick={() => void collab.saveShared().catch(() => {})}>
+            Save shared files
+          </button>
+        </div>
       )}
       {invite && (
         <label className="collab-field">

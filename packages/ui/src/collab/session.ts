@@ -1,7 +1,9 @@
 // One shared session in this window: the workspace's Yjs document (a map of shared files, each a Y.Text), its
 // transports (y-webrtc peer-to-peer, RelaySyncProvider to the relay), presence, the engine-side update log that
 // keeps offline edits, Monaco bindings, and saving shared files through this participant's own engine, which
-// writes only the paths it admitted (SharedFilesSync).
+// writes only the paths it admitted (SharedFilesSync). A peer's edit is not written by itself: an open tab turns
+// dirty, a closed file is listed as unsaved, and the disk follows when this participant saves (or auto-saves).
+// The texts hold what an editor model holds (line endings as in the file); a UTF-8 BOM travels in `bom`.
 import type { EngineClient, SeatsGrant } from '@pa/shared';
 import { type RelayStatus, RelaySyncProvider } from '@pa/shared/relay/client';
 import { peerSelectionOf } from '@pa/shared/relay/presence';
@@ -16,6 +18,7 @@ import { Observable } from '../workbench/observable';
 import { SharedCursors } from './cursors';
 import { type EditorFiles, SharedFileWriter } from './disk-writer';
 import { type Participant, type PeerUser, participantsOf, startPresence } from './presence';
+import { addSharedFiles } from './share-files';
 import { type RefusedChange, SharedFilesSync } from './shared-files';
 
 export type SyncState = 'offline' | 'syncing' | 'synced';
@@ -40,6 +43,8 @@ export interface SessionStatus {
   allowFileChanges: boolean;
   /** Peers' changes our engine refused to write (a path the host did not share, .git, …), newest last. */
   refused: readonly RefusedChange[];
+  /** Shared files with changes not on this disk yet (Save writes them). */
+  unsaved: readonly string[];
 }
 
 export interface SessionOptions {
@@ -65,6 +70,8 @@ export interface SessionOptions {
   editorFiles?: EditorFiles;
   /** The model of an open file, bound once the engine admits its path. */
   model?: (path: string) => monaco.editor.ITextModel | null;
+  /** Write peers' changes by themselves (the auto-save setting, off by default) instead of on Save. */
+  autoSave?: boolean;
 }
 
 /** Engine writes and update-log appends are batched: a keystroke is not a disk write. */
@@ -75,6 +82,8 @@ const FROM_STORE = Symbol('collab-store');
 export class SharedSession {
   readonly doc = new Y.Doc();
   readonly files: Y.Map<Y.Text> = this.doc.getMap<Y.Text>('files');
+  /** Paths whose file begins with a UTF-8 byte order mark (true); editor models drop it, the save puts it back. */
+  readonly boms: Y.Map<boolean> = this.doc.getMap<boolean>('bom');
   readonly awareness = new Awareness(this.doc);
   readonly status: Observable<SessionStatus>;
   private webrtc: WebrtcProvider | null = null;
@@ -108,6 +117,7 @@ export class SharedSession {
       full: false,
       allowFileChanges: options.allowFileChanges ?? false,
       refused: [],
+      unsaved: [],
     });
   }
 
@@ -148,15 +158,23 @@ export class SharedSession {
       roomId: options.roomId,
       writer: this.writer,
       admitted: options.sharedFiles,
+      // a peer can put any value here: only `true` is a BOM
+      bom: (path) => this.boms.get(path) === true,
+      autoSave: options.autoSave ?? false,
+      writeMissing: options.role === 'guest',
       onDidAdmit: (path) => {
         const model = options.model?.(path);
         if (model) this.bind(path, model);
+        // a path admitted just now may be where we are, or where the followed peer is
+        if (path === options.activeFile?.()) this.setActiveFile(path);
+        this.applyFollow();
       },
     });
     this.sync = sync;
     this.disposers.push(
       () => sync.dispose(),
       sync.refusals.subscribe(() => this.status.update((status) => ({ ...status, refused: sync.refusals.value }))),
+      sync.unsaved.subscribe(() => this.status.update((status) => ({ ...status, unsaved: sync.unsaved.value }))),
     );
     // a key replaced by a new Y.Text (a peer's map.set) needs its open model bound to the new text
     const onKeys = (event: Y.YMapEvent<Y.Text>) => {
@@ -227,25 +245,21 @@ export class SharedSession {
     this.refresh();
   }
 
-  /** Host: adds its shared files to the map, with the content of an open model when there is one, else from disk. */
-  async share(paths: readonly string[], currentContent: (path: string) => string | null): Promise<void> {
+  /**
+   * Host: adds its shared files to the map, with the text of an open model when there is one (its unsaved edits
+   * included), else from disk; a file that is not text by content (files.read's binary) is never put in a Y.Text.
+   */
+  async share(paths: readonly string[], currentText: (path: string) => string | null): Promise<void> {
     // only what the engine recorded as shared: it writes nothing else for the session
     const missing = paths.filter((path) => this.sync?.isAdmitted(path) && !this.files.has(path));
-    const contents = await Promise.all(
-      missing.map(async (path) => {
-        const open = currentContent(path);
-        if (open !== null) return [path, open] as const;
-        const file = await this.options.client.call('files.read', { path });
-        return [path, file.binary ? null : file.content] as const;
-      }),
-    );
-    this.doc.transact(() => {
-      for (const [path, content] of contents) {
-        if (content === null || this.files.has(path)) continue;
-        this.writer.remember(path, content);
-        this.files.set(path, new Y.Text(content));
-      }
-    });
+    const added = await addSharedFiles(this.options.client, this, missing, currentText);
+    for (const { path, disk } of added) this.sync?.markOnDisk(path, disk);
+    this.setActiveFile(this.options.activeFile?.() ?? null);
+  }
+
+  /** The workbench wrote an open file (Ctrl+S, Save All): if it is a shared file's text, that is saved now. */
+  didSaveFile(path: string, content: string): void {
+    this.sync?.markOnDisk(path, content);
   }
 
   /** Whether `path` is in the session: in the shared map and admitted by our engine (a peer's key alone is not). */
@@ -290,25 +304,27 @@ export class SharedSession {
     this.applyFollow();
   }
 
-  /** Writes pending shared-file changes to disk now (also runs on a short timer). */
-  async save(): Promise<void> {
-    await this.sync?.save();
+  /** Writes the shared files' unsaved changes (or those of `paths`) to this disk: Live Share's Save. */
+  async save(paths?: readonly string[]): Promise<void> {
+    await this.sync?.save(paths);
   }
 
-  /** Sends what is pending (update log, disk saves) now, without waiting for the answers. */
+  /** Sends the update log's pending part now, without waiting for the answer (the edits survive a restart). */
   flush(): void {
     void this.persist();
-    void this.save();
   }
 
+  /** Leaves: unsaved changes stay in the engine's update log (unless the leave discards it), not on disk. */
   async destroy(): Promise<void> {
     await this.persist();
-    await this.save();
     for (const { binding } of this.bindings.values()) binding.destroy();
     this.bindings.clear();
     for (const cursors of this.cursors.values()) cursors.dispose();
     this.cursors.clear();
     for (const dispose of this.disposers.reverse()) dispose();
+    // y-webrtc's destroy() leaves its signaling sockets to the relay open and reconnecting for ever; disconnect()
+    // is what releases them
+    this.webrtc?.disconnect();
     this.webrtc?.destroy();
     this.relay?.destroy();
     this.awareness.destroy();

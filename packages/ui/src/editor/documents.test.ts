@@ -146,4 +146,17 @@ describe('Documents.save', () => {
     expect(engine.disk.get('a.ts')?.content).toBe('changed elsewhere');
     expect(documents.isDirty('a.ts')).toBe(true);
   });
+
+  it('keeps a UTF-8 byte order mark and CRLF line endings: the model holds the text, the save puts the BOM back', async () => {
+    const { engine, documents, model } = await setup('\uFEFFone\r\n');
+    expect(model.getValue()).toBe('one\r\n');
+    const saved: Array<{ path: string; content: string }> = [];
+    documents.onDidSave.event((event) => saved.push(event));
+    model.type('two\r\n');
+    await documents.save('a.ts');
+    expect(engine.disk.get('a.ts')?.content).toBe('\uFEFFtwo\r\n');
+    expect(saved).toEqual([{ path: 'a.ts', content: '\uFEFFtwo\r\n' }]);
+    // the disk's text read back equals the model's: no false outside change
+    await expect(documents.reload('a.ts')).resolves.toBe(false);
+  });
 });

@@ -1,6 +1,7 @@
 // Open documents: one Monaco model per file, the disk mtime it was read at (for conflict-checked saves), and
 // dirty tracking by Monaco's alternative version id (undoing back to the saved text makes the file clean again).
 import { type EngineClient, ErrorCode, PaError } from '@pa/shared';
+import { joinBom, splitBom } from '@pa/shared/text-file';
 import type * as monaco from 'monaco-editor';
 import { Emitter } from '../workbench/observable';
 import { readWholeFile, writeWholeFile } from './file-transfer';
@@ -16,6 +17,8 @@ export interface OpenDocument {
   savedVersionId: number;
   mtimeMs: number;
   binary: boolean;
+  /** The file began with a UTF-8 byte order mark: Monaco's model drops it, the save puts it back. */
+  bom: boolean;
   /** The dirty state last announced, so listeners hear each flip once. */
   announcedDirty: boolean;
 }
@@ -32,6 +35,8 @@ export class Documents {
   private readonly saves = new SerialByKey();
   readonly onDidChangeDirty = new Emitter<{ path: string; dirty: boolean }>();
   readonly onDidOpenModel = new Emitter<{ path: string; model: monaco.editor.ITextModel }>();
+  /** A file's text reached the disk through this editor (`content`: exactly what was written). */
+  readonly onDidSave = new Emitter<{ path: string; content: string }>();
 
   constructor(
     private readonly client: Pick<EngineClient, 'call'>,
@@ -58,7 +63,10 @@ export class Documents {
     const pending = this.opening.get(path);
     if (pending) return pending;
     const promise = readWholeFile(this.client, path)
-      .then((file) => this.adopt(path, file.binary ? '' : file.content, file.mtimeMs, file.binary, null))
+      .then((file) => {
+        const { bom, text } = splitBom(file.binary ? '' : file.content);
+        return this.adopt(path, text, file.mtimeMs, file.binary, null, bom);
+      })
       .finally(() => this.opening.delete(path));
     this.opening.set(path, promise);
     return promise;
@@ -75,14 +83,16 @@ export class Documents {
   private async write(path: string, options: { overwrite?: boolean }): Promise<SaveOutcome> {
     const doc = this.require(path);
     const versionId = doc.model.getAlternativeVersionId();
+    const content = this.contentOf(doc);
     try {
       const stat = await writeWholeFile(this.client, {
         path,
-        content: doc.model.getValue(),
+        content,
         ...(options.overwrite ? {} : { expectedMtimeMs: doc.mtimeMs }),
       });
       doc.mtimeMs = stat.mtimeMs;
       this.markSaved(doc, versionId);
+      this.onDidSave.fire({ path, content });
       return { status: 'saved' };
     } catch (error) {
       if (error instanceof PaError && error.code === ErrorCode.CONFLICT)
@@ -99,12 +109,14 @@ export class Documents {
     const doc = this.require(path);
     const file = await readWholeFile(this.client, path);
     doc.mtimeMs = file.mtimeMs;
-    if (doc.model.getValue() === file.content) {
+    const { bom, text } = splitBom(file.content);
+    doc.bom = bom;
+    if (doc.model.getValue() === text) {
       this.markSaved(doc, doc.model.getAlternativeVersionId());
       return false;
     }
     // an edit, not setValue: it keeps undo history and lets Monaco keep the cursor where the text is unchanged
-    doc.model.pushEditOperations([], [{ range: doc.model.getFullModelRange(), text: file.content }], () => null);
+    doc.model.pushEditOperations([], [{ range: doc.model.getFullModelRange(), text }], () => null);
     this.markSaved(doc, doc.model.getAlternativeVersionId());
     return true;
   }
@@ -129,7 +141,7 @@ export class Documents {
       const wasDirty = this.isDirty(path);
       const text = doc.model.getValue();
       this.close(path);
-      this.adopt(target, text, doc.mtimeMs, doc.binary, wasDirty ? -1 : null);
+      this.adopt(target, text, doc.mtimeMs, doc.binary, wasDirty ? -1 : null, doc.bom);
     }
   }
 
@@ -144,7 +156,19 @@ export class Documents {
     for (const path of [...this.docs.keys()]) this.close(path);
   }
 
-  private adopt(path: string, text: string, mtimeMs: number, binary: boolean, savedVersionId: number | null) {
+  /** The file's text as saved: the model's text, line endings as the model holds them, with its BOM put back. */
+  contentOf(doc: OpenDocument): string {
+    return joinBom(doc.model.getValue(), doc.bom);
+  }
+
+  private adopt(
+    path: string,
+    text: string,
+    mtimeMs: number,
+    binary: boolean,
+    savedVersionId: number | null,
+    bom = false,
+  ) {
     const model = this.createModel(path, text, binary);
     const doc: OpenDocument = {
       path,
@@ -152,6 +176,7 @@ export class Documents {
       savedVersionId: savedVersionId ?? model.getAlternativeVersionId(),
       mtimeMs,
       binary,
+      bom,
       announcedDirty: false,
     };
     model.onDidChangeContent(() => this.announceDirty(doc));

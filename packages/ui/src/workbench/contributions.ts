@@ -26,6 +26,8 @@ export interface WorkbenchApi {
   onDidChangeActiveFile(listener: (path: string | null) => void): Disposable;
   /** Fires when a file's model is created (tab opened) — e.g. to bind it to a shared Y.Text. */
   onDidOpenModel(listener: (path: string, model: monaco.editor.ITextModel) => void): Disposable;
+  /** Fires when the editor wrote a file's text to disk (`content`: exactly the text written, BOM included). */
+  onDidSaveFile(listener: (path: string, content: string) => void): Disposable;
   onDidChangeWorkspace(listener: (workspace: WorkspaceInfo | null) => void): Disposable;
   /** Shows a view (side bar or panel) by id. */
   showView(id: string): void;

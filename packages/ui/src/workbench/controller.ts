@@ -735,6 +735,7 @@ export class WorkbenchController {
       saveFile: (path) => this.saveFile(path),
       onDidChangeActiveFile: (listener) => this.activeFileChanged.event(listener),
       onDidOpenModel: (listener) => this.documents.onDidOpenModel.event(({ path, model }) => listener(path, model)),
+      onDidSaveFile: (listener) => this.documents.onDidSave.event(({ path, content }) => listener(path, content)),
       onDidChangeWorkspace: (listener) => this.workspaceChanged.event(listener),
       showView: (id) => this.showView(id),
       notify: (message, kind) => this.notify(message, kind),
