@@ -1,8 +1,9 @@
 // Hot exit and the page surviving the engine, in browser mode against the real engine: a reload reopens the same
-// tabs, cursor and unsaved text (dirty); a dirty tab closed on purpose still asks and its text does not come back;
+// tabs, cursor and unsaved text (dirty), and a backup whose file changed on disk meanwhile asks keep or discard; a
+// dirty tab closed on purpose still asks and its text does not come back;
 // after a kill -9 of the engine the page says it is reconnecting, a Save fails visibly and keeps the tab dirty, and
 // the engine restarted on the same data dir and port (no folder given) takes the page back with the text intact.
-import { readFileSync } from 'node:fs';
+import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
 import { type OpenedWorkbench, openWorkbench } from './support/workbench';
@@ -37,6 +38,10 @@ test('a reload reopens the same tabs, active tab, cursor and unsaved text, marke
   await openAndType(page, 'src/greet.ts', 'Control+End', '// unsaved one');
   await openAndType(page, 'src/math.js', 'Control+Home', '// unsaved two\n');
   await expect(page.getByTestId('cursor')).toHaveText('Ln 2, Col 1');
+  // someone else changes math.js on disk before the page comes back
+  writeFileSync(join(wb.root, 'src/math.js'), 'export const theirs = 1;\n');
+  utimesSync(join(wb.root, 'src/math.js'), new Date(), new Date(Date.now() + 10_000));
+  await expect(page.locator('.disk-warning')).toContainText('changed on disk');
 
   // no leave prompt: the buffers are backed up, not lost
   await page.reload();
@@ -51,6 +56,11 @@ test('a reload reopens the same tabs, active tab, cursor and unsaved text, marke
   await expect(tab(page, 'src/greet.ts')).toHaveClass(/tab--dirty/);
   await expect.poll(() => editorText(page)).toContain('// unsaved two');
   await expect(page.getByTestId('cursor')).toHaveText('Ln 2, Col 1');
+  await expect(page.locator('.disk-warning')).toContainText('changed on disk after your unsaved changes');
+  await page.getByRole('button', { name: 'Keep mine' }).click();
+  await expect(page.locator('.disk-warning')).toHaveCount(0);
+  await expect(tab(page, 'src/math.js')).toHaveClass(/tab--dirty/);
+  await expect.poll(() => editorText(page)).toContain('// unsaved two');
   await page.screenshot({ path: 'test-results/hot-exit-restored.png' });
   await tab(page, 'src/greet.ts').click();
   await expect.poll(() => editorText(page)).toContain('// unsaved one');
