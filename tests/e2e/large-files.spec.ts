@@ -111,6 +111,7 @@ test('saves 20 MB, 100 MB and 3 MB single-line files byte for byte, and a save t
   await page.keyboard.press('Control+S');
   const toast = page.locator('.toast--error');
   await expect(toast).toContainText('Could not save wide/line.txt', { timeout: 60_000 });
+  await expect(toast).toContainText('move what is in the way');
   await expect(toast).toContainText('still unsaved');
   await expect(tab(page, files.wide.path)).toHaveClass(/tab--dirty/);
   expect(statSync(join(root, 'wide')).isFile()).toBe(true);

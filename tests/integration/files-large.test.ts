@@ -106,6 +106,18 @@ describe('files bigger than one message', () => {
     stranger.close();
   });
 
+  it('refuses a conflict-checked save under a file where a folder must be with a typed answer, not E_INTERNAL', async () => {
+    writeFileSync(join(workspace.root, 'in-the-way'), 'a file, not a folder\n');
+    for (const call of [
+      client.call('files.write', { path: 'in-the-way/a.txt', content: 'x', expectedMtimeMs: 1 }),
+      client.call('files.writeBegin', { path: 'in-the-way/a.txt', size: 1, expectedMtimeMs: 1 }),
+    ]) {
+      const error = await errorOf(call);
+      expect(error.code).toBe(ErrorCode.BAD_REQUEST);
+      expect(error.message).toMatch(/move what is in the way/);
+    }
+  });
+
   it('refuses a commit whose folder was removed meanwhile, and never makes it again', async () => {
     const text = largeText(1024 * 1024);
     const { uploadId } = await client.call('files.writeBegin', { path: 'gone/a.txt', size: Buffer.byteLength(text) });

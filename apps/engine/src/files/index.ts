@@ -122,7 +122,12 @@ export function createFiles(workspace: Workspace, onChanges: (changes: FileChang
   /** The disk time check of a conflict-checked write: the file changed since the editor read it. */
   function checkMtime(rel: string, expectedMtimeMs: number | undefined): void {
     if (expectedMtimeMs === undefined) return;
-    const info = statSync(resolvePath(rel), { throwIfNoEntry: false });
+    let info: ReturnType<typeof statSync>;
+    try {
+      info = statSync(resolvePath(rel), { throwIfNoEntry: false });
+    } catch (error) {
+      throw asRefusal(error, rel); // a file where a folder of the path must be (ENOTDIR): say so, typed
+    }
     if (info && info.mtimeMs !== expectedMtimeMs) {
       throw new PaError(ErrorCode.CONFLICT, `"${rel}" changed on disk since it was opened. Reload or overwrite.`, {
         mtimeMs: info.mtimeMs,
