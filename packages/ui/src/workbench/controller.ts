@@ -8,6 +8,7 @@ import {
   type EngineClient,
   ErrorCode,
   type FileChange,
+  MAX_BACKUP_CHARS,
   type PaBridge,
   PaError,
   type WorkspaceInfo,
@@ -278,6 +279,8 @@ export class WorkbenchController {
   private unsavedBuffer(path: string): { content: string; mtimeMs: number | null } | null {
     const doc = this.documents.get(path);
     if (!doc || doc.binary || !this.documents.isDirty(path)) return null;
+    // too big to back up: not copied out of the model at every pause in typing (the page asks before it unloads)
+    if (doc.model.getValueLength() > MAX_BACKUP_CHARS) return null;
     return { content: doc.model.getValue(), mtimeMs: doc.mtimeMs };
   }
 
