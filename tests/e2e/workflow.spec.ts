@@ -32,7 +32,7 @@ test.afterEach(async () => {
   provider = null;
 });
 
-test('test lists the failing test by file:line; codeflow fixes it after approval and the tests pass', async ({
+test('test ends failed, in red, listing the failing test by file:line; codeflow fixes it and the tests pass', async ({
   page,
 }) => {
   provider = await startLoopbackOpenAI((request) => {
