@@ -44,6 +44,12 @@ export class CollabController {
         this.session.value?.setActiveFile(path);
       }),
       api.onDidSaveFile((path, content) => this.session.value?.didSaveFile(path, content)),
+      // auto-save turned on: what is unsaved now is saved too, as for every other file
+      {
+        dispose: api.autoSave.subscribe(() => {
+          if (api.autoSave.value) void this.session.value?.save().catch((error) => console.warn('collab:', error));
+        }),
+      },
     );
   }
 
@@ -178,6 +184,7 @@ export class CollabController {
       activeFile: () => this.api.activeFile(),
       editorFiles: { isOpen: (path) => this.api.model(path) !== null, save: (path) => this.api.saveFile(path) },
       model: (path) => this.api.model(path),
+      autoSave: () => this.api.autoSave.value,
     });
     session.awareness.setLocalStateField('user', { name: settings.name, color: colorFor(session.doc.clientID) });
     this.session.set(session);

@@ -70,8 +70,8 @@ export interface SessionOptions {
   editorFiles?: EditorFiles;
   /** The model of an open file, bound once the engine admits its path. */
   model?: (path: string) => monaco.editor.ITextModel | null;
-  /** Write peers' changes by themselves (the auto-save setting, off by default) instead of on Save. */
-  autoSave?: boolean;
+  /** Write peers' changes by themselves while this answers true (the auto-save setting, off by default). */
+  autoSave?: () => boolean;
 }
 
 /** Engine writes and update-log appends are batched: a keystroke is not a disk write. */
@@ -160,7 +160,7 @@ export class SharedSession {
       admitted: options.sharedFiles,
       // a peer can put any value here: only `true` is a BOM
       bom: (path) => this.boms.get(path) === true,
-      autoSave: options.autoSave ?? false,
+      ...(options.autoSave ? { autoSave: options.autoSave } : {}),
       writeMissing: options.role === 'guest',
       onDidAdmit: (path) => {
         const model = options.model?.(path);

@@ -34,7 +34,7 @@ function engineFake(shared: string[], down = 0, onDisk: string[] = []) {
 function setup(
   engine: ReturnType<typeof engineFake>,
   admitted: string[],
-  options: { autoSave?: boolean; writeMissing?: boolean; bom?: (path: string) => boolean } = {},
+  options: { autoSave?: () => boolean; writeMissing?: boolean; bom?: (path: string) => boolean } = {},
 ) {
   const doc = new Y.Doc();
   const files = doc.getMap<Y.Text>('files');
@@ -129,7 +129,7 @@ describe('SharedFilesSync', () => {
 
   it('writes every admitted change by itself when auto-save is on', async () => {
     const engine = engineFake(['src/a.ts']);
-    const { files, sync } = setup(engine, ['src/a.ts'], { autoSave: true });
+    const { files, sync } = setup(engine, ['src/a.ts'], { autoSave: () => true });
     files.set('src/a.ts', new Y.Text('typed'));
     await sync.check();
     expect(engine.written.get('src/a.ts')).toBe('typed');

@@ -27,8 +27,8 @@ export interface SharedFilesOptions {
   onDidAdmit?: (path: string) => void;
   /** Whether the file began with a UTF-8 byte order mark (kept beside its text: editor models drop it). */
   bom?: (path: string) => boolean;
-  /** Writes every admitted change by itself (the auto-save setting); otherwise only save() writes. */
-  autoSave?: boolean;
+  /** Writes every admitted change by itself while this answers true (the auto-save setting); else only save(). */
+  autoSave?: () => boolean;
   /** Guest: writes a shared file this disk does not have yet when it arrives (the guest's copy to open). */
   writeMissing?: boolean;
   /** How soon after a change the engine is asked about its path. */
@@ -134,11 +134,11 @@ export class SharedFilesSync {
       try {
         if (!(this.files.get(path) instanceof Y.Text)) {
           // a removal reaches the disk when saved, and only where the host allowed file changes (collab.deleteFile)
-          if (this.options.autoSave && this.admitted.has(path)) writeNow.push(path);
+          if (this.options.autoSave?.() && this.admitted.has(path)) writeNow.push(path);
           continue;
         }
         if (!(await this.admit(path))) continue;
-        if (this.options.autoSave || (this.options.writeMissing && !(await this.exists(path)))) writeNow.push(path);
+        if (this.options.autoSave?.() || (this.options.writeMissing && !(await this.exists(path)))) writeNow.push(path);
       } catch (error) {
         // the engine did not answer: ask again with the next change rather than lose this one
         this.unchecked.add(path);

@@ -9,6 +9,17 @@ export function builtInCommands(workbench: WorkbenchController): CommandContribu
     { id: 'workbench.save', title: 'File: Save', keybinding: 'Mod+S', run: () => void workbench.save() },
     { id: 'workbench.saveAll', title: 'File: Save All', keybinding: 'Mod+Alt+S', run: () => workbench.saveAll() },
     {
+      id: 'workbench.toggleAutoSave',
+      title: 'File: Toggle Auto Save',
+      run: () => {
+        const enabled = !workbench.autoSave.enabled.value;
+        workbench.autoSave.set(enabled);
+        workbench.notify(
+          enabled ? 'Auto save is on: files are saved a second after you stop typing.' : 'Auto save is off.',
+        );
+      },
+    },
+    {
       id: 'workbench.quickOpen',
       title: 'Go to File…',
       keybinding: 'Mod+P',

@@ -3,6 +3,7 @@
 import type { Disposable, EngineClient, WorkspaceInfo } from '@pa/shared';
 import type * as monaco from 'monaco-editor';
 import { type ComponentType, createContext, useContext } from 'react';
+import type { Observable } from './observable';
 import type { ConfirmOptions } from './prompts';
 
 export interface WorkbenchApi {
@@ -26,6 +27,8 @@ export interface WorkbenchApi {
   onDidChangeActiveFile(listener: (path: string | null) => void): Disposable;
   /** Fires when a file's model is created (tab opened) — e.g. to bind it to a shared Y.Text. */
   onDidOpenModel(listener: (path: string, model: monaco.editor.ITextModel) => void): Disposable;
+  /** The auto-save setting (off by default): a session's shared files follow it like every other file. */
+  readonly autoSave: Observable<boolean>;
   /** Fires when the editor wrote a file's text to disk (`content`: exactly the text written, BOM included). */
   onDidSaveFile(listener: (path: string, content: string) => void): Disposable;
   onDidChangeWorkspace(listener: (workspace: WorkspaceInfo | null) => void): Disposable;

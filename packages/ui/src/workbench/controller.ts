@@ -18,6 +18,7 @@ import { externalChangeAction } from '../editor/external-change';
 import { fileModelFactory } from '../editor/models';
 import { monaco } from '../editor/monaco';
 import { baseName } from '../explorer/tree';
+import { AutoSave } from './auto-save';
 import { builtInCommands } from './builtin-commands';
 import { CommandRegistry, type RegisteredCommand } from './commands';
 import type { Contribution, ViewContribution, WorkbenchApi } from './contributions';
@@ -97,6 +98,8 @@ export class WorkbenchController {
   private focusOnShow = true;
   /** Hot exit: unsaved buffers and the session backed up in the engine (hot-exit.ts). */
   readonly hotExit: HotExit;
+  /** The auto-save setting (off by default), for every file alike. */
+  readonly autoSave: AutoSave;
   /** Cursors of restored tabs not shown yet: set when the tab is first shown. */
   private readonly restoredPositions = new Map<string, { line: number; column: number }>();
 
@@ -139,8 +142,16 @@ export class WorkbenchController {
     this.documents.onDidChangeDirty.event(({ path, dirty }) => {
       if (!dirty) this.hotExit.forget(path);
     });
+    this.autoSave = new AutoSave({
+      storage: storage ?? null,
+      save: (path) => this.save(path),
+      isDirty: (path) => this.documents.isDirty(path),
+    });
     this.documents.onDidOpenModel.event(({ path, model }) => {
-      model.onDidChangeContent(() => this.hotExit.changed(path));
+      model.onDidChangeContent(() => {
+        this.hotExit.changed(path);
+        this.autoSave.changed(path);
+      });
     });
     this.commands = new CommandRegistry(this.isMac, (message, kind) => this.notify(message, kind));
     this.api = this.createApi();
@@ -176,6 +187,7 @@ export class WorkbenchController {
       dispose: () => {
         for (const subscription of subscriptions) subscription.dispose();
         this.hotExit.dispose();
+        this.autoSave.dispose();
         this.documents.dispose();
       },
     };
@@ -738,6 +750,7 @@ export class WorkbenchController {
       saveFile: (path) => this.saveFile(path),
       onDidChangeActiveFile: (listener) => this.activeFileChanged.event(listener),
       onDidOpenModel: (listener) => this.documents.onDidOpenModel.event(({ path, model }) => listener(path, model)),
+      autoSave: this.autoSave.enabled,
       onDidSaveFile: (listener) => this.documents.onDidSave.event(({ path, content }) => listener(path, content)),
       onDidChangeWorkspace: (listener) => this.workspaceChanged.event(listener),
       showView: (id) => this.showView(id),
