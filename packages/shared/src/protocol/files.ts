@@ -54,8 +54,6 @@ export const filesMethods = {
     z.strictObject({ path: RelPath.min(1), content: z.string(), expectedMtimeMs: z.number().optional() }),
     FileStat,
   ),
-  'files.create': method(
-    z.strictObject({ path: RelPath.min(1), kind: z.enum(['file', 'dir']), content: z.string().optional() }),
   /** Starts a write of `size` bytes in parts; refused with E_TOO_LARGE above MAX_EDITABLE_BYTES. */
   'files.writeBegin': method(
     z.strictObject({
@@ -89,6 +87,8 @@ export const filesMethods = {
     }),
     z.object({ text: z.string(), nextOffset: z.number(), size: z.number(), mtimeMs: z.number() }),
   ),
+  'files.create': method(
+    z.strictObject({ path: RelPath.min(1), kind: z.enum(['file', 'dir']), content: z.string().optional() }),
     FileStat,
   ),
   'files.rename': method(z.strictObject({ from: RelPath.min(1), to: RelPath.min(1) }), Ok),
