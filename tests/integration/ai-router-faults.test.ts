@@ -306,4 +306,21 @@ describe('the router under faults', () => {
     expect(performance.now() - started).toBeLessThan(1_000);
     expect(server.requests[0]?.body.tools).toBeUndefined();
   });
+
+  it('waits past the short limit for a tool server still starting for the first time, and offers its tools', async () => {
+    const server = await loopback(() => startLoopbackOpenAI({ kind: 'ok', text: 'with tools' }));
+    const tool = { server: 'slow', name: 'read_file', description: 'Reads a file.', inputSchema: {}, readOnly: true };
+    // the server's process needs 300 ms to come up, six times the short limit, and says it is still starting
+    const ready = Date.now() + 300;
+    const starting = {
+      tools: () => new Promise<(typeof tool)[]>((resolve) => setTimeout(() => resolve([tool]), 300)),
+      startupGraceMs: () => Math.max(0, ready + 1_000 - Date.now()),
+      call: async () => ({ text: '', isError: false }),
+    };
+    const h = harness([at('plain', server)], 200, { tools: starting, toolsTimeoutMs: 50 });
+    const result = await h.router.generate({ task: 'chat', messages: ask('x'), actor: 'test', tools: true });
+    expect(result.text).toBe('with tools');
+    const offered = server.requests[0]?.body.tools as Array<{ function: { name: string } }> | undefined;
+    expect(offered?.map((spec) => spec.function.name)).toEqual(['slow__read_file']);
+  });
 });

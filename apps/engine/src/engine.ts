@@ -108,6 +108,7 @@ export function createEngine(options: EngineOptions): Engine {
   let workflows: WorkflowsCapability | null = null;
   const tools: ToolProvider = {
     tools: async () => (workflows ? workflows.mcp.chatTools() : []),
+    startupGraceMs: () => workflows?.mcp.startupGraceMs() ?? 0,
     call: async (server, tool, args, signal) => {
       if (!workflows) throw new Error('MCP servers are not ready yet.');
       return workflows.mcp.call(server, tool, args, signal);

@@ -16,6 +16,8 @@ export interface AiTool {
 /** Where the chat model's tools come from; the engine fills it from the MCP clients (ai never imports mcp). */
 export interface ToolProvider {
   tools(): Promise<AiTool[]>;
+  /** Extra time (ms) to wait for tools of servers still starting for the first time; absent or 0: none. */
+  startupGraceMs?(): number;
   call(
     server: string,
     tool: string,

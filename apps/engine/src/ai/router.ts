@@ -233,7 +233,12 @@ export class AiRouter {
   /** The tools to offer now, or null when there are none; a tool server that is down or hangs must not stop the chat. */
   private async toolbox(): Promise<Toolbox | null> {
     if (!this.deps.tools) return null;
-    const limit = this.deps.toolsTimeoutMs ?? DEFAULT_TOOLS_TIMEOUT_MS;
+    // a server the user just added may still be starting: wait for it as long as its first start may take, once;
+    // a server that hangs after starting gets the short limit
+    const limit = Math.max(
+      this.deps.toolsTimeoutMs ?? DEFAULT_TOOLS_TIMEOUT_MS,
+      this.deps.tools.startupGraceMs?.() ?? 0,
+    );
     let timer: NodeJS.Timeout | undefined;
     try {
       // An MCP server that hangs must not hold the answer: past the limit the chat goes on without tools.

@@ -29,14 +29,24 @@ export interface McpClients {
   tools(server?: string): Promise<McpToolInfo[]>;
   /** The tools a chat model may call without the user in the loop: read-only ones, or all of an 'all' server. */
   chatTools(): Promise<McpToolInfo[]>;
+  /**
+   * How much longer (ms) a server that is still starting for the first time may take before a chat stops waiting
+   * for its tools; 0 when every server has started (or been given up on).
+   */
+  startupGraceMs(): number;
   call(server: string, tool: string, args: Record<string, unknown>, signal?: AbortSignal): Promise<McpCallResult>;
   dispose(): Promise<void>;
 }
+
+/** How long a server's first start may take (spawning `npx some-server` is seconds) before chats stop waiting. */
+const FIRST_START_MS = 15_000;
 
 export function createMcpClients(store: Store, options: { cwd: () => string | undefined }): McpClients {
   store.migrate('mcp', MIGRATIONS);
   const db = store.db;
   const connected = new Map<string, Promise<Client>>();
+  /** When each server's connection attempt began, until it answers (or fails): a starting process is not a hang. */
+  const starting = new Map<string, number>();
 
   const configOf = (name: string): McpServerConfig => {
     const row = db.prepare<[string], { config: string }>('SELECT config FROM mcp_servers WHERE name = ?').get(name);
@@ -77,13 +87,16 @@ export function createMcpClients(store: Store, options: { cwd: () => string | un
         await client.connect(transport);
       } catch (error) {
         connected.delete(name);
+        starting.delete(name);
         throw new PaError(
           ErrorCode.UNAVAILABLE,
           `Could not connect to MCP server "${name}": ${error instanceof Error ? error.message : String(error)}`,
         );
       }
+      starting.delete(name);
       return client;
     })();
+    starting.set(name, Date.now());
     connected.set(name, opening);
     opening.catch(() => connected.delete(name));
     return opening;
@@ -106,6 +119,9 @@ export function createMcpClients(store: Store, options: { cwd: () => string | un
     async set(name, config) {
       db.prepare('INSERT OR REPLACE INTO mcp_servers (name, config) VALUES (?, ?)').run(name, JSON.stringify(config));
       await disconnect(name);
+      // start it now, as editors do when a server is added: its process is up by the time the user asks something;
+      // a failure here is reported by the first real use, which connects again
+      connect(name).catch(() => {});
     },
     async remove(name) {
       db.prepare('DELETE FROM mcp_servers WHERE name = ?').run(name);
@@ -113,21 +129,26 @@ export function createMcpClients(store: Store, options: { cwd: () => string | un
     },
     async tools(server) {
       const names = server ? [server] : list().map((entry) => entry.name);
-      const tools: McpToolInfo[] = [];
-      for (const name of names) {
-        const client = await connect(name);
-        const answer = await client.listTools();
-        for (const tool of answer.tools) {
-          tools.push({
+      // servers answer in parallel: one slow server costs its own time, not the sum
+      const perServer = await Promise.all(
+        names.map(async (name): Promise<McpToolInfo[]> => {
+          const answer = await (await connect(name)).listTools();
+          return answer.tools.map((tool) => ({
             server: name,
             name: tool.name,
             description: tool.description ?? '',
             inputSchema: tool.inputSchema,
             readOnly: tool.annotations?.readOnlyHint === true,
-          });
-        }
-      }
-      return tools;
+          }));
+        }),
+      );
+      return perServer.flat();
+    },
+    startupGraceMs() {
+      const now = Date.now();
+      let grace = 0;
+      for (const since of starting.values()) grace = Math.max(grace, FIRST_START_MS - (now - since));
+      return grace;
     },
     async chatTools() {
       const unrestricted = new Set(
