@@ -85,6 +85,18 @@ describe('files bigger than one message', () => {
     expect(changed.code).toBe(ErrorCode.CONFLICT);
   });
 
+  it('never hands a large file that is not UTF-8 to the editor as text (a save would corrupt it)', async () => {
+    const text = Buffer.from(largeText(6 * 1024 * 1024));
+    // latin-1 from the start: binary by its first block
+    writeFileSync(join(workspace.root, 'big/latin1.txt'), Buffer.concat([Buffer.from('caf\xe9 ', 'latin1'), text]));
+    expect(await client.call('files.read', { path: 'big/latin1.txt' })).toMatchObject({ binary: true, content: '' });
+    // text at the start, a latin-1 byte deep inside: the part that holds it is refused
+    const late = Buffer.concat([text, Buffer.from('caf\xe9\n', 'latin1')]);
+    writeFileSync(join(workspace.root, 'big/late.txt'), late);
+    const error = await errorOf(readWholeFile(client, 'big/late.txt'));
+    expect(error).toMatchObject({ code: ErrorCode.BAD_REQUEST, data: { reason: 'binary' } });
+  });
+
   it('refuses a save above the editable limit before any byte is sent', async () => {
     const error = await errorOf(client.call('files.writeBegin', { path: 'big/huge.txt', size: 300 * 1024 * 1024 }));
     expect(error.code).toBe(ErrorCode.TOO_LARGE);

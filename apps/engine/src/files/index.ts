@@ -2,6 +2,7 @@
 // confined to the open workspace. Nothing is written, created, renamed or deleted inside `.git` (however spelled):
 // git's own files (config, hooks) make git run commands. Files too big for one message are read in parts
 // (files.readChunk) and written through uploads (upload.ts).
+import { isUtf8 } from 'node:buffer';
 import { existsSync, lstatSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { mkdir, open, readFile, rename, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -159,7 +160,7 @@ export function createFiles(workspace: Workspace, onChanges: (changes: FileChang
         // more than one message should carry: a binary file is said so from its first block, a text file is read
         // in parts (files.readChunk)
         const head = await readHead(target);
-        if (!head.includes(0)) {
+        if (!inspectText(head, false).binary) {
           throw new PaError(
             ErrorCode.TOO_LARGE,
             `"${path}" is ${info.size} bytes, more than one message carries; read it with files.readChunk.`,
@@ -200,6 +201,14 @@ export function createFiles(workspace: Workspace, onChanges: (changes: FileChang
         const buffer = Buffer.alloc(Math.min(READ_CHUNK_BYTES, now.size - offset));
         const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
         const end = offset + bytesRead >= now.size ? bytesRead : completeUtf8Length(buffer, bytesRead);
+        if (!isUtf8(buffer.subarray(0, end))) {
+          // bytes a string cannot carry: decoded, edited and saved they would come back changed
+          throw new PaError(
+            ErrorCode.BAD_REQUEST,
+            `"${path}" is not UTF-8 text past byte ${offset}; the editor does not open it, so a save cannot corrupt it. Open it with another tool.`,
+            { reason: 'binary' },
+          );
+        }
         return {
           text: buffer.subarray(0, end).toString('utf8'),
           nextOffset: offset + end,
