@@ -148,4 +148,33 @@ describe('a collaborator writes only what the host shared', () => {
     sync.dispose();
     await client.call('collab.leave', { roomId: ROOM, discard: true });
   });
+
+  it("saves none of the guests' edits when the host chose so: the session keeps them, the disk keeps the host's text", async () => {
+    const before = readFileSync(join(workspace.root, 'src/greet.ts'), 'utf8');
+    const { session } = await client.call('collab.host', {
+      roomId: ROOM,
+      secret: SECRET,
+      files: ['src/greet.ts'],
+      allowFileChanges: true,
+      saveGuestEdits: false,
+    });
+    expect(session.saveGuestEdits).toBe(false);
+    const doc = new Y.Doc();
+    const map = doc.getMap<Y.Text>('files');
+    const writer = new SharedFileWriter(client, ROOM, null);
+    const sync = new SharedFilesSync(map, { client, roomId: ROOM, writer, admitted: session.files });
+    map.set('src/greet.ts', new Y.Text(before));
+    sync.markOnDisk('src/greet.ts', before);
+    rawPeer(doc, (files) => files.get('src/greet.ts')?.insert(0, '// a guest was here\n'));
+    await sync.save();
+    expect(readFileSync(join(workspace.root, 'src/greet.ts'), 'utf8')).toBe(before);
+    expect(sync.refusals.value.map((refusal) => refusal.message)).toEqual([
+      "Refused a guest's change to src/greet.ts: this session does not save guests' edits into the host's folder.",
+    ]);
+    const direct = await client.call('collab.deleteFile', { roomId: ROOM, path: 'src/greet.ts' }).catch((e) => e);
+    expect(direct).toMatchObject({ code: 'E_FORBIDDEN' });
+    expect(existsSync(join(workspace.root, 'src/greet.ts'))).toBe(true);
+    sync.dispose();
+    await client.call('collab.leave', { roomId: ROOM, discard: true });
+  });
 });

@@ -31,6 +31,7 @@ const MIGRATIONS = [
      started_at INTEGER NOT NULL
    );`,
   'ALTER TABLE collab_session ADD COLUMN allow_file_changes INTEGER NOT NULL DEFAULT 0;',
+  'ALTER TABLE collab_session ADD COLUMN save_guest_edits INTEGER NOT NULL DEFAULT 1;',
 ];
 
 interface SessionRow {
@@ -41,6 +42,7 @@ interface SessionRow {
   participant_limit: number | null;
   started_at: number;
   allow_file_changes: 0 | 1;
+  save_guest_edits: 0 | 1;
 }
 
 export interface CollabDeps {
@@ -57,8 +59,9 @@ export function createCollab(ctx: EngineContext, deps: CollabDeps): Capability {
   const readRow = db.prepare<[], SessionRow>('SELECT * FROM collab_session WHERE id = 1');
   const writeRow = db.prepare(
     `INSERT OR REPLACE INTO collab_session
-       (id, room_id, role, relay_url, files, participant_limit, started_at, allow_file_changes)
-     VALUES (1, @room_id, @role, @relay_url, @files, @participant_limit, @started_at, @allow_file_changes)`,
+       (id, room_id, role, relay_url, files, participant_limit, started_at, allow_file_changes, save_guest_edits)
+     VALUES (1, @room_id, @role, @relay_url, @files, @participant_limit, @started_at, @allow_file_changes,
+             @save_guest_edits)`,
   );
   const writeFiles = db.prepare<[string]>('UPDATE collab_session SET files = ? WHERE id = 1');
   const clearRow = db.prepare('DELETE FROM collab_session WHERE id = 1');
@@ -92,6 +95,7 @@ export function createCollab(ctx: EngineContext, deps: CollabDeps): Capability {
       relay: row.relay_url ? { url: row.relay_url } : null,
       files: filesOf(row),
       allowFileChanges: row.allow_file_changes === 1,
+      saveGuestEdits: row.save_guest_edits === 1,
       participantLimit: row.participant_limit,
       seats:
         row.role === 'host' && row.participant_limit !== null
@@ -109,6 +113,7 @@ export function createCollab(ctx: EngineContext, deps: CollabDeps): Capability {
       relay?: RelayEndpoint | undefined;
       files: string[];
       allowFileChanges: boolean;
+      saveGuestEdits: boolean;
     },
     participantLimit: number | null,
   ): Promise<CollabSession> {
@@ -129,6 +134,7 @@ export function createCollab(ctx: EngineContext, deps: CollabDeps): Capability {
       participant_limit: participantLimit,
       started_at: ctx.clock(),
       allow_file_changes: params.allowFileChanges ? 1 : 0,
+      save_guest_edits: params.saveGuestEdits ? 1 : 0,
     });
     const session = (await current()) as CollabSession;
     ctx.connections.broadcast('collab.changed', { session });
@@ -183,6 +189,17 @@ export function createCollab(ctx: EngineContext, deps: CollabDeps): Capability {
     return real !== '' && isProtected ? real : null;
   }
 
+  /** The host chose that guests' edits stay in the session: the session writes nothing into its folder. */
+  function refuseUnsavedGuestEdits(row: SessionRow, path: string, what: 'change' | 'deletion'): void {
+    if (row.role === 'host' && row.save_guest_edits !== 1) {
+      throw new PaError(
+        ErrorCode.FORBIDDEN,
+        `Refused a guest's ${what === 'change' ? 'change to' : 'deletion of'} ${path}: this session does not save guests' edits into the host's folder.`,
+        { reason: 'not-shared' },
+      );
+    }
+  }
+
   function requireUnprotectedTarget(path: string): void {
     const real = protectedTarget(path);
     if (real !== null) {
@@ -194,7 +211,7 @@ export function createCollab(ctx: EngineContext, deps: CollabDeps): Capability {
 
   return {
     handlers: {
-      'collab.host': async ({ roomId, secret, relay, files, allowFileChanges }, { actor }) => {
+      'collab.host': async ({ roomId, secret, relay, files, allowFileChanges, saveGuestEdits }, { actor }) => {
         deps.entitlements.require({ kind: 'feature', feature: 'collab.host' }, actor);
         const limit = deps.entitlements.collabParticipantLimit();
         if (limit === 0) {
@@ -204,10 +221,15 @@ export function createCollab(ctx: EngineContext, deps: CollabDeps): Capability {
             { entitlement: 'feature:collab.host' },
           );
         }
-        return { session: await start('host', { roomId, secret, relay, files, allowFileChanges }, limit) };
+        const params = { roomId, secret, relay, files, allowFileChanges, saveGuestEdits };
+        return { session: await start('host', params, limit) };
       },
       'collab.join': async ({ roomId, secret, relay }) => ({
-        session: await start('guest', { roomId, secret, relay, files: [], allowFileChanges: false }, null),
+        session: await start(
+          'guest',
+          { roomId, secret, relay, files: [], allowFileChanges: false, saveGuestEdits: true },
+          null,
+        ),
       }),
       'collab.leave': async ({ roomId, discard }) => {
         requireRoom(roomId);
@@ -241,6 +263,7 @@ export function createCollab(ctx: EngineContext, deps: CollabDeps): Capability {
       },
       'collab.writeFile': async ({ roomId, path, content }) => {
         const row = requireRoom(roomId);
+        refuseUnsavedGuestEdits(row, path, 'change');
         if (!filesOf(row).includes(path)) {
           throw new PaError(ErrorCode.FORBIDDEN, `Refused a guest's change to ${path}: not a shared file.`, {
             reason: 'not-shared',
@@ -263,6 +286,7 @@ export function createCollab(ctx: EngineContext, deps: CollabDeps): Capability {
           return new PaError(ErrorCode.FORBIDDEN, `Refused ${who} deletion of ${path}: ${why}.`, { reason });
         };
         if (row.role !== 'host') throw refuse('a guest deletes no file because a peer removed it', 'not-shared');
+        refuseUnsavedGuestEdits(row, path, 'deletion');
         if (row.allow_file_changes !== 1) throw refuse('guests may not delete files in this session', 'not-shared');
         if (!files.includes(path)) throw refuse('not a shared file', 'not-shared');
         const rule = protectedPath(path);

@@ -54,6 +54,11 @@ export const CollabSession = z.object({
    * host turned it on.
    */
   allowFileChanges: z.boolean(),
+  /**
+   * Host's choice at share time: the session may save guests' edits of shared files into this folder (on unless
+   * the host turned it off; then collab.writeFile and collab.deleteFile refuse and the edits stay in the session).
+   */
+  saveGuestEdits: z.boolean(),
   /** Guests the host admits (null = unlimited); a guest's own session carries null. */
   participantLimit: z.number().int().nonnegative().nullable(),
   /** Host with a limit: what makes the relay hold the room to it too; null otherwise. */
@@ -87,6 +92,7 @@ export const collabMethods = {
     SessionStart.extend({
       files: z.array(RelPath.min(1)).max(50_000),
       allowFileChanges: z.boolean().default(false),
+      saveGuestEdits: z.boolean().default(true),
     }),
     z.object({ session: CollabSession }),
   ),

@@ -89,7 +89,10 @@ export class CollabController {
    * Hosts a session sharing `files` (default: collab.shareableFiles) and answers with the invite code. Guests may
    * change the text of those files only, unless `allowFileChanges` also lets them create new ones.
    */
-  async share(files?: readonly string[], options: { allowFileChanges?: boolean } = {}): Promise<string> {
+  async share(
+    files?: readonly string[],
+    options: { allowFileChanges?: boolean; saveGuestEdits?: boolean } = {},
+  ): Promise<string> {
     return this.whileBusy(async () => {
       const { client } = this.api;
       const selection = files ?? (await client.call('collab.shareableFiles')).files;
@@ -99,6 +102,7 @@ export class CollabController {
         ...room,
         files: [...selection],
         allowFileChanges: options.allowFileChanges ?? false,
+        saveGuestEdits: options.saveGuestEdits ?? true,
         ...(relay ? { relay } : {}),
       });
       const shared = await this.open({

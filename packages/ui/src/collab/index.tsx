@@ -66,7 +66,7 @@ function SharePanel({ collab }: { collab: CollabController }) {
           candidates={candidates}
           busy={busy}
           onCancel={() => setCandidates(null)}
-          onShare={(files, allowFileChanges) => void collab.share(files, { allowFileChanges }).catch(() => {})}
+          onShare={(files, options) => void collab.share(files, options).catch(() => {})}
         />
       ) : (
         <button
@@ -107,11 +107,12 @@ function FileChooser(props: {
   candidates: Candidates;
   busy: boolean;
   onCancel(): void;
-  onShare(files: string[], allowFileChanges: boolean): void;
+  onShare(files: string[], options: { allowFileChanges: boolean; saveGuestEdits: boolean }): void;
 }) {
   const { candidates } = props;
   const [selected, setSelected] = useState(() => new Set(candidates.files));
   const [allowFileChanges, setAllowFileChanges] = useState(false);
+  const [saveGuestEdits, setSaveGuestEdits] = useState(true);
   const toggle = (path: string) =>
     setSelected((current) => {
       const next = new Set(current);
@@ -148,6 +149,15 @@ function FileChooser(props: {
         />
         <span>Let guests create and delete files (never in .git, .vscode, .powerautomation, …)</span>
       </label>
+      <label className="collab-option">
+        <input
+          type="checkbox"
+          data-testid="collab-save-guest-edits"
+          checked={saveGuestEdits}
+          onChange={(e) => setSaveGuestEdits(e.target.checked)}
+        />
+        <span>Guests' edits can be saved into this folder (off: they stay in the session)</span>
+      </label>
       <div className="collab-actions">
         <button
           type="button"
@@ -157,7 +167,7 @@ function FileChooser(props: {
           onClick={() =>
             props.onShare(
               candidates.files.filter((path) => selected.has(path)),
-              allowFileChanges,
+              { allowFileChanges, saveGuestEdits },
             )
           }
         >
