@@ -57,7 +57,14 @@ test('a reload reopens the same tabs, active tab, cursor and unsaved text, marke
   await expect.poll(() => editorText(page)).toContain('// unsaved two');
   await expect(page.getByTestId('cursor')).toHaveText('Ln 2, Col 1');
   await expect(page.locator('.disk-warning')).toContainText('changed on disk after your unsaved changes');
+  // compare: the disk's new text on the left, the unsaved text on the right, in Monaco's diff editor
+  await page.getByRole('button', { name: 'Compare' }).click();
+  const compare = page.getByRole('region', { name: 'math.js: on disk against your unsaved version' });
+  await expect(compare.locator('.editor.original')).toContainText('export const theirs = 1;');
+  await expect(compare.locator('.editor.modified')).toContainText('// unsaved two');
+  await page.screenshot({ path: 'test-results/hot-exit-compare.png' });
   await page.getByRole('button', { name: 'Keep mine' }).click();
+  await expect(compare).toHaveCount(0);
   await expect(page.locator('.disk-warning')).toHaveCount(0);
   await expect(tab(page, 'src/math.js')).toHaveClass(/tab--dirty/);
   await expect.poll(() => editorText(page)).toContain('// unsaved two');

@@ -6,12 +6,14 @@ import type { WorkbenchController } from '../workbench/controller';
 import { FileIcon } from '../workbench/file-icon';
 import { Icons, Logo } from '../workbench/icons';
 import { useSelected } from '../workbench/observable';
+import { DiffView } from './DiffView';
 import { monaco } from './monaco';
 import './editor.css';
 
 export function EditorArea({ workbench }: { workbench: WorkbenchController }) {
   const tabs = useSelected(workbench.state, (state) => state.tabs);
   const diskWarnings = useSelected(workbench.state, (state) => state.diskWarnings);
+  const diskCompare = useSelected(workbench.state, (state) => state.diskCompare);
   const active = tabs.active;
   const warning = active ? diskWarnings[active] : undefined;
   return (
@@ -25,6 +27,23 @@ export function EditorArea({ workbench }: { workbench: WorkbenchController }) {
             {baseName(active)} changed on disk after your unsaved changes in it were backed up. Keep your version
             (saving asks before it overwrites the disk) or discard it and load the disk's.
           </span>
+          {diskCompare?.path === active ? (
+            <button
+              type="button"
+              className="button button--small button--secondary"
+              onClick={() => workbench.closeCompare()}
+            >
+              Hide comparison
+            </button>
+          ) : (
+            <button
+              type="button"
+              className="button button--small button--secondary"
+              onClick={() => void workbench.compareWithDisk(active)}
+            >
+              Compare
+            </button>
+          )}
           <button
             type="button"
             className="button button--small button--secondary"
@@ -36,6 +55,22 @@ export function EditorArea({ workbench }: { workbench: WorkbenchController }) {
             Discard mine
           </button>
         </div>
+      )}
+      {active && warning === 'backupChanged' && diskCompare?.path === active && (
+        <section className="disk-compare" aria-label={`${baseName(active)}: on disk against your unsaved version`}>
+          <div className="disk-compare__header">
+            <span>On disk</span>
+            <span aria-hidden="true">→</span>
+            <span>Your unsaved version</span>
+          </div>
+          <DiffView
+            path={active}
+            before={diskCompare.disk}
+            after={workbench.documents.get(active)?.model.getValue() ?? ''}
+            className="disk-compare__diff"
+            maxLines={16}
+          />
+        </section>
       )}
       {active && (warning === 'changed' || warning === 'deleted') && (
         <div className="disk-warning" role="alert">

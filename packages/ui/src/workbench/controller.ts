@@ -15,6 +15,7 @@ import {
 } from '@pa/shared';
 import { Documents } from '../editor/documents';
 import { externalChangeAction } from '../editor/external-change';
+import { readWholeFile } from '../editor/file-transfer';
 import { fileModelFactory } from '../editor/models';
 import { monaco } from '../editor/monaco';
 import { baseName } from '../explorer/tree';
@@ -52,6 +53,8 @@ export interface WorkbenchState {
    * of unsaved text whose file changed on disk since it was backed up (keep it or discard it).
    */
   diskWarnings: Record<string, 'changed' | 'deleted' | 'backupChanged'>;
+  /** "Compare" on a restored backup whose file changed on disk: the disk's text, shown against the unsaved one. */
+  diskCompare: { path: string; disk: string } | null;
 }
 
 const LAYOUT_KEY = 'pa.workbench.layout';
@@ -124,6 +127,7 @@ export class WorkbenchController {
       cursor: null,
       overlay: null,
       diskWarnings: {},
+      diskCompare: null,
     });
     if (storage) this.rememberLayout(storage, layout);
     this.documents = new Documents(client, fileModelFactory(monaco));
@@ -393,6 +397,20 @@ export class WorkbenchController {
     }
   }
 
+  /** "Compare" on a restored backup whose file changed on disk: reads the disk's text to show beside the unsaved. */
+  async compareWithDisk(path: string): Promise<void> {
+    try {
+      const disk = await readWholeFile(this.client, path);
+      this.patch({ diskCompare: { path, disk: disk.content } });
+    } catch (error) {
+      this.notify(`Could not read ${path} from disk to compare: ${errorMessage(error)}`, 'error');
+    }
+  }
+
+  closeCompare(): void {
+    if (this.state.value.diskCompare) this.patch({ diskCompare: null });
+  }
+
   /** "Discard mine" on a restored backup whose file changed on disk: the disk's text, the backup gone. */
   async discardBackup(path: string): Promise<void> {
     this.hotExit.forget(path);
@@ -545,6 +563,7 @@ export class WorkbenchController {
   }
 
   private clearDiskWarning(path: string): void {
+    if (this.state.value.diskCompare?.path === path) this.patch({ diskCompare: null });
     if (!(path in this.state.value.diskWarnings)) return;
     const { [path]: _removed, ...rest } = this.state.value.diskWarnings;
     this.patch({ diskWarnings: rest });
@@ -679,7 +698,7 @@ export class WorkbenchController {
     this.documents.dispose();
     this.viewStates.clear();
     this.fileList = null;
-    this.patch({ workspace, diskWarnings: {}, ready: true });
+    this.patch({ workspace, diskWarnings: {}, diskCompare: null, ready: true });
     for (const tab of this.state.value.tabs.tabs) this.dispatchTabs({ type: 'close', path: tab.path });
     this.workspaceChanged.fire(workspace);
     if (workspace) void this.restoreSession(workspace.root);

@@ -2,8 +2,8 @@
 // open the file at the line, and the approve / reject buttons of a waiting step.
 import type { RunDetail, StepRecord } from '@pa/shared';
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { DiffView } from '../editor/DiffView';
 import { useWorkbench } from '../workbench/contributions';
-import { DiffView } from './DiffView';
 import { durationOf, isFinished, reviewCommentsOf, type TimelineRow, timeline } from './run-state';
 
 const STATE_GLYPH: Record<string, string> = {

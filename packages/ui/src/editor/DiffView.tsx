@@ -1,6 +1,7 @@
-// A read-only Monaco diff editor for one file change an `edit` step made (before → after).
+// A read-only Monaco diff editor of two texts of one file: a workflow `edit` step's change (before → after), or the
+// disk's text against a restored backup of unsaved changes.
 import { useEffect, useRef } from 'react';
-import { monaco } from '../editor/monaco';
+import { monaco } from './monaco';
 
 const LANGUAGES: Record<string, string> = {
   js: 'javascript',
@@ -20,7 +21,17 @@ const LANGUAGES: Record<string, string> = {
   html: 'html',
 };
 
-export function DiffView({ path, before, after }: { path: string; before: string; after: string }) {
+export interface DiffViewProps {
+  path: string;
+  before: string;
+  after: string;
+  /** The element's class and test id (the workflow timeline's by default). */
+  className?: string;
+  /** Lines shown at most before the diff scrolls. */
+  maxLines?: number;
+}
+
+export function DiffView({ path, before, after, className = 'wf-diff', maxLines = 24 }: DiffViewProps) {
   const host = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!host.current) return;
@@ -45,6 +56,6 @@ export function DiffView({ path, before, after }: { path: string; before: string
       modified.dispose();
     };
   }, [path, before, after]);
-  const lines = Math.min(24, Math.max(before.split('\n').length, after.split('\n').length) + 2);
-  return <div ref={host} className="wf-diff" style={{ height: `${lines * 18}px` }} data-testid="wf-diff" />;
+  const lines = Math.min(maxLines, Math.max(before.split('\n').length, after.split('\n').length) + 2);
+  return <div ref={host} className={className} style={{ height: `${lines * 18}px` }} data-testid={className} />;
 }
