@@ -27,6 +27,29 @@ export function isAtomicTempName(name: string): boolean {
   return TEMP_NAME.test(name);
 }
 
+/** Writes all of `data` through `fd` and flushes it to the disk. */
+function writeAllSync(fd: number, data: string | Uint8Array): void {
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  let offset = 0;
+  while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
+  fsyncSync(fd);
+}
+
+/** The file name a checked path ends in, and the path as messages show it. */
+function targetIn(segments: readonly string[]): { name: string; shown: string } {
+  const name = segments.at(-1);
+  if (!name) throw new PaError(ErrorCode.BAD_REQUEST, 'A file path is needed.');
+  const shown = segments.join('/').slice(0, 200);
+  return { name, shown };
+}
+
+/** What is at `name` in the current (checked) folder now; a folder there cannot be written as a file. */
+function entryToReplace(name: string, shown: string): Stats | undefined {
+  const at = lstatSync(name, { throwIfNoEntry: false });
+  if (at?.isDirectory()) throw new PaError(ErrorCode.BAD_REQUEST, `"${shown}" is a folder.`);
+  return at;
+}
+
 function tempNameFor(name: string): string {
   return `.${name}.${randomBytes(6).toString('hex')}.tmp`;
 }
@@ -37,7 +60,6 @@ export function writeFileAtomic(target: string, data: string | Uint8Array): void
 
 /** Writes temp then renames it over `name` inside `dir` (a path, or '.' for the current directory). */
 function replaceEntry(dir: string, name: string, data: string | Uint8Array): { dev: number; ino: number } {
-  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   const target = join(dir, name);
   let mode = 0o644;
   try {
@@ -51,9 +73,7 @@ function replaceEntry(dir: string, name: string, data: string | Uint8Array): { d
   const fd = openSync(temp, 'wx', mode);
   let written: { dev: number; ino: number };
   try {
-    let offset = 0;
-    while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
-    fsyncSync(fd);
+    writeAllSync(fd, data);
     written = lstatSync(temp);
   } catch (error) {
     closeSync(fd);
@@ -82,20 +102,14 @@ export function writeInside(
   data: string | Uint8Array,
   options: { exclusive?: boolean } = {},
 ) {
-  const name = segments.at(-1);
-  if (!name) throw new PaError(ErrorCode.BAD_REQUEST, 'A file path is needed.');
-  const shown = segments.join('/').slice(0, 200);
+  const { name, shown } = targetIn(segments);
   return inFolder(realRoot, segments.slice(0, -1), { create: true }, () => {
-    const at = lstatSync(name, { throwIfNoEntry: false });
-    if (at?.isDirectory()) throw new PaError(ErrorCode.BAD_REQUEST, `"${shown}" is a folder.`);
+    const at = entryToReplace(name, shown);
     if (options.exclusive) {
       if (at) throw new PaError(ErrorCode.CONFLICT, `"${shown}" already exists.`);
       const fd = openSync(name, 'wx', 0o644);
       try {
-        const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-        let offset = 0;
-        while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
-        fsyncSync(fd);
+        writeAllSync(fd, data);
       } finally {
         closeSync(fd);
       }
@@ -123,12 +137,9 @@ export interface StagedWrite {
 
 /** Opens the temp file of a write of `segments` (made like writeInside's, with the parents made as needed). */
 export function stageInside(realRoot: string, segments: readonly string[]): StagedWrite {
-  const name = segments.at(-1);
-  if (!name) throw new PaError(ErrorCode.BAD_REQUEST, 'A file path is needed.');
-  const shown = segments.join('/').slice(0, 200);
+  const { name, shown } = targetIn(segments);
   return inFolder(realRoot, segments.slice(0, -1), { create: true }, () => {
-    const at = lstatSync(name, { throwIfNoEntry: false });
-    if (at?.isDirectory()) throw new PaError(ErrorCode.BAD_REQUEST, `"${shown}" is a folder.`);
+    const at = entryToReplace(name, shown);
     const tempName = tempNameFor(name);
     const fd = openSync(tempName, 'wx', at?.isFile() ? at.mode & 0o7777 : 0o644);
     const folder = lstatSync('.');
