@@ -10,6 +10,33 @@ import { DiffView } from './DiffView';
 import { monaco } from './monaco';
 import './editor.css';
 
+interface BarAction {
+  label: string;
+  /** The bar's main answer (a filled button); the others are secondary. */
+  primary?: boolean;
+  run: () => unknown;
+}
+
+/** A warning about the active file under its breadcrumbs, with the answers the user can give. */
+function WarningBar({ text, actions }: { text: string; actions: BarAction[] }) {
+  return (
+    <div className="disk-warning" role="alert">
+      {Icons.warning(15)}
+      <span className="disk-warning__text">{text}</span>
+      {actions.map((action) => (
+        <button
+          key={action.label}
+          type="button"
+          className={action.primary ? 'button button--small' : 'button button--small button--secondary'}
+          onClick={() => void action.run()}
+        >
+          {action.label}
+        </button>
+      ))}
+    </div>
+  );
+}
+
 export function EditorArea({ workbench }: { workbench: WorkbenchController }) {
   const tabs = useSelected(workbench.state, (state) => state.tabs);
   const diskWarnings = useSelected(workbench.state, (state) => state.diskWarnings);
@@ -21,40 +48,16 @@ export function EditorArea({ workbench }: { workbench: WorkbenchController }) {
       {tabs.tabs.length > 0 && <TabStrip workbench={workbench} />}
       {active && <Breadcrumbs path={active} />}
       {active && warning === 'backupChanged' && (
-        <div className="disk-warning" role="alert">
-          {Icons.warning(15)}
-          <span className="disk-warning__text">
-            {baseName(active)} changed on disk after your unsaved changes in it were backed up. Keep your version
-            (saving asks before it overwrites the disk) or discard it and load the disk's.
-          </span>
-          {diskCompare?.path === active ? (
-            <button
-              type="button"
-              className="button button--small button--secondary"
-              onClick={() => workbench.closeCompare()}
-            >
-              Hide comparison
-            </button>
-          ) : (
-            <button
-              type="button"
-              className="button button--small button--secondary"
-              onClick={() => void workbench.compareWithDisk(active)}
-            >
-              Compare
-            </button>
-          )}
-          <button
-            type="button"
-            className="button button--small button--secondary"
-            onClick={() => void workbench.keepMine(active)}
-          >
-            Keep mine
-          </button>
-          <button type="button" className="button button--small" onClick={() => void workbench.discardBackup(active)}>
-            Discard mine
-          </button>
-        </div>
+        <WarningBar
+          text={`${baseName(active)} changed on disk after your unsaved changes in it were backed up. Keep your version (saving asks before it overwrites the disk) or discard it and load the disk's.`}
+          actions={[
+            diskCompare?.path === active
+              ? { label: 'Hide comparison', run: () => workbench.closeCompare() }
+              : { label: 'Compare', run: () => workbench.compareWithDisk(active) },
+            { label: 'Keep mine', run: () => workbench.keepMine(active) },
+            { label: 'Discard mine', primary: true, run: () => workbench.discardBackup(active) },
+          ]}
+        />
       )}
       {active && warning === 'backupChanged' && diskCompare?.path === active && (
         <section className="disk-compare" aria-label={`${baseName(active)}: on disk against your unsaved version`}>
@@ -72,31 +75,20 @@ export function EditorArea({ workbench }: { workbench: WorkbenchController }) {
           />
         </section>
       )}
-      {active && (warning === 'changed' || warning === 'deleted') && (
-        <div className="disk-warning" role="alert">
-          {Icons.warning(15)}
-          <span className="disk-warning__text">
-            {warning === 'changed'
-              ? `${baseName(active)} was changed on disk. You have unsaved changes in the editor.`
-              : `${baseName(active)} was deleted on disk. Saving will create it again.`}
-          </span>
-          {warning === 'changed' && (
-            <button
-              type="button"
-              className="button button--small"
-              onClick={() => void workbench.reloadFromDisk(active)}
-            >
-              Reload
-            </button>
-          )}
-          <button
-            type="button"
-            className="button button--small button--secondary"
-            onClick={() => void workbench.keepMine(active)}
-          >
-            Keep mine
-          </button>
-        </div>
+      {active && warning === 'changed' && (
+        <WarningBar
+          text={`${baseName(active)} was changed on disk. You have unsaved changes in the editor.`}
+          actions={[
+            { label: 'Reload', primary: true, run: () => workbench.reloadFromDisk(active) },
+            { label: 'Keep mine', run: () => workbench.keepMine(active) },
+          ]}
+        />
+      )}
+      {active && warning === 'deleted' && (
+        <WarningBar
+          text={`${baseName(active)} was deleted on disk. Saving will create it again.`}
+          actions={[{ label: 'Keep mine', run: () => workbench.keepMine(active) }]}
+        />
       )}
       {active && workbench.documents.get(active)?.binary && (
         <div className="disk-warning disk-warning--info" role="status">
