@@ -50,7 +50,7 @@ const secrets: Secrets = {
 function harness(
   providers: ProviderConfigInput[],
   cooldownMs = 200,
-  extra: Pick<RouterDeps, 'tools' | 'toolsTimeoutMs'> = {},
+  extra: Pick<RouterDeps, 'tools' | 'toolsTimeoutMs'> & { secrets?: Secrets } = {},
 ): Harness {
   const dir = mkdtempSync(join(tmpdir(), 'pa-ai-router-'));
   const store = openStore(join(dir, 'db.sqlite'));
@@ -294,6 +294,24 @@ describe('the router under faults', () => {
     expect(stats).toMatchObject({ providerId: 'flaky', requests: 2, errors: 1, errorRate: 0.5 });
     expect(stats?.p50TtftMs).toBeGreaterThan(0);
     expect(stats?.tokensPerS).toBeGreaterThan(0);
+  });
+
+  it('uses a provider on the next request after its first keychain read failed', async () => {
+    const server = await loopback(() => startLoopbackOpenAI({ kind: 'ok', text: 'second time lucky' }));
+    let reads = 0;
+    const flakyKeychain: Secrets = {
+      ...secrets,
+      get: async () => {
+        reads += 1;
+        if (reads === 1) throw new Error('The keychain is locked.');
+        return 'test-key';
+      },
+    };
+    const h = harness([at('plain', server)], 200, { secrets: flakyKeychain });
+    await expect(h.router.generate({ task: 'chat', messages: ask('x'), actor: 'test' })).rejects.toThrow();
+    const result = await h.router.generate({ task: 'chat', messages: ask('x'), actor: 'test' });
+    expect(result.text).toBe('second time lucky');
+    expect(reads).toBe(2);
   });
 
   it('answers without tools when listing them hangs, instead of waiting on the tool server', async () => {

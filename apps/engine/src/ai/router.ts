@@ -67,8 +67,13 @@ export class AiRouter {
   instance(config: ProviderConfig): Promise<ModelProvider> {
     let instance = this.instances.get(config.id);
     if (!instance) {
-      instance = this.deps.secrets.get(apiKeySecret(config.id)).then((key) => createProvider(config, key));
-      this.instances.set(config.id, instance);
+      const created = this.deps.secrets.get(apiKeySecret(config.id)).then((key) => createProvider(config, key));
+      this.instances.set(config.id, created);
+      // a failed keychain read or provider set-up is not remembered: the next request tries again
+      created.catch(() => {
+        if (this.instances.get(config.id) === created) this.instances.delete(config.id);
+      });
+      instance = created;
     }
     return instance;
   }
