@@ -177,8 +177,15 @@ describe('relay room integrity against a client with only the relay token', () =
     const room = await testRoom('integrity wipe');
     const [a, b] = [honest(relay, room), honest(relay, room)];
     await Promise.all([a.provider.whenSynced(), b.provider.whenSynced()]);
-    for (let i = 0; i < 20; i += 1) (i % 2 ? a : b).text.insert(0, `<${i}>`);
+    const edits = Array.from({ length: 20 }, (_, i) => `<${i}>`);
+    edits.forEach((edit, i) => (i % 2 ? a : b).text.insert(0, edit));
     await Promise.all([a.provider.whenAcknowledged(), b.provider.whenAcknowledged()]);
+    // acknowledged is not yet received by the other: the text both hold is the one every later check builds on
+    await until(
+      () => a.text.toString() === b.text.toString() && a.text.length === edits.join('').length,
+      5000,
+      'a and b to agree',
+    );
     const before = a.text.toString();
 
     // without the secret: the relay takes nothing before a proof
