@@ -178,7 +178,7 @@ describe('relay room integrity against a client with only the relay token', () =
     const [a, b] = [honest(relay, room), honest(relay, room)];
     await Promise.all([a.provider.whenSynced(), b.provider.whenSynced()]);
     const edits = Array.from({ length: 20 }, (_, i) => `<${i}>`);
-    edits.forEach((edit, i) => (i % 2 ? a : b).text.insert(0, edit));
+    for (const [i, edit] of edits.entries()) (i % 2 ? a : b).text.insert(0, edit);
     await Promise.all([a.provider.whenAcknowledged(), b.provider.whenAcknowledged()]);
     // acknowledged is not yet received by the other: the text both hold is the one every later check builds on
     await until(
