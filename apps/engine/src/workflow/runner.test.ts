@@ -19,22 +19,21 @@ afterEach(() => {
   for (const step of cleanup.splice(0).reverse()) step();
 });
 
-it('flushLogs writes the log text still buffered for a running step, so a snapshot misses nothing', async () => {
+/** A fresh folder holding `files`, and `yaml` parsed and recorded as run `id` in its own store; `open` makes the run. */
+function preparedRun(yaml: string, files: Record<string, string>, id: string) {
   const root = mkdtempSync(join(tmpdir(), 'pa-runner-'));
   const db = openStore(join(root, 'db.sqlite'));
   cleanup.push(
     () => rmSync(root, { recursive: true, force: true }),
     () => db.close(),
   );
-  writeFileSync(join(root, 'package.json'), '{}');
-  const parsed = parseWorkflowYaml(
-    'name: chatty\ndescription: Logs, then waits.\nsteps:\n  - id: talk\n    run: { command: sh, args: ["-c", "echo first; sleep 30"] }\n',
-  );
+  for (const [path, text] of Object.entries(files)) writeFileSync(join(root, path), text);
+  const parsed = parseWorkflowYaml(yaml);
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
   const store = createRunStore(db, Date.now, 'test-instance');
   store.createRun({
-    id: 'r1',
-    workflow: 'chatty',
+    id,
+    workflow: parsed.definition.name,
     source: 'builtin',
     definition: '',
     workspace: root,
@@ -43,41 +42,63 @@ it('flushLogs writes the log text still buffered for a running step, so a snapsh
     rerunOf: null,
     fromStep: null,
   });
+  const open = (options: {
+    autoApprove: boolean;
+    trusted: boolean;
+    emit: RunServices['emit'];
+    signal?: AbortSignal;
+    /** Unset: the workflow has no ai step, so the model is never reached. */
+    ai?: AiService;
+  }) =>
+    new WorkflowRun(
+      {
+        runId: id,
+        definition: parsed.definition,
+        inputs: {},
+        root,
+        actor: 'test',
+        autoApprove: options.autoApprove,
+        project: projectFacts(root),
+        trusted: options.trusted,
+        reused: new Map(),
+        signal: options.signal ?? new AbortController().signal,
+      },
+      {
+        store,
+        ai: options.ai ?? ({} as AiService),
+        // never reached: no workflow here has an mcp step
+        mcp: {} as McpClients,
+        files: {
+          resolve: (path) => resolveInside(root, path),
+          write: async () => {},
+          journal: createEditJournal(join(root, 'journal'), 'test-instance'),
+        },
+        launcher: directLauncher,
+        emit: options.emit,
+      },
+    );
+  return { store, open };
+}
+
+it('flushLogs writes the log text still buffered for a running step, so a snapshot misses nothing', async () => {
+  const { store, open } = preparedRun(
+    'name: chatty\ndescription: Logs, then waits.\nsteps:\n  - id: talk\n    run: { command: sh, args: ["-c", "echo first; sleep 30"] }\n',
+    { 'package.json': '{}' },
+    'r1',
+  );
   const controller = new AbortController();
   let logged: () => void = () => {};
   const firstLog = new Promise<void>((resolve) => {
     logged = resolve;
   });
-  const services: RunServices = {
-    store,
-    // Neither is reached: the workflow has no ai or mcp step.
-    ai: {} as AiService,
-    mcp: {} as McpClients,
-    files: {
-      resolve: (path) => resolveInside(root, path),
-      write: async () => {},
-      journal: createEditJournal(join(root, 'journal'), 'test-instance'),
-    },
-    launcher: directLauncher,
+  const run = open({
+    autoApprove: false,
+    trusted: false,
+    signal: controller.signal,
     emit: (progress) => {
       if (progress.type === 'log') logged();
     },
-  };
-  const run = new WorkflowRun(
-    {
-      runId: 'r1',
-      definition: parsed.definition,
-      inputs: {},
-      root,
-      actor: 'test',
-      autoApprove: false,
-      project: projectFacts(root),
-      trusted: false,
-      reused: new Map(),
-      signal: controller.signal,
-    },
-    services,
-  );
+  });
   const finished = run.execute();
   await firstLog;
   // Streamed, but batched for SQLite: not written yet.
@@ -89,61 +110,23 @@ it('flushLogs writes the log text still buffered for a running step, so a snapsh
 });
 
 it('ends a run of nested loops at the step-execution bound, giving the event loop a turn at every step', async () => {
-  const root = mkdtempSync(join(tmpdir(), 'pa-runner-'));
-  const db = openStore(join(root, 'db.sqlite'));
-  cleanup.push(
-    () => rmSync(root, { recursive: true, force: true }),
-    () => db.close(),
-  );
   // 20 × 20 × 20 quick steps (each loop ends well at round 20): 8 000 executions if nothing stopped them
   const loop = (id: string, inner: string, pad: string) =>
     `${pad}- id: ${id}\n${pad}  repeat:\n${pad}    max: 20\n${pad}    until: iteration >= 20\n${pad}    steps:\n${inner}`;
   const leaf = '              - id: ok\n                approve: { message: Go on? }\n';
-  const parsed = parseWorkflowYaml(
+  const { store, open } = preparedRun(
     `name: loops\ndescription: Loops.\nsteps:\n${loop('a', loop('b', loop('c', leaf, '          '), '      '), '  ')}`,
+    {},
+    'r2',
   );
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
-  const store = createRunStore(db, Date.now, 'test-instance');
-  store.createRun({
-    id: 'r2',
-    workflow: 'loops',
-    source: 'builtin',
-    definition: '',
-    workspace: root,
-    inputs: {},
-    actor: 'test',
-    rerunOf: null,
-    fromStep: null,
-  });
   let error: string | null = null;
-  const run = new WorkflowRun(
-    {
-      runId: 'r2',
-      definition: parsed.definition,
-      inputs: {},
-      root,
-      actor: 'test',
-      autoApprove: true,
-      project: projectFacts(root),
-      trusted: false,
-      reused: new Map(),
-      signal: new AbortController().signal,
+  const run = open({
+    autoApprove: true,
+    trusted: false,
+    emit: (progress) => {
+      if (progress.type === 'run' && progress.run.error) error = progress.run.error;
     },
-    {
-      store,
-      ai: {} as AiService,
-      mcp: {} as McpClients,
-      files: {
-        resolve: (path) => resolveInside(root, path),
-        write: async () => {},
-        journal: createEditJournal(root, 't'),
-      },
-      launcher: directLauncher,
-      emit: (progress) => {
-        if (progress.type === 'run' && progress.run.error) error = progress.run.error;
-      },
-    },
-  );
+  });
   // A timer due now fires while the run goes on, because every step yields.
   let timerFiredAt = -1;
   let steps = 0;
@@ -164,27 +147,7 @@ it('ends a run of nested loops at the step-execution bound, giving the event loo
 
 /** Runs `yaml` to the end in a fresh folder holding `files`, the model answering `answer`; the run and its steps. */
 async function runToEnd(yaml: string, files: Record<string, string>, answer = '') {
-  const root = mkdtempSync(join(tmpdir(), 'pa-runner-'));
-  const db = openStore(join(root, 'db.sqlite'));
-  cleanup.push(
-    () => rmSync(root, { recursive: true, force: true }),
-    () => db.close(),
-  );
-  for (const [path, text] of Object.entries(files)) writeFileSync(join(root, path), text);
-  const parsed = parseWorkflowYaml(yaml);
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
-  const store = createRunStore(db, Date.now, 'test-instance');
-  store.createRun({
-    id: 'r',
-    workflow: parsed.definition.name,
-    source: 'builtin',
-    definition: '',
-    workspace: root,
-    inputs: {},
-    actor: 'test',
-    rerunOf: null,
-    fromStep: null,
-  });
+  const { store, open } = preparedRun(yaml, files, 'r');
   const ai: AiService = {
     generate: async () => ({
       text: answer,
@@ -200,34 +163,14 @@ async function runToEnd(yaml: string, files: Record<string, string>, answer = ''
     }),
   };
   let record: RunRecord | null = null;
-  const run = new WorkflowRun(
-    {
-      runId: 'r',
-      definition: parsed.definition,
-      inputs: {},
-      root,
-      actor: 'test',
-      autoApprove: true,
-      project: projectFacts(root),
-      trusted: true,
-      reused: new Map(),
-      signal: new AbortController().signal,
+  const run = open({
+    autoApprove: true,
+    trusted: true,
+    ai,
+    emit: (progress) => {
+      if (progress.type === 'run') record = progress.run;
     },
-    {
-      store,
-      ai,
-      mcp: {} as McpClients,
-      files: {
-        resolve: (path) => resolveInside(root, path),
-        write: async () => {},
-        journal: createEditJournal(join(root, 'journal'), 'test-instance'),
-      },
-      launcher: directLauncher,
-      emit: (progress) => {
-        if (progress.type === 'run') record = progress.run;
-      },
-    },
-  );
+  });
   const state = await run.execute();
   return { state, run: record as RunRecord | null, steps: store.steps('r') };
 }
