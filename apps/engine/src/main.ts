@@ -1,6 +1,7 @@
 // The engine process entry: Electron's utilityProcess, a plain child process, or `node dist/main.js --port N`.
 // It prints one JSON line {"ready":true,...} on stdout when it answers requests.
 import { parseArgs } from 'node:util';
+import { errorMessage } from '@pa/shared';
 import { createEngine } from './engine.js';
 import { defaultDataDir } from './paths.js';
 import { attachParentTransport } from './rpc/port-transport.js';
@@ -57,6 +58,6 @@ function onExit(cleanup: () => Promise<void>): void {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`pa engine failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`pa engine failed to start: ${errorMessage(error)}\n`);
   process.exit(1);
 });

@@ -1,5 +1,6 @@
 // The relay process: reads its settings from the environment, starts, prints one JSON "listening" line on stdout,
 // and shuts down gracefully on SIGTERM/SIGINT (closing connections and storage before exiting).
+import { errorMessage } from '@pa/shared';
 import { ConfigError, loadConfig } from './config.js';
 import { createLog } from './log.js';
 import { startRelay } from './server.js';
@@ -43,6 +44,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`relay: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`relay: failed to start: ${errorMessage(error)}\n`);
   process.exit(1);
 });

@@ -1,6 +1,7 @@
 // What Electron's preload exposes to the renderer as `window.pa` through contextBridge: the engine client
 // (over a MessagePort) plus the few native services a browser tab cannot offer. Browser mode has no `window.pa`.
-import type { Disposable, EngineClient } from './client.js';
+import type { EngineClient } from './client.js';
+import type { Disposable } from './lifecycle.js';
 
 export interface PaBridge extends EngineClient {
   readonly platform: string;

@@ -1,5 +1,6 @@
 // A Transport over any WebSocket with the standard event API (the browser's, or the `ws` package's).
-import type { Disposable, Transport } from './client.js';
+import type { Transport } from './client.js';
+import type { Disposable } from './lifecycle.js';
 
 /** The structural slice of WebSocket we use, so this file needs neither DOM nor Node types. */
 export interface WebSocketLike {

@@ -2,6 +2,7 @@
 // engine process in engine-process.ts; this file only wires them to Electron. No business logic lives here.
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { errorMessage } from '@pa/shared/lifecycle';
 import {
   app,
   BrowserWindow,
@@ -198,6 +199,6 @@ function handleIpc(engine: EngineProcess): void {
 }
 
 function fail(error: unknown): void {
-  dialog.showErrorBox('ClaudeEditor could not start', error instanceof Error ? error.message : String(error));
+  dialog.showErrorBox('ClaudeEditor could not start', errorMessage(error));
   app.quit();
 }

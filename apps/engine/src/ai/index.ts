@@ -1,7 +1,7 @@
 // The AI capability: the model router and its providers (local llama.cpp, OpenAI-compatible, Anthropic, Gemini),
 // its RPC methods, the OpenAI-compatible /v1 routes, and the door other capabilities call (`service.generate`).
 import { randomBytes } from 'node:crypto';
-import type { AiSettingsFile } from '@pa/shared';
+import { type AiSettingsFile, errorMessage } from '@pa/shared';
 import type { Capability } from '../capability.js';
 import type { EngineContext } from '../engine.js';
 import type { Entitlements, Quotas } from '../license/api.js';
@@ -41,7 +41,7 @@ export function createAi(
     settings = loadSettings(ctx.dataDir);
   } catch (error) {
     // A broken file must not stop the editor; AI stays off until it is fixed (the file is not overwritten).
-    ctx.log({ level: 'error', msg: error instanceof Error ? error.message : String(error) });
+    ctx.log({ level: 'error', msg: errorMessage(error) });
     settings = { version: 1, providers: [], router: { breakerCooldownMs: 30_000, healthIntervalMs: 60_000 } };
   }
   const perf = createPerfLog(ctx.store);

@@ -3,6 +3,7 @@
 import {
   type AiSettingsFile,
   ErrorCode,
+  errorMessage,
   type Fallback,
   PaError,
   type ProviderConfig,
@@ -258,7 +259,7 @@ export class AiRouter {
       this.deps.log({
         level: 'warn',
         msg: 'chat goes on without tools: listing the MCP tools failed',
-        error: error instanceof Error ? error.message : String(error),
+        error: errorMessage(error),
       });
       return null;
     } finally {

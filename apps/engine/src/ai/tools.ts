@@ -1,6 +1,6 @@
 // Lets a chat model call tools (the configured MCP servers' ones): offers them to a provider that supports tool
 // calls, runs each call the model makes, feeds the results back and lets it continue, for a bounded number of rounds.
-import { isAbortError, type ToolUse } from '@pa/shared';
+import { errorMessage, isAbortError, type ToolUse } from '@pa/shared';
 import type { AiTool, ToolProvider } from './api.js';
 import {
   argumentsOf,
@@ -115,7 +115,7 @@ async function runTool(
     else outcome = await tools.call(tool.server, tool.name, args, signal);
   } catch (error) {
     if (signal.aborted || isAbortError(error)) throw error;
-    outcome = { text: `The tool failed: ${error instanceof Error ? error.message : String(error)}`, isError: true };
+    outcome = { text: `The tool failed: ${errorMessage(error)}`, isError: true };
   }
   const result =
     outcome.text.length > RESULT_LIMIT ? `${outcome.text.slice(0, RESULT_LIMIT)}\n[truncated]` : outcome.text;

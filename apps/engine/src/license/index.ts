@@ -6,6 +6,7 @@ import {
   describeEntitlement,
   ErrorCode,
   encodeActivationRequest,
+  errorMessage,
   evaluateLicense,
   grantsOf,
   isGranted,
@@ -109,7 +110,7 @@ export function createLicensing(ctx: LicensingContext, secrets: Secrets, options
       text = secrets.getSync(LICENSE_SECRET);
       certificateText = secrets.getSync(CERTIFICATE_SECRET);
     } catch (error) {
-      ctx.log({ level: 'warn', msg: 'stored license unreadable', error: error instanceof Error ? error.message : '' });
+      ctx.log({ level: 'warn', msg: 'stored license unreadable', error: errorMessage(error) });
       return null;
     }
     if (text === null || publicKey === null) return null;

@@ -5,6 +5,7 @@
 // Runs in the browser and in Node (pass `ws`'s WebSocket); transport only, like y-websocket.
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
+import { type Disposable, errorMessage } from '../lifecycle.js';
 import { deriveRoomKey, type RoomKey, sha256 } from './crypto.js';
 import {
   CloseCode,
@@ -40,10 +41,6 @@ export interface RelayWebSocket {
 export type RelayWebSocketConstructor = new (url: string) => RelayWebSocket;
 
 export type RelayStatus = 'connecting' | 'syncing' | 'synced' | 'offline';
-
-export interface Disposable {
-  dispose(): void;
-}
 
 /** Timers are injected (tests) and declared structurally, as packages/shared has no DOM or Node types. */
 export interface RelayTimers {
@@ -302,7 +299,7 @@ export class RelaySyncProvider {
       socket = new this.WebSocketImpl(`${base}/sync/${encodeURIComponent(this.roomId)}${query}`);
     } catch (error) {
       // a malformed URL never gets better by retrying: report it and stay offline
-      this.emitError({ code: 'bad_url', message: `Cannot connect to ${base}: ${errorText(error)}` });
+      this.emitError({ code: 'bad_url', message: `Cannot connect to ${base}: ${errorMessage(error)}` });
       return;
     }
     socket.binaryType = 'arraybuffer';
@@ -458,7 +455,7 @@ export class RelaySyncProvider {
           Y.applyUpdate(this.doc, update, this);
         } catch (error) {
           // another secret in the same room id, or tampering: skip it rather than stall the whole log
-          this.emitError({ code: 'undecryptable', message: errorText(error) });
+          this.emitError({ code: 'undecryptable', message: errorMessage(error) });
         }
         if (from !== this.socket) return;
         this.advance(message.serverSeq);
@@ -523,7 +520,7 @@ export class RelaySyncProvider {
         try {
           awarenessProtocol.applyAwarenessUpdate(awareness, await key.openAwareness(message.ciphertext), this);
         } catch (error) {
-          this.emitError({ code: 'undecryptable', message: errorText(error) });
+          this.emitError({ code: 'undecryptable', message: errorMessage(error) });
           return;
         }
         // someone new: our state went out before they joined, so tell them (the others ignore the repeat)
@@ -673,7 +670,7 @@ export class RelaySyncProvider {
   }
 
   private reportCaught(error: unknown): void {
-    this.emitError({ code: 'internal', message: errorText(error) });
+    this.emitError({ code: 'internal', message: errorMessage(error) });
   }
 }
 
@@ -686,8 +683,4 @@ function toBytes(data: unknown): Uint8Array | null {
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
   if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   return null;
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

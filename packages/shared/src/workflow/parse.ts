@@ -2,6 +2,7 @@
 // (the `yaml` package keeps every node's source range; a LineCounter turns offsets into lines).
 import { isAlias, isCollection, isMap, isNode, isPair, isScalar, LineCounter, type Node, parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { errorMessage } from '../lifecycle.js';
 import { WorkflowDefinition } from './definition.js';
 
 export interface WorkflowIssue {
@@ -54,11 +55,7 @@ export function parseWorkflowYaml(text: string): ParsedWorkflow {
     return checkDocument(doc, at);
   } catch (error) {
     // the parser's own guards should have caught it; say so rather than let the caller crash
-    return refuse(
-      1,
-      1,
-      `the file could not be read: ${firstLine(error instanceof Error ? error.message : String(error))}`,
-    );
+    return refuse(1, 1, `the file could not be read: ${firstLine(errorMessage(error))}`);
   }
 }
 

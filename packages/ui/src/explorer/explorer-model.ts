@@ -1,6 +1,6 @@
 // The explorer's loaded folders and expanded set, fetched lazily with files.list and refreshed on outside changes.
-import type { Disposable, EngineClient, FileEntry } from '@pa/shared';
-import { errorMessage, type WorkbenchController } from '../workbench/controller';
+import { type Disposable, type EngineClient, errorMessage, type FileEntry } from '@pa/shared';
+import type { WorkbenchController } from '../workbench/controller';
 import { Observable } from '../workbench/observable';
 import { foldersToReload, parentOf, sortEntries } from './tree';
 

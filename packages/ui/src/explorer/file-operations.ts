@@ -1,7 +1,8 @@
 // What the explorer's New File, New Folder, Rename and Delete do: ask for a name (or a confirmation), call the
 // engine, then let the workbench update its tabs and documents.
 
-import { errorMessage, type WorkbenchController } from '../workbench/controller';
+import { errorMessage } from '@pa/shared';
+import type { WorkbenchController } from '../workbench/controller';
 import { baseName, parentOf, validateEntryName } from './tree';
 
 export async function createEntry(

@@ -1,7 +1,8 @@
 // Ctrl/Cmd+P: every workspace file (from files.tree), fuzzy-matched on its path, name first.
+import { errorMessage } from '@pa/shared';
 import { useEffect, useMemo, useState } from 'react';
 import { baseName, parentOf } from '../explorer/tree';
-import { errorMessage, type WorkbenchController } from '../workbench/controller';
+import type { WorkbenchController } from '../workbench/controller';
 import { FileIcon } from '../workbench/file-icon';
 import { Picker } from './Picker';
 

@@ -1,4 +1,5 @@
 // Commands by id with their parsed key bindings: the palette lists them, the window's key handler runs them.
+import { errorMessage } from '@pa/shared';
 import type { CommandContribution, WorkbenchApi } from './contributions';
 import { formatKeybinding, type Keybinding, type KeyStroke, matchesKeybinding, parseKeybinding } from './keybinding';
 
@@ -49,9 +50,9 @@ export class CommandRegistry {
     }
     try {
       const result = command.run(api);
-      if (result instanceof Promise) result.catch((error: unknown) => this.reportError(messageOf(error), 'error'));
+      if (result instanceof Promise) result.catch((error: unknown) => this.reportError(errorMessage(error), 'error'));
     } catch (error) {
-      this.reportError(messageOf(error), 'error');
+      this.reportError(errorMessage(error), 'error');
     }
   }
 
@@ -62,8 +63,4 @@ export class CommandRegistry {
     }
     return null;
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -7,6 +7,7 @@ import {
   type EditorSession,
   type EngineClient,
   ErrorCode,
+  errorMessage,
   type FileChange,
   MAX_BACKUP_CHARS,
   type PaBridge,
@@ -74,12 +75,6 @@ export function confirmationAsked(error: unknown): string | null {
   if (!(error instanceof PaError) || error.code !== ErrorCode.FORBIDDEN) return null;
   const data = error.data as { reason?: unknown } | null | undefined;
   return data?.reason === 'confirm_required' ? error.message : null;
-}
-
-export function errorMessage(error: unknown): string {
-  if (error instanceof PaError) return error.message;
-  if (error instanceof Error) return error.message;
-  return String(error);
 }
 
 export class WorkbenchController {

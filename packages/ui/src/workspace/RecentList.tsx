@@ -1,7 +1,7 @@
 // Recent workspaces (workspace.recent), each one click to open and one to forget.
-import type { RecentWorkspace } from '@pa/shared';
+import { errorMessage, type RecentWorkspace } from '@pa/shared';
 import { useCallback, useEffect, useState } from 'react';
-import { errorMessage, type WorkbenchController } from '../workbench/controller';
+import type { WorkbenchController } from '../workbench/controller';
 import { Icons } from '../workbench/icons';
 
 export function useRecentWorkspaces(workbench: WorkbenchController) {

@@ -1,6 +1,6 @@
 // The `ai` step: renders the prompt, asks the router (tokens go to the step's log as they arrive) and shapes the
 // answer as text, checked JSON or a unified diff.
-import { ErrorCode, PaError } from '@pa/shared';
+import { ErrorCode, errorMessage, PaError } from '@pa/shared';
 import type { AiStep } from '@pa/shared/workflow/index';
 import type { AiService } from '../../ai/api.js';
 import { extractDiff, parseDiff } from './edit.js';
@@ -56,7 +56,7 @@ export async function runAiStep(ai: AiService, request: AiStepRequest) {
     return { output: value, ...meta };
   } catch (error) {
     // An answer the step cannot use: the step keeps it, so the user sees what the model returned, not only why not.
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorMessage(error);
     throw new StepFailure(step.output === 'diff' ? `The model's answer is not a usable diff: ${reason}` : reason, {
       answer: result.text,
       ...meta,
