@@ -7,7 +7,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { RpcClient } from '@pa/shared';
+import { CloseCode, type RpcClient } from '@pa/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { type StartedEngine, startEngine } from '../support/engine.js';
@@ -114,7 +114,7 @@ describe('a socket that has not presented the token', () => {
 
     expect(broadcastAt).toBeLessThan(at); // the broadcast went out while the spy was still connected
     expect(heard).toEqual([]);
-    expect(code).toBe(4401);
+    expect(code).toBe(CloseCode.unauthorized);
     expect(at - openedAt).toBeLessThan(1000);
     await client.call('collab.leave', { roomId: ROOM });
   });

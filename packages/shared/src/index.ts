@@ -2,9 +2,11 @@
 
 export * from './bridge.js';
 export * from './client.js';
+export * from './close-codes.js';
 export * from './editions.js';
 export * from './errors.js';
 export * from './license/index.js';
+export * from './lifecycle.js';
 export * from './protocol/index.js';
 export * from './rpc.js';
 export * from './ws-transport.js';

@@ -247,10 +247,10 @@ export class RelaySyncProvider {
       this.outgoing = this.outgoing
         .then(async () => socket.send(writeAwareness(await (await this.keys).room.sealAwareness(update))))
         .catch((error: unknown) => this.reportCaught(error))
-        .finally(() => socket.close(1000, 'client disconnect'));
+        .finally(() => socket.close(CloseCode.normal, 'client disconnect'));
       return;
     }
-    socket.close(1000, 'client disconnect');
+    socket.close(CloseCode.normal, 'client disconnect');
   }
 
   destroy(): void {

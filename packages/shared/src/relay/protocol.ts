@@ -92,24 +92,8 @@ export const RelayErrorCode = {
 } as const;
 export type RelayErrorCode = (typeof RelayErrorCode)[keyof typeof RelayErrorCode];
 
-/** WebSocket close codes the relay uses (4000–4999 is the application range). */
-export const CloseCode = {
-  unauthorized: 4401,
-  badRoom: 4404,
-  tooLarge: 4413,
-  /** per-IP handshake limit (as HTTP 429) and per-connection message/byte budget */
-  rateLimited: 4429,
-  slowConsumer: 4408,
-  idle: 4410,
-  tooManyBadFrames: 4400,
-  /** the room's guests are all there (SEATS): as HTTP 403, try again when someone leaves */
-  sessionFull: 4403,
-  /** the PROOF did not show the room's write key: the connection has no room here */
-  badProof: 4406,
-  /** no room could be created (rooms per relay, or rooms per address per hour): as HTTP 507, retry much later */
-  roomRefused: 4507,
-  shuttingDown: 1001,
-} as const;
+/** WebSocket close codes the relay uses: one table with the engine's (close-codes.ts). */
+export { CloseCode } from '../close-codes.js';
 
 /** Awareness client ids one connection may announce in HELLO (a tab normally has one). */
 export const MAX_HELLO_CLIENTS = 16;
