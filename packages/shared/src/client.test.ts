@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type Disposable, overMessageLimit, RpcClient, type Transport } from './client.js';
+import { overMessageLimit, RpcClient, type Transport } from './client.js';
 import { ErrorCode } from './errors.js';
+import type { Disposable } from './lifecycle.js';
 import { MAX_MESSAGE_BYTES } from './rpc.js';
 
 /** A transport whose far end the test plays: it sees what was sent and answers with raw frames. */

@@ -1,20 +1,20 @@
 // A typed RPC client over any message transport (WebSocket, MessagePort, child-process channel).
 import { ErrorCode, fromWireError, PaError } from './errors.js';
+import type { Disposable } from './lifecycle.js';
 import {
+  type CallMethodName,
   type EventData,
   type EventName,
   events,
+  type Item,
   isEventName,
-  type MethodName,
   methods,
   type ParamsIn,
   type Result,
+  type StreamMethodName,
 } from './protocol/index.js';
-import { EventMessage, MAX_MESSAGE_BYTES, ResponseMessage } from './rpc.js';
-
-export interface Disposable {
-  dispose(): void;
-}
+import { EventMessage, MAX_MESSAGE_BYTES, ResponseMessage, StreamItemsMessage, type StreamSpec } from './rpc.js';
+import { ClientStream, type RpcStream, type StreamOptions } from './stream.js';
 
 export interface Transport {
   send(data: string): void;
@@ -23,19 +23,18 @@ export interface Transport {
   close(): void;
 }
 
-type Pending = { resolve: (value: unknown) => void; reject: (error: PaError) => void; method: MethodName };
+type Pending = { resolve: (value: unknown) => void; reject: (error: PaError) => void; method: CallMethodName };
 type AnyListener = (data: unknown) => void;
-type StreamListener = (event: EventName, data: unknown) => void;
 
-/** Stream events that arrive before their listener (the call's answer races the first token) wait here. */
-const EARLY_EVENT_LIMIT = 10_000;
+/** The arguments after the method: params (optional when the method's params are) for `call` and `stream`. */
+export type ParamsArgs<M extends keyof typeof methods> =
+  undefined extends ParamsIn<M> ? [params?: ParamsIn<M>] : [params: ParamsIn<M>];
 
 export class RpcClient {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly listeners = new Map<string, Set<AnyListener>>();
-  private readonly streams = new Map<string, StreamListener>();
-  private readonly early = new Map<string, Array<[EventName, unknown]>>();
+  private readonly streams = new Map<number, ClientStream<unknown, unknown>>();
   private readonly closeListeners = new Set<(reason: string) => void>();
   private closedReason: string | null = null;
   private readonly subscriptions: Disposable[];
@@ -51,29 +50,59 @@ export class RpcClient {
     return this.closedReason !== null;
   }
 
-  call<M extends MethodName>(
-    method: M,
-    ...args: undefined extends ParamsIn<M> ? [params?: ParamsIn<M>] : [params: ParamsIn<M>]
-  ): Promise<Result<M>> {
-    if (this.closedReason !== null) {
-      return Promise.reject(new PaError(ErrorCode.UNAVAILABLE, `Not connected to the engine (${this.closedReason}).`));
-    }
+  call<M extends CallMethodName>(method: M, ...args: ParamsArgs<M>): Promise<Result<M>> {
     const id = this.nextId++;
-    const params = args[0];
-    // the id first: the engine reads it from the start of a frame it refuses unparsed (too large)
-    const frame = JSON.stringify(params === undefined ? { id, method } : { id, method, params });
-    if (overMessageLimit(frame)) {
-      return Promise.reject(
-        new PaError(
-          ErrorCode.TOO_LARGE,
-          `The ${method} request is over the ${MAX_MESSAGE_BYTES / (1024 * 1024)} MiB a message may carry; it was not sent.`,
-        ),
-      );
-    }
+    const refusal = this.refusal(id, method, args[0]);
+    if (typeof refusal !== 'string') return Promise.reject(refusal);
     return new Promise<Result<M>>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject, method });
-      this.transport.send(frame);
+      this.transport.send(refusal);
     });
+  }
+
+  /**
+   * Starts a stream: its items as an async iterable (typed and validated), then its result. Leaving the loop,
+   * aborting `options.signal` or `cancel()` stops the engine's producer; the client holds at most STREAM_WINDOW
+   * unread items, because the engine sends no more than the reader has made room for.
+   */
+  stream<M extends StreamMethodName>(
+    method: M,
+    params: ParamsIn<M>,
+    options: StreamOptions = {},
+  ): RpcStream<Item<M>, Result<M>> {
+    const id = this.nextId++;
+    const spec = methods[method] as unknown as StreamSpec;
+    const stream = new ClientStream<Item<M>, Result<M>>({
+      method,
+      parseItem: (raw) => spec.item.safeParse(raw) as { success: true; data: Item<M> } | { success: false },
+      parseResult: (raw) => spec.result.safeParse(raw) as { success: true; data: Result<M> } | { success: false },
+      send: (frame) => {
+        if (this.closedReason === null) this.transport.send(JSON.stringify({ id, ...frame }));
+      },
+      forget: () => this.streams.delete(id),
+      signal: options.signal,
+    });
+    const frame = this.refusal(id, method, params);
+    if (typeof frame !== 'string') stream.fail(frame);
+    else if (!stream.settled) {
+      this.streams.set(id, stream as ClientStream<unknown, unknown>);
+      this.transport.send(frame);
+    }
+    return stream;
+  }
+
+  /** The request frame to send, or why it cannot be sent. */
+  private refusal(id: number, method: string, params: unknown): string | PaError {
+    if (this.closedReason !== null) {
+      return new PaError(ErrorCode.UNAVAILABLE, `Not connected to the engine (${this.closedReason}).`);
+    }
+    // the id first: the engine reads it from the start of a frame it refuses unparsed (too large)
+    const frame = JSON.stringify(params === undefined ? { id, method } : { id, method, params });
+    if (!overMessageLimit(frame)) return frame;
+    return new PaError(
+      ErrorCode.TOO_LARGE,
+      `The ${method} request is over the ${MAX_MESSAGE_BYTES / (1024 * 1024)} MiB a message may carry; it was not sent.`,
+    );
   }
 
   on<E extends EventName>(event: E, listener: (data: EventData<E>) => void): Disposable {
@@ -84,22 +113,6 @@ export class RpcClient {
     }
     set.add(listener as AnyListener);
     return { dispose: () => set.delete(listener as AnyListener) };
-  }
-
-  /** Receives every event whose data carries this stream id, including ones that arrived first. */
-  onStream(streamId: string, listener: StreamListener): Disposable {
-    this.streams.set(streamId, listener);
-    const waiting = this.early.get(streamId);
-    if (waiting) {
-      this.early.delete(streamId);
-      for (const [event, data] of waiting) listener(event, data);
-    }
-    return {
-      dispose: () => {
-        this.streams.delete(streamId);
-        this.early.delete(streamId);
-      },
-    };
   }
 
   onClose(listener: (reason: string) => void): Disposable {
@@ -123,10 +136,22 @@ export class RpcClient {
       this.dispatchEvent(message);
       return;
     }
+    if (typeof message === 'object' && message !== null && 'items' in message) {
+      const frame = StreamItemsMessage.safeParse(message);
+      if (frame.success && typeof frame.data.id === 'number')
+        this.streams.get(frame.data.id)?.receive(frame.data.items);
+      return;
+    }
     const parsed = ResponseMessage.safeParse(message);
     if (!parsed.success) return;
     const id = parsed.data.id ?? this.onlyPendingId();
     if (typeof id !== 'number') return;
+    const stream = this.streams.get(id);
+    if (stream) {
+      if ('error' in parsed.data) stream.fail(fromWireError(parsed.data.error));
+      else stream.end(parsed.data.result);
+      return;
+    }
     const pending = this.pending.get(id);
     if (!pending) return;
     this.pending.delete(id);
@@ -158,16 +183,6 @@ export class RpcClient {
     const data = events[name].safeParse(parsed.data.data);
     if (!data.success) return;
     for (const listener of this.listeners.get(name) ?? []) listener(data.data);
-    const streamId = streamIdOf(data.data);
-    if (streamId === null) return;
-    const stream = this.streams.get(streamId);
-    if (stream) {
-      stream(name, data.data);
-      return;
-    }
-    const waiting = this.early.get(streamId) ?? [];
-    if (waiting.length < EARLY_EVENT_LIMIT) waiting.push([name, data.data]);
-    this.early.set(streamId, waiting);
   }
 
   private handleClose(reason: string): void {
@@ -177,6 +192,8 @@ export class RpcClient {
     const error = new PaError(ErrorCode.UNAVAILABLE, `The connection to the engine closed (${reason}).`);
     for (const pending of this.pending.values()) pending.reject(error);
     this.pending.clear();
+    for (const stream of [...this.streams.values()]) stream.fail(error);
+    this.streams.clear();
     for (const listener of this.closeListeners) listener(reason);
   }
 }
@@ -198,14 +215,8 @@ export function overMessageLimit(frame: string): boolean {
   return bytes > MAX_MESSAGE_BYTES;
 }
 
-function streamIdOf(data: unknown): string | null {
-  if (typeof data !== 'object' || data === null || !('streamId' in data)) return null;
-  const id = (data as { streamId: unknown }).streamId;
-  return typeof id === 'string' ? id : null;
-}
-
 /**
  * What the UI holds: the client's calling surface, whether it lives in the page (browser mode, over WebSocket)
  * or in Electron's preload (exposed as `window.pa` through contextBridge, over a MessagePort).
  */
-export type EngineClient = Pick<RpcClient, 'call' | 'on' | 'onStream' | 'onClose'>;
+export type EngineClient = Pick<RpcClient, 'call' | 'stream' | 'on' | 'onClose'>;

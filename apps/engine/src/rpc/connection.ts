@@ -50,4 +50,9 @@ export class ConnectionSet {
   get size(): number {
     return this.connections.size;
   }
+
+  /** Closes every connection (engine shutdown): their streams stop and their producers are aborted. */
+  closeAll(): void {
+    for (const connection of [...this.connections]) connection.close();
+  }
 }

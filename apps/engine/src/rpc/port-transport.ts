@@ -1,7 +1,8 @@
 // The parent-process channel: Electron's utilityProcess (process.parentPort, which hands us MessagePorts, one per
 // renderer) or a plain Node child process (process.send). Messages are JSON strings, the same frames as WebSocket.
-import { type ConnectionSet, OutboundConnection } from './connection.js';
+import type { ConnectionSet } from './connection.js';
 import type { Router } from './router.js';
+import { serveConnection } from './serve.js';
 
 /** The slice of Electron's MessagePortMain we use, so the engine never imports electron. */
 export interface PortLike {
@@ -16,18 +17,15 @@ interface ParentPort {
 }
 
 export function servePort(port: PortLike, router: Router, connections: ConnectionSet, actor = 'ui'): void {
-  const connection = new OutboundConnection((frame) => port.postMessage(frame));
-  const remove = connections.add(connection);
-  const ctx = { connection, actor };
-  port.on('message', ({ data }) => {
-    const raw = typeof data === 'string' ? data : JSON.stringify(data ?? null);
-    void router.handleRaw(raw, ctx).then((answer) => connection.send(answer));
-  });
-  port.on('close', () => {
-    remove();
-    connection.close();
-  });
+  const served = serveConnection({ router, connections, actor, send: (frame) => port.postMessage(frame) });
+  port.on('message', ({ data }) => served.receive(frameOf(data)));
+  port.on('close', () => served.close());
   port.start();
+}
+
+/** Frames are JSON strings; anything else a port delivers is read as the JSON it would have been. */
+function frameOf(data: unknown): string {
+  return typeof data === 'string' ? data : JSON.stringify(data ?? null);
 }
 
 /** Wires whichever parent channel this process has; returns false when it has none. */
@@ -41,14 +39,9 @@ export function attachParentTransport(router: Router, connections: ConnectionSet
     return true;
   }
   if (typeof process.send === 'function') {
-    const connection = new OutboundConnection((frame) => process.send?.(frame));
-    connections.add(connection);
-    const ctx = { connection, actor: 'parent' };
-    process.on('message', (data: unknown) => {
-      const raw = typeof data === 'string' ? data : JSON.stringify(data ?? null);
-      void router.handleRaw(raw, ctx).then((answer) => connection.send(answer));
-    });
-    process.on('disconnect', () => connection.close());
+    const served = serveConnection({ router, connections, actor: 'parent', send: (frame) => process.send?.(frame) });
+    process.on('message', (data: unknown) => served.receive(frameOf(data)));
+    process.on('disconnect', () => served.close());
     return true;
   }
   return false;

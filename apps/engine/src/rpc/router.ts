@@ -1,20 +1,38 @@
 // Dispatches one raw inbound message: size check → JSON → envelope → method → params → handler → wire answer.
 // Nothing thrown inside escapes: every failure becomes a typed error frame and the engine keeps running.
 import {
+  type CallMethodName,
   ErrorCode,
   isMethodName,
+  isStreamMethod,
   MAX_MESSAGE_BYTES,
   type MethodName,
   methods,
   PaError,
+  type RequestId,
   RequestMessage,
+  StreamControlMessage,
+  type StreamMethodName,
   toWireError,
   type WireError,
 } from '@pa/shared';
 import type { z } from 'zod';
-import type { CallContext, Handler, PartialHandlers } from './handlers.js';
+import type { CallContext, Handler, PartialHandlers, StreamHandler } from './handlers.js';
 
 export type Answer = { id: string | number | null; result: unknown } | { id: string | number | null; error: WireError };
+
+/** One inbound frame, read and checked: a refusal to send back, a stream control frame, or a request to run. */
+export type Decoded =
+  | { kind: 'answer'; answer: Answer }
+  | { kind: 'control'; control: StreamControlMessage }
+  | { kind: 'call'; id: RequestId; method: CallMethodName; params: unknown; handler: Handler<CallMethodName> }
+  | {
+      kind: 'stream';
+      id: RequestId;
+      method: StreamMethodName;
+      params: unknown;
+      handler: StreamHandler<StreamMethodName>;
+    };
 
 export interface RouterOptions {
   /** Called for errors that are our fault (E_INTERNAL), never for bad input. */
@@ -37,47 +55,116 @@ export class Router {
     return this.handlers[name] !== undefined;
   }
 
-  /** Handles one frame as received from a transport (string or bytes). */
-  async handleRaw(raw: string | Buffer, ctx: CallContext): Promise<Answer> {
+  /** Called when a handler fails with an error that is our fault (streams report theirs here too). */
+  reportInternal(method: string, error: unknown): void {
+    this.options.onInternalError?.(method, error);
+  }
+
+  /** Reads one frame as received from a transport (string or bytes) as far as deciding what it asks for. */
+  decode(raw: string | Buffer): Decoded {
     const size = typeof raw === 'string' ? Buffer.byteLength(raw) : raw.length;
     if (size > MAX_MESSAGE_BYTES) {
       // answered with the request's id when its start carries one, so the caller's call fails instead of waiting
-      return fail(
-        leadingId(raw),
-        ErrorCode.TOO_LARGE,
-        `Message of ${size} bytes exceeds the ${MAX_MESSAGE_BYTES}-byte limit; send large content in parts.`,
-      );
+      return {
+        kind: 'answer',
+        answer: fail(
+          leadingId(raw),
+          ErrorCode.TOO_LARGE,
+          `Message of ${size} bytes exceeds the ${MAX_MESSAGE_BYTES}-byte limit; send large content in parts.`,
+        ),
+      };
     }
     let message: unknown;
     try {
       message = JSON.parse(typeof raw === 'string' ? raw : raw.toString('utf8'));
     } catch {
-      return fail(null, ErrorCode.BAD_REQUEST, 'Message is not valid JSON.');
+      return { kind: 'answer', answer: fail(null, ErrorCode.BAD_REQUEST, 'Message is not valid JSON.') };
     }
-    return this.handle(message, ctx);
+    return this.decodeMessage(message);
   }
 
-  /** Handles one already-parsed message (the MessagePort transport delivers objects). */
-  async handle(message: unknown, ctx: CallContext): Promise<Answer> {
+  decodeMessage(message: unknown): Decoded {
+    if (typeof message === 'object' && message !== null && !('method' in message)) {
+      const control = StreamControlMessage.safeParse(message);
+      if (control.success) return { kind: 'control', control: control.data };
+    }
     const envelope = RequestMessage.safeParse(message);
     if (!envelope.success) {
-      return fail(idOf(message), ErrorCode.BAD_REQUEST, `Malformed request: ${summarize(envelope.error)}`);
+      return {
+        kind: 'answer',
+        answer: fail(idOf(message), ErrorCode.BAD_REQUEST, `Malformed request: ${summarize(envelope.error)}`),
+      };
     }
     const { id, method, params } = envelope.data;
-    if (!isMethodName(method)) return fail(id, ErrorCode.NOT_FOUND, `Unknown method "${method.slice(0, 128)}".`);
-    const handler = this.handlers[method] as Handler<MethodName> | undefined;
-    if (!handler) return fail(id, ErrorCode.NOT_FOUND, `Method "${method}" is not available in this engine.`);
+    if (!isMethodName(method)) {
+      return { kind: 'answer', answer: fail(id, ErrorCode.NOT_FOUND, `Unknown method "${method.slice(0, 128)}".`) };
+    }
+    const handler = this.handlers[method];
+    if (!handler) {
+      return {
+        kind: 'answer',
+        answer: fail(id, ErrorCode.NOT_FOUND, `Method "${method}" is not available in this engine.`),
+      };
+    }
     const parsed = methods[method].params.safeParse(params);
     if (!parsed.success) {
-      return fail(id, ErrorCode.BAD_REQUEST, `Invalid params for ${method}: ${summarize(parsed.error)}`);
+      return {
+        kind: 'answer',
+        answer: fail(id, ErrorCode.BAD_REQUEST, `Invalid params for ${method}: ${summarize(parsed.error)}`),
+      };
     }
+    return isStreamMethod(method)
+      ? {
+          kind: 'stream',
+          id,
+          method,
+          params: parsed.data,
+          handler: handler as unknown as StreamHandler<StreamMethodName>,
+        }
+      : {
+          kind: 'call',
+          id,
+          method: method as CallMethodName,
+          params: parsed.data,
+          handler: handler as unknown as Handler<CallMethodName>,
+        };
+  }
+
+  /** Runs a decoded call and returns its answer; nothing thrown escapes. */
+  async invoke(call: Extract<Decoded, { kind: 'call' }>, ctx: CallContext): Promise<Answer> {
     try {
-      const result = await handler(parsed.data as never, ctx);
-      return { id, result };
+      const result = await call.handler(call.params as never, ctx);
+      return { id: call.id, result };
     } catch (error) {
       const wire = toWireError(error);
-      if (wire.code === ErrorCode.INTERNAL) this.options.onInternalError?.(method, error);
-      return { id, error: wire };
+      if (wire.code === ErrorCode.INTERNAL) this.options.onInternalError?.(call.method, error);
+      return { id: call.id, error: wire };
+    }
+  }
+
+  /**
+   * Handles one frame that must be a call (tests, and callers without a connection loop); a stream method is
+   * answered E_BAD_REQUEST here: streams need serveConnection().
+   */
+  async handleRaw(raw: string | Buffer, ctx: CallContext): Promise<Answer> {
+    return this.answerOf(this.decode(raw), ctx);
+  }
+
+  /** Handles one already-parsed message that must be a call. */
+  async handle(message: unknown, ctx: CallContext): Promise<Answer> {
+    return this.answerOf(this.decodeMessage(message), ctx);
+  }
+
+  private answerOf(decoded: Decoded, ctx: CallContext): Promise<Answer> | Answer {
+    switch (decoded.kind) {
+      case 'answer':
+        return decoded.answer;
+      case 'call':
+        return this.invoke(decoded, ctx);
+      case 'stream':
+        return fail(decoded.id, ErrorCode.BAD_REQUEST, `${decoded.method} is a stream; open it over a connection.`);
+      case 'control':
+        return fail(decoded.control.id, ErrorCode.BAD_REQUEST, 'A stream control frame needs a connection.');
     }
   }
 }

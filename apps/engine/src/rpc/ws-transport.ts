@@ -9,8 +9,9 @@ import type { Duplex } from 'node:stream';
 import { MAX_MESSAGE_BYTES } from '@pa/shared';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { isAllowedOrigin, isLoopbackHost } from '../server/loopback-guard.js';
-import { type ConnectionSet, OutboundConnection } from './connection.js';
+import type { ConnectionSet, OutboundConnection } from './connection.js';
 import type { Router } from './router.js';
+import { serveConnection } from './serve.js';
 
 export const WS_PATH = '/rpc';
 /** How long a socket without the token in its query may take to send it; it hears nothing meanwhile. */
@@ -84,20 +85,18 @@ export function attachWebSocketTransport(options: WsTransportOptions): { close()
 
   /** An authenticated socket: a connection that hears broadcasts and whose messages reach the router. */
   function open(ws: WebSocket): OutboundConnection {
-    const connection = new OutboundConnection((frame) => {
-      if (ws.readyState === WebSocket.OPEN) ws.send(frame);
+    const served = serveConnection({
+      router,
+      connections,
+      actor: options.actor ?? 'ui',
+      send: (frame) => {
+        if (ws.readyState === WebSocket.OPEN) ws.send(frame);
+      },
     });
-    const remove = connections.add(connection);
-    const ctx = { connection, actor: options.actor ?? 'ui' };
-    ws.on('message', (data) => {
-      void router.handleRaw(rawOf(data), ctx).then((answer) => connection.send(answer));
-    });
-    ws.on('close', () => {
-      remove();
-      connection.close();
-    });
+    ws.on('message', (data) => served.receive(rawOf(data)));
+    ws.on('close', () => served.close());
     if (ws.listenerCount('error') === 0) ws.on('error', () => ws.terminate());
-    return connection;
+    return served.connection;
   }
 
   return {

@@ -2,7 +2,7 @@
 // performance stats, and per-workspace conversation history.
 import { z } from 'zod';
 import { ModelClass } from '../editions.js';
-import { Empty, method, Ok, StreamId, StreamStart } from '../rpc.js';
+import { Empty, method, Ok, stream } from '../rpc.js';
 
 export const TaskType = z.enum(['chat', 'code-edit', 'completion', 'explain', 'commit-message', 'workflow']);
 export type TaskType = z.infer<typeof TaskType>;
@@ -170,11 +170,38 @@ export type Conversation = z.infer<typeof Conversation>;
 
 export const ConversationId = z.string().min(1).max(64);
 
+/** One piece of answer text (pieces that queued while the reader was slow arrive joined). */
+export const AiToken = z.object({ text: z.string() });
+export type AiToken = z.infer<typeof AiToken>;
+
+export const AiAnswer = z.object({
+  text: z.string(),
+  route: RouteInfo,
+  ttftMs: z.number(),
+  totalMs: z.number(),
+  tokensIn: z.number(),
+  tokensOut: z.number(),
+  /** The tools the model called on the way to this answer, in order (absent when none). */
+  toolCalls: z.array(ToolUse).optional(),
+});
+export type AiAnswer = z.infer<typeof AiAnswer>;
+
+/** The data of the error that ends a failed ai.* stream. */
+export const AiStreamFailure = z.object({
+  /** What was received before the failure (kept, never retried elsewhere). */
+  partial: z.string(),
+  route: RouteInfo.optional(),
+});
+export type AiStreamFailure = z.infer<typeof AiStreamFailure>;
+
 export const aiMethods = {
-  /** Streams: each answers `{streamId}` at once; `ai.token` events follow, then one `ai.done` or `ai.error`. */
-  'ai.chat': method(ChatParams, StreamStart),
-  'ai.complete': method(CompleteParams, StreamStart),
-  'ai.edit': method(EditParams, StreamStart),
+  /**
+   * Streams of answer text, ending with the answer and how it was routed. A failure ends the stream with an error
+   * whose data is AiStreamFailure (what was received before it, and the route when one was chosen).
+   */
+  'ai.chat': stream(ChatParams, AiToken, AiAnswer),
+  'ai.complete': stream(CompleteParams, AiToken, AiAnswer),
+  'ai.edit': stream(EditParams, AiToken, AiAnswer),
   'ai.providers.list': method(Empty, z.object({ providers: z.array(ProviderView) })),
   /** Adds a provider, or replaces the one with the same id (its stored key is kept unless a new one is given). */
   'ai.providers.add': method(AddProviderParams, z.object({ provider: ProviderView })),
@@ -217,25 +244,4 @@ export const aiMethods = {
   'ai.conversations.delete': method(z.strictObject({ id: ConversationId }), Ok),
 } as const;
 
-export const aiEvents = {
-  'ai.token': z.object({ streamId: StreamId, text: z.string() }),
-  'ai.done': z.object({
-    streamId: StreamId,
-    text: z.string(),
-    route: RouteInfo,
-    ttftMs: z.number(),
-    totalMs: z.number(),
-    tokensIn: z.number(),
-    tokensOut: z.number(),
-    /** The tools the model called on the way to this answer, in order (absent when none). */
-    toolCalls: z.array(ToolUse).optional(),
-  }),
-  'ai.error': z.object({
-    streamId: StreamId,
-    code: z.string(),
-    message: z.string(),
-    /** What was received before the failure (kept, never retried elsewhere). */
-    partial: z.string(),
-    route: RouteInfo.optional(),
-  }),
-} as const;
+export const aiEvents = {} as const;

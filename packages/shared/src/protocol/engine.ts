@@ -1,6 +1,6 @@
-// Engine-level methods: liveness, identity, stream cancellation, workspaces.
+// Engine-level methods: liveness, identity, workspaces.
 import { z } from 'zod';
-import { Empty, method, Ok, StreamId } from '../rpc.js';
+import { Empty, method, Ok } from '../rpc.js';
 
 export const EngineInfo = z.object({
   version: z.string(),
@@ -21,7 +21,6 @@ export type RecentWorkspace = z.infer<typeof RecentWorkspace>;
 export const engineMethods = {
   'engine.ping': method(Empty, z.object({ pong: z.literal(true), time: z.number() })),
   'engine.info': method(Empty, EngineInfo),
-  'stream.cancel': method(z.strictObject({ streamId: StreamId }), Ok),
   /** The root, home or a system folder answers E_FORBIDDEN `confirm_required` unless `confirm` is true. */
   'workspace.open': method(
     z.strictObject({ path: z.string().min(1).max(4096), confirm: z.boolean().optional() }),

@@ -1,6 +1,6 @@
 // The whole protocol: one table of methods and one of events, merged from each capability's file.
 import type { z } from 'zod';
-import type { MethodSpec } from '../rpc.js';
+import type { MethodSpec, StreamSpec } from '../rpc.js';
 import { aiEvents, aiMethods } from './ai.js';
 import { backupMethods } from './backup.js';
 import { collabEvents, collabMethods } from './collab.js';
@@ -33,16 +33,31 @@ export type MethodName = keyof Methods;
 export type Events = typeof events;
 export type EventName = keyof Events;
 
-type SpecOf<M extends MethodName> = Methods[M] extends MethodSpec<infer P, infer R> ? { p: P; r: R } : never;
+type SpecOf<M extends MethodName> =
+  Methods[M] extends MethodSpec<infer P, infer R>
+    ? { p: P; r: R; i: never }
+    : Methods[M] extends StreamSpec<infer P, infer I, infer R>
+      ? { p: P; r: R; i: I }
+      : never;
+/** The methods answered by a stream of items (`client.stream`), and the ones answered once (`client.call`). */
+export type StreamMethodName = { [M in MethodName]: Methods[M] extends StreamSpec ? M : never }[MethodName];
+export type CallMethodName = Exclude<MethodName, StreamMethodName>;
 /** What a caller passes (defaults optional). */
 export type ParamsIn<M extends MethodName> = z.input<SpecOf<M>['p']>;
 /** What a handler receives (defaults applied). */
 export type Params<M extends MethodName> = z.output<SpecOf<M>['p']>;
+/** A call's answer, or the value a stream ends with. */
 export type Result<M extends MethodName> = z.output<SpecOf<M>['r']>;
+/** One item of a stream. */
+export type Item<M extends StreamMethodName> = z.output<SpecOf<M>['i']>;
 export type EventData<E extends EventName> = z.output<Events[E]>;
 
 export function isMethodName(name: string): name is MethodName {
   return Object.hasOwn(methods, name);
+}
+
+export function isStreamMethod(name: MethodName): name is StreamMethodName {
+  return (methods[name] as { kind: string }).kind === 'stream';
 }
 
 export function isEventName(name: string): name is EventName {

@@ -1,0 +1,188 @@
+// The one connection loop behind every transport (WebSocket, Electron MessagePort, parent process, in-process):
+// frames in → calls answered, streams run with credit-based flow control, cancels honoured; on close every stream
+// the connection opened is aborted and the connection leaves the broadcast set.
+import { ErrorCode, PaError, type RequestId, STREAM_WINDOW, toWireError } from '@pa/shared';
+import { type ConnectionSet, OutboundConnection } from './connection.js';
+import type { CallContext } from './handlers.js';
+import type { Decoded, Router } from './router.js';
+
+export interface ServeOptions {
+  router: Router;
+  /** The broadcast set this connection joins (files.changed, workspace.changed…); omitted for a private one. */
+  connections?: ConnectionSet;
+  /** Sends one frame to the peer. */
+  send: (frame: string) => void;
+  /** Who the peer is, for audit rows ('ui', 'cli', 'parent', …). */
+  actor?: string;
+}
+
+export interface ServedConnection {
+  readonly connection: OutboundConnection;
+  /** One frame from the peer. */
+  receive(raw: string | Buffer): void;
+  /** The peer went away: streams stop, the connection leaves the set. Safe to call twice. */
+  close(): void;
+  /** Streams running now, for tests and diagnostics. */
+  readonly openStreams: number;
+}
+
+export function serveConnection(options: ServeOptions): ServedConnection {
+  const { router } = options;
+  const connection = new OutboundConnection(options.send);
+  const leave = options.connections?.add(connection);
+  const ctx: CallContext = { connection, actor: options.actor ?? 'ui' };
+  const streams = new Map<RequestId, EngineStream>();
+
+  const receive = (raw: string | Buffer): void => {
+    const decoded = router.decode(raw);
+    switch (decoded.kind) {
+      case 'answer':
+        connection.send(decoded.answer);
+        return;
+      case 'call':
+        void router.invoke(decoded, ctx).then((answer) => connection.send(answer));
+        return;
+      case 'control': {
+        const stream = streams.get(decoded.control.id);
+        if (!stream) return; // already ended: a late credit or cancel is not an error
+        if ('credit' in decoded.control) stream.grant(decoded.control.credit);
+        else stream.cancel();
+        return;
+      }
+      case 'stream': {
+        if (streams.has(decoded.id)) {
+          connection.send({
+            id: decoded.id,
+            error: new PaError(
+              ErrorCode.BAD_REQUEST,
+              `Stream ${decoded.id} is already open on this connection.`,
+            ).toWire(),
+          });
+          return;
+        }
+        const stream = new EngineStream(decoded, ctx, connection, router);
+        streams.set(decoded.id, stream);
+        void stream.run().finally(() => streams.delete(decoded.id));
+        return;
+      }
+    }
+  };
+
+  // closing the connection (the peer went, or the engine stops: ConnectionSet.closeAll) stops its streams
+  connection.onDidClose(() => {
+    leave?.();
+    for (const stream of streams.values()) stream.abort();
+    streams.clear();
+  });
+  return {
+    connection,
+    receive,
+    close: () => connection.close(),
+    get openStreams() {
+      return streams.size;
+    },
+  };
+}
+
+const ABORTED = Symbol('aborted');
+
+/** One running stream: pulls its source while the reader has credit, sends items in batches, then the end. */
+class EngineStream {
+  private readonly controller = new AbortController();
+  private credit = STREAM_WINDOW;
+  private batch: unknown[] = [];
+  private flushScheduled = false;
+  private cancelledByPeer = false;
+  private wakeForCredit: (() => void) | null = null;
+  private readonly aborted: Promise<typeof ABORTED>;
+
+  constructor(
+    private readonly request: Extract<Decoded, { kind: 'stream' }>,
+    private readonly ctx: CallContext,
+    private readonly connection: OutboundConnection,
+    private readonly router: Router,
+  ) {
+    this.aborted = new Promise((resolve) =>
+      this.controller.signal.addEventListener('abort', () => resolve(ABORTED), { once: true }),
+    );
+  }
+
+  grant(credit: number): void {
+    this.credit += credit;
+    const wake = this.wakeForCredit;
+    this.wakeForCredit = null;
+    wake?.();
+  }
+
+  /** The peer asked to stop: the producer is aborted and the peer hears E_CANCELLED. */
+  cancel(): void {
+    this.cancelledByPeer = true;
+    this.abort();
+  }
+
+  /** Stops the producer (peer gone, engine stopping); nothing more is sent. */
+  abort(): void {
+    this.controller.abort(new PaError(ErrorCode.CANCELLED, `${this.request.method} was cancelled.`));
+    this.wakeForCredit?.();
+  }
+
+  async run(): Promise<void> {
+    const { id, method } = this.request;
+    const signal = this.controller.signal;
+    let iterator: AsyncIterator<unknown, unknown, undefined> | null = null;
+    try {
+      const source = await this.request.handler(this.request.params as never, { ...this.ctx, signal });
+      iterator = source[Symbol.asyncIterator]();
+      while (!signal.aborted) {
+        if (this.credit <= 0) {
+          this.flush();
+          await new Promise<void>((resolve) => {
+            this.wakeForCredit = resolve;
+          });
+          continue;
+        }
+        const next = await Promise.race([iterator.next(), this.aborted]);
+        if (next === ABORTED) break;
+        if (next.done) {
+          this.flush();
+          this.connection.send({ id, result: next.value });
+          return;
+        }
+        this.batch.push(next.value);
+        this.credit -= 1;
+        this.scheduleFlush();
+      }
+    } catch (error) {
+      if (!signal.aborted) {
+        this.flush();
+        const wire = toWireError(error);
+        if (wire.code === ErrorCode.INTERNAL) this.router.reportInternal(method, error);
+        this.connection.send({ id, error: wire });
+        return;
+      }
+    }
+    // aborted: tell the producer (a generator parked on an await finishes there and sees the signal)
+    this.batch = [];
+    void iterator?.return?.(undefined).catch(() => {});
+    if (this.cancelledByPeer) {
+      this.connection.send({ id, error: new PaError(ErrorCode.CANCELLED, `${method} was cancelled.`).toWire() });
+    }
+  }
+
+  /** Items ready in the same turn go out as one frame. */
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flush();
+    });
+  }
+
+  private flush(): void {
+    if (this.batch.length === 0 || this.controller.signal.aborted) return;
+    const items = this.batch;
+    this.batch = [];
+    this.connection.send({ id: this.request.id, items });
+  }
+}
