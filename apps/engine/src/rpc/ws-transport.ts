@@ -2,11 +2,11 @@
 // (421) and a browser's `Origin` is the engine's own page or the desktop app (403). The token (in browser mode the
 // data dir's, server/token.ts) is required, in the query string (?token=…) or as the first message ({"token": "…"});
 // a socket joins the engine's connections (and so hears broadcasts) only once it has presented the token, and is
-// closed with 4401 otherwise.
+// closed with CloseCode.unauthorized (4401) otherwise.
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { MAX_MESSAGE_BYTES } from '@pa/shared';
+import { CloseCode, MAX_MESSAGE_BYTES } from '@pa/shared';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { isAllowedOrigin, isLoopbackHost } from '../server/loopback-guard.js';
 import type { ConnectionSet, OutboundConnection } from './connection.js';
@@ -69,11 +69,11 @@ export function attachWebSocketTransport(options: WsTransportOptions): { close()
 
   /** A socket that has not shown the token yet: its first message must carry it; it is not a connection. */
   function awaitToken(ws: WebSocket): void {
-    const timer = setTimeout(() => ws.close(4401, 'token required'), AUTH_TIMEOUT_MS);
+    const timer = setTimeout(() => ws.close(CloseCode.unauthorized, 'token required'), AUTH_TIMEOUT_MS);
     const onFirstMessage = (data: RawData, isBinary: boolean) => {
       clearTimeout(timer);
       if (isBinary || !tokensEqual(token, tokenOf(rawOf(data)))) {
-        ws.close(4401, 'invalid token');
+        ws.close(CloseCode.unauthorized, 'invalid token');
         return;
       }
       open(ws).send({ event: 'auth', data: { ok: true } });
