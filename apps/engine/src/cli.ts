@@ -1,10 +1,13 @@
-// `pa`: the PowerAutomation command line. Each capability adds its own `pa <noun> <verb>` commands.
+// `pa`: the PowerAutomation command line. Each capability adds its own `pa <noun> <verb>` commands; a command
+// that needs the engine opens it through cli/local-engine.ts, so `pa --version` loads none of it.
+import { errorMessage } from '@pa/shared';
 import { Command, CommanderError } from 'commander';
 import { registerAiCommands } from './ai/cli.js';
 import { registerDoctorCommand } from './cli/doctor.js';
 import { registerServeCommand } from './cli/serve.js';
 import { registerCollabCommands } from './collab/cli.js';
 import { registerLicenseCommands } from './license/cli.js';
+import { registerMcpCommands } from './mcp/cli.js';
 import { VERSION } from './version.js';
 import { registerWorkflowCommands } from './workflow/cli.js';
 
@@ -18,6 +21,7 @@ export function buildProgram(): Command {
   registerLicenseCommands(program);
   registerAiCommands(program);
   registerWorkflowCommands(program);
+  registerMcpCommands(program);
   registerCollabCommands(program);
   return program;
 }
@@ -27,6 +31,6 @@ buildProgram()
   .parseAsync(process.argv)
   .catch((error: unknown) => {
     if (error instanceof CommanderError) process.exit(error.exitCode);
-    process.stderr.write(`pa: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`pa: ${errorMessage(error)}\n`);
     process.exit(1);
   });

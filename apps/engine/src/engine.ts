@@ -1,23 +1,27 @@
-// Composes the engine's capabilities around one store and one router. The same engine serves Electron's
-
-// MessagePort, the browser-mode WebSocket, the CLI and the tests.
+// Composes the engine's capabilities around one store and one router, in dependency order: secrets → licensing →
+// mcp → ai → workflow, collab, backup. The same engine serves Electron's MessagePort, the browser-mode WebSocket,
+// the CLI and the tests. Workflow and collab load on first use (lazy-capability.ts): a cold start loads only what
+// the first request needs.
 import { join } from 'node:path';
-import { createAi, type ToolProvider } from './ai/index.js';
+import { AsyncDisposableStore } from '@pa/shared';
+import { createAi } from './ai/index.js';
 import { createBackups } from './backup/index.js';
-import type { Capability } from './capability.js';
-import { createCollab } from './collab/index.js';
-import { createFiles, type FilesCapability } from './files/index.js';
+import type { Capability, EngineContext } from './context.js';
+import { createFiles } from './files/index.js';
+import { lazyCapability } from './lazy-capability.js';
 import { createLicensing } from './license/index.js';
+import { createMcp, mcpAskHandlers } from './mcp/index.js';
 import { ensureDataDir } from './paths.js';
 import { ConnectionSet } from './rpc/connection.js';
 import type { PartialHandlers } from './rpc/handlers.js';
 import { Router } from './rpc/router.js';
 import { createSecrets } from './secrets/index.js';
 import type { HttpRoute } from './server/http.js';
-import { openStore, type Store } from './store/index.js';
+import { openStore } from './store/index.js';
 import { VERSION } from './version.js';
-import { createWorkflows, type WorkflowsCapability } from './workflow/index.js';
-import { createWorkspace, type Workspace } from './workspace/index.js';
+import { createWorkspace } from './workspace/index.js';
+
+export type { Capability, EngineContext } from './context.js';
 
 export interface EngineOptions {
   dataDir: string;
@@ -29,18 +33,6 @@ export interface EngineOptions {
   licensePublicKey?: Uint8Array | null;
 }
 
-/** What a capability gets to build itself: shared services, never another capability's files. */
-export interface EngineContext {
-  readonly dataDir: string;
-  readonly store: Store;
-  readonly clock: () => number;
-  readonly connections: ConnectionSet;
-  readonly workspace: Workspace;
-  readonly files: FilesCapability;
-  readonly streams: StreamRegistry;
-  readonly log: (line: Record<string, unknown>) => void;
-}
-
 export interface Engine {
   readonly router: Router;
   readonly context: EngineContext;
@@ -48,6 +40,9 @@ export interface Engine {
   readonly httpRoutes: HttpRoute[];
   dispose(): Promise<void>;
 }
+
+/** When the capabilities that load on first use load anyway, once start-up has settled. */
+const EVENTUALLY_MS = 1_500;
 
 export function createEngine(options: EngineOptions): Engine {
   const dataDir = ensureDataDir(options.dataDir);
@@ -62,16 +57,20 @@ export function createEngine(options: EngineOptions): Engine {
         error: error instanceof Error ? error.stack : String(error),
       }),
   });
+  // Torn down in reverse: connections first (their streams stop), the store last.
+  const disposables = new AsyncDisposableStore();
   const store = openStore(join(dataDir, 'powerautomation.db'));
+  disposables.defer(() => store.close());
   const clock = options.clock ?? Date.now;
   const connections = new ConnectionSet();
   const workspace = createWorkspace(store, clock);
-  const files = createFiles(workspace, (changes) => connections.broadcast('files.changed', { changes }));
-  workspace.onDidChange((info) => connections.broadcast('workspace.changed', { workspace: info }));
+  const files = disposables.add(
+    createFiles(workspace, (changes) => connections.broadcast('files.changed', { changes })),
+  );
+  disposables.defer(workspace.onDidChange((info) => connections.broadcast('workspace.changed', { workspace: info })));
 
   const streams = new StreamRegistry();
   const context: EngineContext = { dataDir, store, clock, connections, workspace, files, streams, log };
-  const disposers: Array<() => Promise<void> | void> = [];
   const httpRoutes: HttpRoute[] = [];
 
   const engineHandlers: PartialHandlers = {
@@ -84,51 +83,49 @@ export function createEngine(options: EngineOptions): Engine {
       dataDir,
       transport: options.transport ?? 'websocket',
     }),
-    'stream.cancel': ({ streamId }) => {
-      streams.cancel(streamId);
-      return { ok: true } as const;
-    },
   };
   router.register(engineHandlers);
   router.register(workspace.handlers);
   router.register(files.handlers);
 
-  // Capabilities, in dependency order: secrets → licensing → ai → workflows, collab.
   const add = <C extends Capability>(capability: C): C => {
     router.register(capability.handlers);
     httpRoutes.push(...(capability.httpRoutes ?? []));
-    if (capability.dispose) disposers.push(() => capability.dispose?.());
+    disposables.defer(() => capability.dispose?.());
     return capability;
   };
   const secrets = createSecrets(context);
-  const licensing = add(createLicensing(context, secrets, { publicKey: options.licensePublicKey }));
-  const { entitlements, quotas } = licensing;
-  // Chat models may call the configured MCP servers' tools. The MCP clients live in workflows, which needs ai, so
-  // ai gets them late, through this door.
-  let workflows: WorkflowsCapability | null = null;
-  const tools: ToolProvider = {
-    tools: async () => (workflows ? workflows.mcp.chatTools() : []),
-    startupGraceMs: () => workflows?.mcp.startupGraceMs() ?? 0,
-    call: async (server, tool, args, signal) => {
-      if (!workflows) throw new Error('MCP servers are not ready yet.');
-      return workflows.mcp.call(server, tool, args, signal);
-    },
-  };
-  const ai = add(createAi(context, { entitlements, quotas, secrets, tools }));
-  workflows = add(createWorkflows(context, { entitlements, quotas, ai: ai.service }));
-  add(createCollab(context, { entitlements, secrets }));
+  const { entitlements, quotas } = add(createLicensing(context, secrets, { publicKey: options.licensePublicKey }));
+  // MCP first: chat models borrow its tool catalog, workflow `mcp` steps its clients.
+  const mcp = add(createMcp(context));
+  const ai = add(createAi(context, { entitlements, quotas, secrets, tools: mcp.catalog }));
+  router.register(mcpAskHandlers(ai.service));
+  const workflows = add(
+    lazyCapability('workflow', async () => {
+      const { createWorkflows } = await import('./workflow/index.js');
+      return createWorkflows(context, { entitlements, quotas, ai: ai.service, mcp: mcp.clients });
+    }),
+  );
+  const collab = add(
+    lazyCapability('collab', async () => {
+      const { createCollab } = await import('./collab/index.js');
+      return createCollab(context, { entitlements, secrets });
+    }),
+  );
   add(createBackups(context));
 
-  return {
-    router,
-    context,
-    httpRoutes,
-    async dispose() {
-      for (const dispose of disposers.reverse()) await dispose();
-      await files.dispose();
-      store.close();
-    },
-  };
+  const eventually = setTimeout(() => {
+    for (const lazy of [workflows, collab]) {
+      lazy
+        .load()
+        .catch((error: unknown) => log({ level: 'error', msg: 'a capability failed to load', error: String(error) }));
+    }
+  }, EVENTUALLY_MS);
+  eventually.unref();
+  disposables.defer(() => clearTimeout(eventually));
+  disposables.defer(() => connections.closeAll()); // every stream stops first: model generations, followed runs
+
+  return { router, context, httpRoutes, dispose: () => disposables.dispose() };
 }
 
 /** Open cancellable streams (AI tokens, workflow runs), by id. */

@@ -1,39 +1,12 @@
 // `pa models list|add|remove|test ID|stats`: the model providers of this data dir, driven through the same RPC
-// handlers the UI uses (validated params, same errors), on an in-process engine.
+// handlers the UI uses (validated params and results, same errors), on an in-process engine.
 import { readFileSync } from 'node:fs';
-import {
-  ErrorCode,
-  type MethodName,
-  ModelClass,
-  PaError,
-  type ParamsIn,
-  ProviderKind,
-  type Result,
-  TaskType,
-} from '@pa/shared';
+import { ErrorCode, ModelClass, PaError, type ParamsIn, ProviderKind, TaskType } from '@pa/shared';
 import type { Command } from 'commander';
-import { createEngine, type Engine } from '../engine.js';
-import { defaultDataDir } from '../paths.js';
+import { type LocalEngine, withLocalEngine } from '../cli/local-engine.js';
 
-const CLI_CONTEXT = { actor: 'cli', connection: { id: 0, emit: () => {}, onDidClose: () => () => {} } };
-
-async function withEngine<T>(use: (call: EngineCall) => Promise<T>): Promise<T> {
-  const engine = createEngine({ dataDir: defaultDataDir(), log: () => {} });
-  try {
-    return await use(callOn(engine));
-  } finally {
-    await engine.dispose();
-  }
-}
-
-type EngineCall = <M extends MethodName>(method: M, params?: ParamsIn<M>) => Promise<Result<M>>;
-
-function callOn(engine: Engine): EngineCall {
-  return async (method, params) => {
-    const answer = await engine.router.handle({ id: 1, method, params }, CLI_CONTEXT);
-    if ('error' in answer) throw new PaError(answer.error.code, answer.error.message);
-    return answer.result as never;
-  };
+function withEngine<T>(use: (local: LocalEngine) => Promise<T>): Promise<T> {
+  return withLocalEngine({ actor: 'cli' }, use);
 }
 
 const print = (text: string): void => {
@@ -79,7 +52,7 @@ export function registerAiCommands(program: Command): void {
     .description('list the configured model providers')
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
-      const { providers } = await withEngine((call) => call('ai.providers.list'));
+      const { providers } = await withEngine((local) => local.call('ai.providers.list'));
       if (options.json) return print(JSON.stringify(providers, null, 2));
       if (providers.length === 0) return print('No model providers yet; add one with `pa models add`.');
       for (const p of providers) {
@@ -133,7 +106,7 @@ export function registerAiCommands(program: Command): void {
           ? { tasks: options.tasks.split(',').map((task) => oneOf(TaskType, task.trim(), '--tasks')) }
           : {}),
       };
-      const { provider } = await withEngine((call) => call('ai.providers.add', params));
+      const { provider } = await withEngine((local) => local.call('ai.providers.add', params));
       print(
         `Added ${provider.id} (${provider.kind}, ${provider.model})${provider.hasApiKey ? ', key in keychain' : ''}.`,
       );
@@ -144,7 +117,7 @@ export function registerAiCommands(program: Command): void {
     .description('remove a model provider and its stored API key')
     .argument('<id>')
     .action(async (id: string) => {
-      await withEngine((call) => call('ai.providers.remove', { id }));
+      await withEngine((local) => local.call('ai.providers.remove', { id }));
       print(`Removed ${id}.`);
     });
 
@@ -154,7 +127,7 @@ export function registerAiCommands(program: Command): void {
     .argument('<id>')
     .option('--json', 'print JSON')
     .action(async (id: string, options: { json?: boolean }) => {
-      const result = await withEngine((call) => call('ai.providers.test', { id }));
+      const result = await withEngine((local) => local.call('ai.providers.test', { id }));
       if (options.json) print(JSON.stringify(result));
       else if (result.ok)
         print(`${id} answered in ${ms(result.totalMs)} (first token ${ms(result.ttftMs)}): ${result.sample}`);
@@ -168,8 +141,8 @@ export function registerAiCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (options: { window: string; json?: boolean }) => {
       const hours = number(options.window, '--window') ?? 24;
-      const stats = await withEngine((call) =>
-        call('ai.stats', { windowMs: Math.max(1, Math.round(hours * 3_600_000)) }),
+      const stats = await withEngine((local) =>
+        local.call('ai.stats', { windowMs: Math.max(1, Math.round(hours * 3_600_000)) }),
       );
       if (options.json) return print(JSON.stringify(stats, null, 2));
       if (stats.providers.length === 0) return print(`No AI requests in the last ${hours} h.`);

@@ -2,8 +2,7 @@
 // its RPC methods, the OpenAI-compatible /v1 routes, and the door other capabilities call (`service.generate`).
 import { randomBytes } from 'node:crypto';
 import { type AiSettingsFile, errorMessage } from '@pa/shared';
-import type { Capability } from '../capability.js';
-import type { EngineContext } from '../engine.js';
+import type { Capability, EngineContext } from '../context.js';
 import type { Entitlements, Quotas } from '../license/api.js';
 import type { Secrets } from '../secrets/api.js';
 import type { AiService, ToolProvider } from './api.js';

@@ -3,8 +3,7 @@
 // read at; restore compares it with the disk now, so the editor can ask before it puts old edits over new text.
 import { stat } from 'node:fs/promises';
 import { type BufferBackup, EditorSession } from '@pa/shared';
-import type { Capability } from '../capability.js';
-import type { EngineContext } from '../engine.js';
+import type { Capability, EngineContext } from '../context.js';
 import { checkRelativePath } from '../files/index.js';
 import type { PartialHandlers } from '../rpc/handlers.js';
 import { openBackupStore, type StoredBackup } from './store.js';

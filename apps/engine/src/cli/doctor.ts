@@ -4,7 +4,6 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { defaultDataDir } from '../paths.js';
-import { probeKeychain } from '../secrets/index.js';
 
 const require = createRequire(import.meta.url);
 
@@ -20,7 +19,7 @@ export interface DoctorReport {
 
 /** Probes that other capabilities add (the keychain probe comes from the secrets store). */
 export const doctorProbes: { keychain: () => Promise<string> } = {
-  keychain: async () => probeKeychain(defaultDataDir()),
+  keychain: async () => (await import('../secrets/index.js')).probeKeychain(defaultDataDir()),
 };
 
 export async function collectDoctorReport(): Promise<DoctorReport> {

@@ -5,7 +5,6 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { defaultDataDir } from '../paths.js';
-import { serve } from '../server/serve.js';
 import { findUiDir } from './ui-dir.js';
 
 export function registerServeCommand(program: Command): void {
@@ -22,6 +21,7 @@ export function registerServeCommand(program: Command): void {
         throw new Error(`--port must be a number from 0 to 65535, not "${options.port}".`);
       }
       const uiDir = findUiDir();
+      const { serve } = await import('../server/serve.js');
       const server = await serve({
         dataDir: defaultDataDir(),
         port,

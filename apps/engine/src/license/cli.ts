@@ -1,18 +1,11 @@
 // `pa license …` (vendor: keygen, issue, inspect, activate-offline, deactivate-offline; user: activate,
-// request-activation, install-certificate, status, remove) and `pa audit tail`. User commands open the data dir directly.
+// request-activation, install-certificate, status, remove) and `pa audit tail`. User commands call the licensing
+// RPC methods of an engine opened in this process; vendor commands never open it.
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Edition, ErrorCode, encodeLicense, Feature, inspectLicense, type LicenseStatus, PaError } from '@pa/shared';
 import type { Command } from 'commander';
-import { defaultDataDir, ensureDataDir } from '../paths.js';
-import { ConnectionSet } from '../rpc/connection.js';
-import { createSecrets } from '../secrets/index.js';
-import { openStore } from '../store/index.js';
-import { type ActivationLedger, defaultLedgerFile, openActivationLedger } from './activation-ledger.js';
-import { createLicensing, type Licensing } from './index.js';
-import { activateOffline, buildLicensePayload, readSecretKey, writeKeyPair } from './vendor.js';
-
-const CLI_ACTOR = { actor: 'cli', connection: { id: 0, emit: () => {}, onDidClose: () => () => {} } };
+import { type LocalEngine, withLocalEngine } from '../cli/local-engine.js';
+import type { ActivationLedger } from './activation-ledger.js';
 
 /** A file's text when the argument names a file, else the argument itself (a pasted key). */
 function textOf(argument: string): string {
@@ -20,30 +13,8 @@ function textOf(argument: string): string {
   return existsSync(argument) ? readFileSync(argument, 'utf8').trim() : argument.trim();
 }
 
-function withLicensing<T>(use: (licensing: Licensing) => T): T {
-  const dataDir = ensureDataDir(defaultDataDir());
-  const store = openStore(join(dataDir, 'powerautomation.db'));
-  try {
-    const licensing = createLicensing(
-      {
-        dataDir,
-        store,
-        clock: Date.now,
-        connections: new ConnectionSet(),
-        log: (line) => process.stderr.write(`${JSON.stringify(line)}\n`),
-      },
-      createSecrets({ dataDir }),
-    );
-    return use(licensing);
-  } finally {
-    store.close();
-  }
-}
-
-function call<M extends keyof Licensing['handlers']>(licensing: Licensing, method: M, params: unknown): unknown {
-  const handler = licensing.handlers[method] as ((params: unknown, ctx: typeof CLI_ACTOR) => unknown) | undefined;
-  if (!handler) throw new PaError(ErrorCode.INTERNAL, `licensing has no ${String(method)} handler`);
-  return handler(params, CLI_ACTOR);
+function withEngine<T>(use: (local: LocalEngine) => Promise<T>): Promise<T> {
+  return withLocalEngine({ actor: 'cli' }, use);
 }
 
 const day = (time: number) => new Date(time).toISOString().slice(0, 10);
@@ -82,7 +53,11 @@ function parseFeatures(list: string | undefined): Feature[] {
 }
 
 /** Opens the vendor's activation ledger: --ledger, else the file beside the private key. */
-function withLedger<T>(options: { ledger?: string; key?: string }, use: (ledger: ActivationLedger) => T): T {
+async function withLedger<T>(
+  options: { ledger?: string; key?: string },
+  use: (ledger: ActivationLedger) => T,
+): Promise<T> {
+  const { defaultLedgerFile, openActivationLedger } = await import('./activation-ledger.js');
   const file = options.ledger ?? (options.key ? defaultLedgerFile(options.key) : undefined);
   if (!file) throw new PaError(ErrorCode.BAD_REQUEST, 'Name the activation ledger with --ledger FILE (or --key PRIV).');
   const ledger = openActivationLedger(file);
@@ -106,7 +81,8 @@ export function registerLicenseCommands(program: Command): void {
     .command('keygen')
     .description('vendor: create an Ed25519 key pair (license-private-key, license-public-key)')
     .requiredOption('--out <dir>', 'folder for the two key files')
-    .action((options: { out: string }) => {
+    .action(async (options: { out: string }) => {
+      const { writeKeyPair } = await import('./vendor.js');
       const written = writeKeyPair(options.out);
       process.stdout.write(
         `public key:  ${written.publicKeyFile}\nprivate key: ${written.privateKeyFile} (0600; keep it offline, never commit it)\n`,
@@ -125,7 +101,7 @@ export function registerLicenseCommands(program: Command): void {
     .option('--features <list>', `extra features, comma-separated (${Feature.options.join(', ')})`)
     .option('--ledger <file>', 'activation ledger to record the license in (default: beside the private key)')
     .action(
-      (options: {
+      async (options: {
         key: string;
         edition: string;
         to: string;
@@ -142,6 +118,7 @@ export function registerLicenseCommands(program: Command): void {
             `Unknown edition "${options.edition}"; use ${Edition.options.join(', ')}.`,
           );
         }
+        const { buildLicensePayload, readSecretKey } = await import('./vendor.js');
         const secretKey = readSecretKey(options.key);
         const payload = buildLicensePayload({
           edition: edition.data,
@@ -153,7 +130,7 @@ export function registerLicenseCommands(program: Command): void {
           now: Date.now(),
         });
         // recorded before printing, so every license in circulation has its device limit in the ledger
-        withLedger(options, (ledger) => ledger.register(payload));
+        await withLedger(options, (ledger) => ledger.register(payload));
         process.stdout.write(`${encodeLicense(payload, secretKey)}\n`);
       },
     );
@@ -175,10 +152,11 @@ export function registerLicenseCommands(program: Command): void {
     .requiredOption('--key <file>', 'the vendor private key file')
     .option('--ledger <file>', 'activation ledger (default: beside the private key)')
     .option('--license <fileOrKey>', 'the license, when it was issued before this ledger existed')
-    .action((request: string, options: { key: string; ledger?: string; license?: string }) => {
+    .action(async (request: string, options: { key: string; ledger?: string; license?: string }) => {
+      const { activateOffline, readSecretKey } = await import('./vendor.js');
       const secretKey = readSecretKey(options.key);
       const licenseText = options.license === undefined ? undefined : textOf(options.license);
-      const { certificate, seat, payload } = withLedger(options, (ledger) =>
+      const { certificate, seat, payload } = await withLedger(options, (ledger) =>
         activateOffline(textOf(request), secretKey, Date.now(), ledger, licenseText),
       );
       const of = seat.maxDevices === null ? 'unlimited' : `${seat.used} of ${seat.maxDevices}`;
@@ -193,8 +171,8 @@ export function registerLicenseCommands(program: Command): void {
     .description("vendor: free a device's seat in the activation ledger")
     .option('--ledger <file>', 'activation ledger')
     .option('--key <file>', 'the vendor private key file (its folder holds the default ledger)')
-    .action((licenseId: string, deviceHash: string, options: { ledger?: string; key?: string }) => {
-      const freed = withLedger(options, (ledger) => ledger.release(licenseId, deviceHash));
+    .action(async (licenseId: string, deviceHash: string, options: { ledger?: string; key?: string }) => {
+      const freed = await withLedger(options, (ledger) => ledger.release(licenseId, deviceHash));
       if (!freed) {
         throw new PaError(
           ErrorCode.NOT_FOUND,
@@ -207,44 +185,44 @@ export function registerLicenseCommands(program: Command): void {
   license
     .command('activate <fileOrKey>')
     .description('install a license (a file, the key itself, or - for stdin); no network needed')
-    .action((fileOrKey: string) => {
-      const status = withLicensing((licensing) => call(licensing, 'license.activate', { key: textOf(fileOrKey) }));
-      process.stdout.write(formatStatus(status as LicenseStatus));
+    .action(async (fileOrKey: string) => {
+      const key = textOf(fileOrKey);
+      const status = await withEngine((local) => local.call('license.activate', { key }));
+      process.stdout.write(formatStatus(status));
     });
 
   license
     .command('request-activation')
     .description('print the activation request to send to the vendor (device-bound licenses)')
-    .action(() => {
-      const result = withLicensing((licensing) => call(licensing, 'license.activationRequest', undefined));
-      process.stdout.write(`${(result as { request: string }).request}\n`);
+    .action(async () => {
+      const { request } = await withEngine((local) => local.call('license.activationRequest'));
+      process.stdout.write(`${request}\n`);
     });
 
   license
     .command('install-certificate <fileOrText>')
     .description('install the device certificate the vendor returned')
-    .action((fileOrText: string) => {
-      const status = withLicensing((licensing) =>
-        call(licensing, 'license.installCertificate', { certificate: textOf(fileOrText) }),
-      );
-      process.stdout.write(formatStatus(status as LicenseStatus));
+    .action(async (fileOrText: string) => {
+      const certificate = textOf(fileOrText);
+      const status = await withEngine((local) => local.call('license.installCertificate', { certificate }));
+      process.stdout.write(formatStatus(status));
     });
 
   license
     .command('status')
     .description('edition, licensee, expiry, features, quotas used today, device binding')
     .option('--json', 'print JSON')
-    .action((options: { json?: boolean }) => {
-      const status = withLicensing((licensing) => licensing.status());
+    .action(async (options: { json?: boolean }) => {
+      const status = await withEngine((local) => local.call('license.status'));
       process.stdout.write(options.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status));
     });
 
   license
     .command('remove')
     .description('remove the installed license (back to the personal edition)')
-    .action(() => {
-      const status = withLicensing((licensing) => call(licensing, 'license.remove', undefined));
-      process.stdout.write(formatStatus(status as LicenseStatus));
+    .action(async () => {
+      const status = await withEngine((local) => local.call('license.remove'));
+      process.stdout.write(formatStatus(status));
     });
 
   program
@@ -254,8 +232,10 @@ export function registerLicenseCommands(program: Command): void {
     .description('the latest audit rows (license, quota and entitlement events)')
     .option('-n, --lines <n>', 'how many rows', '20')
     .option('--json', 'print JSON')
-    .action((options: { lines: string; json?: boolean }) => {
-      const rows = withLicensing((licensing) => licensing.audit.tail(positiveInt(options.lines, '--lines')));
+    .action(async (options: { lines: string; json?: boolean }) => {
+      const limit = positiveInt(options.lines, '--lines');
+      // the RPC hands out at most 1000 rows at a time
+      const { items: rows } = await withEngine((local) => local.call('audit.tail', { limit: Math.min(limit, 1000) }));
       if (options.json) {
         process.stdout.write(`${JSON.stringify(rows)}\n`);
         return;

@@ -20,8 +20,7 @@ import {
   verifyCertificate,
   verifyLicenseToken,
 } from '@pa/shared';
-import type { Capability } from '../capability.js';
-import type { EngineContext } from '../engine.js';
+import type { Capability, EngineContext } from '../context.js';
 import { createQuotaLedger, type QuotaLedger } from '../quota/index.js';
 import { createSecrets, keychainStatus, type Secrets } from '../secrets/index.js';
 import type { Entitlements, Quotas } from './api.js';

@@ -1,42 +1,20 @@
 // MCP client side: the servers configured in settings (a command with args over stdio, or a streamable HTTP URL),
-// their tools, and calls to them through @modelcontextprotocol/sdk. One connection per server, opened on first use.
-
+// their tools, and calls to them through @modelcontextprotocol/sdk. One connection per server, opened on first use
+// (or when a server is added).
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import {
   McpServerConfig as ConfigSchema,
   ErrorCode,
+  errorMessage,
   type McpServerConfig,
   type McpToolInfo,
   PaError,
 } from '@pa/shared';
 import type { Store } from '../store/index.js';
 import { VERSION } from '../version.js';
+import type { McpClients } from './api.js';
 
 const MIGRATIONS = ['CREATE TABLE mcp_servers (name TEXT PRIMARY KEY, config TEXT NOT NULL);'];
-
-export interface McpCallResult {
-  /** The text parts of the tool's answer, joined. */
-  text: string;
-  isError: boolean;
-  content: unknown[];
-  structured: unknown;
-}
-
-export interface McpClients {
-  list(): Array<{ name: string; config: McpServerConfig }>;
-  set(name: string, config: McpServerConfig): Promise<void>;
-  remove(name: string): Promise<void>;
-  tools(server?: string): Promise<McpToolInfo[]>;
-  /** The tools a chat model may call without the user in the loop: read-only ones, or all of an 'all' server. */
-  chatTools(): Promise<McpToolInfo[]>;
-  /**
-   * How much longer (ms) a server that is still starting for the first time may take before a chat stops waiting
-   * for its tools; 0 when every server has started (or been given up on).
-   */
-  startupGraceMs(): number;
-  call(server: string, tool: string, args: Record<string, unknown>, signal?: AbortSignal): Promise<McpCallResult>;
-  dispose(): Promise<void>;
-}
 
 /** How long a server's first start may take (spawning `npx some-server` is seconds) before chats stop waiting. */
 const FIRST_START_MS = 15_000;
@@ -88,10 +66,7 @@ export function createMcpClients(store: Store, options: { cwd: () => string | un
       } catch (error) {
         connected.delete(name);
         starting.delete(name);
-        throw new PaError(
-          ErrorCode.UNAVAILABLE,
-          `Could not connect to MCP server "${name}": ${error instanceof Error ? error.message : String(error)}`,
-        );
+        throw new PaError(ErrorCode.UNAVAILABLE, `Could not connect to MCP server "${name}": ${errorMessage(error)}`);
       }
       starting.delete(name);
       return client;
@@ -149,14 +124,6 @@ export function createMcpClients(store: Store, options: { cwd: () => string | un
       let grace = 0;
       for (const since of starting.values()) grace = Math.max(grace, FIRST_START_MS - (now - since));
       return grace;
-    },
-    async chatTools() {
-      const unrestricted = new Set(
-        list()
-          .filter((entry) => entry.config.chatTools === 'all')
-          .map((entry) => entry.name),
-      );
-      return (await this.tools()).filter((tool) => tool.readOnly || unrestricted.has(tool.server));
     },
     async call(server, tool, args, signal) {
       const client = await connect(server);

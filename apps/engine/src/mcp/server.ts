@@ -1,13 +1,16 @@
 // `pa mcp serve`: the editor as an MCP server over stdio, so Claude Code or any MCP client can read, search and
-// write workspace files (confined like the editor's own), list and run workflows, and ask the model router.
+// write workspace files (confined like the editor's own), list and run workflows, and ask the model router. Only
+// that command loads this module (and the SDK's server side); the engine never does.
 
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { ErrorCode, PaError, type RunDetail, type WorkflowProgress } from '@pa/shared';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { ErrorCode, errorMessage, PaError, type RunDetail } from '@pa/shared';
 import { isGitPath } from '@pa/shared/protected-paths';
 import { RE2JS } from 're2js';
 import { z } from 'zod';
+import type { LocalEngine } from '../cli/local-engine.js';
+import { runToEnd } from '../cli/run-workflow.js';
 import { VERSION } from '../version.js';
-import type { LocalEngine } from './in-process.js';
 
 const SEARCH_FILE_BYTES = 1024 * 1024;
 
@@ -18,15 +21,13 @@ async function answer(body: () => Promise<string>): Promise<ToolAnswer> {
   try {
     return { content: [{ type: 'text', text: await body() }] };
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     const code = error instanceof PaError ? `${error.code}: ` : '';
     return { content: [{ type: 'text', text: `${code}${message}` }], isError: true };
   }
 }
 
-export async function createMcpServer(local: LocalEngine): Promise<McpServer> {
-  // loaded here, not at module load: the engine process imports this module but only `pa mcp serve` uses it
-  const { McpServer } = await import('@modelcontextprotocol/sdk/server/mcp.js');
+export function createMcpServer(local: LocalEngine): McpServer {
   const server = new McpServer({ name: 'powerautomation', version: VERSION });
 
   server.registerTool(
@@ -160,51 +161,8 @@ function linearRegex(query: string): RE2JS {
   } catch (error) {
     throw new PaError(
       ErrorCode.BAD_REQUEST,
-      `The regular expression cannot be used: ${error instanceof Error ? error.message : String(error)} (backreferences and lookaround are not supported).`,
+      `The regular expression cannot be used: ${errorMessage(error)} (backreferences and lookaround are not supported).`,
     );
-  }
-}
-
-/** Starts a run and waits for its end; a step waiting for approval without `approve` ends the run as rejected. */
-export async function runToEnd(
-  local: LocalEngine,
-  name: string,
-  inputs: Record<string, string>,
-  autoApprove: boolean,
-  signal?: AbortSignal,
-  onProgress?: (progress: WorkflowProgress) => void,
-): Promise<RunDetail> {
-  let runId: string | null = null;
-  const early: WorkflowProgress[] = [];
-  let settle: (() => void) | null = null;
-  const done = new Promise<void>((resolve) => {
-    settle = resolve;
-  });
-  const handle = (progress: WorkflowProgress) => {
-    onProgress?.(progress);
-    if (progress.type === 'step' && progress.step.state === 'waiting' && !autoApprove) {
-      void local.call('workflow.approve', { runId: progress.runId, stepId: progress.step.stepId, approved: false });
-    }
-    if (progress.type === 'run' && ['succeeded', 'failed', 'cancelled', 'interrupted'].includes(progress.run.state))
-      settle?.();
-  };
-  const unsubscribe = local.onEvent((event, data) => {
-    if (event !== 'workflow.progress') return;
-    const progress = data as WorkflowProgress;
-    if (runId === null) early.push(progress);
-    else if (progress.runId === runId) handle(progress);
-  });
-  try {
-    const started = await local.call('workflow.run', { name, inputs, autoApprove });
-    runId = started.runId;
-    for (const progress of early.splice(0)) if (progress.runId === runId) handle(progress);
-    const onAbort = () => void local.call('workflow.cancel', { runId: started.runId }).catch(() => undefined);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    await done;
-    signal?.removeEventListener('abort', onAbort);
-    return await local.call('workflow.run.get', { runId: started.runId });
-  } finally {
-    unsubscribe();
   }
 }
 
@@ -234,8 +192,7 @@ function compact(value: unknown): unknown {
 }
 
 export async function serveMcpOverStdio(local: LocalEngine): Promise<void> {
-  const server = await createMcpServer(local);
-  const { StdioServerTransport } = await import('@modelcontextprotocol/sdk/server/stdio.js');
+  const server = createMcpServer(local);
   const transport = new StdioServerTransport();
   await server.connect(transport);
   // connect() installs its own transport handlers; the protocol layer reports the close to us.

@@ -1,6 +1,6 @@
 // The secrets store (license, API keys): the OS keychain when one answers, else an encrypted file. Values are
 // never logged; errors name the secret, never its value.
-import type { EngineContext } from '../engine.js';
+import type { EngineContext } from '../context.js';
 import type { Secrets } from './api.js';
 import { openEncryptedFile } from './encrypted-file.js';
 import { type KeychainStore, openKeychain } from './keychain.js';

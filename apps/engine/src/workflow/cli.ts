@@ -1,18 +1,18 @@
-// `pa workflow list|validate [FILE]|run NAME|trust` and `pa mcp list-tools|serve`: the same engine as the editor,
-// opened in this process on the current folder (or --workspace).
+// `pa workflow list|validate [FILE]|run NAME|trust`: the same engine as the editor, opened in this process on the
+// current folder (or --workspace).
 import { readFileSync } from 'node:fs';
 import type { RunDetail, WorkflowProgress } from '@pa/shared';
-import { parseWorkflowYaml } from '@pa/shared/workflow/index';
 import type { Command } from 'commander';
-import { openLocalEngine, runToEnd, serveMcpOverStdio } from '../mcp/index.js';
+import { type LocalEngine, withLocalEngine } from '../cli/local-engine.js';
+import { runToEnd } from '../cli/run-workflow.js';
 
 interface CommonOptions {
   workspace?: string;
   json?: boolean;
 }
 
-function open(options: CommonOptions) {
-  return openLocalEngine({ workspace: options.workspace ?? process.cwd(), actor: 'cli' });
+function withWorkspace<T>(options: CommonOptions, use: (local: LocalEngine) => Promise<T>): Promise<T> {
+  return withLocalEngine({ workspace: options.workspace ?? process.cwd(), actor: 'cli' }, use);
 }
 
 function print(json: boolean | undefined, value: unknown, text: string): void {
@@ -28,24 +28,19 @@ export function registerWorkflowCommands(program: Command): void {
     .option('-w, --workspace <dir>', 'workspace folder (default: the current folder)')
     .option('--json', 'print JSON')
     .action(async (options: CommonOptions) => {
-      const local = open(options);
-      try {
-        const { workflows } = await local.call('workflow.list');
-        const lines = workflows.map((entry) => {
-          const flags = [
-            entry.source,
-            entry.allowed ? '' : 'not in your edition',
-            entry.issues.length ? 'has errors' : '',
-            entry.needsTrust ? 'needs `pa workflow trust`' : '',
-          ]
-            .filter(Boolean)
-            .join(', ');
-          return `${entry.name.padEnd(14)} ${entry.description} (${flags})\n`;
-        });
-        print(options.json, workflows, lines.join(''));
-      } finally {
-        await local.dispose();
-      }
+      const { workflows } = await withWorkspace(options, (local) => local.call('workflow.list'));
+      const lines = workflows.map((entry) => {
+        const flags = [
+          entry.source,
+          entry.allowed ? '' : 'not in your edition',
+          entry.issues.length ? 'has errors' : '',
+          entry.needsTrust ? 'needs `pa workflow trust`' : '',
+        ]
+          .filter(Boolean)
+          .join(', ');
+        return `${entry.name.padEnd(14)} ${entry.description} (${flags})\n`;
+      });
+      print(options.json, workflows, lines.join(''));
     });
 
   workflow
@@ -57,16 +52,12 @@ export function registerWorkflowCommands(program: Command): void {
     .action(async (file: string | undefined, options: CommonOptions) => {
       const results: Array<{ file: string; issues: Array<{ line: number; column: number; message: string }> }> = [];
       if (file) {
+        const { parseWorkflowYaml } = await import('@pa/shared/workflow/index');
         const parsed = parseWorkflowYaml(readFileSync(file, 'utf8'));
         results.push({ file, issues: parsed.ok ? [] : parsed.issues });
       } else {
-        const local = open(options);
-        try {
-          for (const entry of (await local.call('workflow.list')).workflows)
-            results.push({ file: entry.file, issues: entry.issues });
-        } finally {
-          await local.dispose();
-        }
+        const { workflows } = await withWorkspace(options, (local) => local.call('workflow.list'));
+        for (const entry of workflows) results.push({ file: entry.file, issues: entry.issues });
       }
       const text = results
         .map((result) =>
@@ -94,17 +85,14 @@ export function registerWorkflowCommands(program: Command): void {
         if (at <= 0) throw new Error(`--input "${pair}" must look like key=value.`);
         inputs[pair.slice(0, at)] = pair.slice(at + 1);
       }
-      const local = open(options);
-      try {
-        // Without --yes an approval step rejects the run: the CLI never applies a change nobody looked at.
-        const detail = await runToEnd(local, name, inputs, options.yes === true, undefined, (progress) => {
+      // Without --yes an approval step rejects the run: the CLI never applies a change nobody looked at.
+      const detail = await withWorkspace(options, (local) =>
+        runToEnd(local, name, inputs, options.yes === true, undefined, (progress) => {
           if (!options.json) process.stderr.write(describe(progress));
-        });
-        print(options.json, detail, summary(detail));
-        if (detail.state !== 'succeeded') process.exitCode = 1;
-      } finally {
-        await local.dispose();
-      }
+        }),
+      );
+      print(options.json, detail, summary(detail));
+      if (detail.state !== 'succeeded') process.exitCode = 1;
     });
 
   workflow
@@ -114,49 +102,10 @@ export function registerWorkflowCommands(program: Command): void {
     .option('-w, --workspace <dir>', 'workspace folder (default: the current folder)')
     .option('--json', 'print JSON')
     .action(async (options: CommonOptions & { revoke?: boolean }) => {
-      const local = open(options);
-      try {
-        const state = await local.call('workflow.trust.set', { trusted: !options.revoke });
-        print(options.json, state, `${state.root}: ${state.trusted ? 'trusted' : 'not trusted'}\n`);
-      } finally {
-        await local.dispose();
-      }
-    });
-
-  const mcp = program
-    .command('mcp')
-    .description('Model Context Protocol: configured servers, and the editor as a server');
-
-  mcp
-    .command('list-tools')
-    .description('list the tools of the configured MCP servers')
-    .option('-s, --server <name>', 'only this server')
-    .option('--json', 'print JSON')
-    .action(async (options: { server?: string; json?: boolean }) => {
-      const local = openLocalEngine({ actor: 'cli' });
-      try {
-        const { tools } = await local.call('mcp.tools.list', options.server ? { server: options.server } : {});
-        print(
-          options.json,
-          tools,
-          tools.map((tool) => `${tool.server}/${tool.name}  ${tool.description}\n`).join('') || 'no tools\n',
-        );
-      } finally {
-        await local.dispose();
-      }
-    });
-
-  mcp
-    .command('serve')
-    .description('serve this workspace to MCP clients over stdio (files, workflows, the model router)')
-    .option('-w, --workspace <dir>', 'workspace folder (default: the current folder)')
-    .action(async (options: CommonOptions) => {
-      const local = openLocalEngine({ workspace: options.workspace ?? process.cwd(), actor: 'mcp' });
-      try {
-        await serveMcpOverStdio(local);
-      } finally {
-        await local.dispose();
-      }
+      const state = await withWorkspace(options, (local) =>
+        local.call('workflow.trust.set', { trusted: !options.revoke }),
+      );
+      print(options.json, state, `${state.root}: ${state.trusted ? 'trusted' : 'not trusted'}\n`);
     });
 }
 

@@ -15,10 +15,9 @@ import {
 } from '@pa/shared';
 import { parseWorkflowYaml, type StepDefinition, stepKind, type WorkflowDefinition } from '@pa/shared/workflow/index';
 import type { AiService } from '../ai/api.js';
-import type { Capability } from '../capability.js';
-import type { EngineContext } from '../engine.js';
+import type { Capability, EngineContext } from '../context.js';
 import type { Entitlements, Quotas } from '../license/api.js';
-import { createMcpClients, type McpClients } from '../mcp/index.js';
+import type { McpClients } from '../mcp/index.js';
 import type { Connection, PartialHandlers } from '../rpc/handlers.js';
 import { type CatalogEntry, entryFromText, findBuiltinDir, readCatalog, trustNeeds } from './catalog.js';
 import { createGroupLedger } from './group-ledger.js';
@@ -36,11 +35,12 @@ export interface WorkflowDeps {
   entitlements: Entitlements;
   quotas: Quotas;
   ai: AiService;
+  /** The configured MCP servers, for `mcp` steps. */
+  mcp: McpClients;
 }
 
 export interface WorkflowsCapability extends Capability {
   readonly store: RunStore;
-  readonly mcp: McpClients;
 }
 
 const DEFAULT_CONCURRENCY = 2;
@@ -67,7 +67,6 @@ export function createWorkflows(ctx: EngineContext, deps: WorkflowDeps): Workflo
     for (const owner of owners) instance.forget(owner);
   };
   sweep();
-  const mcp = createMcpClients(ctx.store, { cwd: () => ctx.workspace.current()?.root });
   const queue = new RunQueue(concurrencyFromEnv());
   const builtinDir = findBuiltinDir();
   const launcher = helperLauncher(groups);
@@ -215,7 +214,7 @@ export function createWorkflows(ctx: EngineContext, deps: WorkflowDeps): Workflo
           {
             store,
             ai: deps.ai,
-            mcp,
+            mcp: deps.mcp,
             files: { resolve: ctx.files.resolve, write: ctx.files.write, journal },
             launcher,
             emit,
@@ -369,38 +368,15 @@ export function createWorkflows(ctx: EngineContext, deps: WorkflowDeps): Workflo
       store.setTrusted(root, value);
       return { root, trusted: value };
     },
-    'mcp.servers.list': () => ({ servers: mcp.list() }),
-    'mcp.servers.set': async ({ name, config }) => {
-      await mcp.set(name, config);
-      return { ok: true } as const;
-    },
-    'mcp.servers.remove': async ({ name }) => {
-      await mcp.remove(name);
-      return { ok: true } as const;
-    },
-    'mcp.tools.list': async (params) => ({ tools: await mcp.tools(params?.server) }),
-    'mcp.ask': async ({ prompt, system }, { actor }) => {
-      const result = await deps.ai.generate({
-        task: 'chat',
-        messages: [
-          ...(system ? [{ role: 'system' as const, content: system }] : []),
-          { role: 'user', content: prompt },
-        ],
-        actor,
-      });
-      return { text: result.text, providerId: result.providerId, model: result.model };
-    },
   };
 
   return {
     handlers,
     store,
-    mcp,
     async dispose() {
       for (const slot of active.values()) slot.controller.abort();
       launcher.dispose();
       groups.release();
-      await mcp.dispose();
       instance.release();
     },
   };

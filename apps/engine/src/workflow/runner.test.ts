@@ -6,7 +6,7 @@ import { parseWorkflowYaml } from '@pa/shared/workflow/index';
 import { afterEach, expect, it } from 'vitest';
 import type { AiService } from '../ai/api.js';
 import { resolveInside } from '../files/index.js';
-import type { McpClients } from '../mcp/client.js';
+import type { McpClients } from '../mcp/index.js';
 import { openStore } from '../store/index.js';
 import { directLauncher } from './launcher.js';
 import { projectFacts } from './project.js';

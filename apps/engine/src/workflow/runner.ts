@@ -24,7 +24,7 @@ import {
   type WorkflowDefinition,
 } from '@pa/shared/workflow/index';
 import type { AiService } from '../ai/api.js';
-import type { McpClients } from '../mcp/client.js';
+import type { McpClients } from '../mcp/index.js';
 import { commandEnv } from './command-env.js';
 import type { Launcher } from './launcher.js';
 import { runProcess } from './process.js';
