@@ -1,5 +1,6 @@
 // The baseline for engine benchmarks: a bare `ws` server in its own process (as the engine is) that echoes
-// frames, or answers {"id","method":"read","path"} with the file's text in the engine's answer shape.
+// frames, answers {"id","method":"read","path"} with the file's text in the engine's answer shape, or answers
+// {"method":"events","count","text"} with `count` frames {"text"}, each event its own JSON frame (stream_throughput).
 import { readFile } from 'node:fs/promises';
 import { WebSocketServer } from 'ws';
 
@@ -8,6 +9,11 @@ wss.on('listening', () => process.stdout.write(`${wss.address().port}\n`));
 wss.on('connection', (socket) =>
   socket.on('message', async (data, isBinary) => {
     const text = data.toString();
+    if (text.includes('"events"')) {
+      const { count, text: token } = JSON.parse(text);
+      for (let i = 0; i < count; i++) socket.send(JSON.stringify({ text: token }));
+      return;
+    }
     if (!text.includes('"read"')) return socket.send(data, { binary: isBinary });
     const { id, path } = JSON.parse(text);
     const content = await readFile(path, 'utf8');

@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 
 export interface BaselineServer {
+  /** The server's address, for a bench that opens sockets of its own. */
+  url: string;
   request(message: Record<string, unknown>): Promise<unknown>;
   close(): void;
 }
@@ -15,7 +17,8 @@ export async function startBaselineServer(): Promise<BaselineServer> {
   const script = join(dirname(fileURLToPath(import.meta.url)), 'baseline-server.mjs');
   const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit'] });
   const [line] = (await once(createInterface({ input: child.stdout as NodeJS.ReadableStream }), 'line')) as [string];
-  const socket = new WebSocket(`ws://127.0.0.1:${Number(line)}`);
+  const url = `ws://127.0.0.1:${Number(line)}`;
+  const socket = new WebSocket(url);
   await once(socket, 'open');
   let nextId = 1;
   const pending = new Map<number, (value: unknown) => void>();
@@ -25,6 +28,7 @@ export async function startBaselineServer(): Promise<BaselineServer> {
     pending.delete(message.id);
   });
   return {
+    url,
     request: (message) =>
       new Promise((resolve) => {
         const id = nextId++;

@@ -94,18 +94,15 @@ class EngineStream {
   private flushScheduled = false;
   private cancelledByPeer = false;
   private wakeForCredit: (() => void) | null = null;
-  private readonly aborted: Promise<typeof ABORTED>;
+  /** Settles the pull in flight with ABORTED, so a producer parked on an await is left there at once. */
+  private interruptPull: ((aborted: typeof ABORTED) => void) | null = null;
 
   constructor(
     private readonly request: Extract<Decoded, { kind: 'stream' }>,
     private readonly ctx: CallContext,
     private readonly connection: OutboundConnection,
     private readonly router: Router,
-  ) {
-    this.aborted = new Promise((resolve) =>
-      this.controller.signal.addEventListener('abort', () => resolve(ABORTED), { once: true }),
-    );
-  }
+  ) {}
 
   grant(credit: number): void {
     this.credit += credit;
@@ -124,6 +121,7 @@ class EngineStream {
   abort(): void {
     this.controller.abort(new PaError(ErrorCode.CANCELLED, `${this.request.method} was cancelled.`));
     this.wakeForCredit?.();
+    this.interruptPull?.(ABORTED);
   }
 
   async run(): Promise<void> {
@@ -141,7 +139,8 @@ class EngineStream {
           });
           continue;
         }
-        const next = await Promise.race([iterator.next(), this.aborted]);
+        const next = await this.pull(iterator);
+        this.interruptPull = null;
         if (next === ABORTED) break;
         if (next.done) {
           this.flush();
@@ -167,6 +166,19 @@ class EngineStream {
     if (this.cancelledByPeer) {
       this.connection.send({ id, error: new PaError(ErrorCode.CANCELLED, `${method} was cancelled.`).toWire() });
     }
+  }
+
+  /**
+   * The source's next item, or ABORTED as soon as the stream is aborted. Not a Promise.race against one promise
+   * that settles on abort: each race would leave a reaction on it until the stream ends (hundreds of bytes per item).
+   */
+  private pull(
+    iterator: AsyncIterator<unknown, unknown, undefined>,
+  ): Promise<IteratorResult<unknown> | typeof ABORTED> {
+    return new Promise((resolve, reject) => {
+      this.interruptPull = resolve;
+      iterator.next().then(resolve, reject);
+    });
   }
 
   /** Items ready in the same turn go out as one frame. */
