@@ -1,7 +1,7 @@
-// Bundles each process entry with esbuild (dependencies stay external: natives must load from node_modules) and
-// builds the UI with Vite. `tsc -b` has type-checked everything before this runs.
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+// Bundles each process entry with esbuild (dependencies stay external, natives must load from node_modules; the
+// engine bundles zod) and builds the UI with Vite. `tsc -b` has type-checked everything before this runs.
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build as esbuild } from 'esbuild';
 import { build as viteBuild } from 'vite';
@@ -36,15 +36,50 @@ const testVendorKey = {
     });
   },
 };
-const engineBundle = (outdir, plugins = []) =>
-  esbuild({
+// CommonJS-only dependencies are loaded with require() instead of import: Node's ESM loader parses a CommonJS module
+// to find its named exports (cjs-module-lexer), which costs 10–40 ms a package on the engine's start path. They stay
+// external; packages that ship an ESM build of their own (yjs, chokidar…) keep being imported, so no package is
+// loaded twice.
+const COMMONJS_ONLY = ['better-sqlite3', 'commander', 'ignore', 'tweetnacl', 'ws'];
+const requireCommonJs = {
+  name: 'require-commonjs',
+  setup(build) {
+    const filter = new RegExp(`^(${COMMONJS_ONLY.join('|')})$`);
+    build.onResolve({ filter }, (args) =>
+      args.namespace === 'require-commonjs'
+        ? { path: args.path, external: true }
+        : { path: args.path, namespace: 'require-commonjs' },
+    );
+    build.onLoad({ filter: /.*/, namespace: 'require-commonjs' }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: 'js',
+    }));
+  },
+};
+// zod is pure JavaScript in some sixty ES modules that every request's validation needs: bundled, it is read as one
+// file instead of resolved and loaded module by module at start. (zod 4 schemas work across copies, so the SDKs that
+// bring their own zod still accept ours.)
+const BUNDLED = ['zod'];
+
+// Code splitting: what the engine loads with import() (workflow, collab, the engine itself for `pa`) lands in
+// chunk files beside the entries and is evaluated only when first imported (engine_cold_start). Chunks of earlier
+// builds are removed once the new ones are written.
+const engineBundle = async (outdir, plugins = []) => {
+  const result = await esbuild({
     ...esm,
     entryPoints: { main: 'apps/engine/src/main.ts', cli: 'apps/engine/src/cli.ts' },
     outdir,
-    external: depsOf('apps/engine'),
+    splitting: true,
+    metafile: true,
+    external: depsOf('apps/engine').filter((name) => !BUNDLED.includes(name)),
     banner: { js: `#!/usr/bin/env node\n${esm.banner.js}` },
-    plugins,
+    plugins: [requireCommonJs, ...plugins],
   });
+  const written = new Set(Object.keys(result.metafile.outputs).map((file) => resolve(file)));
+  for (const name of readdirSync(outdir)) {
+    if (!written.has(resolve(outdir, name))) rmSync(resolve(outdir, name));
+  }
+};
 
 const only = process.argv[2];
 const jobs = {
