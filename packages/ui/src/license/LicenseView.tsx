@@ -2,10 +2,11 @@
 // file), offline device activation (export a request, import a certificate), what the edition includes, keychain.
 import { EDITIONS, type Entitlement, type LicenseStatus, type QuotaUsage } from '@pa/shared';
 import { type ChangeEvent, type ReactNode, useEffect, useRef, useState } from 'react';
-import { useEngine } from '../client/engine';
 import { useWorkbench } from '../workbench/contributions';
+import { useObservable } from '../workbench/observable';
 import { countdown } from './countdown';
-import { Gated, useLicenseStatus } from './entitlements';
+import { Gated } from './entitlements';
+import type { LicenseController } from './license-controller';
 
 const METRIC_LABEL: Record<QuotaUsage['metric'], string> = {
   ai_requests: 'Remote AI requests',
@@ -35,10 +36,6 @@ const INCLUDED: Array<{ label: string; entitlement: Entitlement; command?: { id:
   { label: 'Audit export', entitlement: { kind: 'feature', feature: 'audit.export' } },
 ];
 
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 function useNow(intervalMs: number): number {
   const [now, setNow] = useState(Date.now());
   useEffect(() => {
@@ -48,23 +45,16 @@ function useNow(intervalMs: number): number {
   return now;
 }
 
-function download(name: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([`${text}\n`], { type: 'text/plain' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
 /** A text file from Electron's native picker, or from an <input type=file> in browser mode. */
-function usePickText(onText: (text: string) => void) {
+function usePickText(controller: LicenseController, onText: (text: string) => void) {
   const input = useRef<HTMLInputElement>(null);
   const pick = async () => {
-    if (window.pa) {
-      const picked = await window.pa.pickTextFile({ title: 'Choose a license file', extensions: ['txt', 'lic', 'pa'] });
-      if (picked) onText(picked.text);
-    } else input.current?.click();
+    if (!controller.picksNatively) {
+      input.current?.click();
+      return;
+    }
+    const text = await controller.pickTextFile();
+    if (text !== null) onText(text);
   };
   const element = (
     <input
@@ -85,6 +75,7 @@ function usePickText(onText: (text: string) => void) {
 
 /** A token pasted or read from a file (a license key, a device certificate) and the button that submits it. */
 function TokenInput(props: {
+  controller: LicenseController;
   value: string;
   onChange: (text: string) => void;
   placeholder: string;
@@ -93,10 +84,11 @@ function TokenInput(props: {
   submitLabel: string;
   submitTestId?: string;
   busy: boolean;
-  onSubmit: (text: string) => Promise<void>;
+  /** Resolves true when the text was accepted (the input is cleared). */
+  onSubmit: (text: string) => Promise<boolean>;
   children?: ReactNode;
 }) {
-  const file = usePickText(props.onChange);
+  const file = usePickText(props.controller, props.onChange);
   return (
     <>
       <textarea
@@ -115,7 +107,11 @@ function TokenInput(props: {
           className="license-primary"
           data-testid={props.submitTestId}
           disabled={props.busy || props.value.trim() === ''}
-          onClick={() => void props.onSubmit(props.value.trim())}
+          onClick={() =>
+            void props.onSubmit(props.value).then((accepted) => {
+              if (accepted) props.onChange('');
+            })
+          }
         >
           {props.submitLabel}
         </button>
@@ -146,29 +142,15 @@ function QuotaBar({ quota }: { quota: QuotaUsage }) {
   );
 }
 
-export function LicenseView() {
-  const status = useLicenseStatus();
-  const { client } = useEngine();
+export function LicenseView({ controller }: { controller: LicenseController }) {
+  const status = useObservable(controller.status);
+  const { busy, error } = useObservable(controller.activity);
   const workbench = useWorkbench();
   const now = useNow(60_000);
   const [key, setKey] = useState('');
   const [certificate, setCertificate] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
 
-  const run = async (action: () => Promise<unknown>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-    } catch (caught) {
-      setError(errorText(caught));
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  if (!status) return <div className="license-view license-muted">Reading the license…</div>;
+  if (!status) return <LicenseReading />;
   const { license } = status;
   const edition = EDITIONS[status.edition];
   const tone =
@@ -230,6 +212,7 @@ export function LicenseView() {
       <section className="license-section">
         <h3>{license ? 'Replace license' : 'Activate a license'}</h3>
         <TokenInput
+          controller={controller}
           value={key}
           onChange={setKey}
           placeholder="Paste your license key (PA1.…)"
@@ -238,21 +221,10 @@ export function LicenseView() {
           submitLabel="Activate"
           submitTestId="license-activate"
           busy={busy}
-          onSubmit={(text) =>
-            run(async () => {
-              await client.call('license.activate', { key: text });
-              setKey('');
-              workbench.notify('License activated.', 'info');
-            })
-          }
+          onSubmit={(text) => controller.activate(text)}
         >
           {license && (
-            <button
-              type="button"
-              className="license-danger"
-              disabled={busy}
-              onClick={() => void run(() => client.call('license.remove'))}
-            >
+            <button type="button" className="license-danger" disabled={busy} onClick={() => void controller.remove()}>
               Remove
             </button>
           )}
@@ -275,17 +247,13 @@ export function LicenseView() {
               type="button"
               data-testid="license-export-request"
               disabled={busy}
-              onClick={() =>
-                void run(async () => {
-                  const { request } = await client.call('license.activationRequest');
-                  download('activation-request.txt', request);
-                })
-              }
+              onClick={() => void controller.exportActivationRequest()}
             >
               Export activation request
             </button>
           </div>
           <TokenInput
+            controller={controller}
             value={certificate}
             onChange={setCertificate}
             placeholder="Paste the device certificate (PAC1.…)"
@@ -293,12 +261,7 @@ export function LicenseView() {
             testId="license-certificate-input"
             submitLabel="Install certificate"
             busy={busy}
-            onSubmit={(text) =>
-              run(async () => {
-                await client.call('license.installCertificate', { certificate: text });
-                setCertificate('');
-              })
-            }
+            onSubmit={(text) => controller.installCertificate(text)}
           />
         </section>
       )}
@@ -343,4 +306,9 @@ export function LicenseView() {
       </section>
     </div>
   );
+}
+
+/** What the view shows until the first license status arrives (and while the feature is not active). */
+export function LicenseReading() {
+  return <div className="license-view license-muted">Reading the license…</div>;
 }

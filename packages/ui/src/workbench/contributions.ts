@@ -1,13 +1,18 @@
 // How a feature (license, ai, workflow, collab) plugs into the workbench without the workbench knowing it:
 // views in the side bar or the panel, status bar items, commands with key bindings, and an activation hook.
-import type { Disposable, EngineClient, WorkspaceInfo } from '@pa/shared';
+import type { Disposable, EngineClient, PaBridge, WorkspaceInfo } from '@pa/shared';
 import type * as monaco from 'monaco-editor';
 import { type ComponentType, createContext, useContext } from 'react';
 import type { Observable } from './observable';
 import type { ConfirmOptions } from './prompts';
 
+/** What features may use of Electron's preload bridge: the OS pickers (calls go through `client`). */
+export type NativeServices = Pick<PaBridge, 'pickFolder' | 'pickTextFile'>;
+
 export interface WorkbenchApi {
   readonly client: EngineClient;
+  /** The connection's native services, null in browser mode (a feature then falls back to the page's own). */
+  readonly native: NativeServices | null;
   workspace(): WorkspaceInfo | null;
   /** Opens (or focuses) a file in a tab and reveals the position when given (1-based). */
   openFile(path: string, position?: { line: number; column?: number }): Promise<void>;

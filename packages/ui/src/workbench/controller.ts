@@ -756,6 +756,7 @@ export class WorkbenchController {
   private createApi(): WorkbenchApi {
     return {
       client: this.client,
+      native: this.bridge,
       workspace: () => this.state.value.workspace,
       openFile: (path, position) => this.openFile(path, position),
       activeFile: () => this.state.value.tabs.active,
