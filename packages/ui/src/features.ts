@@ -1,8 +1,9 @@
-// Every feature the workbench hosts, in the order their views appear.
-import { aiContribution } from './ai/index';
-import { collabContribution } from './collab/index';
-import { licenseContribution } from './license/index';
+// Every feature the workbench hosts, in the order their views appear. Each feature creates its controllers when the
+// workbench activates it and disposes them with it.
+import { aiFeature } from './ai/index';
+import { collabFeature } from './collab/index';
+import { licenseFeature } from './license/index';
 import type { Contribution } from './workbench/contributions';
 import { workflowContribution } from './workflow/index';
 
-export const features: Contribution[] = [aiContribution, workflowContribution, collabContribution, licenseContribution];
+export const features: Contribution[] = [aiFeature(), workflowContribution, collabFeature(), licenseFeature()];

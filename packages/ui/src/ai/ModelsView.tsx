@@ -1,46 +1,31 @@
 // Model settings: each provider with its live figures (p50 TTFT, tokens/s, error rate, circuit), add / test /
-// remove, and the engine's OpenAI-compatible endpoint with its bearer token for other tools.
+// remove, and the engine's OpenAI-compatible endpoint with its bearer token for other tools. State and calls live
+// in ModelsController; this renders them.
 import { ModelClass, type ProviderKind, type ProviderStats, type ProviderView } from '@pa/shared';
-import { useCallback, useEffect, useState } from 'react';
-import { useEngine } from '../client/engine';
-import { useWorkbench } from '../workbench/contributions';
+import { useEffect, useState } from 'react';
+import { useObservable, useSelected } from '../workbench/observable';
+import { formatMs, type ModelsController, type ProviderDraft } from './models-controller';
 
 const KINDS: ProviderKind[] = ['openai-compatible', 'anthropic', 'gemini', 'local'];
 
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
+const EMPTY_DRAFT: ProviderDraft = {
+  id: '',
+  kind: 'openai-compatible',
+  modelClass: 'own_key',
+  model: '',
+  baseURL: '',
+  modelPath: '',
+  apiKey: '',
+};
 
-function AddProvider({ onAdded }: { onAdded: () => void }) {
-  const { client } = useEngine();
-  const [form, setForm] = useState({
-    id: '',
-    kind: 'openai-compatible' as ProviderKind,
-    modelClass: 'own_key' as ModelClass,
-    model: '',
-    baseURL: '',
-    modelPath: '',
-    apiKey: '',
-  });
-  const [error, setError] = useState<string | null>(null);
-  const set = (patch: Partial<typeof form>) => setForm({ ...form, ...patch });
+function AddProvider({ models }: { models: ModelsController }) {
+  const [form, setForm] = useState(EMPTY_DRAFT);
+  const error = useSelected(models.state, (state) => state.addError);
+  const set = (patch: Partial<ProviderDraft>) => setForm({ ...form, ...patch });
   const add = async () => {
-    setError(null);
-    try {
-      await client.call('ai.providers.add', {
-        id: form.id.trim(),
-        kind: form.kind,
-        modelClass: form.kind === 'local' ? 'local' : form.modelClass,
-        model: form.model.trim(),
-        ...(form.baseURL.trim() ? { baseURL: form.baseURL.trim() } : {}),
-        ...(form.modelPath.trim() ? { modelPath: form.modelPath.trim() } : {}),
-        ...(form.apiKey ? { apiKey: form.apiKey } : {}),
-      });
-      setForm({ ...form, id: '', model: '', baseURL: '', modelPath: '', apiKey: '' });
-      onAdded();
-    } catch (caught) {
-      setError(errorText(caught));
-    }
+    // the kind and class stay chosen for the next one
+    if (await models.add(form))
+      setForm((current) => ({ ...current, id: '', model: '', baseURL: '', modelPath: '', apiKey: '' }));
   };
   return (
     <form
@@ -103,36 +88,15 @@ function AddProvider({ onAdded }: { onAdded: () => void }) {
 }
 
 function ProviderRow({
+  models,
   provider,
   stats,
-  onChange,
 }: {
+  models: ModelsController;
   provider: ProviderView;
   stats?: ProviderStats;
-  onChange: () => void;
 }) {
-  const { client } = useEngine();
-  const api = useWorkbench();
-  const [test, setTest] = useState<string | null>(null);
-  const remove = async () => {
-    const name = provider.label ?? provider.id;
-    const choice = await api.confirm({
-      title: `Remove the model provider ${name}?`,
-      message: `${name} (${provider.kind} · ${provider.model}) and its saved API key are deleted; add it again to use it.`,
-      buttons: [
-        { id: 'remove', label: 'Remove', variant: 'danger' },
-        { id: 'cancel', label: 'Cancel', variant: 'secondary' },
-      ],
-    });
-    if (choice !== 'remove') return;
-    try {
-      await client.call('ai.providers.remove', { id: provider.id });
-    } catch (error) {
-      api.notify(`Could not remove ${name}: ${error instanceof Error ? error.message : String(error)}`, 'error');
-    }
-    onChange();
-  };
-  const fmt = (value: number | null | undefined, unit: string) => (value == null ? '–' : `${Math.round(value)}${unit}`);
+  const test = useSelected(models.state, (state) => state.tests[provider.id]);
   return (
     <div className="ai-provider" data-testid={`ai-provider-${provider.id}`}>
       <div className="ai-provider__head">
@@ -144,30 +108,18 @@ function ProviderRow({
         </span>
       </div>
       <div className="ai-provider__stats">
-        <span>p50 TTFT {fmt(stats?.p50TtftMs, ' ms')}</span>
+        <span>p50 TTFT {formatMs(stats?.p50TtftMs)}</span>
         <span>{stats?.tokensPerS == null ? '–' : stats.tokensPerS.toFixed(1)} tok/s</span>
         <span>errors {stats ? `${Math.round(stats.errorRate * 100)}%` : '–'}</span>
       </div>
       <div className="ai-provider__actions">
-        <button
-          type="button"
-          className="ai-button"
-          onClick={() => {
-            setTest('Testing…');
-            void client
-              .call('ai.providers.test', { id: provider.id })
-              .then((result) =>
-                setTest(result.ok ? `OK · first token ${fmt(result.ttftMs, ' ms')}` : `Failed: ${result.error ?? ''}`),
-              )
-              .finally(onChange);
-          }}
-        >
+        <button type="button" className="ai-button" onClick={() => void models.test(provider.id)}>
           Test
         </button>
         <button
           type="button"
           className="ai-button ai-button--danger"
-          onClick={() => void remove()}
+          onClick={() => void models.remove(provider)}
           data-testid="ai-provider-remove"
         >
           Remove
@@ -178,28 +130,13 @@ function ProviderRow({
   );
 }
 
-export function ModelsView() {
-  const { client } = useEngine();
-  const [providers, setProviders] = useState<ProviderView[]>([]);
-  const [stats, setStats] = useState<ProviderStats[]>([]);
-  const [server, setServer] = useState<{ path: string; token: string } | null>(null);
+export function ModelsView({ models }: { models: ModelsController }) {
+  const { providers, stats, server, error } = useObservable(models.state);
   const [reveal, setReveal] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const load = useCallback(() => {
-    Promise.all([client.call('ai.providers.list'), client.call('ai.stats'), client.call('ai.server.info')])
-      .then(([list, figures, info]) => {
-        setProviders(list.providers);
-        setStats(figures.providers);
-        setServer(info);
-        setError(null);
-      })
-      .catch((caught: unknown) => setError(errorText(caught)));
-  }, [client]);
   useEffect(() => {
-    load();
-    const timer = setInterval(load, 5_000);
-    return () => clearInterval(timer);
-  }, [load]);
+    const watching = models.watch();
+    return () => watching.dispose();
+  }, [models]);
   return (
     <div className="ai-models" data-testid="ai-models">
       {error && <div className="ai-message__error">{error}</div>}
@@ -210,13 +147,13 @@ export function ModelsView() {
       {providers.map((provider) => (
         <ProviderRow
           key={provider.id}
+          models={models}
           provider={provider}
           stats={stats.find((entry) => entry.providerId === provider.id)}
-          onChange={load}
         />
       ))}
       <h3 className="ai-section">Add a provider</h3>
-      <AddProvider onAdded={load} />
+      <AddProvider models={models} />
       {server && (
         <>
           <h3 className="ai-section">OpenAI-compatible endpoint</h3>

@@ -1,6 +1,7 @@
-// The collab feature's state in this window, outside React: the current shared session, starting one (Share),
-// joining one (invite code), restoring one after a restart, and wiring it to the workbench's editors and models.
-import { type Disposable, PaError, type SeatsGrant } from '@pa/shared';
+// The collab feature's state in this window, outside React: the current shared session, starting one (Share: pick
+// the files, then host), joining one (invite code), restoring one after a restart, following a peer, and wiring the
+// session to the workbench's editors and models. Failures are shown as toasts; the actions resolve either way.
+import { type Disposable, DisposableStore, errorMessage, type Result, type SeatsGrant } from '@pa/shared';
 import type { WorkbenchApi } from '../workbench/contributions';
 import { Observable } from '../workbench/observable';
 import { cursorCss } from './cursor-styles';
@@ -14,42 +15,68 @@ export interface CollabSettings {
   relayToken: string;
 }
 
+/** What the host may share: the workspace's files minus ignored, binary and oversized ones, and why each was left out. */
+export type ShareCandidates = Result<'collab.shareableFiles'>;
+
+export type CollabApi = Pick<
+  WorkbenchApi,
+  | 'client'
+  | 'notify'
+  | 'openFile'
+  | 'activeFile'
+  | 'editor'
+  | 'model'
+  | 'saveFile'
+  | 'autoSave'
+  | 'onDidOpenModel'
+  | 'onDidChangeActiveFile'
+  | 'onDidSaveFile'
+>;
+
 const SETTINGS_KEY = 'pa.collab.settings';
 
-export class CollabController {
+export class CollabController implements Disposable {
   readonly session = new Observable<SharedSession | null>(null);
   readonly invite = new Observable<string | null>(null);
   readonly busy = new Observable<boolean>(false);
+  /** Share's first step: the files offered for the host to choose from (null while not choosing). */
+  readonly candidates = new Observable<ShareCandidates | null>(null);
   readonly settings: Observable<CollabSettings>;
-  private readonly subscriptions: Disposable[] = [];
-  private sessionCleanup: Array<() => void> = [];
+  private readonly store = new DisposableStore();
+  /** What ties the open session to the workbench; disposed when it closes. */
+  private sessionStore = new DisposableStore();
   private readonly style: HTMLStyleElement;
 
-  constructor(private readonly api: WorkbenchApi) {
+  constructor(private readonly api: CollabApi) {
     this.settings = new Observable(loadSettings());
     this.style = document.createElement('style');
     this.style.dataset.collab = 'cursors';
     document.head.append(this.style);
+    this.store.defer(() => this.style.remove());
+    // disposed last in, first out: the subscriptions end, then the session closes, then the style goes
+    this.store.defer(() => void this.closeSession());
     // closing the window must not lose the last 200 ms of edits: the RPC frames leave before the page goes
     const flush = () => this.session.value?.flush();
     window.addEventListener('pagehide', flush);
-    this.subscriptions.push(
-      { dispose: () => window.removeEventListener('pagehide', flush) },
+    this.store.defer(() => window.removeEventListener('pagehide', flush));
+    this.store.add(
       api.onDidOpenModel((path, model) => {
         this.attachEditor();
         this.session.value?.bind(path, model);
       }),
+    );
+    this.store.add(
       api.onDidChangeActiveFile((path) => {
         this.attachEditor();
         this.session.value?.setActiveFile(path);
       }),
-      api.onDidSaveFile((path, content) => this.session.value?.didSaveFile(path, content)),
-      // auto-save turned on: what is unsaved now is saved too, as for every other file
-      {
-        dispose: api.autoSave.subscribe(() => {
-          if (api.autoSave.value) void this.session.value?.save().catch((error) => console.warn('collab:', error));
-        }),
-      },
+    );
+    this.store.add(api.onDidSaveFile((path, content) => this.session.value?.didSaveFile(path, content)));
+    // auto-save turned on: what is unsaved now is saved too, as for every other file
+    this.store.defer(
+      api.autoSave.subscribe(() => {
+        if (api.autoSave.value) void this.session.value?.save().catch((error) => console.warn('collab:', error));
+      }),
     );
   }
 
@@ -58,8 +85,20 @@ export class CollabController {
     localStorage.setItem(SETTINGS_KEY, JSON.stringify(settings));
   }
 
-  /** Reopens the session the engine remembers (an offline session survives closing the app). */
+  updateSettings(change: Partial<CollabSettings>): void {
+    this.saveSettings({ ...this.settings.value, ...change });
+  }
+
+  /** Reopens the session the engine remembers (an offline session survives closing the app); a failure is a toast. */
   async restore(): Promise<void> {
+    try {
+      await this.reopen();
+    } catch (error) {
+      this.api.notify(`Could not restore the shared session: ${errorMessage(error)}`);
+    }
+  }
+
+  private async reopen(): Promise<void> {
     const { client } = this.api;
     const { session } = await client.call('collab.state');
     if (!session || this.session.value) return;
@@ -80,20 +119,26 @@ export class CollabController {
     this.invite.set(encodeInvite({ roomId: session.roomId, secret, relay }));
   }
 
-  /** The host's default selection: workspace files minus ignored, binary and oversized ones. */
-  async shareableFiles(): Promise<{ files: string[]; skipped: Array<{ path: string; reason: string }> }> {
-    return this.whileBusy(() => this.api.client.call('collab.shareableFiles'));
+  /** Share's first step: asks the engine what may be shared and offers it for choosing (`candidates`). */
+  async chooseFiles(): Promise<void> {
+    const candidates = await this.whileBusy(() => this.api.client.call('collab.shareableFiles'));
+    if (candidates) this.candidates.set(candidates);
+  }
+
+  cancelChoice(): void {
+    this.candidates.set(null);
   }
 
   /**
-   * Hosts a session sharing `files` (default: collab.shareableFiles) and answers with the invite code. Guests may
-   * change the text of those files only, unless `allowFileChanges` also lets them create new ones.
+   * Hosts a session sharing `files` (default: collab.shareableFiles) and answers with the invite code, or null
+   * when it failed (the toast says why). Guests may change the text of those files only, unless
+   * `allowFileChanges` also lets them create new ones.
    */
   async share(
     files?: readonly string[],
     options: { allowFileChanges?: boolean; saveGuestEdits?: boolean } = {},
-  ): Promise<string> {
-    return this.whileBusy(async () => {
+  ): Promise<string | null> {
+    const hosted = await this.whileBusy(async () => {
       const { client } = this.api;
       const selection = files ?? (await client.call('collab.shareableFiles')).files;
       const room = await newRoom();
@@ -117,12 +162,15 @@ export class CollabController {
       await shared.share(session.files, (path) => this.api.model(path)?.getValue() ?? null);
       const code = encodeInvite({ ...room, relay });
       this.invite.set(code);
+      this.candidates.set(null);
       return code;
     });
+    return hosted ?? null;
   }
 
-  async join(code: string): Promise<void> {
-    await this.whileBusy(async () => {
+  /** Joins the session of an invite code; resolves false when that failed (the toast says why). */
+  async join(code: string): Promise<boolean> {
+    const joined = await this.whileBusy(async () => {
       const invite = decodeInvite(code);
       const relay = invite.relay ?? this.relayFromSettings();
       const { session } = await this.api.client.call('collab.join', {
@@ -140,15 +188,19 @@ export class CollabController {
         seats: null,
       });
       this.invite.set(encodeInvite({ ...invite, relay }));
+      return true;
     });
+    return joined ?? false;
   }
 
   async leave(): Promise<void> {
     const session = this.session.value;
     if (!session) return;
-    await this.closeSession();
-    await this.api.client.call('collab.leave', { roomId: session.status.value.roomId });
-    this.invite.set(null);
+    await this.whileBusy(async () => {
+      await this.closeSession();
+      await this.api.client.call('collab.leave', { roomId: session.status.value.roomId });
+      this.invite.set(null);
+    });
   }
 
   /** Writes every shared file's unsaved changes to this disk (open tabs through the workbench, like Ctrl+S). */
@@ -162,10 +214,15 @@ export class CollabController {
     else this.session.value?.connect();
   }
 
+  /** Follows a peer (their file and cursor), or stops following them when already doing so. */
+  toggleFollow(clientId: number): void {
+    const session = this.session.value;
+    if (!session) return;
+    session.follow(session.status.value.following === clientId ? null : clientId);
+  }
+
   dispose(): void {
-    for (const subscription of this.subscriptions) subscription.dispose();
-    void this.closeSession();
-    this.style.remove();
+    this.store.dispose();
   }
 
   private async open(params: {
@@ -204,17 +261,18 @@ export class CollabController {
     const renderCursors = () => {
       this.style.textContent = cursorCss(session.status.value.participants);
     };
-    const unsubscribe = session.status.subscribe(renderCursors);
+    const tied = new DisposableStore();
+    tied.defer(() => session.files.unobserve(bindOpen));
+    tied.defer(session.status.subscribe(renderCursors));
+    this.sessionStore = tied;
     session.setActiveFile(this.api.activeFile());
-    this.sessionCleanup = [() => session.files.unobserve(bindOpen), unsubscribe];
     return session;
   }
 
   private async closeSession(): Promise<void> {
     const session = this.session.value;
     if (!session) return;
-    for (const cleanup of this.sessionCleanup) cleanup();
-    this.sessionCleanup = [];
+    this.sessionStore.dispose();
     this.session.set(null);
     this.style.textContent = '';
     await session.destroy();
@@ -230,13 +288,14 @@ export class CollabController {
     return relayUrl.trim() ? { url: relayUrl.trim(), token: relayToken.trim() } : null;
   }
 
-  private async whileBusy<T>(work: () => Promise<T>): Promise<T> {
+  /** Busy while `work` runs; its failure is a toast and the result undefined. */
+  private async whileBusy<T>(work: () => Promise<T>): Promise<T | undefined> {
     this.busy.set(true);
     try {
       return await work();
     } catch (error) {
-      this.api.notify(error instanceof PaError || error instanceof Error ? error.message : String(error), 'error');
-      throw error;
+      this.api.notify(errorMessage(error), 'error');
+      return undefined;
     } finally {
       this.busy.set(false);
     }

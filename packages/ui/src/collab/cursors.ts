@@ -4,6 +4,7 @@
 // file's whole Y.Text) and after every transaction it redraws every remote cursor. Here each runs at most once per
 // task, in a microtask: still before the next paint, but a burst (paste, multi-cursor edit, a backlog of remote
 // updates) costs one publish and one redraw. y-monaco's binding is then made without awareness: text only.
+import { DisposableStore } from '@pa/shared';
 import { peerSelectionOf, type RelativePositionJson } from '@pa/shared/relay/presence';
 import type * as monaco from 'monaco-editor';
 import type { Awareness } from 'y-protocols/awareness';
@@ -35,7 +36,7 @@ export class SharedCursors {
   private readonly decorations: monaco.editor.IEditorDecorationsCollection;
   private readonly publish = coalesced(() => this.publishNow());
   private readonly render = coalesced(() => this.renderNow());
-  private readonly disposers: Array<() => void> = [];
+  private readonly store = new DisposableStore();
   /** The class names of what is drawn, in order: ranges alone do not tell two peers at one spot apart. */
   private drawnClasses: string[] = [];
 
@@ -47,24 +48,19 @@ export class SharedCursors {
     this.decorations = editor.createDecorationsCollection();
     const publish = () => this.publish.request();
     const render = () => this.render.request();
-    const subscriptions = [
-      editor.onDidChangeCursorSelection(publish),
+    this.store.add(editor.onDidChangeCursorSelection(publish));
+    this.store.add(
       editor.onDidChangeModel(() => {
         publish();
         render();
       }),
-    ];
+    );
     // remote cursors are relative positions: redraw when they move and when the text under them changes
     const doc = awareness.doc;
     awareness.on('change', render);
+    this.store.defer(() => awareness.off('change', render));
     doc.on('afterTransaction', render);
-    this.disposers.push(
-      () => {
-        for (const subscription of subscriptions) subscription.dispose();
-      },
-      () => awareness.off('change', render),
-      () => doc.off('afterTransaction', render),
-    );
+    this.store.defer(() => doc.off('afterTransaction', render));
     publish();
     render();
   }
@@ -78,7 +74,7 @@ export class SharedCursors {
   dispose(): void {
     this.publish.cancel();
     this.render.cancel();
-    for (const dispose of this.disposers) dispose();
+    this.store.dispose();
     this.decorations.clear();
   }
 

@@ -1,19 +1,18 @@
 // The collab feature in the workbench: a "Live Share" side-bar view (share, join, participants, follow), a status
-// bar item (peers, relay, sync state) and commands. State lives in CollabController; components only render it.
+// bar item (peers, relay, sync state) and commands. State lives in CollabController, one per activation of the
+// feature; components only render it.
 import { useState } from 'react';
 import type { Contribution } from '../workbench/contributions';
+import { FeatureSlot } from '../workbench/feature-slot';
 import { FeatureIcon } from '../workbench/icons';
-import { Observable, useObservable } from '../workbench/observable';
-import { CollabController } from './controller';
+import { type Observable, useObservable } from '../workbench/observable';
+import { CollabController, type ShareCandidates } from './controller';
 import './collab.css';
 import type { SessionStatus } from './session';
 
 /** Two arrows passing each other: edits going both ways (drawn, not a font glyph, so it shows offline). */
 const SHARE_ICON =
   '<svg viewBox="0 0 24 24" width="22" height="22" fill="none" stroke="currentColor" stroke-width="1.6" stroke-linecap="round" stroke-linejoin="round"><path d="M4 8.5h15M15 4.5l4 4-4 4"/><path d="M20 15.5H5M9 11.5l-4 4 4 4"/></svg>';
-
-/** The window's controller, set when the workbench activates the feature (views may render before that). */
-const controller = new Observable<CollabController | null>(null);
 
 /** One labelled text input of the share form. */
 function TextField(props: {
@@ -41,9 +40,9 @@ function TextField(props: {
 function SharePanel({ collab }: { collab: CollabController }) {
   const settings = useObservable(collab.settings);
   const busy = useObservable(collab.busy);
+  const candidates = useObservable(collab.candidates);
   const [code, setCode] = useState('');
-  const [candidates, setCandidates] = useState<Candidates | null>(null);
-  const update = (patch: Partial<typeof settings>) => collab.saveSettings({ ...settings, ...patch });
+  const update = (patch: Partial<typeof settings>) => collab.updateSettings(patch);
   return (
     <div className="collab-form">
       <TextField label="Your name" testId="collab-name" value={settings.name} onChange={(name) => update({ name })} />
@@ -65,8 +64,8 @@ function SharePanel({ collab }: { collab: CollabController }) {
         <FileChooser
           candidates={candidates}
           busy={busy}
-          onCancel={() => setCandidates(null)}
-          onShare={(files, options) => void collab.share(files, options).catch(() => {})}
+          onCancel={() => collab.cancelChoice()}
+          onShare={(files, options) => void collab.share(files, options)}
         />
       ) : (
         <button
@@ -74,7 +73,7 @@ function SharePanel({ collab }: { collab: CollabController }) {
           className="collab-primary"
           data-testid="collab-share"
           disabled={busy}
-          onClick={() => void collab.shareableFiles().then(setCandidates, () => {})}
+          onClick={() => void collab.chooseFiles()}
         >
           Share session…
         </button>
@@ -85,15 +84,13 @@ function SharePanel({ collab }: { collab: CollabController }) {
         type="button"
         data-testid="collab-join"
         disabled={busy || code.trim() === ''}
-        onClick={() => void collab.join(code).catch(() => {})}
+        onClick={() => void collab.join(code)}
       >
         Join session
       </button>
     </div>
   );
 }
-
-type Candidates = Awaited<ReturnType<CollabController['shareableFiles']>>;
 
 const SKIPPED_TEXT: Record<string, string> = {
   binary: 'binary (not UTF-8 text)',
@@ -104,7 +101,7 @@ const SKIPPED_TEXT: Record<string, string> = {
 
 /** The host picks what to share; everything shareable starts selected, skipped files say why. */
 function FileChooser(props: {
-  candidates: Candidates;
+  candidates: ShareCandidates;
   busy: boolean;
   onCancel(): void;
   onShare(files: string[], options: { allowFileChanges: boolean; saveGuestEdits: boolean }): void;
@@ -183,7 +180,6 @@ function FileChooser(props: {
 
 function SessionPanel({ collab, status }: { collab: CollabController; status: SessionStatus }) {
   const invite = useObservable(collab.invite);
-  const session = useObservable(collab.session);
   return (
     <div className="collab-form">
       <div className="collab-summary">
@@ -221,7 +217,7 @@ function SessionPanel({ collab, status }: { collab: CollabController; status: Se
               <li key={path}>{path}</li>
             ))}
           </ul>
-          <button type="button" data-testid="collab-save" onClick={() => void collab.saveShared().catch(() => {})}>
+          <button type="button" data-testid="collab-save" onClick={() => void collab.saveShared()}>
             Save shared files
           </button>
         </div>
@@ -251,7 +247,7 @@ function SessionPanel({ collab, status }: { collab: CollabController; status: Se
               <button
                 type="button"
                 className={status.following === participant.clientId ? 'collab-toggle on' : 'collab-toggle'}
-                onClick={() => session?.follow(status.following === participant.clientId ? null : participant.clientId)}
+                onClick={() => collab.toggleFollow(participant.clientId)}
               >
                 {status.following === participant.clientId ? 'Following' : 'Follow'}
               </button>
@@ -286,13 +282,7 @@ function StatusText({ status }: { status: SessionStatus }) {
   );
 }
 
-function CollabView() {
-  const collab = useObservable(controller);
-  if (!collab) return <div className="collab-view">Collaboration is starting…</div>;
-  return <CollabViewFor collab={collab} />;
-}
-
-function CollabViewFor({ collab }: { collab: CollabController }) {
+function CollabView({ collab }: { collab: CollabController }) {
   const session = useObservable(collab.session);
   return (
     <div className="collab-view" data-testid="collab-view">
@@ -306,11 +296,6 @@ function SessionStatusPanel({ collab, status }: { collab: CollabController; stat
 }
 
 type SessionStatusSource = Observable<SessionStatus>;
-
-function CollabStatusItem() {
-  const collab = useObservable(controller);
-  return collab ? <CollabStatusSession collab={collab} /> : null;
-}
 
 function CollabStatusSession({ collab }: { collab: CollabController }) {
   const session = useObservable(collab.session);
@@ -327,27 +312,40 @@ function CollabStatusFor({ status }: { status: SessionStatusSource }) {
   );
 }
 
-export const collabContribution: Contribution = {
-  id: 'collab',
-  views: [
-    { id: 'collab', title: 'Live Share', icon: SHARE_ICON, location: 'sidebar', order: 40, component: CollabView },
-  ],
-  statusItems: [{ id: 'collab.status', align: 'left', order: 50, component: CollabStatusItem }],
-  commands: [
-    { id: 'collab.share', title: 'Collaboration: Share Session', run: (api) => api.showView('collab') },
-    { id: 'collab.join', title: 'Collaboration: Join Session', run: (api) => api.showView('collab') },
-  ],
-  activate(api) {
-    const active = new CollabController(api);
-    controller.set(active);
-    void active.restore().catch((error: unknown) => {
-      api.notify(`Could not restore the shared session: ${error instanceof Error ? error.message : String(error)}`);
-    });
-    return {
-      dispose: () => {
-        active.dispose();
-        if (controller.value === active) controller.set(null);
+export function collabFeature(): Contribution {
+  const controller = new FeatureSlot<CollabController>();
+  return {
+    id: 'collab',
+    views: [
+      {
+        id: 'collab',
+        title: 'Live Share',
+        icon: SHARE_ICON,
+        location: 'sidebar',
+        order: 40,
+        component: controller.view(
+          (collab) => <CollabView collab={collab} />,
+          <div className="collab-view">Collaboration is starting…</div>,
+        ),
       },
-    };
-  },
-};
+    ],
+    statusItems: [
+      {
+        id: 'collab.status',
+        align: 'left',
+        order: 50,
+        component: controller.view((collab) => <CollabStatusSession collab={collab} />),
+      },
+    ],
+    commands: [
+      { id: 'collab.share', title: 'Collaboration: Share Session', run: (api) => api.showView('collab') },
+      { id: 'collab.join', title: 'Collaboration: Join Session', run: (api) => api.showView('collab') },
+    ],
+    activate: (api) =>
+      controller.fill(() => {
+        const collab = new CollabController(api);
+        void collab.restore();
+        return collab;
+      }),
+  };
+}

@@ -4,7 +4,7 @@
 // writes only the paths it admitted (SharedFilesSync). A peer's edit is not written by itself: an open tab turns
 // dirty, a closed file is listed as unsaved, and the disk follows when this participant saves (or auto-saves).
 // The texts hold what an editor model holds (line endings as in the file); a UTF-8 BOM travels in `bom`.
-import type { EngineClient, SeatsGrant } from '@pa/shared';
+import { DisposableStore, type EngineClient, type SeatsGrant } from '@pa/shared';
 import { type RelayStatus, RelaySyncProvider } from '@pa/shared/relay/client';
 import { peerSelectionOf } from '@pa/shared/relay/presence';
 import { RelayErrorCode } from '@pa/shared/relay/protocol';
@@ -96,12 +96,15 @@ export class SharedSession {
   private sync: SharedFilesSync | null = null;
   private pendingUpdates: Uint8Array[] = [];
   private persistTimer: ReturnType<typeof setTimeout> | null = null;
-  private readonly disposers: Array<() => void> = [];
+  /** Everything the session set up, torn down in reverse by destroy(). */
+  private readonly store = new DisposableStore();
   private relayStatus: RelayStatus = 'offline';
   private directPeers = 0;
   private webrtcSynced = false;
 
   private constructor(private readonly options: SessionOptions) {
+    this.store.defer(() => this.doc.destroy());
+    this.store.defer(() => this.awareness.destroy());
     this.writer = new SharedFileWriter(options.client, options.roomId, options.editorFiles ?? null);
     this.status = new Observable<SessionStatus>({
       role: options.role,
@@ -140,10 +143,11 @@ export class SharedSession {
   private start(): void {
     const { options } = this;
     this.awareness.setLocalState({ user: options.user, file: null });
-    this.disposers.push(startPresence(this.awareness));
+    const { store } = this;
+    store.defer(startPresence(this.awareness));
     const onAwareness = () => this.refresh();
     this.awareness.on('change', onAwareness);
-    this.disposers.push(() => this.awareness.off('change', onAwareness));
+    store.defer(() => this.awareness.off('change', onAwareness));
 
     const onUpdate = (update: Uint8Array, origin: unknown) => {
       if (origin === FROM_STORE) return;
@@ -151,7 +155,7 @@ export class SharedSession {
       this.persistTimer ??= setTimeout(() => void this.persist(), PERSIST_DELAY_MS);
     };
     this.doc.on('update', onUpdate);
-    this.disposers.push(() => this.doc.off('update', onUpdate));
+    store.defer(() => this.doc.off('update', onUpdate));
 
     const sync = new SharedFilesSync(this.files, {
       client: options.client,
@@ -170,10 +174,11 @@ export class SharedSession {
         this.applyFollow();
       },
     });
-    this.sync = sync;
-    this.disposers.push(
-      () => sync.dispose(),
+    this.sync = store.add(sync);
+    store.defer(
       sync.refusals.subscribe(() => this.status.update((status) => ({ ...status, refused: sync.refusals.value }))),
+    );
+    store.defer(
       sync.unsaved.subscribe(() => this.status.update((status) => ({ ...status, unsaved: sync.unsaved.value }))),
     );
     // a key replaced by a new Y.Text (a peer's map.set) needs its open model bound to the new text
@@ -181,7 +186,8 @@ export class SharedSession {
       for (const key of event.keysChanged) this.rebind(key);
     };
     this.files.observe(onKeys);
-    this.disposers.push(() => this.files.unobserve(onKeys));
+    store.defer(() => this.files.unobserve(onKeys));
+    store.defer(() => this.unbindAll());
     this.connect();
   }
 
@@ -190,7 +196,7 @@ export class SharedSession {
     const { options } = this;
     if (!this.webrtc) {
       const signaling = options.relay ? [signalUrl(options.relay)] : [];
-      this.webrtc = new WebrtcProvider(options.roomId, this.doc, {
+      const webrtc = new WebrtcProvider(options.roomId, this.doc, {
         signaling,
         password: options.secret,
         awareness: this.awareness,
@@ -198,20 +204,27 @@ export class SharedSession {
         peerOpts: { config: { iceServers: [] } },
         ...(options.role === 'host' && options.participantLimit !== null ? { maxConns: options.participantLimit } : {}),
       });
-      this.webrtc.on('peers', ({ webrtcPeers }: { webrtcPeers: string[] }) => {
+      webrtc.on('peers', ({ webrtcPeers }: { webrtcPeers: string[] }) => {
         this.directPeers = webrtcPeers.length;
         this.refresh();
       });
-      this.webrtc.on('synced', ({ synced }: { synced: boolean }) => {
+      webrtc.on('synced', ({ synced }: { synced: boolean }) => {
         this.webrtcSynced = synced;
         this.refresh();
       });
+      this.store.defer(() => {
+        // y-webrtc's destroy() leaves its signaling sockets to the relay open and reconnecting for ever;
+        // disconnect() is what releases them
+        webrtc.disconnect();
+        webrtc.destroy();
+      });
+      this.webrtc = webrtc;
     } else {
       this.webrtc.connect();
     }
     if (options.relay) {
       if (!this.relay) {
-        this.relay = new RelaySyncProvider(this.doc, {
+        const relay = new RelaySyncProvider(this.doc, {
           url: options.relay.url,
           token: options.relay.token,
           roomId: options.roomId,
@@ -219,14 +232,16 @@ export class SharedSession {
           awareness: this.awareness,
           ...(options.seats ? { seats: seatsFrame(options.seats) } : {}),
         });
-        this.relay.onDidChangeStatus((status) => {
+        relay.onDidChangeStatus((status) => {
           this.relayStatus = status;
           this.refresh();
         });
-        this.relay.onDidError((error) => {
+        relay.onDidError((error) => {
           if (error.code === RelayErrorCode.sessionFull) this.status.update((status) => ({ ...status, full: true }));
           else console.warn('collab relay:', error.code, error.message);
         });
+        this.store.defer(() => relay.destroy());
+        this.relay = relay;
       } else {
         this.relay.connect();
       }
@@ -316,19 +331,13 @@ export class SharedSession {
 
   /** Leaves: unsaved changes stay in the engine's update log (unless the leave discards it), not on disk. */
   async destroy(): Promise<void> {
-    await this.persist();
-    for (const { binding } of this.bindings.values()) binding.destroy();
-    this.bindings.clear();
-    for (const cursors of this.cursors.values()) cursors.dispose();
-    this.cursors.clear();
-    for (const dispose of this.disposers.reverse()) dispose();
-    // y-webrtc's destroy() leaves its signaling sockets to the relay open and reconnecting for ever; disconnect()
-    // is what releases them
-    this.webrtc?.disconnect();
-    this.webrtc?.destroy();
-    this.relay?.destroy();
-    this.awareness.destroy();
-    this.doc.destroy();
+    // transports first (no peer's edit lands in a model being unbound), then bindings and cursors, observers, the
+    // document last; then what is still pending goes to the log (nothing can add to it any more)
+    try {
+      this.store.dispose();
+    } finally {
+      await this.persist();
+    }
   }
 
   private async persist(): Promise<void> {
@@ -347,6 +356,13 @@ export class SharedSession {
       this.pendingUpdates.unshift(update);
       console.warn('collab: could not store an update in the engine:', error);
     }
+  }
+
+  private unbindAll(): void {
+    for (const { binding } of this.bindings.values()) binding.destroy();
+    this.bindings.clear();
+    for (const cursors of this.cursors.values()) cursors.dispose();
+    this.cursors.clear();
   }
 
   private textOf(model: monaco.editor.ITextModel): Y.Text | null {

@@ -1,0 +1,35 @@
+// The ai feature's controllers for one activation of the feature: chat, "Edit with AI" and model settings. They are
+// created together when the workbench activates the feature and go with it: a chat answer or an edit proposal
+// still streaming is stopped, so the engine does not keep generating for a window that is gone.
+import { type Disposable, DisposableStore } from '@pa/shared';
+import type { WorkbenchApi } from '../workbench/contributions';
+import { ChatController } from './chat-controller';
+import { EditController } from './edit-controller';
+import { ModelsController } from './models-controller';
+
+/** Puts the edit overlay on the page; the result takes it off. */
+export type MountEditOverlay = (edit: EditController) => Disposable;
+
+export class AiServices implements Disposable {
+  readonly chat: ChatController;
+  readonly edit: EditController;
+  readonly models: ModelsController;
+  private readonly store = new DisposableStore();
+
+  constructor(api: WorkbenchApi, mountEditOverlay: MountEditOverlay) {
+    this.chat = new ChatController(api);
+    this.edit = new EditController(api);
+    this.models = this.store.add(new ModelsController(api));
+    this.store.defer(() => this.stopStreams());
+    this.store.add(mountEditOverlay(this.edit));
+  }
+
+  dispose(): void {
+    this.store.dispose();
+  }
+
+  private stopStreams(): void {
+    this.chat.stop();
+    if (this.edit.state.value.phase !== 'idle') this.edit.reject();
+  }
+}
