@@ -1,5 +1,6 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkFile, checkRepository, LAYERS, type Layer, specifiersOf } from './check-layers.js';
+import { checkFile, checkRepository, engineCapabilityOf, LAYERS, type Layer, specifiersOf } from './check-layers.js';
 import { repoRoot } from './paths.js';
 
 function layer(dir: string): Layer {
@@ -96,5 +97,50 @@ describe('the layer rule', () => {
     expect(
       reasons('packages/ui/src', 'packages/ui/src/a/b.ts', "import '../c.js'; import '../../package.json';"),
     ).toEqual([]);
+  });
+
+  it('lets a capability of the engine reach another only through its index.ts or api.ts', () => {
+    const dir = 'apps/engine/src';
+    const file = 'apps/engine/src/workflow/steps/ai.ts';
+    expect(
+      reasons(
+        dir,
+        file,
+        "import '../../ai/index.js'; import type { X } from '../../license/api.js'; import '../run.js';",
+      ),
+    ).toEqual([]);
+    expect(reasons(dir, file, "import '../../rpc/handlers.js'; import '../../context.js';")).toEqual([]);
+    expect(
+      reasons(
+        dir,
+        file,
+        "import '../../ai/router.js'; import type { Y } from '../../mcp/client.js'; import('../../collab/cli.js');",
+      ),
+    ).toEqual(['../../ai/router.js', '../../mcp/client.js', '../../collab/cli.js']);
+    // the assembly and the infrastructure are held to the same doors; only the `pa` program may add a cli.ts
+    expect(reasons(dir, 'apps/engine/src/engine.ts', "import './ai/router.js'; import './ai/cli.js';")).toEqual([
+      './ai/router.js',
+      './ai/cli.js',
+    ]);
+    expect(reasons(dir, 'apps/engine/src/server/serve.ts', "import '../files/tree.js';")).toEqual(['../files/tree.js']);
+    expect(reasons(dir, 'apps/engine/src/cli.ts', "import './ai/cli.js'; import './mcp/cli.js';")).toEqual([]);
+  });
+
+  it("tells capability folders from the engine's infrastructure and its assembly", () => {
+    expect(engineCapabilityOf('apps/engine/src/mcp/client.ts')).toBe('mcp');
+    expect(engineCapabilityOf('apps/engine/src/workflow/steps/edit.ts')).toBe('workflow');
+    expect(engineCapabilityOf('apps/engine/src/rpc/router.ts')).toBeNull();
+    expect(engineCapabilityOf('apps/engine/src/server/http.ts')).toBeNull();
+    expect(engineCapabilityOf('apps/engine/src/cli/local-engine.ts')).toBeNull();
+    expect(engineCapabilityOf('apps/engine/src/engine.ts')).toBeNull();
+    expect(engineCapabilityOf('packages/shared/src/ai/x.ts')).toBeNull();
+  });
+
+  it("fails on the fixture engine whose workflow imports ai's private router", () => {
+    const violations = checkRepository(join(repoRoot, 'scripts/fixtures/cross-capability'));
+    expect(violations.map((v) => `${v.file}: ${v.specifier}`)).toEqual([
+      'apps/engine/src/workflow/index.ts: ../ai/router.js',
+    ]);
+    expect(violations[0]?.reason).toMatch(/ai\/index\.ts or ai\/api\.ts/);
   });
 });

@@ -10,6 +10,8 @@ export interface Layer {
   dir: string;
   /** Why a specifier is forbidden here, or null when it is allowed. */
   forbid(specifier: string, file: { isTest: boolean }): string | null;
+  /** Why a relative import of `target` (repository-relative) from `file` is forbidden, or null. */
+  forbidRelative?(file: string, target: string): string | null;
 }
 
 export interface Violation {
@@ -39,6 +41,38 @@ function ourPackage(specifier: string): string | null {
   return match ? `@pa/${match[1]}` : null;
 }
 
+const ENGINE_SRC = 'apps/engine/src';
+/**
+ * Folders of apps/engine/src that are the engine's plumbing rather than a capability: the RPC router and transports,
+ * the HTTP server, the `pa` command's shared parts. Every other folder is a capability (ai, backup, collab, files,
+ * license, mcp, quota, secrets, store, workflow, workspace, …); the files directly in src assemble them.
+ */
+export const ENGINE_INFRASTRUCTURE: ReadonlySet<string> = new Set(['rpc', 'server', 'cli']);
+/** A capability's doors: what another capability (or the assembly) may import of it. */
+const DOOR = /^(index|api)(\.[cm]?[jt]s)?$/;
+
+/** The capability folder a repository path of the engine lies in, or null (assembly, infrastructure, elsewhere). */
+export function engineCapabilityOf(path: string): string | null {
+  if (!path.startsWith(`${ENGINE_SRC}/`)) return null;
+  const segments = path.slice(ENGINE_SRC.length + 1).split('/');
+  const folder = segments[0];
+  if (segments.length < 2 || folder === undefined || ENGINE_INFRASTRUCTURE.has(folder)) return null;
+  return folder;
+}
+
+/** The `pa` program, which adds each capability's commands through the capability's third door, its cli.ts. */
+const PA_PROGRAM = `${ENGINE_SRC}/cli.ts`;
+const CLI_DOOR = /^cli(\.[cm]?[jt]s)?$/;
+
+/** Inside the engine, a capability is reached only through its index.ts or api.ts, never its other files. */
+function forbidCapabilityInternals(file: string, target: string): string | null {
+  const capability = engineCapabilityOf(target);
+  if (capability === null || capability === engineCapabilityOf(file)) return null;
+  const inside = target.slice(ENGINE_SRC.length + capability.length + 2);
+  if (DOOR.test(inside) || (file === PA_PROGRAM && CLI_DOOR.test(inside))) return null;
+  return `another capability's files are private: import ${capability}/index.ts or ${capability}/api.ts`;
+}
+
 export const LAYERS: Layer[] = [
   {
     dir: 'packages/shared/src',
@@ -59,13 +93,14 @@ export const LAYERS: Layer[] = [
           : null,
   },
   {
-    dir: 'apps/engine/src',
+    dir: ENGINE_SRC,
     forbid: (s) =>
       isElectron(s)
         ? 'apps/engine must run without Electron (utilityProcess, child process, pa serve)'
         : ourPackage(s) === '@pa/ui' || ourPackage(s) === '@pa/desktop'
           ? 'apps/engine never imports the UI or the desktop shell'
           : null,
+    forbidRelative: forbidCapabilityInternals,
   },
   {
     dir: 'apps/desktop/src',
@@ -114,7 +149,10 @@ export function checkFile(layer: Layer, file: string, text: string): Violation[]
       const sharedTestSupport = isTest && repoPath.startsWith('tests/');
       if ((target === '..' || target.startsWith('../')) && !sharedTestSupport) {
         violations.push({ file, specifier, reason: `${packageRoot} reaches outside its package by path` });
+        continue;
       }
+      const reason = layer.forbidRelative?.(file, repoPath);
+      if (reason) violations.push({ file, specifier, reason });
       continue;
     }
     const reason = layer.forbid(specifier, { isTest });

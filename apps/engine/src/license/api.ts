@@ -1,6 +1,9 @@
 // The licensing capability's door, as other capabilities see it (ai, workflow, collab call these; never its files).
 import type { Edition, Entitlement, QuotaMetric } from '@pa/shared';
 
+/** The seal the quota ledger keeps its counters under (row-seal.ts). */
+export type { RowSeal } from './row-seal.js';
+
 export interface LicenseState {
   edition: Edition;
   licenseId: string | null;

@@ -4,7 +4,7 @@
 // counts them, carries a MAC (license/row-seal.ts): a counter lowered or deleted outside the app is detected, and
 // then the whole day counts as used up (a deterrent against the machine's owner, not a guarantee).
 import type { QuotaMetric } from '@pa/shared';
-import type { RowSeal } from '../license/row-seal.js';
+import type { RowSeal } from '../license/api.js';
 import type { Store } from '../store/index.js';
 
 export const QUOTA_MIGRATIONS = [
