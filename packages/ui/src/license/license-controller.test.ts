@@ -133,4 +133,21 @@ describe('LicenseController', () => {
     await activating;
     expect(toasts).toEqual([]);
   });
+
+  it("shows the engine's status and follows license.changed and quota.changed", async () => {
+    const engine = new FakeEngine();
+    const asked = deferred<LicenseStatus>();
+    engine.answer('license.status', () => asked.promise);
+    const license = new LicenseController({ client: engine.client, native: null, notify: () => {} });
+    expect(license.status.value).toBeNull();
+    const arrived = new Promise<void>((resolve) => license.status.subscribe(resolve));
+    asked.resolve(PERSONAL);
+    await arrived;
+    expect(license.status.value).toEqual(PERSONAL);
+    const quota = { metric: 'ai_requests' as const, day: '2026-12-02', used: 3, limit: 100, remaining: 97 };
+    engine.emit('quota.changed', { items: [quota] });
+    expect(license.status.value?.quotas).toEqual([quota]);
+    engine.emit('license.changed', { ...PERSONAL, state: 'active', edition: 'team' });
+    expect(license.status.value).toMatchObject({ state: 'active', edition: 'team' });
+  });
 });

@@ -1,17 +1,17 @@
 // The window's view of the license: one LicenseStatus per engine client, kept current by license.changed and
 // quota.changed, read by the License view, the status bar item and every upgrade hint.
-import type { EngineClient, LicenseStatus } from '@pa/shared';
+import { DisposableStore, type EngineClient, type LicenseStatus } from '@pa/shared';
 import { Observable } from '../workbench/observable';
 
 export class LicenseStore {
   readonly status = new Observable<LicenseStatus | null>(null);
-  private readonly subscriptions;
+  private readonly subscriptions = new DisposableStore();
 
   constructor(private readonly client: EngineClient) {
-    this.subscriptions = [
-      client.on('license.changed', (status) => this.status.set(status)),
+    this.subscriptions.add(client.on('license.changed', (status) => this.status.set(status)));
+    this.subscriptions.add(
       client.on('quota.changed', ({ items }) => this.status.update((status) => status && { ...status, quotas: items })),
-    ];
+    );
     void this.refresh();
   }
 
@@ -24,7 +24,7 @@ export class LicenseStore {
   }
 
   dispose(): void {
-    for (const subscription of this.subscriptions) subscription.dispose();
+    this.subscriptions.dispose();
   }
 }
 
