@@ -1,11 +1,12 @@
-// engine_cold_start: from spawning the built engine to its first answered RPC over the WebSocket, median of
-// several rounds, each with a fresh data dir (so migrations run). Baseline: the same for a bare `ws` echo
-// server process. Goal (issue 2): ≤ 400 ms on this machine.
+// engine_cold_start: from spawning the built engine to its first answered RPC over the WebSocket, each round with a
+// fresh data dir (so migrations run), paired with the same for a bare `ws` echo server process started right after
+// it. Goal (issue 12): ≤ 2.0× the bare process, the median of the rounds' ratios (pairs share the machine's load of
+// the moment, which on a shared machine moves both by more than the difference); also ≤ 400 ms (issue 2).
 import { startEngine } from '../tests/support/engine.js';
 import { startBaselineServer } from './support/baseline.js';
 import { median, progress, report, round } from './support/report.js';
 
-const ROUNDS = 7;
+const ROUNDS = 9;
 
 async function timed(run: () => Promise<void>): Promise<number> {
   const start = performance.now();
@@ -39,15 +40,15 @@ for (let i = 0; i < ROUNDS; i++) {
 }
 
 const value = median(engineMs);
-const baseline = median(baselineMs);
+const ratio = median(engineMs.map((ms, i) => ms / (baselineMs[i] as number)));
 report({
   name: 'engine_cold_start',
   value: round(value, 1),
   unit: 'ms',
-  baseline: round(baseline, 1),
-  ratio: round(value / baseline),
-  goal: '<= 400 ms',
-  pass: value <= 400,
+  baseline: round(median(baselineMs), 1),
+  ratio: round(ratio),
+  goal: '<= 2.0x a bare node + ws process (paired rounds), <= 400 ms',
+  pass: ratio <= 2 && value <= 400,
   min_ms: round(Math.min(...engineMs), 1),
   max_ms: round(Math.max(...engineMs), 1),
   rounds: ROUNDS,
