@@ -17,7 +17,7 @@ async function open() {
     stored.push(base64ToBytes(update));
     return { stored: stored.length, compacted: false };
   });
-  engine.answer('collab.admit', async ({ path }) => ({ admitted: true, path }));
+  engine.answer('collab.admit', async ({ path }) => ({ admitted: true as const, path }));
   const session = await SharedSession.open({
     client: engine.client,
     roomId: ROOM,
