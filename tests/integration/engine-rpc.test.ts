@@ -1,7 +1,7 @@
 // The real engine over its real WebSocket: authentication, every files method, and hostile input.
 import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ErrorCode, type PaError, type RpcClient } from '@pa/shared';
+import { CloseCode, ErrorCode, type PaError, type RpcClient } from '@pa/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { type StartedEngine, startEngine } from '../support/engine.js';
@@ -56,14 +56,14 @@ describe('authentication', () => {
     const socket = await openSocket(engine.url);
     const code = closed(socket);
     socket.send(JSON.stringify({ token: 'not-the-token' }));
-    expect(await code).toBe(4401);
+    expect(await code).toBe(CloseCode.unauthorized);
   });
 
   it('closes a socket that sends a request before authenticating', async () => {
     const socket = await openSocket(engine.url);
     const code = closed(socket);
     socket.send(JSON.stringify({ id: 1, method: 'engine.ping' }));
-    expect(await code).toBe(4401);
+    expect(await code).toBe(CloseCode.unauthorized);
   });
 
   it('accepts the token as the first message, then answers requests', async () => {

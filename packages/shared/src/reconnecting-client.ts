@@ -69,6 +69,8 @@ export class ReconnectingClient implements Disposable {
   private timer: unknown = null;
   private everConnected = false;
   private disposed = false;
+  /** Why the last attempt failed or the last connection closed, for the error of a call that cannot wait. */
+  private lastFailure: string | null = null;
 
   constructor(private readonly options: ReconnectingClientOptions) {
     this.connect();
@@ -155,7 +157,7 @@ export class ReconnectingClient implements Disposable {
       ErrorCode.UNAVAILABLE,
       this.stateValue === 'reconnecting'
         ? 'The engine is not connected (reconnecting…). Nothing was changed; try again once the status bar says "Engine connected".'
-        : 'The engine is not connected. Nothing was changed.',
+        : `The engine is not connected${this.lastFailure ? ` (${this.lastFailure})` : ''}. Nothing was changed.`,
     );
   }
 
@@ -207,6 +209,7 @@ export class ReconnectingClient implements Disposable {
     if (rpc.closed) return; // closed before it was handed over: lost() has run
     this.rpc = rpc;
     this.failures = 0;
+    this.lastFailure = null;
     this.everConnected = true;
     this.setState('connected');
     const waiting = this.waiting;
@@ -225,6 +228,7 @@ export class ReconnectingClient implements Disposable {
   private retry(error: unknown): void {
     if (this.disposed) return;
     const delay = this.options.retryDelay(this.failures++, error);
+    this.lastFailure = errorMessage(error);
     // calls wait only for a connection that is under way: once an attempt failed they would wait on a guess
     this.rejectWaiting(new PaError(ErrorCode.UNAVAILABLE, `Could not connect to the engine: ${errorMessage(error)}`));
     if (delay === null) {

@@ -1,4 +1,5 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { STREAM_WINDOW } from '@pa/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBridgeHost } from './bridge.js';
 import type { MessagePortLike } from './port-transport.js';
@@ -107,5 +108,105 @@ describe('the window.pa bridge', () => {
     for (const value of Object.values(bridge)) expect(['function', 'string']).toContain(typeof value);
     expect(bridge.platform).toBe('linux');
     await expect(bridge.pickFolder()).resolves.toBe('/home/me/project');
+  });
+});
+
+describe('streams through the window.pa bridge', () => {
+  const chat = { messages: [{ role: 'user' as const, content: 'hi' }], task: 'chat' as const, tools: false };
+  const answer = {
+    text: 'hello',
+    route: { providerId: 'p', model: 'm', reasons: [], fallbacks: [] },
+    ttftMs: 1,
+    totalMs: 2,
+    tokensIn: 1,
+    tokensOut: 2,
+  };
+
+  /** The engine's side of a port that records every frame the preload sends and lets the test answer. */
+  function recordingEngine(port: MessagePort) {
+    const frames: Array<{ id: number; method?: string; credit?: number; cancel?: boolean }> = [];
+    let heard: () => void = () => {};
+    port.on('message', (raw: string) => {
+      frames.push(JSON.parse(raw));
+      heard();
+    });
+    return {
+      frames,
+      send: (message: unknown) => port.postMessage(JSON.stringify(message)),
+      /** Resolves once a frame matching `test` has arrived. */
+      until: (test: (frame: (typeof frames)[number]) => boolean) =>
+        new Promise<(typeof frames)[number]>((resolve) => {
+          const check = () => {
+            const found = frames.find(test);
+            if (found) resolve(found);
+          };
+          heard = check;
+          check();
+        }),
+    };
+  }
+
+  function connected() {
+    const host = createBridgeHost(natives);
+    const { page, engine } = channel();
+    const fake = recordingEngine(engine);
+    host.attach(page);
+    return { bridge: host.bridge, fake };
+  }
+
+  it('is a plain pull object whose steps are the items and then the result', async () => {
+    const { bridge, fake } = connected();
+    const stream = bridge.stream('ai.chat', chat);
+    expect(Object.getPrototypeOf(stream)).toBe(Object.prototype);
+    const request = await fake.until((frame) => frame.method === 'ai.chat');
+    fake.send({ id: request.id, items: [{ text: 'hel' }, { text: 'lo' }] });
+    fake.send({ id: request.id, result: answer });
+    expect(await stream.next()).toEqual({ done: false, value: { text: 'hel' } });
+    expect(await stream.next()).toEqual({ done: false, value: { text: 'lo' } });
+    expect(await stream.next()).toMatchObject({ done: true, value: { text: 'hello' } });
+  });
+
+  it('reads from the engine only as the page pulls: credit is granted for the items the page took', async () => {
+    const { bridge, fake } = connected();
+    const stream = bridge.stream('ai.chat', chat);
+    const request = await fake.until((frame) => frame.method === 'ai.chat');
+    const window = Array.from({ length: STREAM_WINDOW }, (_, i) => ({ text: String(i) }));
+    fake.send({ id: request.id, items: window });
+    for (let i = 0; i < STREAM_WINDOW / 2 - 1; i++) await stream.next();
+    void bridge.call('engine.ping').catch(() => {}); // sent after any credit frame: once it arrives, so had they
+    await fake.until((frame) => frame.method === 'engine.ping');
+    expect(fake.frames.filter((frame) => frame.credit !== undefined)).toEqual([]);
+    await stream.next();
+    const credit = await fake.until((frame) => frame.credit !== undefined);
+    expect(credit).toEqual({ id: request.id, credit: STREAM_WINDOW / 2 });
+  });
+
+  it('cancel() tells the engine to stop the stream', async () => {
+    const { bridge, fake } = connected();
+    const stream = bridge.stream('ai.chat', chat);
+    const request = await fake.until((frame) => frame.method === 'ai.chat');
+    stream.cancel();
+    await expect(fake.until((frame) => frame.cancel === true)).resolves.toEqual({ id: request.id, cancel: true });
+  });
+
+  it("rejects next() with a plain object carrying the stream's error code", async () => {
+    const { bridge, fake } = connected();
+    const stream = bridge.stream('ai.chat', chat);
+    const request = await fake.until((frame) => frame.method === 'ai.chat');
+    fake.send({ id: request.id, error: { code: 'E_QUOTA', message: 'The monthly quota is used up.' } });
+    const error: unknown = await stream.next().catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'PaError', code: 'E_QUOTA', message: 'The monthly quota is used up.' });
+    expect(Object.getPrototypeOf(error)).toBe(Object.prototype);
+  });
+
+  it('fails a stream open across an engine restart with E_UNAVAILABLE', async () => {
+    const host = createBridgeHost(natives);
+    const first = channel();
+    const fake = recordingEngine(first.engine);
+    host.attach(first.page);
+    const stream = host.bridge.stream('ai.chat', chat);
+    await fake.until((frame) => frame.method === 'ai.chat');
+    host.detach('the engine stopped');
+    await expect(stream.next()).rejects.toMatchObject({ code: 'E_UNAVAILABLE' });
   });
 });

@@ -1,14 +1,14 @@
-// Builds the one object the preload exposes as `window.pa` (PaBridge): an engine client that survives engine
-// restarts (main hands over a new port) and is safe to pass through contextBridge — plain objects and functions
-// only, no class instances, and errors turned into plain {name, code, message, data} objects because the bridge
-// drops an Error's own properties (the code the UI needs).
+// Builds the one object the preload exposes as `window.pa` (PaBridge): the shared ReconnectingClient over the
+// MessagePort main hands over at each engine start, made safe to pass through contextBridge — plain objects and
+// functions only, no class instances, errors turned into plain {name, code, message, data} objects because the
+// bridge drops an Error's own properties (the code the UI needs), and streams as pull objects.
 import {
-  type Disposable,
-  ErrorCode,
-  type EventName,
+  type BridgeStream,
   type PaBridge,
   PaError,
-  RpcClient,
+  ReconnectingClient,
+  type ReconnectTimers,
+  type RpcStream,
   toWireError,
   type WireError,
 } from '@pa/shared';
@@ -36,75 +36,59 @@ export interface BridgeHost {
   detach(reason: string): void;
 }
 
-type Subscription = { subscribe(client: RpcClient): Disposable; current: Disposable | null };
+const timers: ReconnectTimers = {
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
 
 export function createBridgeHost(natives: NativeServices): BridgeHost {
-  let client: RpcClient | null = null;
-  let transport: PortTransport | null = null;
-  let everAttached = false;
-  let waitingForFirstPort: Array<() => void> = [];
-  const subscriptions = new Set<Subscription>();
-  const closeListeners = new Set<(reason: string) => void>();
-  const connectListeners = new Set<() => void>();
+  // The port main handed over that no attempt has taken yet, and the one in use.
+  let offered: PortTransport | null = null;
+  let live: PortTransport | null = null;
+  const client = new ReconnectingClient({
+    connect(attempt) {
+      const transport = offered;
+      offered = null;
+      if (!transport) return; // the next port starts a new attempt (attach)
+      live = transport;
+      attempt.open(transport);
+    },
+    // main restarts the engine and hands over its port; until then an attempt waits and calls fail fast
+    retryDelay: () => 0,
+    timers,
+  });
 
-  const track = (subscription: Subscription): Disposable => {
-    subscriptions.add(subscription);
-    if (client) subscription.current = subscription.subscribe(client);
-    return {
-      dispose: () => {
-        subscriptions.delete(subscription);
-        subscription.current?.dispose();
-        subscription.current = null;
-      },
-    };
-  };
-
-  const connected = async (): Promise<RpcClient> => {
-    if (!everAttached) await new Promise<void>((resolve) => waitingForFirstPort.push(resolve));
-    if (!client) {
-      throw new PaError(ErrorCode.UNAVAILABLE, 'The engine is restarting; try again in a moment.');
-    }
-    return client;
-  };
-
-  // The generic signature of EngineClient.call cannot be expressed by a wrapper without a cast; the RpcClient
-  // underneath validates params and results against the shared schemas, so nothing untyped gets through.
+  // The generic signatures of call and stream cannot be expressed by a wrapper without a cast; the RpcClient
+  // underneath validates params, items and results against the shared schemas, so nothing untyped gets through.
   const call = (async (method: string, params?: unknown) => {
     try {
-      const current = await connected();
-      return await (current.call as (method: string, params?: unknown) => Promise<unknown>)(method, params);
+      return await (client.call as (method: string, params?: unknown) => Promise<unknown>)(method, params);
     } catch (error) {
       throw toBridgeError(error);
     }
   }) as PaBridge['call'];
+  const stream = ((method: string, params: unknown) =>
+    bridgeStream(
+      (client.stream as (method: string, params: unknown) => RpcStream<unknown, unknown>)(method, params),
+    )) as PaBridge['stream'];
 
   const bridge: DesktopBridge = {
     platform: natives.platform,
     pickFolder: () => natives.pickFolder(),
     pickTextFile: (options) => natives.pickTextFile({ title: options.title, extensions: [...options.extensions] }),
     call,
-    on: ((event: EventName, listener: (data: unknown) => void) =>
-      track({ subscribe: (c) => c.on(event, listener), current: null })) as PaBridge['on'],
-    onStream: (streamId, listener) => track({ subscribe: (c) => c.onStream(streamId, listener), current: null }),
-    onClose(listener) {
-      closeListeners.add(listener);
-      return { dispose: () => closeListeners.delete(listener) };
-    },
-    onDidConnect(listener) {
-      connectListeners.add(listener);
-      return { dispose: () => connectListeners.delete(listener) };
-    },
+    stream,
+    on: (event, listener) => client.on(event, listener),
+    onClose: (listener) => client.onClose(listener),
+    onDidConnect: (listener) => client.onDidConnect(listener),
   };
 
   const detach = (reason: string): void => {
-    const old = transport;
-    client = null;
-    transport = null;
-    for (const subscription of subscriptions) {
-      subscription.current?.dispose();
-      subscription.current = null;
-    }
-    // Dropping the transport makes the old RpcClient reject its in-flight calls and fire onClose.
+    offered?.drop(reason);
+    offered = null;
+    const old = live;
+    live = null;
+    // Dropping the transport makes its RpcClient reject in-flight calls and fail open streams; onClose hears why.
     old?.drop(reason);
   };
 
@@ -112,20 +96,30 @@ export function createBridgeHost(natives: NativeServices): BridgeHost {
     bridge,
     attach(port) {
       detach('the engine connection was replaced');
-      transport = messagePortTransport(port);
-      const next = new RpcClient(transport);
-      next.onClose((reason) => {
-        for (const listener of closeListeners) listener(reason);
-      });
-      client = next;
-      for (const subscription of subscriptions) subscription.current = subscription.subscribe(next);
-      everAttached = true;
-      const waiting = waitingForFirstPort;
-      waitingForFirstPort = [];
-      for (const resolve of waiting) resolve();
-      for (const listener of connectListeners) listener();
+      offered = messagePortTransport(port);
+      client.reconnectNow(); // takes the port at once: calls made right after attach go through
     },
     detach,
+  };
+}
+
+/**
+ * An RpcStream as a pull object for contextBridge: the page's next() reads one step, so the RpcStream (and, by its
+ * credit, the engine) runs no further ahead than the page reads.
+ */
+export function bridgeStream<I, R>(stream: RpcStream<I, R>): BridgeStream<I, R> {
+  const iterator = stream[Symbol.asyncIterator]();
+  return {
+    next: async () => {
+      try {
+        const step = await iterator.next();
+        if (!step.done) return { done: false, value: step.value };
+        return { done: true, value: await stream.result };
+      } catch (error) {
+        throw toBridgeError(error);
+      }
+    },
+    cancel: () => stream.cancel(),
   };
 }
 

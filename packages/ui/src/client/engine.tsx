@@ -1,10 +1,10 @@
 // The engine connection as React sees it: one client per window, its connection state, and event subscriptions
 // that end with the component.
-import type { EngineClient, EventData, EventName } from '@pa/shared';
+import type { ConnectionState, EngineClient, EventData, EventName } from '@pa/shared';
 import { createContext, type ReactNode, useContext, useEffect, useRef } from 'react';
 
 /** `reconnecting`: the engine was connected and is being sought again (calls fail at once meanwhile). */
-export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'disconnected';
+export type { ConnectionState };
 
 export interface EngineHandle {
   client: EngineClient;

@@ -14,9 +14,9 @@ describe('tokenFromHash', () => {
 });
 
 describe('rpcUrl', () => {
-  it('points at /rpc on the page host with the token in the query', () => {
-    expect(rpcUrl({ protocol: 'http:', host: '127.0.0.1:4321' }, 'a+b')).toBe('ws://127.0.0.1:4321/rpc?token=a%2Bb');
-    expect(rpcUrl({ protocol: 'https:', host: 'example.test' }, 't')).toBe('wss://example.test/rpc?token=t');
+  it('points at /rpc on the page host, without the token (it goes in the first message)', () => {
+    expect(rpcUrl({ protocol: 'http:', host: '127.0.0.1:4321' })).toBe('ws://127.0.0.1:4321/rpc');
+    expect(rpcUrl({ protocol: 'https:', host: 'example.test' })).toBe('wss://example.test/rpc');
   });
 });
 
