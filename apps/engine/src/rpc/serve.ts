@@ -4,7 +4,7 @@
 import { ErrorCode, PaError, type RequestId, STREAM_WINDOW, toWireError } from '@pa/shared';
 import { type ConnectionSet, OutboundConnection } from './connection.js';
 import type { CallContext } from './handlers.js';
-import type { Decoded, Router } from './router.js';
+import type { Answer, Decoded, Router } from './router.js';
 
 export interface ServeOptions {
   router: Router;
@@ -33,14 +33,37 @@ export function serveConnection(options: ServeOptions): ServedConnection {
   const ctx: CallContext = { connection, actor: options.actor ?? 'ui' };
   const streams = new Map<RequestId, EngineStream>();
 
+  /**
+   * A frame other than its credit or cancel that carries an open stream's id (a second request, a refused frame)
+   * would be answered under that id while the stream goes on; the stream is stopped instead, so the peer hears one
+   * error for the id and nothing after it.
+   */
+  const refuseReuse = (id: RequestId, error: Answer | null): void => {
+    const stream = streams.get(id);
+    streams.delete(id);
+    stream?.abort();
+    connection.send(
+      error ?? {
+        id,
+        error: new PaError(
+          ErrorCode.BAD_REQUEST,
+          `Request id ${id} belongs to a stream still open on this connection; the stream is stopped.`,
+        ).toWire(),
+      },
+    );
+  };
+
   const receive = (raw: string | Buffer): void => {
     const decoded = router.decode(raw);
     switch (decoded.kind) {
       case 'answer':
-        connection.send(decoded.answer);
+        if (decoded.answer.id !== null && streams.has(decoded.answer.id))
+          refuseReuse(decoded.answer.id, decoded.answer);
+        else connection.send(decoded.answer);
         return;
       case 'call':
-        void router.invoke(decoded, ctx).then((answer) => connection.send(answer));
+        if (streams.has(decoded.id)) refuseReuse(decoded.id, null);
+        else void router.invoke(decoded, ctx).then((answer) => connection.send(answer));
         return;
       case 'control': {
         const stream = streams.get(decoded.control.id);
@@ -51,18 +74,14 @@ export function serveConnection(options: ServeOptions): ServedConnection {
       }
       case 'stream': {
         if (streams.has(decoded.id)) {
-          connection.send({
-            id: decoded.id,
-            error: new PaError(
-              ErrorCode.BAD_REQUEST,
-              `Stream ${decoded.id} is already open on this connection.`,
-            ).toWire(),
-          });
+          refuseReuse(decoded.id, null);
           return;
         }
         const stream = new EngineStream(decoded, ctx, connection, router);
         streams.set(decoded.id, stream);
-        void stream.run().finally(() => streams.delete(decoded.id));
+        void stream.run().finally(() => {
+          if (streams.get(decoded.id) === stream) streams.delete(decoded.id);
+        });
         return;
       }
     }
