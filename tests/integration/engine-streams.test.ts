@@ -261,6 +261,19 @@ describe('streams over the engine WebSocket transport', () => {
     await expect.poll(() => producers[index]?.finished).toBe(true);
   });
 
+  it('holds a grant beyond the window to the window: a peer cannot make the engine send without bound', async () => {
+    const peer = await RawPeer.open(url, token);
+    const index = producers.length;
+    peer.send({ id: 2, method: 'ai.complete', params: { prompt: 'forever' } });
+    await peer.items(2, STREAM_WINDOW);
+    for (let i = 0; i < 3; i++) peer.send({ id: 2, credit: 1_000_000 });
+    await peer.items(2, 2 * STREAM_WINDOW);
+    await peer.ping('held');
+    await peer.ping('held-again');
+    expect(peer.itemsFor(2)).toHaveLength(2 * STREAM_WINDOW);
+    expect(producers[index]?.pulled).toBe(2 * STREAM_WINDOW);
+  });
+
   it("ignores credit and cancel sent for another connection's stream id", async () => {
     const owner = await RawPeer.open(url, token);
     const stranger = await RawPeer.open(url, token);

@@ -123,8 +123,12 @@ class EngineStream {
     private readonly router: Router,
   ) {}
 
+  /**
+   * A reader grants what it took, so its credit never rises above the window; a larger grant is held to the window,
+   * or a peer that grants without reading would have the engine send (and buffer for it) without bound.
+   */
   grant(credit: number): void {
-    this.credit += credit;
+    this.credit = Math.min(STREAM_WINDOW, this.credit + credit);
     const wake = this.wakeForCredit;
     this.wakeForCredit = null;
     wake?.();
