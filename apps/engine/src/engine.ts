@@ -116,9 +116,13 @@ export function createEngine(options: EngineOptions): Engine {
 
   const eventually = setTimeout(() => {
     for (const lazy of [workflows, collab]) {
-      lazy
-        .load()
-        .catch((error: unknown) => log({ level: 'error', msg: 'a capability failed to load', error: String(error) }));
+      lazy.load().catch((error: unknown) =>
+        log({
+          level: 'error',
+          msg: 'a capability failed to load',
+          error: error instanceof Error ? error.stack : String(error),
+        }),
+      );
     }
   }, EVENTUALLY_MS);
   eventually.unref();

@@ -68,6 +68,19 @@ describe('lazyCapability', () => {
     expect((refusal as PaError).code).toBe(ErrorCode.NOT_FOUND);
   });
 
+  it('tries again on the next call when creating the capability failed', async () => {
+    let attempts = 0;
+    const lazy = lazyCapability('workflow', async () => {
+      attempts++;
+      if (attempts === 1) throw new Error('disk full');
+      return { handlers: { 'workflow.list': () => ({ workflows: [] }) } };
+    });
+    const list = handler(lazy.handlers, 'workflow.list');
+    await expect(Promise.resolve(list(undefined, call))).rejects.toThrow('disk full');
+    await expect(Promise.resolve(list(undefined, call))).resolves.toEqual({ workflows: [] });
+    expect(attempts).toBe(2);
+  });
+
   it('disposes the capability once loaded, never creates one at disposal, and refuses to load afterwards', async () => {
     const never = counted({});
     await lazyCapability('collab', never.create).dispose();

@@ -20,7 +20,14 @@ export function lazyCapability(namespace: string, create: () => Promise<Capabili
   let disposed = false;
   const load = (): Promise<Capability> => {
     if (disposed) return Promise.reject(new PaError(ErrorCode.UNAVAILABLE, 'The engine is shutting down.'));
-    loading ??= create();
+    if (!loading) {
+      const attempt = create();
+      loading = attempt;
+      // a failed creation is not remembered: the next call tries again (a full disk, a file locked for a moment)
+      attempt.catch(() => {
+        if (loading === attempt) loading = null;
+      });
+    }
     return loading;
   };
   const handlerOf = async <M extends MethodName>(method: M) => {
