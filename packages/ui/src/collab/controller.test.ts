@@ -1,12 +1,27 @@
 // @vitest-environment jsdom
-import { ErrorCode, PaError, toDisposable } from '@pa/shared';
+import { type CollabSession, ErrorCode, PaError, toDisposable } from '@pa/shared';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { deferred, FakeEngine } from '../testing/fake-engine';
 import { Observable } from '../workbench/observable';
 import { type CollabApi, CollabController, type ShareCandidates } from './controller';
+import { encodeInvite } from './invite';
 
 // y-monaco loads all of Monaco (and its CSS), which Node cannot import; no editor is bound in these tests
 vi.mock('y-monaco', () => ({ MonacoBinding: class {} }));
+
+const ROOM = { roomId: 'a1b2c3d4e5f60718293a4b5c6d7e8f90', secret: 'c2VjcmV0LW9mLXRoZS1yb29tLTEyMw' };
+
+const GUEST_SESSION: CollabSession = {
+  roomId: ROOM.roomId,
+  role: 'guest',
+  relay: null,
+  files: [],
+  allowFileChanges: false,
+  saveGuestEdits: true,
+  participantLimit: null,
+  seats: null,
+  startedAt: 1,
+};
 
 const CANDIDATES: ShareCandidates = {
   files: ['src/a.ts', 'README.md'],
@@ -124,5 +139,19 @@ describe('CollabController', () => {
     collab.dispose();
     expect(subscribed.live).toBe(0);
     expect(cursorStyles()).toBe(before);
+  });
+
+  it('does not keep a session that finishes opening after the feature was disposed, and says nothing', async () => {
+    const { engine, collab, toasts } = setup();
+    const loading = deferred<{ updates: string[] }>();
+    engine.answer('collab.join', async () => ({ session: GUEST_SESSION }));
+    engine.answer('collab.loadUpdates', () => loading.promise);
+    const joining = collab.join(encodeInvite({ ...ROOM, relay: null }));
+    await vi.waitFor(() => expect(engine.methods()).toContain('collab.loadUpdates'));
+    collab.dispose();
+    loading.resolve({ updates: [] });
+    expect(await joining).toBe(false);
+    expect(collab.session.value).toBeNull();
+    expect(toasts).toEqual([]);
   });
 });

@@ -1,7 +1,15 @@
 // The collab feature's state in this window, outside React: the current shared session, starting one (Share: pick
 // the files, then host), joining one (invite code), restoring one after a restart, following a peer, and wiring the
 // session to the workbench's editors and models. Failures are shown as toasts; the actions resolve either way.
-import { type Disposable, DisposableStore, errorMessage, type Result, type SeatsGrant } from '@pa/shared';
+import {
+  type Disposable,
+  DisposableStore,
+  ErrorCode,
+  errorMessage,
+  PaError,
+  type Result,
+  type SeatsGrant,
+} from '@pa/shared';
 import type { WorkbenchApi } from '../workbench/contributions';
 import { Observable } from '../workbench/observable';
 import { cursorCss } from './cursor-styles';
@@ -54,7 +62,7 @@ export class CollabController implements Disposable {
     document.head.append(this.style);
     this.store.defer(() => this.style.remove());
     // disposed last in, first out: the subscriptions end, then the session closes, then the style goes
-    this.store.defer(() => void this.closeSession());
+    this.store.defer(() => void this.closeSession().catch((error: unknown) => console.warn('collab:', error)));
     // closing the window must not lose the last 200 ms of edits: the RPC frames leave before the page goes
     const flush = () => this.session.value?.flush();
     window.addEventListener('pagehide', flush);
@@ -94,7 +102,7 @@ export class CollabController implements Disposable {
     try {
       await this.reopen();
     } catch (error) {
-      this.api.notify(`Could not restore the shared session: ${errorMessage(error)}`);
+      if (!this.store.isDisposed) this.api.notify(`Could not restore the shared session: ${errorMessage(error)}`);
     }
   }
 
@@ -247,6 +255,11 @@ export class CollabController implements Disposable {
       model: (path) => this.api.model(path),
       autoSave: () => this.api.autoSave.value,
     });
+    if (this.store.isDisposed) {
+      // the feature went while the session opened (a restore at start-up): it must not stay connected unseen
+      await session.destroy();
+      throw new PaError(ErrorCode.CANCELLED, 'Live Share closed before the session opened.');
+    }
     session.awareness.setLocalStateField('user', { name: settings.name, color: colorFor(session.doc.clientID) });
     this.session.set(session);
     this.attachEditor();
@@ -294,7 +307,7 @@ export class CollabController implements Disposable {
     try {
       return await work();
     } catch (error) {
-      this.api.notify(errorMessage(error), 'error');
+      if (!this.store.isDisposed) this.api.notify(errorMessage(error), 'error');
       return undefined;
     } finally {
       this.busy.set(false);
