@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AiSettingsFile, RpcClient } from '@pa/shared';
+import type { AiSettingsFile, ParamsIn, RpcClient } from '@pa/shared';
 import { issueLicense, readSecretKey, writeKeyPair } from '../../apps/engine/src/license/vendor.js';
 import { type StartedEngine, startEngine } from '../../tests/support/engine.js';
 import { testVendorEnv } from '../../tests/support/vendor-key.js';
@@ -38,36 +38,22 @@ export async function startAiBenchEngine(settings?: AiSettingsFile): Promise<AiB
   };
 }
 
-/** Time from the call to the first ai.token of an ai.chat stream, and until ai.done. */
-export function timeChat(
+/** Time from the start of an ai.chat stream to its first token, and until its end (rejects with its error). */
+export async function timeChat(
   client: RpcClient,
-  params: Parameters<RpcClient['call']>[1] & object,
+  params: ParamsIn<'ai.chat'>,
 ): Promise<{ ttftMs: number; tokens: number; firstAt: number; lastAt: number; doneAt: number }> {
   const start = performance.now();
-  return new Promise((resolve, reject) => {
-    let firstAt = -1;
-    let lastAt = -1;
-    let tokens = 0;
-    client
-      .call('ai.chat', params as never)
-      .then(({ streamId }) => {
-        const subscription = client.onStream(streamId, (event, data) => {
-          if (event === 'ai.token') {
-            const now = performance.now();
-            if (firstAt < 0) firstAt = now;
-            lastAt = now;
-            tokens += 1;
-          } else if (event === 'ai.done') {
-            // deferred: early events are replayed inside onStream, before `subscription` is assigned
-            queueMicrotask(() => subscription.dispose());
-            resolve({ ttftMs: firstAt - start, tokens, firstAt, lastAt, doneAt: performance.now() });
-          } else if (event === 'ai.error') {
-            // deferred: early events are replayed inside onStream, before `subscription` is assigned
-            queueMicrotask(() => subscription.dispose());
-            reject(new Error((data as { message: string }).message));
-          }
-        });
-      })
-      .catch(reject);
-  });
+  let firstAt = -1;
+  let lastAt = -1;
+  let tokens = 0;
+  const stream = client.stream('ai.chat', params);
+  for await (const _token of stream) {
+    const now = performance.now();
+    if (firstAt < 0) firstAt = now;
+    lastAt = now;
+    tokens += 1;
+  }
+  await stream.result;
+  return { ttftMs: firstAt - start, tokens, firstAt, lastAt, doneAt: performance.now() };
 }

@@ -55,24 +55,26 @@ describe('the AI capability in the engine', () => {
     const file = readFileSync(join(engine.dataDir, 'ai-providers.json'), 'utf8');
     expect(file).toContain('claude-loop');
     expect(file).not.toContain('secret');
-    const { streamId } = await client.call('ai.chat', {
-      messages: [{ role: 'user', content: 'hi' }],
-      provider: 'claude',
-    });
-    await collect(client, streamId);
+    await collect(
+      client.stream('ai.chat', {
+        messages: [{ role: 'user', content: 'hi' }],
+        provider: 'claude',
+      }),
+    );
     expect(claude.requests.at(-1)?.headers['x-api-key']).toBe('sk-ant-secret-5678');
   });
 
   it('streams the answer from the fallback when the first provider fails, and says who answered', async () => {
-    const { streamId } = await client.call('ai.chat', { messages: [{ role: 'user', content: 'What is the answer?' }] });
-    const end = await collect(client, streamId);
-    expect(end.event).toBe('ai.done');
-    if (end.event !== 'ai.done') return;
+    const end = await collect(
+      client.stream('ai.chat', { messages: [{ role: 'user', content: 'What is the answer?' }] }),
+    );
+    expect(end.kind).toBe('done');
+    if (end.kind !== 'done') return;
     expect(end.tokens.join('')).toBe('The answer is 42');
-    expect(end.data.text).toBe('The answer is 42');
-    expect(end.data.route.providerId).toBe('claude');
-    expect(end.data.route.fallbacks).toEqual([{ providerId: 'flaky', reason: 'failed (HTTP 500)' }]);
-    expect(end.data.ttftMs).toBeGreaterThan(0);
+    expect(end.answer.text).toBe('The answer is 42');
+    expect(end.answer.route.providerId).toBe('claude');
+    expect(end.answer.route.fallbacks).toEqual([{ providerId: 'flaky', reason: 'failed (HTTP 500)' }]);
+    expect(end.answer.ttftMs).toBeGreaterThan(0);
   });
 
   it('ends with E_PROVIDER and keeps what arrived when the answering provider stalls mid-stream', async () => {
@@ -85,31 +87,26 @@ describe('the AI capability in the engine', () => {
       idleTimeoutMs: 200,
     });
     flaky.setScript({ kind: 'stall', tokens: ['half', ' an', ' answer'], afterTokens: 2 });
-    const { streamId } = await client.call('ai.chat', {
-      messages: [{ role: 'user', content: 'go' }],
-      provider: 'staller',
-    });
-    const end = await collect(client, streamId);
-    expect(end.event).toBe('ai.error');
-    expect(end.data).toMatchObject({ code: 'E_PROVIDER', partial: 'half an' });
+    const end = await collect(
+      client.stream('ai.chat', {
+        messages: [{ role: 'user', content: 'go' }],
+        provider: 'staller',
+      }),
+    );
+    expect(end.kind).toBe('error');
+    expect(end).toMatchObject({ code: 'E_PROVIDER', partial: 'half an' });
     await client.call('ai.providers.remove', { id: 'staller' });
     flaky.setScript({ kind: 'status', status: 500 });
   });
 
-  it('cancels a stream mid-answer with stream.cancel', async () => {
+  it('cancels a stream mid-answer with cancel(): the answer ends E_CANCELLED and the provider request closes', async () => {
     claude.setScript({ kind: 'ok', tokens: Array.from({ length: 200 }, (_, i) => ` t${i}`), gapMs: 20 });
-    const { streamId } = await client.call('ai.chat', {
-      messages: [{ role: 'user', content: 'long' }],
-      provider: 'claude',
-    });
-    let cancelled = false;
-    const end = await collect(client, streamId, () => {
-      if (cancelled) return;
-      cancelled = true;
-      void client.call('stream.cancel', { streamId });
-    });
-    expect(end.event === 'ai.error' && end.data.code).toBe('E_CANCELLED');
+    const before = claude.requests.length;
+    const stream = client.stream('ai.chat', { messages: [{ role: 'user', content: 'long' }], provider: 'claude' });
+    const end = await collect(stream, () => stream.cancel());
+    expect(end).toMatchObject({ kind: 'error', code: 'E_CANCELLED' });
     expect(end.tokens.length).toBeLessThan(200);
+    await expect.poll(() => claude.requests[before]?.closedAt).toBeTypeOf('number');
     claude.setScript({ kind: 'ok', text: 'The answer is 42' });
   });
 
@@ -123,12 +120,15 @@ describe('the AI capability in the engine', () => {
     });
     const { providers } = await client.call('ai.providers.list');
     expect(providers.find((provider) => provider.id === 'corp')?.licensed).toBe(false);
-    await expect(
-      client.call('ai.chat', { messages: [{ role: 'user', content: 'x' }], provider: 'corp' }),
-    ).rejects.toMatchObject({ code: 'E_LICENSE' });
-    await expect(
-      client.call('ai.chat', { messages: [{ role: 'user', content: 'x' }], provider: 'nobody' }),
-    ).rejects.toMatchObject({ code: 'E_NOT_FOUND' });
+    // refused before any provider is asked: the stream fails at once, with no partial answer
+    const before = claude.requests.length;
+    const unlicensed = await collect(
+      client.stream('ai.chat', { messages: [{ role: 'user', content: 'x' }], provider: 'corp' }),
+    );
+    expect(unlicensed).toMatchObject({ kind: 'error', code: 'E_LICENSE', tokens: [] });
+    const unknown = client.stream('ai.chat', { messages: [{ role: 'user', content: 'x' }], provider: 'nobody' });
+    await expect(unknown.result).rejects.toMatchObject({ code: 'E_NOT_FOUND' });
+    expect(claude.requests.length).toBe(before);
     await client.call('ai.providers.remove', { id: 'corp' });
   });
 
@@ -183,5 +183,96 @@ describe('the AI capability in the engine', () => {
 
     const stranger = new OpenAI({ baseURL: `http://127.0.0.1:${engine.port}/v1`, apiKey: 'wrong', maxRetries: 0 });
     await expect(stranger.models.list()).rejects.toMatchObject({ status: 401 });
+  });
+
+  // A reader that goes away mid-answer — leaves its loop, aborts its signal, or its socket closes — makes the engine
+  // abort the provider's HTTP request: the slow loopback sees its request's connection close within 50 ms of the
+  // reader leaving (5 s of tokens were still to come). Each way is tried five times and the median is held to it,
+  // so one scheduling hiccup of a loaded machine does not decide.
+  describe('a stream abandoned mid-answer', () => {
+    let slow: LoopbackProvider;
+    const TRIES = 5;
+
+    beforeAll(async () => {
+      slow = await startLoopbackOpenAI({
+        kind: 'ok',
+        tokens: Array.from({ length: 500 }, (_, i) => ` s${i}`),
+        gapMs: 10,
+      });
+      await client.call('ai.providers.add', {
+        id: 'slow',
+        kind: 'openai-compatible',
+        modelClass: 'own_key',
+        model: 'slow-model',
+        baseURL: slow.baseURL,
+      });
+    });
+
+    afterAll(async () => {
+      await client.call('ai.providers.remove', { id: 'slow' });
+      await slow?.close();
+    });
+
+    const ask = { messages: [{ role: 'user' as const, content: 'talk slowly' }], provider: 'slow', tools: false };
+
+    /**
+     * Runs `abandon` TRIES times: it reads a stream of the slow provider and leaves it mid-answer, returning when it
+     * left. Resolves to the median time from leaving to the provider's request closing.
+     */
+    async function medianStopMs(abandon: () => Promise<number>): Promise<number> {
+      const delays: number[] = [];
+      for (let i = 0; i < TRIES; i++) {
+        const request = slow.requests.length;
+        const leftAt = await abandon();
+        await expect.poll(() => slow.requests[request]?.closedAt).toBeTypeOf('number');
+        delays.push((slow.requests[request]?.closedAt as number) - leftAt);
+      }
+      return delays.sort((a, b) => a - b)[Math.floor(TRIES / 2)] as number;
+    }
+
+    it('stops the provider when the reader breaks out of its loop', async () => {
+      const stopMs = await medianStopMs(async () => {
+        const stream = client.stream('ai.chat', ask);
+        let seen = 0;
+        for await (const _token of stream) if (++seen === 2) break;
+        const leftAt = performance.now();
+        await expect(stream.result).rejects.toMatchObject({ code: 'E_CANCELLED' });
+        return leftAt;
+      });
+      expect(stopMs).toBeLessThan(50);
+    });
+
+    it('stops the provider when the reader aborts its AbortSignal', async () => {
+      const stopMs = await medianStopMs(async () => {
+        const controller = new AbortController();
+        let seen = 0;
+        let leftAt = 0;
+        for await (const _token of client.stream('ai.chat', ask, { signal: controller.signal })) {
+          if (++seen === 2) {
+            leftAt = performance.now();
+            controller.abort();
+          }
+        }
+        expect(seen).toBe(2);
+        return leftAt;
+      });
+      expect(stopMs).toBeLessThan(50);
+    });
+
+    it('stops the provider when the socket of the reader closes', async () => {
+      const stopMs = await medianStopMs(async () => {
+        const reader = await engine.connect();
+        let seen = 0;
+        let leftAt = 0;
+        const end = await collect(reader.stream('ai.chat', ask), () => {
+          if (++seen !== 2) return;
+          leftAt = performance.now();
+          reader.close();
+        });
+        expect(end).toMatchObject({ kind: 'error', code: 'E_UNAVAILABLE' });
+        return leftAt;
+      });
+      expect(stopMs).toBeLessThan(50);
+    });
   });
 });

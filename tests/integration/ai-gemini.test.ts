@@ -44,20 +44,21 @@ describe('the Gemini provider in the engine', () => {
   });
 
   it('streams a Gemini answer token by token, sending the key and the turns in Gemini form', async () => {
-    const { streamId } = await client.call('ai.chat', {
-      messages: [
-        { role: 'system', content: 'Be brief.' },
-        { role: 'user', content: 'Say hello' },
-      ],
-      provider: 'gemini',
-    });
-    const end = await collectAiStream(client, streamId);
-    expect(end.event).toBe('ai.done');
-    if (end.event !== 'ai.done') return;
+    const end = await collectAiStream(
+      client.stream('ai.chat', {
+        messages: [
+          { role: 'system', content: 'Be brief.' },
+          { role: 'user', content: 'Say hello' },
+        ],
+        provider: 'gemini',
+      }),
+    );
+    expect(end.kind).toBe('done');
+    if (end.kind !== 'done') return;
     expect(end.tokens).toEqual(['Gemini', ' says', ' hello']);
-    expect(end.data.text).toBe('Gemini says hello');
-    expect(end.data.route).toMatchObject({ providerId: 'gemini', model: 'gemini-loop', fallbacks: [] });
-    expect(end.data.tokensOut).toBe(3);
+    expect(end.answer.text).toBe('Gemini says hello');
+    expect(end.answer.route).toMatchObject({ providerId: 'gemini', model: 'gemini-loop', fallbacks: [] });
+    expect(end.answer.tokensOut).toBe(3);
     const request = gemini.requests.at(-1);
     expect(request?.path).toBe('/v1beta/models/gemini-loop:streamGenerateContent');
     expect(request?.headers['x-goog-api-key']).toBe('gm-secret-key-42');
@@ -70,26 +71,26 @@ describe('the Gemini provider in the engine', () => {
   it('falls back to the next provider when Gemini fails before its first token', async () => {
     gemini.setScript({ kind: 'status', status: 500 });
     const before = gemini.requests.length;
-    const { streamId } = await client.call('ai.chat', { messages: [{ role: 'user', content: 'anyone?' }] });
-    const end = await collectAiStream(client, streamId);
-    expect(end.event).toBe('ai.done');
-    if (end.event !== 'ai.done') return;
+    const end = await collectAiStream(client.stream('ai.chat', { messages: [{ role: 'user', content: 'anyone?' }] }));
+    expect(end.kind).toBe('done');
+    if (end.kind !== 'done') return;
     expect(end.tokens.join('')).toBe('backup answer');
-    expect(end.data.route.providerId).toBe('backup');
-    expect(end.data.route.fallbacks).toEqual([{ providerId: 'gemini', reason: 'failed (HTTP 500)' }]);
+    expect(end.answer.route.providerId).toBe('backup');
+    expect(end.answer.route.fallbacks).toEqual([{ providerId: 'gemini', reason: 'failed (HTTP 500)' }]);
     // One call, no SDK retry behind the router's back.
     expect(gemini.requests.length).toBe(before + 1);
   });
 
   it('ends with E_PROVIDER and keeps the partial text when Gemini stalls mid-answer', async () => {
     gemini.setScript({ kind: 'stall', tokens: ['half', ' of', ' it'], afterTokens: 2 });
-    const { streamId } = await client.call('ai.chat', {
-      messages: [{ role: 'user', content: 'go on' }],
-      provider: 'gemini',
-    });
-    const end = await collectAiStream(client, streamId);
-    expect(end.event).toBe('ai.error');
-    expect(end.data).toMatchObject({ code: 'E_PROVIDER', partial: 'half of' });
+    const end = await collectAiStream(
+      client.stream('ai.chat', {
+        messages: [{ role: 'user', content: 'go on' }],
+        provider: 'gemini',
+      }),
+    );
+    expect(end.kind).toBe('error');
+    expect(end).toMatchObject({ code: 'E_PROVIDER', partial: 'half of' });
     expect(end.tokens.join('')).toBe('half of');
     expect(backup.requests.length).toBe(1);
   });
@@ -97,18 +98,16 @@ describe('the Gemini provider in the engine', () => {
   it('does not retry a 401 and opens Gemini’s circuit at once, so the next request skips it', async () => {
     gemini.setScript({ kind: 'status', status: 401, message: 'API key not valid.' });
     const before = gemini.requests.length;
-    const first = await client.call('ai.chat', { messages: [{ role: 'user', content: 'one' }] });
-    const firstEnd = await collectAiStream(client, first.streamId);
-    expect(firstEnd.event === 'ai.done' && firstEnd.data.route.fallbacks).toEqual([
+    const firstEnd = await collectAiStream(client.stream('ai.chat', { messages: [{ role: 'user', content: 'one' }] }));
+    expect(firstEnd.kind === 'done' && firstEnd.answer.route.fallbacks).toEqual([
       { providerId: 'gemini', reason: 'rejected the credentials (HTTP 401)' },
     ]);
     const { providers } = await client.call('ai.providers.list');
     expect(providers.find((provider) => provider.id === 'gemini')?.circuit).toBe('open');
 
-    const second = await client.call('ai.chat', { messages: [{ role: 'user', content: 'two' }] });
-    const secondEnd = await collectAiStream(client, second.streamId);
+    const secondEnd = await collectAiStream(client.stream('ai.chat', { messages: [{ role: 'user', content: 'two' }] }));
     // An open circuit leaves Gemini out of the candidates: no attempt, so no fallback either.
-    expect(secondEnd.event === 'ai.done' && secondEnd.data.route).toMatchObject({
+    expect(secondEnd.kind === 'done' && secondEnd.answer.route).toMatchObject({
       providerId: 'backup',
       fallbacks: [],
     });

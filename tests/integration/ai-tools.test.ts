@@ -66,12 +66,13 @@ describe('MCP tools in chat', () => {
   });
 
   it('offers the MCP tools, runs the one the model calls, and streams the answer built on its result', async () => {
-    const { streamId } = await client.call('ai.chat', {
-      messages: [{ role: 'user', content: 'What is in notes.txt?' }],
-    });
-    const end = await collectAiStream(client, streamId);
-    expect(end.event).toBe('ai.done');
-    if (end.event !== 'ai.done') return;
+    const end = await collectAiStream(
+      client.stream('ai.chat', {
+        messages: [{ role: 'user', content: 'What is in notes.txt?' }],
+      }),
+    );
+    expect(end.kind).toBe('done');
+    if (end.kind !== 'done') return;
 
     const [first, second] = model.requests;
     expect(model.requests).toHaveLength(2);
@@ -92,8 +93,8 @@ describe('MCP tools in chat', () => {
     expect(toolMessages(second)).toEqual([{ role: 'tool', tool_call_id: call.tool_calls[0]?.id, content: NOTE }]);
 
     expect(end.tokens.join('')).toBe(`Let me look. The notes say: ${NOTE}`);
-    expect(end.data.text).toBe(`Let me look. The notes say: ${NOTE}`);
-    expect(end.data.toolCalls).toEqual([
+    expect(end.answer.text).toBe(`Let me look. The notes say: ${NOTE}`);
+    expect(end.answer.toolCalls).toEqual([
       { server: 'self', tool: 'read_file', arguments: { path: 'notes.txt' }, isError: false, result: NOTE },
     ]);
   });
@@ -105,11 +106,16 @@ describe('MCP tools in chat', () => {
     });
     try {
       const before = model.requests.length;
-      const { streamId } = await client.call('ai.chat', {
-        provider: 'tooly',
-        messages: [{ role: 'user', content: 'What is in notes.txt?' }],
-      });
-      expect((await collectAiStream(client, streamId)).event).toBe('ai.done');
+      expect(
+        (
+          await collectAiStream(
+            client.stream('ai.chat', {
+              provider: 'tooly',
+              messages: [{ role: 'user', content: 'What is in notes.txt?' }],
+            }),
+          )
+        ).kind,
+      ).toBe('done');
       const offered = (model.requests[before]?.body.tools ?? []) as Array<{ function: { name: string } }>;
       expect(offered.map((tool) => tool.function.name)).toEqual(
         expect.arrayContaining(['self__read_file', 'self__write_file', 'self__run_workflow']),
@@ -125,10 +131,11 @@ describe('MCP tools in chat', () => {
         ? { kind: 'tool-calls', calls: [{ name: 'self__read_file', arguments: { path: '../../etc/passwd' } }] }
         : { kind: 'ok', text: 'I may not read that.' },
     );
-    const { streamId } = await client.call('ai.chat', { messages: [{ role: 'user', content: 'Read /etc/passwd' }] });
-    const end = await collectAiStream(client, streamId);
-    expect(end.event === 'ai.done' && end.data.text).toBe('I may not read that.');
-    expect(end.event === 'ai.done' && end.data.toolCalls?.map((use) => [use.tool, use.isError])).toEqual([
+    const end = await collectAiStream(
+      client.stream('ai.chat', { messages: [{ role: 'user', content: 'Read /etc/passwd' }] }),
+    );
+    expect(end.kind === 'done' && end.answer.text).toBe('I may not read that.');
+    expect(end.kind === 'done' && end.answer.toolCalls?.map((use) => [use.tool, use.isError])).toEqual([
       ['read_file', true],
     ]);
     expect(toolMessages(model.requests.at(-1))[0]?.content).not.toContain('root:');
@@ -141,10 +148,11 @@ describe('MCP tools in chat', () => {
         : { kind: 'tool-calls', calls: [{ name: 'self__read_file', arguments: { path: 'notes.txt' } }] },
     );
     const before = model.requests.length;
-    const { streamId } = await client.call('ai.chat', { messages: [{ role: 'user', content: 'Read forever' }] });
-    const end = await collectAiStream(client, streamId);
-    expect(end.event === 'ai.done' && end.data.text).toBe('Enough reading.');
-    expect(end.event === 'ai.done' && end.data.toolCalls).toHaveLength(4);
+    const end = await collectAiStream(
+      client.stream('ai.chat', { messages: [{ role: 'user', content: 'Read forever' }] }),
+    );
+    expect(end.kind === 'done' && end.answer.text).toBe('Enough reading.');
+    expect(end.kind === 'done' && end.answer.toolCalls).toHaveLength(4);
     expect(model.requests.length - before).toBe(5);
   });
 
@@ -165,13 +173,14 @@ describe('MCP tools in chat', () => {
         model: 'claude-tools',
         baseURL: claude.baseURL,
       });
-      const { streamId } = await client.call('ai.chat', {
-        messages: [{ role: 'user', content: 'What is in notes.txt?' }],
-        provider: 'claude',
-      });
-      const end = await collectAiStream(client, streamId);
-      expect(end.event === 'ai.done' && end.data.text).toBe(`Claude read: ${NOTE}`);
-      expect(end.event === 'ai.done' && end.data.toolCalls?.map((use) => use.tool)).toEqual(['read_file']);
+      const end = await collectAiStream(
+        client.stream('ai.chat', {
+          messages: [{ role: 'user', content: 'What is in notes.txt?' }],
+          provider: 'claude',
+        }),
+      );
+      expect(end.kind === 'done' && end.answer.text).toBe(`Claude read: ${NOTE}`);
+      expect(end.kind === 'done' && end.answer.toolCalls?.map((use) => use.tool)).toEqual(['read_file']);
       const [first, second] = claude.requests;
       const offered = (first?.body.tools ?? []) as Array<{ name: string }>;
       expect(offered.map((tool) => tool.name)).toContain('self__read_file');
@@ -201,13 +210,14 @@ describe('MCP tools in chat', () => {
         model: 'gemini-tools',
         baseURL: gemini.baseURL,
       });
-      const { streamId } = await client.call('ai.chat', {
-        messages: [{ role: 'user', content: 'What is in notes.txt?' }],
-        provider: 'gemini',
-      });
-      const end = await collectAiStream(client, streamId);
-      expect(end.event === 'ai.done' && end.data.text).toBe(`Gemini read: ${NOTE}`);
-      expect(end.event === 'ai.done' && end.data.toolCalls?.map((use) => use.tool)).toEqual(['read_file']);
+      const end = await collectAiStream(
+        client.stream('ai.chat', {
+          messages: [{ role: 'user', content: 'What is in notes.txt?' }],
+          provider: 'gemini',
+        }),
+      );
+      expect(end.kind === 'done' && end.answer.text).toBe(`Gemini read: ${NOTE}`);
+      expect(end.kind === 'done' && end.answer.toolCalls?.map((use) => use.tool)).toEqual(['read_file']);
       const [first, second] = gemini.requests;
       expect(first?.body.tools).toMatchObject([
         { functionDeclarations: expect.arrayContaining([expect.objectContaining({ name: 'self__read_file' })]) },
@@ -225,12 +235,13 @@ describe('MCP tools in chat', () => {
 
   it('sends no tools when the chat asks for none', async () => {
     model.setScript({ kind: 'ok', text: 'plain' });
-    const { streamId } = await client.call('ai.chat', {
-      messages: [{ role: 'user', content: 'hi' }],
-      tools: false,
-    });
-    const end = await collectAiStream(client, streamId);
-    expect(end.event === 'ai.done' && end.data.toolCalls).toBeUndefined();
+    const end = await collectAiStream(
+      client.stream('ai.chat', {
+        messages: [{ role: 'user', content: 'hi' }],
+        tools: false,
+      }),
+    );
+    expect(end.kind === 'done' && end.answer.toolCalls).toBeUndefined();
     expect(model.requests.at(-1)?.body.tools).toBeUndefined();
   });
 });

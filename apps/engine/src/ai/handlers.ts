@@ -1,9 +1,11 @@
-// The ai capability's RPC handlers: streams (chat, complete, edit) answer `{streamId}` at once and report through
-// ai.token / ai.done / ai.error events to the calling connection; provider settings, stats, conversations.
-import { randomUUID } from 'node:crypto';
+// The ai capability's RPC handlers: streams (chat, complete, edit) of answer text that end with the answer and its
+// route; provider settings, stats, conversations.
 import {
   AddProviderParams,
+  type AiAnswer,
   type AiSettingsFile,
+  type AiStreamFailure,
+  type AiToken,
   ErrorCode,
   PaError,
   ProviderConfig,
@@ -11,10 +13,11 @@ import {
   type RouteInfo,
   toWireError,
 } from '@pa/shared';
-import type { EngineContext } from '../engine.js';
-import type { PartialHandlers } from '../rpc/handlers.js';
+import type { EngineContext } from '../context.js';
+import { Channel } from '../rpc/channel.js';
+import type { PartialHandlers, StreamContext } from '../rpc/handlers.js';
 import type { Secrets } from '../secrets/api.js';
-import type { GenerateRequest } from './api.js';
+import type { GenerateRequest, GenerateResult } from './api.js';
 import type { Conversations } from './conversations.js';
 import type { PerfLog } from './perf.js';
 import { completionTurns, editTurns, stripCodeFence } from './prompts.js';
@@ -33,64 +36,68 @@ export interface AiHandlerDeps {
   serverToken: () => Promise<string>;
 }
 
+/**
+ * A model's token callback cannot wait for a slow reader: once the queue is full, a token joins the last queued one
+ * (the reader gets the same text in fewer pieces), so the queue never grows past its high-water mark.
+ */
+export function joinText(queue: AiToken[], token: AiToken): boolean {
+  const last = queue.at(-1);
+  if (!last) return false;
+  queue[queue.length - 1] = { text: last.text + token.text };
+  return true;
+}
+
+function answerOf(result: GenerateResult, finish: (text: string) => string): AiAnswer {
+  return {
+    text: finish(result.text),
+    route: { providerId: result.providerId, model: result.model, reasons: result.reasons, fallbacks: result.fallbacks },
+    ttftMs: result.ttftMs,
+    totalMs: result.totalMs,
+    tokensIn: result.tokensIn,
+    tokensOut: result.tokensOut,
+    ...(result.toolCalls.length > 0 ? { toolCalls: result.toolCalls } : {}),
+  };
+}
+
+/**
+ * The error that ends a failed stream: the router's code and message, with what was received before it and the
+ * route when one was chosen. An unexpected error stays as it is, so the engine logs it (the caller gets E_INTERNAL).
+ */
+function failureOf(error: unknown, partial: string): unknown {
+  if (!(error instanceof PaError)) return error;
+  const route = (error.data as { route?: RouteInfo } | undefined)?.route;
+  const data: AiStreamFailure = { partial, ...(route ? { route } : {}) };
+  return new PaError(error.code, error.message, data);
+}
+
 export function aiHandlers(deps: AiHandlerDeps): PartialHandlers {
   const { ctx, router, secrets } = deps;
 
-  const startStream = (
+  /** One routed generation as a stream; the caller going away (ctx.signal) stops the provider. */
+  const generation = (
     request: Omit<GenerateRequest, 'actor' | 'signal' | 'onToken'>,
-    call: Parameters<NonNullable<PartialHandlers['ai.chat']>>[1],
+    call: StreamContext,
     finish: (text: string) => string = (text) => text,
-  ) => {
-    // Refusals that need no provider (unknown or unlicensed pinned provider) answer the call itself.
+  ): Channel<AiToken, AiAnswer> => {
+    // Refusals that need no provider (unknown or unlicensed pinned provider) fail the stream before it starts.
     if (request.provider !== undefined) router.checkPinned(request.provider, call.actor);
-    const streamId = randomUUID();
-    const controller = ctx.streams.open(streamId);
-    const stopOnClose = call.connection.onDidClose(() => ctx.streams.cancel(streamId));
+    const tokens = new Channel<AiToken, AiAnswer>({ merge: joinText });
     let partial = '';
     void router
       .generate({
         ...request,
         actor: call.actor,
-        signal: controller.signal,
+        signal: call.signal,
         onToken: (text) => {
           partial += text;
-          call.connection.emit('ai.token', { streamId, text });
+          tokens.push({ text });
         },
       })
       .then(
-        (result) =>
-          call.connection.emit('ai.done', {
-            streamId,
-            text: finish(result.text),
-            route: {
-              providerId: result.providerId,
-              model: result.model,
-              reasons: result.reasons,
-              fallbacks: result.fallbacks,
-            },
-            ttftMs: result.ttftMs,
-            totalMs: result.totalMs,
-            tokensIn: result.tokensIn,
-            tokensOut: result.tokensOut,
-            ...(result.toolCalls.length > 0 ? { toolCalls: result.toolCalls } : {}),
-          }),
-        (error: unknown) => {
-          const wire = toWireError(error);
-          const route = (wire.data as { route?: RouteInfo } | undefined)?.route;
-          call.connection.emit('ai.error', {
-            streamId,
-            code: wire.code,
-            message: wire.message,
-            partial,
-            ...(route ? { route } : {}),
-          });
-        },
-      )
-      .finally(() => {
-        stopOnClose();
-        ctx.streams.close(streamId);
-      });
-    return { streamId };
+        (result) => tokens.end(answerOf(result, finish)),
+        (error: unknown) => tokens.fail(failureOf(error, partial)),
+      );
+    return tokens;
   };
 
   const view = async (config: ProviderConfig): Promise<ProviderView> => ({
@@ -109,11 +116,11 @@ export function aiHandlers(deps: AiHandlerDeps): PartialHandlers {
   const workspaceKey = () => ctx.workspace.current()?.root ?? '';
 
   return {
-    'ai.chat': (params, call) => startStream(params, call),
+    'ai.chat': (params, call) => generation(params, call),
     'ai.complete': ({ prompt, ...options }, call) =>
-      startStream({ ...options, messages: completionTurns(prompt) }, call),
+      generation({ ...options, messages: completionTurns(prompt) }, call),
     'ai.edit': ({ instruction, code, path, language, ...options }, call) =>
-      startStream(
+      generation(
         {
           ...options,
           task: 'code-edit',

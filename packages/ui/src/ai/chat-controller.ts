@@ -1,12 +1,14 @@
 // The chat panel's state outside React: the conversation, the streaming answer, the model picker and the history
 // of this workspace. Components render it and call its methods; the engine does the routing.
-import type {
-  ConversationMessage,
-  ConversationSummary,
-  EngineClient,
-  ProviderView,
-  RouteInfo,
-  ToolUse,
+import {
+  AiStreamFailure,
+  type ConversationMessage,
+  type ConversationSummary,
+  type EngineClient,
+  ErrorCode,
+  errorMessage,
+  PaError,
+  type ProviderView,
 } from '@pa/shared';
 import type { WorkbenchApi } from '../workbench/contributions';
 import { Observable } from '../workbench/observable';
@@ -20,6 +22,13 @@ export interface ChatMessage extends ConversationMessage {
 /** "Auto" is the empty string in the picker; any other value pins a provider id. */
 export const AUTO = '';
 
+/** What a stopped answer says under the text that arrived (the engine's words for a cancelled request). */
+const STOPPED = 'The request was cancelled.';
+
+function isCancelled(error: unknown): boolean {
+  return error instanceof PaError && error.code === ErrorCode.CANCELLED;
+}
+
 export class ChatController {
   readonly messages = new Observable<ChatMessage[]>([]);
   readonly streaming = new Observable<boolean>(false);
@@ -28,7 +37,7 @@ export class ChatController {
   readonly history = new Observable<ConversationSummary[]>([]);
   readonly conversationId = new Observable<string | null>(null);
   readonly attachContext = new Observable<boolean>(false);
-  private streamId: string | null = null;
+  private stopAnswer: AbortController | null = null;
 
   constructor(private readonly api: WorkbenchApi) {}
 
@@ -71,55 +80,42 @@ export class ChatController {
     const turns = [...before.map(({ role, content }) => ({ role, content })), { role: 'user' as const, content }];
     this.messages.set([...before, { role: 'user', content }, { role: 'assistant', content: '', streaming: true }]);
     this.streaming.set(true);
+    const stop = new AbortController();
+    this.stopAnswer = stop;
+    const answer = this.client.stream(
+      'ai.chat',
+      { messages: turns, ...(this.model.value !== AUTO ? { provider: this.model.value } : {}) },
+      { signal: stop.signal },
+    );
     try {
-      const { streamId } = await this.client.call('ai.chat', {
-        messages: turns,
-        ...(this.model.value !== AUTO ? { provider: this.model.value } : {}),
-      });
-      this.streamId = streamId;
-      await new Promise<void>((resolve) => {
-        const subscription = this.client.onStream(streamId, (event, data) => {
-          if (event === 'ai.token')
-            this.patchAnswer((m) => ({ ...m, content: m.content + (data as { text: string }).text }));
-          else if (event === 'ai.done') {
-            const done = data as { text: string; route: RouteInfo; toolCalls?: ToolUse[] };
-            this.patchAnswer(() => ({
-              role: 'assistant',
-              content: done.text,
-              route: done.route,
-              ...(done.toolCalls ? { toolCalls: done.toolCalls } : {}),
-            }));
-          } else if (event === 'ai.error') {
-            const failed = data as { message: string; partial: string; route?: RouteInfo };
-            this.patchAnswer(() => ({
-              role: 'assistant',
-              content: failed.partial,
-              error: failed.message,
-              ...(failed.route ? { route: failed.route } : {}),
-            }));
-          } else return;
-          if (event !== 'ai.token') {
-            // deferred: early events are replayed inside onStream, before `subscription` is assigned
-            queueMicrotask(() => subscription.dispose());
-            resolve();
-          }
-        });
-      });
+      for await (const { text } of answer) this.patchAnswer((m) => ({ ...m, content: m.content + text }));
+      const done = await answer.result;
+      this.patchAnswer(() => ({
+        role: 'assistant',
+        content: done.text,
+        route: done.route,
+        ...(done.toolCalls ? { toolCalls: done.toolCalls } : {}),
+      }));
     } catch (error) {
+      // what arrived is kept (the engine's partial is the same text); a stopped answer says so
+      const failure = AiStreamFailure.safeParse(error instanceof PaError ? error.data : undefined);
       this.patchAnswer((m) => ({
-        ...m,
-        streaming: false,
-        error: error instanceof Error ? error.message : String(error),
+        role: 'assistant',
+        content: m.content,
+        error: isCancelled(error) ? STOPPED : errorMessage(error),
+        ...(failure.success && failure.data.route ? { route: failure.data.route } : {}),
       }));
     } finally {
-      this.streamId = null;
+      this.stopAnswer = null;
       this.streaming.set(false);
     }
-    await this.save(question);
+    // a new conversation started meanwhile: nothing of this one is left to save
+    if (this.messages.value.length > 0) await this.save(question);
   }
 
+  /** Stops the answer streaming now (the engine stops its provider); what arrived is kept. */
   stop(): void {
-    if (this.streamId) void this.client.call('stream.cancel', { streamId: this.streamId });
+    this.stopAnswer?.abort();
   }
 
   newConversation(): void {
@@ -183,10 +179,7 @@ export class ChatController {
       const { items } = await this.client.call('ai.conversations.list');
       this.history.set(items);
     } catch (error) {
-      this.api.notify(
-        `Could not save the conversation: ${error instanceof Error ? error.message : String(error)}`,
-        'warning',
-      );
+      this.api.notify(`Could not save the conversation: ${errorMessage(error)}`, 'warning');
     }
   }
 }

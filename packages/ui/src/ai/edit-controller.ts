@@ -1,6 +1,6 @@
 // "Edit with AI" (Ctrl/Cmd+I) as a small state machine outside React: selection → instruction → streamed proposal
 // → diff → accept (one undoable edit in the editor) or reject.
-import type { EngineClient } from '@pa/shared';
+import { type AiAnswer, type AiToken, type EngineClient, errorMessage, type RpcStream } from '@pa/shared';
 import type * as monaco from 'monaco-editor';
 import type { WorkbenchApi } from '../workbench/contributions';
 import { Observable } from '../workbench/observable';
@@ -21,7 +21,8 @@ export interface EditTarget {
 
 export class EditController {
   readonly state = new Observable<EditState>({ phase: 'idle' });
-  private streamId: string | null = null;
+  /** The proposal streaming now, stopped by reject(). */
+  private proposal: RpcStream<AiToken, AiAnswer> | null = null;
 
   constructor(private readonly api: WorkbenchApi) {}
 
@@ -58,48 +59,34 @@ export class EditController {
     if (current.phase !== 'prompting' || !instruction.trim()) return;
     const { target } = current;
     this.state.set({ phase: 'generating', target, instruction, proposed: '' });
+    const proposal = this.client.stream('ai.edit', {
+      instruction,
+      code: target.original,
+      path: target.path,
+      language: target.language,
+    });
+    this.proposal = proposal;
+    // still this proposal's turn: not rejected, and the box not reopened for another edit meanwhile
+    const ours = (): boolean => this.proposal === proposal && this.state.value.phase === 'generating';
     try {
-      const { streamId } = await this.client.call('ai.edit', {
+      for await (const { text } of proposal) {
+        const state = this.state.value;
+        if (!ours() || state.phase !== 'generating') break; // leaving the loop stops the engine too
+        this.state.set({ ...state, proposed: state.proposed + text });
+      }
+      const done = await proposal.result;
+      if (!ours()) return;
+      this.state.set({
+        phase: 'reviewing',
+        target,
         instruction,
-        code: target.original,
-        path: target.path,
-        language: target.language,
-      });
-      this.streamId = streamId;
-      await new Promise<void>((resolve) => {
-        const subscription = this.client.onStream(streamId, (event, data) => {
-          const state = this.state.value;
-          if (state.phase !== 'generating') {
-            // deferred: early events are replayed inside onStream, before `subscription` is assigned
-            queueMicrotask(() => subscription.dispose());
-            resolve();
-            return;
-          }
-          if (event === 'ai.token') {
-            this.state.set({ ...state, proposed: state.proposed + (data as { text: string }).text });
-            return;
-          }
-          if (event === 'ai.done') {
-            const done = data as { text: string; route: { providerId: string; model: string } };
-            this.state.set({
-              phase: 'reviewing',
-              target,
-              instruction,
-              proposed: keepTrailingNewline(target.original, done.text),
-              answeredBy: `${done.route.providerId} · ${done.route.model}`,
-            });
-          } else if (event === 'ai.error') {
-            this.state.set({ phase: 'prompting', target, error: (data as { message: string }).message });
-          } else return;
-          // deferred: early events are replayed inside onStream, before `subscription` is assigned
-          queueMicrotask(() => subscription.dispose());
-          resolve();
-        });
+        proposed: keepTrailingNewline(target.original, done.text),
+        answeredBy: `${done.route.providerId} · ${done.route.model}`,
       });
     } catch (error) {
-      this.state.set({ phase: 'prompting', target, error: error instanceof Error ? error.message : String(error) });
+      if (ours()) this.state.set({ phase: 'prompting', target, error: errorMessage(error) });
     } finally {
-      this.streamId = null;
+      if (this.proposal === proposal) this.proposal = null;
     }
   }
 
@@ -121,7 +108,7 @@ export class EditController {
   }
 
   reject(): void {
-    if (this.streamId) void this.client.call('stream.cancel', { streamId: this.streamId });
+    this.proposal?.cancel();
     this.state.set({ phase: 'idle' });
     this.api.editor()?.focus();
   }
