@@ -151,6 +151,11 @@ export class ClientStream<I, R> implements RpcStream<I, R> {
     if (this.head === this.queue.length) {
       this.queue.length = 0;
       this.head = 0;
+    } else if (this.head >= STREAM_WINDOW) {
+      // a reader that never quite catches up would otherwise grow the array by one slot per item ever received;
+      // at most a window of items is unread, so this moves at most that many once per window taken
+      this.queue.splice(0, this.head);
+      this.head = 0;
     }
     this.taken += 1;
     // grant in halves of the window: one small frame per STREAM_WINDOW/2 items read
