@@ -1,7 +1,7 @@
 // Child of stream_throughput: the engine's real WebSocket transport and connection loop (attachWebSocketTransport
 // over a Router) with a bench-owned `ai.complete` handler, so the figures are the stream plumbing's, not the AI
-// router's. The prompt says what to produce: "events:N" yields N tokens from an async generator, "idle" yields
-// nothing until cancelled. Prints {"port","token"} once listening; over IPC, {"type":"heap"} is answered with the
+// router's. The prompt says what to produce: "events:N" yields N tokens from an async generator as fast as it is
+// pulled, "turns:N" one per event-loop turn (as tokens come off a network), "idle" nothing until cancelled. Prints {"port","token"} once listening; over IPC, {"type":"heap"} is answered with the
 // heap after a full collection and the number of producers running now.
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -34,9 +34,13 @@ async function* produce(prompt: string, ctx: StreamContext): AsyncGenerator<{ te
       await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, { once: true }));
       return answer;
     }
-    const count = Number(prompt.slice('events:'.length));
-    for (let i = 0; i < count; i++) yield { text: TOKEN_TEXT };
-    return { ...answer, tokensOut: count };
+    const [kind, count = '0'] = prompt.split(':');
+    const total = Number(count);
+    for (let i = 0; i < total; i++) {
+      yield { text: TOKEN_TEXT };
+      if (kind === 'turns') await new Promise(setImmediate);
+    }
+    return { ...answer, tokensOut: total };
   } finally {
     running -= 1;
   }
