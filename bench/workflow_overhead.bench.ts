@@ -1,11 +1,10 @@
 // workflow_overhead: a 20-step workflow of no-op `run` steps (`true`) on the real built engine, from the
-// workflow.run call to the run's "succeeded" event, vs spawning the same 20 processes in a plain loop in this
-// process. Every step is persisted to SQLite and streamed as events; the ratio is what that costs. Goal ≤ 1.3.
+// workflow.run call to the end of its workflow.attach stream (succeeded), vs spawning the same 20 processes in a
+// plain loop in this process. Every step is persisted to SQLite and streamed; the ratio is what that costs. Goal ≤ 1.3.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { WorkflowProgress } from '@pa/shared';
 import { startEngine } from '../tests/support/engine.js';
 import { median, progress, report, round } from './support/report.js';
 
@@ -41,20 +40,13 @@ const client = await engine.connect();
 
 async function workflowRun(): Promise<number> {
   const started = performance.now();
-  const { streamId } = await client.call('workflow.run', { name: 'noop' });
-  await new Promise<void>((resolve, reject) => {
-    const subscription = client.onStream(streamId, (_event, data) => {
-      const event = data as WorkflowProgress;
-      if (event.type !== 'run') return;
-      if (event.run.state === 'succeeded') {
-        subscription.dispose();
-        resolve();
-      } else if (['failed', 'cancelled', 'interrupted'].includes(event.run.state)) {
-        subscription.dispose();
-        reject(new Error(`run ${event.run.state}: ${event.run.error}`));
-      }
-    });
-  });
+  const { runId } = await client.call('workflow.run', { name: 'noop' });
+  const attached = client.stream('workflow.attach', { runId });
+  for await (const _item of attached) {
+    // every step's states arrive here, as the editor's panel reads them
+  }
+  const ended = await attached.result;
+  if (ended.state !== 'succeeded') throw new Error(`run ${ended.state}: ${ended.error}`);
   return performance.now() - started;
 }
 

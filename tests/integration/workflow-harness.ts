@@ -3,7 +3,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { PaError, RpcClient, RunDetail, RunRecord, StepRecord, WorkflowProgress } from '@pa/shared';
+import type { PaError, RpcClient, RpcStream, RunDetail, RunRecord, StepRecord, WorkflowProgress } from '@pa/shared';
 import { issueLicense, readSecretKey, writeKeyPair } from '../../apps/engine/src/license/vendor.js';
 import { type StartedEngine, startEngine } from '../support/engine.js';
 import { type LoopbackProvider, type LoopbackScript, startLoopbackOpenAI } from '../support/loopback-providers.js';
@@ -85,31 +85,50 @@ export function writeWorkflow(root: string, name: string, yaml: string): void {
   writeFileSync(join(root, '.powerautomation/workflows', `${name}.yml`), yaml);
 }
 
-/** Follows one run's progress: every event in order, and a promise for the first event that matches. */
+/**
+ * Follows one run through `workflow.attach`: every item in order (the snapshot it starts with is recorded as the run,
+ * step and log items it stands for, so a test waits for a state the run had already reached the same way as for a
+ * later one), and a promise for the first that matches.
+ */
 export class RunWatch {
   readonly events: WorkflowProgress[] = [];
+  /** The run as it stood when this watch joined. */
+  readonly joined: Promise<RunDetail>;
   private waiters: Array<{ test: (event: WorkflowProgress) => boolean; resolve: (event: WorkflowProgress) => void }> =
     [];
+  private readonly stream: RpcStream<WorkflowProgress, RunRecord>;
+
   private constructor(
     readonly client: RpcClient,
     readonly runId: string,
-  ) {}
+  ) {
+    const stream = client.stream('workflow.attach', { runId });
+    this.stream = stream;
+    let join!: { resolve: (run: RunDetail) => void; reject: (error: unknown) => void };
+    this.joined = new Promise((resolve, reject) => {
+      join = { resolve, reject };
+    });
+    this.joined.catch(() => {});
+    void (async () => {
+      for await (const item of stream) {
+        if (item.type === 'snapshot') {
+          join.resolve(item.run);
+          for (const event of snapshotEvents(item.run)) this.push(event);
+        } else this.push(item);
+      }
+    })().catch(join.reject);
+  }
 
-  static async start(client: RpcClient, call: Promise<{ streamId: string; runId: string }>): Promise<RunWatch> {
-    const started = await call;
-    return RunWatch.follow(client, started.streamId, started.runId);
+  /** Follows a run as soon as it is started (its items arrive as the test goes on). */
+  static async start(client: RpcClient, call: Promise<{ runId: string }>): Promise<RunWatch> {
+    const { runId } = await call;
+    return new RunWatch(client, runId);
   }
 
   /** Follows a run that another connection started; `run` is how it stood when this connection joined. */
   static async attach(client: RpcClient, runId: string): Promise<{ watch: RunWatch; run: RunDetail }> {
-    const { streamId, run } = await client.call('workflow.attach', { runId });
-    return { watch: RunWatch.follow(client, streamId, runId), run };
-  }
-
-  private static follow(client: RpcClient, streamId: string, runId: string): RunWatch {
     const watch = new RunWatch(client, runId);
-    client.onStream(streamId, (_event, data) => watch.push(data as WorkflowProgress));
-    return watch;
+    return { watch, run: await watch.joined };
   }
 
   private push(event: WorkflowProgress): void {
@@ -133,11 +152,9 @@ export class RunWatch {
     ).then((event) => (event as Extract<WorkflowProgress, { type: 'step' }>).step);
   }
 
-  async finished(): Promise<RunRecord> {
-    const event = await this.next(
-      (event) => event.type === 'run' && ['succeeded', 'failed', 'cancelled', 'interrupted'].includes(event.run.state),
-    );
-    return (event as Extract<WorkflowProgress, { type: 'run' }>).run;
+  /** The record the stream ended with: the run's final state. */
+  finished(): Promise<RunRecord> {
+    return this.stream.result;
   }
 
   detail(): Promise<RunDetail> {
@@ -152,6 +169,18 @@ export class RunWatch {
       .map((event) => event.text)
       .join('');
   }
+}
+
+/** A snapshot as the items it stands for: the run's state, each step's record, the log text each step had. */
+function snapshotEvents(run: RunDetail): WorkflowProgress[] {
+  const { plan: _plan, steps, ...record } = run;
+  return [
+    { type: 'run', run: record },
+    ...steps.flatMap((step): WorkflowProgress[] => [
+      { type: 'step', step },
+      ...(step.logs ? [{ type: 'log' as const, seq: step.seq, stepId: step.stepId, text: step.logs }] : []),
+    ]),
+  ];
 }
 
 /** The error a call was rejected with; fails the test when the call succeeds. */

@@ -353,7 +353,11 @@ describe('crashes', () => {
 
     const after = await startHarness({ root: h.root, dataDir });
     cleanup.push(() => after.stop());
-    expect(contents().every((text) => text === 'old\n')).toBe(true);
+    // the workflow capability loads moments after the start (or at the first workflow call) and rolls back then
+    await vi.waitFor(() => expect(contents().every((text) => text === 'old\n')).toBe(true), {
+      timeout: 5000,
+      interval: 50,
+    });
     const rerun = await RunWatch.start(after.client, after.client.call('workflow.rerun', { runId: watchRun.runId }));
     expect(await rerun.finished()).toMatchObject({ state: 'succeeded' });
     expect(contents().every((text) => text === 'new\n')).toBe(true);

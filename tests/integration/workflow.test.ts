@@ -240,9 +240,16 @@ steps:
       expect((await watch.finished()).state).toBe('succeeded');
       expect(watch.logs('after')).toBe('after approval\n');
       expect((await second.call('workflow.active')).runs).toEqual([]);
-      const over = await failure(second.call('workflow.attach', { runId: started.runId }));
-      expect(over.code).toBe(ErrorCode.NOT_FOUND);
-      expect(over.message).toMatch(/not in progress/);
+      // attaching to a run that has ended gives how it ended, and the stream ends at once
+      const { watch: late, run: ended } = await RunWatch.attach(second, started.runId);
+      expect(ended.steps.map((step) => [step.stepId, step.state])).toEqual([
+        ['before', 'succeeded'],
+        ['ok', 'succeeded'],
+        ['after', 'succeeded'],
+      ]);
+      expect(await late.finished()).toMatchObject({ id: started.runId, state: 'succeeded' });
+      const unknown = await failure(RunWatch.attach(second, 'no-such-run'));
+      expect(unknown.code).toBe(ErrorCode.NOT_FOUND);
     } finally {
       second.close();
     }

@@ -4,6 +4,6 @@ import { aiFeature } from './ai/index';
 import { collabFeature } from './collab/index';
 import { licenseFeature } from './license/index';
 import type { Contribution } from './workbench/contributions';
-import { workflowContribution } from './workflow/index';
+import { workflowFeature } from './workflow/index';
 
-export const features: Contribution[] = [aiFeature(), workflowContribution, collabFeature(), licenseFeature()];
+export const features: Contribution[] = [aiFeature(), workflowFeature(), collabFeature(), licenseFeature()];

@@ -1,8 +1,6 @@
 // A workflow run followed to its end from a `pa` command (`pa workflow run`, the MCP server's run_workflow tool).
-import type { RunDetail, WorkflowProgress } from '@pa/shared';
+import type { RunDetail, StepRecord, WorkflowProgress } from '@pa/shared';
 import type { LocalEngine } from './local-engine.js';
-
-const ENDED = ['succeeded', 'failed', 'cancelled', 'interrupted'];
 
 /** Starts a run and waits for its end; a step waiting for approval without `autoApprove` ends the run as rejected. */
 export async function runToEnd(
@@ -13,33 +11,23 @@ export async function runToEnd(
   signal?: AbortSignal,
   onProgress?: (progress: WorkflowProgress) => void,
 ): Promise<RunDetail> {
-  let runId: string | null = null;
-  const early: WorkflowProgress[] = [];
-  let settle: (() => void) | null = null;
-  const done = new Promise<void>((resolve) => {
-    settle = resolve;
-  });
-  const handle = (progress: WorkflowProgress) => {
-    onProgress?.(progress);
-    if (progress.type === 'step' && progress.step.state === 'waiting' && !autoApprove) {
-      void local.call('workflow.approve', { runId: progress.runId, stepId: progress.step.stepId, approved: false });
-    }
-    if (progress.type === 'run' && ENDED.includes(progress.run.state)) settle?.();
+  const { runId } = await local.call('workflow.run', { name, inputs, autoApprove });
+  const onAbort = () => void local.call('workflow.cancel', { runId }).catch(() => undefined);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const refuse = (step: StepRecord) => {
+    if (step.state === 'waiting' && !autoApprove)
+      void local.call('workflow.approve', { runId, stepId: step.stepId, approved: false }).catch(() => undefined);
   };
-  const subscription = local.on('workflow.progress', (progress) => {
-    if (runId === null) early.push(progress);
-    else if (progress.runId === runId) handle(progress);
-  });
   try {
-    const started = await local.call('workflow.run', { name, inputs, autoApprove });
-    runId = started.runId;
-    for (const progress of early.splice(0)) if (progress.runId === runId) handle(progress);
-    const onAbort = () => void local.call('workflow.cancel', { runId: started.runId }).catch(() => undefined);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    await done;
-    signal?.removeEventListener('abort', onAbort);
-    return await local.call('workflow.run.get', { runId: started.runId });
+    const progress = local.stream('workflow.attach', { runId });
+    for await (const item of progress) {
+      onProgress?.(item);
+      if (item.type === 'snapshot') item.run.steps.forEach(refuse);
+      else if (item.type === 'step') refuse(item.step);
+    }
+    await progress.result;
   } finally {
-    subscription.dispose();
+    signal?.removeEventListener('abort', onAbort);
   }
+  return await local.call('workflow.run.get', { runId });
 }

@@ -1,7 +1,7 @@
 // `pa workflow list|validate [FILE]|run NAME|trust`: the same engine as the editor, opened in this process on the
 // current folder (or --workspace).
 import { readFileSync } from 'node:fs';
-import type { RunDetail, WorkflowProgress } from '@pa/shared';
+import type { RunDetail, RunRecord, StepRecord, WorkflowProgress } from '@pa/shared';
 import type { Command } from 'commander';
 import { type LocalEngine, withLocalEngine } from '../cli/local-engine.js';
 import { runToEnd } from '../cli/run-workflow.js';
@@ -115,9 +115,17 @@ function collect(value: string, previous: string[]): string[] {
 
 function describe(progress: WorkflowProgress): string {
   if (progress.type === 'log') return '';
-  if (progress.type === 'run')
-    return `run ${progress.run.state}${progress.run.error ? `: ${progress.run.error}` : ''}\n`;
-  const step = progress.step;
+  if (progress.type === 'snapshot')
+    return [describeRun(progress.run), ...progress.run.steps.map(describeStep)].join('');
+  if (progress.type === 'run') return describeRun(progress.run);
+  return describeStep(progress.step);
+}
+
+function describeRun(run: RunRecord): string {
+  return `run ${run.state}${run.error ? `: ${run.error}` : ''}\n`;
+}
+
+function describeStep(step: StepRecord): string {
   const took = step.finishedAt !== null ? ` (${step.finishedAt - step.startedAt} ms)` : '';
   return `  ${step.stepId}${step.iteration ? ` #${step.iteration}` : ''}: ${step.state}${took}${step.error ? ` — ${step.error}` : ''}\n`;
 }

@@ -4,13 +4,14 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import {
   ErrorCode,
-  type EventData,
   PaError,
   type PlannedStep,
   type RunDetail,
   type RunRecord,
+  type RunState,
   type StepKind,
   type TrustRefusal,
+  type WorkflowProgress,
   type WorkflowSummary,
 } from '@pa/shared';
 import { parseWorkflowYaml, type StepDefinition, stepKind, type WorkflowDefinition } from '@pa/shared/workflow/index';
@@ -18,11 +19,12 @@ import type { AiService } from '../ai/api.js';
 import type { Capability, EngineContext } from '../context.js';
 import type { Entitlements, Quotas } from '../license/api.js';
 import type { McpClients } from '../mcp/index.js';
-import type { Connection, PartialHandlers } from '../rpc/handlers.js';
+import type { PartialHandlers } from '../rpc/handlers.js';
 import { type CatalogEntry, entryFromText, findBuiltinDir, readCatalog, trustNeeds } from './catalog.js';
 import { createGroupLedger } from './group-ledger.js';
 import { claimInstance } from './instance.js';
 import { helperLauncher } from './launcher.js';
+import { type ProgressReader, progressReader } from './progress.js';
 import { projectFacts } from './project.js';
 import { RunQueue } from './queue.js';
 import { WorkflowRun } from './runner.js';
@@ -131,13 +133,12 @@ export function createWorkflows(ctx: EngineContext, deps: WorkflowDeps): Workflo
     options: {
       inputs: Record<string, string>;
       autoApprove: boolean;
-      connection: Connection;
       actor: string;
       rerunOf?: string;
       fromStep?: string;
       reused?: Map<string, ReusedStep[]>;
     },
-  ): { streamId: string; runId: string } {
+  ): { runId: string } {
     const root = ctx.workspace.requireRoot();
     const needs = trustNeeds(entry.source, definition.steps, root, options.inputs);
     if (needs.length > 0 && !trusted(root)) {
@@ -150,7 +151,6 @@ export function createWorkflows(ctx: EngineContext, deps: WorkflowDeps): Workflo
     deps.entitlements.require({ kind: 'component', component: entry.component }, options.actor);
     const reservation = deps.quotas.consume('workflow_runs', 1, options.actor);
     const runId = randomUUID();
-    const streamId = `wf-${runId}`;
     const record = store.createRun({
       id: runId,
       workflow: entry.name,
@@ -162,12 +162,12 @@ export function createWorkflows(ctx: EngineContext, deps: WorkflowDeps): Workflo
       rerunOf: options.rerunOf ?? null,
       fromStep: options.fromStep ?? null,
     });
-    const controller = ctx.streams.open(streamId);
+    // The run's own lifetime: it ends by workflow.cancel or the engine stopping, never with a connection.
+    const controller = new AbortController();
     const slot: ActiveRun = {
       run: null,
       controller,
-      streamId,
-      watchers: new Map(),
+      readers: new Set(),
       // A cancel of a run still waiting for its turn ends it now, not when the runs ahead of it finish.
       withdraw: () => {
         if (!queue.withdraw(runId)) return false;
@@ -179,18 +179,14 @@ export function createWorkflows(ctx: EngineContext, deps: WorkflowDeps): Workflo
     };
     const release = () => {
       active.delete(runId);
-      for (const unsubscribe of slot.watchers.values()) unsubscribe();
-      slot.watchers.clear();
-      ctx.streams.close(streamId);
+      const ended = store.getRun(runId)?.record ?? record;
+      for (const reader of slot.readers) reader.end(ended);
+      slot.readers.clear();
     };
-    watch(slot, options.connection);
-    const emit = (progress: DistributiveOmit<EventData<'workflow.progress'>, 'streamId' | 'runId'>) => {
-      const event = { ...progress, streamId, runId } as EventData<'workflow.progress'>;
-      for (const connection of slot.watchers.keys()) connection.emit('workflow.progress', event);
+    const emit = (progress: WorkflowProgress) => {
+      for (const reader of slot.readers) reader.push(progress);
     };
     active.set(runId, slot);
-    // The caller learns the stream id from the answer; the first events may race it (the client buffers them).
-    queueMicrotask(() => emit({ type: 'run', run: record }));
     queue.enqueue(runId, async () => {
       try {
         if (controller.signal.aborted) {
@@ -233,16 +229,19 @@ export function createWorkflows(ctx: EngineContext, deps: WorkflowDeps): Workflo
         release();
       }
     });
-    return { streamId, runId };
+    return { runId };
   }
 
-  /** The run's progress reaches this connection until it closes (the run goes on without it). */
-  function watch(slot: ActiveRun, connection: Connection): void {
-    if (slot.watchers.has(connection)) return;
-    slot.watchers.set(
-      connection,
-      connection.onDidClose(() => slot.watchers.delete(connection)),
-    );
+  /**
+   * A reader of the run's progress: its snapshot and its subscription are taken in one synchronous turn, so no
+   * progress falls between them and none is seen twice. The reader leaves when its stream is abandoned.
+   */
+  function attach(slot: ActiveRun, runId: string, signal: AbortSignal): ProgressReader {
+    slot.run?.flushLogs();
+    const reader = progressReader(detail(runId));
+    slot.readers.add(reader);
+    signal.addEventListener('abort', () => slot.readers.delete(reader), { once: true });
+    return reader;
   }
 
   function detail(runId: string): RunDetail {
@@ -258,7 +257,7 @@ export function createWorkflows(ctx: EngineContext, deps: WorkflowDeps): Workflo
       const parsed = 'text' in params ? parseWorkflowYaml(params.text) : parseWorkflowYaml(find(params.name).text);
       return parsed.ok ? { ok: true, issues: [] } : { ok: false, issues: parsed.issues };
     },
-    'workflow.run': ({ name, inputs, autoApprove }, { connection, actor }) => {
+    'workflow.run': ({ name, inputs, autoApprove }, { actor }) => {
       const entry = find(name);
       if (!entry.definition) {
         const first = entry.issues[0];
@@ -271,7 +270,6 @@ export function createWorkflows(ctx: EngineContext, deps: WorkflowDeps): Workflo
       return start(entry, entry.definition, {
         inputs: checkInputs(entry.definition, inputs),
         autoApprove,
-        connection,
         actor,
       });
     },
@@ -296,23 +294,23 @@ export function createWorkflows(ctx: EngineContext, deps: WorkflowDeps): Workflo
     'workflow.active': () => ({
       runs: [...active.keys()].flatMap((runId) => store.getRun(runId)?.record ?? []),
     }),
-    'workflow.attach': ({ runId }, { connection }) => {
+    'workflow.attach': ({ runId }, { signal }) => {
       const slot = active.get(runId);
-      if (!slot)
+      if (slot) return attach(slot, runId, signal);
+      sweep();
+      const run = detail(runId);
+      if (!ENDED.has(run.state))
         throw new PaError(
           ErrorCode.NOT_FOUND,
-          `Run ${runId} is not in progress in this engine; open it from the history to see how it ended.`,
+          `Run ${runId} is not in progress in this engine; open it from the history to see how it stands.`,
         );
-      // Snapshot and subscription in one synchronous turn: no event falls between them, none is seen twice.
-      slot.run?.flushLogs();
-      watch(slot, connection);
-      return { streamId: slot.streamId, run: detail(runId) };
+      return endedRun(run);
     },
     'workflow.run.get': ({ runId }) => {
       sweep();
       return detail(runId);
     },
-    'workflow.rerun': ({ runId, fromStep, autoApprove }, { connection, actor }) => {
+    'workflow.rerun': ({ runId, fromStep, autoApprove }, { actor }) => {
       sweep();
       const stored = store.getRun(runId);
       if (!stored) throw new PaError(ErrorCode.NOT_FOUND, `No run ${runId}.`);
@@ -352,7 +350,6 @@ export function createWorkflows(ctx: EngineContext, deps: WorkflowDeps): Workflo
       return start(entry, entry.definition, {
         inputs: stored.record.inputs,
         autoApprove,
-        connection,
         actor,
         rerunOf: runId,
         fromStep: top[from]?.id ?? '',
@@ -386,14 +383,20 @@ interface ActiveRun {
   /** Null while the run waits in the queue. */
   run: WorkflowRun | null;
   controller: AbortController;
-  streamId: string;
-  /** The connections that receive the run's progress, each with its close-listener's unsubscribe. */
-  watchers: Map<Connection, () => void>;
+  /** The attached readers (workflow.attach streams), each ended with the run's final record. */
+  readers: Set<ProgressReader>;
   /** Takes a run that has not started out of the queue and ends it as cancelled; false once it has started. */
   withdraw(): boolean;
 }
 
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+const ENDED: ReadonlySet<RunState> = new Set(['succeeded', 'failed', 'cancelled', 'interrupted']);
+
+/** The stream of a run that has already ended: its snapshot, then its record. */
+async function* endedRun(run: RunDetail): AsyncGenerator<WorkflowProgress, RunRecord> {
+  yield { type: 'snapshot', run };
+  const { plan: _plan, steps: _steps, ...record } = run;
+  return record;
+}
 
 interface ReusedStep {
   stepId: string;

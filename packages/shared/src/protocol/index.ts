@@ -7,7 +7,7 @@ import { collabEvents, collabMethods } from './collab.js';
 import { engineEvents, engineMethods } from './engine.js';
 import { filesEvents, filesMethods } from './files.js';
 import { licenseEvents, licenseMethods } from './license.js';
-import { workflowEvents, workflowMethods } from './workflow.js';
+import { workflowMethods } from './workflow.js';
 
 export const methods = {
   ...engineMethods,
@@ -24,7 +24,6 @@ export const events = {
   ...filesEvents,
   ...licenseEvents,
   ...aiEvents,
-  ...workflowEvents,
   ...collabEvents,
 } as const;
 

@@ -1,8 +1,8 @@
-// workflow methods and events (owned by the workflow capability): definitions, runs and their progress stream,
-// approvals, history, workspace trust, and the MCP client/server settings.
+// workflow methods (owned by the workflow capability): definitions, runs and their progress stream, approvals,
+// history, workspace trust, and the MCP client/server settings.
 import { z } from 'zod';
 import { WorkflowComponent } from '../editions.js';
-import { Empty, method, Ok, StreamId } from '../rpc.js';
+import { Empty, method, Ok, stream } from '../rpc.js';
 import { InputDefinition, STEP_KINDS } from '../workflow/definition.js';
 
 export const WorkflowIssue = z.object({ line: z.number(), column: z.number(), path: z.string(), message: z.string() });
@@ -100,7 +100,22 @@ export type PlannedStep = z.infer<typeof PlannedStep>;
 export const RunDetail = RunRecord.extend({ plan: z.array(PlannedStep), steps: z.array(StepRecord) });
 export type RunDetail = z.infer<typeof RunDetail>;
 
-export const RunStarted = z.object({ streamId: StreamId, runId: z.string() });
+/** A run was started: follow it with `workflow.attach`. */
+export const RunStarted = z.object({ runId: z.string() });
+
+/**
+ * One item of `workflow.attach`: first the run as stored when the reader joined (`snapshot`), then what changed.
+ * A reader that falls behind gets newer states in place of older ones it had not read yet, and a step's log lines
+ * joined into one item, so a `log` item may hold several lines (or, for a stalled reader, only the latest part of
+ * them: the step's record, sent when it ends, carries the whole log).
+ */
+export const WorkflowProgress = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('snapshot'), run: RunDetail }),
+  z.object({ type: z.literal('run'), run: RunRecord }),
+  z.object({ type: z.literal('step'), step: StepRecord }),
+  z.object({ type: z.literal('log'), seq: z.number(), stepId: z.string(), text: z.string() }),
+]);
+export type WorkflowProgress = z.infer<typeof WorkflowProgress>;
 
 /**
  * Which of a server's tools a chat model may call on its own: 'read-only' (default) offers only tools the server
@@ -154,10 +169,11 @@ export const workflowMethods = {
   /** Runs in progress in this engine (any connection started them): what a reloaded panel re-attaches to. */
   'workflow.active': method(Empty, z.object({ runs: z.array(RunRecord) })),
   /**
-   * Follows a run in progress from this connection too: the answer is the run as stored now (logs flushed), and
-   * every later progress event of the run reaches this connection with the given stream id.
+   * Follows a run: a snapshot of the run as stored now (logs flushed), then its progress, ending with the run's
+   * final record. A run that has already ended gives its snapshot and ends at once; one in progress in another
+   * engine is E_NOT_FOUND. Leaving the stream stops only this reader: the run goes on (`workflow.cancel` stops it).
    */
-  'workflow.attach': method(z.strictObject({ runId: RunId }), z.object({ streamId: StreamId, run: RunDetail })),
+  'workflow.attach': stream(z.strictObject({ runId: RunId }), WorkflowProgress, RunRecord),
   'workflow.runs': method(
     z.strictObject({ limit: z.number().int().positive().max(500).default(50) }).optional(),
     z.object({ runs: z.array(RunRecord) }),
@@ -191,22 +207,4 @@ export const workflowMethods = {
     z.strictObject({ prompt: z.string().min(1).max(200_000), system: z.string().max(50_000).optional() }),
     z.object({ text: z.string(), providerId: z.string(), model: z.string() }),
   ),
-} as const;
-
-export const WorkflowProgress = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('run'), streamId: StreamId, runId: z.string(), run: RunRecord }),
-  z.object({ type: z.literal('step'), streamId: StreamId, runId: z.string(), step: StepRecord }),
-  z.object({
-    type: z.literal('log'),
-    streamId: StreamId,
-    runId: z.string(),
-    seq: z.number(),
-    stepId: z.string(),
-    text: z.string(),
-  }),
-]);
-export type WorkflowProgress = z.infer<typeof WorkflowProgress>;
-
-export const workflowEvents = {
-  'workflow.progress': WorkflowProgress,
 } as const;

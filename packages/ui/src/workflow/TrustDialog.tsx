@@ -1,12 +1,6 @@
 // The one question before a workflow runs code from the open folder: what exactly would run (each command, MCP
 // call and file write, step by step), and whether the user trusts this folder enough to let it.
-import type { TrustItem } from '@pa/shared';
-
-export interface TrustRequest {
-  workflow: string;
-  root: string;
-  items: TrustItem[];
-}
+import type { TrustRequest } from './workflow-controller';
 
 export function TrustDialog({ request, onDecide }: { request: TrustRequest; onDecide(trusted: boolean): void }) {
   return (

@@ -41,27 +41,28 @@ const base: RunDetail = {
 
 describe('applyProgress', () => {
   it('adds steps, appends their logs and updates the run', () => {
-    let detail = applyProgress(base, { type: 'step', streamId: 's', runId: 'r1', step: step(0, 'a') });
-    detail = applyProgress(detail, { type: 'log', streamId: 's', runId: 'r1', seq: 0, stepId: 'a', text: 'hello ' });
-    detail = applyProgress(detail, { type: 'log', streamId: 's', runId: 'r1', seq: 0, stepId: 'a', text: 'world' });
+    let detail = applyProgress(base, { type: 'step', step: step(0, 'a') });
+    detail = applyProgress(detail, { type: 'log', seq: 0, stepId: 'a', text: 'hello ' });
+    detail = applyProgress(detail, { type: 'log', seq: 0, stepId: 'a', text: 'world' });
     detail = applyProgress(detail, {
       type: 'step',
-      streamId: 's',
-      runId: 'r1',
       step: step(0, 'a', { state: 'succeeded', finishedAt: 1500 }),
     });
     detail = applyProgress(detail, {
       type: 'run',
-      streamId: 's',
-      runId: 'r1',
       run: { ...base, state: 'succeeded', finishedAt: 2000 },
     });
     expect(detail.state).toBe('succeeded');
     expect(detail.steps).toEqual([step(0, 'a', { state: 'succeeded', finishedAt: 1500, logs: 'hello world' })]);
   });
 
-  it('ignores events of another run', () => {
-    expect(applyProgress(base, { type: 'step', streamId: 's', runId: 'other', step: step(0, 'a') })).toBe(base);
+  it('takes a snapshot as the run, and keeps the longer log when a record arrives with fewer lines than were read', () => {
+    const snapshot = { ...base, steps: [step(0, 'a', { logs: 'one\n' })] };
+    let detail = applyProgress(base, { type: 'snapshot', run: snapshot });
+    expect(detail).toBe(snapshot);
+    detail = applyProgress(detail, { type: 'log', seq: 0, stepId: 'a', text: 'two\n' });
+    detail = applyProgress(detail, { type: 'step', step: step(0, 'a', { state: 'waiting', logs: 'one\n' }) });
+    expect(detail.steps).toEqual([step(0, 'a', { state: 'waiting', logs: 'one\ntwo\n' })]);
   });
 });
 

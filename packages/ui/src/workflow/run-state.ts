@@ -1,10 +1,12 @@
-// The panel's view of one run: the detail the engine stored, kept current by the run's progress events.
-// Pure, so the timeline logic is tested without a browser.
+// The panel's view of one run: the detail the engine stored, kept current by the items of its workflow.attach
+// stream. Pure, so the timeline logic is tested without a browser.
 import type { PlannedStep, RunDetail, StepRecord, WorkflowProgress } from '@pa/shared';
 
+/** The run after one item of its progress stream (the caller keeps items of one run to that run). */
 export function applyProgress(detail: RunDetail, progress: WorkflowProgress): RunDetail {
-  if (progress.runId !== detail.id) return detail;
   switch (progress.type) {
+    case 'snapshot':
+      return progress.run;
     case 'run':
       return { ...detail, ...progress.run, plan: detail.plan, steps: detail.steps };
     case 'step': {
