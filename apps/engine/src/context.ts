@@ -1,6 +1,5 @@
 // What the engine hands each capability to build itself (shared services, never another capability's files), and
 // what a capability hands back. Capabilities import these types from here, never from the assembly (engine.ts).
-import type { StreamRegistry } from './engine.js';
 import type { FilesCapability } from './files/index.js';
 import type { ConnectionSet } from './rpc/connection.js';
 import type { PartialHandlers } from './rpc/handlers.js';
@@ -15,7 +14,6 @@ export interface EngineContext {
   readonly connections: ConnectionSet;
   readonly workspace: Workspace;
   readonly files: FilesCapability;
-  readonly streams: StreamRegistry;
   readonly log: (line: Record<string, unknown>) => void;
 }
 

@@ -69,8 +69,7 @@ export function createEngine(options: EngineOptions): Engine {
   );
   disposables.defer(workspace.onDidChange((info) => connections.broadcast('workspace.changed', { workspace: info })));
 
-  const streams = new StreamRegistry();
-  const context: EngineContext = { dataDir, store, clock, connections, workspace, files, streams, log };
+  const context: EngineContext = { dataDir, store, clock, connections, workspace, files, log };
   const httpRoutes: HttpRoute[] = [];
 
   const engineHandlers: PartialHandlers = {
@@ -130,27 +129,4 @@ export function createEngine(options: EngineOptions): Engine {
   disposables.defer(() => connections.closeAll()); // every stream stops first: model generations, followed runs
 
   return { router, context, httpRoutes, dispose: () => disposables.dispose() };
-}
-
-/** Open cancellable streams (AI tokens, workflow runs), by id. */
-export class StreamRegistry {
-  private readonly controllers = new Map<string, AbortController>();
-
-  open(streamId: string): AbortController {
-    const controller = new AbortController();
-    this.controllers.set(streamId, controller);
-    return controller;
-  }
-
-  close(streamId: string): void {
-    this.controllers.delete(streamId);
-  }
-
-  cancel(streamId: string): boolean {
-    const controller = this.controllers.get(streamId);
-    if (!controller) return false;
-    controller.abort();
-    this.controllers.delete(streamId);
-    return true;
-  }
 }
