@@ -159,7 +159,8 @@ describe('streams over the engine WebSocket transport', () => {
 
   /**
    * The prompt says what to produce: "count:N" N items then the result; "forever" items until aborted; "idle"
-   * nothing until aborted; "count:N,idle" N items, then nothing until aborted.
+   * nothing until aborted; "count:N,idle" N items, then nothing until aborted; "count:N,stuck" N items, then an
+   * await that never settles and ignores the signal (a producer that does not honour cancellation).
    */
   async function* produce(prompt: string, ctx: StreamContext): AsyncGenerator<{ text: string }, AiAnswer, undefined> {
     const producer = { signal: ctx.signal, pulled: 0, finished: false };
@@ -174,6 +175,7 @@ describe('streams over the engine WebSocket transport', () => {
         yield { text: String(i) };
       }
       if (idle) await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, { once: true }));
+      if (tail === 'stuck') await new Promise(() => {});
       return { ...answer, tokensOut: producer.pulled };
     } finally {
       producer.finished = true;
@@ -325,6 +327,21 @@ describe('streams over the engine WebSocket transport', () => {
       ).toEqual(['items', 'error', 'items', 'result']);
     }
     await peer.close();
+  });
+
+  it('ends a stream whose producer ignores its signal: the cancel is answered and the id is free again', async () => {
+    const peer = await RawPeer.open(url, token);
+    const index = producers.length;
+    peer.send({ id: 3, method: 'ai.complete', params: { prompt: 'count:1,stuck' } });
+    await peer.items(3, 1);
+    peer.send({ id: 3, cancel: true });
+    const reply = await peer.next((frame) => frame.id === 3 && frame.error !== undefined);
+    expect(reply.error?.code).toBe(ErrorCode.CANCELLED);
+    expect(producers[index]?.signal.aborted).toBe(true);
+    expect(producers[index]?.finished).toBe(false);
+    peer.send({ id: 3, method: 'ai.complete', params: { prompt: 'count:1' } });
+    const end = await peer.next((frame) => frame.id === 3 && frame.result !== undefined);
+    expect(end.result).toMatchObject({ tokensOut: 1 });
   });
 
   it('aborts every producer of the streams a closed socket opened, and forgets the connection', async () => {
