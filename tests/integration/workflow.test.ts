@@ -255,6 +255,27 @@ steps:
     }
   });
 
+  it('lets a reader leave a run (loop break, aborted signal) without stopping it', async () => {
+    writeWorkflow(
+      h.root,
+      'hold',
+      'name: hold\ndescription: Waits.\nsteps:\n  - id: ok\n    approve: { message: Go on? }\n',
+    );
+    const { runId } = await h.client.call('workflow.run', { name: 'hold' });
+    for await (const item of h.client.stream('workflow.attach', { runId })) {
+      expect(item.type).toBe('snapshot');
+      break;
+    }
+    const aborted = new AbortController();
+    const second = h.client.stream('workflow.attach', { runId }, { signal: aborted.signal });
+    const watch = await RunWatch.start(h.client, Promise.resolve({ runId }));
+    await watch.step('ok', 'waiting');
+    aborted.abort();
+    await expect(second.result).rejects.toMatchObject({ code: ErrorCode.CANCELLED });
+    await h.client.call('workflow.approve', { runId, stepId: 'ok', approved: true });
+    expect((await watch.finished()).state).toBe('succeeded');
+  });
+
   it('refuses edits that escape the workspace through ".." or a symlink', async () => {
     const outside = mkdtempSync(join(tmpdir(), 'pa-outside-'));
     symlinkSync(outside, join(h.root, 'out-link'));
