@@ -12,6 +12,7 @@ import WebSocket from 'ws';
 import { ConnectionSet } from '../../apps/engine/src/rpc/connection.js';
 import type { StreamContext } from '../../apps/engine/src/rpc/handlers.js';
 import { Router } from '../../apps/engine/src/rpc/router.js';
+import { MAX_STREAMS_PER_CONNECTION } from '../../apps/engine/src/rpc/serve.js';
 import { attachWebSocketTransport } from '../../apps/engine/src/rpc/ws-transport.js';
 import { connectClient, type StartedEngine, startEngine } from '../support/engine.js';
 
@@ -342,6 +343,23 @@ describe('streams over the engine WebSocket transport', () => {
     peer.send({ id: 3, method: 'ai.complete', params: { prompt: 'count:1' } });
     const end = await peer.next((frame) => frame.id === 3 && frame.result !== undefined);
     expect(end.result).toMatchObject({ tokensOut: 1 });
+  });
+
+  it('refuses a stream over the per-connection limit with E_UNAVAILABLE, and takes one again once a stream ends', async () => {
+    const index = producers.length;
+    const peer = await RawPeer.open(url, token);
+    for (let id = 1; id <= MAX_STREAMS_PER_CONNECTION; id++) {
+      peer.send({ id, method: 'ai.complete', params: { prompt: 'idle' } });
+    }
+    await producersStarted(index + MAX_STREAMS_PER_CONNECTION);
+    peer.send({ id: 'one-too-many', method: 'ai.complete', params: { prompt: 'idle' } });
+    const refused = await peer.next((frame) => frame.id === 'one-too-many');
+    expect(refused.error?.code).toBe(ErrorCode.UNAVAILABLE);
+    expect(producers.length).toBe(index + MAX_STREAMS_PER_CONNECTION);
+    peer.send({ id: 1, cancel: true });
+    await peer.next((frame) => frame.id === 1 && frame.error?.code === ErrorCode.CANCELLED);
+    peer.send({ id: 'room-again', method: 'ai.complete', params: { prompt: 'count:1' } });
+    expect((await peer.next((frame) => frame.id === 'room-again' && 'result' in frame)).result).toBeTruthy();
   });
 
   it('aborts every producer of the streams a closed socket opened, and forgets the connection', async () => {

@@ -26,6 +26,13 @@ export interface ServedConnection {
   readonly openStreams: number;
 }
 
+/**
+ * Streams one connection may have open at once (each holds a producer and ~3.5 KB here): far above what the UI
+ * opens (a chat, an edit, a few followed runs and terminals), low enough that a hostile client cannot exhaust the
+ * engine by opening streams it never reads.
+ */
+export const MAX_STREAMS_PER_CONNECTION = 512;
+
 export function serveConnection(options: ServeOptions): ServedConnection {
   const { router } = options;
   const connection = new OutboundConnection(options.send);
@@ -75,6 +82,16 @@ export function serveConnection(options: ServeOptions): ServedConnection {
       case 'stream': {
         if (streams.has(decoded.id)) {
           refuseReuse(decoded.id, null);
+          return;
+        }
+        if (streams.size >= MAX_STREAMS_PER_CONNECTION) {
+          connection.send({
+            id: decoded.id,
+            error: new PaError(
+              ErrorCode.UNAVAILABLE,
+              `This connection already has ${MAX_STREAMS_PER_CONNECTION} streams open; finish or cancel one first.`,
+            ).toWire(),
+          });
           return;
         }
         const stream = new EngineStream(decoded, ctx, connection, router);
