@@ -8,12 +8,13 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { STREAM_WINDOW } from '@pa/shared';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { PROGRESS_HIGH_WATER } from '../../apps/engine/src/workflow/progress.js';
 import { type Harness, startHarness, writeWorkflow } from './workflow-harness.js';
 
 const LINES = 100_000;
 const LINE = 500;
-/** The engine's progress queue for one reader (apps/engine/src/workflow/progress.ts), plus the run's own items. */
-const QUEUED = 64 + 8;
+/** What the engine may queue for one reader: its progress queue, plus a run state and a few step items past it. */
+const QUEUED = PROGRESS_HIGH_WATER + 8;
 
 // a full collection before each reading, so the figures are what is still held, not garbage not yet collected
 setFlagsFromString('--expose-gc');
