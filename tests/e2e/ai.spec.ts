@@ -1,7 +1,8 @@
 // AI end to end in browser mode against the real engine and a scripted loopback OpenAI-compatible provider: a chat
 // answer streams in with its "answered by" line (after a fallback), and Ctrl+I edits a selection through a diff
 // that, once accepted, can be undone and saved to disk, while Monaco's Ctrl+K chords still work. An attached file
-// shows as a chip, a long answer wraps inside the panel, and removing a provider asks first.
+// shows as a chip, a long answer wraps inside the panel, and removing a provider asks first. Reloading the page
+// while an answer streams stops the provider's request.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
@@ -177,5 +178,51 @@ test('a tool the model called through an MCP server shows as a collapsed "used t
   await tool.locator('summary').click();
   await expect(tool.locator('.ai-tool__body')).toContainText('"path": "src/greet.ts"');
   await page.screenshot({ path: 'test-results/ai-tool-call.png' });
+  expect(wb.errors()).toEqual([]);
+});
+
+test('a chat answer still streaming when the page reloads stops its provider within 50 ms', async ({ page }) => {
+  const slow = await startLoopbackOpenAI({
+    kind: 'ok',
+    tokens: Array.from({ length: 1000 }, (_, i) => ` w${i}`),
+    gapMs: 20,
+  });
+  servers.push(slow);
+  wb = await openWorkbench(page);
+  const client = await wb.connect();
+  await client.call('ai.providers.add', {
+    id: 'slow',
+    kind: 'openai-compatible',
+    modelClass: 'own_key',
+    model: 'slow-model',
+    baseURL: slow.baseURL,
+  });
+  client.close();
+
+  // The old page (and its socket) goes when the reloaded one commits, after the engine served it: from then the
+  // engine must stop the provider's request within 50 ms (20 s of tokens were left). Median of three reloads, so
+  // one scheduling hiccup of a loaded machine does not decide.
+  let committedAt = 0;
+  page.on('framenavigated', (frame) => {
+    if (frame === page.mainFrame()) committedAt = performance.now();
+  });
+  const delays: number[] = [];
+  await page.locator('[data-view="ai.chat"]').click();
+  for (let i = 0; i < 3; i++) {
+    // the reloaded page opens the chat panel again (the layout is remembered), empty
+    await expect(page.getByTestId('ai-message-assistant')).toHaveCount(0);
+    await page.getByTestId('ai-input').fill('Count slowly');
+    await page.getByTestId('ai-input').press('Enter');
+    await expect(page.getByTestId('ai-message-assistant').last()).toContainText('w3');
+    expect(slow.requests[i]?.closedAt).toBeNull();
+    committedAt = 0;
+    await page.reload();
+    await expect.poll(() => slow.requests[i]?.closedAt ?? null).not.toBeNull();
+    expect(committedAt).toBeGreaterThan(0);
+    delays.push((slow.requests[i]?.closedAt as number) - committedAt);
+    await expect(page.getByTestId('connection')).toHaveText(/Engine connected/);
+  }
+  expect(delays.sort((x, y) => x - y)[1]).toBeLessThan(50);
+  expect(slow.requests).toHaveLength(3);
   expect(wb.errors()).toEqual([]);
 });
