@@ -1,0 +1,113 @@
+import { ErrorCode, PaError } from '@pa/shared';
+import { describe, expect, it } from 'vitest';
+import { AiStreamsEngine, answerOf, settle } from '../testing/ai-streams';
+import type { WorkbenchApi } from '../workbench/contributions';
+import { ChatController } from './chat-controller';
+
+function setup() {
+  const engine = new AiStreamsEngine();
+  const saved: unknown[] = [];
+  engine.calls.answer('ai.conversations.save', async (params) => {
+    saved.push(params);
+    return { id: 'c1' };
+  });
+  engine.calls.answer('ai.conversations.list', async () => ({ items: [{ id: 'c1', title: 'Hi', updatedAt: 1 }] }));
+  const notes: string[] = [];
+  const api = { client: engine.client, notify: (message: string) => notes.push(message) } as unknown as WorkbenchApi;
+  return { engine, chat: new ChatController(api), saved, notes };
+}
+
+describe('ChatController', () => {
+  it('streams the answer into the last message, then shows who answered and saves the conversation', async () => {
+    const { engine, chat, saved } = setup();
+    const sending = chat.send('Hi');
+    await settle();
+    const stream = engine.last();
+    expect(stream.method).toBe('ai.chat');
+    expect(stream.params).toEqual({ messages: [{ role: 'user', content: 'Hi' }] });
+    stream.tokens('Hel', 'lo');
+    await settle();
+    expect(chat.messages.value.at(-1)).toMatchObject({ role: 'assistant', content: 'Hello', streaming: true });
+    expect(chat.streaming.value).toBe(true);
+    stream.answer(answerOf('Hello!'));
+    await sending;
+    expect(chat.messages.value.at(-1)).toEqual({
+      role: 'assistant',
+      content: 'Hello!',
+      route: answerOf('').route,
+    });
+    expect(chat.streaming.value).toBe(false);
+    expect(saved).toHaveLength(1);
+    expect(chat.conversationId.value).toBe('c1');
+  });
+
+  it('pins the picked provider', async () => {
+    const { engine, chat } = setup();
+    chat.model.set('kimi');
+    const sending = chat.send('Hi');
+    await settle();
+    expect(engine.last().params).toMatchObject({ provider: 'kimi' });
+    engine.last().answer(answerOf('ok'));
+    await sending;
+  });
+
+  it('keeps what arrived of a failed answer, with the error and the route', async () => {
+    const { engine, chat } = setup();
+    const sending = chat.send('Hi');
+    await settle();
+    engine.last().tokens('half an');
+    const route = answerOf('').route;
+    engine.last().fail(new PaError(ErrorCode.PROVIDER, 'good went silent.', { partial: 'half an', route }));
+    await sending;
+    expect(chat.messages.value.at(-1)).toEqual({
+      role: 'assistant',
+      content: 'half an',
+      error: 'good went silent.',
+      route,
+    });
+    expect(chat.streaming.value).toBe(false);
+  });
+
+  it('shows a refusal before any token (an unlicensed provider) as the answer’s error', async () => {
+    const { engine, chat } = setup();
+    const sending = chat.send('Hi');
+    await settle();
+    engine.last().fail(new PaError(ErrorCode.LICENSE, 'Your edition does not include remote models.'));
+    await sending;
+    expect(chat.messages.value.at(-1)).toEqual({
+      role: 'assistant',
+      content: '',
+      error: 'Your edition does not include remote models.',
+    });
+  });
+
+  it('Stop cancels the stream: the engine is told, the text so far is kept and says it was stopped', async () => {
+    const { engine, chat, saved } = setup();
+    const sending = chat.send('Hi');
+    await settle();
+    engine.last().tokens('Once upon');
+    await settle();
+    chat.stop();
+    await sending;
+    expect(engine.last().cancelled).toBe(true);
+    expect(chat.messages.value.at(-1)).toEqual({
+      role: 'assistant',
+      content: 'Once upon',
+      error: 'The request was cancelled.',
+    });
+    expect(chat.streaming.value).toBe(false);
+    expect(saved).toHaveLength(1);
+  });
+
+  it('a new conversation stops the answer streaming and saves nothing of the old one', async () => {
+    const { engine, chat, saved } = setup();
+    const sending = chat.send('Hi');
+    await settle();
+    engine.last().tokens('Once');
+    chat.newConversation();
+    await sending;
+    expect(engine.last().cancelled).toBe(true);
+    expect(chat.messages.value).toEqual([]);
+    expect(saved).toHaveLength(0);
+  });
+});
