@@ -7,6 +7,7 @@ import { collabEvents, collabMethods } from './collab.js';
 import { engineEvents, engineMethods } from './engine.js';
 import { filesEvents, filesMethods } from './files.js';
 import { licenseEvents, licenseMethods } from './license.js';
+import { terminalMethods } from './terminal.js';
 import { workflowMethods } from './workflow.js';
 
 export const methods = {
@@ -17,6 +18,7 @@ export const methods = {
   ...workflowMethods,
   ...collabMethods,
   ...backupMethods,
+  ...terminalMethods,
 } as const;
 
 export const events = {
@@ -69,4 +71,5 @@ export * from './collab.js';
 export * from './engine.js';
 export * from './files.js';
 export * from './license.js';
+export * from './terminal.js';
 export * from './workflow.js';
