@@ -16,7 +16,7 @@ import {
 export const MAX_TOOL_ROUNDS = 4;
 /** What the model gets of one tool's answer (a whole large file would swamp its context). */
 const RESULT_LIMIT = 64_000;
-/** What the `ai.done` event shows of it. */
+/** What the answer (AiAnswer.toolCalls) shows of it. */
 const PREVIEW_LIMIT = 500;
 
 /** The tools as offered to models, by the name the model calls them (unique, within the wire formats' rules). */
