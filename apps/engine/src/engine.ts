@@ -19,6 +19,7 @@ import { createSecrets } from './secrets/index.js';
 import type { HttpRoute } from './server/http.js';
 import { openStore } from './store/index.js';
 import { VERSION } from './version.js';
+import type { WorkflowsCapability } from './workflow/index.js';
 import { createWorkspace } from './workspace/index.js';
 
 export type { Capability, EngineContext } from './context.js';
@@ -112,6 +113,14 @@ export function createEngine(options: EngineOptions): Engine {
     }),
   );
   add(createBackups(context));
+  // git loads on first use; it asks the workflow capability's trust store (one store) before running anything
+  add(
+    lazyCapability('git', async () => {
+      const { createGit } = await import('./git/index.js');
+      const isTrusted = async (root: string) => ((await workflows.load()) as WorkflowsCapability).store.isTrusted(root);
+      return createGit(context, { isTrusted });
+    }),
+  );
 
   const eventually = setTimeout(() => {
     for (const lazy of [workflows, collab]) {

@@ -6,6 +6,7 @@ import { backupMethods } from './backup.js';
 import { collabEvents, collabMethods } from './collab.js';
 import { engineEvents, engineMethods } from './engine.js';
 import { filesEvents, filesMethods } from './files.js';
+import { gitEvents, gitMethods } from './git.js';
 import { licenseEvents, licenseMethods } from './license.js';
 import { terminalMethods } from './terminal.js';
 import { workflowMethods } from './workflow.js';
@@ -18,6 +19,7 @@ export const methods = {
   ...workflowMethods,
   ...collabMethods,
   ...backupMethods,
+  ...gitMethods,
   ...terminalMethods,
 } as const;
 
@@ -27,6 +29,7 @@ export const events = {
   ...licenseEvents,
   ...aiEvents,
   ...collabEvents,
+  ...gitEvents,
 } as const;
 
 export type Methods = typeof methods;
@@ -70,6 +73,7 @@ export * from './backup.js';
 export * from './collab.js';
 export * from './engine.js';
 export * from './files.js';
+export * from './git.js';
 export * from './license.js';
 export * from './terminal.js';
 export * from './workflow.js';
