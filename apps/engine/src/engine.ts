@@ -113,6 +113,12 @@ export function createEngine(options: EngineOptions): Engine {
     }),
   );
   add(createBackups(context));
+  add(
+    lazyCapability('search', async () => {
+      const { createSearch } = await import('./search/index.js');
+      return createSearch(context);
+    }),
+  );
   // git loads on first use; it asks the workflow capability's trust store (one store) before running anything
   add(
     lazyCapability('git', async () => {

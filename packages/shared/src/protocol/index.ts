@@ -8,6 +8,7 @@ import { engineEvents, engineMethods } from './engine.js';
 import { filesEvents, filesMethods } from './files.js';
 import { gitEvents, gitMethods } from './git.js';
 import { licenseEvents, licenseMethods } from './license.js';
+import { searchMethods } from './search.js';
 import { terminalMethods } from './terminal.js';
 import { workflowMethods } from './workflow.js';
 
@@ -20,6 +21,7 @@ export const methods = {
   ...collabMethods,
   ...backupMethods,
   ...gitMethods,
+  ...searchMethods,
   ...terminalMethods,
 } as const;
 
@@ -75,5 +77,6 @@ export * from './engine.js';
 export * from './files.js';
 export * from './git.js';
 export * from './license.js';
+export * from './search.js';
 export * from './terminal.js';
 export * from './workflow.js';

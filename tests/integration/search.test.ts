@@ -1,0 +1,215 @@
+// Find in files against the real engine over its WebSocket, with both engines (ripgrep and the built-in fallback,
+// picked per request): known matches for literal, case, whole word, regex, globs and .gitignore on and off;
+// maxResults; cancellation (rg is killed); and the hostile side: a symlink out of the workspace, globs that climb
+// out, a catastrophic regex and a huge line that must come back in time.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  ErrorCode,
+  type PaError,
+  type ParamsIn,
+  type RpcClient,
+  type SearchFileMatches,
+  type SearchTextResult,
+} from '@pa/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type StartedEngine, startEngine } from '../support/engine.js';
+
+let engine: StartedEngine;
+let client: RpcClient;
+let root: string;
+let outside: string;
+
+const MANY = 3_000;
+const HUGE_LINE = 2 * 1024 * 1024;
+
+function write(rel: string, content: string | Buffer): void {
+  mkdirSync(join(root, rel, '..'), { recursive: true });
+  writeFileSync(join(root, rel), content);
+}
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'pa-search-'));
+  outside = mkdtempSync(join(tmpdir(), 'pa-search-outside-'));
+  writeFileSync(join(outside, 'secret.txt'), 'foo outside the workspace\n');
+  write('src/alpha.ts', 'const foo = 1;\nconst foobar = foo + 2;\nFOO();\n');
+  write('src/beta.js', 'let x = foo;\n');
+  write('src/uni.ts', 'é😀 foo\n');
+  write('docs/readme.md', 'Foo bar\n');
+  write('.gitignore', 'ignored/\n');
+  write('ignored/skip.ts', 'foo ignored\n');
+  write('.git/config', '[core]\n\tfoo = 1\n');
+  write('bin.dat', Buffer.concat([Buffer.from('foo'), Buffer.alloc(16), Buffer.from('foo')]));
+  write('bomb/aaa.txt', `${'a'.repeat(100_000)}b\n`);
+  write('huge/line.txt', `${'x'.repeat(HUGE_LINE / 2)}needle${'y'.repeat(HUGE_LINE / 2)}\n`);
+  for (let i = 0; i < MANY; i++) write(`many/${String(i).padStart(4, '0')}.txt`, `cancelword ${i}\n`);
+  symlinkSync(outside, join(root, 'linked-out'));
+  symlinkSync(join(outside, 'secret.txt'), join(root, 'secret-link.txt'));
+  engine = await startEngine({ workspace: root });
+  client = await engine.connect();
+}, 30_000);
+
+afterAll(async () => {
+  await engine?.stop();
+  rmSync(root, { recursive: true, force: true });
+  rmSync(outside, { recursive: true, force: true });
+});
+
+async function search(params: ParamsIn<'search.text'>) {
+  const items: SearchFileMatches[] = [];
+  const stream = client.stream('search.text', params);
+  for await (const item of stream) items.push(item);
+  const result: SearchTextResult = await stream.result;
+  // rg searches files in parallel: files in any order, each file's matches in order
+  const byPath = [...items].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const hits = byPath.flatMap((item) => item.matches.map((m) => `${item.path}:${m.line}:${m.column}-${m.endColumn}`));
+  return { items, result, hits };
+}
+
+async function errorOf(promise: Promise<unknown>): Promise<PaError> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as PaError;
+  }
+  throw new Error('expected the search to fail');
+}
+
+/** Excludes the folders of the other tests, so each expectation lists what it is about. */
+const NOISE = ['many', 'bomb', 'huge'];
+
+describe.each(['ripgrep', 'builtin'] as const)('search.text with the %s engine', (engineName) => {
+  const base = { engine: engineName, exclude: NOISE };
+
+  it('finds a literal in any case, file by file, with UTF-16 columns and previews', async () => {
+    const { items, result, hits } = await search({ ...base, pattern: 'foo' });
+    expect(hits).toEqual([
+      'docs/readme.md:1:0-3',
+      'src/alpha.ts:1:6-9',
+      'src/alpha.ts:2:6-9',
+      'src/alpha.ts:2:15-18',
+      'src/alpha.ts:3:0-3',
+      'src/beta.js:1:8-11',
+      'src/uni.ts:1:4-7',
+    ]);
+    expect(result).toMatchObject({ files: 4, matches: 7, limitHit: false, engine: engineName });
+    const uni = items.find((item) => item.path === 'src/uni.ts')?.matches[0];
+    expect(uni?.preview).toEqual({ text: 'é😀 foo', start: 4, end: 7 });
+    expect(uni?.text).toBe('foo');
+  });
+
+  it('matches case, whole words and regular expressions', async () => {
+    expect((await search({ ...base, pattern: 'FOO', matchCase: true })).hits).toEqual(['src/alpha.ts:3:0-3']);
+    expect((await search({ ...base, pattern: 'foo', wholeWord: true, include: ['alpha.ts'] })).hits).toEqual([
+      'src/alpha.ts:1:6-9',
+      'src/alpha.ts:2:15-18',
+      'src/alpha.ts:3:0-3',
+    ]);
+    expect((await search({ ...base, pattern: '^const \\w+', isRegex: true, matchCase: true })).hits).toEqual([
+      'src/alpha.ts:1:0-9',
+      'src/alpha.ts:2:0-12',
+    ]);
+    // a literal's regex characters are literal
+    expect((await search({ ...base, pattern: 'FOO()', matchCase: true })).hits).toEqual(['src/alpha.ts:3:0-5']);
+  });
+
+  it('includes and excludes by glob (names at any depth, folders, braces)', async () => {
+    const files = async (params: ParamsIn<'search.text'>) =>
+      [...new Set((await search({ ...base, pattern: 'foo', ...params })).items.map((item) => item.path))].sort();
+    expect(await files({ include: ['*.ts'] })).toEqual(['src/alpha.ts', 'src/uni.ts']);
+    expect(await files({ include: ['*.{md,js}'] })).toEqual(['docs/readme.md', 'src/beta.js']);
+    expect(await files({ include: ['docs'] })).toEqual(['docs/readme.md']);
+    expect(await files({ exclude: [...NOISE, 'src'] })).toEqual(['docs/readme.md']);
+  });
+
+  it('respects .gitignore unless told not to, and never searches .git or binary files', async () => {
+    const on = await search({ ...base, pattern: 'foo ignored' });
+    expect(on.hits).toEqual([]);
+    const off = await search({ ...base, pattern: 'foo', useIgnoreFiles: false, wholeWord: true });
+    expect(off.items.map((item) => item.path)).toContain('ignored/skip.ts');
+    expect(off.items.map((item) => item.path).filter((path) => path.startsWith('.git/') || path === 'bin.dat')).toEqual(
+      [],
+    );
+  });
+
+  it('stops at maxResults and says so', async () => {
+    const { result, hits } = await search({
+      engine: engineName,
+      pattern: 'cancelword',
+      include: ['many'],
+      maxResults: 10,
+    });
+    expect(hits).toHaveLength(10);
+    expect(result).toMatchObject({ matches: 10, limitHit: true });
+  });
+
+  it('never follows a symlink out of the workspace', async () => {
+    const { hits } = await search({ ...base, pattern: 'outside the workspace', useIgnoreFiles: false });
+    expect(hits).toEqual([]);
+  });
+
+  it('refuses globs that climb out or are absolute, and regexes RE2 cannot run in linear time', async () => {
+    for (const glob of ['../**', '/etc/**', 'src/../../x', '!src']) {
+      const error = await errorOf(search({ ...base, pattern: 'foo', include: [glob] }));
+      expect(error.code).toBe(ErrorCode.BAD_REQUEST);
+    }
+    const error = await errorOf(search({ ...base, pattern: '(a)\\1', isRegex: true }));
+    expect(error.code).toBe(ErrorCode.BAD_REQUEST);
+    expect(error.message).toMatch(/backreferences/);
+  });
+
+  it('answers a catastrophic-backtracking regex on a long line in time', async () => {
+    const started = performance.now();
+    const { hits } = await search({ engine: engineName, pattern: '(a+)+$', isRegex: true, include: ['bomb'] });
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(hits).toEqual([]); // the line ends in "b"
+    const found = await search({ engine: engineName, pattern: '(a+)+b$', isRegex: true, include: ['bomb'] });
+    expect(found.hits).toEqual(['bomb/aaa.txt:1:0-100001']);
+    expect(found.items[0]?.matches[0]?.text.length).toBeLessThanOrEqual(1_000);
+  });
+
+  it('sends a short preview of a match in a 2 MB line', async () => {
+    const { items, hits } = await search({ engine: engineName, pattern: 'needle', include: ['huge'] });
+    expect(hits).toEqual([`huge/line.txt:1:${HUGE_LINE / 2}-${HUGE_LINE / 2 + 6}`]);
+    const preview = items[0]?.matches[0]?.preview;
+    expect(preview?.text.length).toBeLessThanOrEqual(1_000);
+    expect(preview?.text.slice(preview.start, preview.end)).toBe('needle');
+  });
+
+  it('stops when the reader cancels, and the next search answers', async () => {
+    const stream = client.stream('search.text', { engine: engineName, pattern: 'cancelword', include: ['many'] });
+    const iterator = stream[Symbol.asyncIterator]();
+    expect((await iterator.next()).done).toBe(false);
+    if (engineName === 'ripgrep') expect(ripgrepChildren()).toHaveLength(1); // held back by the unread stream
+    stream.cancel();
+    await expect(stream.result).rejects.toMatchObject({ code: ErrorCode.CANCELLED });
+    if (engineName === 'ripgrep') await until(() => ripgrepChildren().length === 0);
+    const { result } = await search({ ...base, pattern: 'foo' });
+    expect(result.matches).toBe(7);
+  });
+});
+
+/** rg processes the engine started that are still running. */
+function ripgrepChildren(): string[] {
+  let out = '';
+  try {
+    out = execFileSync('ps', ['-o', 'pid=,comm=', '--ppid', String(engine.process.pid)], { encoding: 'utf8' });
+  } catch {
+    return []; // ps exits 1 when the engine has no child
+  }
+  return out
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line.endsWith(' rg'));
+}
+
+/** Polls a condition the engine reaches on its own (a killed child is reaped), failing after 5 s. */
+async function until(holds: () => boolean): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (!holds()) {
+    if (Date.now() > deadline) throw new Error('the condition did not hold within 5 s');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
