@@ -18,6 +18,9 @@ const LOADED_ON_FIRST_USE = [
   'yjs',
   'y-protocols',
   're2js',
+  'node-pty',
+  '@xterm/headless',
+  '@xterm/addon-serialize',
 ];
 
 /** The files main.js evaluates at start, and the packages they import or require. */

@@ -127,6 +127,14 @@ export function createEngine(options: EngineOptions): Engine {
       return createGit(context, { isTrusted });
     }),
   );
+  // terminals load on first use (node-pty, the headless xterm); a workflow or the agent needs the workspace's trust
+  add(
+    lazyCapability('terminal', async () => {
+      const { createTerminals } = await import('./terminal/index.js');
+      const isTrusted = async (root: string) => ((await workflows.load()) as WorkflowsCapability).store.isTrusted(root);
+      return createTerminals(context, { isTrusted });
+    }),
+  );
 
   const eventually = setTimeout(() => {
     for (const lazy of [workflows, collab]) {

@@ -24,6 +24,8 @@ export const TerminalInfo = z.object({
   cwd: z.string(),
   cols: z.number().int(),
   rows: z.number().int(),
+  /** The shell's output is not being read for now: a reader is behind (its writes wait, nothing is queued). */
+  paused: z.boolean(),
 });
 export type TerminalInfo = z.infer<typeof TerminalInfo>;
 

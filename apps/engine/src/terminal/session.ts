@@ -1,0 +1,207 @@
+// One terminal: a pty running the shell, a headless xterm that mirrors its screen (so a reader that joins later,
+// after a page reload, starts from the screen as it stands, the alternate screen of vim or htop included, not from
+// a byte ring cut in the middle of an escape sequence), and its readers. Output is never queued without bound:
+// while any reader, or the mirror, is behind, the pty is not read (pty.pause) and the shell's writes block in the
+// kernel, as they would in any terminal that is slow to draw.
+import type { TerminalExit, TerminalInfo, TerminalOutput } from '@pa/shared';
+import type { SerializeAddon } from '@xterm/addon-serialize';
+import type { Terminal as HeadlessTerminal } from '@xterm/headless';
+import type { IPty } from 'node-pty';
+import { Channel } from '../rpc/channel.js';
+import { signalSession } from './watchdog.js';
+
+/** Lines of scrollback the mirror keeps and a reattached reader gets back (VS Code's default). */
+export const SCROLLBACK_LINES = 1000;
+/** Characters one queued output item grows to while its reader is behind. */
+export const MAX_ITEM_CHARS = 256 * 1024;
+/** Items queued for one reader at which the pty is paused: with MAX_ITEM_CHARS, about 1 MiB per reader. */
+export const READER_QUEUE_LIMIT = 4;
+/** Characters written to the mirror and not yet parsed at which the pty is paused. */
+export const MIRROR_BACKLOG_CHARS = 1024 * 1024;
+
+export type TerminalReader = Channel<TerminalOutput, TerminalExit>;
+
+export interface TerminalParts {
+  id: string;
+  name: string;
+  cwd: string;
+  pty: IPty;
+  shell: string;
+  mirror: HeadlessTerminal;
+  serializer: SerializeAddon;
+}
+
+export class TerminalSession {
+  readonly id: string;
+  name: string;
+  private readonly pty: IPty;
+  private readonly mirror: HeadlessTerminal;
+  private readonly serializer: SerializeAddon;
+  /** Each reader and how a chunk reaches it (held back until its screen is taken). */
+  private readonly deliveries = new Map<TerminalReader, (data: string) => void>();
+  /** Why the pty is paused: readers that are behind, and the mirror. */
+  private readonly holds = new Set<object>();
+  private readonly mirrorHold = {};
+  private mirrorBacklog = 0;
+  private exit: TerminalExit | null = null;
+  private readonly exitListeners = new Set<(exit: TerminalExit) => void>();
+
+  constructor(private readonly parts: TerminalParts) {
+    this.id = parts.id;
+    this.name = parts.name;
+    this.pty = parts.pty;
+    this.mirror = parts.mirror;
+    this.serializer = parts.serializer;
+    this.pty.onData((data) => this.onData(data));
+    this.pty.onExit(({ exitCode, signal }) => this.onExit({ exitCode, signal: signal || null }));
+  }
+
+  get pid(): number {
+    return this.pty.pid;
+  }
+
+  /** True while the shell's output is not being read (some reader or the mirror is behind). */
+  get paused(): boolean {
+    return this.holds.size > 0;
+  }
+
+  info(): TerminalInfo {
+    return {
+      id: this.id,
+      name: this.name,
+      shell: this.parts.shell,
+      pid: this.pty.pid,
+      cwd: this.parts.cwd,
+      cols: this.pty.cols,
+      rows: this.pty.rows,
+      paused: this.paused,
+    };
+  }
+
+  write(data: string): void {
+    if (!this.exit) this.pty.write(data);
+  }
+
+  resize(cols: number, rows: number): void {
+    if (this.exit) return;
+    this.pty.resize(cols, rows);
+    this.mirror.resize(cols, rows);
+  }
+
+  onDidExit(listener: (exit: TerminalExit) => void): () => void {
+    this.exitListeners.add(listener);
+    return () => this.exitListeners.delete(listener);
+  }
+
+  /**
+   * A reader: its first item the screen once the mirror has parsed everything read from the pty so far, then
+   * every chunk read after that point, in order.
+   */
+  attach(signal: AbortSignal): TerminalReader {
+    const reader: TerminalReader = new Channel({ highWaterMark: 1, merge: joinOutput });
+    if (this.exit) {
+      reader.end(this.exit);
+      return reader;
+    }
+    // chunks read before the screen is taken are held back (the pty is paused meanwhile, so they are few)
+    const early: string[] = [];
+    let screenTaken = false;
+    const hold = {};
+    this.pause(hold);
+    const deliver = (data: string) => {
+      if (!screenTaken) early.push(data);
+      else this.push(reader, data);
+    };
+    this.deliveries.set(reader, deliver);
+    this.mirror.write('', () => {
+      screenTaken = true;
+      if (!reader.closed) {
+        reader.push({
+          type: 'screen',
+          data: this.serializer.serialize(),
+          cols: this.mirror.cols,
+          rows: this.mirror.rows,
+        });
+        for (const data of early.splice(0)) this.push(reader, data);
+      }
+      this.release(hold);
+    });
+    const leave = () => this.detach(reader);
+    signal.addEventListener('abort', leave, { once: true });
+    return reader;
+  }
+
+  /** Ends the shell: a hang-up to every process of its session, then SIGKILL to what is left once the shell exits. */
+  kill(): void {
+    if (this.exit) return;
+    signalSession(this.pty.pid, 'SIGHUP');
+    try {
+      this.pty.kill('SIGHUP');
+    } catch {
+      // already gone
+    }
+  }
+
+  /** At engine stop: nothing of the session is left running, and the mirror is freed. */
+  dispose(): void {
+    signalSession(this.pty.pid, 'SIGKILL');
+    this.onExit(this.exit ?? { exitCode: null, signal: 9 });
+  }
+
+  private onData(data: string): void {
+    this.mirrorBacklog += data.length;
+    if (this.mirrorBacklog >= MIRROR_BACKLOG_CHARS) this.pause(this.mirrorHold);
+    this.mirror.write(data, () => {
+      this.mirrorBacklog -= data.length;
+      if (this.mirrorBacklog < MIRROR_BACKLOG_CHARS / 2) this.release(this.mirrorHold);
+    });
+    for (const deliver of this.deliveries.values()) deliver(data);
+  }
+
+  private push(reader: TerminalReader, data: string): void {
+    reader.push({ type: 'data', data });
+    if (reader.size >= READER_QUEUE_LIMIT && !this.holds.has(reader)) {
+      this.pause(reader);
+      reader.ready().then(() => this.release(reader));
+    }
+  }
+
+  private detach(reader: TerminalReader): void {
+    this.deliveries.delete(reader);
+    this.release(reader);
+  }
+
+  private pause(reason: object): void {
+    if (this.holds.has(reason)) return;
+    this.holds.add(reason);
+    if (this.holds.size === 1 && !this.exit) this.pty.pause();
+  }
+
+  private release(reason: object): void {
+    if (!this.holds.delete(reason)) return;
+    if (this.holds.size === 0 && !this.exit) this.pty.resume();
+  }
+
+  private onExit(exit: TerminalExit): void {
+    if (this.exit) return;
+    // the session's stragglers (a nohup'd job) end with the terminal
+    signalSession(this.pty.pid, 'SIGKILL');
+    this.exit = exit;
+    // output read before the exit is already queued for every reader; the end follows it
+    for (const reader of this.deliveries.keys()) reader.end(exit);
+    this.deliveries.clear();
+    this.holds.clear();
+    this.mirror.dispose();
+    for (const listener of this.exitListeners) listener(exit);
+  }
+}
+
+/** Folds a chunk into the last queued one while it is below MAX_ITEM_CHARS (a reader that is behind). */
+export function joinOutput(queue: TerminalOutput[], item: TerminalOutput): boolean {
+  const last = queue[queue.length - 1];
+  if (item.type !== 'data' || last?.type !== 'data' || last.data.length + item.data.length > MAX_ITEM_CHARS) {
+    return false;
+  }
+  queue[queue.length - 1] = { type: 'data', data: last.data + item.data };
+  return true;
+}
