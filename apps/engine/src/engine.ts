@@ -3,7 +3,7 @@
 // the CLI and the tests. Workflow and collab load on first use (lazy-capability.ts): a cold start loads only what
 // the first request needs.
 import { join } from 'node:path';
-import { AsyncDisposableStore } from '@pa/shared';
+import { AsyncDisposableStore, errorStack } from '@pa/shared';
 import { createAi } from './ai/index.js';
 import { createBackups } from './backup/index.js';
 import type { Capability, EngineContext } from './context.js';
@@ -21,8 +21,6 @@ import { openStore } from './store/index.js';
 import { VERSION } from './version.js';
 import type { WorkflowsCapability } from './workflow/index.js';
 import { createWorkspace } from './workspace/index.js';
-
-export type { Capability, EngineContext } from './context.js';
 
 export interface EngineOptions {
   dataDir: string;
@@ -55,7 +53,7 @@ export function createEngine(options: EngineOptions): Engine {
         level: 'error',
         msg: 'internal error',
         method,
-        error: error instanceof Error ? error.stack : String(error),
+        error: errorStack(error),
       }),
   });
   // Torn down in reverse: connections first (their streams stop), the store last.
@@ -142,7 +140,7 @@ export function createEngine(options: EngineOptions): Engine {
         log({
           level: 'error',
           msg: 'a capability failed to load',
-          error: error instanceof Error ? error.stack : String(error),
+          error: errorStack(error),
         }),
       );
     }

@@ -124,6 +124,12 @@ export class Emitter<T> implements Disposable {
   }
 }
 
+/** A thrown value as text for the engine's log: an Error's stack (message when it has none), else String(). */
+export function errorStack(error: unknown): string {
+  if (error instanceof Error) return error.stack ?? error.message;
+  return String(error);
+}
+
 /** A thrown value as text for people: an Error's message, anything else as String() gives it. */
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;

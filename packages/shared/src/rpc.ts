@@ -78,9 +78,5 @@ export function stream<P extends z.ZodType, I extends z.ZodType, R extends z.Zod
   return { kind: 'stream', params, item, result };
 }
 
-/** Every method of a stream answers with its id; tokens/progress come as events carrying it. */
-export const StreamId = z.string().min(1).max(64);
-export const StreamStart = z.object({ streamId: StreamId });
-
 export const Empty = z.object({}).strict().optional();
 export const Ok = z.object({ ok: z.literal(true) });

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import {
   ErrorCode,
+  errorStack,
   PaError,
   type PlannedStep,
   type RunDetail,
@@ -222,7 +223,7 @@ export function createWorkflows(ctx: EngineContext, deps: WorkflowDeps): Workflo
           level: 'error',
           msg: 'workflow run crashed',
           runId,
-          error: error instanceof Error ? error.stack : String(error),
+          error: errorStack(error),
         });
         emit({ type: 'run', run: store.setRunState(runId, 'failed', 'Internal error; see the engine log.') });
       } finally {
