@@ -73,9 +73,13 @@ describe('search.replace', () => {
 
   it('expands regex groups as JavaScript does', async () => {
     write('groups/d.ts', 'const alpha = 1;\nconst beta = 2;\n');
-    const query = { pattern: 'const (\\w+) = (?P<value>\\d)', isRegex: true, matchCase: true };
+    const query = { pattern: 'const (\\w+) = (\\d)', isRegex: true, matchCase: true };
     const files = await found({ ...query, include: ['groups'] });
-    await client.call('search.replace', { query, replacement: 'let $1 = $<value>0 /* $& $$ */', files });
+    expect(files[0]?.matches.map((match) => match.groups)).toEqual([
+      ['alpha', '1'],
+      ['beta', '2'],
+    ]);
+    await client.call('search.replace', { query, replacement: 'let $1 = $20 /* $& $$ */', files });
     expect(read('groups/d.ts')).toBe(
       'let alpha = 10 /* const alpha = 1 $ */;\nlet beta = 20 /* const beta = 2 $ */;\n',
     );

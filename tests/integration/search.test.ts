@@ -116,8 +116,8 @@ describe.each(['ripgrep', 'builtin'] as const)('search.text with the %s engine',
   });
 
   it('includes and excludes by glob (names at any depth, folders, braces)', async () => {
-    const files = async (params: ParamsIn<'search.text'>) =>
-      [...new Set((await search({ ...base, pattern: 'foo', ...params })).items.map((item) => item.path))].sort();
+    const files = async (globs: { include?: string[]; exclude?: string[] }) =>
+      [...new Set((await search({ ...base, pattern: 'foo', ...globs })).items.map((item) => item.path))].sort();
     expect(await files({ include: ['*.ts'] })).toEqual(['src/alpha.ts', 'src/uni.ts']);
     expect(await files({ include: ['*.{md,js}'] })).toEqual(['docs/readme.md', 'src/beta.js']);
     expect(await files({ include: ['docs'] })).toEqual(['docs/readme.md']);

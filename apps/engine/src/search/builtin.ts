@@ -11,6 +11,7 @@ import type { RE2JS } from 're2js';
 import { IgnoreRules, isAtomicTempName } from '../files/index.js';
 import { toMatch } from './matches.js';
 import type { SearchPlan } from './plan.js';
+import { groupsOf } from './replace.js';
 import { ITEM_MATCHES } from './ripgrep.js';
 
 const SNIFF_BYTES = 8_192;
@@ -59,7 +60,7 @@ export async function* builtinSearch(
       const text = await readText(join(plan.root, path));
       if (text === null) continue;
       let batch: SearchMatch[] = [];
-      for (const match of matchText(plan.scan, plan.regex, text)) {
+      for (const match of matchText(plan.scan, plan.regex, text, plan.captures)) {
         batch.push(match);
         if (batch.length >= ITEM_MATCHES) {
           yield { path, matches: batch };
@@ -91,7 +92,7 @@ async function readText(file: string): Promise<string | null> {
  * scanned with `lines` (the same query in multi-line mode: ^ and $ at each line) to find the next line that has a
  * match at all, so a large file with one match costs one pass.
  */
-export function* matchText(lines: RE2JS, regex: RE2JS, text: string): Generator<SearchMatch> {
+export function* matchText(lines: RE2JS, regex: RE2JS, text: string, captures = false): Generator<SearchMatch> {
   const scan = lines.matcher(text);
   let lineStart = 0;
   let lineNumber = 1;
@@ -106,20 +107,20 @@ export function* matchText(lines: RE2JS, regex: RE2JS, text: string): Generator<
     const newline = text.indexOf('\n', lineStart);
     const lineEnd = newline === -1 ? text.length : newline;
     const line = text.slice(lineStart, lineEnd).replace(/\r$/, '');
-    yield* matchLine(regex, line, lineNumber);
+    yield* matchLine(regex, line, lineNumber, captures);
     if (newline === -1) return;
     lineStart = newline + 1;
     lineNumber++;
   }
 }
 
-export function* matchLine(regex: RE2JS, line: string, lineNumber: number): Generator<SearchMatch> {
+export function* matchLine(regex: RE2JS, line: string, lineNumber: number, captures = false): Generator<SearchMatch> {
   const matcher = regex.matcher(line);
   let from = 0;
   while (from <= line.length && matcher.find(from)) {
     const start = matcher.start();
     const end = matcher.end();
-    if (end > start) yield toMatch(lineNumber, line, start, end);
+    if (end > start) yield toMatch(lineNumber, line, start, end, captures ? groupsOf(matcher) : undefined);
     from = end > start ? end : end + 1;
   }
 }

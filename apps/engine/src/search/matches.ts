@@ -5,7 +5,13 @@ import { SEARCH_MATCH_TEXT_CHARS, SEARCH_PREVIEW_CHARS, type SearchMatch } from 
 /** Characters of the line kept before the match in its preview. */
 const LEAD_CHARS = 40;
 
-export function toMatch(line: number, text: string, column: number, endColumn: number): SearchMatch {
+export function toMatch(
+  line: number,
+  text: string,
+  column: number,
+  endColumn: number,
+  groups?: Array<string | null>,
+): SearchMatch {
   let from = 0;
   let to = text.length;
   if (text.length > SEARCH_PREVIEW_CHARS) {
@@ -21,6 +27,7 @@ export function toMatch(line: number, text: string, column: number, endColumn: n
     endColumn,
     text: text.slice(column, Math.min(endColumn, column + SEARCH_MATCH_TEXT_CHARS)),
     preview: { text: text.slice(from, to), start: column - from, end: Math.min(endColumn, to) - from },
+    ...(groups ? { groups: groups.map((group) => group?.slice(0, SEARCH_MATCH_TEXT_CHARS) ?? null) } : {}),
   };
 }
 

@@ -14,9 +14,12 @@ export interface SearchPlan {
   readonly include: readonly string[];
   readonly exclude: readonly string[];
   readonly useIgnoreFiles: boolean;
+  /** A regex with capture groups: each match carries them (the replace preview expands $1 with them). */
+  readonly captures: boolean;
 }
 
 export function planSearch(root: string, params: SearchTextParams): SearchPlan {
+  const regex = compileQuery(params);
   return {
     root,
     query: {
@@ -25,10 +28,11 @@ export function planSearch(root: string, params: SearchTextParams): SearchPlan {
       matchCase: params.matchCase,
       wholeWord: params.wholeWord,
     },
-    regex: compileQuery(params),
+    regex,
     scan: compileQuery(params, true),
     include: expandGlobs(params.include),
     exclude: expandGlobs(params.exclude),
     useIgnoreFiles: params.useIgnoreFiles,
+    captures: params.isRegex && regex.groupCount() > 0,
   };
 }

@@ -3,7 +3,13 @@
 // exactly there); a file that changed since is reported and left alone, never clobbered. Writes go through the
 // files capability (confined, atomic, never into .git).
 import { lstat, readFile } from 'node:fs/promises';
-import { errorMessage, type ReplaceMatch, type SearchReplaceParams, type SearchReplaceResult } from '@pa/shared';
+import {
+  errorMessage,
+  expandReplacement,
+  type ReplaceMatch,
+  type SearchReplaceParams,
+  type SearchReplaceResult,
+} from '@pa/shared';
 import type { RE2JS } from 're2js';
 import type { FilesCapability } from '../files/index.js';
 import { compileQuery } from './query.js';
@@ -65,7 +71,11 @@ export function replaceInText(
     const from = lineStart + match.column;
     if (from < lastEnd) return null; // overlapping matches cannot have come from one search
     lastEnd = lineStart + match.endColumn;
-    edits.push({ from, to: lastEnd, text: isRegex ? expand(replacement, matcher) : replacement });
+    edits.push({
+      from,
+      to: lastEnd,
+      text: isRegex ? expandReplacement(replacement, matcher.group(0) ?? '', groupsOf(matcher)) : replacement,
+    });
   }
   let out = '';
   let at = 0;
@@ -82,26 +92,9 @@ function lineStarts(text: string): number[] {
   return starts;
 }
 
-/** A regex replacement as JavaScript's String.replace reads it: $$, $&, $1…$99, $<name>. */
-export function expand(replacement: string, matcher: Matcher): string {
-  const groups = matcher.groupCount();
-  return replacement.replace(/\$(\$|&|\d\d?|<([^>]*)>)/g, (all, token: string, name: string | undefined) => {
-    if (token === '$') return '$';
-    if (token === '&') return matcher.group(0) ?? '';
-    if (name !== undefined) {
-      try {
-        return matcher.group(name) ?? '';
-      } catch {
-        return all;
-      }
-    }
-    let index = Number(token);
-    let rest = '';
-    if (index > groups && token.length === 2) {
-      index = Number(token[0]);
-      rest = token[1] as string;
-    }
-    if (index === 0 || index > groups) return all;
-    return (matcher.group(index) ?? '') + rest;
-  });
+/** The capture groups 1…n of the matcher's current match. */
+export function groupsOf(matcher: Matcher): Array<string | null> {
+  const groups: Array<string | null> = [];
+  for (let index = 1; index <= matcher.groupCount(); index++) groups.push(matcher.group(index));
+  return groups;
 }

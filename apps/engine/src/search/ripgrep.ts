@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { ErrorCode, PaError, type SearchFileMatches, type SearchMatch } from '@pa/shared';
 import { byteToColumn, toMatch } from './matches.js';
 import type { SearchPlan } from './plan.js';
+import { groupsOf } from './replace.js';
 
 /** Matches one item carries at most; a file with more comes in several items. */
 export const ITEM_MATCHES = 200;
@@ -120,7 +121,7 @@ export async function* ripgrepSearch(
         path = relativeOf(event.data.path);
         pending = [];
       } else if (event.type === 'match' && path !== null) {
-        pending.push(...matchesOf(event));
+        pending.push(...matchesOf(event, plan));
         if (pending.length >= ITEM_MATCHES) {
           yielded = true;
           yield { path, matches: pending };
@@ -173,17 +174,21 @@ function relativeOf(path: RgText | undefined): string | null {
   return path.text.startsWith('./') ? path.text.slice(2) : path.text;
 }
 
-function matchesOf(event: RgEvent): SearchMatch[] {
+function matchesOf(event: RgEvent, plan: SearchPlan): SearchMatch[] {
   const raw = event.data.lines?.text;
   const number = event.data.line_number;
   if (raw === undefined || number === undefined) return [];
   const text = raw.replace(/\r?\n$/, '');
   const column = byteToColumn(text);
   const out: SearchMatch[] = [];
+  const groups = plan.captures ? plan.regex.matcher(text) : null;
   for (const sub of event.data.submatches ?? []) {
     const start = column(sub.start);
     const end = Math.min(column(sub.end), text.length);
-    if (start < end) out.push(toMatch(number, text, start, end));
+    if (start >= end) continue;
+    // rg does not report groups: RE2 finds them at the same place (linear time, only for a regex that has groups)
+    const captured = groups?.find(start) && groups.start() === start ? groupsOf(groups) : undefined;
+    out.push(toMatch(number, text, start, end, captured));
   }
   return out;
 }

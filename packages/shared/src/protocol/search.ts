@@ -46,6 +46,8 @@ export const SearchMatch = z.object({
   text: z.string(),
   /** A window of the line around the match; `start`/`end` are the match inside it. */
   preview: z.object({ text: z.string(), start: z.number().int(), end: z.number().int() }),
+  /** A regex's capture groups 1…n (null: the group took no part), for the replace preview and buffer edits. */
+  groups: z.array(z.string().nullable()).max(99).optional(),
 });
 export type SearchMatch = z.infer<typeof SearchMatch>;
 
@@ -71,7 +73,7 @@ export type ReplaceMatch = z.infer<typeof ReplaceMatch>;
 
 export const SearchReplaceParams = z.strictObject({
   query: SearchQuery,
-  /** Literal text, or for a regex `$1`, `$<name>`, `$&`, `$$` as in JavaScript. */
+  /** Literal text, or for a regex `$1`…`$99`, `$&`, `$$` (expandReplacement). */
   replacement: z.string().max(100_000),
   files: z
     .array(z.strictObject({ path: RelPath.min(1), matches: z.array(ReplaceMatch).min(1).max(SEARCH_MAX_RESULTS_CAP) }))
@@ -91,3 +93,27 @@ export const searchMethods = {
   'search.text': stream(SearchTextParams, SearchFileMatches, SearchTextResult),
   'search.replace': method(SearchReplaceParams, SearchReplaceResult),
 } as const;
+
+/**
+ * What a regex replacement becomes for one match, the same in the engine (files on disk) and the UI (open buffers):
+ * `$$` is "$", `$&` the match, `$1`…`$99` a group (two digits only when they name a group, as in JavaScript); anything
+ * else is kept as typed.
+ */
+export function expandReplacement(
+  replacement: string,
+  match: string,
+  groups: readonly (string | null | undefined)[],
+): string {
+  return replacement.replace(/\$(\$|&|\d\d?)/g, (all, token: string) => {
+    if (token === '$') return '$';
+    if (token === '&') return match;
+    let index = Number(token);
+    let rest = '';
+    if (index > groups.length && token.length === 2) {
+      index = Number(token[0]);
+      rest = token[1] as string;
+    }
+    if (index === 0 || index > groups.length) return all;
+    return (groups[index - 1] ?? '') + rest;
+  });
+}
