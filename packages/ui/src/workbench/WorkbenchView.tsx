@@ -1,4 +1,5 @@
-// The workbench layout: activity bar, side bar, editor area, right-hand panel and status bar, plus the overlays.
+// The workbench layout: activity bar, side bar, editor area over the bottom panel, right-hand panel and status bar,
+// plus the overlays.
 // It owns the controller for the window's life, activates the features and routes key bindings to commands.
 import { useEffect, useState } from 'react';
 import type { EngineConnection } from '../client/connection';
@@ -11,7 +12,7 @@ import { QuickOpen } from '../quickopen/QuickOpen';
 import { OpenFolderDialog } from '../workspace/OpenFolderDialog';
 import { Welcome } from '../workspace/Welcome';
 import { ActivityBar } from './ActivityBar';
-import { WorkbenchContext } from './contributions';
+import { type ViewContribution, WorkbenchContext } from './contributions';
 import { EXPLORER_VIEW, WorkbenchController } from './controller';
 import { DialogHost, Toasts } from './Dialogs';
 import { Icons } from './icons';
@@ -32,6 +33,8 @@ export function WorkbenchView({ connection }: { connection: EngineConnection }) 
   const overlay = useSelected(workbench.state, (state) => state.overlay);
   const sideWidth = useSelected(workbench.state, (state) => state.sideWidth);
   const panelWidth = useSelected(workbench.state, (state) => state.panelWidth);
+  const bottomView = useSelected(workbench.state, (state) => state.bottomView);
+  const bottomHeight = useSelected(workbench.state, (state) => state.bottomHeight);
 
   useEffect(() => {
     const started = workbench.start();
@@ -74,6 +77,7 @@ export function WorkbenchView({ connection }: { connection: EngineConnection }) 
   const statusItems = features.flatMap((feature) => feature.statusItems ?? []);
   const sideFeature = workbench.sideViews.find((view) => view.id === sideView);
   const panelFeature = workbench.panelViews.find((view) => view.id === panelView);
+  const bottomFeature = workbench.bottomViews.find((view) => view.id === bottomView);
 
   return (
     <WorkbenchContext.Provider value={workbench.api}>
@@ -107,7 +111,12 @@ export function WorkbenchView({ connection }: { connection: EngineConnection }) 
             </aside>
           )}
           <main className="workbench__center">
-            {workspace ? <EditorArea workbench={workbench} /> : ready ? <Welcome workbench={workbench} /> : null}
+            <div className="workbench__editor">
+              {workspace ? <EditorArea workbench={workbench} /> : ready ? <Welcome workbench={workbench} /> : null}
+            </div>
+            {workspace && bottomFeature && (
+              <BottomPanel workbench={workbench} view={bottomFeature} height={bottomHeight} />
+            )}
           </main>
           {panelFeature && (
             <>
@@ -168,5 +177,65 @@ function FeatureView({ title, children }: { title: string; children: React.React
       </div>
       <div className="feature-view__body">{children}</div>
     </div>
+  );
+}
+
+/** The bottom panel (VS Code's): tabs for its views (Terminal, Problems, Output), each kept mounted once shown. */
+function BottomPanel({
+  workbench,
+  view,
+  height,
+}: {
+  workbench: WorkbenchController;
+  view: ViewContribution;
+  height: number;
+}) {
+  const [shown, setShown] = useState<string[]>([]);
+  useEffect(() => setShown((ids) => (ids.includes(view.id) ? ids : [...ids, view.id])), [view.id]);
+  return (
+    <>
+      <Sash
+        axis="y"
+        width={height}
+        onResize={(next) => workbench.patch({ bottomHeight: next })}
+        {...LAYOUT_LIMITS.bottom}
+        fromRight
+      />
+      <section className="bottom-panel" style={{ height }} aria-label="Bottom panel">
+        <div className="view-header">
+          <div className="panel__tabs" role="tablist">
+            {workbench.bottomViews.map((each) => (
+              <button
+                key={each.id}
+                type="button"
+                role="tab"
+                aria-selected={each.id === view.id}
+                className={`panel__tab${each.id === view.id ? ' panel__tab--active' : ''}`}
+                onClick={() => workbench.showView(each.id)}
+              >
+                {each.title}
+              </button>
+            ))}
+          </div>
+          <div className="view-header__actions">
+            <button
+              type="button"
+              className="icon-button"
+              title="Hide Bottom Panel"
+              onClick={() => workbench.patch({ bottomView: null })}
+            >
+              {Icons.close(14)}
+            </button>
+          </div>
+        </div>
+        {workbench.bottomViews
+          .filter((each) => shown.includes(each.id) || each.id === view.id)
+          .map((each) => (
+            <div key={each.id} className="bottom-panel__body" hidden={each.id !== view.id}>
+              <each.component />
+            </div>
+          ))}
+      </section>
+    </>
   );
 }

@@ -37,7 +37,7 @@ export interface WorkbenchApi {
   /** Fires when the editor wrote a file's text to disk (`content`: exactly the text written, BOM included). */
   onDidSaveFile(listener: (path: string, content: string) => void): Disposable;
   onDidChangeWorkspace(listener: (workspace: WorkspaceInfo | null) => void): Disposable;
-  /** Shows a view (side bar or panel) by id. */
+  /** Shows a view (side bar, panel or bottom panel) by id. */
   showView(id: string): void;
   notify(message: string, kind?: 'info' | 'warning' | 'error'): void;
   /** Asks a modal question; resolves with the id of the button chosen, or null when dismissed. */
@@ -53,8 +53,11 @@ export interface ViewContribution {
    * item's colour as a mask image, never inserted as markup): a glyph shows only where an installed font has it.
    */
   icon: string;
-  /** 'sidebar': left, beside the explorer; 'panel': the right-hand panel (chat, workflow timeline). */
-  location: 'sidebar' | 'panel';
+  /**
+   * 'sidebar': left, beside the explorer; 'panel': the right-hand panel (chat, workflow timeline); 'bottom': the
+   * bottom panel under the editor (terminal, problems, output).
+   */
+  location: 'sidebar' | 'panel' | 'bottom';
   order: number;
   component: ComponentType;
 }

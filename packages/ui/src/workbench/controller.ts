@@ -47,6 +47,9 @@ export interface WorkbenchState {
   panelView: string | null;
   sideWidth: number;
   panelWidth: number;
+  /** The bottom panel's view, null when the bottom panel is hidden. */
+  bottomView: string | null;
+  bottomHeight: number;
   cursor: { line: number; column: number; selected: number } | null;
   overlay: Overlay;
   /**
@@ -83,6 +86,7 @@ export class WorkbenchController {
   readonly api: WorkbenchApi;
   readonly sideViews: ViewContribution[];
   readonly panelViews: ViewContribution[];
+  readonly bottomViews: ViewContribution[];
   readonly isMac: boolean;
   readonly commands: CommandRegistry;
   readonly notifications = new Notifications();
@@ -111,6 +115,7 @@ export class WorkbenchController {
     const views = features.flatMap((feature) => feature.views ?? []).sort((a, b) => a.order - b.order);
     this.sideViews = views.filter((view) => view.location === 'sidebar');
     this.panelViews = views.filter((view) => view.location === 'panel');
+    this.bottomViews = views.filter((view) => view.location === 'bottom');
     const storage = options.storage === undefined ? defaultStorage() : options.storage;
     const known = new Set([EXPLORER_VIEW, ...views.map((view) => view.id)]);
     const layout = parseLayout(storage?.getItem(LAYOUT_KEY) ?? null, known);
@@ -207,8 +212,8 @@ export class WorkbenchController {
   private rememberLayout(storage: LayoutStorage, initial: Layout): void {
     let saved = JSON.stringify(initial);
     this.state.subscribe(() => {
-      const { sideWidth, panelWidth, sideView, panelView } = this.state.value;
-      const next = JSON.stringify({ sideWidth, panelWidth, sideView, panelView });
+      const { sideWidth, panelWidth, sideView, panelView, bottomHeight, bottomView } = this.state.value;
+      const next = JSON.stringify({ sideWidth, panelWidth, sideView, panelView, bottomHeight, bottomView });
       if (next === saved) return;
       saved = next;
       try {
@@ -706,6 +711,8 @@ export class WorkbenchController {
     const state = this.state.value;
     if (this.panelViews.some((view) => view.id === id)) {
       this.patch({ panelView: state.panelView === id ? null : id });
+    } else if (this.bottomViews.some((view) => view.id === id)) {
+      this.patch({ bottomView: state.bottomView === id ? null : id });
     } else {
       this.patch({ sideView: state.sideView === id ? null : id });
     }
@@ -713,6 +720,7 @@ export class WorkbenchController {
 
   showView(id: string): void {
     if (this.panelViews.some((view) => view.id === id)) this.patch({ panelView: id });
+    else if (this.bottomViews.some((view) => view.id === id)) this.patch({ bottomView: id });
     else if (id === EXPLORER_VIEW || this.sideViews.some((view) => view.id === id)) this.patch({ sideView: id });
   }
 

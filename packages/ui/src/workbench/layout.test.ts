@@ -5,12 +5,21 @@ const views = new Set(['explorer', 'ai.chat', 'models']);
 
 describe('parseLayout', () => {
   it('restores a stored layout', () => {
-    const stored = JSON.stringify({ sideWidth: 300, panelWidth: 420, sideView: 'models', panelView: 'ai.chat' });
-    expect(parseLayout(stored, views)).toEqual({
+    const stored = JSON.stringify({
       sideWidth: 300,
       panelWidth: 420,
       sideView: 'models',
       panelView: 'ai.chat',
+      bottomHeight: 200,
+      bottomView: 'terminal',
+    });
+    expect(parseLayout(stored, new Set([...views, 'terminal']))).toEqual({
+      sideWidth: 300,
+      panelWidth: 420,
+      sideView: 'models',
+      panelView: 'ai.chat',
+      bottomHeight: 200,
+      bottomView: 'terminal',
     });
   });
 

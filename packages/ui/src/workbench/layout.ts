@@ -1,4 +1,4 @@
-// The window's layout (side bar and panel sizes, which views are open), remembered between sessions. Parsing is
+// The window's layout (side bar, panel and bottom panel sizes, which views are open), remembered between sessions. Parsing is
 // forgiving: anything missing or malformed in storage falls back to the defaults.
 
 export interface Layout {
@@ -6,14 +6,28 @@ export interface Layout {
   panelWidth: number;
   sideView: string | null;
   panelView: string | null;
+  bottomHeight: number;
+  /** The bottom panel's view (terminal, problems, output), null when the bottom panel is hidden. */
+  bottomView: string | null;
 }
 
 /** The built-in view every workbench has; feature views come from contributions. */
 export const EXPLORER_VIEW = 'explorer';
 
-export const defaultLayout: Layout = { sideWidth: 260, panelWidth: 380, sideView: EXPLORER_VIEW, panelView: null };
+export const defaultLayout: Layout = {
+  sideWidth: 260,
+  panelWidth: 380,
+  sideView: EXPLORER_VIEW,
+  panelView: null,
+  bottomHeight: 260,
+  bottomView: null,
+};
 
-export const LAYOUT_LIMITS = { side: { min: 170, max: 600 }, panel: { min: 260, max: 900 } } as const;
+export const LAYOUT_LIMITS = {
+  side: { min: 170, max: 600 },
+  panel: { min: 260, max: 900 },
+  bottom: { min: 90, max: 900 },
+} as const;
 
 const clamp = (value: number, limits: { min: number; max: number }) =>
   Math.max(limits.min, Math.min(limits.max, Math.round(value)));
@@ -40,5 +54,7 @@ export function parseLayout(text: string | null, knownViews: ReadonlySet<string>
     panelWidth: width('panelWidth', defaultLayout.panelWidth, LAYOUT_LIMITS.panel),
     sideView: view('sideView', defaultLayout.sideView),
     panelView: view('panelView', defaultLayout.panelView),
+    bottomHeight: width('bottomHeight', defaultLayout.bottomHeight, LAYOUT_LIMITS.bottom),
+    bottomView: view('bottomView', defaultLayout.bottomView),
   };
 }
