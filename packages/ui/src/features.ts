@@ -3,7 +3,16 @@
 import { aiFeature } from './ai/index';
 import { collabFeature } from './collab/index';
 import { licenseFeature } from './license/index';
+import { scmFeature } from './scm/index';
+import { searchFeature } from './search/index';
 import type { Contribution } from './workbench/contributions';
 import { workflowFeature } from './workflow/index';
 
-export const features: Contribution[] = [aiFeature(), workflowFeature(), collabFeature(), licenseFeature()];
+export const features: Contribution[] = [
+  searchFeature(),
+  aiFeature(),
+  workflowFeature(),
+  collabFeature(),
+  scmFeature(),
+  licenseFeature(),
+];

@@ -2,11 +2,13 @@
 // the warning bar for files changed on disk while modified, and the one Monaco editor that shows the active file.
 import { useEffect, useRef, useState } from 'react';
 import { baseName } from '../explorer/tree';
+import { decorationFor, type GitDecoration, gitDecorations } from '../scm/decorations';
 import type { WorkbenchController } from '../workbench/controller';
 import { FileIcon } from '../workbench/file-icon';
 import { Icons, Logo } from '../workbench/icons';
-import { useSelected } from '../workbench/observable';
+import { useObservable, useSelected } from '../workbench/observable';
 import { DiffView } from './DiffView';
+import { DiffEditorOverlay } from './diff-editor';
 import { monaco } from './monaco';
 import './editor.css';
 
@@ -100,6 +102,7 @@ export function EditorArea({ workbench }: { workbench: WorkbenchController }) {
       )}
       <div className="editor-area__body">
         <MonacoHost workbench={workbench} />
+        <DiffEditorOverlay active={active} />
         {!active && <EmptyEditor workbench={workbench} />}
       </div>
     </div>
@@ -109,6 +112,7 @@ export function EditorArea({ workbench }: { workbench: WorkbenchController }) {
 function TabStrip({ workbench }: { workbench: WorkbenchController }) {
   const tabs = useSelected(workbench.state, (state) => state.tabs);
   const [dragging, setDragging] = useState<string | null>(null);
+  const git = useObservable(gitDecorations);
   const activeRef = useRef<HTMLDivElement>(null);
   useEffect(() => {
     activeRef.current?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
@@ -146,7 +150,7 @@ function TabStrip({ workbench }: { workbench: WorkbenchController }) {
             }}
           >
             <FileIcon name={baseName(tab.path)} />
-            <span className="tab__name">{baseName(tab.path)}</span>
+            <GitTabName name={baseName(tab.path)} decoration={decorationFor(git, tab.path)} />
             <button
               type="button"
               className="icon-button tab__close"
@@ -164,6 +168,17 @@ function TabStrip({ workbench }: { workbench: WorkbenchController }) {
       })}
       <div className="tabs__filler" />
     </div>
+  );
+}
+
+/** The tab's name in its git colour, with the letter after it (M, A, U, …), as VS Code's tabs show it. */
+function GitTabName({ name, decoration }: { name: string; decoration: GitDecoration | null }) {
+  if (!decoration) return <span className="tab__name">{name}</span>;
+  return (
+    <>
+      <span className={`tab__name git--${decoration.mark}`}>{name}</span>
+      {decoration.letter && <span className={`tab__git git--${decoration.mark}`}>{decoration.letter}</span>}
+    </>
   );
 }
 

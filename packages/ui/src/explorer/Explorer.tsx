@@ -2,6 +2,7 @@
 // click to open, context menu and title-bar buttons for new file/folder, rename and delete.
 import type { FileEntry } from '@pa/shared';
 import { useCallback, useEffect, useMemo, useState } from 'react';
+import { decorationFor, gitDecorations } from '../scm/decorations';
 import { ContextMenu, type MenuItem } from '../workbench/ContextMenu';
 import type { WorkbenchController } from '../workbench/controller';
 import { FileIcon } from '../workbench/file-icon';
@@ -21,6 +22,7 @@ export function Explorer({ workbench }: { workbench: WorkbenchController }) {
   const state = useObservable(model.state);
   const workspace = useSelected(workbench.state, (state) => state.workspace);
   const tabs = useSelected(workbench.state, (state) => state.tabs);
+  const git = useObservable(gitDecorations);
   const rows = useMemo(() => visibleRows(state.children, state.expanded), [state.children, state.expanded]);
   const [menu, setMenu] = useState<{ x: number; y: number; entry: FileEntry | null } | null>(null);
   const closeMenu = useCallback(() => setMenu(null), []);
@@ -136,6 +138,7 @@ export function Explorer({ workbench }: { workbench: WorkbenchController }) {
           const { entry } = row;
           const isActive = tabs.active === entry.path;
           const dirty = tabs.tabs.some((tab) => tab.path === entry.path && tab.dirty);
+          const decoration = decorationFor(git, entry.path);
           return (
             // biome-ignore lint/a11y/useKeyWithClickEvents: the tree takes the keys for its rows (aria-activedescendant)
             <div
@@ -184,13 +187,18 @@ export function Explorer({ workbench }: { workbench: WorkbenchController }) {
               ) : (
                 <FileIcon name={entry.name} />
               )}
-              <span className="tree-row__name">{entry.name}</span>
+              <span className={`tree-row__name${decoration ? ` git--${decoration.mark}` : ''}`}>{entry.name}</span>
               {entry.binary && (
                 <span className="tree-row__binary" title="Binary by content: not opened as text, not shared">
                   binary
                 </span>
               )}
               {dirty && <span className="tree-row__dirty">●</span>}
+              {decoration && decoration.mark !== 'ignored' && (
+                <span className={`tree-row__git git--${decoration.mark}`} data-testid="git-decoration">
+                  {decoration.letter || '•'}
+                </span>
+              )}
               {row.loading && <span className="tree-row__spinner" />}
             </div>
           );
