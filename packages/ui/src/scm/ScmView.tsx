@@ -2,7 +2,7 @@
 // AI message one click away, Commit / Amend, and the Merge Changes, Staged Changes and Changes groups with
 // per-file open / stage / unstage / discard. What it does lives in ScmController.
 import type { GitChange } from '@pa/shared';
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { baseName, parentOf } from '../explorer/tree';
 import { FileIcon } from '../workbench/file-icon';
 import { Icons } from '../workbench/icons';
@@ -147,7 +147,7 @@ function Group({
   );
 }
 
-function GroupAction({ label, glyph, run }: { label: string; glyph: string; run: () => unknown }) {
+function GroupAction({ label, glyph, run }: { label: string; glyph: ReactNode; run: () => unknown }) {
   return (
     <button
       type="button"
@@ -186,7 +186,7 @@ function Row({ change, group, controller }: { change: GitChange; group: GroupId;
       <span className={`scm-row__name git--${mark}`}>{baseName(change.path)}</span>
       <span className="scm-row__dir">{parentOf(change.path)}</span>
       <span className="scm-row__actions">
-        <GroupAction label="Open File" glyph="⎘" run={() => controller.openFile(change.path)} />
+        <GroupAction label="Open File" glyph={Icons.files(14)} run={() => controller.openFile(change.path)} />
         {group === 'changes' && (
           <>
             <GroupAction label="Discard Changes" glyph="↶" run={() => controller.discard([change])} />
