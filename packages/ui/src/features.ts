@@ -4,10 +4,12 @@ import { aiFeature } from './ai/index';
 import { collabFeature } from './collab/index';
 import { licenseFeature } from './license/index';
 import { scmFeature } from './scm/index';
+import { searchFeature } from './search/index';
 import type { Contribution } from './workbench/contributions';
 import { workflowFeature } from './workflow/index';
 
 export const features: Contribution[] = [
+  searchFeature(),
   aiFeature(),
   workflowFeature(),
   collabFeature(),
