@@ -198,6 +198,22 @@ describe('a trusted repository', () => {
     sh(root, 'merge', '--abort');
   });
 
+  it('hears the index change when git runs outside the editor (git.changed)', async () => {
+    await client.call('git.status', {}); // the repository is being watched
+    const heard = new Promise<void>((resolve) => {
+      const subscription = client.on('git.changed', () => {
+        subscription.dispose();
+        resolve();
+      });
+    });
+    write(root, 'outside.txt', 'staged in a terminal\n');
+    sh(root, 'add', 'outside.txt');
+    await heard;
+    expect(await changes(client)).toContainEqual(expect.objectContaining({ path: 'outside.txt', index: 'A' }));
+    sh(root, 'rm', '-q', '--cached', 'outside.txt');
+    rmSync(join(root, 'outside.txt'));
+  });
+
   it('refuses paths outside the workspace and inside .git', async () => {
     expect((await errorOf(client.call('git.stage', { paths: ['../outside'] }))).code).toBe(ErrorCode.BAD_REQUEST);
     expect((await errorOf(client.call('git.show', { path: '.git/config' }))).code).toBe(ErrorCode.FORBIDDEN);

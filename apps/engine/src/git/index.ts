@@ -179,7 +179,9 @@ export function createGit(ctx: EngineContext, deps: GitDeps): Capability {
     'git.status': async (params) => {
       const repo = await repository();
       if (!repo) return { repository: false };
-      const args = ['--no-optional-locks', 'status', '--porcelain=v2', '--branch', '-z', '--untracked-files=all'];
+      // status may write the refreshed index (git itself, hooks off before trust): without that, every later status
+      // would hash again each file whose timestamps changed; the watcher's echo of that write reads the status once more
+      const args = ['status', '--porcelain=v2', '--branch', '-z', '--untracked-files=all'];
       if (params?.ignored) args.push('--ignored=matching');
       // before trust a submodule's work tree is not examined: that would run git with the submodule's own config
       if (!repo.trusted) args.push('--ignore-submodules=dirty');

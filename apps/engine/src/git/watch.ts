@@ -1,6 +1,6 @@
 // Hears the repository change outside the work tree (the index, HEAD, refs: a commit, a stage, a checkout made in a
-// terminal) and reports it once per burst, so the UI reads git.status again. Our own reads never write the index
-// (status runs with --no-optional-locks), so a refresh does not echo.
+// terminal) and reports it once per burst, so the UI reads git.status again. A status that refreshed the index
+// echoes once; the status read for that echo has nothing to refresh, so it stops there.
 import { type FSWatcher, watch } from 'node:fs';
 import { join } from 'node:path';
 
