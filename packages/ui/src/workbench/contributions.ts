@@ -39,6 +39,8 @@ export interface WorkbenchApi {
   onDidChangeWorkspace(listener: (workspace: WorkspaceInfo | null) => void): Disposable;
   /** Shows a view (side bar, panel or bottom panel) by id. */
   showView(id: string): void;
+  /** Shows a view, or hides its area when that view is showing (an activity bar click, Ctrl+` for the terminal). */
+  toggleView(id: string): void;
   notify(message: string, kind?: 'info' | 'warning' | 'error'): void;
   /** Asks a modal question; resolves with the id of the button chosen, or null when dismissed. */
   confirm(options: ConfirmOptions): Promise<string | null>;

@@ -777,6 +777,7 @@ export class WorkbenchController {
       onDidSaveFile: (listener) => this.documents.onDidSave.event(({ path, content }) => listener(path, content)),
       onDidChangeWorkspace: (listener) => this.workspaceChanged.event(listener),
       showView: (id) => this.showView(id),
+      toggleView: (id) => this.toggleView(id),
       notify: (message, kind) => this.notify(message, kind),
       confirm: (options) => this.confirm(options),
       runCommand: (id) => this.runCommand(id),

@@ -1,0 +1,160 @@
+// The Terminal view's state: the engine's terminals as tabs (the ones a reloaded page finds still running are
+// taken back, with their screens), the active one and the one split beside it, and what the tab list does: new,
+// rename, kill, split. Each terminal on screen is a TerminalInstance, kept while its tab exists.
+import { type Disposable, DisposableStore, errorMessage, type TerminalInfo } from '@pa/shared';
+import type { WorkbenchApi } from '../workbench/contributions';
+import { Observable } from '../workbench/observable';
+import { TerminalInstance } from './terminal-instance';
+
+export const TERMINAL_VIEW_ID = 'terminal';
+
+export type TerminalApi = Pick<WorkbenchApi, 'client' | 'workspace' | 'openFile' | 'notify' | 'onDidChangeWorkspace'>;
+
+export interface TerminalTab {
+  id: string;
+  name: string;
+}
+
+export interface TerminalState {
+  tabs: TerminalTab[];
+  active: string | null;
+  /** A second terminal shown beside the active one, null when the view is not split. */
+  split: string | null;
+  /** The search box of the active terminal is open. */
+  searching: boolean;
+}
+
+export class TerminalController implements Disposable {
+  readonly state = new Observable<TerminalState>({ tabs: [], active: null, split: null, searching: false });
+  private readonly instances = new Map<string, TerminalInstance>();
+  private readonly subscriptions = new DisposableStore();
+  private size = { cols: 80, rows: 24 };
+  private adopted: Promise<void>;
+  private ensuring: Promise<void> | null = null;
+
+  constructor(private readonly api: TerminalApi) {
+    this.subscriptions.add(api.onDidChangeWorkspace(() => void this.adopt()));
+    this.adopted = this.adopt();
+  }
+
+  instance(id: string): TerminalInstance | null {
+    return this.instances.get(id) ?? null;
+  }
+
+  /** The size a new terminal starts with: the last one a pane measured. */
+  rememberSize(cols: number, rows: number): void {
+    this.size = { cols, rows };
+  }
+
+  /** Takes back the terminals the engine is running (after a page reload); opens none. */
+  async adopt(): Promise<void> {
+    try {
+      const { terminals } = await this.api.client.call('terminal.list');
+      for (const terminal of terminals) this.add(terminal);
+    } catch (error) {
+      this.api.notify(`Could not list the terminals: ${errorMessage(error)}`, 'error');
+    }
+  }
+
+  async create(options: { split?: boolean } = {}): Promise<string | null> {
+    try {
+      const { id } = await this.api.client.call('terminal.create', { ...this.size });
+      const { terminals } = await this.api.client.call('terminal.list');
+      const info = terminals.find((terminal) => terminal.id === id);
+      if (!info) return null;
+      this.add(info);
+      const state = this.state.value;
+      if (options.split && state.active && state.active !== id) this.patch({ split: id });
+      else this.patch({ active: id, split: state.split === id ? null : state.split });
+      return id;
+    } catch (error) {
+      this.api.notify(`Could not open a terminal: ${errorMessage(error)}`, 'error');
+      return null;
+    }
+  }
+
+  /** Opens a first terminal once the running ones are taken back, if there are none. */
+  ensureOne(): Promise<void> {
+    // Ctrl+` and the view showing for the first time both ask: one answer, one terminal
+    this.ensuring ??= this.adopted
+      .then(async () => {
+        if (this.state.value.tabs.length === 0 && this.api.workspace()) await this.create();
+      })
+      .finally(() => {
+        this.ensuring = null;
+      });
+    return this.ensuring;
+  }
+
+  select(id: string): void {
+    const state = this.state.value;
+    this.patch({ active: id, split: state.split === id ? null : state.split });
+    this.instances.get(id)?.focus();
+  }
+
+  /** Splits the view: a new terminal beside the active one (or the split closed when it is open). */
+  async toggleSplit(): Promise<void> {
+    if (this.state.value.split) this.patch({ split: null });
+    else await this.create({ split: true });
+  }
+
+  async rename(id: string, name: string): Promise<void> {
+    const trimmed = name.trim();
+    if (!trimmed) return;
+    try {
+      await this.api.client.call('terminal.rename', { id, name: trimmed.slice(0, 64) });
+      this.patch({ tabs: this.state.value.tabs.map((tab) => (tab.id === id ? { ...tab, name: trimmed } : tab)) });
+    } catch (error) {
+      this.api.notify(errorMessage(error), 'error');
+    }
+  }
+
+  async kill(id: string): Promise<void> {
+    try {
+      await this.api.client.call('terminal.kill', { id });
+    } catch (error) {
+      this.api.notify(errorMessage(error), 'error');
+    }
+    this.remove(id);
+  }
+
+  setSearching(searching: boolean): void {
+    this.patch({ searching });
+  }
+
+  dispose(): void {
+    this.subscriptions.dispose();
+    for (const instance of this.instances.values()) instance.dispose(); // the shells go on in the engine
+    this.instances.clear();
+  }
+
+  private add(info: TerminalInfo): void {
+    if (this.instances.has(info.id)) return;
+    const instance = new TerminalInstance(info.id, info.cwd, {
+      client: this.api.client,
+      root: () => this.api.workspace()?.root ?? null,
+      openFile: (path, position) => void this.api.openFile(path, position).catch(() => undefined),
+      openUrl: (url) => {
+        if (/^https?:\/\//i.test(url)) window.open(url, '_blank', 'noopener,noreferrer');
+      },
+      onExit: (id) => this.remove(id),
+    });
+    this.instances.set(info.id, instance);
+    const state = this.state.value;
+    this.patch({ tabs: [...state.tabs, { id: info.id, name: info.name }], active: state.active ?? info.id });
+  }
+
+  private remove(id: string): void {
+    this.instances.get(id)?.dispose();
+    this.instances.delete(id);
+    const state = this.state.value;
+    const tabs = state.tabs.filter((tab) => tab.id !== id);
+    const split = state.split === id ? null : state.split;
+    const active = state.active === id ? (split ?? tabs[tabs.length - 1]?.id ?? null) : state.active;
+    this.patch({ tabs, active, split: split === active ? null : split });
+  }
+
+  private patch(partial: Partial<TerminalState>): void {
+    this.state.update((state) => ({ ...state, ...partial }));
+  }
+}
