@@ -5,11 +5,13 @@ import { collabFeature } from './collab/index';
 import { licenseFeature } from './license/index';
 import { problemsFeature } from './problems/index';
 import { scmFeature } from './scm/index';
+import { searchFeature } from './search/index';
 import { terminalFeature } from './terminal/index';
 import type { Contribution } from './workbench/contributions';
 import { workflowFeature } from './workflow/index';
 
 export const features: Contribution[] = [
+  searchFeature(),
   aiFeature(),
   workflowFeature(),
   collabFeature(),
