@@ -87,5 +87,8 @@ test('a changed file is staged one hunk at a time from the diff editor and commi
   await expect(diff.locator('.editor.modified .view-line', { hasText: "line28 = 'changed'" })).toBeVisible();
   await expect(page.locator('.tab', { hasText: 'lines.js' })).toContainText('M');
   await page.screenshot({ path: 'test-results/source-control.png' });
+  // closed, the file itself shows line 28 changed against HEAD in its gutter
+  await diff.getByRole('button', { name: 'Close diff' }).click();
+  await expect(page.locator('.monaco-host .git-gutter--modified')).toHaveCount(1);
   expect(wb.errors()).toEqual([]);
 });
