@@ -1,7 +1,8 @@
 // Source control end to end in browser mode, on a real repository made from the sample project: a file changed in
 // two places shows in Changes (and as M in the explorer); its diff opens in Monaco's diff editor; one hunk is staged
 // from there, committed with Ctrl+Enter, and the commit holds that hunk alone while the other stays a change.
-// The screenshot goes to test-results/source-control.png.
+// A real merge conflict is listed under Merge Changes and resolved with the editor's Accept Incoming Change.
+// The screenshots go to test-results/source-control.png and source-control-conflict.png.
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -90,5 +91,35 @@ test('a changed file is staged one hunk at a time from the diff editor and commi
   // closed, the file itself shows line 28 changed against HEAD in its gutter
   await diff.getByRole('button', { name: 'Close diff' }).click();
   await expect(page.locator('.monaco-host .git-gutter--modified')).toHaveCount(1);
+  expect(wb.errors()).toEqual([]);
+});
+
+test('a merge conflict is listed and resolved in the editor with Accept Incoming Change', async ({ page }) => {
+  wb = await openWorkbench(page, {
+    prepare: (root) => {
+      git(root, 'init', '-q');
+      writeFileSync(join(root, 'src/clash.js'), "export const who = 'base';\n");
+      git(root, 'add', '.');
+      git(root, 'commit', '-qm', 'base');
+      git(root, 'switch', '-q', '-c', 'other');
+      writeFileSync(join(root, 'src/clash.js'), "export const who = 'theirs';\n");
+      git(root, 'commit', '-qam', 'theirs');
+      git(root, 'switch', '-q', 'main');
+      writeFileSync(join(root, 'src/clash.js'), "export const who = 'ours';\n");
+      git(root, 'commit', '-qam', 'ours');
+      expect(() => git(root, 'merge', '-q', 'other')).toThrow();
+    },
+  });
+  await page.locator('[data-view="scm"]').click();
+  const conflicts = page.getByTestId('scm-group-conflicts');
+  await expect(page.getByTestId('scm-branch')).toContainText('(merging)');
+  await conflicts.locator('[data-path="src/clash.js"]').click();
+  const lens = page.getByTestId('conflict-lens');
+  await expect(lens).toContainText('Accept Current Change | Accept Incoming Change | Accept Both Changes');
+  await page.screenshot({ path: 'test-results/source-control-conflict.png' });
+  await lens.getByText('Accept Incoming Change').click();
+  await expect(lens).toHaveCount(0);
+  await expect(page.locator('.monaco-host .view-lines')).toContainText("export const who = 'theirs';");
+  await expect(page.locator('.monaco-host .view-lines')).not.toContainText('<<<<<<<');
   expect(wb.errors()).toEqual([]);
 });
