@@ -314,3 +314,27 @@ describe('a hostile untrusted repository', () => {
     expect(existsSync(marker)).toBe(true);
   });
 });
+
+describe('a repository whose config points git at a work tree outside the workspace', () => {
+  let engine: StartedEngine;
+  let client: RpcClient;
+
+  beforeAll(async () => {
+    const root = repo('elsewhere');
+    const outside = join(scratch, 'outside-tree');
+    mkdirSync(outside);
+    writeFileSync(join(outside, 'secret.txt'), 'not in the workspace\n');
+    sh(root, 'config', 'core.worktree', outside);
+    engine = await startEngine({ workspace: root, env: ENV });
+    client = await engine.connect();
+  });
+
+  afterAll(async () => {
+    await engine?.stop();
+  });
+
+  it('is not read as the workspace repository: nothing outside is listed', async () => {
+    expect(await client.call('git.status', {})).toEqual({ repository: false });
+    expect((await errorOf(client.call('git.show', { path: 'secret.txt' }))).code).toBe(ErrorCode.NOT_FOUND);
+  });
+});
