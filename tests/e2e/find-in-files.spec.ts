@@ -74,3 +74,41 @@ test('finds across files, opens a match, and replaces all with a preview', async
   expect(readFileSync(join(root, 'src/greet.ts'), 'utf8')).toContain('function greet(');
   expect(wb.errors()).toEqual([]);
 });
+
+test('quick open goes to a line with ":", to a symbol with "@", and runs a command with ">"', async ({ page }) => {
+  wb = await openWorkbench(page, {
+    prepare(root) {
+      writeFileSync(
+        join(root, 'src/shapes.ts'),
+        'export class Circle {\n  constructor(readonly r: number) {}\n\n  area(): number {\n    return Math.PI * this.r ** 2;\n  }\n}\n\nexport function unit(): Circle {\n  return new Circle(1);\n}\n',
+      );
+    },
+  });
+  const picker = page.getByRole('dialog');
+  const input = picker.getByRole('textbox');
+  await page.locator('.tree-row').first().click();
+  await page.keyboard.press('Control+P');
+  await input.fill('shapes');
+  await picker.getByRole('option', { name: /shapes\.ts/ }).click();
+  await expect(page.locator('.tab[data-path="src/shapes.ts"]')).toHaveAttribute('aria-selected', 'true');
+
+  await page.keyboard.press('Control+P');
+  await input.fill(':9:8');
+  await expect(picker.getByRole('option')).toHaveText('Go to line 9, character 8.');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('cursor')).toHaveText('Ln 9, Col 8');
+
+  await page.keyboard.press('Control+P');
+  await input.fill('@area');
+  await expect(picker.getByRole('option').first()).toContainText('area');
+  await expect(picker.getByRole('option').first()).toContainText('Circle');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('cursor')).toHaveText('Ln 4, Col 3');
+
+  await page.keyboard.press('Control+P');
+  await input.fill('>find in files');
+  await expect(picker.getByRole('option').first()).toContainText('Search: Find in Files');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('textbox', { name: 'Search' })).toBeFocused();
+  expect(wb.errors()).toEqual([]);
+});

@@ -14,14 +14,22 @@ export interface PickerProps<T> {
   onClose(): void;
   emptyText: string;
   loading?: boolean;
+  /** The query, when the owner keeps it (quick open changes mode by its first character). */
+  query?: string;
+  onQueryChange?(query: string): void;
+  /** The part of the query items are ranked by (the query without its mode prefix); all of it by default. */
+  filterOf?(query: string): string;
 }
 
 export function Picker<T>(props: PickerProps<T>) {
-  const { items, textOf } = props;
-  const [query, setQuery] = useState('');
+  const { items, textOf, filterOf } = props;
+  const [ownQuery, setOwnQuery] = useState('');
+  const query = props.query ?? ownQuery;
+  const setQuery = props.onQueryChange ?? setOwnQuery;
   const [selected, setSelected] = useState(0);
   const list = useRef<HTMLDivElement>(null);
-  const ranked = useMemo(() => rankByFuzzy(query, items, textOf, 300), [query, items, textOf]);
+  const filter = filterOf ? filterOf(query) : query;
+  const ranked = useMemo(() => rankByFuzzy(filter, items, textOf, 300), [filter, items, textOf]);
 
   useEffect(() => {
     list.current?.querySelector('[aria-selected="true"]')?.scrollIntoView({ block: 'nearest' });
