@@ -1,0 +1,150 @@
+// terminal_throughput: `cat` of a 50 MB file in the product's terminal (pty → engine → typed stream → xterm.js in
+// Chromium) against the same bytes sent over a bare WebSocket into a bare xterm.js page, in the same run; and the
+// echo of keystrokes typed into a second terminal while the first one floods. Goals: ratio ≤ 1.5, echo p95 ≤ 50 ms.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Page } from '@playwright/test';
+import { build } from 'esbuild';
+import { WebSocketServer } from 'ws';
+import { uiDist } from '../scripts/paths.js';
+import { startEngine } from '../tests/support/engine.js';
+import { median, percentile, progress, report, round } from './support/report.js';
+
+const BYTES = 50 * 1024 * 1024;
+const ROUNDS = Number(process.env.PA_BENCH_ROUNDS ?? 2);
+const MARKER = 'END-2';
+
+const root = mkdtempSync(join(tmpdir(), 'pa-bench-term-'));
+const line = `${'0123456789abcdefghijklmnopqrstuvwxyz'.repeat(2)} the quick brown fox\n`;
+const file = line.repeat(Math.ceil(BYTES / line.length)).slice(0, BYTES);
+writeFileSync(join(root, 'big.txt'), file);
+
+const hasMarker = (marker: string, pane = 0) =>
+  Array.from(document.querySelectorAll('.xterm-rows'))[pane]?.textContent?.includes(marker) ?? false;
+
+async function baselineServer(): Promise<{ url: string; close(): void }> {
+  const dir = mkdtempSync(join(tmpdir(), 'pa-bench-term-page-'));
+  await build({
+    entryPoints: { page: fileURLToPath(new URL('./support/terminal-page.ts', import.meta.url)) },
+    bundle: true,
+    format: 'esm',
+    outdir: dir,
+    minify: true,
+    logLevel: 'error',
+  });
+  const css = readFileSync(fileURLToPath(new URL('../node_modules/@xterm/xterm/css/xterm.css', import.meta.url)));
+  const script = readFileSync(join(dir, 'page.js'));
+  const server = createServer((request, response) => {
+    if (request.url === '/page.js') response.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
+    else if (request.url === '/xterm.css') response.writeHead(200, { 'content-type': 'text/css' }).end(css);
+    else
+      response
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end(
+          '<!doctype html><link rel="stylesheet" href="xterm.css"><body><script type="module" src="page.js"></script>',
+        );
+  });
+  const sockets = new WebSocketServer({ server, path: '/flood' });
+  const bytes = Buffer.from(`${file}${MARKER}\r\n`);
+  sockets.on('connection', (socket) => {
+    // the same bytes the pty gives (\n becomes \r\n in the tty), in pty-sized reads
+    const data = Buffer.from(bytes.toString().replace(/\n/g, '\r\n'));
+    for (let at = 0; at < data.length; at += 64 * 1024) socket.send(data.subarray(at, at + 64 * 1024));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${address.port}/`, close: () => server.close() };
+}
+
+async function timeBaseline(page: Page, url: string): Promise<number> {
+  const started = Date.now();
+  await page.goto(url);
+  await page.waitForFunction(hasMarker, MARKER, { polling: 50, timeout: 600_000 });
+  return Date.now() - started;
+}
+
+async function main() {
+  const engine = await startEngine({ workspace: root, uiDir: uiDist, env: { SHELL: '/bin/sh', ENV: '', PS1: '$ ' } });
+  const baseline = await baselineServer();
+  const browser = await chromium.launch({
+    executablePath: process.env.PA_CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run'],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(`http://127.0.0.1:${engine.port}/#token=${engine.token}`);
+    await page.getByText('Engine connected').waitFor({ timeout: 60_000 });
+    await page.keyboard.press('Control+Backquote');
+    await page.locator('.terminal-view__pane .xterm').first().waitFor();
+    // a second terminal beside the first, for the keystrokes typed during the flood
+    await page.getByRole('button', { name: 'Split Terminal' }).click();
+    await page.locator('.terminal-view__pane .xterm').nth(1).waitFor();
+    const product: number[] = [];
+    const bare: number[] = [];
+    const echoes: number[] = [];
+    for (let round_ = 0; round_ < ROUNDS; round_++) {
+      await page.locator('.terminal-view__pane').first().click();
+      await page.keyboard.type('clear\n');
+      const started = Date.now();
+      await page.keyboard.type(`cat big.txt; echo END-$((1+1))\n`);
+      // keystrokes into the second terminal while the first floods
+      await page.locator('.terminal-view__pane').nth(1).click();
+      for (let key = 0; key < 20; key++) {
+        const mark = `k${round_}${String(key).padStart(2, '0')}`;
+        const typed = Date.now();
+        await page.keyboard.type(mark);
+        await page.waitForFunction(hasMarkerIn, mark, { polling: 'raf', timeout: 30_000 });
+        echoes.push(Date.now() - typed);
+        await page.keyboard.press('Control+U');
+      }
+      await page.waitForFunction(hasMarker, MARKER, { polling: 50, timeout: 600_000 });
+      product.push(Date.now() - started);
+      progress(`product round ${round_ + 1}: ${product.at(-1)} ms`);
+      const other = await browser.newPage();
+      bare.push(await timeBaseline(other, baseline.url));
+      await other.close();
+      progress(`bare round ${round_ + 1}: ${bare.at(-1)} ms`);
+    }
+    const value = median(product);
+    const base = median(bare);
+    report({
+      name: 'terminal_throughput',
+      value,
+      unit: 'ms',
+      baseline: base,
+      ratio: round(value / base),
+      goal: 'ratio <= 1.5',
+      pass: value / base <= 1.5,
+      mb: BYTES / 1024 / 1024,
+      rounds: product,
+      baselineRounds: bare,
+    });
+    const p95 = percentile(echoes, 95);
+    report({
+      name: 'terminal_echo_during_flood',
+      value: p95,
+      unit: 'ms p95',
+      baseline: null,
+      ratio: null,
+      goal: 'p95 <= 50 ms',
+      pass: p95 <= 50,
+      median: median(echoes),
+      samples: echoes.length,
+    });
+  } finally {
+    await browser.close();
+    baseline.close();
+    await engine.stop();
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+/** In the page: whether the second terminal shows `mark` (the echo of what was typed). */
+function hasMarkerIn(mark: string): boolean {
+  return Array.from(document.querySelectorAll('.xterm-rows'))[1]?.textContent?.includes(mark) ?? false;
+}
+
+await main();
