@@ -1,38 +1,13 @@
 // Monaco's diff editor over the editor area for the file of the active tab: what source control opens when a change
 // is clicked (HEAD or the index on the left, the file on the right). The right side is the open file's own model
 // when it is editable (typing there edits the file), or a fixed text (the index). Side by side or inline; the
-// toolbar's actions (stage / unstage / discard the hunk at the cursor) come with the request.
+// toolbar's actions (stage / unstage / discard the hunk at the cursor) come with the request (diff-editor-slot.ts).
 import { useEffect, useRef, useState } from 'react';
 import { baseName } from '../explorer/tree';
-import { Observable, useObservable } from '../workbench/observable';
+import { useObservable } from '../workbench/observable';
+import { closeDiffEditor, diffEditorSlot } from './diff-editor-slot';
 import { languageForPath } from './language';
 import { monaco } from './monaco';
-
-export interface DiffEditorAction {
-  label: string;
-  /** `line`: the 1-based line of the right side the cursor is on. */
-  run(line: number): unknown;
-}
-
-export interface DiffEditorRequest {
-  path: string;
-  /** e.g. `a.ts (Index ↔ Working Tree)`. */
-  title: string;
-  original: string;
-  modified: { model: monaco.editor.ITextModel } | { text: string };
-  actions: DiffEditorAction[];
-}
-
-/** The diff shown over the editor area, or null. One workbench per page, so one slot. */
-export const diffEditorSlot = new Observable<DiffEditorRequest | null>(null);
-
-export function openDiffEditor(request: DiffEditorRequest): void {
-  diffEditorSlot.set(request);
-}
-
-export function closeDiffEditor(): void {
-  diffEditorSlot.set(null);
-}
 
 /** Rendered by the editor area over its Monaco host while a diff of the active tab's file is open. */
 export function DiffEditorOverlay({ active }: { active: string | null }) {

@@ -11,7 +11,7 @@ import {
   type GitStatus,
   isAbortError,
 } from '@pa/shared';
-import { closeDiffEditor, openDiffEditor } from '../editor/diff-editor';
+import { closeDiffEditor, openDiffEditor } from '../editor/diff-editor-slot';
 import type { WorkbenchApi } from '../workbench/contributions';
 import { Observable } from '../workbench/observable';
 import { COMMIT_MESSAGE_PROMPT, groupsOf, hunkAt } from './groups';
