@@ -11,7 +11,7 @@ import { type StartedEngine, startEngine } from '../support/engine.js';
 
 type Output = Item<'terminal.attach'>;
 
-const FLOOD = 16_000_000;
+const FLOOD = 8_000_000;
 
 let root: string;
 let outside: string;
@@ -155,7 +155,7 @@ describe('back-pressure', () => {
       const output = slow.stream('terminal.attach', { id });
       const iterator = output[Symbol.asyncIterator]();
       await iterator.next(); // the screen; then the reader stops reading
-      // 16 MB the reader does not take; the end marker is computed, so the echoed command line does not hold it
+      // 8 MB the reader does not take; the end marker is computed, so the echoed command line does not hold it
       await client.call('terminal.write', {
         id,
         data: `head -c ${FLOOD} /dev/zero | tr '\\0' x; : > flood.done; echo; echo "end-$((40+2))"\r`,
