@@ -1,7 +1,6 @@
 import type { GitChange, GitStatus } from '@pa/shared';
 import { describe, expect, it } from 'vitest';
-import workflow from '../../../../resources/workflows/commit.yml?raw';
-import { COMMIT_MESSAGE_PROMPT, groupsOf, hunkAt } from './groups';
+import { groupsOf, hunkAt } from './groups';
 
 const change = (path: string, over: Partial<GitChange>): GitChange => ({
   path,
@@ -43,10 +42,5 @@ describe('source control groups', () => {
     expect(hunkAt(hunks, 3)?.header).toBe('@@ -1,3 +1,4 @@');
     expect(hunkAt(hunks, 22)?.header).toBe('@@ -20,2 +21,0 @@');
     expect(hunkAt(hunks, 10)).toBeNull();
-  });
-
-  it('asks the AI with the commit workflow prompt, word for word', () => {
-    const prompt = /prompt: \|\n((?: {8}.*\n|\n)+?) {8}\{\{ steps\.staged\.output \}\}/.exec(workflow)?.[1];
-    expect(prompt?.replace(/^ {8}/gm, '')).toBe(COMMIT_MESSAGE_PROMPT);
   });
 });
