@@ -309,9 +309,20 @@ describe('a hostile untrusted repository', () => {
     expect(existsSync(marker)).toBe(false);
   });
 
-  it('the same calls in a plain git run the programs (the test would see them)', () => {
-    execFileSync('git', ['status'], { cwd: root, env: { ...process.env, ...ENV }, stdio: 'ignore' });
-    expect(existsSync(marker)).toBe(true);
+  it('plain git runs each of those programs (so the tests above would have seen them)', () => {
+    const plain = (...args: string[]) => {
+      rmSync(marker, { force: true });
+      try {
+        execFileSync('git', args, { cwd: root, env: { ...process.env, ...ENV }, stdio: 'ignore' });
+      } catch {
+        // a filter process that does not speak the protocol fails the command; it ran all the same
+      }
+      return existsSync(marker);
+    };
+    expect(plain('status')).toBe(true); // core.fsmonitor
+    expect(plain('-c', 'core.fsmonitor=false', 'diff')).toBe(true); // diff.external
+    expect(plain('-c', 'core.fsmonitor=false', 'diff', '--no-ext-diff', 'HEAD')).toBe(true); // textconv (and the clean filter for the work-tree side)
+    expect(plain('-c', 'core.fsmonitor=false', 'hash-object', '--path=a.txt', 'a.txt')).toBe(true); // the clean filter alone
   });
 });
 
