@@ -1,6 +1,7 @@
 // The integrated terminal end to end, in browser mode against the real engine: Ctrl+` opens the bottom panel's
 // Terminal with the user's shell in the workspace, `ls` lists it, a `file:line` link in the output opens the editor
-// at that line, and after a page reload the terminal is still there with what it showed.
+// at that line, and after a page reload the terminal is still there with what it showed (and the Problems and
+// Output tabs beside it).
 import { expect, type Page, test } from '@playwright/test';
 import { type OpenedWorkbench, openWorkbench } from './support/workbench';
 
@@ -48,5 +49,13 @@ test('runs ls in a terminal, opens a file:line link in the editor, and keeps the
   await expect(page.getByRole('tab', { name: 'Terminal' })).toHaveAttribute('aria-selected', 'true');
   await expect.poll(() => terminalText(page)).toContain('README.md');
   await expect(page.locator('.terminal-tab')).toHaveCount(1);
+
+  // the bottom panel's other tabs: Problems (markers of the open files) and Output (workflow runs)
+  await page.getByRole('tab', { name: 'Problems' }).click();
+  await expect(page.locator('.problems, .problems__empty')).toBeVisible();
+  await page.getByRole('tab', { name: 'Output' }).click();
+  await expect(page.getByText('The output of workflow runs shows here.')).toBeVisible();
+  await page.getByRole('tab', { name: 'Terminal' }).click();
+  await expect.poll(() => terminalText(page)).toContain('README.md');
   expect(wb.errors()).toEqual([]);
 });

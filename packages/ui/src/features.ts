@@ -3,6 +3,7 @@
 import { aiFeature } from './ai/index';
 import { collabFeature } from './collab/index';
 import { licenseFeature } from './license/index';
+import { outputFeature } from './output/index';
 import { problemsFeature } from './problems/index';
 import { scmFeature } from './scm/index';
 import { searchFeature } from './search/index';
@@ -19,4 +20,5 @@ export const features: Contribution[] = [
   licenseFeature(),
   terminalFeature(),
   problemsFeature(),
+  outputFeature(),
 ];
