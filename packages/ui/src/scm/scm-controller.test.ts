@@ -1,7 +1,9 @@
 import { type GitStatus, PaError } from '@pa/shared';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { closeDiffEditor, diffEditorSlot } from '../editor/diff-editor-slot';
+import { AiStreamsEngine, answerOf, settle } from '../testing/ai-streams';
 import { FakeEngine } from '../testing/fake-engine';
+import { COMMIT_MESSAGE_PROMPT } from './groups';
 import { type ScmApi, ScmController } from './scm-controller';
 
 const STATUS: GitStatus = {
@@ -100,5 +102,45 @@ describe('ScmController', () => {
       amend: false,
     });
     expect(controller.state.value.message).toBe('');
+  });
+});
+
+describe('the AI commit message', () => {
+  it("asks ai.chat with the commit workflow's prompt and the staged diff, and fills the box as tokens come", async () => {
+    const engine = new AiStreamsEngine();
+    const staged: GitStatus = {
+      ...STATUS,
+      changes: [{ path: 'a.ts', kind: 'tracked', index: 'M', worktree: '.' }],
+    };
+    engine.calls.answer('git.status', () => staged);
+    engine.calls.answer('git.diff', () => ({
+      path: 'a.ts',
+      binary: false,
+      hunks: [{ header: '@@ -1 +1 @@', oldStart: 1, oldLines: 1, newStart: 1, newLines: 1, lines: ['-a', '+b'] }],
+    }));
+    const controller = new ScmController({
+      client: engine.client,
+      notify: vi.fn(),
+      confirm: vi.fn(async () => null),
+      openFile: vi.fn(async () => {}),
+      model: () => null,
+      saveFile: vi.fn(async () => {}),
+      onDidChangeWorkspace: () => ({ dispose() {} }),
+    });
+    await controller.refresh();
+    const generating = controller.generateMessage();
+    await vi.waitFor(() => expect(engine.streams).toHaveLength(1));
+    const chat = engine.last();
+    expect(chat.method).toBe('ai.chat');
+    expect(chat.params).toMatchObject({ task: 'commit-message', tools: false });
+    const content = (chat.params as { messages: Array<{ content: string }> }).messages[0]?.content ?? '';
+    expect(content.startsWith(COMMIT_MESSAGE_PROMPT)).toBe(true);
+    expect(content).toContain('--- a.ts\n@@ -1 +1 @@\n-a\n+b');
+    chat.tokens('Use b ');
+    await settle();
+    expect(controller.state.value).toMatchObject({ generating: true, message: 'Use b ' });
+    chat.answer(answerOf('Use b instead of a\n'));
+    await generating;
+    expect(controller.state.value).toMatchObject({ generating: false, message: 'Use b instead of a' });
   });
 });
