@@ -2,6 +2,7 @@
 // two places shows in Changes (and as M in the explorer); its diff opens in Monaco's diff editor; one hunk is staged
 // from there, committed with Ctrl+Enter, and the commit holds that hunk alone while the other stays a change.
 // A real merge conflict is listed under Merge Changes and resolved with the editor's Accept Incoming Change.
+// A branch is created and switched to from the status bar's quick pick.
 // The screenshots go to test-results/source-control.png and source-control-conflict.png.
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -121,5 +122,28 @@ test('a merge conflict is listed and resolved in the editor with Accept Incoming
   await expect(lens).toHaveCount(0);
   await expect(page.locator('.monaco-host .view-lines')).toContainText("export const who = 'theirs';");
   await expect(page.locator('.monaco-host .view-lines')).not.toContainText('<<<<<<<');
+  expect(wb.errors()).toEqual([]);
+});
+
+test('a branch is created and switched to from the status bar quick pick', async ({ page }) => {
+  wb = await openWorkbench(page, {
+    prepare: (root) => {
+      git(root, 'init', '-q');
+      git(root, 'add', '.');
+      git(root, 'commit', '-qm', 'Initial commit');
+    },
+  });
+  const client = await wb.connect();
+  await client.call('workflow.trust.set', { trusted: true });
+  client.close();
+  await page.locator('[data-view="scm"]').click();
+  await page.getByTestId('scm-branch').click();
+  const pick = page.getByTestId('scm-branch-pick');
+  await expect(pick.getByRole('option', { name: /main/ })).toBeVisible();
+  await pick.getByRole('textbox').fill('feature/login');
+  await expect(pick.getByRole('option').first()).toHaveText('+ Create new branch "feature/login"');
+  await pick.getByRole('textbox').press('Enter');
+  await expect(page.getByTestId('scm-branch')).toContainText('feature/login');
+  expect(git(wb.root, 'branch', '--show-current').trim()).toBe('feature/login');
   expect(wb.errors()).toEqual([]);
 });
