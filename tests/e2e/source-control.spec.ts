@@ -1,5 +1,5 @@
 // Source control end to end in browser mode, on a real repository made from the sample project: a file changed in
-// two places shows in Changes (and as M in the explorer); its diff opens in Monaco's diff editor; one hunk is staged
+// two places shows in Changes (and as M on its tab); its diff opens in Monaco's diff editor; one hunk is staged
 // from there, committed with Ctrl+Enter, and the commit holds that hunk alone while the other stays a change.
 // A real merge conflict is listed under Merge Changes and resolved with the editor's Accept Incoming Change.
 // A branch is created and switched to from the status bar's quick pick.
