@@ -85,6 +85,17 @@ async function main() {
     const product: number[] = [];
     const bare: number[] = [];
     const echoes: number[] = [];
+    const idleEchoes: number[] = [];
+    // the same keystrokes with nothing flooding: what the measurement itself costs (CDP round trips, a frame)
+    await page.locator('.terminal-view__pane').nth(1).click();
+    for (let key = 0; key < 20; key++) {
+      const mark = `i${String(key).padStart(2, '0')}`;
+      const typed = Date.now();
+      await page.keyboard.type(mark);
+      await page.waitForFunction(hasMarkerIn, mark, { polling: 'raf', timeout: 30_000 });
+      idleEchoes.push(Date.now() - typed);
+      await page.keyboard.press('Control+U');
+    }
     for (let round_ = 0; round_ < ROUNDS; round_++) {
       await page.locator('.terminal-view__pane').first().click();
       await page.keyboard.type('clear\n');
@@ -133,6 +144,8 @@ async function main() {
       pass: p95 <= 50,
       median: median(echoes),
       samples: echoes.length,
+      idleP95: percentile(idleEchoes, 95),
+      idleMedian: median(idleEchoes),
     });
   } finally {
     await browser.close();

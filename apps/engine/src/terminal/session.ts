@@ -18,6 +18,12 @@ export const MAX_ITEM_CHARS = 256 * 1024;
 export const READER_QUEUE_LIMIT = 4;
 /** Characters written to the mirror and not yet parsed at which the pty is paused. */
 export const MIRROR_BACKLOG_CHARS = 1024 * 1024;
+/**
+ * Output is batched for at most this long, or up to this many characters (see onData). With STREAM_WINDOW items in
+ * flight per reader, FLUSH_CHARS also bounds what a reader that stopped reading has on the wire: 256 × 16 Ki.
+ */
+export const FLUSH_MS = 5;
+export const FLUSH_CHARS = 16 * 1024;
 
 export type TerminalReader = Channel<TerminalOutput, TerminalExit>;
 
@@ -43,6 +49,8 @@ export class TerminalSession {
   private readonly holds = new Set<object>();
   private readonly mirrorHold = {};
   private mirrorBacklog = 0;
+  private pending = '';
+  private flushTimer: NodeJS.Timeout | null = null;
   private exit: TerminalExit | null = null;
   private readonly exitListeners = new Set<(exit: TerminalExit) => void>();
 
@@ -148,7 +156,23 @@ export class TerminalSession {
     this.onExit(this.exit ?? { exitCode: null, signal: 9 });
   }
 
+  /**
+   * Output is sent in batches: what the pty gives within FLUSH_MS, or FLUSH_CHARS of it (VS Code's terminal does the
+   * same), so a flood travels as tens of kilobytes a message rather than one message per pty read, and a keystroke's
+   * echo waits at most FLUSH_MS.
+   */
   private onData(data: string): void {
+    this.pending += data;
+    if (this.pending.length >= FLUSH_CHARS) this.flush();
+    else this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS);
+  }
+
+  private flush(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    const data = this.pending;
+    if (!data) return;
+    this.pending = '';
     this.mirrorBacklog += data.length;
     if (this.mirrorBacklog >= MIRROR_BACKLOG_CHARS) this.pause(this.mirrorHold);
     this.mirror.write(data, () => {
@@ -184,6 +208,7 @@ export class TerminalSession {
 
   private onExit(exit: TerminalExit): void {
     if (this.exit) return;
+    this.flush();
     // the session's stragglers (a nohup'd job) end with the terminal
     signalSession(this.pty.pid, 'SIGKILL');
     this.exit = exit;
