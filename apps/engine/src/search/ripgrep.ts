@@ -7,7 +7,6 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { StringDecoder } from 'node:string_decoder';
 import { fileURLToPath } from 'node:url';
 import { ErrorCode, PaError, type SearchFileMatches, type SearchMatch } from '@pa/shared';
 import { byteToColumn, toMatch } from './matches.js';
@@ -158,15 +157,21 @@ export async function* ripgrepSearch(
  * (readline would buffer every line rg prints).
  */
 async function* linesOf(output: Readable): AsyncGenerator<string, void, undefined> {
-  const decoder = new StringDecoder('utf8');
-  let rest = '';
+  // bytes until a line is complete, then decoded once: a minified file's line (rg prints it whole, 15 MB for a
+  // source map) arrives in many chunks, and only each new chunk is scanned for the newline (natively)
+  const pieces: Buffer[] = [];
   for await (const chunk of output) {
-    const lines = (rest + decoder.write(chunk as Buffer)).split('\n');
-    rest = lines.pop() ?? '';
-    yield* lines;
+    const bytes = chunk as Buffer;
+    let from = 0;
+    for (let newline = bytes.indexOf(10); newline !== -1; newline = bytes.indexOf(10, from)) {
+      pieces.push(bytes.subarray(from, newline));
+      yield (pieces.length === 1 ? (pieces[0] as Buffer) : Buffer.concat(pieces)).toString('utf8');
+      pieces.length = 0;
+      from = newline + 1;
+    }
+    if (from < bytes.length) pieces.push(bytes.subarray(from));
   }
-  rest += decoder.end();
-  if (rest !== '') yield rest;
+  if (pieces.length > 0) yield Buffer.concat(pieces).toString('utf8');
 }
 
 function relativeOf(path: RgText | undefined): string | null {
