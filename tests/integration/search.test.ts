@@ -178,6 +178,14 @@ describe.each(['ripgrep', 'builtin'] as const)('search.text with the %s engine',
     expect(preview?.text.slice(preview.start, preview.end)).toBe('needle');
   });
 
+  it('cuts a line with a million matches at maxResults, in items of bounded size', async () => {
+    const started = performance.now();
+    const { items, result } = await search({ engine: engineName, pattern: 'x', include: ['huge'], maxResults: 1_000 });
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(result).toMatchObject({ matches: 1_000, limitHit: true, files: 1 });
+    expect(Math.max(...items.map((item) => item.matches.length))).toBeLessThanOrEqual(200);
+  });
+
   it('stops when the reader cancels, and the next search answers', async () => {
     const stream = client.stream('search.text', { engine: engineName, pattern: 'cancelword', include: ['many'] });
     const iterator = stream[Symbol.asyncIterator]();

@@ -35,6 +35,7 @@ export async function* builtinSearch(
   const included = globTest(plan.include);
   const excluded = globTest(plan.exclude);
   const folders: string[] = [''];
+  let produced = 0;
   while (folders.length > 0 && !signal.aborted) {
     const folder = folders.shift() as string;
     let dirents: Dirent[];
@@ -61,7 +62,12 @@ export async function* builtinSearch(
       if (text === null) continue;
       let batch: SearchMatch[] = [];
       for (const match of matchText(plan.scan, plan.regex, text, plan.captures)) {
+        produced++;
         batch.push(match);
+        if (produced >= plan.maxResults) {
+          yield { path, matches: batch };
+          return;
+        }
         if (batch.length >= ITEM_MATCHES) {
           yield { path, matches: batch };
           batch = [];

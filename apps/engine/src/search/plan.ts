@@ -16,6 +16,11 @@ export interface SearchPlan {
   readonly useIgnoreFiles: boolean;
   /** A regex with capture groups: each match carries them (the replace preview expands $1 with them). */
   readonly captures: boolean;
+  /**
+   * Matches an engine produces at most: one more than asked for, whose presence says the result is cut. Neither
+   * builds more (`.` on a minified line would make millions).
+   */
+  readonly maxResults: number;
 }
 
 export function planSearch(root: string, params: SearchTextParams): SearchPlan {
@@ -34,5 +39,6 @@ export function planSearch(root: string, params: SearchTextParams): SearchPlan {
     exclude: expandGlobs(params.exclude),
     useIgnoreFiles: params.useIgnoreFiles,
     captures: params.isRegex && regex.groupCount() > 0,
+    maxResults: params.maxResults + 1,
   };
 }

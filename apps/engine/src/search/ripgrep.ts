@@ -113,6 +113,7 @@ export async function* ripgrepSearch(
   try {
     let path: string | null = null;
     let pending: SearchMatch[] = [];
+    let produced = 0;
     for await (const line of linesOf(child.stdout as Readable)) {
       if (signal.aborted) break;
       const event = JSON.parse(line) as RgEvent;
@@ -120,11 +121,18 @@ export async function* ripgrepSearch(
         path = relativeOf(event.data.path);
         pending = [];
       } else if (event.type === 'match' && path !== null) {
-        pending.push(...matchesOf(event, plan));
-        if (pending.length >= ITEM_MATCHES) {
+        const found = matchesOf(event, plan, plan.maxResults - produced);
+        produced += found.length;
+        pending = pending.concat(found);
+        // one line can hold many matches (`.` on a minified line): items stay at ITEM_MATCHES
+        while (pending.length >= ITEM_MATCHES) {
           yielded = true;
-          yield { path, matches: pending };
-          pending = [];
+          yield { path, matches: pending.slice(0, ITEM_MATCHES) };
+          pending = pending.slice(ITEM_MATCHES);
+        }
+        if (produced >= plan.maxResults) {
+          if (pending.length > 0) yield { path, matches: pending };
+          return; // enough: rg is killed below
         }
       } else if (event.type === 'end' && path !== null) {
         if (pending.length > 0) {
@@ -179,7 +187,7 @@ function relativeOf(path: RgText | undefined): string | null {
   return path.text.startsWith('./') ? path.text.slice(2) : path.text;
 }
 
-function matchesOf(event: RgEvent, plan: SearchPlan): SearchMatch[] {
+function matchesOf(event: RgEvent, plan: SearchPlan, room: number): SearchMatch[] {
   const raw = event.data.lines?.text;
   const number = event.data.line_number;
   if (raw === undefined || number === undefined) return [];
@@ -188,6 +196,7 @@ function matchesOf(event: RgEvent, plan: SearchPlan): SearchMatch[] {
   const out: SearchMatch[] = [];
   const groups = plan.captures ? plan.regex.matcher(text) : null;
   for (const sub of event.data.submatches ?? []) {
+    if (out.length >= room) break;
     const start = column(sub.start);
     const end = Math.min(column(sub.end), text.length);
     if (start >= end) continue;
