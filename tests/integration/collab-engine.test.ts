@@ -4,12 +4,13 @@ import { createPublicKey, verify } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ErrorCode, type PaError } from '@pa/shared';
+import { ErrorCode } from '@pa/shared';
 import { seatsStatement } from '@pa/shared/relay/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { licensedDataDir } from '../support/collab-license.js';
 import { type StartedEngine, startEngine } from '../support/engine.js';
+import { errorOf } from '../support/error-of.js';
 import { copyFixture } from '../support/workspace.js';
 
 const ROOM = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
@@ -29,15 +30,6 @@ afterAll(async () => {
   workspace?.remove();
   rmSync(dataDir, { recursive: true, force: true });
 });
-
-async function errorOf(promise: Promise<unknown>): Promise<PaError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as PaError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('collab in the engine', () => {
   it('restores a session and its edits after an engine restart, compacted', async () => {

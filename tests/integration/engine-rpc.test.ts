@@ -1,10 +1,11 @@
 // The real engine over its real WebSocket: authentication, every files method, and hostile input.
 import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CloseCode, ErrorCode, type PaError, type RpcClient } from '@pa/shared';
+import { CloseCode, ErrorCode, type RpcClient } from '@pa/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { type StartedEngine, startEngine } from '../support/engine.js';
+import { errorOf } from '../support/error-of.js';
 import { copyFixture } from '../support/workspace.js';
 
 let engine: StartedEngine;
@@ -21,15 +22,6 @@ afterAll(async () => {
   await engine?.stop();
   workspace?.remove();
 });
-
-async function errorOf(promise: Promise<unknown>): Promise<PaError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as PaError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 function openSocket(url: string): Promise<WebSocket> {
   const socket = new WebSocket(url);

@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { ErrorCode, type PaError, type RpcClient } from '@pa/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type StartedEngine, startEngine } from '../support/engine.js';
+import { errorOf } from '../support/error-of.js';
 import { copyFixture } from '../support/workspace.js';
 
 let engine: StartedEngine;
@@ -42,15 +43,6 @@ afterAll(async () => {
   workspace?.remove();
   rmSync(outside, { recursive: true, force: true });
 });
-
-async function errorOf(promise: Promise<unknown>): Promise<PaError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as PaError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 /** A separate process that swaps `dir` for a symlink to `target` and back, as fast as it can, until killed. */
 function startSwapping(dir: string, target: string) {

@@ -4,11 +4,12 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ErrorCode, MAX_MESSAGE_BYTES, type PaError, type RpcClient } from '@pa/shared';
+import { ErrorCode, MAX_MESSAGE_BYTES, type RpcClient } from '@pa/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { readWholeFile, writeWholeFile } from '../../packages/ui/src/editor/file-transfer.js';
 import { type StartedEngine, startEngine } from '../support/engine.js';
+import { errorOf } from '../support/error-of.js';
 import { copyFixture } from '../support/workspace.js';
 
 let engine: StartedEngine;
@@ -27,15 +28,6 @@ afterAll(async () => {
 });
 
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
-
-async function errorOf(promise: Promise<unknown>): Promise<PaError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as PaError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 /** About `bytes` of UTF-8 text with lines, multi-byte characters and emoji (surrogate pairs) all through it. */
 function largeText(bytes: number): string {

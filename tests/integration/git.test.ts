@@ -6,9 +6,10 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ErrorCode, type GitChange, type GitProgress, type PaError, type RpcClient } from '@pa/shared';
+import { ErrorCode, type GitChange, type GitProgress, type RpcClient } from '@pa/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type StartedEngine, startEngine } from '../support/engine.js';
+import { errorOf } from '../support/error-of.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'pa-git-'));
 const ENV = {
@@ -37,15 +38,6 @@ function repo(name: string): string {
 function write(root: string, path: string, content: string): void {
   mkdirSync(join(root, path, '..'), { recursive: true });
   writeFileSync(join(root, path), content);
-}
-
-async function errorOf(promise: Promise<unknown>): Promise<PaError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as PaError;
-  }
-  throw new Error('expected the call to fail');
 }
 
 async function changes(client: RpcClient): Promise<GitChange[]> {

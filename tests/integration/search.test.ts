@@ -6,16 +6,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  ErrorCode,
-  type PaError,
-  type ParamsIn,
-  type RpcClient,
-  type SearchFileMatches,
-  type SearchTextResult,
-} from '@pa/shared';
+import { ErrorCode, type ParamsIn, type RpcClient, type SearchFileMatches, type SearchTextResult } from '@pa/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type StartedEngine, startEngine } from '../support/engine.js';
+import { errorOf } from '../support/error-of.js';
 
 let engine: StartedEngine;
 let client: RpcClient;
@@ -66,15 +60,6 @@ async function search(params: ParamsIn<'search.text'>) {
   const byPath = [...items].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const hits = byPath.flatMap((item) => item.matches.map((m) => `${item.path}:${m.line}:${m.column}-${m.endColumn}`));
   return { items, result, hits };
-}
-
-async function errorOf(promise: Promise<unknown>): Promise<PaError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as PaError;
-  }
-  throw new Error('expected the search to fail');
 }
 
 /** Excludes the folders of the other tests, so each expectation lists what it is about. */
