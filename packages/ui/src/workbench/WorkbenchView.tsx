@@ -127,30 +127,13 @@ export function WorkbenchView({ connection }: { connection: EngineConnection }) 
                 fromRight
               />
               <aside className="panel" style={{ width: panelWidth }} aria-label="Panel">
-                <div className="view-header">
-                  <div className="panel__tabs">
-                    {workbench.panelViews.map((view) => (
-                      <button
-                        key={view.id}
-                        type="button"
-                        className={`panel__tab${view.id === panelFeature.id ? ' panel__tab--active' : ''}`}
-                        onClick={() => workbench.showView(view.id)}
-                      >
-                        {view.title}
-                      </button>
-                    ))}
-                  </div>
-                  <div className="view-header__actions">
-                    <button
-                      type="button"
-                      className="icon-button"
-                      title={`Hide Panel (${workbench.shortcutFor('workbench.togglePanel')})`}
-                      onClick={() => workbench.patch({ panelView: null })}
-                    >
-                      {Icons.close(14)}
-                    </button>
-                  </div>
-                </div>
+                <PanelTabs
+                  views={workbench.panelViews}
+                  active={panelFeature.id}
+                  onShow={(id) => workbench.showView(id)}
+                  hideTitle={`Hide Panel (${workbench.shortcutFor('workbench.togglePanel')})`}
+                  onHide={() => workbench.patch({ panelView: null })}
+                />
                 <div className="panel__body">
                   <panelFeature.component />
                 </div>
@@ -202,32 +185,13 @@ function BottomPanel({
         fromRight
       />
       <section className="bottom-panel" style={{ height }} aria-label="Bottom panel">
-        <div className="view-header">
-          <div className="panel__tabs" role="tablist">
-            {workbench.bottomViews.map((each) => (
-              <button
-                key={each.id}
-                type="button"
-                role="tab"
-                aria-selected={each.id === view.id}
-                className={`panel__tab${each.id === view.id ? ' panel__tab--active' : ''}`}
-                onClick={() => workbench.showView(each.id)}
-              >
-                {each.title}
-              </button>
-            ))}
-          </div>
-          <div className="view-header__actions">
-            <button
-              type="button"
-              className="icon-button"
-              title="Hide Bottom Panel"
-              onClick={() => workbench.patch({ bottomView: null })}
-            >
-              {Icons.close(14)}
-            </button>
-          </div>
-        </div>
+        <PanelTabs
+          views={workbench.bottomViews}
+          active={view.id}
+          onShow={(id) => workbench.showView(id)}
+          hideTitle="Hide Bottom Panel"
+          onHide={() => workbench.patch({ bottomView: null })}
+        />
         {workbench.bottomViews
           .filter((each) => shown.includes(each.id) || each.id === view.id)
           .map((each) => (
@@ -237,5 +201,38 @@ function BottomPanel({
           ))}
       </section>
     </>
+  );
+}
+
+/** A panel's header: one tab per view (the active one marked) and a button that hides the panel. */
+function PanelTabs(props: {
+  views: readonly ViewContribution[];
+  active: string;
+  onShow: (id: string) => void;
+  hideTitle: string;
+  onHide: () => void;
+}) {
+  return (
+    <div className="view-header">
+      <div className="panel__tabs" role="tablist">
+        {props.views.map((each) => (
+          <button
+            key={each.id}
+            type="button"
+            role="tab"
+            aria-selected={each.id === props.active}
+            className={`panel__tab${each.id === props.active ? ' panel__tab--active' : ''}`}
+            onClick={() => props.onShow(each.id)}
+          >
+            {each.title}
+          </button>
+        ))}
+      </div>
+      <div className="view-header__actions">
+        <button type="button" className="icon-button" title={props.hideTitle} onClick={props.onHide}>
+          {Icons.close(14)}
+        </button>
+      </div>
+    </div>
   );
 }
