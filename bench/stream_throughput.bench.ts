@@ -13,6 +13,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { RpcClient } from '@pa/shared';
 import WebSocket from 'ws';
+import { MAX_STREAMS_PER_CONNECTION } from '../apps/engine/src/rpc/serve.js';
 import { connectClient } from '../tests/support/engine.js';
 import { alternateRounds, startBaselineServer } from './support/baseline.js';
 import { median, progress, report, round } from './support/report.js';
@@ -21,7 +22,8 @@ const ROUNDS = 6;
 const EVENTS_PER_ROUND = 100_000;
 const WARMUP_EVENTS = 300_000;
 const EVENTS_PER_TURN_ROUND = 20_000;
-const IDLE_STREAMS = 2_000;
+// idle streams on one connection: as many as the engine lets one connection hold open
+const IDLE_STREAMS = MAX_STREAMS_PER_CONNECTION;
 const TOKEN_TEXT = 'word';
 
 setFlagsFromString('--expose-gc');
