@@ -1,38 +1,20 @@
 import type { RunDetail, RunRecord, StepRecord, WorkflowProgress } from '@pa/shared';
+import { runRecord, stepRecord } from '@pa/shared/testing/workflow-records';
 import { describe, expect, it } from 'vitest';
 import { coalesceProgress, MAX_QUEUED_LOG, PROGRESS_HIGH_WATER, progressReader } from './progress.js';
 
-const record: RunRecord = {
-  id: 'r1',
-  workflow: 'w',
-  source: 'project',
-  state: 'running',
-  inputs: {},
-  actor: 'ui',
-  createdAt: 1,
-  startedAt: 1,
-  finishedAt: null,
-  error: null,
-  rerunOf: null,
-  fromStep: null,
-};
+const record = runRecord({ workflow: 'w' });
 const snapshot: RunDetail = { ...record, plan: [], steps: [] };
 
 function step(seq: number, state: StepRecord['state'], logs = ''): StepRecord {
-  return {
+  return stepRecord({
     seq,
     stepId: `s${seq}`,
     name: `s${seq}`,
-    kind: 'run',
-    iteration: 0,
     state,
-    input: null,
-    output: null,
     logs,
-    error: null,
-    startedAt: 1,
     finishedAt: state === 'running' ? null : 2,
-  };
+  });
 }
 
 const log = (seq: number, text: string): WorkflowProgress => ({ type: 'log', seq, stepId: `s${seq}`, text });

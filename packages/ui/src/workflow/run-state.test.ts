@@ -1,36 +1,13 @@
 import type { RunDetail, StepRecord } from '@pa/shared';
+import { runRecord, stepRecord } from '@pa/shared/testing/workflow-records';
 import { describe, expect, it } from 'vitest';
 import { applyProgress, reviewComments, timeline } from './run-state';
 
-const step = (seq: number, stepId: string, extra: Partial<StepRecord> = {}): StepRecord => ({
-  seq,
-  stepId,
-  name: stepId,
-  kind: 'run',
-  iteration: 0,
-  state: 'running',
-  input: null,
-  output: null,
-  logs: '',
-  error: null,
-  startedAt: 1000,
-  finishedAt: null,
-  ...extra,
-});
+const step = (seq: number, stepId: string, extra: Partial<StepRecord> = {}): StepRecord =>
+  stepRecord({ seq, stepId, name: stepId, startedAt: 1000, ...extra });
 
 const base: RunDetail = {
-  id: 'r1',
-  workflow: 'demo',
-  source: 'builtin',
-  state: 'running',
-  inputs: {},
-  actor: 'ui',
-  createdAt: 1,
-  startedAt: 1,
-  finishedAt: null,
-  error: null,
-  rerunOf: null,
-  fromStep: null,
+  ...runRecord({ source: 'builtin' }),
   plan: [
     { id: 'a', name: 'A', kind: 'run', depth: 0 },
     { id: 'loop', name: 'Loop', kind: 'repeat', depth: 0 },

@@ -11,44 +11,19 @@ import {
   type WorkflowProgress,
   type WorkspaceInfo,
 } from '@pa/shared';
+import { runRecord, stepRecord } from '@pa/shared/testing/workflow-records';
 import { describe, expect, it, vi } from 'vitest';
 import { FakeEngine } from '../testing/fake-engine';
 import { WorkflowController } from './workflow-controller';
 
-const record: RunRecord = {
-  id: 'r1',
-  workflow: 'demo',
-  source: 'project',
-  state: 'running',
-  inputs: {},
-  actor: 'ui',
-  createdAt: 1,
-  startedAt: 1,
-  finishedAt: null,
-  error: null,
-  rerunOf: null,
-  fromStep: null,
-};
+const record = runRecord();
 const detail = (run: Partial<RunRecord> = {}, steps: StepRecord[] = []): RunDetail => ({
   ...record,
   ...run,
   plan: [{ id: 'a', name: 'A', kind: 'run', depth: 0 }],
   steps,
 });
-const step = (state: StepRecord['state'], logs = ''): StepRecord => ({
-  seq: 0,
-  stepId: 'a',
-  name: 'A',
-  kind: 'run',
-  iteration: 0,
-  state,
-  input: null,
-  output: null,
-  logs,
-  error: null,
-  startedAt: 1,
-  finishedAt: null,
-});
+const step = (state: StepRecord['state'], logs = ''): StepRecord => stepRecord({ state, logs });
 
 /** One workflow.attach the controller opened: the test feeds it items and ends it like the engine would. */
 interface OpenedStream {
