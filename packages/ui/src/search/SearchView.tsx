@@ -83,7 +83,7 @@ export function SearchView({ controller }: { controller: SearchController }) {
                 disabled={total === 0}
                 onClick={() => void controller.replaceAll()}
               >
-                <ReplaceAllIcon />
+                {Icons.replaceAll()}
               </button>
             </div>
           )}
@@ -131,7 +131,7 @@ export function SearchView({ controller }: { controller: SearchController }) {
               options={state.options}
               option="useIgnoreFiles"
               label="Use Exclude Settings and Ignore Files"
-              text={<GitignoreIcon />}
+              text={Icons.ignoreFile()}
             />
           </div>
         </div>
@@ -194,7 +194,7 @@ export function SearchView({ controller }: { controller: SearchController }) {
                       void controller.replaceFile(file.path);
                     }}
                   >
-                    <ReplaceAllIcon />
+                    {Icons.replaceAll()}
                   </button>
                 )}
                 <span className="search-file__count">{file.matches.length}</span>
@@ -266,7 +266,7 @@ function MatchRow(props: {
             props.onReplace();
           }}
         >
-          <ReplaceIcon />
+          {Icons.replace()}
         </button>
       )}
     </div>
@@ -295,49 +295,3 @@ function Toggle(props: {
     </button>
   );
 }
-
-const ReplaceIcon = () => (
-  <svg
-    width="16"
-    height="16"
-    viewBox="0 0 16 16"
-    fill="none"
-    stroke="currentColor"
-    strokeWidth="1.2"
-    aria-hidden="true"
-  >
-    <path d="M3 4.5h6.5a2.5 2.5 0 0 1 0 5H5" strokeLinecap="round" />
-    <path d="M6.5 7.5 4.5 9.5l2 2" strokeLinecap="round" strokeLinejoin="round" />
-  </svg>
-);
-
-const ReplaceAllIcon = () => (
-  <svg
-    width="16"
-    height="16"
-    viewBox="0 0 16 16"
-    fill="none"
-    stroke="currentColor"
-    strokeWidth="1.2"
-    aria-hidden="true"
-  >
-    <path d="M2.5 3.5h7a2.5 2.5 0 0 1 0 5h-4" strokeLinecap="round" />
-    <path d="M7 6.5l-2 2 2 2" strokeLinecap="round" strokeLinejoin="round" />
-    <path d="M2.5 12.5h11" strokeLinecap="round" />
-  </svg>
-);
-
-const GitignoreIcon = () => (
-  <svg
-    width="14"
-    height="14"
-    viewBox="0 0 16 16"
-    fill="none"
-    stroke="currentColor"
-    strokeWidth="1.2"
-    aria-hidden="true"
-  >
-    <path d="M3 2.5h6.5l3.5 3.5v7.5H3z" strokeLinejoin="round" />
-    <path d="M5.5 8.5h5M5.5 11h3" strokeLinecap="round" />
-  </svg>
-);

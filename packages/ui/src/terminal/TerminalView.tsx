@@ -36,18 +36,7 @@ export function TerminalView({ controller }: { controller: TerminalController })
             aria-label="New Terminal"
             onClick={() => void controller.create()}
           >
-            <svg
-              width="16"
-              height="16"
-              viewBox="0 0 16 16"
-              fill="none"
-              stroke="currentColor"
-              strokeWidth="1.3"
-              strokeLinecap="round"
-              aria-hidden="true"
-            >
-              <path d="M8 3v10M3 8h10" />
-            </svg>
+            {Icons.plus(16)}
           </button>
           <button
             type="button"

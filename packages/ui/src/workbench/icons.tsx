@@ -129,6 +129,30 @@ export const Icons = {
       <path d="M10.5 2.5l3 3-8 8H2.5v-3z" />
     </Svg>
   ),
+  plus: (size = 16) => (
+    <Svg size={size}>
+      <path d="M8 3v10M3 8h10" />
+    </Svg>
+  ),
+  replace: () => (
+    <Svg>
+      <path d="M3 4.5h6.5a2.5 2.5 0 0 1 0 5H5" />
+      <path d="M6.5 7.5 4.5 9.5l2 2" />
+    </Svg>
+  ),
+  replaceAll: () => (
+    <Svg>
+      <path d="M2.5 3.5h7a2.5 2.5 0 0 1 0 5h-4" />
+      <path d="M7 6.5l-2 2 2 2" />
+      <path d="M2.5 12.5h11" />
+    </Svg>
+  ),
+  ignoreFile: (size = 14) => (
+    <Svg size={size}>
+      <path d="M3 2.5h6.5l3.5 3.5v7.5H3z" />
+      <path d="M5.5 8.5h5M5.5 11h3" />
+    </Svg>
+  ),
 };
 
 /**
