@@ -52,6 +52,7 @@ it('keeps unsaved buffers and tabs across a kill -9, with the same token, and fl
     tabs: [
       { path: 'src/greet.ts', line: 3, column: 7 },
       { path: 'src/math.js', line: 1, column: 1 },
+      { path: '/settings/', line: 1, column: 1 }, // a contributed editor's tab: kept, never resolved
     ],
     active: 'src/greet.ts',
   });
@@ -69,6 +70,7 @@ it('keeps unsaved buffers and tabs across a kill -9, with the same token, and fl
     tabs: [
       { path: 'src/greet.ts', line: 3, column: 7 },
       { path: 'src/math.js', line: 1, column: 1 },
+      { path: '/settings/', line: 1, column: 1 }, // a contributed editor's tab: kept, never resolved
     ],
     active: 'src/greet.ts',
   });

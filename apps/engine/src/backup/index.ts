@@ -2,7 +2,7 @@
 // so they outlive a reload, an engine crash or a closed window. A backup remembers the disk time its buffer was
 // read at; restore compares it with the disk now, so the editor can ask before it puts old edits over new text.
 import { stat } from 'node:fs/promises';
-import { type BufferBackup, EditorSession } from '@pa/shared';
+import { type BufferBackup, EDITOR_TAB_PATH, EditorSession } from '@pa/shared';
 import type { Capability, EngineContext } from '../context.js';
 import { checkRelativePath } from '../files/index.js';
 import type { PartialHandlers } from '../rpc/handlers.js';
@@ -33,7 +33,8 @@ export function createBackups(context: EngineContext): Capability {
       return { ok: true } as const;
     },
     'backup.saveSession': (session) => {
-      for (const tab of session.tabs) checked(tab.path);
+      // a contributed editor's tab (settings, a preview) names no file: it is kept as it is
+      for (const tab of session.tabs) if (!EDITOR_TAB_PATH.test(tab.path)) checked(tab.path);
       backups.putSession(root(), session, context.clock());
       return { ok: true } as const;
     },

@@ -7,6 +7,12 @@ import { RelPath } from './files.js';
 /** The largest buffer backed up (characters); a request stays well under the 16 MiB message limit. */
 export const MAX_BACKUP_CHARS = 4 * 1024 * 1024;
 
+/**
+ * The tab path of an editor a feature contributes (settings, a preview): "/<editor id>/<resource>". No file path
+ * starts with "/", so it is never read as a file; the engine stores it without resolving it.
+ */
+export const EDITOR_TAB_PATH = /^\/([a-z][\w.-]*)\/(.*)$/s;
+
 export const SessionTab = z.object({
   path: RelPath.min(1),
   line: z.number().int().positive(),

@@ -1,11 +1,15 @@
 // The editor area: tabs (dirty marker, close, middle-click close, drag to reorder), the path breadcrumbs,
-// the warning bar for files changed on disk while modified, and the one Monaco editor that shows the active file.
-import { useEffect, useRef, useState } from 'react';
+// the warning bar for files changed on disk while modified, and the one Monaco editor that shows the active file —
+// or, for the tab of an editor a feature contributed (settings, a preview), that editor's component instead.
+
+import { errorMessage } from '@pa/shared';
+import { Component, type ErrorInfo, type ReactNode, useEffect, useRef, useState } from 'react';
 import { baseName } from '../explorer/tree';
 import { decorationFor, type GitDecoration, gitDecorations } from '../scm/decorations';
 import type { WorkbenchController } from '../workbench/controller';
+import { type EditorTab, parseEditorTab } from '../workbench/editor-input';
 import { FileIcon } from '../workbench/file-icon';
-import { Icons, Logo } from '../workbench/icons';
+import { FeatureIcon, Icons, Logo } from '../workbench/icons';
 import { useObservable, useSelected } from '../workbench/observable';
 import { DiffView } from './DiffView';
 import { DiffEditorOverlay } from './diff-editor';
@@ -43,7 +47,9 @@ export function EditorArea({ workbench }: { workbench: WorkbenchController }) {
   const tabs = useSelected(workbench.state, (state) => state.tabs);
   const diskWarnings = useSelected(workbench.state, (state) => state.diskWarnings);
   const diskCompare = useSelected(workbench.state, (state) => state.diskCompare);
-  const active = tabs.active;
+  const editorTab = tabs.active ? parseEditorTab(tabs.active) : null;
+  // the disk warnings and the breadcrumbs are a file's; a contributed editor's tab has neither
+  const active = editorTab ? null : tabs.active;
   const warning = active ? diskWarnings[active] : undefined;
   return (
     <div className="editor-area">
@@ -103,7 +109,8 @@ export function EditorArea({ workbench }: { workbench: WorkbenchController }) {
       <div className="editor-area__body">
         <MonacoHost workbench={workbench} />
         <DiffEditorOverlay active={active} />
-        {!active && <EmptyEditor workbench={workbench} />}
+        {editorTab && <ContributedEditor workbench={workbench} tab={editorTab} />}
+        {!tabs.active && <EmptyEditor workbench={workbench} />}
       </div>
     </div>
   );
@@ -149,13 +156,14 @@ function TabStrip({ workbench }: { workbench: WorkbenchController }) {
               if (dragging) workbench.moveTab(dragging, index);
             }}
           >
-            <FileIcon name={baseName(tab.path)} />
-            <GitTabName name={baseName(tab.path)} decoration={decorationFor(git, tab.path)} />
+            <TabLabel workbench={workbench} path={tab.path} decoration={decorationFor(git, tab.path)} />
             <button
               type="button"
               className="icon-button tab__close"
               aria-label={
-                tab.dirty ? `${baseName(tab.path)} has unsaved changes; close` : `Close ${baseName(tab.path)}`
+                tab.dirty
+                  ? `${workbench.tabTitle(tab.path)} has unsaved changes; close`
+                  : `Close ${workbench.tabTitle(tab.path)}`
               }
               onMouseDown={(event) => event.stopPropagation()}
               onClick={() => void workbench.closeTab(tab.path)}
@@ -168,6 +176,26 @@ function TabStrip({ workbench }: { workbench: WorkbenchController }) {
       })}
       <div className="tabs__filler" />
     </div>
+  );
+}
+
+/** A file's icon and name, or a contributed editor's icon and title. */
+function TabLabel(props: { workbench: WorkbenchController; path: string; decoration: GitDecoration | null }) {
+  const tab = parseEditorTab(props.path);
+  if (!tab) {
+    return (
+      <>
+        <FileIcon name={baseName(props.path)} />
+        <GitTabName name={baseName(props.path)} decoration={props.decoration} />
+      </>
+    );
+  }
+  const icon = props.workbench.editors.get(tab.editorId)?.icon;
+  return (
+    <>
+      {icon ? <FeatureIcon icon={icon} size={14} /> : <FileIcon name={tab.resource} />}
+      <span className="tab__name">{props.workbench.tabTitle(props.path)}</span>
+    </>
   );
 }
 
@@ -196,6 +224,44 @@ function Breadcrumbs({ path }: { path: string }) {
       ))}
     </div>
   );
+}
+
+/** The component of the editor a feature contributed, over the (empty) Monaco host; a crash stays inside it. */
+function ContributedEditor({ workbench, tab }: { workbench: WorkbenchController; tab: EditorTab }) {
+  const editor = workbench.editors.get(tab.editorId);
+  const path = `${tab.editorId}/${tab.resource}`;
+  return (
+    <div className="contributed-editor" data-editor={tab.editorId}>
+      {editor ? (
+        <EditorBoundary key={path} title={workbench.tabTitle(`/${path}`)}>
+          <editor.component resource={tab.resource} />
+        </EditorBoundary>
+      ) : (
+        <div className="contributed-editor__error">The feature that showed this tab is no longer installed.</div>
+      )}
+    </div>
+  );
+}
+
+class EditorBoundary extends Component<{ title: string; children: ReactNode }, { error: unknown }> {
+  override state: { error: unknown } = { error: null };
+
+  static getDerivedStateFromError(error: unknown): { error: unknown } {
+    return { error };
+  }
+
+  override componentDidCatch(error: unknown, info: ErrorInfo): void {
+    console.error(`${this.props.title} failed:`, error, info.componentStack);
+  }
+
+  override render(): ReactNode {
+    if (this.state.error === null) return this.props.children;
+    return (
+      <div className="contributed-editor__error" role="alert">
+        {this.props.title} could not be shown: {errorMessage(this.state.error)} Close the tab and open it again.
+      </div>
+    );
+  }
 }
 
 function MonacoHost({ workbench }: { workbench: WorkbenchController }) {

@@ -5,6 +5,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { decorationFor, gitDecorations } from '../scm/decorations';
 import { ContextMenu, type MenuItem } from '../workbench/ContextMenu';
 import type { WorkbenchController } from '../workbench/controller';
+import { isFileTab } from '../workbench/editor-input';
 import { FileIcon } from '../workbench/file-icon';
 import { Icons } from '../workbench/icons';
 import { useObservable, useSelected } from '../workbench/observable';
@@ -36,7 +37,7 @@ export function Explorer({ workbench }: { workbench: WorkbenchController }) {
 
   // Keep the active file selected in the tree, as editors do.
   useEffect(() => {
-    if (tabs.active) void model.reveal(tabs.active);
+    if (tabs.active && isFileTab(tabs.active)) void model.reveal(tabs.active);
   }, [model, tabs.active]);
 
   const targetDir = (entry: FileEntry | null) =>

@@ -1,7 +1,6 @@
 // The title bar: the product mark, a command-center button that opens quick open, and the layout toggles.
 // It is also the window's drag area when Electron draws the window without a native frame.
 import { useEffect } from 'react';
-import { baseName } from '../explorer/tree';
 import type { WorkbenchController } from './controller';
 import { Icons, Logo } from './icons';
 import { useSelected } from './observable';
@@ -11,7 +10,7 @@ export function TitleBar({ workbench }: { workbench: WorkbenchController }) {
   const tabs = useSelected(workbench.state, (state) => state.tabs);
   const sideView = useSelected(workbench.state, (state) => state.sideView);
   const panelView = useSelected(workbench.state, (state) => state.panelView);
-  const activeName = tabs.active ? baseName(tabs.active) : null;
+  const activeName = tabs.active ? workbench.tabTitle(tabs.active) : null;
 
   useEffect(() => {
     const parts = [

@@ -16,7 +16,12 @@ export interface WorkbenchApi {
   workspace(): WorkspaceInfo | null;
   /** Opens (or focuses) a file in a tab and reveals the position when given (1-based). */
   openFile(path: string, position?: { line: number; column?: number }): Promise<void>;
-  /** Workspace-relative path of the active tab, or null. */
+  /**
+   * Opens (or focuses) a tab of an editor a feature contributed (`Contribution.editors`), showing `resource`
+   * ('' when the editor shows one thing only, like Settings).
+   */
+  openEditor(editorId: string, resource?: string): void;
+  /** Workspace-relative path of the active tab, or null (also while a contributed editor's tab is active). */
   activeFile(): string | null;
   /** The code editor of the active tab (null while none is open). */
   editor(): monaco.editor.IStandaloneCodeEditor | null;
@@ -64,6 +69,20 @@ export interface ViewContribution {
   component: ComponentType;
 }
 
+/**
+ * An editor shown in a tab instead of Monaco (settings, keyboard shortcuts, a Markdown or image preview). Its tab's
+ * path is editorTabPath(id, resource) (editor-input.ts); the component gets the resource and fills the editor area.
+ */
+export interface EditorContribution {
+  /** Letters, digits, '.', '_' and '-', e.g. 'settings', 'markdown.preview'. */
+  id: string;
+  /** The tab's title for a resource. */
+  title(resource: string): string;
+  /** An inline SVG string (`<svg …>…</svg>`), drawn in the tab's colour like a view's icon; a file icon if absent. */
+  icon?: string;
+  component: ComponentType<{ resource: string }>;
+}
+
 export interface StatusItemContribution {
   id: string;
   align: 'left' | 'right';
@@ -82,6 +101,7 @@ export interface CommandContribution {
 export interface Contribution {
   id: string;
   views?: ViewContribution[];
+  editors?: EditorContribution[];
   statusItems?: StatusItemContribution[];
   commands?: CommandContribution[];
   /** Called once the workbench is up; whatever it returns is disposed when the window goes. */

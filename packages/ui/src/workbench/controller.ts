@@ -23,7 +23,8 @@ import { baseName } from '../explorer/tree';
 import { AutoSave } from './auto-save';
 import { builtInCommands } from './builtin-commands';
 import { CommandRegistry, type RegisteredCommand } from './commands';
-import type { Contribution, ViewContribution, WorkbenchApi } from './contributions';
+import type { Contribution, EditorContribution, ViewContribution, WorkbenchApi } from './contributions';
+import { editorTabPath, isFileTab, parseEditorTab } from './editor-input';
 import { HotExit, type PageStorage } from './hot-exit';
 import type { KeyStroke } from './keybinding';
 import { EXPLORER_VIEW, type Layout, parseLayout } from './layout';
@@ -87,6 +88,8 @@ export class WorkbenchController {
   readonly sideViews: ViewContribution[];
   readonly panelViews: ViewContribution[];
   readonly bottomViews: ViewContribution[];
+  /** The editors features contribute (settings, previews), by id: shown in tabs instead of Monaco. */
+  readonly editors: ReadonlyMap<string, EditorContribution>;
   readonly isMac: boolean;
   readonly commands: CommandRegistry;
   readonly notifications = new Notifications();
@@ -116,6 +119,7 @@ export class WorkbenchController {
     this.sideViews = views.filter((view) => view.location === 'sidebar');
     this.panelViews = views.filter((view) => view.location === 'panel');
     this.bottomViews = views.filter((view) => view.location === 'bottom');
+    this.editors = new Map(features.flatMap((feature) => feature.editors ?? []).map((editor) => [editor.id, editor]));
     const storage = options.storage === undefined ? defaultStorage() : options.storage;
     const known = new Set([EXPLORER_VIEW, ...views.map((view) => view.id)]);
     const layout = parseLayout(storage?.getItem(LAYOUT_KEY) ?? null, known);
@@ -238,7 +242,7 @@ export class WorkbenchController {
     this.hotExit.sessionChanged();
     if (after.active !== before.active) {
       this.showActiveInEditor(before.active);
-      this.activeFileChanged.fire(after.active);
+      this.activeFileChanged.fire(after.active !== null && isFileTab(after.active) ? after.active : null);
     }
   }
 
@@ -335,6 +339,12 @@ export class WorkbenchController {
     const paths = [...new Set([...(session?.tabs ?? []).map((tab) => tab.path), ...byPath.keys()])];
     const gone: BufferBackup[] = [];
     for (const path of paths) {
+      const editor = parseEditorTab(path);
+      if (editor) {
+        // a contributed editor's tab (settings, a preview) comes back when its feature is still here
+        if (this.editors.has(editor.editorId)) this.openTab(path, { preserveFocus: true });
+        continue;
+      }
       const backup = byPath.get(path);
       try {
         await this.documents.open(path);
@@ -345,9 +355,7 @@ export class WorkbenchController {
       if (!stillHere()) return;
       // the text goes in before the editor shows the model, so the restored cursor is not moved by the edit
       const dirty = backup ? this.applyBackup(path, backup) : false;
-      this.focusOnShow = false;
-      this.dispatchTabs({ type: 'open', path });
-      this.focusOnShow = true;
+      this.openTab(path, { preserveFocus: true });
       if (dirty) this.dispatchTabs({ type: 'setDirty', path, dirty: true });
     }
     if (session?.active && stillHere()) this.activateTab(session.active);
@@ -431,15 +439,35 @@ export class WorkbenchController {
       this.notify(errorMessage(error), 'error');
       return;
     }
-    this.focusOnShow = !options.preserveFocus;
-    this.dispatchTabs({ type: 'open', path });
-    this.focusOnShow = true;
+    this.openTab(path, options);
     if (position && this.editorInstance && this.state.value.tabs.active === path) {
       const target = { lineNumber: position.line, column: position.column ?? 1 };
       this.editorInstance.setPosition(target);
       this.editorInstance.revealPositionInCenterIfOutsideViewport(target);
       this.editorInstance.focus();
     }
+  }
+
+  /** Opens (or focuses) the tab of an editor a feature contributed, showing `resource`. */
+  openEditor(editorId: string, resource = '', options: { preserveFocus?: boolean } = {}): void {
+    if (!this.editors.has(editorId)) {
+      this.notify(`No editor "${editorId}" is installed.`, 'error');
+      return;
+    }
+    this.openTab(editorTabPath(editorId, resource), options);
+  }
+
+  private openTab(path: string, options: { preserveFocus?: boolean }): void {
+    this.focusOnShow = !options.preserveFocus;
+    this.dispatchTabs({ type: 'open', path });
+    this.focusOnShow = true;
+  }
+
+  /** What a tab shows as its name: the file's name, or the contributed editor's title. */
+  tabTitle(path: string): string {
+    const tab = parseEditorTab(path);
+    if (!tab) return baseName(path);
+    return this.editors.get(tab.editorId)?.title(tab.resource) ?? tab.editorId;
   }
 
   activateTab(path: string): void {
@@ -767,7 +795,11 @@ export class WorkbenchController {
       native: this.bridge,
       workspace: () => this.state.value.workspace,
       openFile: (path, position) => this.openFile(path, position),
-      activeFile: () => this.state.value.tabs.active,
+      openEditor: (editorId, resource) => this.openEditor(editorId, resource),
+      activeFile: () => {
+        const active = this.state.value.tabs.active;
+        return active !== null && isFileTab(active) ? active : null;
+      },
       editor: () => (this.editorInstance?.getModel() ? this.editorInstance : null),
       model: (path) => this.documents.get(path)?.model ?? null,
       saveFile: (path) => this.saveFile(path),
