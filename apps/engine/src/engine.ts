@@ -117,6 +117,13 @@ export function createEngine(options: EngineOptions): Engine {
       return createSearch(context);
     }),
   );
+  // the TypeScript project model loads on first use (the typescript package is 9 MB)
+  add(
+    lazyCapability('language', async () => {
+      const { createLanguage } = await import('./language/index.js');
+      return createLanguage(context);
+    }),
+  );
   // git loads on first use; it asks the workflow capability's trust store (one store) before running anything
   add(
     lazyCapability('git', async () => {

@@ -7,6 +7,7 @@ import { collabEvents, collabMethods } from './collab.js';
 import { engineEvents, engineMethods } from './engine.js';
 import { filesEvents, filesMethods } from './files.js';
 import { gitEvents, gitMethods } from './git.js';
+import { languageMethods } from './language.js';
 import { licenseEvents, licenseMethods } from './license.js';
 import { searchMethods } from './search.js';
 import { terminalMethods } from './terminal.js';
@@ -23,6 +24,7 @@ export const methods = {
   ...gitMethods,
   ...searchMethods,
   ...terminalMethods,
+  ...languageMethods,
 } as const;
 
 export const events = {
@@ -76,6 +78,7 @@ export * from './collab.js';
 export * from './engine.js';
 export * from './files.js';
 export * from './git.js';
+export * from './language.js';
 export * from './license.js';
 export * from './search.js';
 export * from './terminal.js';
