@@ -111,3 +111,60 @@ it('refuses a backup or a session tab that points outside the workspace', async 
   expect((error as PaError).code).toBe(ErrorCode.BAD_REQUEST);
   expect((await client.call('engine.ping')).pong).toBe(true);
 });
+
+it('keeps the split editor: groups, their tabs with preview and pinned flags, sizes and the active group', async () => {
+  const engine = engines.at(-1) ?? (await start());
+  const client = await engine.connect();
+  const layout = {
+    orientation: 'row' as const,
+    groups: [
+      {
+        tabs: [
+          { path: 'src/greet.ts', pinned: true },
+          { path: 'src/math.js', preview: true },
+        ],
+        active: 'src/math.js',
+      },
+      { tabs: [{ path: 'src/greet.ts' }, { path: '/settings/' }], active: 'src/greet.ts' },
+    ],
+    sizes: [0.6, 0.4],
+    active: 1,
+  };
+  const tabs = [
+    { path: 'src/greet.ts', line: 2, column: 1 },
+    { path: 'src/math.js', line: 1, column: 1 },
+    { path: '/settings/', line: 1, column: 1 },
+  ];
+  await client.call('backup.saveSession', { tabs, active: 'src/greet.ts', layout });
+  expect((await client.call('backup.restore')).session).toEqual({ tabs, active: 'src/greet.ts', layout });
+});
+
+it('refuses a layout whose group names a file outside the workspace, or more groups than the editor splits into', async () => {
+  const engine = engines.at(-1) ?? (await start());
+  const client = await engine.connect();
+  const before = (await client.call('backup.restore')).session;
+  const tabs = [{ path: 'src/greet.ts', line: 1, column: 1 }];
+  const group = (path: string) => ({ tabs: [{ path }], active: path });
+  const hostile = [
+    // listed in no tab, so only the group's own check stands between it and the disk
+    {
+      orientation: 'row' as const,
+      groups: [group('src/greet.ts'), group('../../etc/hosts')],
+      sizes: [1, 1],
+      active: 0,
+    },
+    {
+      orientation: 'row' as const,
+      groups: Array.from({ length: 17 }, () => group('src/greet.ts')),
+      sizes: [],
+      active: 0,
+    },
+    { orientation: 'row' as const, groups: [group('src/greet.ts')], sizes: [Number.POSITIVE_INFINITY], active: 0 },
+  ];
+  for (const layout of hostile) {
+    const error = await client.call('backup.saveSession', { tabs, active: null, layout }).catch((e: unknown) => e);
+    expect((error as PaError).code).toBe(ErrorCode.BAD_REQUEST);
+  }
+  // nothing of it was stored
+  expect((await client.call('backup.restore')).session).toEqual(before);
+});

@@ -35,6 +35,10 @@ export function createBackups(context: EngineContext): Capability {
     'backup.saveSession': (session) => {
       // a contributed editor's tab (settings, a preview) names no file: it is kept as it is
       for (const tab of session.tabs) if (!EDITOR_TAB_PATH.test(tab.path)) checked(tab.path);
+      // the split editor's groups name the same tabs: each path is checked as well, never trusted for being listed
+      for (const group of session.layout?.groups ?? []) {
+        for (const tab of group.tabs) if (!EDITOR_TAB_PATH.test(tab.path)) checked(tab.path);
+      }
       backups.putSession(root(), session, context.clock());
       return { ok: true } as const;
     },

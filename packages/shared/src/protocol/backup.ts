@@ -20,8 +20,36 @@ export const SessionTab = z.object({
 });
 export type SessionTab = z.infer<typeof SessionTab>;
 
-/** The open tabs in order, with each one's cursor, and the active tab. */
-export const EditorSession = z.object({ tabs: z.array(SessionTab).max(1000), active: RelPath.nullable() });
+/** The most editor groups a layout holds (the editor splits no further). */
+export const MAX_EDITOR_GROUPS = 16;
+
+/** One editor group of a split editor: its tabs in order, with their preview and pinned flags, and its active tab. */
+export const SessionGroup = z.object({
+  tabs: z
+    .array(z.object({ path: RelPath.min(1), preview: z.boolean().optional(), pinned: z.boolean().optional() }))
+    .max(1000),
+  active: RelPath.nullable(),
+});
+export type SessionGroup = z.infer<typeof SessionGroup>;
+
+/** The split editor: its groups side by side (`row`) or stacked (`column`), their shares, the active group's index. */
+export const SessionLayout = z.object({
+  orientation: z.enum(['row', 'column']),
+  groups: z.array(SessionGroup).min(1).max(MAX_EDITOR_GROUPS),
+  sizes: z.array(z.number().positive().finite()).max(MAX_EDITOR_GROUPS),
+  active: z.number().int().nonnegative().max(MAX_EDITOR_GROUPS),
+});
+export type SessionLayout = z.infer<typeof SessionLayout>;
+
+/**
+ * The open tabs in order (every file once), with each one's cursor, and the active tab; `layout` (added later,
+ * absent from older sessions, which restore as one group) says which groups show them.
+ */
+export const EditorSession = z.object({
+  tabs: z.array(SessionTab).max(1000),
+  active: RelPath.nullable(),
+  layout: SessionLayout.optional(),
+});
 export type EditorSession = z.infer<typeof EditorSession>;
 
 /**
@@ -45,7 +73,10 @@ export const backupMethods = {
   ),
   /** Forgets the backup of one buffer (saved, reverted or deliberately discarded). */
   'backup.discard': method(z.strictObject({ path: RelPath.min(1) }), Ok),
-  'backup.saveSession': method(z.strictObject({ tabs: EditorSession.shape.tabs, active: RelPath.nullable() }), Ok),
+  'backup.saveSession': method(
+    z.strictObject({ tabs: EditorSession.shape.tabs, active: RelPath.nullable(), layout: SessionLayout.optional() }),
+    Ok,
+  ),
   /** The open workspace's last session and its backups, each checked against the disk now. */
   'backup.restore': method(Empty, z.object({ session: EditorSession.nullable(), backups: z.array(BufferBackup) })),
 } as const;
