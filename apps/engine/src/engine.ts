@@ -141,6 +141,15 @@ export function createEngine(options: EngineOptions): Engine {
     }),
   );
 
+  // language servers load on first use (vscode-jsonrpc, the servers themselves); they run only in a trusted workspace
+  add(
+    lazyCapability('lsp', async () => {
+      const { createLsp } = await import('./lsp/index.js');
+      const isTrusted = async (root: string) => ((await workflows.load()) as WorkflowsCapability).store.isTrusted(root);
+      return createLsp(context, { isTrusted });
+    }),
+  );
+
   const eventually = setTimeout(() => {
     for (const lazy of [workflows, collab]) {
       lazy.load().catch((error: unknown) =>

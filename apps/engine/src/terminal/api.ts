@@ -26,3 +26,6 @@ export function assertMayUseTerminal(actor: TerminalActor, workspaceTrusted: boo
     { reason: 'trust_required' },
   );
 }
+
+// The watchdog that ends process sessions with the engine; the language servers use it too.
+export { type SessionWatchdog, startWatchdog } from './watchdog.js';

@@ -9,6 +9,7 @@ import { filesEvents, filesMethods } from './files.js';
 import { gitEvents, gitMethods } from './git.js';
 import { languageMethods } from './language.js';
 import { licenseEvents, licenseMethods } from './license.js';
+import { lspMethods } from './lsp.js';
 import { searchMethods } from './search.js';
 import { terminalMethods } from './terminal.js';
 import { workflowMethods } from './workflow.js';
@@ -25,6 +26,7 @@ export const methods = {
   ...searchMethods,
   ...terminalMethods,
   ...languageMethods,
+  ...lspMethods,
 } as const;
 
 export const events = {
@@ -80,6 +82,7 @@ export * from './files.js';
 export * from './git.js';
 export * from './language.js';
 export * from './license.js';
+export * from './lsp.js';
 export * from './search.js';
 export * from './terminal.js';
 export * from './workflow.js';
