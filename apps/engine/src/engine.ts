@@ -141,6 +141,15 @@ export function createEngine(options: EngineOptions): Engine {
     }),
   );
 
+  // settings load on first use; restricted workspace settings apply only in a workspace the trust store trusts
+  add(
+    lazyCapability('settings', async () => {
+      const { createSettings } = await import('./settings/index.js');
+      const isTrusted = async (root: string) => ((await workflows.load()) as WorkflowsCapability).store.isTrusted(root);
+      return createSettings(context, { isTrusted });
+    }),
+  );
+
   // language servers load on first use (vscode-jsonrpc, the servers themselves); they run only in a trusted workspace
   add(
     lazyCapability('lsp', async () => {

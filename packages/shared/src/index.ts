@@ -11,5 +11,6 @@ export * from './lifecycle.js';
 export * from './protocol/index.js';
 export * from './reconnecting-client.js';
 export * from './rpc.js';
+export * from './settings.js';
 export * from './stream.js';
 export * from './ws-transport.js';

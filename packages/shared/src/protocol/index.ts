@@ -11,6 +11,7 @@ import { languageMethods } from './language.js';
 import { licenseEvents, licenseMethods } from './license.js';
 import { lspMethods } from './lsp.js';
 import { searchMethods } from './search.js';
+import { settingsMethods } from './settings.js';
 import { terminalMethods } from './terminal.js';
 import { workflowMethods } from './workflow.js';
 
@@ -24,6 +25,7 @@ export const methods = {
   ...backupMethods,
   ...gitMethods,
   ...searchMethods,
+  ...settingsMethods,
   ...terminalMethods,
   ...languageMethods,
   ...lspMethods,
@@ -84,5 +86,6 @@ export * from './language.js';
 export * from './license.js';
 export * from './lsp.js';
 export * from './search.js';
+export * from './settings.js';
 export * from './terminal.js';
 export * from './workflow.js';

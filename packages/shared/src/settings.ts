@@ -1,0 +1,294 @@
+// Every setting of the product: its schema, default, description, the scopes it may be set in (user settings in the
+// data dir, workspace settings in `.claudeeditor/settings.json`) and whether it would run something. One table read
+// by the engine (validating the files), the Settings editor (its controls) and the JSON view (its JSON Schema).
+import { z } from 'zod';
+
+export const SettingScope = z.enum(['user', 'workspace']);
+export type SettingScope = z.infer<typeof SettingScope>;
+
+/** The Settings editor's table of contents, in its order. */
+export const SETTING_GROUPS = [
+  { id: 'appearance', title: 'Appearance' },
+  { id: 'editor', title: 'Text Editor' },
+  { id: 'files', title: 'Files' },
+  { id: 'terminal', title: 'Terminal' },
+] as const;
+export type SettingGroup = (typeof SETTING_GROUPS)[number]['id'];
+
+export interface SettingSpec<S extends z.ZodType = z.ZodType> {
+  readonly group: SettingGroup;
+  readonly title: string;
+  readonly description: string;
+  readonly schema: S;
+  readonly default: z.output<S>;
+  /** Where it may be set; a value in a scope not listed here is ignored (and flagged). */
+  readonly scopes: readonly SettingScope[];
+  /**
+   * It names something that runs (a shell, a command, a server): from the workspace file it applies only once the
+   * workspace is trusted, since a cloned repository writes that file (VS Code's restricted mode).
+   */
+  readonly restricted?: boolean;
+}
+
+const both = ['user', 'workspace'] as const;
+const userOnly = ['user'] as const;
+
+function setting<S extends z.ZodType>(spec: SettingSpec<S>): SettingSpec<S> {
+  return spec;
+}
+
+/** A command line: a program and its arguments, as a terminal or a formatter would run it. */
+const Program = z.string().max(4096);
+
+export const settingSpecs = {
+  'workbench.colorTheme': setting({
+    group: 'appearance',
+    title: 'Color Theme',
+    description: 'The colours of the workbench and the editor.',
+    schema: z.enum(['dark', 'light', 'high-contrast']),
+    default: 'dark',
+    scopes: userOnly,
+  }),
+  'window.zoomLevel': setting({
+    group: 'appearance',
+    title: 'Zoom Level',
+    description: 'Scales the whole window: each step is 10 % (Ctrl+= and Ctrl+- change it, Ctrl+0 resets it).',
+    schema: z.number().int().min(-5).max(8),
+    default: 0,
+    scopes: userOnly,
+  }),
+  'editor.fontSize': setting({
+    group: 'editor',
+    title: 'Font Size',
+    description: 'The editor font size in pixels.',
+    schema: z.number().int().min(6).max(72),
+    default: 14,
+    scopes: both,
+  }),
+  'editor.fontFamily': setting({
+    group: 'editor',
+    title: 'Font Family',
+    description: 'The editor font family, as a CSS font-family list.',
+    schema: z.string().max(500),
+    default: "'JetBrains Mono', 'Cascadia Code', Menlo, Consolas, monospace",
+    scopes: both,
+  }),
+  'editor.tabSize': setting({
+    group: 'editor',
+    title: 'Tab Size',
+    description: 'The number of spaces a tab is equal to, for files whose indentation cannot be detected.',
+    schema: z.number().int().min(1).max(16),
+    default: 4,
+    scopes: both,
+  }),
+  'editor.insertSpaces': setting({
+    group: 'editor',
+    title: 'Insert Spaces',
+    description: 'Insert spaces when pressing Tab, for files whose indentation cannot be detected.',
+    schema: z.boolean(),
+    default: true,
+    scopes: both,
+  }),
+  'editor.wordWrap': setting({
+    group: 'editor',
+    title: 'Word Wrap',
+    description: 'How long lines wrap: not at all, at the viewport width, or at the word wrap column.',
+    schema: z.enum(['off', 'on', 'wordWrapColumn', 'bounded']),
+    default: 'off',
+    scopes: both,
+  }),
+  'editor.minimap.enabled': setting({
+    group: 'editor',
+    title: 'Minimap',
+    description: 'Show the minimap: a zoomed-out view of the file beside the scroll bar.',
+    schema: z.boolean(),
+    default: true,
+    scopes: both,
+  }),
+  'editor.renderWhitespace': setting({
+    group: 'editor',
+    title: 'Render Whitespace',
+    description: 'Which whitespace characters the editor draws.',
+    schema: z.enum(['none', 'boundary', 'selection', 'trailing', 'all']),
+    default: 'selection',
+    scopes: both,
+  }),
+  'editor.lineNumbers': setting({
+    group: 'editor',
+    title: 'Line Numbers',
+    description: 'Show line numbers: absolute, relative to the cursor, or none.',
+    schema: z.enum(['on', 'off', 'relative']),
+    default: 'on',
+    scopes: both,
+  }),
+  'editor.cursorStyle': setting({
+    group: 'editor',
+    title: 'Cursor Style',
+    description: 'The shape of the cursor.',
+    schema: z.enum(['line', 'block', 'underline', 'line-thin', 'block-outline', 'underline-thin']),
+    default: 'line',
+    scopes: both,
+  }),
+  'editor.formatOnSave': setting({
+    group: 'editor',
+    title: 'Format On Save',
+    description: 'Format a file (Format Document) before it is saved.',
+    schema: z.boolean(),
+    default: false,
+    scopes: both,
+  }),
+  'files.autoSave': setting({
+    group: 'files',
+    title: 'Auto Save',
+    description: 'Save a file with unsaved changes a moment after its last change (a shared session follows it too).',
+    schema: z.enum(['off', 'afterDelay']),
+    default: 'off',
+    scopes: both,
+  }),
+  'files.autoSaveDelay': setting({
+    group: 'files',
+    title: 'Auto Save Delay',
+    description: 'How many milliseconds after the last change a file is saved, when Auto Save is on.',
+    schema: z.number().int().min(100).max(60_000),
+    default: 1000,
+    scopes: both,
+  }),
+  'terminal.integrated.shell': setting({
+    group: 'terminal',
+    title: 'Shell Path',
+    description: 'The program a new terminal runs. Empty: your login shell.',
+    schema: Program,
+    default: '',
+    scopes: both,
+    restricted: true,
+  }),
+  'terminal.integrated.shellArgs': setting({
+    group: 'terminal',
+    title: 'Shell Arguments',
+    description: 'The arguments the shell is started with.',
+    schema: z.array(z.string().max(4096)).max(64),
+    default: [],
+    scopes: both,
+    restricted: true,
+  }),
+} as const satisfies Record<string, SettingSpec>;
+
+export type SettingKey = keyof typeof settingSpecs;
+export type SettingValue<K extends SettingKey> = z.output<(typeof settingSpecs)[K]['schema']>;
+export type Settings = { [K in SettingKey]: SettingValue<K> };
+
+export const SETTING_KEYS = Object.keys(settingSpecs) as SettingKey[];
+
+export function isSettingKey(key: string): key is SettingKey {
+  return Object.hasOwn(settingSpecs, key);
+}
+
+export function specOf(key: SettingKey): SettingSpec {
+  return settingSpecs[key];
+}
+
+export const defaultSettings: Settings = Object.fromEntries(
+  SETTING_KEYS.map((key) => [key, settingSpecs[key].default]),
+) as Settings;
+
+/** Why a value in a settings file was not applied (or is kept but unknown). */
+export const SettingProblemKind = z.enum(['syntax', 'invalid', 'unknown', 'scope', 'restricted', 'too-large']);
+export type SettingProblemKind = z.infer<typeof SettingProblemKind>;
+
+export const SettingProblem = z.object({
+  kind: SettingProblemKind,
+  /** The setting's key ('' for the file as a whole). */
+  key: z.string(),
+  message: z.string(),
+  /** 1-based line of the file where it is, when known. */
+  line: z.number().int().positive().optional(),
+});
+export type SettingProblem = z.infer<typeof SettingProblem>;
+
+/** What one file's parsed values become: the ones that apply, and why the others do not. */
+export interface CheckedSettings {
+  values: Partial<Settings>;
+  problems: SettingProblem[];
+}
+
+/**
+ * Sorts a parsed settings object into values that apply in `scope` and problems. Unknown keys are kept in the file
+ * but flagged; a restricted key from an untrusted workspace is ignored. `lineOf` finds a key's line for messages.
+ */
+export function checkSettings(
+  raw: Record<string, unknown>,
+  scope: SettingScope,
+  options: { trusted: boolean; lineOf?: (key: string) => number | undefined },
+): CheckedSettings {
+  const values: Record<string, unknown> = {};
+  const problems: SettingProblem[] = [];
+  const at = (key: string) => {
+    const line = options.lineOf?.(key);
+    return line === undefined ? {} : { line };
+  };
+  for (const [key, value] of Object.entries(raw)) {
+    if (!isSettingKey(key)) {
+      problems.push({ kind: 'unknown', key, message: `Unknown setting "${key.slice(0, 200)}" (kept).`, ...at(key) });
+      continue;
+    }
+    const spec = specOf(key);
+    if (!spec.scopes.includes(scope)) {
+      problems.push({ kind: 'scope', key, message: `"${key}" can only be set in user settings.`, ...at(key) });
+      continue;
+    }
+    if (spec.restricted && scope === 'workspace' && !options.trusted) {
+      problems.push({
+        kind: 'restricted',
+        key,
+        message: `"${key}" runs a program; it applies once you trust this workspace.`,
+        ...at(key),
+      });
+      continue;
+    }
+    const parsed = spec.schema.safeParse(value);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      problems.push({ kind: 'invalid', key, message: `"${key}": ${issue?.message ?? 'invalid value'}.`, ...at(key) });
+      continue;
+    }
+    values[key] = parsed.data;
+  }
+  return { values: values as Partial<Settings>, problems };
+}
+
+/** Defaults, then user values, then workspace values: what applies. */
+export function effectiveSettings(user: Partial<Settings>, workspace: Partial<Settings>): Settings {
+  return { ...defaultSettings, ...user, ...workspace };
+}
+
+/**
+ * The JSON Schema of a settings file in `scope` (Monaco's JSON view: validation, hover, completion). Settings of
+ * other scopes are left out, restricted ones say so in their description.
+ */
+export function settingsJsonSchema(scope: SettingScope): Record<string, unknown> {
+  const properties: Record<string, unknown> = {};
+  for (const key of SETTING_KEYS) {
+    const spec = specOf(key);
+    if (!spec.scopes.includes(scope)) continue;
+    const schema = z.toJSONSchema(spec.schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+    delete schema.$schema;
+    const note = spec.restricted && scope === 'workspace' ? ' (Applies only in a trusted workspace.)' : '';
+    properties[key] = { ...schema, default: spec.default, description: `${spec.description}${note}` };
+  }
+  return { type: 'object', properties, additionalProperties: true };
+}
+
+/** One entry of keybindings.json (VS Code's shape): `command` bound to `key`; `-command` removes a default binding. */
+export const KeybindingEntry = z.object({
+  key: z.string().min(1).max(100),
+  command: z.string().min(1).max(200),
+});
+export type KeybindingEntry = z.infer<typeof KeybindingEntry>;
+
+/** Largest settings or keybindings file read or written (a bigger one is refused, not parsed). */
+export const MAX_SETTINGS_BYTES = 1024 * 1024;
+/** Deepest nesting of objects/arrays a settings file may have. */
+export const MAX_SETTINGS_DEPTH = 32;
+
+/** Where the workspace's settings live, relative to its root. */
+export const WORKSPACE_SETTINGS_PATH = '.claudeeditor/settings.json';
