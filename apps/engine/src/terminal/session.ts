@@ -1,13 +1,14 @@
-// One terminal: a pty running the shell, a headless xterm that mirrors its screen (so a reader that joins later,
-// after a page reload, starts from the screen as it stands, the alternate screen of vim or htop included, not from
-// a byte ring cut in the middle of an escape sequence), and its readers. Output is never queued without bound:
-// while any reader, or the mirror, is behind, the pty is not read (pty.pause) and the shell's writes block in the
-// kernel, as they would in any terminal that is slow to draw.
+// One terminal: a pty running the shell, a mirror of its screen (mirror.ts: a headless xterm fed lazily, so a reader
+// that joins later, after a page reload, starts from the screen as it stands, the alternate screen of vim or htop
+// included, not from a byte ring cut in the middle of an escape sequence), and its readers. Output is never queued
+// without bound: while any reader, or the mirror, is behind, the pty is not read (pty.pause) and the shell's writes
+// block in the kernel, as they would in any terminal that is slow to draw.
 import type { TerminalExit, TerminalInfo, TerminalOutput } from '@pa/shared';
 import type { SerializeAddon } from '@xterm/addon-serialize';
 import type { Terminal as HeadlessTerminal } from '@xterm/headless';
 import type { IPty } from 'node-pty';
 import { Channel } from '../rpc/channel.js';
+import { ScreenMirror } from './mirror.js';
 import { signalSession } from './watchdog.js';
 
 /** Lines of scrollback the mirror keeps and a reattached reader gets back (VS Code's default). */
@@ -16,8 +17,6 @@ export const SCROLLBACK_LINES = 1000;
 export const MAX_ITEM_CHARS = 256 * 1024;
 /** Items queued for one reader at which the pty is paused: with MAX_ITEM_CHARS, about 1 MiB per reader. */
 export const READER_QUEUE_LIMIT = 4;
-/** Characters written to the mirror and not yet parsed at which the pty is paused. */
-export const MIRROR_BACKLOG_CHARS = 1024 * 1024;
 /**
  * Output is batched for at most this long, or up to this many characters (see onData). With STREAM_WINDOW items in
  * flight per reader, FLUSH_CHARS also bounds what a reader that stopped reading has on the wire: 256 × 16 Ki.
@@ -41,16 +40,16 @@ export class TerminalSession {
   readonly id: string;
   name: string;
   private readonly pty: IPty;
-  private readonly mirror: HeadlessTerminal;
-  private readonly serializer: SerializeAddon;
+  private readonly mirror: ScreenMirror;
   /** Each reader and how a chunk reaches it (held back until its screen is taken). */
   private readonly deliveries = new Map<TerminalReader, (data: string) => void>();
   /** Why the pty is paused: readers that are behind, and the mirror. */
   private readonly holds = new Set<object>();
   private readonly mirrorHold = {};
-  private mirrorBacklog = 0;
   private pending = '';
   private flushTimer: NodeJS.Timeout | null = null;
+  /** When output was last sent (performance.now()). */
+  private flushedAt = Number.NEGATIVE_INFINITY;
   private exit: TerminalExit | null = null;
   private readonly exitListeners = new Set<(exit: TerminalExit) => void>();
 
@@ -58,8 +57,9 @@ export class TerminalSession {
     this.id = parts.id;
     this.name = parts.name;
     this.pty = parts.pty;
-    this.mirror = parts.mirror;
-    this.serializer = parts.serializer;
+    this.mirror = new ScreenMirror(parts.mirror, parts.serializer, SCROLLBACK_LINES, {
+      onBusy: (busy) => (busy ? this.pause(this.mirrorHold) : this.release(this.mirrorHold)),
+    });
     this.pty.onData((data) => this.onData(data));
     this.pty.onExit(({ exitCode, signal }) => this.onExit({ exitCode, signal: signal || null }));
   }
@@ -92,6 +92,7 @@ export class TerminalSession {
 
   resize(cols: number, rows: number): void {
     if (this.exit) return;
+    this.flush(); // what was read before the resize is drawn at the old size, in the mirror as on the pty
     this.pty.resize(cols, rows);
     this.mirror.resize(cols, rows);
   }
@@ -121,15 +122,10 @@ export class TerminalSession {
       else this.push(reader, data);
     };
     this.deliveries.set(reader, deliver);
-    this.mirror.write('', () => {
+    this.mirror.snapshot((screen) => {
       screenTaken = true;
       if (!reader.closed) {
-        reader.push({
-          type: 'screen',
-          data: this.serializer.serialize(),
-          cols: this.mirror.cols,
-          rows: this.mirror.rows,
-        });
+        reader.push({ type: 'screen', ...screen });
         for (const data of early.splice(0)) this.push(reader, data);
       }
       this.release(hold);
@@ -158,27 +154,24 @@ export class TerminalSession {
 
   /**
    * Output is sent in batches: what the pty gives within FLUSH_MS, or FLUSH_CHARS of it (VS Code's terminal does the
-   * same), so a flood travels as tens of kilobytes a message rather than one message per pty read, and a keystroke's
-   * echo waits at most FLUSH_MS.
+   * same), so a flood travels as tens of kilobytes a message rather than one message per pty read. The first read
+   * after a quiet spell goes at once: a keystroke's echo does not wait for a batch to fill.
    */
   private onData(data: string): void {
     this.pending += data;
-    if (this.pending.length >= FLUSH_CHARS) this.flush();
-    else this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS);
+    if (this.pending.length >= FLUSH_CHARS || (!this.flushTimer && performance.now() - this.flushedAt >= FLUSH_MS)) {
+      this.flush();
+    } else this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS);
   }
 
   private flush(): void {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = null;
+    this.flushedAt = performance.now();
     const data = this.pending;
     if (!data) return;
     this.pending = '';
-    this.mirrorBacklog += data.length;
-    if (this.mirrorBacklog >= MIRROR_BACKLOG_CHARS) this.pause(this.mirrorHold);
-    this.mirror.write(data, () => {
-      this.mirrorBacklog -= data.length;
-      if (this.mirrorBacklog < MIRROR_BACKLOG_CHARS / 2) this.release(this.mirrorHold);
-    });
+    this.mirror.write(data);
     for (const deliver of this.deliveries.values()) deliver(data);
   }
 
