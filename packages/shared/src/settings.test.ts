@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import {
+  checkSettings,
+  defaultSettings,
+  effectiveSettings,
+  SETTING_GROUPS,
+  SETTING_KEYS,
+  settingSpecs,
+  settingsJsonSchema,
+  specOf,
+} from './settings.js';
+
+describe('the settings table', () => {
+  it('gives every setting a default its own schema accepts, a known group and at least one scope', () => {
+    const groups = new Set<string>(SETTING_GROUPS.map((group) => group.id));
+    for (const key of SETTING_KEYS) {
+      const spec = specOf(key);
+      expect(spec.schema.safeParse(spec.default).success, key).toBe(true);
+      expect(groups.has(spec.group), key).toBe(true);
+      expect(spec.scopes.length, key).toBeGreaterThan(0);
+      expect(spec.description.length, key).toBeGreaterThan(10);
+    }
+    expect(defaultSettings['editor.fontSize']).toBe(14);
+    expect(defaultSettings['workbench.colorTheme']).toBe('dark');
+  });
+
+  it('marks every setting that names a program as restricted', () => {
+    const restricted = SETTING_KEYS.filter((key) => specOf(key).restricted);
+    expect(restricted).toEqual(['terminal.integrated.shell', 'terminal.integrated.shellArgs']);
+  });
+});
+
+describe('checkSettings', () => {
+  it('applies valid values and says why the others do not apply', () => {
+    const lines: Record<string, number> = { 'editor.fontSize': 2, nope: 3, 'editor.tabSize': 4 };
+    const { values, problems } = checkSettings({ 'editor.fontSize': 16, nope: true, 'editor.tabSize': 0 }, 'user', {
+      trusted: true,
+      lineOf: (key) => lines[key],
+    });
+    expect(values).toEqual({ 'editor.fontSize': 16 });
+    expect(problems.map((p) => [p.kind, p.key, p.line])).toEqual([
+      ['unknown', 'nope', 3],
+      ['invalid', 'editor.tabSize', 4],
+    ]);
+  });
+
+  it('ignores a user-only setting in the workspace file', () => {
+    const { values, problems } = checkSettings({ 'workbench.colorTheme': 'light' }, 'workspace', { trusted: true });
+    expect(values).toEqual({});
+    expect(problems[0]?.kind).toBe('scope');
+  });
+
+  it('ignores restricted settings from an untrusted workspace, and only from the workspace', () => {
+    const raw = { 'terminal.integrated.shell': '/tmp/x', 'editor.fontSize': 20 };
+    expect(checkSettings(raw, 'workspace', { trusted: false }).values).toEqual({ 'editor.fontSize': 20 });
+    expect(checkSettings(raw, 'workspace', { trusted: true }).values).toEqual(raw);
+    expect(checkSettings(raw, 'user', { trusted: false }).values).toEqual(raw);
+  });
+
+  it('lets a workspace value win over the user value, and the user over the default', () => {
+    const settings = effectiveSettings({ 'editor.fontSize': 16, 'editor.tabSize': 8 }, { 'editor.fontSize': 12 });
+    expect(settings['editor.fontSize']).toBe(12);
+    expect(settings['editor.tabSize']).toBe(8);
+    expect(settings['editor.wordWrap']).toBe('off');
+  });
+});
+
+describe('settingsJsonSchema', () => {
+  it('describes each setting of the scope with its type, enum and default, leaving other scopes out', () => {
+    const user = settingsJsonSchema('user') as { properties: Record<string, Record<string, unknown>> };
+    expect(user.properties['editor.wordWrap']).toMatchObject({
+      enum: [...settingSpecs['editor.wordWrap'].schema.options],
+      default: 'off',
+    });
+    expect(user.properties['editor.fontSize']).toMatchObject({ type: 'integer', minimum: 6, maximum: 72 });
+    const workspace = settingsJsonSchema('workspace') as { properties: Record<string, { description: string }> };
+    expect(workspace.properties['workbench.colorTheme']).toBeUndefined();
+    expect(workspace.properties['terminal.integrated.shell']?.description).toMatch(/trusted workspace/);
+  });
+});
