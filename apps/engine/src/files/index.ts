@@ -11,6 +11,7 @@ import {
   type FileChange,
   MAX_EDITABLE_BYTES,
   PaError,
+  READ_BYTES_MAX,
   READ_CHUNK_BYTES,
   READ_INLINE_BYTES,
 } from '@pa/shared';
@@ -180,6 +181,36 @@ export function createFiles(workspace: Workspace, onChanges: (changes: FileChang
         size: info.size,
         mtimeMs: info.mtimeMs,
       };
+    },
+    'files.readBytes': async ({ path }) => {
+      const target = resolvePath(path);
+      // stat before open: opening a named pipe called x.png would wait for a writer forever
+      const found = await stat(target).catch(() => null);
+      if (!found) throw new PaError(ErrorCode.NOT_FOUND, `File "${path}" does not exist.`);
+      if (!found.isFile()) throw new PaError(ErrorCode.BAD_REQUEST, `"${path}" is not a file.`);
+      // one handle from the size check to the read: a file that grows in between is still read only to the cap
+      const handle = await open(target, 'r');
+      try {
+        const info = await handle.stat();
+        if (!info.isFile()) throw new PaError(ErrorCode.BAD_REQUEST, `"${path}" is not a file.`);
+        if (info.size > READ_BYTES_MAX) {
+          throw new PaError(
+            ErrorCode.TOO_LARGE,
+            `"${path}" is ${info.size} bytes; a preview shows files up to ${READ_BYTES_MAX / (1024 * 1024)} MiB.`,
+            { size: info.size },
+          );
+        }
+        const buffer = Buffer.alloc(info.size);
+        const { bytesRead } = await handle.read(buffer, 0, info.size, 0);
+        return {
+          path: normalise(path),
+          base64: buffer.subarray(0, bytesRead).toString('base64'),
+          size: bytesRead,
+          mtimeMs: info.mtimeMs,
+        };
+      } finally {
+        await handle.close();
+      }
     },
     'files.readChunk': async ({ path, offset, expectedMtimeMs }) => {
       const target = resolvePath(path);

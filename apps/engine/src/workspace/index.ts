@@ -6,6 +6,7 @@ import { basename, resolve } from 'node:path';
 import { ErrorCode, PaError, type RecentWorkspace, type WorkspaceInfo } from '@pa/shared';
 import type { PartialHandlers } from '../rpc/handlers.js';
 import type { Store } from '../store/index.js';
+import { listDirs } from './list-dirs.js';
 import { sensitiveFolder } from './sensitive-folders.js';
 
 const MIGRATIONS = [
@@ -96,6 +97,7 @@ export function createWorkspace(store: Store, clock: () => number = Date.now): W
         forget.run(path);
         return { ok: true } as const;
       },
+      'workspace.listDirs': (request) => listDirs(request),
     },
   };
   return workspace;

@@ -15,6 +15,9 @@ export const WRITE_CHUNK_CHARS = 2 * 1024 * 1024;
 /** An upload of files.writeBegin; only the connection that began it can add to it. */
 export const UploadId = z.string().min(1).max(64);
 
+/** The largest file files.readBytes sends (as base64, 4/3 of it in the message): an image a preview shows. */
+export const READ_BYTES_MAX = 10 * 1024 * 1024;
+
 /** A workspace-relative path as the client sends it; the engine still checks confinement. */
 export const RelPath = z.string().max(4096);
 
@@ -79,6 +82,11 @@ export const filesMethods = {
    * Text of a file from byte `offset`, ending on a character boundary; `expectedMtimeMs` (from the first part)
    * makes a file that changed between parts an E_CONFLICT.
    */
+  /** A file's bytes as base64 (an image for a preview), up to READ_BYTES_MAX; a bigger one is E_TOO_LARGE. */
+  'files.readBytes': method(
+    z.strictObject({ path: RelPath.min(1) }),
+    z.object({ path: z.string(), base64: z.string(), size: z.number(), mtimeMs: z.number() }),
+  ),
   'files.readChunk': method(
     z.strictObject({
       path: RelPath.min(1),
