@@ -73,7 +73,7 @@ describe('settings files', () => {
 
   it('follows a change made on disk, by another window and through the JSON view', async () => {
     const other = await engine.connect();
-    const watch = client.stream('settings.watch');
+    const watch = client.stream('settings.watch', {});
     const iterator = watch[Symbol.asyncIterator]();
     await until(iterator, () => true);
 
