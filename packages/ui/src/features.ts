@@ -9,6 +9,7 @@ import { scmFeature } from './scm/index';
 import { searchFeature } from './search/index';
 import { terminalFeature } from './terminal/index';
 import type { Contribution } from './workbench/contributions';
+import { typescriptFeature } from './typescript/index';
 import { workflowFeature } from './workflow/index';
 
 export const features: Contribution[] = [
@@ -21,4 +22,5 @@ export const features: Contribution[] = [
   terminalFeature(),
   problemsFeature(),
   outputFeature(),
+  typescriptFeature(),
 ];

@@ -28,6 +28,11 @@ export interface WorkbenchApi {
   /** The Monaco model of an open file, or null. */
   model(path: string): monaco.editor.ITextModel | null;
   /**
+   * Opens a file as a document without a tab (a language feature's edit to a file not shown): its model is then
+   * `model(path)`, edits make it dirty and it saves like any document. Null (with a toast) when it cannot be read.
+   */
+  openDocument(path: string): Promise<monaco.editor.ITextModel | null>;
+  /**
    * Saves an open file's current text the way Ctrl+S does (conflict-checked against the disk time it was read
    * at), so its tab loses the dirty marker and a later save does not see the write as an outside change.
    * Rejects with E_NOT_FOUND when the file is not open (write it with `files.write`), E_CONFLICT when it changed

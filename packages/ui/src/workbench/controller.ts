@@ -448,6 +448,16 @@ export class WorkbenchController {
     }
   }
 
+  /** Reads a file into an open document without showing a tab (WorkbenchApi.openDocument). */
+  async openDocument(path: string): Promise<monaco.editor.ITextModel | null> {
+    try {
+      return (await this.documents.open(path)).model;
+    } catch (error) {
+      this.notify(errorMessage(error), 'error');
+      return null;
+    }
+  }
+
   /** Opens (or focuses) the tab of an editor a feature contributed, showing `resource`. */
   openEditor(editorId: string, resource = '', options: { preserveFocus?: boolean } = {}): void {
     if (!this.editors.has(editorId)) {
@@ -802,6 +812,7 @@ export class WorkbenchController {
       },
       editor: () => (this.editorInstance?.getModel() ? this.editorInstance : null),
       model: (path) => this.documents.get(path)?.model ?? null,
+      openDocument: (path) => this.openDocument(path),
       saveFile: (path) => this.saveFile(path),
       onDidChangeActiveFile: (listener) => this.activeFileChanged.event(listener),
       onDidOpenModel: (listener) => this.documents.onDidOpenModel.event(({ path, model }) => listener(path, model)),

@@ -1,0 +1,313 @@
+// The project-aware language features, on the worker's own answers: diagnostics of the workbench's open documents
+// (not of every model Monaco holds: a peeked file's preview has none), go to / peek definition and find references
+// into files that are not open (a preview model is made from the project's text, replaced by the document once the
+// file opens), and rename across files applied as one edit to the workbench's documents, so each changed file is an
+// open, dirty document the user sees and saves.
+import type { Disposable } from '@pa/shared';
+import type * as monacoApi from 'monaco-editor';
+import { languageForPath } from '../editor/language';
+import { monaco } from '../editor/monaco';
+import type { TypeScriptApi } from './service';
+import { workspacePathOf } from './worker-paths';
+
+type Model = monacoApi.editor.ITextModel;
+type Worker = monacoApi.languages.typescript.TypeScriptWorker;
+
+/** What the providers need of the workbench and the project. */
+export interface ProviderHost {
+  /** The workbench's document of a workspace file, or null when it is not open. */
+  documentModel(path: string): Model | null;
+  /** Opens a file as a document without showing it (its model then holds the disk text). */
+  openDocument(path: string): Promise<Model | null>;
+  /** The project's text of a file (what the worker reads when it is not open), or null. */
+  projectText(path: string): string | null;
+  /** Rename changed these files that had no tab: show them, dirty, without leaving the file being edited. */
+  revealEdited(paths: string[], returnTo: { path: string; line: number; column: number }): void;
+}
+
+/** Milliseconds after the last keystroke before a document's diagnostics are recomputed. */
+export const DIAGNOSTICS_DELAY_MS = 200;
+/** Preview models kept for peek and references; the oldest not shown in an editor goes first. */
+const MAX_PREVIEWS = 60;
+const OWNER = 'typescript';
+
+interface TsDiagnostic {
+  start?: number;
+  length?: number;
+  messageText: string | { messageText: string; next?: TsDiagnostic['messageText'][] };
+  category: number;
+  code: number;
+  reportsUnnecessary?: unknown;
+  reportsDeprecated?: unknown;
+}
+interface TsSpanEntry {
+  fileName: string;
+  textSpan: { start: number; length: number };
+}
+interface TsRenameLocation extends TsSpanEntry {
+  prefixText?: string;
+  suffixText?: string;
+}
+
+export function flattenMessage(message: TsDiagnostic['messageText'], indent = 0): string {
+  if (typeof message === 'string') return message;
+  const own = `${'  '.repeat(indent)}${message.messageText}`;
+  const rest = (message.next ?? []).map((next) => flattenMessage(next, indent + 1));
+  return [own, ...rest].join('\n');
+}
+
+export class TypeScriptProviders implements Disposable {
+  private readonly disposables: Disposable[] = [];
+  private readonly previews = new Set<Model>();
+  private readonly pending = new Map<Model, ReturnType<typeof setTimeout>>();
+  private readonly tracked = new Map<Model, Disposable>();
+
+  constructor(
+    private readonly ts: TypeScriptApi,
+    private readonly host: ProviderHost,
+  ) {
+    for (const language of ['typescript', 'javascript']) {
+      this.disposables.push(
+        monaco.languages.registerDefinitionProvider(language, {
+          provideDefinition: (model, position) =>
+            this.spans(model, position, (w, f, o) => w.getDefinitionAtPosition(f, o)),
+        }),
+        monaco.languages.registerReferenceProvider(language, {
+          provideReferences: (model, position) =>
+            this.spans(model, position, (w, f, o) => w.getReferencesAtPosition(f, o)),
+        }),
+        monaco.languages.registerRenameProvider(language, {
+          provideRenameEdits: (model, position, newName) => this.rename(model, position, newName),
+          resolveRenameLocation: (model, position) => this.renameLocation(model, position),
+        }),
+      );
+    }
+  }
+
+  // ---- diagnostics ---------------------------------------------------------------------------------------------
+
+  /** Keeps a document's markers current: now, and DIAGNOSTICS_DELAY_MS after each edit. */
+  track(model: Model): void {
+    if (this.tracked.has(model)) return;
+    const change = model.onDidChangeContent(() => this.schedule(model, DIAGNOSTICS_DELAY_MS));
+    const gone = model.onWillDispose(() => this.untrack(model));
+    this.tracked.set(model, {
+      dispose: () => {
+        change.dispose();
+        gone.dispose();
+      },
+    });
+    this.schedule(model, 0);
+  }
+
+  /** The project changed (files on disk, a project loaded): every document is checked again. */
+  revalidateAll(): void {
+    for (const model of this.tracked.keys()) this.schedule(model, 0);
+  }
+
+  private untrack(model: Model): void {
+    this.tracked.get(model)?.dispose();
+    this.tracked.delete(model);
+    clearTimeout(this.pending.get(model));
+    this.pending.delete(model);
+    if (!model.isDisposed()) monaco.editor.setModelMarkers(model, OWNER, []);
+  }
+
+  private schedule(model: Model, delay: number): void {
+    clearTimeout(this.pending.get(model));
+    this.pending.set(
+      model,
+      setTimeout(() => {
+        this.pending.delete(model);
+        void this.validate(model);
+      }, delay),
+    );
+  }
+
+  private async validate(model: Model): Promise<void> {
+    const worker = await this.worker(model);
+    if (!worker || model.isDisposed()) return;
+    const fileName = model.uri.toString();
+    const version = model.getVersionId();
+    // suggestion diagnostics (hints) are left out: the Problems tab would list every one of them
+    const lists = await Promise.all([
+      worker.getSyntacticDiagnostics(fileName),
+      worker.getSemanticDiagnostics(fileName),
+    ]).catch(() => null);
+    // an edit since the request: its own validation is on the way
+    if (!lists || model.isDisposed() || model.getVersionId() !== version || !this.tracked.has(model)) return;
+    const markers = (lists.flat() as TsDiagnostic[]).map((diagnostic) => toMarker(model, diagnostic));
+    monaco.editor.setModelMarkers(model, OWNER, markers);
+  }
+
+  // ---- definitions and references ------------------------------------------------------------------------------
+
+  private async spans(
+    model: Model,
+    position: monacoApi.Position,
+    ask: (worker: Worker, fileName: string, offset: number) => Promise<readonly TsSpanEntry[] | undefined>,
+  ): Promise<monacoApi.languages.Location[]> {
+    const worker = await this.worker(model);
+    if (!worker || model.isDisposed()) return [];
+    const entries = (await ask(worker, model.uri.toString(), model.getOffsetAt(position))) ?? [];
+    const locations: monacoApi.languages.Location[] = [];
+    for (const entry of entries) {
+      const target = this.modelFor(entry.fileName);
+      if (target) locations.push({ uri: target.uri, range: spanRange(target, entry.textSpan) });
+    }
+    return locations;
+  }
+
+  /** The document of a file when it is open, else a preview model of its project text (peek, references). */
+  private modelFor(fileName: string): Model | null {
+    const path = workspacePathOf(fileName);
+    if (path === null) return null; // TypeScript's own lib.*.d.ts: nothing in the workspace to open
+    const open = this.host.documentModel(path);
+    if (open) return open;
+    const uri = monaco.Uri.from({ scheme: 'file', path: `/${path}` });
+    const existing = monaco.editor.getModel(uri);
+    if (existing) return existing;
+    const text = this.host.projectText(path);
+    if (text === null) return null;
+    const model = monaco.editor.createModel(text, languageForPath(path, monaco.languages.getLanguages()), uri);
+    this.previews.add(model);
+    model.onWillDispose(() => this.previews.delete(model));
+    this.trimPreviews();
+    return model;
+  }
+
+  private trimPreviews(): void {
+    for (const model of this.previews) {
+      if (this.previews.size <= MAX_PREVIEWS) return;
+      if (!model.isAttachedToEditor()) model.dispose();
+    }
+  }
+
+  // ---- rename --------------------------------------------------------------------------------------------------
+
+  private async renameLocation(
+    model: Model,
+    position: monacoApi.Position,
+  ): Promise<monacoApi.languages.RenameLocation & monacoApi.languages.Rejection> {
+    const worker = await this.worker(model);
+    if (!worker) return { range: emptyRange(position), text: '', rejectReason: 'The TypeScript service is not ready.' };
+    const info = await worker.getRenameInfo(model.uri.toString(), model.getOffsetAt(position), {
+      allowRenameOfImportPath: false,
+    });
+    if (!info.canRename) return { range: emptyRange(position), text: '', rejectReason: info.localizedErrorMessage };
+    return {
+      range: spanRange(model, info.triggerSpan),
+      text: model.getValueInRange(spanRange(model, info.triggerSpan)),
+    };
+  }
+
+  private async rename(
+    model: Model,
+    position: monacoApi.Position,
+    newName: string,
+  ): Promise<monacoApi.languages.WorkspaceEdit & monacoApi.languages.Rejection> {
+    const fileName = model.uri.toString();
+    const offset = model.getOffsetAt(position);
+    const locate = async () => {
+      const worker = await this.worker(model);
+      if (!worker) return null;
+      return ((await worker.findRenameLocations(fileName, offset, false, false, false)) ?? []) as TsRenameLocation[];
+    };
+    let locations = await locate();
+    if (!locations) return { edits: [], rejectReason: 'The TypeScript service is not ready.' };
+    const paths = [...new Set(locations.map((location) => workspacePathOf(location.fileName)))];
+    if (paths.includes(null))
+      return { edits: [], rejectReason: "A symbol of TypeScript's own libraries cannot be renamed." };
+    // files without a document are opened first (disk text, conflict-checked save), then the worker is asked again:
+    // its offsets must be into the text the edit will change
+    const opened: string[] = [];
+    for (const path of paths as string[]) {
+      if (this.host.documentModel(path)) continue;
+      if (!(await this.host.openDocument(path))) return { edits: [], rejectReason: `"${path}" could not be opened.` };
+      opened.push(path);
+    }
+    if (opened.length > 0) locations = (await locate()) ?? [];
+    const edits: monacoApi.languages.IWorkspaceTextEdit[] = [];
+    for (const location of locations) {
+      const path = workspacePathOf(location.fileName) as string;
+      const target = this.host.documentModel(path);
+      if (!target) return { edits: [], rejectReason: `"${path}" is not open.` };
+      edits.push({
+        resource: target.uri,
+        versionId: target.getVersionId(),
+        textEdit: {
+          range: spanRange(target, location.textSpan),
+          text: `${location.prefixText ?? ''}${newName}${location.suffixText ?? ''}`,
+        },
+      });
+    }
+    if (opened.length > 0) {
+      const here = workspacePathOf(fileName);
+      if (here) this.host.revealEdited(opened, { path: here, line: position.lineNumber, column: position.column });
+    }
+    return { edits };
+  }
+
+  // ---- the worker ----------------------------------------------------------------------------------------------
+
+  private async worker(model: Model): Promise<Worker | null> {
+    if (model.isDisposed()) return null;
+    const javascript = model.getLanguageId() === 'javascript';
+    try {
+      const get = await (javascript ? this.ts.getJavaScriptWorker() : this.ts.getTypeScriptWorker());
+      return await get(model.uri);
+    } catch {
+      return null; // the language's mode is not set up (no file of it opened yet)
+    }
+  }
+
+  dispose(): void {
+    for (const disposable of this.disposables) disposable.dispose();
+    for (const model of [...this.tracked.keys()]) this.untrack(model);
+    for (const model of [...this.previews]) model.dispose();
+  }
+}
+
+function spanRange(model: Model, span: { start: number; length: number }): monacoApi.IRange {
+  const start = model.getPositionAt(span.start);
+  const end = model.getPositionAt(span.start + span.length);
+  return {
+    startLineNumber: start.lineNumber,
+    startColumn: start.column,
+    endLineNumber: end.lineNumber,
+    endColumn: end.column,
+  };
+}
+
+function emptyRange(position: monacoApi.Position): monacoApi.IRange {
+  return {
+    startLineNumber: position.lineNumber,
+    startColumn: position.column,
+    endLineNumber: position.lineNumber,
+    endColumn: position.column,
+  };
+}
+
+/** TypeScript's categories: 0 warning, 1 error, 2 suggestion, 3 message. */
+function toMarker(model: Model, diagnostic: TsDiagnostic): monacoApi.editor.IMarkerData {
+  const range = spanRange(model, { start: diagnostic.start ?? 0, length: diagnostic.length || 1 });
+  const severity =
+    diagnostic.category === 1
+      ? monaco.MarkerSeverity.Error
+      : diagnostic.category === 0
+        ? monaco.MarkerSeverity.Warning
+        : diagnostic.category === 2
+          ? monaco.MarkerSeverity.Hint
+          : monaco.MarkerSeverity.Info;
+  const tags: monacoApi.MarkerTag[] = [];
+  if (diagnostic.reportsUnnecessary) tags.push(monaco.MarkerTag.Unnecessary);
+  if (diagnostic.reportsDeprecated) tags.push(monaco.MarkerTag.Deprecated);
+  return {
+    ...range,
+    severity,
+    message: flattenMessage(diagnostic.messageText),
+    code: String(diagnostic.code),
+    source: 'ts',
+    tags,
+  };
+}

@@ -1,0 +1,70 @@
+// Monaco's TypeScript language service (which also serves JavaScript), loaded the first time a feature needs it: the
+// contribution and its 5 MB worker are dynamic imports, so the workbench's start-up chunk does not carry them.
+// Monaco's own providers serve hover, completion, signature help, highlights, quick fixes and symbols; the
+// project-aware ones (diagnostics, definitions, references, rename) are this feature's (providers.ts), because they
+// must see the workbench's documents rather than models Monaco would create on its own.
+import * as monaco from 'monaco-editor/esm/vs/editor/editor.api';
+
+export type TypeScriptApi = typeof monaco.languages.typescript;
+export type ServiceLanguage = 'typescript' | 'javascript';
+
+export const SERVICE_LANGUAGES: ReadonlySet<string> = new Set<ServiceLanguage>(['typescript', 'javascript']);
+
+const MODE: monaco.languages.typescript.ModeConfiguration = {
+  completionItems: true,
+  hovers: true,
+  documentSymbols: true,
+  definitions: false,
+  references: false,
+  documentHighlights: true,
+  rename: false,
+  diagnostics: false,
+  documentRangeFormattingEdits: true,
+  signatureHelp: true,
+  onTypeFormattingEdits: true,
+  codeActions: true,
+  inlayHints: true,
+};
+
+let service: Promise<TypeScriptApi> | null = null;
+const setUp = new Set<string>();
+
+/** The service, set up for `language`; loads it on the first call. */
+export async function loadTypeScriptService(language: ServiceLanguage): Promise<TypeScriptApi> {
+  service ??= (async () => {
+    const { default: TsWorker } = await import('monaco-editor/esm/vs/language/typescript/ts.worker?worker');
+    const environment = self.MonacoEnvironment;
+    const previous = environment?.getWorker?.bind(environment);
+    self.MonacoEnvironment = {
+      ...environment,
+      getWorker(workerId: string, label: string): Worker {
+        if (SERVICE_LANGUAGES.has(label)) return new TsWorker();
+        if (!previous) throw new Error(`No worker for ${label}`);
+        return previous(workerId, label) as Worker;
+      },
+    };
+    await import('monaco-editor/esm/vs/language/typescript/monaco.contribution');
+    const ts = monaco.languages.typescript;
+    for (const defaults of [ts.typescriptDefaults, ts.javascriptDefaults]) {
+      defaults.setModeConfiguration(MODE);
+      // every open model is visible to the worker, not only the ones a request was made in (other tabs' edits)
+      defaults.setEagerModelSync(true);
+    }
+    // the contribution sets a language up when it is first met; one already open (the active file's) was met before
+    // it loaded, so that one is set up here, once
+    for (const id of SERVICE_LANGUAGES) monaco.languages.onLanguage(id, () => setUp.add(id));
+    return ts;
+  })();
+  const ts = await service;
+  if (!setUp.has(language)) {
+    setUp.add(language);
+    const mode = await import('monaco-editor/esm/vs/language/typescript/tsMode.js');
+    if (language === 'typescript') mode.setupTypeScript(ts.typescriptDefaults);
+    else mode.setupJavaScript(ts.javascriptDefaults);
+  }
+  return ts;
+}
+
+export function isServiceLanguage(language: string): language is ServiceLanguage {
+  return SERVICE_LANGUAGES.has(language);
+}
