@@ -1,9 +1,10 @@
 // Find in files against the real engine over its WebSocket, with both engines (ripgrep and the built-in fallback,
 // picked per request): known matches for literal, case, whole word, regex, globs and .gitignore on and off;
 // maxResults; cancellation (rg is killed); and the hostile side: a symlink out of the workspace, globs that climb
-// out, a catastrophic regex and a huge line that must come back in time.
+// out, a catastrophic regex, a huge line that must come back in time, and a 20 MB line with 1.7 million matches
+// that must not blow the engine's memory or hold its event loop.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ErrorCode, type ParamsIn, type RpcClient, type SearchFileMatches, type SearchTextResult } from '@pa/shared';
@@ -18,6 +19,9 @@ let outside: string;
 
 const MANY = 3_000;
 const HUGE_LINE = 2 * 1024 * 1024;
+/** One 20 MB line with a match every 12 bytes: rg prints it as one 120 MB JSON frame with 1.7 million submatches. */
+const PATHOLOGICAL = 'abcd needle ';
+const PATHOLOGICAL_REPEAT = 1_750_000;
 
 function write(rel: string, content: string | Buffer): void {
   mkdirSync(join(root, rel, '..'), { recursive: true });
@@ -38,6 +42,7 @@ beforeAll(async () => {
   write('bin.dat', Buffer.concat([Buffer.from('foo'), Buffer.alloc(16), Buffer.from('foo')]));
   write('bomb/aaa.txt', `${'a'.repeat(100_000)}b\n`);
   write('huge/line.txt', `${'x'.repeat(HUGE_LINE / 2)}needle${'y'.repeat(HUGE_LINE / 2)}\n`);
+  write('pathological/line.txt', `${PATHOLOGICAL.repeat(PATHOLOGICAL_REPEAT)}\n`);
   for (let i = 0; i < MANY; i++) write(`many/${String(i).padStart(4, '0')}.txt`, `cancelword ${i}\n`);
   symlinkSync(outside, join(root, 'linked-out'));
   symlinkSync(join(outside, 'secret.txt'), join(root, 'secret-link.txt'));
@@ -63,7 +68,7 @@ async function search(params: ParamsIn<'search.text'>) {
 }
 
 /** Excludes the folders of the other tests, so each expectation lists what it is about. */
-const NOISE = ['many', 'bomb', 'huge'];
+const NOISE = ['many', 'bomb', 'huge', 'pathological'];
 
 describe.each(['ripgrep', 'builtin'] as const)('search.text with the %s engine', (engineName) => {
   const base = { engine: engineName, exclude: NOISE };
@@ -171,6 +176,34 @@ describe.each(['ripgrep', 'builtin'] as const)('search.text with the %s engine',
     expect(Math.max(...items.map((item) => item.matches.length))).toBeLessThanOrEqual(200);
   });
 
+  it('reads a 20 MB line with 1.7 million matches in bounded memory, answering other calls meanwhile', async () => {
+    const peakBefore = peakMemory();
+    const started = performance.now();
+    let done = false;
+    const searched = search({ engine: engineName, pattern: 'needle', include: ['pathological'] }).finally(() => {
+      done = true;
+    });
+    // the engine keeps answering while it reads the line: no stretch of it holds the event loop
+    let slowestPing = 0;
+    while (!done) {
+      const sent = performance.now();
+      await client.call('engine.ping', {});
+      slowestPing = Math.max(slowestPing, performance.now() - sent);
+    }
+    const { items, result } = await searched;
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(slowestPing).toBeLessThan(1_000);
+    expect(result).toMatchObject({ matches: 20_000, limitHit: true, files: 1 });
+    expect(Math.max(...items.map((item) => item.matches.length))).toBeLessThanOrEqual(200);
+    const last = items.at(-1)?.matches.at(-1);
+    expect(last).toMatchObject({ line: 1, column: 12 * 19_999 + 5, endColumn: 12 * 19_999 + 11, text: 'needle' });
+    expect(last?.preview.text.slice(last.preview.start, last.preview.end)).toBe('needle');
+    expect(last?.preview.text.length).toBeLessThanOrEqual(1_000);
+    // neither the 120 MB frame nor the decoded line with its matches is ever held: the line itself, and little more
+    expect(peakMemory() - peakBefore).toBeLessThan(150 * 1024 * 1024);
+    if (engineName === 'ripgrep') await until(() => ripgrepChildren().length === 0); // stopped once it had enough
+  });
+
   it('stops when the reader cancels, and the next search answers', async () => {
     const stream = client.stream('search.text', { engine: engineName, pattern: 'cancelword', include: ['many'] });
     const iterator = stream[Symbol.asyncIterator]();
@@ -183,6 +216,14 @@ describe.each(['ripgrep', 'builtin'] as const)('search.text with the %s engine',
     expect(result.matches).toBe(7);
   });
 });
+
+/** The engine's peak resident memory so far, in bytes (Linux's VmHWM, where the test suite runs). */
+function peakMemory(): number {
+  const status = readFileSync(`/proc/${engine.process.pid}/status`, 'utf8');
+  const kib = /^VmHWM:\s+(\d+) kB$/m.exec(status)?.[1];
+  if (kib === undefined) throw new Error('no VmHWM in /proc/<pid>/status');
+  return Number(kib) * 1024;
+}
 
 /** rg processes the engine started that are still running. */
 function ripgrepChildren(): string[] {

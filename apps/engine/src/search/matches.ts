@@ -3,7 +3,7 @@
 import { SEARCH_MATCH_TEXT_CHARS, SEARCH_PREVIEW_CHARS, type SearchMatch } from '@pa/shared';
 
 /** Characters of the line kept before the match in its preview. */
-const LEAD_CHARS = 40;
+export const LEAD_CHARS = 40;
 
 export function toMatch(
   line: number,
@@ -12,21 +12,43 @@ export function toMatch(
   endColumn: number,
   groups?: Array<string | null>,
 ): SearchMatch {
-  let from = 0;
-  let to = text.length;
-  if (text.length > SEARCH_PREVIEW_CHARS) {
-    from = Math.max(0, column - LEAD_CHARS);
-    to = Math.min(
-      text.length,
-      Math.max(from + SEARCH_PREVIEW_CHARS, Math.min(endColumn, from + 4 * SEARCH_PREVIEW_CHARS)),
-    );
-  }
+  if (text.length <= SEARCH_PREVIEW_CHARS) return cutMatch(line, text, 0, text.length, column, endColumn, groups);
+  const { from, to } = previewWindow(column, endColumn);
+  const span = text.slice(from, Math.max(to, matchTextEnd(column, endColumn)));
+  return cutMatch(line, span, from, to, column, endColumn, groups);
+}
+
+/** Where the preview of a match in a long line lies, in UTF-16 columns (`to` may pass the line's end). */
+export function previewWindow(column: number, endColumn: number): { from: number; to: number } {
+  const from = Math.max(0, column - LEAD_CHARS);
+  return { from, to: Math.max(from + SEARCH_PREVIEW_CHARS, Math.min(endColumn, from + 4 * SEARCH_PREVIEW_CHARS)) };
+}
+
+/** The column where the matched text an item carries ends. */
+export function matchTextEnd(column: number, endColumn: number): number {
+  return Math.min(endColumn, column + SEARCH_MATCH_TEXT_CHARS);
+}
+
+/**
+ * A match cut from `span`, the part of its line from column `from` that holds the preview (up to column `to`) and
+ * the matched text; a span shorter than that ends where the line ends.
+ */
+export function cutMatch(
+  line: number,
+  span: string,
+  from: number,
+  to: number,
+  column: number,
+  endColumn: number,
+  groups?: Array<string | null>,
+): SearchMatch {
+  const preview = span.slice(0, to - from);
   return {
     line,
     column,
     endColumn,
-    text: text.slice(column, Math.min(endColumn, column + SEARCH_MATCH_TEXT_CHARS)),
-    preview: { text: text.slice(from, to), start: column - from, end: Math.min(endColumn, to) - from },
+    text: span.slice(column - from, matchTextEnd(column, endColumn) - from),
+    preview: { text: preview, start: column - from, end: Math.min(endColumn - from, preview.length) },
     ...(groups ? { groups: groups.map((group) => group?.slice(0, SEARCH_MATCH_TEXT_CHARS) ?? null) } : {}),
   };
 }

@@ -9,9 +9,12 @@ import { delimiter, dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { ErrorCode, PaError, type SearchFileMatches, type SearchMatch } from '@pa/shared';
+import type { Matcher } from 're2js';
+import { EscapedLine } from './escaped-line.js';
 import { byteToColumn, toMatch } from './matches.js';
 import type { SearchPlan } from './plan.js';
 import { groupsOf } from './replace.js';
+import { RgJsonReader, type RgLine } from './rg-json.js';
 
 /** Matches one item carries at most; a file with more comes in several items. */
 export const ITEM_MATCHES = 200;
@@ -71,19 +74,6 @@ export function ripgrepArgs(plan: SearchPlan): string[] {
   return args;
 }
 
-interface RgText {
-  text?: string;
-}
-interface RgEvent {
-  type: string;
-  data: {
-    path?: RgText;
-    lines?: RgText;
-    line_number?: number;
-    submatches?: Array<{ start: number; end: number }>;
-  };
-}
-
 export async function* ripgrepSearch(
   rg: string,
   plan: SearchPlan,
@@ -111,36 +101,45 @@ export async function* ripgrepSearch(
   exited.catch(() => undefined); // awaited below; a spawn failure is reported there
   let yielded = false;
   try {
+    const reader = new RgJsonReader();
     let path: string | null = null;
+    let line: MatchedLine | null = null;
+    let lineNumber = 0;
     let pending: SearchMatch[] = [];
     let produced = 0;
-    for await (const line of linesOf(child.stdout as Readable)) {
+    for await (const chunk of child.stdout as Readable) {
       if (signal.aborted) break;
-      const event = JSON.parse(line) as RgEvent;
-      if (event.type === 'begin') {
-        path = relativeOf(event.data.path);
-        pending = [];
-      } else if (event.type === 'match' && path !== null) {
-        const found = matchesOf(event, plan, plan.maxResults - produced);
-        produced += found.length;
-        pending = pending.concat(found);
-        // one line can hold many matches (`.` on a minified line): items stay at ITEM_MATCHES
-        while (pending.length >= ITEM_MATCHES) {
-          yielded = true;
-          yield { path, matches: pending.slice(0, ITEM_MATCHES) };
-          pending = pending.slice(ITEM_MATCHES);
+      for (const record of reader.push(chunk as Buffer)) {
+        if (record.type === 'begin') {
+          path = relativeOf(record.path);
+          pending = [];
+        } else if (record.type === 'line') {
+          line = path === null ? null : matchedLine(record.line, plan);
+          lineNumber = record.lineNumber;
+        } else if (record.type === 'submatch' && path !== null && line !== null) {
+          const match = line.matchAt(lineNumber, record.start, record.end);
+          if (match === null) continue;
+          pending.push(match);
+          produced++;
+          if (produced >= plan.maxResults) {
+            yield { path, matches: pending };
+            return; // enough: rg is killed below, before it prints the rest
+          }
+          // one line can hold many matches (`.` on a minified line): items stay at ITEM_MATCHES
+          if (pending.length >= ITEM_MATCHES) {
+            yielded = true;
+            yield { path, matches: pending };
+            pending = [];
+          }
+        } else if (record.type === 'end' && path !== null) {
+          if (pending.length > 0) {
+            yielded = true;
+            yield { path, matches: pending };
+          }
+          path = null;
+          line = null;
+          pending = [];
         }
-        if (produced >= plan.maxResults) {
-          if (pending.length > 0) yield { path, matches: pending };
-          return; // enough: rg is killed below
-        }
-      } else if (event.type === 'end' && path !== null) {
-        if (pending.length > 0) {
-          yielded = true;
-          yield { path, matches: pending };
-        }
-        path = null;
-        pending = [];
       }
     }
     if (signal.aborted) return;
@@ -160,49 +159,44 @@ export async function* ripgrepSearch(
   }
 }
 
-/**
- * rg's output line by line, read only as fast as the stream is pulled: an unread search fills the pipe and rg waits
- * (readline would buffer every line rg prints).
- */
-async function* linesOf(output: Readable): AsyncGenerator<string, void, undefined> {
-  // bytes until a line is complete, then decoded once: a minified file's line (rg prints it whole, 15 MB for a
-  // source map) arrives in many chunks, and only each new chunk is scanned for the newline (natively)
-  const pieces: Buffer[] = [];
-  for await (const chunk of output) {
-    const bytes = chunk as Buffer;
-    let from = 0;
-    for (let newline = bytes.indexOf(10); newline !== -1; newline = bytes.indexOf(10, from)) {
-      pieces.push(bytes.subarray(from, newline));
-      yield (pieces.length === 1 ? (pieces[0] as Buffer) : Buffer.concat(pieces)).toString('utf8');
-      pieces.length = 0;
-      from = newline + 1;
-    }
-    if (from < bytes.length) pieces.push(bytes.subarray(from));
+function relativeOf(path: string | null): string | null {
+  if (path === null) return null; // a name that is not UTF-8: it could not be opened by its path anyway
+  return path.startsWith('./') ? path.slice(2) : path;
+}
+
+/** A line rg matched, turning rg's byte offsets into protocol matches. */
+interface MatchedLine {
+  matchAt(lineNumber: number, startByte: number, endByte: number): SearchMatch | null;
+}
+
+/** Lines up to this many JSON bytes are decoded whole; longer ones are read where their matches are. */
+const DECODE_WHOLE = 16 * 1024;
+
+function matchedLine(line: RgLine, plan: SearchPlan): MatchedLine {
+  if ('text' in line) return new DecodedLine(line.text, plan);
+  // a regex's groups need the whole line (RE2 runs it from the line's start), so such a line is decoded
+  if (line.json.length > DECODE_WHOLE && !plan.captures) return new EscapedLine(line.json);
+  return new DecodedLine(JSON.parse(`"${line.json.toString('utf8')}"`) as string, plan);
+}
+
+class DecodedLine implements MatchedLine {
+  private readonly text: string;
+  private readonly column: (byte: number) => number;
+  private readonly groups: Matcher | null;
+
+  constructor(raw: string, plan: SearchPlan) {
+    this.text = raw.replace(/\r?\n$/, '');
+    this.column = byteToColumn(this.text);
+    this.groups = plan.captures ? plan.regex.matcher(this.text) : null;
   }
-  if (pieces.length > 0) yield Buffer.concat(pieces).toString('utf8');
-}
 
-function relativeOf(path: RgText | undefined): string | null {
-  if (path?.text === undefined) return null; // a name that is not UTF-8: it could not be opened by its path anyway
-  return path.text.startsWith('./') ? path.text.slice(2) : path.text;
-}
-
-function matchesOf(event: RgEvent, plan: SearchPlan, room: number): SearchMatch[] {
-  const raw = event.data.lines?.text;
-  const number = event.data.line_number;
-  if (raw === undefined || number === undefined) return [];
-  const text = raw.replace(/\r?\n$/, '');
-  const column = byteToColumn(text);
-  const out: SearchMatch[] = [];
-  const groups = plan.captures ? plan.regex.matcher(text) : null;
-  for (const sub of event.data.submatches ?? []) {
-    if (out.length >= room) break;
-    const start = column(sub.start);
-    const end = Math.min(column(sub.end), text.length);
-    if (start >= end) continue;
+  matchAt(lineNumber: number, startByte: number, endByte: number): SearchMatch | null {
+    const start = this.column(startByte);
+    const end = Math.min(this.column(endByte), this.text.length);
+    if (start >= end) return null;
     // rg does not report groups: RE2 finds them at the same place (linear time, only for a regex that has groups)
+    const groups = this.groups;
     const captured = groups?.find(start) && groups.start() === start ? groupsOf(groups) : undefined;
-    out.push(toMatch(number, text, start, end, captured));
+    return toMatch(lineNumber, this.text, start, end, captured);
   }
-  return out;
 }
