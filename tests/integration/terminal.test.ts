@@ -5,7 +5,14 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ErrorCode, type Item, type PaError, type RpcClient } from '@pa/shared';
+import {
+  ErrorCode,
+  type Item,
+  type PaError,
+  type RpcClient,
+  TERMINAL_ACK_CHARS,
+  TERMINAL_ACK_WINDOW,
+} from '@pa/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type StartedEngine, startEngine } from '../support/engine.js';
 
@@ -182,7 +189,93 @@ describe('back-pressure', () => {
   }, 30_000);
 });
 
+/** Reads a terminal's output in the background: counts what came, acknowledging it only while `acking`. */
+function acknowledgingReader(c: RpcClient, id: string) {
+  const state = { received: 0, acking: false, unacked: 0, text: '', reader: '', ended: false };
+  const done = (async () => {
+    for await (const item of c.stream('terminal.attach', { id, acknowledge: true })) {
+      if (item.type === 'screen') {
+        state.reader = item.reader;
+        continue;
+      }
+      state.received += item.data.length;
+      state.unacked += item.data.length;
+      state.text = (state.text + item.data).slice(-64);
+      if (state.acking && state.unacked >= TERMINAL_ACK_CHARS) {
+        const chars = state.unacked;
+        state.unacked = 0;
+        await c.call('terminal.ack', { id, reader: state.reader, chars });
+      }
+    }
+    state.ended = true;
+  })();
+  return { state, done };
+}
+
+describe('a reader that acknowledges', () => {
+  it('has at most the window on its way: an eager reader that does not acknowledge pauses the shell', async () => {
+    const { id } = await client.call('terminal.create', { cols: 80, rows: 24 });
+    const page = await engine.connect();
+    const flood = 2_000_000;
+    let reading: Promise<void> | undefined;
+    try {
+      const { state, done } = acknowledgingReader(page, id);
+      reading = done;
+      expect(await waitFor(() => state.reader !== '')).toBe(true);
+      // a claim to have drawn more than was ever sent grants nothing ahead
+      await page.call('terminal.ack', { id, reader: state.reader, chars: 2 ** 30 });
+      await client.call('terminal.write', {
+        id,
+        data: `head -c ${flood} /dev/zero | tr '\\0' x; echo; echo "end-$((40+2))"\r`,
+      });
+      expect(
+        await waitFor(async () => (await client.call('terminal.list')).terminals.some((t) => t.id === id && t.paused)),
+      ).toBe(true);
+      // what the engine sent while nothing was acknowledged: the window, and the batch and the read that crossed it
+      expect(state.received).toBeLessThanOrEqual(TERMINAL_ACK_WINDOW + 16 * 1024 + 64 * 1024);
+      expect(state.text).not.toContain('end-42');
+      // acknowledged, it goes on to the end
+      state.acking = true;
+      await page.call('terminal.ack', { id, reader: state.reader, chars: state.unacked });
+      state.unacked = 0;
+      expect(await waitFor(() => state.text.includes('end-42'), 20_000)).toBe(true);
+      expect(state.received).toBeGreaterThanOrEqual(flood);
+    } finally {
+      await client.call('terminal.kill', { id });
+      await reading; // the reader's stream ends with the shell
+      page.close();
+    }
+  }, 30_000);
+});
+
 describe('hostile', () => {
+  it("refuses an acknowledgement for another connection's reader, and one for a reader that does not exist", async () => {
+    const { id } = await client.call('terminal.create', { cols: 80, rows: 24 });
+    const page = await engine.connect();
+    let reading: Promise<void> | undefined;
+    try {
+      const { state, done } = acknowledgingReader(page, id);
+      reading = done;
+      expect(await waitFor(() => state.reader !== '')).toBe(true);
+      // another connection (another page, a hostile client) cannot acknowledge for it, nor find out which exist
+      await expect(client.call('terminal.ack', { id, reader: state.reader, chars: 1024 })).rejects.toMatchObject({
+        code: ErrorCode.NOT_FOUND,
+      });
+      await expect(page.call('terminal.ack', { id, reader: 'r999', chars: 1024 })).rejects.toMatchObject({
+        code: ErrorCode.NOT_FOUND,
+      });
+      await expect(page.call('terminal.ack', { id, reader: state.reader, chars: -5 } as never)).rejects.toMatchObject({
+        code: ErrorCode.BAD_REQUEST,
+      });
+      // its own acknowledgement is taken
+      await expect(page.call('terminal.ack', { id, reader: state.reader, chars: 1024 })).resolves.toEqual({ ok: true });
+    } finally {
+      await client.call('terminal.kill', { id });
+      await reading;
+      page.close();
+    }
+  });
+
   it.each([
     ['..', 'climbs out'],
     ['/etc', 'absolute'],

@@ -20,6 +20,8 @@ export { assertMayUseTerminal, mayUseTerminal } from './api.js';
 export interface TerminalDeps {
   /** Whether the user trusts the workspace at `root` (the workflow capability keeps that answer). */
   isTrusted(root: string): Promise<boolean>;
+  /** The shell the settings name (terminal.integrated.shell, a workspace's only once trusted); null: the login shell. */
+  configuredShell?(): Promise<{ file: string; args: string[] } | null>;
 }
 
 export interface CreateTerminal {
@@ -54,7 +56,7 @@ export function createTerminals(ctx: EngineContext, deps: TerminalDeps): Termina
     const cwd = resolveInside(root, options.cwd);
     if (!isDirectory(cwd))
       throw new PaError(ErrorCode.BAD_REQUEST, `"${options.cwd}" is not a folder of the workspace.`);
-    const shell = loginShell();
+    const shell = (await deps.configuredShell?.()) ?? loginShell();
     const id = `t${nextId++}`;
     let process: pty.IPty;
     try {
@@ -117,7 +119,12 @@ export function createTerminals(ctx: EngineContext, deps: TerminalDeps): Termina
       find(id).name = name;
       return { ok: true };
     },
-    'terminal.attach': ({ id }, { signal }) => find(id).attach(signal),
+    'terminal.attach': ({ id, acknowledge }, { signal, connection }) =>
+      find(id).attach({ signal, acknowledge: acknowledge ?? false, owner: connection }),
+    'terminal.ack': ({ id, reader, chars }, { connection }) => {
+      find(id).ack(reader, chars, connection);
+      return { ok: true };
+    },
   };
 
   return {

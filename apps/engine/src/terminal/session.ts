@@ -3,7 +3,14 @@
 // included, not from a byte ring cut in the middle of an escape sequence), and its readers. Output is never queued
 // without bound: while any reader, or the mirror, is behind, the pty is not read (pty.pause) and the shell's writes
 // block in the kernel, as they would in any terminal that is slow to draw.
-import type { TerminalExit, TerminalInfo, TerminalOutput } from '@pa/shared';
+import {
+  ErrorCode,
+  PaError,
+  TERMINAL_ACK_WINDOW,
+  type TerminalExit,
+  type TerminalInfo,
+  type TerminalOutput,
+} from '@pa/shared';
 import type { SerializeAddon } from '@xterm/addon-serialize';
 import type { Terminal as HeadlessTerminal } from '@xterm/headless';
 import type { IPty } from 'node-pty';
@@ -26,6 +33,27 @@ export const FLUSH_CHARS = 16 * 1024;
 
 export type TerminalReader = Channel<TerminalOutput, TerminalExit>;
 
+export interface AttachOptions {
+  /** Aborts when the reader goes (the stream is cancelled, its connection closes). */
+  signal: AbortSignal;
+  /** The reader acknowledges what it has drawn (ack()); at most TERMINAL_ACK_WINDOW is then on its way. */
+  acknowledge: boolean;
+  /** Whose reader it is (the connection): only they may acknowledge for it. */
+  owner: object;
+}
+
+/** A reader and what the session keeps for it. */
+interface Delivery {
+  /** How a chunk reaches it (held back until its screen is taken). */
+  deliver: (data: string) => void;
+  acknowledge: boolean;
+  owner: object;
+  /** Output pushed to it and not acknowledged yet. */
+  unacked: number;
+  /** The reason the pty is paused while `unacked` is at the window. */
+  readonly windowHold: object;
+}
+
 export interface TerminalParts {
   id: string;
   name: string;
@@ -41,8 +69,10 @@ export class TerminalSession {
   name: string;
   private readonly pty: IPty;
   private readonly mirror: ScreenMirror;
-  /** Each reader and how a chunk reaches it (held back until its screen is taken). */
-  private readonly deliveries = new Map<TerminalReader, (data: string) => void>();
+  private readonly deliveries = new Map<TerminalReader, Delivery>();
+  /** Readers by the id their screen item gives them, for ack(). */
+  private readonly readers = new Map<string, TerminalReader>();
+  private nextReader = 1;
   /** Why the pty is paused: readers that are behind, and the mirror. */
   private readonly holds = new Set<object>();
   private readonly mirrorHold = {};
@@ -106,33 +136,56 @@ export class TerminalSession {
    * A reader: its first item the screen once the mirror has parsed everything read from the pty so far, then
    * every chunk read after that point, in order.
    */
-  attach(signal: AbortSignal): TerminalReader {
+  attach(options: AttachOptions): TerminalReader {
     const reader: TerminalReader = new Channel({ highWaterMark: 1, merge: joinOutput });
     if (this.exit) {
       reader.end(this.exit);
       return reader;
     }
+    const id = `r${this.nextReader++}`;
     // chunks read before the screen is taken are held back (the pty is paused meanwhile, so they are few)
     const early: string[] = [];
     let screenTaken = false;
     const hold = {};
     this.pause(hold);
-    const deliver = (data: string) => {
-      if (!screenTaken) early.push(data);
-      else this.push(reader, data);
+    const delivery: Delivery = {
+      deliver: (data) => {
+        if (!screenTaken) early.push(data);
+        else this.push(reader, data);
+      },
+      acknowledge: options.acknowledge,
+      owner: options.owner,
+      unacked: 0,
+      windowHold: {},
     };
-    this.deliveries.set(reader, deliver);
+    this.deliveries.set(reader, delivery);
+    this.readers.set(id, reader);
     this.mirror.snapshot((screen) => {
       screenTaken = true;
       if (!reader.closed) {
-        reader.push({ type: 'screen', ...screen });
+        reader.push({ type: 'screen', ...screen, reader: id });
         for (const data of early.splice(0)) this.push(reader, data);
       }
       this.release(hold);
     });
-    const leave = () => this.detach(reader);
-    signal.addEventListener('abort', leave, { once: true });
+    const leave = () => {
+      this.readers.delete(id);
+      this.detach(reader);
+    };
+    options.signal.addEventListener('abort', leave, { once: true });
     return reader;
+  }
+
+  /** `owner`'s reader `id` has drawn `chars` more of its output: past half the window, the pty is read again. */
+  ack(id: string, chars: number, owner: object): void {
+    const reader = this.readers.get(id);
+    const delivery = reader && this.deliveries.get(reader);
+    if (!reader || !delivery || delivery.owner !== owner) {
+      throw new PaError(ErrorCode.NOT_FOUND, `Reader ${id} of terminal ${this.id} is not attached on this connection.`);
+    }
+    // what was never sent cannot be acknowledged ahead
+    delivery.unacked = Math.max(0, delivery.unacked - chars);
+    if (delivery.unacked < TERMINAL_ACK_WINDOW / 2) this.release(delivery.windowHold);
   }
 
   /** Ends the shell: a hang-up to every process of its session, then SIGKILL to what is left once the shell exits. */
@@ -172,11 +225,16 @@ export class TerminalSession {
     if (!data) return;
     this.pending = '';
     this.mirror.write(data);
-    for (const deliver of this.deliveries.values()) deliver(data);
+    for (const delivery of this.deliveries.values()) delivery.deliver(data);
   }
 
   private push(reader: TerminalReader, data: string): void {
     reader.push({ type: 'data', data });
+    const delivery = this.deliveries.get(reader);
+    if (delivery?.acknowledge) {
+      delivery.unacked += data.length;
+      if (delivery.unacked >= TERMINAL_ACK_WINDOW) this.pause(delivery.windowHold);
+    }
     if (reader.size >= READER_QUEUE_LIMIT && !this.holds.has(reader)) {
       this.pause(reader);
       reader.ready().then(() => this.release(reader));
@@ -184,8 +242,10 @@ export class TerminalSession {
   }
 
   private detach(reader: TerminalReader): void {
+    const delivery = this.deliveries.get(reader);
     this.deliveries.delete(reader);
     this.release(reader);
+    if (delivery) this.release(delivery.windowHold);
   }
 
   private pause(reason: object): void {
@@ -208,6 +268,7 @@ export class TerminalSession {
     // output read before the exit is already queued for every reader; the end follows it
     for (const reader of this.deliveries.keys()) reader.end(exit);
     this.deliveries.clear();
+    this.readers.clear();
     this.holds.clear();
     this.mirror.dispose();
     for (const listener of this.exitListeners) listener(exit);

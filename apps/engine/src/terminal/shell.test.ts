@@ -46,7 +46,7 @@ describe('who may use a terminal', () => {
 
 describe('joinOutput', () => {
   it('joins output into the last queued chunk up to a bound, and never into the screen', () => {
-    const queue = [{ type: 'screen' as const, data: 'S', cols: 80, rows: 24 }];
+    const queue = [{ type: 'screen' as const, data: 'S', cols: 80, rows: 24, reader: 'r1' }];
     expect(joinOutput(queue, { type: 'data', data: 'a' })).toBe(false);
     queue.push({ type: 'data', data: 'a' } as never);
     expect(joinOutput(queue, { type: 'data', data: 'b' })).toBe(true);

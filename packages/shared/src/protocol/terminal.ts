@@ -9,7 +9,18 @@ export const TERMINAL_WRITE_CHARS = 1024 * 1024;
 /** Terminals one engine keeps open at once. */
 export const MAX_TERMINALS = 32;
 
+/**
+ * Output a reader that acknowledges (terminal.attach with `acknowledge`) may have on its way and not acknowledged
+ * with terminal.ack: the engine stops reading the shell at this much and goes on once half is acknowledged. It keeps
+ * a flood from filling the connection ahead of another terminal's echo (VS Code's terminal keeps 100 K in flight).
+ */
+export const TERMINAL_ACK_WINDOW = 256 * 1024;
+/** How much a reader draws before it acknowledges it (well below half the window, or the engine would wait). */
+export const TERMINAL_ACK_CHARS = 32 * 1024;
+
 export const TerminalId = z.string().regex(/^t[0-9]{1,9}$/);
+/** One reader of one terminal, named by the engine in the reader's screen item. */
+export const TerminalReaderId = z.string().regex(/^r[0-9]{1,9}$/);
 const Cols = z.number().int().min(2).max(1000);
 const Rows = z.number().int().min(1).max(500);
 const TerminalName = z.string().trim().min(1).max(64);
@@ -34,7 +45,14 @@ export type TerminalInfo = z.infer<typeof TerminalInfo>;
  * sequences that redraw them, so a reattached xterm shows what it showed before a reload), then the shell's output.
  */
 export const TerminalOutput = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('screen'), data: z.string(), cols: z.number().int(), rows: z.number().int() }),
+  z.object({
+    type: z.literal('screen'),
+    data: z.string(),
+    cols: z.number().int(),
+    rows: z.number().int(),
+    /** This reader, for terminal.ack. */
+    reader: TerminalReaderId,
+  }),
   z.object({ type: z.literal('data'), data: z.string() }),
 ]);
 export type TerminalOutput = z.infer<typeof TerminalOutput>;
@@ -60,5 +78,22 @@ export const terminalMethods = {
    * Follows a terminal: its screen now, then its output, ending with the shell's exit. A reader that falls behind
    * pauses the shell's output (the pty is not read) until it catches up; leaving the stream leaves the shell running.
    */
-  'terminal.attach': stream(z.strictObject({ id: TerminalId }), TerminalOutput, TerminalExit),
+  'terminal.attach': stream(
+    z.strictObject({
+      id: TerminalId,
+      /** The reader tells what it has drawn (terminal.ack); the engine then keeps to TERMINAL_ACK_WINDOW for it. */
+      acknowledge: z.boolean().optional(),
+    }),
+    TerminalOutput,
+    TerminalExit,
+  ),
+  /** A reader that attached with `acknowledge` has drawn `chars` more of the output (its data items; not the screen). */
+  'terminal.ack': method(
+    z.strictObject({
+      id: TerminalId,
+      reader: TerminalReaderId,
+      chars: z.number().int().min(1).max(2 ** 30),
+    }),
+    Ok,
+  ),
 } as const;

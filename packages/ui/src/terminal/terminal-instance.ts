@@ -1,9 +1,10 @@
 // One terminal on screen: an xterm.js Terminal fed by `terminal.attach` (the engine's screen first, so a reloaded
 // page shows what it showed before, then the shell's output), keystrokes and pastes sent with `terminal.write`,
 // its size following its pane (fit addon → terminal.resize), search, web links, and `file:line` links that open
-// the editor. Each chunk is handed to xterm and the next read only once xterm has parsed it, so a flood of output
-// slows the shell (the engine pauses the pty) instead of piling up in the page.
-import { type EngineClient, errorMessage } from '@pa/shared';
+// the editor. What xterm has parsed is acknowledged to the engine (terminal.ack), which keeps at most
+// TERMINAL_ACK_WINDOW on its way to this page: a flood slows the shell (the engine pauses the pty) instead of piling
+// up in the page, and fills neither the connection nor xterm's buffer ahead of another terminal's echo.
+import { type EngineClient, errorMessage, TERMINAL_ACK_CHARS } from '@pa/shared';
 import { FitAddon } from '@xterm/addon-fit';
 import { SearchAddon } from '@xterm/addon-search';
 import { WebLinksAddon } from '@xterm/addon-web-links';
@@ -19,9 +20,6 @@ export interface TerminalHost {
   /** The shell ended (or the terminal is gone from the engine). */
   onExit(id: string): void;
 }
-
-/** Characters handed to xterm before the next item waits for it to catch up. */
-const WRITE_AHEAD_CHARS = 512 * 1024;
 
 export class TerminalInstance {
   readonly xterm: Terminal;
@@ -91,22 +89,33 @@ export class TerminalInstance {
   }
 
   private async follow(): Promise<void> {
-    const output = this.host.client.stream('terminal.attach', { id: this.id }, { signal: this.abort.signal });
-    let ahead = 0;
+    const output = this.host.client.stream(
+      'terminal.attach',
+      { id: this.id, acknowledge: true },
+      { signal: this.abort.signal },
+    );
+    let reader: string | null = null;
+    let parsed = 0;
+    const acknowledge = (chars: number) => {
+      parsed += chars;
+      if (parsed < TERMINAL_ACK_CHARS || !reader || this.disposed) return;
+      const params = { id: this.id, reader, chars: parsed };
+      parsed = 0;
+      this.host.client.call('terminal.ack', params).catch(() => undefined); // the terminal is gone: nothing waits
+    };
     try {
       for await (const item of output) {
         if (this.disposed) break;
         if (item.type === 'screen') {
+          reader = item.reader;
           this.xterm.reset();
           if (item.cols !== this.xterm.cols || item.rows !== this.xterm.rows) this.xterm.resize(item.cols, item.rows);
+          this.xterm.write(item.data);
+          this.layout(); // the pane's size wins over the one the engine had
+        } else {
+          const chars = item.data.length;
+          this.xterm.write(item.data, () => acknowledge(chars));
         }
-        ahead += item.data.length;
-        if (ahead < WRITE_AHEAD_CHARS) this.xterm.write(item.data);
-        else {
-          await new Promise<void>((parsed) => this.xterm.write(item.data, parsed));
-          ahead = 0;
-        }
-        if (item.type === 'screen') this.layout(); // the pane's size wins over the one the engine had
       }
       if (!this.disposed) {
         const exit = await output.result;
