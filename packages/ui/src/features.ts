@@ -4,7 +4,9 @@ import { aiFeature } from './ai/index';
 import { collabFeature } from './collab/index';
 import { licenseFeature } from './license/index';
 import { outputFeature } from './output/index';
+import { previewFeature } from './preview/index';
 import { problemsFeature } from './problems/index';
+import { paletteFeature } from './quickopen/index';
 import { scmFeature } from './scm/index';
 import { searchFeature } from './search/index';
 import { terminalFeature } from './terminal/index';
@@ -22,5 +24,7 @@ export const features: Contribution[] = [
   terminalFeature(),
   problemsFeature(),
   outputFeature(),
+  previewFeature(),
+  paletteFeature(),
   typescriptFeature(),
 ];

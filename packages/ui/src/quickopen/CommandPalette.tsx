@@ -1,13 +1,18 @@
-// Ctrl/Cmd+Shift+P: every registered command (the workbench's and the features'), with its key binding.
+// Ctrl/Cmd+Shift+P (and F1): every registered command (the workbench's and the features') and the active editor's
+// own actions, each with its key binding (palette-commands.ts).
 import { useMemo } from 'react';
-import type { RegisteredCommand, WorkbenchController } from '../workbench/controller';
+import type { WorkbenchController } from '../workbench/controller';
 import { Picker } from './Picker';
+import { type PaletteCommand, paletteCommands } from './palette-commands';
 
-const textOf = (command: RegisteredCommand) => command.title;
-const keyOf = (command: RegisteredCommand) => command.id;
+const textOf = (command: PaletteCommand) => command.title;
+const keyOf = (command: PaletteCommand) => command.key;
 
 export function CommandPalette({ workbench }: { workbench: WorkbenchController }) {
-  const commands = useMemo(() => workbench.listCommands().sort((a, b) => a.title.localeCompare(b.title)), [workbench]);
+  const commands = useMemo(
+    () => paletteCommands(workbench.listCommands(), (id) => workbench.runCommand(id), workbench.api.editor()),
+    [workbench],
+  );
   return (
     <Picker
       items={commands}
@@ -16,7 +21,7 @@ export function CommandPalette({ workbench }: { workbench: WorkbenchController }
       textOf={textOf}
       keyOf={keyOf}
       onClose={() => workbench.patch({ overlay: null })}
-      onPick={(command) => workbench.runCommand(command.id)}
+      onPick={(command) => command.run()}
       render={(command, highlight) => (
         <>
           <span className="picker__label">{highlight(command.title)}</span>

@@ -4,15 +4,16 @@
 import { errorMessage } from '@pa/shared';
 import { useEffect, useMemo, useState } from 'react';
 import { baseName, parentOf } from '../explorer/tree';
-import type { RegisteredCommand, WorkbenchController } from '../workbench/controller';
+import type { WorkbenchController } from '../workbench/controller';
 import { FileIcon } from '../workbench/file-icon';
 import { type DocumentSymbol, documentSymbols } from './document-symbols';
 import { Picker } from './Picker';
+import { type PaletteCommand, paletteCommands } from './palette-commands';
 import { goToLineItem, modeOf, type QuickMode } from './quick-modes';
 
 type Item =
   | { kind: 'file'; path: string }
-  | { kind: 'command'; command: RegisteredCommand }
+  | { kind: 'command'; command: PaletteCommand }
   | { kind: 'line'; label: string; line: number | null; column: number }
   | { kind: 'symbol'; symbol: DocumentSymbol };
 
@@ -28,7 +29,7 @@ const keyOf = (item: Item) =>
   item.kind === 'file'
     ? `f:${item.path}`
     : item.kind === 'command'
-      ? `c:${item.command.id}`
+      ? item.command.key
       : item.kind === 'line'
         ? 'line'
         : `s:${item.symbol.line}:${item.symbol.column}:${item.symbol.name}`;
@@ -45,7 +46,10 @@ export function QuickOpen({ workbench, initialQuery = '' }: { workbench: Workben
   const mode = modeOf(query);
   const files = useFiles(workbench, mode === 'files');
   const symbols = useSymbols(workbench, mode === 'symbols');
-  const commands = useMemo(() => workbench.listCommands().sort((a, b) => a.title.localeCompare(b.title)), [workbench]);
+  const commands = useMemo(
+    () => paletteCommands(workbench.listCommands(), (id) => workbench.runCommand(id), workbench.api.editor()),
+    [workbench],
+  );
 
   const items = useMemo((): Item[] => {
     if (mode === 'commands') return commands.map((command) => ({ kind: 'command', command }));
@@ -66,7 +70,7 @@ export function QuickOpen({ workbench, initialQuery = '' }: { workbench: Workben
 
   const pick = (item: Item) => {
     if (item.kind === 'file') void workbench.openFile(item.path);
-    else if (item.kind === 'command') workbench.runCommand(item.command.id);
+    else if (item.kind === 'command') item.command.run();
     else if (item.kind === 'line') {
       if (item.line !== null) reveal(workbench, item.line, item.column);
     } else reveal(workbench, item.symbol.line, item.symbol.column);

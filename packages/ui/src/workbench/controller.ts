@@ -19,6 +19,7 @@ import { externalChangeAction } from '../editor/external-change';
 import { readWholeFile } from '../editor/file-transfer';
 import { fileModelFactory } from '../editor/models';
 import { monaco } from '../editor/monaco';
+import { isImagePath } from '../preview/image-types';
 import { baseName } from '../explorer/tree';
 import { AutoSave } from './auto-save';
 import { builtInCommands } from './builtin-commands';
@@ -63,6 +64,8 @@ export interface WorkbenchState {
 }
 
 const LAYOUT_KEY = 'pa.workbench.layout';
+/** The preview feature's image editor (preview/index.tsx), which openFile routes images to. */
+const IMAGE_PREVIEW_EDITOR = 'image.preview';
 
 export type LayoutStorage = Pick<Storage, 'getItem' | 'setItem'>;
 
@@ -433,6 +436,11 @@ export class WorkbenchController {
     position?: { line: number; column?: number },
     options: { preserveFocus?: boolean } = {},
   ): Promise<void> {
+    // an image opens in the image preview (the preview feature's editor), not as an empty "binary file" tab
+    if (isImagePath(path) && this.editors.has(IMAGE_PREVIEW_EDITOR)) {
+      this.openEditor(IMAGE_PREVIEW_EDITOR, path);
+      return;
+    }
     try {
       await this.documents.open(path);
     } catch (error) {
