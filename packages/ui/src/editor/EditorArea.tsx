@@ -1,16 +1,32 @@
-// The editor area: tabs (dirty marker, close, middle-click close, drag to reorder), the path breadcrumbs,
-// the warning bar for files changed on disk while modified, and the one Monaco editor that shows the active file —
-// or, for the tab of an editor a feature contributed (settings, a preview), that editor's component instead.
+// The editor area: the split editor's groups, side by side or stacked with a sash between them. Each group has its
+// tabs (dirty marker, preview and pinned tabs, close, middle-click close, the tab context menu, drag to reorder or
+// to another group, drop on a group's edge to split), the path breadcrumbs, the warning bar for files changed on
+// disk while modified, and its own Monaco editor showing its active file — or, for the tab of an editor a feature
+// contributed (settings, a preview), that editor's component instead.
 
 import { errorMessage } from '@pa/shared';
-import { Component, type ErrorInfo, type ReactNode, useEffect, useRef, useState } from 'react';
+import {
+  Component,
+  type DragEvent,
+  type ErrorInfo,
+  Fragment,
+  type ReactNode,
+  useCallback,
+  useEffect,
+  useRef,
+  useState,
+} from 'react';
 import { baseName } from '../explorer/tree';
 import { decorationFor, type GitDecoration, gitDecorations } from '../scm/decorations';
+import { ContextMenu, type MenuItem } from '../workbench/ContextMenu';
 import type { WorkbenchController } from '../workbench/controller';
-import { type EditorTab, parseEditorTab } from '../workbench/editor-input';
+import type { SplitSide } from '../workbench/editor-groups';
+import { type EditorTab, isFileTab, parseEditorTab } from '../workbench/editor-input';
 import { FileIcon } from '../workbench/file-icon';
 import { FeatureIcon, Icons, Logo } from '../workbench/icons';
 import { useObservable, useSelected } from '../workbench/observable';
+import { Sash } from '../workbench/Sash';
+import { emptyTabs, type TabsState } from '../workbench/tabs';
 import { DiffView } from './DiffView';
 import { DiffEditorOverlay } from './diff-editor';
 import { monaco } from './monaco';
@@ -44,7 +60,54 @@ function WarningBar({ text, actions }: { text: string; actions: BarAction[] }) {
 }
 
 export function EditorArea({ workbench }: { workbench: WorkbenchController }) {
-  const tabs = useSelected(workbench.state, (state) => state.tabs);
+  const groups = useSelected(workbench.state, (state) => state.groups);
+  const container = useRef<HTMLDivElement>(null);
+  const across = groups.orientation === 'row';
+  const total = () => {
+    const box = container.current?.getBoundingClientRect();
+    return (across ? box?.width : box?.height) ?? 1;
+  };
+  return (
+    <div ref={container} className={`editor-groups editor-groups--${groups.orientation}`}>
+      {groups.groups.map((group, index) => (
+        <Fragment key={group.id}>
+          {index > 0 && (
+            <Sash
+              axis={across ? 'x' : 'y'}
+              width={(groups.sizes[index - 1] ?? 0) * total()}
+              min={0}
+              max={((groups.sizes[index - 1] ?? 0) + (groups.sizes[index] ?? 0)) * total()}
+              onResize={(pixels) => {
+                // the sash moves the border between this group and the one before it; the others keep their share
+                const pair = (groups.sizes[index - 1] ?? 0) + (groups.sizes[index] ?? 0);
+                const before = Math.min(pair, pixels / total());
+                const sizes = [...groups.sizes];
+                sizes[index - 1] = before;
+                sizes[index] = pair - before;
+                workbench.resizeGroups(sizes);
+              }}
+            />
+          )}
+          <EditorGroupView
+            workbench={workbench}
+            id={group.id}
+            share={groups.sizes[index] ?? 1}
+            only={groups.groups.length === 1}
+          />
+        </Fragment>
+      ))}
+    </div>
+  );
+}
+
+/** One group of the split editor: its tabs, the active file's breadcrumbs and warnings, and its own Monaco editor. */
+function EditorGroupView(props: { workbench: WorkbenchController; id: number; share: number; only: boolean }) {
+  const { workbench, id } = props;
+  const tabs = useSelected(
+    workbench.state,
+    (state) => state.groups.groups.find((group) => group.id === id)?.tabs ?? emptyTabs,
+  );
+  const isActiveGroup = useSelected(workbench.state, (state) => state.groups.active === id);
   const diskWarnings = useSelected(workbench.state, (state) => state.diskWarnings);
   const diskCompare = useSelected(workbench.state, (state) => state.diskCompare);
   const editorTab = tabs.active ? parseEditorTab(tabs.active) : null;
@@ -52,8 +115,13 @@ export function EditorArea({ workbench }: { workbench: WorkbenchController }) {
   const active = editorTab ? null : tabs.active;
   const warning = active ? diskWarnings[active] : undefined;
   return (
-    <div className="editor-area">
-      {tabs.tabs.length > 0 && <TabStrip workbench={workbench} />}
+    <div
+      className={`editor-area${isActiveGroup && !props.only ? ' editor-area--active' : ''}`}
+      style={{ flex: `${props.share} 1 0` }}
+      data-group={id}
+      onMouseDownCapture={() => workbench.focusGroup(id)}
+    >
+      {tabs.tabs.length > 0 && <TabStrip workbench={workbench} group={id} tabs={tabs} />}
       {active && <Breadcrumbs path={active} />}
       {active && warning === 'backupChanged' && (
         <WarningBar
@@ -107,76 +175,268 @@ export function EditorArea({ workbench }: { workbench: WorkbenchController }) {
         </div>
       )}
       <div className="editor-area__body">
-        <MonacoHost workbench={workbench} />
-        <DiffEditorOverlay active={active} />
+        <MonacoHost workbench={workbench} group={id} />
+        {isActiveGroup && <DiffEditorOverlay active={active} />}
         {editorTab && <ContributedEditor workbench={workbench} tab={editorTab} />}
-        {!tabs.active && <EmptyEditor workbench={workbench} />}
+        {!tabs.active && props.only && <EmptyEditor workbench={workbench} />}
+        <DropTarget workbench={workbench} group={id} />
       </div>
     </div>
   );
 }
 
-function TabStrip({ workbench }: { workbench: WorkbenchController }) {
-  const tabs = useSelected(workbench.state, (state) => state.tabs);
-  const [dragging, setDragging] = useState<string | null>(null);
+/** What a dragged tab carries: its group and path (read back on drop, and checked: the tab must be open there). */
+const TAB_MIME = 'application/x-pa-editor-tab';
+
+function draggedTab(event: DragEvent): { group: number; path: string } | null {
+  try {
+    const value: unknown = JSON.parse(event.dataTransfer.getData(TAB_MIME) || 'null');
+    if (typeof value !== 'object' || value === null) return null;
+    const { group, path } = value as { group?: unknown; path?: unknown };
+    return typeof group === 'number' && typeof path === 'string' ? { group, path } : null;
+  } catch {
+    return null; // not one of our tabs (a file from the desktop, text from another page)
+  }
+}
+
+const isTabDrag = (event: DragEvent) => event.dataTransfer.types.includes(TAB_MIME);
+
+type DropZone = SplitSide | 'center';
+
+/** Which part of a group a pointer is over: its outer quarter on a side splits there, the middle joins the group. */
+function dropZone(event: DragEvent<HTMLElement>): DropZone {
+  const box = event.currentTarget.getBoundingClientRect();
+  const x = (event.clientX - box.left) / box.width;
+  const y = (event.clientY - box.top) / box.height;
+  const edges: Array<[SplitSide, number]> = [
+    ['left', x],
+    ['right', 1 - x],
+    ['up', y],
+    ['down', 1 - y],
+  ];
+  const [side, distance] = edges.reduce((nearest, edge) => (edge[1] < nearest[1] ? edge : nearest));
+  return distance < 0.25 ? side : 'center';
+}
+
+/**
+ * Over a group's editor while a tab is dragged: the overlay shows where it would go (the half it would split off,
+ * or the whole group), as VS Code's drop overlay does.
+ */
+function DropTarget({ workbench, group }: { workbench: WorkbenchController; group: number }) {
+  const [zone, setZone] = useState<DropZone | null>(null);
+  const [armed, setArmed] = useState(false);
+  useEffect(() => {
+    const arm = (event: globalThis.DragEvent) => setArmed(event.dataTransfer?.types.includes(TAB_MIME) ?? false);
+    const disarm = () => {
+      setArmed(false);
+      setZone(null);
+    };
+    window.addEventListener('dragstart', arm);
+    window.addEventListener('dragend', disarm);
+    window.addEventListener('drop', disarm);
+    return () => {
+      window.removeEventListener('dragstart', arm);
+      window.removeEventListener('dragend', disarm);
+      window.removeEventListener('drop', disarm);
+    };
+  }, []);
+  if (!armed) return null;
+  return (
+    // biome-ignore lint/a11y/noStaticElementInteractions: a drop target for a dragged tab; keys move tabs by command
+    <div
+      className="editor-drop"
+      data-testid={`drop-${group}`}
+      onDragOver={(event) => {
+        if (!isTabDrag(event)) return;
+        event.preventDefault();
+        setZone(dropZone(event));
+      }}
+      onDragLeave={() => setZone(null)}
+      onDrop={(event) => {
+        const tab = draggedTab(event);
+        const where = dropZone(event);
+        setZone(null);
+        if (!tab) return;
+        event.preventDefault();
+        if (where === 'center') workbench.moveTab(tab.path, undefined, tab.group, group);
+        else workbench.splitEditor(where, { group: tab.group, path: tab.path, move: true, beside: group });
+      }}
+    >
+      {zone && <div className={`editor-drop__overlay editor-drop__overlay--${zone}`} />}
+    </div>
+  );
+}
+
+function TabStrip({ workbench, group, tabs }: { workbench: WorkbenchController; group: number; tabs: TabsState }) {
   const git = useObservable(gitDecorations);
   const activeRef = useRef<HTMLDivElement>(null);
+  const [menu, setMenu] = useState<{ x: number; y: number; path: string } | null>(null);
+  const [dropAt, setDropAt] = useState<number | null>(null);
+  const closeMenu = useCallback(() => setMenu(null), []);
   useEffect(() => {
     activeRef.current?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
   });
+  const dropOn = (event: DragEvent, index: number | undefined) => {
+    const tab = draggedTab(event);
+    setDropAt(null);
+    if (!tab) return;
+    event.preventDefault();
+    event.stopPropagation();
+    workbench.moveTab(tab.path, index, tab.group, group);
+  };
+  const over = (event: DragEvent, index: number) => {
+    if (!isTabDrag(event)) return;
+    event.preventDefault();
+    setDropAt(index);
+  };
   return (
-    <div className="tabs" role="tablist">
-      {tabs.tabs.map((tab, index) => {
-        const isActive = tab.path === tabs.active;
-        return (
-          <div
-            key={tab.path}
-            ref={isActive ? activeRef : undefined}
-            role="tab"
-            aria-selected={isActive}
-            data-path={tab.path}
-            title={tab.path}
-            tabIndex={0}
-            draggable
-            className={`tab${isActive ? ' tab--active' : ''}${tab.dirty ? ' tab--dirty' : ''}`}
-            onMouseDown={(event) => {
-              if (event.button === 0) workbench.activateTab(tab.path);
-              if (event.button === 1) event.preventDefault(); // no autoscroll on middle click
-            }}
-            onAuxClick={(event) => {
-              if (event.button === 1) void workbench.closeTab(tab.path);
-            }}
-            onKeyDown={(event) => {
-              if (event.key === 'Enter') workbench.activateTab(tab.path);
-            }}
-            onDragStart={() => setDragging(tab.path)}
-            onDragEnd={() => setDragging(null)}
-            onDragOver={(event) => event.preventDefault()}
-            onDrop={() => {
-              if (dragging) workbench.moveTab(dragging, index);
-            }}
-          >
-            <TabLabel workbench={workbench} path={tab.path} decoration={decorationFor(git, tab.path)} />
-            <button
-              type="button"
-              className="icon-button tab__close"
-              aria-label={
-                tab.dirty
-                  ? `${workbench.tabTitle(tab.path)} has unsaved changes; close`
-                  : `Close ${workbench.tabTitle(tab.path)}`
-              }
-              onMouseDown={(event) => event.stopPropagation()}
-              onClick={() => void workbench.closeTab(tab.path)}
+    <div className="tabs-bar">
+      <div className="tabs" role="tablist" onDragLeave={() => setDropAt(null)}>
+        {tabs.tabs.map((tab, index) => {
+          const isActive = tab.path === tabs.active;
+          const title = workbench.tabTitle(tab.path);
+          return (
+            <div
+              key={tab.path}
+              ref={isActive ? activeRef : undefined}
+              role="tab"
+              aria-selected={isActive}
+              data-path={tab.path}
+              title={tab.path}
+              tabIndex={0}
+              draggable
+              className={[
+                'tab',
+                isActive && 'tab--active',
+                tab.dirty && 'tab--dirty',
+                tab.preview && 'tab--preview',
+                tab.pinned && 'tab--pinned',
+                dropAt === index && 'tab--drop',
+              ]
+                .filter(Boolean)
+                .join(' ')}
+              onMouseDown={(event) => {
+                if (event.button === 0) workbench.activateTab(tab.path, group);
+                if (event.button === 1) event.preventDefault(); // no autoscroll on middle click
+              }}
+              onDoubleClick={() => workbench.keepTab(tab.path, group)}
+              onAuxClick={(event) => {
+                if (event.button === 1) void workbench.closeTab(tab.path, group);
+              }}
+              onKeyDown={(event) => {
+                if (event.key === 'Enter') workbench.activateTab(tab.path, group);
+              }}
+              onContextMenu={(event) => {
+                event.preventDefault();
+                setMenu({ x: event.clientX, y: event.clientY, path: tab.path });
+              }}
+              onDragStart={(event) => {
+                event.dataTransfer.setData(TAB_MIME, JSON.stringify({ group, path: tab.path }));
+                event.dataTransfer.effectAllowed = 'move';
+              }}
+              onDragOver={(event) => over(event, index)}
+              onDrop={(event) => dropOn(event, index)}
             >
-              <span className="tab__dirty">●</span>
-              <span className="tab__x">{Icons.close(13)}</span>
-            </button>
-          </div>
-        );
-      })}
-      <div className="tabs__filler" />
+              <TabLabel workbench={workbench} path={tab.path} decoration={decorationFor(git, tab.path)} />
+              {tab.pinned ? (
+                <button
+                  type="button"
+                  className="icon-button tab__close tab__pin"
+                  aria-label={`Unpin ${title}`}
+                  title="Unpin"
+                  onMouseDown={(event) => event.stopPropagation()}
+                  onClick={() => workbench.pinTab(tab.path, false, group)}
+                >
+                  {tab.dirty ? <span className="tab__dirty">●</span> : Icons.pin(13)}
+                </button>
+              ) : (
+                <button
+                  type="button"
+                  className="icon-button tab__close"
+                  aria-label={tab.dirty ? `${title} has unsaved changes; close` : `Close ${title}`}
+                  onMouseDown={(event) => event.stopPropagation()}
+                  onClick={() => void workbench.closeTab(tab.path, group)}
+                >
+                  <span className="tab__dirty">●</span>
+                  <span className="tab__x">{Icons.close(13)}</span>
+                </button>
+              )}
+            </div>
+          );
+        })}
+        {/* biome-ignore lint/a11y/noStaticElementInteractions: a drop target for a dragged tab (to the end) */}
+        <div
+          className={`tabs__filler${dropAt === tabs.tabs.length ? ' tabs__filler--drop' : ''}`}
+          onDragOver={(event) => over(event, tabs.tabs.length)}
+          onDrop={(event) => dropOn(event, undefined)}
+        />
+      </div>
+      <div className="tabs-bar__actions">
+        <button
+          type="button"
+          className="icon-button"
+          aria-label="Split Editor Right"
+          title={`Split Editor Right (${workbench.shortcutFor('workbench.splitEditorRight') ?? ''})`}
+          onClick={() => workbench.splitEditor('right', { group })}
+        >
+          {Icons.splitRight(16)}
+        </button>
+      </div>
+      {menu && (
+        <ContextMenu x={menu.x} y={menu.y} items={tabMenu(workbench, group, tabs, menu.path)} onClose={closeMenu} />
+      )}
     </div>
   );
+}
+
+/** The tab context menu, as VS Code lays it out. */
+function tabMenu(workbench: WorkbenchController, group: number, tabs: TabsState, path: string): MenuItem[] {
+  const tab = tabs.tabs.find((candidate) => candidate.path === path);
+  const isFile = isFileTab(path);
+  const items: MenuItem[] = [
+    { id: 'close', label: 'Close', run: () => void workbench.closeTab(path, group) },
+    { id: 'closeOthers', label: 'Close Others', run: () => void workbench.closeTabs('others', path, group) },
+    { id: 'closeRight', label: 'Close to the Right', run: () => void workbench.closeTabs('right', path, group) },
+    { id: 'closeSaved', label: 'Close Saved', run: () => void workbench.closeTabs('saved', path, group) },
+    { id: 'closeAll', label: 'Close All', run: () => void workbench.closeTabs('all', path, group) },
+  ];
+  if (isFile) {
+    items.push(
+      {
+        id: 'copyPath',
+        label: 'Copy Path',
+        separatorBefore: true,
+        run: () => void navigator.clipboard?.writeText(workbench.tabPath(path, false)),
+      },
+      {
+        id: 'copyRelativePath',
+        label: 'Copy Relative Path',
+        run: () => void navigator.clipboard?.writeText(workbench.tabPath(path, true)),
+      },
+      {
+        id: 'reveal',
+        label: 'Reveal in Explorer View',
+        separatorBefore: true,
+        run: () => workbench.revealInExplorer(path, group),
+      },
+    );
+  }
+  items.push(
+    {
+      id: 'pin',
+      label: tab?.pinned ? 'Unpin' : 'Pin',
+      separatorBefore: true,
+      run: () => workbench.pinTab(path, !tab?.pinned, group),
+    },
+    {
+      id: 'splitRight',
+      label: 'Split Right',
+      separatorBefore: true,
+      run: () => workbench.splitEditor('right', { group, path }),
+    },
+    { id: 'splitDown', label: 'Split Down', run: () => workbench.splitEditor('down', { group, path }) },
+  );
+  return items;
 }
 
 /** A file's icon and name, or a contributed editor's icon and title. */
@@ -264,7 +524,7 @@ class EditorBoundary extends Component<{ title: string; children: ReactNode }, {
   }
 }
 
-function MonacoHost({ workbench }: { workbench: WorkbenchController }) {
+function MonacoHost({ workbench, group }: { workbench: WorkbenchController; group: number }) {
   const container = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!container.current) return;
@@ -294,14 +554,16 @@ function MonacoHost({ workbench }: { workbench: WorkbenchController }) {
     const subscriptions = [
       editor.onDidChangeCursorSelection(() => workbench.updateCursor()),
       editor.onDidChangeModel(() => workbench.updateCursor()),
+      // typing goes where the keyboard is: a focused editor's group is the active one
+      editor.onDidFocusEditorText(() => workbench.focusGroup(group)),
     ];
-    workbench.attachEditor(editor);
+    workbench.attachEditor(group, editor);
     return () => {
-      workbench.attachEditor(null);
+      workbench.attachEditor(group, null);
       for (const subscription of subscriptions) subscription.dispose();
       editor.dispose();
     };
-  }, [workbench]);
+  }, [workbench, group]);
   return <div ref={container} className="monaco-host" data-testid="editor" />;
 }
 

@@ -162,7 +162,8 @@ export function Explorer({ workbench }: { workbench: WorkbenchController }) {
                 if (entry.kind === 'dir') model.toggle(entry.path);
                 else {
                   model.select(entry.path);
-                  void workbench.openFile(entry.path, undefined, { preserveFocus: true });
+                  // a single click previews the file (italic tab, replaced by the next preview); a double click keeps it
+                  void workbench.openFile(entry.path, undefined, { preserveFocus: true, preview: true });
                 }
               }}
               onDoubleClick={() => {

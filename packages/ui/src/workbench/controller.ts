@@ -25,6 +25,19 @@ import { AutoSave } from './auto-save';
 import { builtInCommands } from './builtin-commands';
 import { CommandRegistry, type RegisteredCommand } from './commands';
 import type { Contribution, EditorContribution, ViewContribution, WorkbenchApi } from './contributions';
+import {
+  activeGroup,
+  allTabs,
+  type GroupsAction,
+  type GroupsState,
+  groupsReducer,
+  groupsShowing,
+  initialGroups,
+  neighbourGroup,
+  restoredGroups,
+  type SplitSide,
+  sessionLayout,
+} from './editor-groups';
 import { editorTabPath, isFileTab, parseEditorTab } from './editor-input';
 import { HotExit, type PageStorage } from './hot-exit';
 import type { KeyStroke } from './keybinding';
@@ -32,9 +45,15 @@ import { EXPLORER_VIEW, type Layout, parseLayout } from './layout';
 import { Notifications, type Toast } from './notifications';
 import { Emitter, Observable } from './observable';
 import { type ConfirmOptions, type PromptOptions, Prompts } from './prompts';
-import { emptyTabs, type TabsAction, type TabsState, tabsReducer } from './tabs';
+import { type CloseScope, emptyTabs, type TabsState, tabsToClose } from './tabs';
 
 export { EXPLORER_VIEW } from './layout';
+
+/** How a file opens: `preserveFocus` leaves the keyboard where it is; `preview` opens it in the preview tab. */
+export interface OpenOptions {
+  preserveFocus?: boolean;
+  preview?: boolean;
+}
 
 export type Overlay = 'quickOpen' | 'palette' | 'openFolder' | null;
 
@@ -42,6 +61,9 @@ export interface WorkbenchState {
   /** False until the engine has said which workspace is open (so the welcome screen does not flash). */
   ready: boolean;
   workspace: WorkspaceInfo | null;
+  /** The split editor: its groups, each with its tabs, and the active group (editor-groups.ts). */
+  groups: GroupsState;
+  /** Every open tab once, the active group's active tab active: derived from `groups`, read by most of the UI. */
   tabs: TabsState;
   /** The side bar's view, null when the side bar is collapsed. */
   sideView: string | null;
@@ -100,8 +122,10 @@ export class WorkbenchController {
   private readonly activeFileChanged = new Emitter<string | null>();
   private readonly workspaceChanged = new Emitter<WorkspaceInfo | null>();
   readonly filesChanged = new Emitter<FileChange[]>();
-  private editorInstance: monaco.editor.IStandaloneCodeEditor | null = null;
-  private readonly viewStates = new Map<string, monaco.editor.ICodeEditorViewState | null>();
+  /** Each editor group's Monaco editor, by group id; all of them show models from the same Documents. */
+  private readonly groupEditors = new Map<number, monaco.editor.IStandaloneCodeEditor>();
+  /** Cursor and scroll of each file (by path) in each group (by id): a file in two groups keeps two views. */
+  private readonly viewStates = new Map<string, Map<number, monaco.editor.ICodeEditorViewState | null>>();
   private fileList: Promise<string[]> | null = null;
   private focusOnShow = true;
   /** Hot exit: unsaved buffers and the session backed up in the engine (hot-exit.ts). */
@@ -129,6 +153,7 @@ export class WorkbenchController {
     this.state = new Observable<WorkbenchState>({
       ready: false,
       workspace: null,
+      groups: initialGroups,
       tabs: emptyTabs,
       ...layout,
       cursor: null,
@@ -138,7 +163,9 @@ export class WorkbenchController {
     });
     if (storage) this.rememberLayout(storage, layout);
     this.documents = new Documents(client, fileModelFactory(monaco));
-    this.documents.onDidChangeDirty.event(({ path, dirty }) => this.dispatchTabs({ type: 'setDirty', path, dirty }));
+    this.documents.onDidChangeDirty.event(({ path, dirty }) =>
+      this.dispatchGroups({ type: 'everywhere', action: { type: 'setDirty', path, dirty } }),
+    );
     this.hotExit = new HotExit(
       {
         client,
@@ -237,37 +264,83 @@ export class WorkbenchController {
     this.state.update((state) => ({ ...state, ...partial }));
   }
 
-  private dispatchTabs(action: TabsAction): void {
-    const before = this.state.value.tabs;
-    const after = tabsReducer(before, action);
+  private dispatchGroups(action: GroupsAction): void {
+    const before = this.state.value.groups;
+    this.applyGroups(groupsReducer(before, action), action.type === 'everywhere' && action.action.type === 'rename');
+  }
+
+  /**
+   * Puts a new layout in place: each group's editor shows its group's active tab, and a file no group shows any
+   * more is let go of (its model disposed), except while a rename moves it (the documents follow on their own).
+   */
+  private applyGroups(after: GroupsState, renaming = false): void {
+    const before = this.state.value.groups;
     if (after === before) return;
-    this.patch({ tabs: after });
+    const tabsBefore = this.state.value.tabs;
+    this.patch({ groups: after, tabs: allTabs(after) });
     this.hotExit.sessionChanged();
-    if (after.active !== before.active) {
-      this.showActiveInEditor(before.active);
-      this.activeFileChanged.fire(after.active !== null && isFileTab(after.active) ? after.active : null);
+    for (const group of after.groups) {
+      const previous = before.groups.find((candidate) => candidate.id === group.id)?.tabs.active ?? null;
+      const shown = this.groupEditors.get(group.id)?.getModel() ?? null;
+      const wanted = group.tabs.active ? (this.documents.get(group.tabs.active)?.model ?? null) : null;
+      if (previous !== group.tabs.active || shown !== wanted) this.showInGroup(group.id, previous);
     }
+    if (after.active !== before.active) {
+      const editor = this.groupEditors.get(after.active);
+      if (this.focusOnShow && editor?.getModel()) editor.focus();
+      this.updateCursor();
+    }
+    if (!renaming) {
+      const kept = new Set(after.groups.flatMap((group) => group.tabs.tabs.map((tab) => tab.path)));
+      for (const tab of tabsBefore.tabs) if (!kept.has(tab.path)) this.release(tab.path);
+    }
+    const active = this.state.value.tabs.active;
+    if (active !== tabsBefore.active) this.activeFileChanged.fire(active !== null && isFileTab(active) ? active : null);
+  }
+
+  /** No tab shows the file any more: its model, views and warnings go (its backup stays until it is saved). */
+  private release(path: string): void {
+    this.documents.close(path);
+    this.viewStates.delete(path);
+    this.clearDiskWarning(path);
   }
 
   // ---- editor ---------------------------------------------------------------------------------------------------
 
-  /** The editor component hands over its Monaco instance; null when it unmounts. */
-  attachEditor(editor: monaco.editor.IStandaloneCodeEditor | null): void {
-    this.editorInstance = editor;
-    if (editor) this.showActiveInEditor(null);
+  /** The active group's editor: where files open, what the status bar and features read. */
+  private get editorInstance(): monaco.editor.IStandaloneCodeEditor | null {
+    return this.groupEditors.get(this.state.value.groups.active) ?? null;
   }
 
-  private showActiveInEditor(previous: string | null): void {
-    const editor = this.editorInstance;
-    if (!editor) return;
-    if (previous && this.documents.get(previous)) this.viewStates.set(previous, editor.saveViewState());
-    const active = this.state.value.tabs.active;
+  /** Every group's editor (settings applied to editor options reach all of them). */
+  editorInstances(): monaco.editor.IStandaloneCodeEditor[] {
+    return [...this.groupEditors.values()];
+  }
+
+  /** A group's editor component hands over its Monaco instance; null when it unmounts. */
+  attachEditor(group: number, editor: monaco.editor.IStandaloneCodeEditor | null): void {
+    if (editor) {
+      this.groupEditors.set(group, editor);
+      this.showInGroup(group, null);
+    } else this.groupEditors.delete(group);
+  }
+
+  private showInGroup(id: number, previous: string | null): void {
+    const editor = this.groupEditors.get(id);
+    const group = this.state.value.groups.groups.find((candidate) => candidate.id === id);
+    if (!editor || !group) return;
+    if (previous && this.documents.get(previous) && editor.getModel()) {
+      const views = this.viewStates.get(previous) ?? new Map();
+      views.set(id, editor.saveViewState());
+      this.viewStates.set(previous, views);
+    }
+    const active = group.tabs.active;
     const doc = active ? this.documents.get(active) : null;
     editor.setModel(doc?.model ?? null);
     // binary files are shown empty; typing there and saving would destroy them
     editor.updateOptions({ readOnly: doc?.binary ?? false });
     if (active && doc) {
-      const viewState = this.viewStates.get(active);
+      const viewState = this.viewStates.get(active)?.get(id);
       const restored = this.restoredPositions.get(active);
       if (viewState) editor.restoreViewState(viewState);
       else if (restored) {
@@ -276,9 +349,9 @@ export class WorkbenchController {
         editor.revealPositionInCenterIfOutsideViewport(position);
       }
       this.restoredPositions.delete(active);
-      if (this.focusOnShow) editor.focus();
+      if (this.focusOnShow && id === this.state.value.groups.active) editor.focus();
     }
-    this.updateCursor();
+    if (id === this.state.value.groups.active) this.updateCursor();
   }
 
   updateCursor(): void {
@@ -307,22 +380,33 @@ export class WorkbenchController {
     return { content: doc.model.getValue(), mtimeMs: doc.mtimeMs };
   }
 
-  /** The open tabs with their cursors (the shown one's from the editor, the others' from their saved view). */
+  /**
+   * The open tabs with their cursors (a shown one's from its editor, the others' from their saved view) and the
+   * split editor's layout.
+   */
   private session(): EditorSession {
+    const { groups } = this.state.value;
     const { tabs, active } = this.state.value.tabs;
-    const shown = this.editorInstance?.getModel() ? this.editorInstance.getPosition() : null;
+    const shownAt = (path: string) => {
+      for (const group of [activeGroup(groups), ...groups.groups]) {
+        const editor = this.groupEditors.get(group.id);
+        if (group.tabs.active === path && editor?.getModel()) return editor.getPosition();
+      }
+      return null;
+    };
     return {
       active,
       tabs: tabs.map(({ path }) => {
-        const saved = this.viewStates.get(path)?.cursorState[0]?.position;
-        const position =
-          path === active && shown
-            ? { line: shown.lineNumber, column: shown.column }
-            : saved
-              ? { line: saved.lineNumber, column: saved.column }
-              : (this.restoredPositions.get(path) ?? { line: 1, column: 1 });
+        const shown = shownAt(path);
+        const saved = [...(this.viewStates.get(path)?.values() ?? [])].find(Boolean)?.cursorState[0]?.position;
+        const position = shown
+          ? { line: shown.lineNumber, column: shown.column }
+          : saved
+            ? { line: saved.lineNumber, column: saved.column }
+            : (this.restoredPositions.get(path) ?? { line: 1, column: 1 });
         return { path, ...position };
       }),
+      layout: sessionLayout(groups),
     };
   }
 
@@ -341,11 +425,13 @@ export class WorkbenchController {
     for (const tab of session?.tabs ?? []) this.restoredPositions.set(tab.path, tab);
     const paths = [...new Set([...(session?.tabs ?? []).map((tab) => tab.path), ...byPath.keys()])];
     const gone: BufferBackup[] = [];
+    const opened: string[] = [];
+    const dirty: string[] = [];
     for (const path of paths) {
       const editor = parseEditorTab(path);
       if (editor) {
         // a contributed editor's tab (settings, a preview) comes back when its feature is still here
-        if (this.editors.has(editor.editorId)) this.openTab(path, { preserveFocus: true });
+        if (this.editors.has(editor.editorId)) opened.push(path);
         continue;
       }
       const backup = byPath.get(path);
@@ -356,12 +442,17 @@ export class WorkbenchController {
         continue;
       }
       if (!stillHere()) return;
+      opened.push(path);
       // the text goes in before the editor shows the model, so the restored cursor is not moved by the edit
-      const dirty = backup ? this.applyBackup(path, backup) : false;
-      this.openTab(path, { preserveFocus: true });
-      if (dirty) this.dispatchTabs({ type: 'setDirty', path, dirty: true });
+      if (backup && this.applyBackup(path, backup)) dirty.push(path);
     }
-    if (session?.active && stillHere()) this.activateTab(session.active);
+    if (!stillHere()) return;
+    // the groups come back as they were (an older session without a layout: one group), files that went left out
+    this.focusOnShow = false;
+    this.applyGroups(restoredGroups(session?.layout ?? null, opened, session?.active ?? null, this.state.value.groups));
+    for (const path of dirty)
+      this.dispatchGroups({ type: 'everywhere', action: { type: 'setDirty', path, dirty: true } });
+    this.focusOnShow = true;
     for (const backup of gone) if (stillHere()) await this.offerDeletedBackup(backup);
   }
 
@@ -430,15 +521,14 @@ export class WorkbenchController {
 
   // ---- files and tabs -------------------------------------------------------------------------------------------
 
-  /** `preserveFocus`: a single click in the explorer shows the file but leaves the keyboard in the tree. */
-  async openFile(
-    path: string,
-    position?: { line: number; column?: number },
-    options: { preserveFocus?: boolean } = {},
-  ): Promise<void> {
+  /**
+   * Opens a file in the active group. `preserveFocus`: a single click in the explorer shows the file but leaves the
+   * keyboard in the tree; `preview`: in the group's preview tab, which the next preview replaces.
+   */
+  async openFile(path: string, position?: { line: number; column?: number }, options: OpenOptions = {}): Promise<void> {
     // an image opens in the image preview (the preview feature's editor), not as an empty "binary file" tab
     if (isImagePath(path) && this.editors.has(IMAGE_PREVIEW_EDITOR)) {
-      this.openEditor(IMAGE_PREVIEW_EDITOR, path);
+      this.openEditor(IMAGE_PREVIEW_EDITOR, path, options);
       return;
     }
     try {
@@ -467,7 +557,7 @@ export class WorkbenchController {
   }
 
   /** Opens (or focuses) the tab of an editor a feature contributed, showing `resource`. */
-  openEditor(editorId: string, resource = '', options: { preserveFocus?: boolean } = {}): void {
+  openEditor(editorId: string, resource = '', options: OpenOptions = {}): void {
     if (!this.editors.has(editorId)) {
       this.notify(`No editor "${editorId}" is installed.`, 'error');
       return;
@@ -475,9 +565,13 @@ export class WorkbenchController {
     this.openTab(editorTabPath(editorId, resource), options);
   }
 
-  private openTab(path: string, options: { preserveFocus?: boolean }): void {
+  private openTab(path: string, options: OpenOptions, at?: { group: number; index: number; pinned: boolean }): void {
     this.focusOnShow = !options.preserveFocus;
-    this.dispatchTabs({ type: 'open', path });
+    this.dispatchGroups({
+      type: 'tabs',
+      group: at?.group,
+      action: { type: 'open', path, preview: options.preview, index: at?.index, pinned: at?.pinned },
+    });
     this.focusOnShow = true;
   }
 
@@ -488,17 +582,131 @@ export class WorkbenchController {
     return this.editors.get(tab.editorId)?.title(tab.resource) ?? tab.editorId;
   }
 
-  activateTab(path: string): void {
-    this.dispatchTabs({ type: 'activate', path });
+  /** Shows a tab of a group (the active group by default) and makes that group the active one. */
+  activateTab(path: string, group?: number): void {
+    this.dispatchGroups({ type: 'tabs', group, action: { type: 'activate', path } });
   }
 
-  moveTab(path: string, toIndex: number): void {
-    this.dispatchTabs({ type: 'move', path, toIndex });
+  /** A tab dragged along a strip, or onto another group's strip (`index` left out: at its end). */
+  moveTab(path: string, toIndex?: number, from = this.state.value.groups.active, to = from): void {
+    this.dispatchGroups({ type: 'moveTab', from, to, path, index: toIndex });
   }
 
-  /** Closes a tab, asking first when it has unsaved changes. Resolves false when the user cancelled. */
-  async closeTab(path: string): Promise<boolean> {
-    if (this.documents.isDirty(path)) {
+  /** Double click on a preview tab, or its file in the explorer: it stays open. */
+  keepTab(path: string, group = this.state.value.groups.active): void {
+    this.dispatchGroups({ type: 'tabs', group, action: { type: 'keep', path } });
+  }
+
+  pinTab(path: string, pinned: boolean, group = this.state.value.groups.active): void {
+    this.dispatchGroups({ type: 'tabs', group, action: { type: 'pin', path, pinned } });
+  }
+
+  // ---- editor groups --------------------------------------------------------------------------------------------
+
+  /**
+   * Split Editor Right/Down: the active group's tab (or `path` of `group`) is shown in a new group beside it (or
+   * beside the group `beside`) too. `move`: it leaves its group instead (a tab dropped on a group's edge).
+   */
+  splitEditor(side: SplitSide, options: { group?: number; path?: string; move?: boolean; beside?: number } = {}): void {
+    const group = options.group ?? this.state.value.groups.active;
+    const source = this.state.value.groups.groups.find((candidate) => candidate.id === group);
+    const path = options.path ?? source?.tabs.active ?? null;
+    if (path === null) return;
+    this.dispatchGroups({ type: 'split', group, path, side, move: options.move, beside: options.beside });
+  }
+
+  /** Move Editor into Right/Left Group: into the neighbour, or a new group on that side when there is none. */
+  moveEditorToGroup(step: 1 | -1): void {
+    const { groups } = this.state.value;
+    const path = activeGroup(groups).tabs.active;
+    if (path === null) return;
+    const index = groups.groups.findIndex((group) => group.id === groups.active);
+    const neighbour = groups.groups[index + step];
+    if (neighbour) this.moveTab(path, undefined, groups.active, neighbour.id);
+    else
+      this.splitEditor(
+        step === 1 ? (groups.orientation === 'row' ? 'right' : 'down') : groups.orientation === 'row' ? 'left' : 'up',
+        { move: true },
+      );
+  }
+
+  focusGroup(id: number): void {
+    this.dispatchGroups({ type: 'focus', group: id });
+  }
+
+  /** Ctrl+1/2/3: the Nth group; one past the last splits the active editor into it, as VS Code does. */
+  focusGroupAt(position: number): void {
+    const { groups } = this.state.value;
+    const group = groups.groups[position - 1];
+    if (group) {
+      this.focusGroup(group.id);
+      this.groupEditors.get(group.id)?.focus();
+    } else if (position === groups.groups.length + 1) this.splitEditor(groups.orientation === 'row' ? 'right' : 'down');
+  }
+
+  focusNeighbourGroup(step: 1 | -1): void {
+    const id = neighbourGroup(this.state.value.groups, step);
+    this.focusGroup(id);
+    this.groupEditors.get(id)?.focus();
+  }
+
+  resizeGroups(sizes: number[]): void {
+    this.dispatchGroups({ type: 'resize', sizes });
+  }
+
+  /** Reopen Closed Editor: the last closed tab, back in its group (the active one if that went) at its place. */
+  async reopenClosedEditor(): Promise<void> {
+    const { groups } = this.state.value;
+    const entry = groups.closed.at(-1);
+    if (!entry) return;
+    this.dispatchGroups({ type: 'popClosed' });
+    const editor = parseEditorTab(entry.path);
+    if (editor && !this.editors.has(editor.editorId)) return;
+    if (!editor) {
+      try {
+        await this.documents.open(entry.path);
+      } catch (error) {
+        this.notify(`Could not reopen ${entry.path}: ${errorMessage(error)}`, 'error');
+        return;
+      }
+    }
+    const group = this.state.value.groups.groups.some((candidate) => candidate.id === entry.group)
+      ? entry.group
+      : this.state.value.groups.active;
+    this.openTab(entry.path, {}, { group, index: entry.index, pinned: entry.pinned });
+  }
+
+  /** Close Others / to the Right / Saved / All of a group's tab menu; stops when the user cancels a save prompt. */
+  async closeTabs(scope: CloseScope, path: string, group = this.state.value.groups.active): Promise<void> {
+    const tabs = this.state.value.groups.groups.find((candidate) => candidate.id === group)?.tabs;
+    if (!tabs) return;
+    for (const closing of tabsToClose(tabs, scope, path)) if (!(await this.closeTab(closing, group))) return;
+  }
+
+  /** A tab's path for the clipboard: relative to the workspace, or absolute. */
+  tabPath(path: string, relative: boolean): string {
+    const root = this.state.value.workspace?.root;
+    if (relative || !root) return path;
+    const separator = root.includes('\\') && !root.includes('/') ? '\\' : '/';
+    return `${root.replace(/[\\/]+$/, '')}${separator}${separator === '/' ? path : path.replaceAll('/', '\\')}`;
+  }
+
+  /** Reveal in Explorer: the tab's file becomes the active one (the explorer reveals that) and the explorer shows. */
+  revealInExplorer(path: string, group = this.state.value.groups.active): void {
+    this.activateTab(path, group);
+    this.showView(EXPLORER_VIEW);
+  }
+
+  /**
+   * Closes a tab (in the active group, or `group`), asking first when it has unsaved changes no other group shows.
+   * Resolves false when the user cancelled.
+   */
+  async closeTab(path: string, group?: number): Promise<boolean> {
+    const groups = this.state.value.groups;
+    const showing = groupsShowing(groups, path);
+    const from = showing.find((candidate) => candidate.id === (group ?? groups.active)) ?? showing[0];
+    if (!from) return true;
+    if (showing.length === 1 && this.documents.isDirty(path)) {
       const choice = await this.confirm({
         title: `Save changes to ${baseName(path)}?`,
         message: 'Your changes will be lost if you close it without saving.',
@@ -512,10 +720,8 @@ export class WorkbenchController {
       if (choice !== 'save' && choice !== 'discard') return false;
       if (choice === 'discard') this.hotExit.forget(path);
     }
-    this.dispatchTabs({ type: 'close', path });
-    this.documents.close(path);
-    this.viewStates.delete(path);
-    this.clearDiskWarning(path);
+    // the model goes with the last tab that shows it (applyGroups)
+    this.dispatchGroups({ type: 'tabs', group: from.id, action: { type: 'close', path } });
     return true;
   }
 
@@ -579,12 +785,14 @@ export class WorkbenchController {
 
   /** Replaces the editor's text with the disk's, keeping the view (cursor, scroll) where it was. */
   async reloadFromDisk(path: string): Promise<void> {
-    const editor = this.editorInstance;
-    const isShown = editor !== null && this.state.value.tabs.active === path;
-    const viewState = isShown ? editor.saveViewState() : null;
+    // every group showing the file keeps its own view of it
+    const model = this.documents.get(path)?.model;
+    const views = this.editorInstances()
+      .filter((editor) => model && editor.getModel() === model)
+      .map((editor) => ({ editor, view: editor.saveViewState() }));
     try {
       const changed = await this.documents.reload(path);
-      if (changed && isShown && viewState) editor.restoreViewState(viewState);
+      if (changed) for (const { editor, view } of views) if (view) editor.restoreViewState(view);
       if (path in this.state.value.diskWarnings) this.focusEditorOn(path);
       this.clearDiskWarning(path);
     } catch (error) {
@@ -646,16 +854,21 @@ export class WorkbenchController {
   /** A file or folder was renamed on disk: tabs and open documents follow it. */
   didRename(from: string, to: string): void {
     this.fileList = null;
-    this.dispatchTabs({ type: 'rename', from, to });
+    this.dispatchGroups({ type: 'everywhere', action: { type: 'rename', from, to } });
     this.documents.rename(from, to);
-    this.showActiveInEditor(null);
+    for (const [path, views] of [...this.viewStates]) {
+      if (path !== from && !path.startsWith(`${from}/`)) continue;
+      this.viewStates.delete(path);
+      this.viewStates.set(to + path.slice(from.length), views);
+    }
+    for (const group of this.state.value.groups.groups) this.showInGroup(group.id, null);
   }
 
   /** A file or folder was deleted on disk: its tabs close and its documents go. */
   didDelete(path: string): void {
     this.fileList = null;
     // tabs first, so the editor lets go of a model before it is disposed
-    this.dispatchTabs({ type: 'remove', path });
+    this.dispatchGroups({ type: 'everywhere', action: { type: 'remove', path } });
     for (const open of this.documents.paths()) {
       if (open === path || open.startsWith(`${path}/`)) {
         this.hotExit.forget(open);
@@ -726,9 +939,8 @@ export class WorkbenchController {
   /** The user chose not to save: the buffer, its tab and its backup go. */
   private discardBuffer(path: string): void {
     this.hotExit.forget(path);
-    this.dispatchTabs({ type: 'close', path });
-    this.documents.close(path);
-    this.viewStates.delete(path);
+    this.dispatchGroups({ type: 'everywhere', action: { type: 'close', path } });
+    this.release(path);
   }
 
   private adoptWorkspace(workspace: WorkspaceInfo | null): void {
@@ -745,7 +957,8 @@ export class WorkbenchController {
     this.viewStates.clear();
     this.fileList = null;
     this.patch({ workspace, diskWarnings: {}, diskCompare: null, ready: true });
-    for (const tab of this.state.value.tabs.tabs) this.dispatchTabs({ type: 'close', path: tab.path });
+    // the documents are gone already; the tabs (and what Reopen Closed Editor offered) are the last folder's
+    this.applyGroups(initialGroups);
     this.workspaceChanged.fire(workspace);
     if (workspace) void this.restoreSession(workspace.root);
   }
@@ -815,6 +1028,7 @@ export class WorkbenchController {
       openFile: (path, position) => this.openFile(path, position),
       openEditor: (editorId, resource) => this.openEditor(editorId, resource),
       activeFile: () => {
+        // the active group's active tab
         const active = this.state.value.tabs.active;
         return active !== null && isFileTab(active) ? active : null;
       },

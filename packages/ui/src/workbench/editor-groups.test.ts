@@ -8,6 +8,8 @@ import {
   initialGroups,
   MAX_GROUPS,
   neighbourGroup,
+  restoredGroups,
+  sessionLayout,
 } from './editor-groups';
 
 const run = (actions: GroupsAction[], from: GroupsState = initialGroups) => actions.reduce(groupsReducer, from);
@@ -130,5 +132,57 @@ describe('groupsReducer', () => {
     expect(neighbourGroup(two, 1)).toBe(1);
     expect(groupsReducer(two, { type: 'focus', group: 1 }).active).toBe(1);
     expect(groupsReducer(two, { type: 'focus', group: 99 })).toBe(two);
+  });
+
+  it('ignores a dropped tab that its group does not have (a forged drag from another page)', () => {
+    const two = run([open('a'), open('b'), { type: 'split', group: 1, path: 'b', side: 'right' }]);
+    expect(groupsReducer(two, { type: 'moveTab', from: 1, to: 2, path: '../../etc/passwd' })).toBe(two);
+    expect(groupsReducer(two, { type: 'moveTab', from: 7, to: 2, path: 'a' })).toBe(two);
+    expect(groupsReducer(two, { type: 'split', group: 2, path: 'a', side: 'down', move: true, beside: 1 })).toBe(two);
+  });
+});
+
+describe('the layout in the hot-exit session', () => {
+  const split = run([
+    open('a'),
+    open('b'),
+    { type: 'tabs', action: { type: 'pin', path: 'a', pinned: true } },
+    { type: 'split', group: 1, path: 'b', side: 'down' },
+    { type: 'tabs', action: { type: 'open', path: 'c', preview: true } },
+  ]);
+
+  it('comes back as it was: groups, tabs with their flags, orientation, sizes and the active group', () => {
+    const layout = sessionLayout(split);
+    expect(layout).toEqual({
+      orientation: 'column',
+      groups: [
+        { tabs: [{ path: 'a', pinned: true }, { path: 'b' }], active: 'b' },
+        { tabs: [{ path: 'b' }, { path: 'c', preview: true }], active: 'c' },
+      ],
+      sizes: [0.5, 0.5],
+      active: 1,
+    });
+    const restored = restoredGroups(layout, ['a', 'b', 'c'], 'c', initialGroups);
+    expect(sessionLayout(restored)).toEqual(layout);
+    expect(allTabs(restored).active).toBe('c');
+  });
+
+  it('leaves out files that could not be opened, and a group left with none', () => {
+    const restored = restoredGroups(sessionLayout(split), ['a', 'b'], 'c', initialGroups);
+    expect(layout(restored)).toEqual([['a', 'b'], ['b']]);
+    const none = restoredGroups(sessionLayout(split), ['a'], null, initialGroups);
+    expect(layout(none)).toEqual([['a']]);
+    expect(none.sizes).toEqual([1]);
+  });
+
+  it('restores a session from before the split editor as one group, the active tab active', () => {
+    const restored = restoredGroups(null, ['a', 'b', 'c'], 'b', initialGroups);
+    expect(layout(restored)).toEqual([['a', 'b', 'c']]);
+    expect(allTabs(restored).active).toBe('b');
+  });
+
+  it('keeps a tab the user opened while the session was restoring', () => {
+    const meanwhile = groupsReducer(initialGroups, open('z'));
+    expect(layout(restoredGroups(null, ['a'], 'a', meanwhile))).toEqual([['a', 'z']]);
   });
 });

@@ -1,6 +1,7 @@
 // The editor groups as a pure reducer: the split editor's groups side by side (or stacked), each with its own tabs
 // (tabs.ts), the active group (where files open), the share of the editor area each group takes, and the stack of
 // closed editors that Reopen Closed Editor pops. An emptied group closes, as in VS Code, unless it is the last one.
+import type { SessionLayout } from '@pa/shared';
 import { emptyTabs, type Tab, type TabsAction, type TabsState, tabsReducer } from './tabs';
 
 export interface EditorGroup {
@@ -37,10 +38,10 @@ export type GroupsAction =
   | { type: 'everywhere'; action: TabsAction }
   | { type: 'focus'; group: number }
   /**
-   * A new group beside `group` showing its tab `path`: copied there (Split Editor), or moved there (a tab dropped on
-   * the editor's edge, Move Editor into Right/Left Group).
+   * A new group beside `beside` (`group` itself by default) showing the tab `path` of `group`: copied there (Split
+   * Editor), or moved there (a tab dropped on a group's edge, Move Editor into Right/Left Group).
    */
-  | { type: 'split'; group: number; path: string | null; side: SplitSide; move?: boolean }
+  | { type: 'split'; group: number; path: string | null; side: SplitSide; move?: boolean; beside?: number }
   /** A tab dragged to another group's tab strip (or along its own). */
   | { type: 'moveTab'; from: number; to: number; path: string; index?: number }
   | { type: 'resize'; sizes: number[] }
@@ -133,13 +134,13 @@ function closeIfEmpty(state: GroupsState, id: number): GroupsState {
 }
 
 function split(state: GroupsState, action: Extract<GroupsAction, { type: 'split' }>): GroupsState {
-  const index = state.groups.findIndex((group) => group.id === action.group);
-  const source = state.groups[index];
-  if (!source || state.groups.length >= MAX_GROUPS) return state;
+  const source = state.groups.find((group) => group.id === action.group);
+  const index = state.groups.findIndex((group) => group.id === (action.beside ?? action.group));
+  if (!source || index === -1 || state.groups.length >= MAX_GROUPS) return state;
   const tab = action.path === null ? null : source.tabs.tabs.find((candidate) => candidate.path === action.path);
   if (action.path !== null && !tab) return state;
   // moving the only tab of a group beside itself would leave the layout as it was
-  if (action.move && source.tabs.tabs.length === 1) return state;
+  if (action.move && source.tabs.tabs.length === 1 && state.groups[index] === source) return state;
   // the layout is one row or one column: the first split chooses which
   const orientation = state.groups.length === 1 ? axisOf(action.side) : state.orientation;
   const id = state.nextId;
@@ -153,7 +154,7 @@ function split(state: GroupsState, action: Extract<GroupsAction, { type: 'split'
   const half = (state.sizes[index] ?? 1) / 2;
   const sizes = state.sizes.map((size, position) => (position === index ? half : size));
   sizes.splice(at, 0, half);
-  return { ...state, groups, orientation, sizes, active: id, nextId: id + 1 };
+  return closeIfEmpty({ ...state, groups, orientation, sizes, active: id, nextId: id + 1 }, source.id);
 }
 
 function moveTab(state: GroupsState, action: Extract<GroupsAction, { type: 'moveTab' }>): GroupsState {
@@ -223,4 +224,70 @@ export function neighbourGroup(state: GroupsState, step: 1 | -1): number {
   const index = state.groups.findIndex((group) => group.id === state.active);
   const count = state.groups.length;
   return (state.groups[(index + step + count) % count] as EditorGroup).id;
+}
+
+// ---- the hot-exit session ----------------------------------------------------------------------------------------
+
+/** The layout as the hot-exit session stores it (dirty markers are the buffers' own, restored with them). */
+export function sessionLayout(state: GroupsState): SessionLayout {
+  return {
+    orientation: state.orientation,
+    groups: state.groups.map((group) => ({
+      tabs: group.tabs.tabs.map(({ path, preview, pinned }) => ({
+        path,
+        ...(preview ? { preview } : {}),
+        ...(pinned ? { pinned } : {}),
+      })),
+      active: group.tabs.active,
+    })),
+    sizes: state.sizes,
+    active: Math.max(
+      0,
+      state.groups.findIndex((group) => group.id === state.active),
+    ),
+  };
+}
+
+/**
+ * The groups a restored session brings back: its layout with only the tabs that could be opened (`opened`, in the
+ * session's order; one not in any group joins the active group), or, for a session from before the split editor,
+ * one group with all of them. Tabs the user opened while the session was restoring stay, in the active group.
+ */
+export function restoredGroups(
+  layout: SessionLayout | null,
+  opened: string[],
+  active: string | null,
+  current: GroupsState,
+): GroupsState {
+  const isOpen = new Set(opened);
+  const saved: SessionLayout['groups'] = layout?.groups ?? [{ tabs: opened.map((path) => ({ path })), active }];
+  let next: GroupsState = { ...initialGroups, groups: [], sizes: [], orientation: layout?.orientation ?? 'row' };
+  const sizes: number[] = [];
+  saved.forEach((group, index) => {
+    const tabs: Tab[] = group.tabs
+      .filter((tab) => isOpen.has(tab.path))
+      .map((tab) => ({ path: tab.path, dirty: false, preview: tab.preview ?? false, pinned: tab.pinned ?? false }));
+    if (tabs.length === 0) return;
+    const id = next.nextId;
+    const shown = tabs.some((tab) => tab.path === group.active) ? group.active : (tabs.at(-1)?.path ?? null);
+    next = { ...next, groups: [...next.groups, { id, tabs: { tabs, active: shown } }], nextId: id + 1 };
+    if (index === (layout?.active ?? 0)) next.active = id;
+    sizes.push(layout?.sizes[index] ?? 1);
+  });
+  if (next.groups.length === 0) return withCurrent({ ...initialGroups, closed: current.closed }, current);
+  if (!next.groups.some((group) => group.id === next.active)) next.active = (next.groups[0] as EditorGroup).id;
+  next.sizes = normalised(sizes, next.groups.length) ?? evenly(next.groups.length);
+  const placed = new Set(next.groups.flatMap((group) => group.tabs.tabs.map((tab) => tab.path)));
+  for (const path of opened) {
+    if (!placed.has(path)) next = groupsReducer(next, { type: 'tabs', action: { type: 'open', path } });
+  }
+  return withCurrent({ ...next, closed: current.closed }, current);
+}
+
+function withCurrent(restored: GroupsState, current: GroupsState): GroupsState {
+  let next = restored;
+  for (const tab of allTabs(current).tabs) {
+    next = groupsReducer(next, { type: 'tabs', action: { type: 'open', path: tab.path } });
+  }
+  return next;
 }

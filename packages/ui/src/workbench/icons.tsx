@@ -67,6 +67,19 @@ export const Icons = {
       <path d="M4.5 4.5l7 7M11.5 4.5l-7 7" />
     </Svg>
   ),
+  /** Split Editor Right: a window halved down the middle (VS Code's split-horizontal). */
+  splitRight: (size = 16) => (
+    <Svg size={size}>
+      <rect x="2.25" y="2.75" width="11.5" height="10.5" rx="1.5" />
+      <path d="M8 2.75v10.5" />
+    </Svg>
+  ),
+  /** A pinned tab's mark, where its close button would be. */
+  pin: (size = 14) => (
+    <Svg size={size}>
+      <path d="M6 2.5h4M7 2.5v4l-2.5 2.5h7L9 6.5v-4M8 9v4.5" />
+    </Svg>
+  ),
   folder: (size = 16) => (
     <Svg size={size}>
       <path d="M1.75 4.25a1 1 0 0 1 1-1h3.5l1.5 1.75h5.5a1 1 0 0 1 1 1v6.25a1 1 0 0 1-1 1H2.75a1 1 0 0 1-1-1z" />
