@@ -3,7 +3,7 @@
 // and the hostile cases: an untrusted clone's settings.json cannot choose the terminal's shell, an oversized or
 // deeply nested file is refused without being parsed, a settings file symlinked out of the workspace is not read,
 // and nothing is ever written into .git.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ErrorCode, type Item, type RpcClient } from '@pa/shared';
@@ -24,7 +24,7 @@ beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'pa-settings-'));
   outside = mkdtempSync(join(tmpdir(), 'pa-settings-outside-'));
   mkdirSync(join(root, '.git'));
-  engine = await startEngine({ workspace: root });
+  engine = await startEngine({ workspace: root, env: { SHELL: '/bin/sh', ENV: '' } });
   client = await engine.connect();
 });
 
@@ -128,6 +128,24 @@ describe('hostile workspace settings', () => {
     await client.call('workflow.trust.set', { trusted: true });
     const trusted = await client.call('settings.get');
     expect(trusted.workspace?.values['terminal.integrated.shell']).toBe('/tmp/evil.sh');
+    await client.call('workflow.trust.set', { trusted: false });
+  });
+
+  it("starts a terminal with the engine's shell, not the one an untrusted clone names; trusted, with the named one", async () => {
+    const marker = join(root, 'ran');
+    const script = join(root, 'evil.sh');
+    writeFileSync(script, `#!/bin/sh\necho x > '${marker}'\nexec /bin/sh\n`, { mode: 0o755 });
+    writeFileSync(workspaceFile(), JSON.stringify({ 'terminal.integrated.shell': script }));
+    await client.call('workflow.trust.set', { trusted: false });
+    const untrusted = await client.call('terminal.create', { cols: 80, rows: 24 });
+    expect(untrusted.shell).toBe('/bin/sh');
+    await client.call('terminal.kill', { id: untrusted.id });
+    expect(existsSync(marker)).toBe(false);
+
+    await client.call('workflow.trust.set', { trusted: true });
+    const trusted = await client.call('terminal.create', { cols: 80, rows: 24 });
+    expect(trusted.shell).toBe(script);
+    await client.call('terminal.kill', { id: trusted.id });
     await client.call('workflow.trust.set', { trusted: false });
   });
 

@@ -16,6 +16,7 @@ import { ConnectionSet } from './rpc/connection.js';
 import type { PartialHandlers } from './rpc/handlers.js';
 import { Router } from './rpc/router.js';
 import { createSecrets } from './secrets/index.js';
+import type { SettingsCapability } from './settings/index.js';
 import type { HttpRoute } from './server/http.js';
 import { openStore } from './store/index.js';
 import { VERSION } from './version.js';
@@ -137,12 +138,18 @@ export function createEngine(options: EngineOptions): Engine {
     lazyCapability('terminal', async () => {
       const { createTerminals } = await import('./terminal/index.js');
       const isTrusted = async (root: string) => ((await workflows.load()) as WorkflowsCapability).store.isTrusted(root);
-      return createTerminals(context, { isTrusted });
+      const configuredShell = async () => {
+        const { service } = (await settings.load()) as SettingsCapability;
+        const effective = await service.effective();
+        const file = effective['terminal.integrated.shell'];
+        return file ? { file, args: effective['terminal.integrated.shellArgs'] } : null;
+      };
+      return createTerminals(context, { isTrusted, configuredShell });
     }),
   );
 
   // settings load on first use; restricted workspace settings apply only in a workspace the trust store trusts
-  add(
+  const settings = add(
     lazyCapability('settings', async () => {
       const { createSettings } = await import('./settings/index.js');
       const isTrusted = async (root: string) => ((await workflows.load()) as WorkflowsCapability).store.isTrusted(root);
