@@ -8,7 +8,7 @@ import { cutMatch, LEAD_CHARS, matchTextEnd, previewWindow } from './matches.js'
 
 const BACKSLASH = 0x5c;
 /** Bytes the walk checks at once for plain ASCII. */
-const BLOCK = 512;
+const BLOCK = 4096;
 /** UTF-8 bytes that LEAD_CHARS columns take at most (a UTF-16 unit is at most 3 bytes). */
 const LEAD_BYTES = 3 * LEAD_CHARS;
 

@@ -1,6 +1,6 @@
 import type { SearchMatch } from '@pa/shared';
 import { describe, expect, it } from 'vitest';
-import { mergeResults, splitGlobs, stepMatch } from './search-controller';
+import { comparePaths, type FileResult, mergeResults, splitGlobs, stepMatch } from './search-controller';
 
 const match = (line: number): SearchMatch => ({
   line,
@@ -11,17 +11,57 @@ const match = (line: number): SearchMatch => ({
 });
 
 describe('search results', () => {
-  it('joins a file streamed in several items into one entry and keeps the order files arrived in', () => {
+  it('joins a file streamed in several items into one entry', () => {
     const first = mergeResults([], [{ path: 'b.ts', matches: [match(1)] }]);
     const next = mergeResults(first, [
       { path: 'a.ts', matches: [match(2)] },
       { path: 'b.ts', matches: [match(9)] },
     ]);
     expect(next.map((file) => [file.path, file.matches.map((m) => m.line)])).toEqual([
-      ['b.ts', [1, 9]],
       ['a.ts', [2]],
+      ['b.ts', [1, 9]],
     ]);
     expect(first[0]?.matches).toHaveLength(1); // the earlier state is not changed under the view
+  });
+
+  it('keeps files in VS Code’s path order whatever order they arrive in', () => {
+    const paths = [
+      'src/z.ts',
+      'file10.ts',
+      'src/lib/a.ts',
+      'B.md',
+      'file9.ts',
+      'a.ts',
+      'Src2/x.ts',
+      'b.ts',
+      'src/A.ts',
+    ];
+    const expected = [
+      'a.ts',
+      'B.md',
+      'b.ts',
+      'file9.ts',
+      'file10.ts',
+      'src/A.ts',
+      'src/z.ts',
+      'src/lib/a.ts',
+      'Src2/x.ts',
+    ];
+    // one at a time in two different orders, and all at once: the same list
+    for (const order of [paths, [...paths].reverse()]) {
+      const merged = order.reduce<FileResult[]>(
+        (results, path) => mergeResults(results, [{ path, matches: [match(1)] }]),
+        [],
+      );
+      expect(merged.map((file) => file.path)).toEqual(expected);
+    }
+    expect(
+      mergeResults(
+        [],
+        paths.map((path) => ({ path, matches: [match(1)] })),
+      ).map((file) => file.path),
+    ).toEqual(expected);
+    expect([...expected].sort(comparePaths)).toEqual(expected);
   });
 
   it('steps through matches across files and wraps around (F4 / Shift+F4)', () => {

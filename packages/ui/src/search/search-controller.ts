@@ -75,21 +75,57 @@ export function splitGlobs(text: string): string[] {
     .filter((glob) => glob !== '');
 }
 
-/** Adds streamed items to the results: a file's later items join its entry, new files go last. */
+/**
+ * Adds streamed items to the results: a file's later items join its entry, a new file takes its place in path order
+ * (as VS Code's search view sorts, not in the order rg's threads happen to finish files).
+ */
 export function mergeResults(results: readonly FileResult[], items: readonly SearchFileMatches[]): FileResult[] {
   const next = [...results];
-  const index = new Map(next.map((file, at) => [file.path, at]));
   for (const item of items) {
-    const at = index.get(item.path);
-    if (at === undefined) {
-      index.set(item.path, next.length);
-      next.push({ path: item.path, matches: item.matches });
-    } else {
-      const known = next[at] as FileResult;
+    const at = sortedIndex(next, item.path);
+    const known = next[at];
+    if (known?.path === item.path) {
       next[at] = { path: known.path, matches: [...known.matches, ...item.matches] };
+    } else {
+      next.splice(at, 0, { path: item.path, matches: item.matches });
     }
   }
   return next;
+}
+
+/** Where `path` is or would go in results sorted by comparePaths (binary search). */
+function sortedIndex(results: readonly FileResult[], path: string): number {
+  let low = 0;
+  let high = results.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (comparePaths((results[middle] as FileResult).path, path) < 0) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+const names = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+
+/**
+ * VS Code's order of search results: folder by folder (names compared without case), a folder's own files before
+ * those of its subfolders, file names compared as people read them (`file9` before `file10`, case aside).
+ */
+export function comparePaths(a: string, b: string): number {
+  const aParts = a.split('/');
+  const bParts = b.split('/');
+  for (let i = 0; ; i++) {
+    const aLast = i === aParts.length - 1;
+    const bLast = i === bParts.length - 1;
+    const aPart = aParts[i] as string;
+    const bPart = bParts[i] as string;
+    if (aLast && bLast) return names.compare(aPart, bPart) || (aPart < bPart ? -1 : aPart > bPart ? 1 : 0);
+    if (aLast) return -1;
+    if (bLast) return 1;
+    const aFolder = aPart.toLowerCase();
+    const bFolder = bPart.toLowerCase();
+    if (aFolder !== bFolder) return aFolder < bFolder ? -1 : 1;
+  }
 }
 
 /** The match `step` places after (or before) `from` in file order, wrapping around; null without results. */
