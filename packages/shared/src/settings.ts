@@ -70,7 +70,8 @@ export const settingSpecs = {
     title: 'Font Family',
     description: 'The editor font family, as a CSS font-family list.',
     schema: z.string().max(500),
-    default: "'JetBrains Mono', 'Cascadia Code', Menlo, Consolas, monospace",
+    default:
+      "'JetBrains Mono', 'Cascadia Code', 'Fira Code', 'SF Mono', Menlo, Consolas, 'DejaVu Sans Mono', monospace",
     scopes: both,
   }),
   'editor.tabSize': setting({

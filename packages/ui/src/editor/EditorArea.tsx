@@ -31,6 +31,7 @@ import { DiffView } from './DiffView';
 import { DiffEditorOverlay } from './diff-editor';
 import { monaco } from './monaco';
 import './editor.css';
+import { followEditorSettings } from '../settings/editor-options';
 
 interface BarAction {
   label: string;
@@ -551,6 +552,7 @@ function MonacoHost({ workbench, group }: { workbench: WorkbenchController; grou
       overviewRulerBorder: false,
       fixedOverflowWidgets: true,
     });
+    const stopSettings = followEditorSettings(workbench.settings.effective, editor);
     const subscriptions = [
       editor.onDidChangeCursorSelection(() => workbench.updateCursor()),
       editor.onDidChangeModel(() => workbench.updateCursor()),
@@ -560,6 +562,7 @@ function MonacoHost({ workbench, group }: { workbench: WorkbenchController; grou
     workbench.attachEditor(group, editor);
     return () => {
       workbench.attachEditor(group, null);
+      stopSettings();
       for (const subscription of subscriptions) subscription.dispose();
       editor.dispose();
     };

@@ -3,15 +3,6 @@
 // global), the diff editor included.
 import * as monaco from 'monaco-editor/esm/vs/editor/editor.api';
 
-export type WorkbenchTheme = 'dark' | 'light' | 'high-contrast';
-
-/** The Monaco theme name of a workbench theme. */
-export const MONACO_THEMES: Record<WorkbenchTheme, string> = {
-  dark: 'pa-dark',
-  light: 'pa-light',
-  'high-contrast': 'pa-hc',
-};
-
 type TokenColours = Record<string, string>;
 
 /** Token colours by Monaco token type (hex without #); comments are also italic. */

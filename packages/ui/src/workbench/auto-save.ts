@@ -1,6 +1,7 @@
-// The auto-save setting: off by default, one setting for every file. When on, a file with unsaved changes is saved
-// a moment after its last change, by the same save as Ctrl+S; a session's shared files follow it too (collab).
-// Kept in the page's storage, like the layout.
+// Auto-save: off by default, one setting for every file (`files.autoSave` / `files.autoSaveDelay`, kept by the
+// settings store; a page without the engine's settings falls back to the page's storage). When on, a file with
+// unsaved changes is saved a moment after its last change, by the same save as Ctrl+S; a session's shared files
+// follow it too (collab).
 import { Observable } from './observable';
 
 export const AUTO_SAVE_KEY = 'pa.autoSave';
@@ -20,9 +21,11 @@ export class AutoSave {
   readonly enabled: Observable<boolean>;
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly timers: Pick<typeof globalThis, 'setTimeout' | 'clearTimeout'>;
+  private delayMs: number;
 
   constructor(private readonly options: AutoSaveOptions) {
     this.timers = options.timers ?? globalThis;
+    this.delayMs = options.delayMs ?? AUTO_SAVE_DELAY_MS;
     this.enabled = new Observable(options.storage?.getItem(AUTO_SAVE_KEY) === 'on');
   }
 
@@ -37,6 +40,13 @@ export class AutoSave {
     if (!enabled) this.cancelAll();
   }
 
+  /** Follows the settings: on or off, and how long after the last change a file is saved. */
+  configure(enabled: boolean, delayMs: number): void {
+    this.delayMs = delayMs;
+    this.enabled.set(enabled);
+    if (!enabled) this.cancelAll();
+  }
+
   /** A file's text changed: with auto-save on, it is saved once changes stop for the delay. */
   changed(path: string): void {
     if (!this.enabled.value) return;
@@ -45,7 +55,7 @@ export class AutoSave {
     const timer = this.timers.setTimeout(() => {
       this.pending.delete(path);
       if (this.enabled.value && this.options.isDirty(path)) void this.options.save(path);
-    }, this.options.delayMs ?? AUTO_SAVE_DELAY_MS);
+    }, this.delayMs);
     this.pending.set(path, timer);
   }
 

@@ -13,7 +13,7 @@ export function builtInCommands(workbench: WorkbenchController): CommandContribu
       title: 'File: Toggle Auto Save',
       run: () => {
         const enabled = !workbench.autoSave.enabled.value;
-        workbench.autoSave.set(enabled);
+        void workbench.settings.set('user', 'files.autoSave', enabled ? 'afterDelay' : 'off');
         workbench.notify(
           enabled ? 'Auto save is on: files are saved a second after you stop typing.' : 'Auto save is off.',
         );

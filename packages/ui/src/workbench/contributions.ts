@@ -3,6 +3,7 @@
 import type { Disposable, EngineClient, PaBridge, WorkspaceInfo } from '@pa/shared';
 import type * as monaco from 'monaco-editor';
 import { type ComponentType, createContext, useContext } from 'react';
+import type { SettingsStore } from '../settings/settings-store';
 import type { Observable } from './observable';
 import type { ConfirmOptions } from './prompts';
 
@@ -44,6 +45,8 @@ export interface WorkbenchApi {
   onDidOpenModel(listener: (path: string, model: monaco.editor.ITextModel) => void): Disposable;
   /** The auto-save setting (off by default): a session's shared files follow it like every other file. */
   readonly autoSave: Observable<boolean>;
+  /** The settings (user and workspace files, what applies now); `settings.set` changes one. */
+  readonly settings: SettingsStore;
   /** Fires when the editor wrote a file's text to disk (`content`: exactly the text written, BOM included). */
   onDidSaveFile(listener: (path: string, content: string) => void): Disposable;
   onDidChangeWorkspace(listener: (workspace: WorkspaceInfo | null) => void): Disposable;

@@ -19,8 +19,9 @@ import { externalChangeAction } from '../editor/external-change';
 import { readWholeFile } from '../editor/file-transfer';
 import { fileModelFactory } from '../editor/models';
 import { monaco } from '../editor/monaco';
-import { isImagePath } from '../preview/image-types';
 import { baseName } from '../explorer/tree';
+import { isImagePath } from '../preview/image-types';
+import { SettingsStore } from '../settings/settings-store';
 import { AutoSave } from './auto-save';
 import { builtInCommands } from './builtin-commands';
 import { CommandRegistry, type RegisteredCommand } from './commands';
@@ -132,6 +133,8 @@ export class WorkbenchController {
   readonly hotExit: HotExit;
   /** The auto-save setting (off by default), for every file alike. */
   readonly autoSave: AutoSave;
+  /** The settings files as the engine reads them, and what applies (editors, auto-save, theme, zoom). */
+  readonly settings: SettingsStore;
   /** Cursors of restored tabs not shown yet: set when the tab is first shown. */
   private readonly restoredPositions = new Map<string, { line: number; column: number }>();
 
@@ -185,6 +188,7 @@ export class WorkbenchController {
       save: (path) => this.save(path),
       isDirty: (path) => this.documents.isDirty(path),
     });
+    this.settings = new SettingsStore(client, (message, kind) => this.notify(message, kind));
     this.documents.onDidOpenModel.event(({ path, model }) => {
       model.onDidChangeContent(() => {
         this.hotExit.changed(path);
@@ -204,6 +208,13 @@ export class WorkbenchController {
       this.client.on('workspace.changed', ({ workspace }) => this.adoptWorkspace(workspace)),
     ];
     void this.refreshWorkspace();
+    subscriptions.push(this.settings.start());
+    const followAutoSave = () => {
+      const settings = this.settings.effective.value;
+      this.autoSave.configure(settings['files.autoSave'] === 'afterDelay', settings['files.autoSaveDelay']);
+    };
+    const stopAutoSave = this.settings.snapshot.subscribe(followAutoSave);
+    subscriptions.push({ dispose: stopAutoSave });
     // Electron's menu items arrive as a DOM event from the preload (apps/desktop/src/channels.ts)
     if (typeof window !== 'undefined') {
       const onMenuCommand = (event: Event) => {
@@ -1039,6 +1050,7 @@ export class WorkbenchController {
       onDidChangeActiveFile: (listener) => this.activeFileChanged.event(listener),
       onDidOpenModel: (listener) => this.documents.onDidOpenModel.event(({ path, model }) => listener(path, model)),
       autoSave: this.autoSave.enabled,
+      settings: this.settings,
       onDidSaveFile: (listener) => this.documents.onDidSave.event(({ path, content }) => listener(path, content)),
       onDidChangeWorkspace: (listener) => this.workspaceChanged.event(listener),
       showView: (id) => this.showView(id),
