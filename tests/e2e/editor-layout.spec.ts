@@ -1,7 +1,8 @@
 // The editor layout end to end, in browser mode against the real engine: Split Editor Right (Ctrl+\) gives a second
 // group showing the same document (typing in one shows in the other), files open in the active group, a tab dragged
 // onto the other group's tab strip moves there, and a reload brings the same groups back (hot-exit session). Preview
-// tabs from the explorer, the tab context menu's Pin and Close Others, and Reopen Closed Editor (Alt+Shift+T).
+// tabs from the explorer, the tab context menu's Pin and Close Others, Reopen Closed Editor (Alt+Shift+T), and a tab
+// dropped on the editor's edge splitting off into a new group.
 import { expect, type Locator, type Page, test } from '@playwright/test';
 import { type OpenedWorkbench, openWorkbench } from './support/workbench';
 
@@ -107,5 +108,19 @@ test('previews from the explorer, pins from the tab menu, Close Others spares th
   await page.keyboard.press('Alt+Shift+T');
   await expect.poll(() => tabPaths(strip)).toEqual(['src/greet.ts', 'src/math.js', 'README.md']);
   await expect(tab(page, 'README.md')).toHaveAttribute('aria-selected', 'true');
+
+  // dragged over the editor's right edge, the overlay shows the half it would take; dropped, it splits off there
+  const body = strip.locator('.editor-area__body');
+  const box = await body.boundingBox();
+  if (!box) throw new Error('the editor is not on screen');
+  await tab(page, 'README.md').hover();
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 4 });
+  await page.mouse.move(box.x + box.width - 12, box.y + box.height / 2, { steps: 4 });
+  await expect(page.locator('.editor-drop__overlay--right')).toBeVisible();
+  await page.mouse.up();
+  await expect(page.locator('.editor-area')).toHaveCount(2);
+  expect(await tabPaths(group(page, 0))).toEqual(['src/greet.ts', 'src/math.js']);
+  expect(await tabPaths(group(page, 1))).toEqual(['README.md']);
   expect(wb.errors()).toEqual([]);
 });

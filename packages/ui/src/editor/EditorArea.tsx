@@ -259,6 +259,8 @@ function DropTarget({ workbench, group }: { workbench: WorkbenchController; grou
         setZone(null);
         if (!tab) return;
         event.preventDefault();
+        // a tab dropped back on the middle of its own group stays where it was
+        if (where === 'center' && tab.group === group) return;
         if (where === 'center') workbench.moveTab(tab.path, undefined, tab.group, group);
         else workbench.splitEditor(where, { group: tab.group, path: tab.path, move: true, beside: group });
       }}

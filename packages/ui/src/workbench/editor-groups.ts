@@ -261,7 +261,14 @@ export function restoredGroups(
 ): GroupsState {
   const isOpen = new Set(opened);
   const saved: SessionLayout['groups'] = layout?.groups ?? [{ tabs: opened.map((path) => ({ path })), active }];
-  let next: GroupsState = { ...initialGroups, groups: [], sizes: [], orientation: layout?.orientation ?? 'row' };
+  // new ids, so no view state or closed-editor entry of the groups before is taken for one of these
+  let next: GroupsState = {
+    ...initialGroups,
+    groups: [],
+    sizes: [],
+    orientation: layout?.orientation ?? 'row',
+    nextId: current.nextId,
+  };
   const sizes: number[] = [];
   saved.forEach((group, index) => {
     const tabs: Tab[] = group.tabs
