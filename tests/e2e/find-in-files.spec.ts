@@ -36,6 +36,8 @@ test('finds across files, opens a match, and replaces all with a preview', async
   await expect(fileRow(page, 'greet.ts').locator('.search-file__count')).toHaveText('1');
   await expect(fileRow(page, 'notes.md').locator('.search-file__count')).toHaveText('2');
   await expect(results(page).getByText('debug.log')).toHaveCount(0);
+  // files in path order, as VS Code lists them, whichever rg finished first
+  await expect(results(page).locator('.search-file__name')).toHaveText(['app.ts', 'greet.ts', 'notes.md']);
   await expect(results(page).locator('mark').first()).toHaveText(/greet/i);
 
   // match case leaves out "Greet()"
@@ -48,6 +50,8 @@ test('finds across files, opens a match, and replaces all with a preview', async
   await expect(page.getByTestId('cursor')).toHaveText(/Ln 1, Col 22 \(5 selected\)/);
   await page.keyboard.press('F4');
   await expect(page.locator('.search-match.tree-row--active')).toHaveCount(1);
+  await expect(page.locator('.tab[data-path="src/notes.md"]')).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('cursor')).toHaveText(/Ln 3, Col 33 \(5 selected\)/);
 
   // replace: the preview strikes the match out and shows its replacement
   await page.getByRole('button', { name: 'Toggle Replace' }).click();
