@@ -3,6 +3,7 @@
 import { aiFeature } from './ai/index';
 import { collabFeature } from './collab/index';
 import { licenseFeature } from './license/index';
+import { lspFeature } from './lsp/index';
 import { outputFeature } from './output/index';
 import { previewFeature } from './preview/index';
 import { problemsFeature } from './problems/index';
@@ -24,6 +25,7 @@ export const features: Contribution[] = [
   terminalFeature(),
   problemsFeature(),
   outputFeature(),
+  lspFeature(),
   previewFeature(),
   paletteFeature(),
   typescriptFeature(),

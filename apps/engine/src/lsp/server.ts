@@ -33,7 +33,8 @@ export interface ServerLimits {
 
 export const DEFAULT_LIMITS: ServerLimits = {
   startTimeoutMs: 30_000,
-  requestTimeoutMs: 10_000,
+  // a server's first answer waits for its first analysis (pyright: typeshed's builtins), seconds on a busy machine
+  requestTimeoutMs: 30_000,
   maxRestarts: 3,
   crashWindowMs: 3 * 60_000,
 };
