@@ -549,6 +549,10 @@ export class WorkbenchController {
       return;
     }
     this.openTab(path, options);
+    // a document a feature edited before it had a tab (rename across files) shows dirty from the start
+    if (this.documents.isDirty(path)) {
+      this.dispatchGroups({ type: 'everywhere', action: { type: 'setDirty', path, dirty: true } });
+    }
     if (position && this.editorInstance && this.state.value.tabs.active === path) {
       const target = { lineNumber: position.line, column: position.column ?? 1 };
       this.editorInstance.setPosition(target);
