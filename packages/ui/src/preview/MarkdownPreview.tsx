@@ -77,7 +77,7 @@ function decorate(root: HTMLElement, controller: MarkdownPreviewController): voi
     const language = codeLanguage(code.className, languages);
     if (!language) continue;
     // Monaco's colorizer escapes the text it wraps in its token spans
-    void monaco.editor.colorize(code.textContent ?? '', language, { tabSize: 4 }).then((html) => {
+    void monaco.editor.colorize((code.textContent ?? '').replace(/\n$/, ''), language, { tabSize: 4 }).then((html) => {
       if (code.isConnected) code.innerHTML = html;
     });
   }

@@ -10,7 +10,8 @@ export function paletteFeature(): Contribution {
     activate(api) {
       const open = () => api.runCommand('workbench.commandPalette');
       for (const editor of monaco.editor.getEditors()) bindPaletteKeys(monaco, editor, open);
-      return monaco.editor.onDidCreateEditor((editor) => bindPaletteKeys(monaco, editor, open));
+      // Monaco announces an editor from inside its constructor, before its keybinding service is set: bind after
+      return monaco.editor.onDidCreateEditor((editor) => queueMicrotask(() => bindPaletteKeys(monaco, editor, open)));
     },
   };
 }
