@@ -4,6 +4,7 @@ import { aiFeature } from './ai/index';
 import { collabFeature } from './collab/index';
 import { licenseFeature } from './license/index';
 import { lspFeature } from './lsp/index';
+import { outlineFeature } from './outline/index';
 import { outputFeature } from './output/index';
 import { previewFeature } from './preview/index';
 import { problemsFeature } from './problems/index';
@@ -27,6 +28,7 @@ export const features: Contribution[] = [
   outputFeature(),
   lspFeature(),
   previewFeature(),
+  outlineFeature(),
   paletteFeature(),
   typescriptFeature(),
 ];

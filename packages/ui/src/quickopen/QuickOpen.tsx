@@ -6,7 +6,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { baseName, parentOf } from '../explorer/tree';
 import type { WorkbenchController } from '../workbench/controller';
 import { FileIcon } from '../workbench/file-icon';
-import { type DocumentSymbol, documentSymbols } from './document-symbols';
+import { type DocumentSymbol, documentSymbols, symbolGlyph } from './document-symbols';
 import { Picker } from './Picker';
 import { type PaletteCommand, paletteCommands } from './palette-commands';
 import { goToLineItem, modeOf, type QuickMode } from './quick-modes';
@@ -179,14 +179,4 @@ function useSymbols(workbench: WorkbenchController, wanted: boolean): { list: Do
     };
   }, [workbench, wanted, state]);
   return state ?? { list: null, empty: '' };
-}
-
-function symbolGlyph(kind: string): string {
-  if (kind === 'class') return 'C';
-  if (kind === 'interface') return 'I';
-  if (kind === 'function' || kind === 'method' || kind === 'constructor') return 'ƒ';
-  if (kind === 'enum') return 'E';
-  if (kind === 'type') return 'T';
-  if (kind === 'property' || kind === 'getter' || kind === 'setter') return 'P';
-  return 'v';
 }

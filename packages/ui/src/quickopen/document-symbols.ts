@@ -40,3 +40,14 @@ export async function documentSymbols(model: monaco.editor.ITextModel): Promise<
   if (tree) visit(tree, '');
   return symbols.sort((a, b) => a.line - b.line || a.column - b.column);
 }
+
+/** The letter quick open and the Outline draw before a symbol of `kind` (TypeScript's navigation-tree kinds). */
+export function symbolGlyph(kind: string): string {
+  if (kind === 'class') return 'C';
+  if (kind === 'interface') return 'I';
+  if (kind === 'function' || kind === 'method' || kind === 'constructor') return 'ƒ';
+  if (kind === 'enum') return 'E';
+  if (kind === 'type') return 'T';
+  if (kind === 'property' || kind === 'getter' || kind === 'setter') return 'P';
+  return 'v';
+}
