@@ -11,6 +11,7 @@ import { problemsFeature } from './problems/index';
 import { paletteFeature } from './quickopen/index';
 import { scmFeature } from './scm/index';
 import { searchFeature } from './search/index';
+import { settingsFeature } from './settings/index';
 import { terminalFeature } from './terminal/index';
 import type { Contribution } from './workbench/contributions';
 import { typescriptFeature } from './typescript/index';
@@ -30,5 +31,6 @@ export const features: Contribution[] = [
   previewFeature(),
   outlineFeature(),
   paletteFeature(),
+  settingsFeature(),
   typescriptFeature(),
 ];

@@ -26,6 +26,9 @@ export class TerminalInstance {
   readonly search = new SearchAddon();
   private readonly fit = new FitAddon();
   private readonly abort = new AbortController();
+  private readonly themeObserver = new MutationObserver(() => {
+    this.xterm.options.theme = themeFromCss();
+  });
   private observer: ResizeObserver | null = null;
   private element: HTMLElement | null = null;
   private disposed = false;
@@ -52,6 +55,8 @@ export class TerminalInstance {
       host.client.call('terminal.resize', { id, cols, rows }).catch(() => undefined);
     });
     this.xterm.attachCustomKeyEventHandler((event) => this.onKey(event));
+    // the theme setting changes the page's colours at once: the terminal takes them up with it
+    this.themeObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
     void this.follow();
   }
 
@@ -85,6 +90,7 @@ export class TerminalInstance {
     this.disposed = true;
     this.abort.abort();
     this.observer?.disconnect();
+    this.themeObserver.disconnect();
     this.xterm.dispose();
   }
 
@@ -193,5 +199,9 @@ function themeFromCss() {
     green: cssVar('--ok') || '#5fc98a',
     yellow: cssVar('--warning') || '#e9b54f',
     blue: cssVar('--accent') || '#7aa7ff',
+    // on a light background xterm's default white and black are swapped for ones that stay readable (VS Code's)
+    ...(document.documentElement.dataset.theme === 'light'
+      ? { black: '#000000', brightBlack: '#666666', white: '#555555', brightWhite: '#a5a5a5' }
+      : {}),
   };
 }
