@@ -21,6 +21,8 @@ const LOADED_ON_FIRST_USE = [
   'node-pty',
   '@xterm/headless',
   '@xterm/addon-serialize',
+  'vscode-jsonrpc',
+  'vscode-languageserver-textdocument',
 ];
 
 /** The files main.js evaluates at start, and the packages they import or require. */
