@@ -38,15 +38,15 @@ export function createLsp(ctx: EngineContext, deps: LspDeps, options: LspOptions
     }
     return server;
   };
-  const at = (server: LanguageServer, path: string, position: { line: number; character: number }) => ({
-    textDocument: { uri: server.paths.uri(checked(server, path)) },
-    position,
-  });
-  // a path the server hears of is first proven to lie inside the workspace
-  const checked = (_server: LanguageServer, path: string) => {
+  // a path the server hears of is first proven to lie inside the workspace (symlinks followed)
+  const inside = (path: string) => {
     resolveInside(ctx.workspace.requireRoot(), path);
     return path;
   };
+  const at = (server: LanguageServer, path: string, position: { line: number; character: number }) => ({
+    textDocument: { uri: server.paths.uri(inside(path)) },
+    position,
+  });
 
   // a folder switch stops the servers of the folder left
   const stopWorkspaceWatch = ctx.workspace.onDidChange((info) => {
@@ -91,7 +91,7 @@ export function createLsp(ctx: EngineContext, deps: LspDeps, options: LspOptions
     'lsp.messages': ({ language }, { signal }) => running(language).follow(signal),
     'lsp.sync': ({ language, path, change }) => {
       const server = running(language);
-      server.sync(checked(server, path), change);
+      server.sync(inside(path), change);
       return { ok: true };
     },
     'lsp.hover': async ({ language, path, position }) => {
@@ -119,14 +119,14 @@ export function createLsp(ctx: EngineContext, deps: LspDeps, options: LspOptions
     'lsp.symbols': async ({ language, path }) => {
       const server = running(language);
       const answer = await server.request('textDocument/documentSymbol', {
-        textDocument: { uri: server.paths.uri(checked(server, path)) },
+        textDocument: { uri: server.paths.uri(inside(path)) },
       });
       return { symbols: symbolsOf(answer) };
     },
     'lsp.format': async ({ language, path, tabSize, insertSpaces }) => {
       const server = running(language);
       const answer = await server.request('textDocument/formatting', {
-        textDocument: { uri: server.paths.uri(checked(server, path)) },
+        textDocument: { uri: server.paths.uri(inside(path)) },
         options: { tabSize, insertSpaces },
       });
       return { edits: editsOf(answer) };
