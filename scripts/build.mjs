@@ -40,7 +40,7 @@ const testVendorKey = {
 // to find its named exports (cjs-module-lexer), which costs 10–40 ms a package on the engine's start path. They stay
 // external; packages that ship an ESM build of their own (yjs, chokidar…) keep being imported, so no package is
 // loaded twice.
-const COMMONJS_ONLY = ['better-sqlite3', 'commander', 'ignore', 'tweetnacl', 'ws'];
+const COMMONJS_ONLY = ['better-sqlite3', 'commander', 'ignore', 'tweetnacl', 'typescript', 'ws'];
 const requireCommonJs = {
   name: 'require-commonjs',
   setup(build) {

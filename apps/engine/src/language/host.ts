@@ -20,14 +20,21 @@ export interface ConfinedHost extends ts.ParseConfigHost, Omit<ts.ModuleResoluti
 /** `root` must already be a real path. */
 export function confinedHost(root: string): ConfinedHost {
   const refused = new Set<string>();
+  // module resolution asks about the same paths again and again (every import probes package.json, index.d.ts…);
+  // a host lives for one request, so its answers may be remembered
+  const known = new Map<string, string | null>();
   const realInside = (path: string): string | null => {
-    let real: string;
+    const cached = known.get(path);
+    if (cached !== undefined) return cached;
+    let real: string | null;
     try {
       real = realpathSync(path);
     } catch {
-      return null;
+      real = null;
     }
-    return isWithin(root, real) ? real : null;
+    const inside = real !== null && isWithin(root, real) ? real : null;
+    known.set(path, inside);
+    return inside;
   };
   return {
     root,
