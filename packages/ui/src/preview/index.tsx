@@ -29,6 +29,20 @@ function openMarkdownPreview(api: WorkbenchApi): void {
   api.openEditor(MARKDOWN_PREVIEW, path);
 }
 
+/**
+ * Beside the Markdown file: Split Editor Right shows the file in a new group (which becomes the active one), the
+ * preview opens there. (VS Code binds Ctrl+K V; the workbench's key bindings have no chords yet.)
+ */
+function openMarkdownPreviewToSide(api: WorkbenchApi): void {
+  const path = api.activeFile();
+  if (!path || !isMarkdownPath(path)) {
+    api.notify('Open a Markdown file first to preview it.', 'warning');
+    return;
+  }
+  api.runCommand('workbench.splitEditorRight');
+  api.openEditor(MARKDOWN_PREVIEW, path);
+}
+
 export function previewFeature(): Contribution {
   return {
     id: 'preview',
@@ -48,6 +62,7 @@ export function previewFeature(): Contribution {
         keybinding: 'Mod+Shift+V',
         run: openMarkdownPreview,
       },
+      { id: 'markdown.showPreviewToSide', title: 'Markdown: Open Preview to the Side', run: openMarkdownPreviewToSide },
     ],
   };
 }
