@@ -108,6 +108,7 @@ test('a Markdown preview follows the buffer as it is typed, loads its image loca
   await expect(page.locator('.tab[data-path="src/greet.ts"]')).toHaveAttribute('aria-selected', 'true');
   await page.locator('.tab', { hasText: 'Preview README.md' }).click();
   await expect(preview.locator('h2')).toBeVisible();
+  await expect(preview.locator('img[alt="logo"]')).toHaveJSProperty('naturalWidth', 48);
   await page.screenshot({ path: 'test-results/markdown-preview.png' });
   expect(remote).toEqual([]);
   expect(wb.errors()).toEqual([]);
