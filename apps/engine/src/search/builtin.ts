@@ -13,6 +13,7 @@ import { toMatch } from './matches.js';
 import type { SearchPlan } from './plan.js';
 import { groupsOf } from './replace.js';
 import { ITEM_MATCHES } from './ripgrep.js';
+import { Turns } from './turns.js';
 
 const SNIFF_BYTES = 8_192;
 
@@ -35,6 +36,7 @@ export async function* builtinSearch(
   const included = globTest(plan.include);
   const excluded = globTest(plan.exclude);
   const folders: string[] = [''];
+  const turns = new Turns();
   let produced = 0;
   while (folders.length > 0 && !signal.aborted) {
     const folder = folders.shift() as string;
@@ -62,6 +64,8 @@ export async function* builtinSearch(
       if (text === null) continue;
       let batch: SearchMatch[] = [];
       for (const match of matchText(plan.scan, plan.regex, text, plan.captures)) {
+        await turns.take(); // a huge file's matches come without any I/O between them
+        if (signal.aborted) return;
         produced++;
         batch.push(match);
         if (produced >= plan.maxResults) {

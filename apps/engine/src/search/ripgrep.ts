@@ -15,6 +15,7 @@ import { byteToColumn, toMatch } from './matches.js';
 import type { SearchPlan } from './plan.js';
 import { groupsOf } from './replace.js';
 import { RgJsonReader, type RgLine } from './rg-json.js';
+import { Turns } from './turns.js';
 
 /** Matches one item carries at most; a file with more comes in several items. */
 export const ITEM_MATCHES = 200;
@@ -102,12 +103,14 @@ export async function* ripgrepSearch(
   let yielded = false;
   try {
     const reader = new RgJsonReader();
+    const turns = new Turns();
     let path: string | null = null;
     let line: MatchedLine | null = null;
     let lineNumber = 0;
     let pending: SearchMatch[] = [];
     let produced = 0;
     for await (const chunk of child.stdout as Readable) {
+      await turns.take();
       if (signal.aborted) break;
       for (const record of reader.push(chunk as Buffer)) {
         if (record.type === 'begin') {
