@@ -39,9 +39,17 @@ async function lazyScreen(chunks: readonly string[]): Promise<{ screen: string; 
     write(data, callback);
   };
   const busy: boolean[] = [];
-  const mirror = new ScreenMirror(terminal, serializer, SCROLLBACK, { onBusy: (value) => busy.push(value) });
-  // the mirror is read while output goes on, as a flood reaches it in pty-sized reads between parse slices
+  let caughtUp: (() => void) | null = null;
+  const mirror = new ScreenMirror(terminal, serializer, SCROLLBACK, {
+    onBusy: (value) => {
+      busy.push(value);
+      if (!value) caughtUp?.();
+    },
+  });
+  // the mirror is read while output goes on, as a flood reaches it in pty-sized reads between parse slices; while
+  // it is behind, no more comes (the session pauses the pty)
   for (const chunk of chunks) {
+    if (busy.at(-1)) await new Promise<void>((resolve) => (caughtUp = resolve));
     mirror.write(chunk);
     await new Promise((resolve) => setImmediate(resolve));
   }

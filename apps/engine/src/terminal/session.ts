@@ -36,7 +36,7 @@ export type TerminalReader = Channel<TerminalOutput, TerminalExit>;
 export interface AttachOptions {
   /** Aborts when the reader goes (the stream is cancelled, its connection closes). */
   signal: AbortSignal;
-  /** The reader acknowledges what it has drawn (ack()); at most TERMINAL_ACK_WINDOW is then on its way. */
+  /** The reader acknowledges what it has taken (ack()); at most TERMINAL_ACK_WINDOW is then on its way. */
   acknowledge: boolean;
   /** Whose reader it is (the connection): only they may acknowledge for it. */
   owner: object;
@@ -48,10 +48,10 @@ interface Delivery {
   deliver: (data: string) => void;
   acknowledge: boolean;
   owner: object;
-  /** Output pushed to it and not acknowledged yet. */
+  /** Output sent to it and not acknowledged yet. */
   unacked: number;
-  /** The reason the pty is paused while `unacked` is at the window. */
-  readonly windowHold: object;
+  /** Wakes its sender, waiting for the window to open. */
+  windowOpen: (() => void) | null;
 }
 
 export interface TerminalParts {
@@ -136,7 +136,7 @@ export class TerminalSession {
    * A reader: its first item the screen once the mirror has parsed everything read from the pty so far, then
    * every chunk read after that point, in order.
    */
-  attach(options: AttachOptions): TerminalReader {
+  attach(options: AttachOptions): AsyncIterable<TerminalOutput, TerminalExit, undefined> {
     const reader: TerminalReader = new Channel({ highWaterMark: 1, merge: joinOutput });
     if (this.exit) {
       reader.end(this.exit);
@@ -156,7 +156,7 @@ export class TerminalSession {
       acknowledge: options.acknowledge,
       owner: options.owner,
       unacked: 0,
-      windowHold: {},
+      windowOpen: null,
     };
     this.deliveries.set(reader, delivery);
     this.readers.set(id, reader);
@@ -173,10 +173,36 @@ export class TerminalSession {
       this.detach(reader);
     };
     options.signal.addEventListener('abort', leave, { once: true });
-    return reader;
+    return options.acknowledge ? this.paced(reader, delivery) : reader;
   }
 
-  /** `owner`'s reader `id` has drawn `chars` more of its output: past half the window, the pty is read again. */
+  /**
+   * A reader's items, each sent only while less than TERMINAL_ACK_WINDOW of its output is unacknowledged. The queue
+   * behind keeps filling meanwhile (up to READER_QUEUE_LIMIT, then the pty pauses), so an acknowledgement is answered
+   * from memory, without waiting for the shell to be read again.
+   */
+  private async *paced(reader: TerminalReader, delivery: Delivery): AsyncGenerator<TerminalOutput, TerminalExit> {
+    const items = reader[Symbol.asyncIterator]();
+    for (;;) {
+      while (delivery.unacked >= TERMINAL_ACK_WINDOW && !reader.closed) {
+        await new Promise<void>((open) => {
+          delivery.windowOpen = open;
+        });
+      }
+      const next = await items.next();
+      if (next.done) return next.value;
+      if (next.value.type === 'data') delivery.unacked += next.value.data.length;
+      yield next.value;
+    }
+  }
+
+  private openWindow(delivery: Delivery): void {
+    const open = delivery.windowOpen;
+    delivery.windowOpen = null;
+    open?.();
+  }
+
+  /** `owner`'s reader `id` has taken `chars` more of its output: past half the window, the pty is read again. */
   ack(id: string, chars: number, owner: object): void {
     const reader = this.readers.get(id);
     const delivery = reader && this.deliveries.get(reader);
@@ -185,7 +211,7 @@ export class TerminalSession {
     }
     // what was never sent cannot be acknowledged ahead
     delivery.unacked = Math.max(0, delivery.unacked - chars);
-    if (delivery.unacked < TERMINAL_ACK_WINDOW / 2) this.release(delivery.windowHold);
+    if (delivery.unacked < TERMINAL_ACK_WINDOW) this.openWindow(delivery);
   }
 
   /** Ends the shell: a hang-up to every process of its session, then SIGKILL to what is left once the shell exits. */
@@ -230,11 +256,6 @@ export class TerminalSession {
 
   private push(reader: TerminalReader, data: string): void {
     reader.push({ type: 'data', data });
-    const delivery = this.deliveries.get(reader);
-    if (delivery?.acknowledge) {
-      delivery.unacked += data.length;
-      if (delivery.unacked >= TERMINAL_ACK_WINDOW) this.pause(delivery.windowHold);
-    }
     if (reader.size >= READER_QUEUE_LIMIT && !this.holds.has(reader)) {
       this.pause(reader);
       reader.ready().then(() => this.release(reader));
@@ -245,7 +266,9 @@ export class TerminalSession {
     const delivery = this.deliveries.get(reader);
     this.deliveries.delete(reader);
     this.release(reader);
-    if (delivery) this.release(delivery.windowHold);
+    if (delivery) this.openWindow(delivery);
+    // a sender parked on the queue or the window ends there (the stream is gone already)
+    reader.fail(new Error('The reader left.'));
   }
 
   private pause(reason: object): void {
@@ -266,7 +289,10 @@ export class TerminalSession {
     signalSession(this.pty.pid, 'SIGKILL');
     this.exit = exit;
     // output read before the exit is already queued for every reader; the end follows it
-    for (const reader of this.deliveries.keys()) reader.end(exit);
+    for (const [reader, delivery] of this.deliveries) {
+      reader.end(exit);
+      this.openWindow(delivery); // a sender waiting on the window has the end to send
+    }
     this.deliveries.clear();
     this.readers.clear();
     this.holds.clear();

@@ -11,11 +11,14 @@ export const MAX_TERMINALS = 32;
 
 /**
  * Output a reader that acknowledges (terminal.attach with `acknowledge`) may have on its way and not acknowledged
- * with terminal.ack: the engine stops reading the shell at this much and goes on once half is acknowledged. It keeps
- * a flood from filling the connection ahead of another terminal's echo (VS Code's terminal keeps 100 K in flight).
+ * with terminal.ack: the engine sends it no more until some is acknowledged (its queue behind fills meanwhile, then
+ * the shell waits). It keeps a flood from filling the connection ahead of another terminal's echo, where the
+ * stream's item credit alone lets 256 items (4 MiB) through (VS Code's terminal keeps 100 K in flight; 1 MiB here
+ * held the throughput goal on a loaded two-core machine, 256 K did not). The reader acknowledges what it has taken
+ * while its own backlog is short and holds acknowledgements back while it is behind.
  */
-export const TERMINAL_ACK_WINDOW = 256 * 1024;
-/** How much a reader draws before it acknowledges it (well below half the window, or the engine would wait). */
+export const TERMINAL_ACK_WINDOW = 1024 * 1024;
+/** How much a reader takes before it acknowledges it (well below half the window, or the engine would wait). */
 export const TERMINAL_ACK_CHARS = 32 * 1024;
 
 export const TerminalId = z.string().regex(/^t[0-9]{1,9}$/);
@@ -81,18 +84,22 @@ export const terminalMethods = {
   'terminal.attach': stream(
     z.strictObject({
       id: TerminalId,
-      /** The reader tells what it has drawn (terminal.ack); the engine then keeps to TERMINAL_ACK_WINDOW for it. */
+      /** The reader tells what it has taken (terminal.ack); the engine then keeps to TERMINAL_ACK_WINDOW for it. */
       acknowledge: z.boolean().optional(),
     }),
     TerminalOutput,
     TerminalExit,
   ),
-  /** A reader that attached with `acknowledge` has drawn `chars` more of the output (its data items; not the screen). */
+  /** A reader that attached with `acknowledge` has taken `chars` more of the output (its data items; not the screen). */
   'terminal.ack': method(
     z.strictObject({
       id: TerminalId,
       reader: TerminalReaderId,
-      chars: z.number().int().min(1).max(2 ** 30),
+      chars: z
+        .number()
+        .int()
+        .min(1)
+        .max(2 ** 30),
     }),
     Ok,
   ),

@@ -1,9 +1,10 @@
 // One terminal on screen: an xterm.js Terminal fed by `terminal.attach` (the engine's screen first, so a reloaded
 // page shows what it showed before, then the shell's output), keystrokes and pastes sent with `terminal.write`,
 // its size following its pane (fit addon → terminal.resize), search, web links, and `file:line` links that open
-// the editor. What xterm has parsed is acknowledged to the engine (terminal.ack), which keeps at most
-// TERMINAL_ACK_WINDOW on its way to this page: a flood slows the shell (the engine pauses the pty) instead of piling
-// up in the page, and fills neither the connection nor xterm's buffer ahead of another terminal's echo.
+// the editor. Output taken in is acknowledged to the engine (terminal.ack) while xterm's own backlog is short; the
+// engine keeps at most TERMINAL_ACK_WINDOW unacknowledged on its way to this page, so a flood slows the shell (the
+// engine pauses the pty) instead of piling up in the page, and does not fill the connection ahead of another
+// terminal's echo.
 import { type EngineClient, errorMessage, TERMINAL_ACK_CHARS } from '@pa/shared';
 import { FitAddon } from '@xterm/addon-fit';
 import { SearchAddon } from '@xterm/addon-search';
@@ -20,6 +21,9 @@ export interface TerminalHost {
   /** The shell ended (or the terminal is gone from the engine). */
   onExit(id: string): void;
 }
+
+/** Output handed to xterm and not parsed yet past which the page stops acknowledging (and so the shell waits). */
+const XTERM_BACKLOG_CHARS = 1024 * 1024;
 
 export class TerminalInstance {
   readonly xterm: Terminal;
@@ -101,12 +105,15 @@ export class TerminalInstance {
       { signal: this.abort.signal },
     );
     let reader: string | null = null;
-    let parsed = 0;
-    const acknowledge = (chars: number) => {
-      parsed += chars;
-      if (parsed < TERMINAL_ACK_CHARS || !reader || this.disposed) return;
-      const params = { id: this.id, reader, chars: parsed };
-      parsed = 0;
+    /** Taken from the stream and not acknowledged yet; handed to xterm and not parsed yet. */
+    let unacked = 0;
+    let unparsed = 0;
+    // taken output is acknowledged at once while xterm has less than XTERM_BACKLOG_CHARS to parse: the engine's
+    // window then bounds what is on the wire (ahead of another terminal's echo) without waiting on xterm's parse
+    const acknowledge = () => {
+      if (unacked < TERMINAL_ACK_CHARS || unparsed >= XTERM_BACKLOG_CHARS || !reader || this.disposed) return;
+      const params = { id: this.id, reader, chars: unacked };
+      unacked = 0;
       this.host.client.call('terminal.ack', params).catch(() => undefined); // the terminal is gone: nothing waits
     };
     try {
@@ -120,7 +127,13 @@ export class TerminalInstance {
           this.layout(); // the pane's size wins over the one the engine had
         } else {
           const chars = item.data.length;
-          this.xterm.write(item.data, () => acknowledge(chars));
+          unacked += chars;
+          unparsed += chars;
+          this.xterm.write(item.data, () => {
+            unparsed -= chars;
+            acknowledge();
+          });
+          acknowledge();
         }
       }
       if (!this.disposed) {
