@@ -8,8 +8,11 @@ import { useWorkbench } from '../workbench/contributions';
 import { followEditorSettings } from './editor-options';
 import { settingsModelUri } from './json-schema';
 
-/** How long after the last keystroke a valid file is written. */
-const WRITE_DELAY_MS = 400;
+/**
+ * How long after the last keystroke a valid file is written: after Monaco's JSON validation (500 ms after a change)
+ * has given its markers for the text as it is.
+ */
+const WRITE_DELAY_MS = 1000;
 
 function fileOf(resource: string): SettingsFileId {
   return resource === 'workspace' || resource === 'keybindings' ? resource : 'user';

@@ -21,6 +21,11 @@ const KEYBINDINGS_SCHEMA = {
   },
 };
 
+/** The settings files are JSON with comments and trailing commas, as VS Code's are. */
+function jsonc(schema: Record<string, unknown>): Record<string, unknown> {
+  return { ...schema, allowComments: true, allowTrailingCommas: true };
+}
+
 /** Registers the schemas with Monaco's JSON service (once per page; the options are global). */
 export function registerSettingsSchemas(): void {
   const json = monaco.languages.json.jsonDefaults;
@@ -29,6 +34,7 @@ export function registerSettingsSchemas(): void {
     ...json.diagnosticsOptions,
     validate: true,
     allowComments: true,
+    comments: 'ignore',
     trailingCommas: 'ignore',
     enableSchemaRequest: false,
     schemas: [
@@ -36,12 +42,12 @@ export function registerSettingsSchemas(): void {
       {
         uri: 'pa-settings://schema/user-settings',
         fileMatch: [settingsModelUri('user')],
-        schema: settingsJsonSchema('user'),
+        schema: jsonc(settingsJsonSchema('user')),
       },
       {
         uri: 'pa-settings://schema/workspace-settings',
         fileMatch: [settingsModelUri('workspace')],
-        schema: settingsJsonSchema('workspace'),
+        schema: jsonc(settingsJsonSchema('workspace')),
       },
       {
         uri: 'pa-settings://schema/keybindings',
