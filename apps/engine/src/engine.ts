@@ -166,6 +166,15 @@ export function createEngine(options: EngineOptions): Engine {
     }),
   );
 
+  // the project's own Prettier/Biome load on first use; they run only in a trusted workspace
+  add(
+    lazyCapability('format', async () => {
+      const { createFormat } = await import('./format/index.js');
+      const isTrusted = async (root: string) => ((await workflows.load()) as WorkflowsCapability).store.isTrusted(root);
+      return createFormat(context, { isTrusted });
+    }),
+  );
+
   const eventually = setTimeout(() => {
     for (const lazy of [workflows, collab]) {
       lazy.load().catch((error: unknown) =>

@@ -6,6 +6,7 @@ import { backupMethods } from './backup.js';
 import { collabEvents, collabMethods } from './collab.js';
 import { engineEvents, engineMethods } from './engine.js';
 import { filesEvents, filesMethods } from './files.js';
+import { formatMethods } from './format.js';
 import { gitEvents, gitMethods } from './git.js';
 import { languageMethods } from './language.js';
 import { licenseEvents, licenseMethods } from './license.js';
@@ -29,6 +30,7 @@ export const methods = {
   ...terminalMethods,
   ...languageMethods,
   ...lspMethods,
+  ...formatMethods,
 } as const;
 
 export const events = {
@@ -81,6 +83,7 @@ export * from './backup.js';
 export * from './collab.js';
 export * from './engine.js';
 export * from './files.js';
+export * from './format.js';
 export * from './git.js';
 export * from './language.js';
 export * from './license.js';
