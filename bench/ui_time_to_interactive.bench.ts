@@ -83,7 +83,10 @@ async function measure(browser: Browser, ui: string): Promise<Sample> {
 
 const hasBase = existsSync(join(BASE_UI, 'index.html'));
 if (!hasBase) progress(`no base UI at ${BASE_UI}: build d2c9ae5 there (see this file's header); baseline left out`);
-const browser = await chromium.launch();
+const browser = await chromium.launch({
+  executablePath: process.env.PA_CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--no-first-run'],
+});
 const current: Sample[] = [];
 const base: Sample[] = [];
 try {
