@@ -6,6 +6,7 @@ import type { Contribution, WorkbenchApi } from '../workbench/contributions';
 import { FeatureSlot } from '../workbench/feature-slot';
 import { useObservable } from '../workbench/observable';
 import { LspController } from './lsp-controller';
+import { formatWithProject } from './project-format';
 
 export const FORMAT_DOCUMENT_COMMAND = 'editor.action.formatDocument';
 
@@ -47,11 +48,15 @@ function LspStatusItem({ controller }: { controller: LspController }) {
   );
 }
 
-/** Format Document: whatever formatter Monaco has for the file (its JSON/CSS/TS ones, a language server's). */
+/**
+ * Format Document: the project's own Prettier or Biome when it has one for the file (project-format.ts), else
+ * whatever formatter Monaco has for it (its JSON/CSS/TS ones, a language server's).
+ */
 async function formatDocument(api: WorkbenchApi): Promise<void> {
   const editor = api.editor();
   const model = editor?.getModel();
   if (!editor || !model) return;
+  if (await formatWithProject(api, editor, model)) return;
   const action = editor.getAction('editor.action.formatDocument');
   if (!action?.isSupported()) {
     api.notify(`There is no formatter for ${model.getLanguageId()} files installed.`, 'info');
