@@ -52,25 +52,30 @@ async function measure(browser: Browser, ui: string): Promise<Sample> {
     await page.locator('.monaco-editor .view-lines', { hasText: 'greet' }).waitFor();
     const opened = await now();
     await page.locator('.monaco-editor .view-lines').click();
-    // keystroke to paint, in the page: the keydown's time to the frame after the line shows the character
-    const painted = page.evaluate(
-      () =>
-        new Promise<{ at: number; keystroke: number }>((resolve) => {
-          const lines = document.querySelector('.monaco-editor .view-lines') as HTMLElement;
-          let down = 0;
-          window.addEventListener('keydown', (event) => (down = event.timeStamp), { capture: true, once: true });
-          const observer = new MutationObserver(() => {
-            if (!down || !lines.textContent?.includes('q')) return;
-            observer.disconnect();
-            requestAnimationFrame(() => {
-              const at = performance.now();
-              resolve({ at, keystroke: at - down });
-            });
+    // keystroke to paint, in the page: the keydown's time to the frame after the line shows the character; the
+    // watch is installed before the key is pressed (an evaluate still on its way would miss both)
+    await page.evaluate(() => {
+      const w = window as unknown as { painted?: Promise<{ at: number; keystroke: number }> };
+      w.painted = new Promise((resolve, reject) => {
+        const lines = document.querySelector('.monaco-editor .view-lines') as HTMLElement;
+        let down = 0;
+        window.addEventListener('keydown', (event) => (down = event.timeStamp), { capture: true, once: true });
+        const observer = new MutationObserver(() => {
+          if (!down || !lines.textContent?.includes('q')) return;
+          observer.disconnect();
+          requestAnimationFrame(() => {
+            const at = performance.now();
+            resolve({ at, keystroke: at - down });
           });
-          observer.observe(lines, { childList: true, subtree: true, characterData: true });
-        }),
-    );
+        });
+        observer.observe(lines, { childList: true, subtree: true, characterData: true });
+        setTimeout(() => reject(new Error('the typed character was not painted within 20 s')), 20_000);
+      });
+    });
     await page.keyboard.press('q'); // greet.ts has no q: the first one on screen is the typed one
+    const painted = page.evaluate(
+      () => (window as unknown as { painted: Promise<{ at: number; keystroke: number }> }).painted,
+    );
     const { at, keystroke } = await painted;
     return { explorer, opened, interactive: at, keystroke };
   } finally {
