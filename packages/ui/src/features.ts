@@ -13,8 +13,8 @@ import { scmFeature } from './scm/index';
 import { searchFeature } from './search/index';
 import { settingsFeature } from './settings/index';
 import { terminalFeature } from './terminal/index';
-import type { Contribution } from './workbench/contributions';
 import { typescriptFeature } from './typescript/index';
+import type { Contribution } from './workbench/contributions';
 import { workflowFeature } from './workflow/index';
 
 export const features: Contribution[] = [
@@ -27,10 +27,10 @@ export const features: Contribution[] = [
   terminalFeature(),
   problemsFeature(),
   outputFeature(),
-  lspFeature(),
   previewFeature(),
   outlineFeature(),
   paletteFeature(),
   settingsFeature(),
+  lspFeature(),
   typescriptFeature(),
 ];

@@ -7,7 +7,7 @@
 import { type Dirent, readdirSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
-import { isWithin } from '../files/confine.js';
+import { isWithin } from '../files/index.js';
 
 export interface ConfinedHost extends ts.ParseConfigHost, Omit<ts.ModuleResolutionHost, 'useCaseSensitiveFileNames'> {
   readonly root: string;

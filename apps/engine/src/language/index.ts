@@ -14,7 +14,7 @@ import {
   type LanguageProjectResult,
 } from '@pa/shared';
 import type { Capability, EngineContext } from '../context.js';
-import { resolveInside } from '../files/confine.js';
+import { resolveInside } from '../files/index.js';
 import type { PartialHandlers } from '../rpc/handlers.js';
 import { confinedHost } from './host.js';
 import { loadProject, type ProjectLimits } from './project.js';

@@ -8,7 +8,7 @@ import { statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { CompilerOptionValue, LanguageFile } from '@pa/shared';
 import ts from 'typescript';
-import { toRelative } from '../files/confine.js';
+import { toRelative } from '../files/index.js';
 import type { ConfinedHost } from './host.js';
 
 export interface ProjectLimits {
