@@ -48,16 +48,27 @@ class Cursor {
     let byte = this.byte;
     let column = this.column;
     while (byte < byteTarget && column < columnTarget && at < length) {
-      // a block of plain ASCII (no escape, no multi-byte character), checked natively, is passed in one step
-      const block = Math.min(BLOCK, length - at, byteTarget - byte, columnTarget - column);
-      if (block === BLOCK) {
-        const bytes = json.subarray(at, at + BLOCK);
-        if (bytes.indexOf(BACKSLASH) === -1 && isAscii(bytes)) {
-          at += BLOCK;
-          byte += BLOCK;
-          column += BLOCK;
-          continue;
+      // a block of ASCII (checked natively) is passed from escape to escape: between two, the JSON bytes are the
+      // line's bytes and its columns; an escape (`\n`, `\"`, `\u001b`) stands for one byte of the line
+      const stop = Math.min(at + BLOCK, length);
+      const bytes = json.subarray(at, stop);
+      if (isAscii(bytes)) {
+        const from = at;
+        let room = Math.min(byteTarget - byte, columnTarget - column);
+        while (room > 0 && at < stop) {
+          const slash = bytes.indexOf(BACKSLASH, at - from);
+          const plain = Math.min((slash === -1 ? stop : from + slash) - at, room);
+          at += plain;
+          byte += plain;
+          column += plain;
+          room -= plain;
+          if (room === 0 || slash === -1) break;
+          at += json[at + 1] === 0x75 /* u */ ? 6 : 2;
+          byte += 1;
+          column += 1;
+          room -= 1;
         }
+        continue;
       }
       const end = at + BLOCK;
       while (byte < byteTarget && column < columnTarget && at < length && at < end) {

@@ -148,6 +148,29 @@ describe('a long line read where its matches are', () => {
     expect(escaped.matchAt(4, bytes(needle), bytes(needle))).toBeNull(); // empty
   });
 
+  it('finds the same matches in a mostly ASCII line dense with escapes (a source map), whatever falls on a block edge', () => {
+    // escapes of every length at every offset of the walk's 4 KiB blocks, and now and then a block with an é or a 😀
+    const next = random(13);
+    const parts: string[] = [];
+    for (let i = 0; i < 6_000; i++) {
+      parts.push('x'.repeat(Math.floor(next() * 9)), ['"', '\\', '\n', '\u001b', '\t'][i % 5] as string);
+      if (i % 1_500 === 7) parts.push(i % 2 === 0 ? 'é' : '😀');
+    }
+    const text = parts.join('');
+    const json = Buffer.from(JSON.stringify(`${text}\n`).slice(1, -1));
+    const escaped = new EscapedLine(json);
+    const bytes = (at: number) => Buffer.byteLength(text.slice(0, at));
+    let checked = 0;
+    for (let from = 3; from + 5 < text.length; from += 1 + Math.floor(next() * 60)) {
+      if (text.charCodeAt(from) >= 0xdc00 && text.charCodeAt(from) < 0xe000) continue; // inside a surrogate pair
+      const to = from + 1 + Math.floor(next() * 4);
+      if (text.charCodeAt(to) >= 0xdc00 && text.charCodeAt(to) < 0xe000) continue;
+      expect(escaped.matchAt(7, bytes(from), bytes(to))).toEqual(toMatch(7, text, from, to));
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(500);
+  });
+
   it('drops the line terminator, but not a backslash and an n that end the line', () => {
     for (const [line, text] of [
       [`${'x'.repeat(300)}end\r\n`, `${'x'.repeat(300)}end`],
