@@ -71,6 +71,21 @@ test('a setting changed in the Settings editor applies to the open editor and sh
   await page.screenshot({ path: 'test-results/settings.png' });
   await page.locator('.tab[data-path="src/greet.ts"]').click();
   await expect.poll(() => lineFontSize(page)).toBe('16px');
+
+  // format on save: Ctrl+S runs Format Document first (here Monaco's TypeScript formatter), then writes the file
+  await page.keyboard.press('Control+,');
+  await settings.getByRole('searchbox', { name: 'Search settings' }).fill('format on save');
+  const formatOnSave = settings.locator('[data-setting="editor.formatOnSave"]');
+  await formatOnSave.getByRole('checkbox').click();
+  await expect(formatOnSave.getByRole('checkbox')).toBeChecked();
+  await page.locator('.tab[data-path="src/greet.ts"]').click();
+  await page.locator('[data-testid="editor"] .view-lines').first().click();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.type('\nexport const answer=42');
+  await page.keyboard.press('Control+S');
+  await expect
+    .poll(() => readFileSync(join(wb?.root ?? '', 'src/greet.ts'), 'utf8'))
+    .toContain('export const answer = 42');
   expect(wb.errors()).toEqual([]);
 });
 

@@ -3,12 +3,11 @@
 // server (running, missing with its install command, or waiting for the folder's trust); Format Document.
 import { LSP_LANGUAGE_NAMES } from '@pa/shared';
 import type { Contribution, WorkbenchApi } from '../workbench/contributions';
+import { FORMAT_DOCUMENT_COMMAND } from '../workbench/controller';
 import { FeatureSlot } from '../workbench/feature-slot';
 import { useObservable } from '../workbench/observable';
 import { LspController } from './lsp-controller';
 import { formatWithProject } from './project-format';
-
-export const FORMAT_DOCUMENT_COMMAND = 'editor.action.formatDocument';
 
 function LspStatusItem({ controller }: { controller: LspController }) {
   const language = useObservable(controller.active);

@@ -6,7 +6,7 @@ import { EXPLORER_VIEW } from './layout';
 export function builtInCommands(workbench: WorkbenchController): CommandContribution[] {
   const state = () => workbench.state.value;
   return [
-    { id: 'workbench.save', title: 'File: Save', keybinding: 'Mod+S', run: () => void workbench.save() },
+    { id: 'workbench.save', title: 'File: Save', keybinding: 'Mod+S', run: () => void workbench.saveActive() },
     { id: 'workbench.saveAll', title: 'File: Save All', keybinding: 'Mod+Alt+S', run: () => workbench.saveAll() },
     {
       id: 'workbench.toggleAutoSave',

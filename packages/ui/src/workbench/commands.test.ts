@@ -22,6 +22,25 @@ describe('CommandRegistry', () => {
     expect(reports[0]).toMatch(/names no key/);
   });
 
+  it('waits for a command that returns a promise (Save waits for Format Document), and says when none is there', async () => {
+    const registry = new CommandRegistry(false, () => undefined);
+    const order: string[] = [];
+    registry.register({
+      id: 'format',
+      title: 'Format',
+      run: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        order.push('formatted');
+      },
+    });
+    registry.register({ id: 'fails', title: 'Fails', run: () => Promise.reject(new Error('no formatter')) });
+    expect(await registry.runAndWait('format', api)).toBe(true);
+    order.push('saved');
+    expect(order).toEqual(['formatted', 'saved']);
+    expect(await registry.runAndWait('missing', api)).toBe(false);
+    await expect(registry.runAndWait('fails', api)).rejects.toThrow('no formatter');
+  });
+
   it('reports a command that throws or rejects instead of letting it escape', async () => {
     const reports: string[] = [];
     const registry = new CommandRegistry(false, (message) => reports.push(message));

@@ -42,6 +42,17 @@ export class CommandRegistry {
     return this.commands.get(id)?.shortcut ?? null;
   }
 
+  /**
+   * Runs a command and waits for it (Save waiting for Format Document); false when no such command is registered.
+   * A failure rejects, for the caller to report.
+   */
+  async runAndWait(id: string, api: WorkbenchApi): Promise<boolean> {
+    const command = this.commands.get(id);
+    if (!command) return false;
+    await command.run(api);
+    return true;
+  }
+
   run(id: string, api: WorkbenchApi): void {
     const command = this.commands.get(id);
     if (!command) {

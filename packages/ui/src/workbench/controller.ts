@@ -56,6 +56,9 @@ export interface OpenOptions {
   preview?: boolean;
 }
 
+/** The Format Document command (contributed by the language feature) that format on save runs. */
+export const FORMAT_DOCUMENT_COMMAND = 'editor.action.formatDocument';
+
 export type Overlay = 'quickOpen' | 'palette' | 'openFolder' | null;
 
 export interface WorkbenchState {
@@ -741,6 +744,24 @@ export class WorkbenchController {
   }
 
   /** Saves a file (the active one by default). Resolves true when it is on disk. */
+  /**
+   * Ctrl+S: the active file, formatted first when `editor.formatOnSave` is on (by the Format Document command a
+   * feature contributes: the project's Prettier/Biome, a language server, Monaco's own). As in VS Code, auto-save and
+   * Save All do not format; a formatter that fails is reported and the file is saved as it is.
+   */
+  async saveActive(): Promise<boolean> {
+    const path = this.api.activeFile();
+    if (path && this.settings.effective.value['editor.formatOnSave']) {
+      try {
+        await this.commands.runAndWait(FORMAT_DOCUMENT_COMMAND, this.api);
+      } catch (error) {
+        this.notify(`Could not format ${baseName(path)} before saving: ${errorMessage(error)}`, 'warning');
+      }
+    }
+    // the file Ctrl+S was pressed in, even when another tab became active while it was formatted
+    return this.save(path ?? this.state.value.tabs.active);
+  }
+
   async save(path: string | null = this.state.value.tabs.active): Promise<boolean> {
     const doc = path ? this.documents.get(path) : null;
     if (!path || !doc) return false;
