@@ -98,10 +98,15 @@ describe('rg --json read as it streams', () => {
       ]);
       const found = records[1] as Extract<RgRecord, { type: 'line' }>;
       expect(found.lineNumber).toBe(7);
-      expect('json' in found.line && found.line.json.equals(json)).toBe(true);
+      expect('json' in found.line && Buffer.concat(found.line.json).equals(json)).toBe(true);
       expect(records.slice(2, 5)).toEqual(
         ranges.map(([from, to]) => ({ type: 'submatch', start: bytes(from), end: bytes(to) })),
       );
+      // the line walked in the pieces it arrived in (escapes and characters cut between them) finds the same matches
+      if (!('json' in found.line)) throw new Error('the long line was parsed whole');
+      const escaped = new EscapedLine(found.line.json);
+      for (const [from, to] of ranges)
+        expect(escaped.matchAt(7, bytes(from), bytes(to))).toEqual(toMatch(7, LONG, from, to));
     }
   });
 
@@ -158,14 +163,23 @@ describe('a long line read where its matches are', () => {
     }
     const text = parts.join('');
     const json = Buffer.from(JSON.stringify(`${text}\n`).slice(1, -1));
-    const escaped = new EscapedLine(json);
+    const whole = new EscapedLine(json);
+    const cuts: Buffer[] = [];
+    for (let at = 0; at < json.length; ) {
+      const size = 1 + Math.floor(next() * (next() < 0.5 ? 8 : 9_000));
+      cuts.push(json.subarray(at, at + size));
+      at += size;
+    }
+    const cut = new EscapedLine(cuts); // in pieces, as rg's pipe delivers it: escapes and characters cut between them
     const bytes = (at: number) => Buffer.byteLength(text.slice(0, at));
     let checked = 0;
     for (let from = 3; from + 5 < text.length; from += 1 + Math.floor(next() * 60)) {
       if (text.charCodeAt(from) >= 0xdc00 && text.charCodeAt(from) < 0xe000) continue; // inside a surrogate pair
       const to = from + 1 + Math.floor(next() * 4);
       if (text.charCodeAt(to) >= 0xdc00 && text.charCodeAt(to) < 0xe000) continue;
-      expect(escaped.matchAt(7, bytes(from), bytes(to))).toEqual(toMatch(7, text, from, to));
+      const expected = toMatch(7, text, from, to);
+      expect(whole.matchAt(7, bytes(from), bytes(to))).toEqual(expected);
+      expect(cut.matchAt(7, bytes(from), bytes(to))).toEqual(expected);
       checked++;
     }
     expect(checked).toBeGreaterThan(500);
@@ -180,6 +194,8 @@ describe('a long line read where its matches are', () => {
       const json = Buffer.from(JSON.stringify(line).slice(1, -1));
       const last = new EscapedLine(json).matchAt(1, 290, Buffer.byteLength(text));
       expect(last?.text).toBe(text.slice(290));
+      const bytewise = [...json].map((byte) => Buffer.from([byte])); // the terminator cut between pieces
+      expect(new EscapedLine(bytewise).matchAt(1, 290, Buffer.byteLength(text))?.text).toBe(text.slice(290));
     }
   });
 });

@@ -23,8 +23,8 @@ const MAX_OFFSETS = 64;
 export type RgLine =
   /** A line parsed whole. */
   | { text: string }
-  /** A long line's JSON-escaped bytes (between the quotes of `lines.text`). */
-  | { json: Buffer };
+  /** A long line's JSON-escaped bytes (between the quotes of `lines.text`), in the pieces they arrived in. */
+  | { json: Buffer[] };
 
 export type RgRecord =
   | { type: 'begin'; path: string | null }
@@ -50,7 +50,7 @@ type Mode =
   /** Inside the `lines.text` string of a large match frame. */
   | { kind: 'line'; pieces: Buffer[]; size: number }
   /** After the line: its number, then each submatch's `},"start":N,"end":M}` (match texts skipped). */
-  | { kind: 'lineNumber'; json: Buffer; digits: Buffer }
+  | { kind: 'lineNumber'; json: Buffer[]; digits: Buffer }
   | { kind: 'seek' }
   | { kind: 'offsets'; text: Buffer }
   /** The rest of a frame we do not read (a large frame of another type, a line that is not UTF-8). */
@@ -102,8 +102,7 @@ export class RgJsonReader {
         mode.pieces.push(past === -1 ? data : data.subarray(0, past));
         mode.size += past === -1 ? data.length : past;
         if (past === -1) return EMPTY;
-        const all = Buffer.concat(mode.pieces);
-        this.mode = { kind: 'lineNumber', json: all.subarray(0, all.length - LINE_NUMBER.length), digits: EMPTY };
+        this.mode = { kind: 'lineNumber', json: withoutEnd(mode.pieces, LINE_NUMBER.length), digits: EMPTY };
         return data.subarray(past);
       }
       case 'lineNumber': {
@@ -207,4 +206,15 @@ export class RgJsonReader {
     else this.seam = Buffer.concat([this.seam, data]).subarray(-keep);
     return past;
   }
+}
+
+/** `pieces` less their last `count` bytes (a marker that may have been cut between chunks), none of them copied. */
+function withoutEnd(pieces: Buffer[], count: number): Buffer[] {
+  let left = count;
+  while (left > 0 && pieces.length > 0) {
+    const last = pieces.pop() as Buffer;
+    if (last.length > left) pieces.push(last.subarray(0, last.length - left));
+    left -= Math.min(left, last.length);
+  }
+  return pieces;
 }

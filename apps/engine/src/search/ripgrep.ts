@@ -178,8 +178,9 @@ const DECODE_WHOLE = 16 * 1024;
 function matchedLine(line: RgLine, plan: SearchPlan): MatchedLine {
   if ('text' in line) return new DecodedLine(line.text, plan);
   // a regex's groups need the whole line (RE2 runs it from the line's start), so such a line is decoded
-  if (line.json.length > DECODE_WHOLE && !plan.captures) return new EscapedLine(line.json);
-  return new DecodedLine(JSON.parse(`"${line.json.toString('utf8')}"`) as string, plan);
+  const size = line.json.reduce((sum, piece) => sum + piece.length, 0);
+  if (size > DECODE_WHOLE && !plan.captures) return new EscapedLine(line.json);
+  return new DecodedLine(JSON.parse(`"${Buffer.concat(line.json, size).toString('utf8')}"`) as string, plan);
 }
 
 class DecodedLine implements MatchedLine {
