@@ -27,7 +27,10 @@ const MODE: monaco.languages.typescript.ModeConfiguration = {
 };
 
 let service: Promise<TypeScriptApi> | null = null;
+/** Languages the contribution set up itself (met after it loaded). */
 const setUp = new Set<string>();
+/** Our own setup of a language met before the contribution loaded: one promise, which every caller waits for. */
+const setups = new Map<ServiceLanguage, Promise<void>>();
 
 /** The service, set up for `language`; loads it on the first call. */
 export async function loadTypeScriptService(language: ServiceLanguage): Promise<TypeScriptApi> {
@@ -56,12 +59,21 @@ export async function loadTypeScriptService(language: ServiceLanguage): Promise<
     return ts;
   })();
   const ts = await service;
-  if (!setUp.has(language)) {
-    setUp.add(language);
-    const mode = await import('monaco-editor/esm/vs/language/typescript/tsMode.js');
-    if (language === 'typescript') mode.setupTypeScript(ts.typescriptDefaults);
-    else mode.setupJavaScript(ts.javascriptDefaults);
+  let setup = setups.get(language);
+  if (!setup) {
+    // a second caller arriving while the first still loads tsMode must wait for it too: asking for the worker
+    // before the language is set up never answers (quick open's `@` right after the first TS file opened)
+    setup = setUp.has(language)
+      ? Promise.resolve()
+      : (async () => {
+          setUp.add(language);
+          const mode = await import('monaco-editor/esm/vs/language/typescript/tsMode.js');
+          if (language === 'typescript') mode.setupTypeScript(ts.typescriptDefaults);
+          else mode.setupJavaScript(ts.javascriptDefaults);
+        })();
+    setups.set(language, setup);
   }
+  await setup;
   return ts;
 }
 
