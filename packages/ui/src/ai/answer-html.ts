@@ -3,46 +3,15 @@
 // HTML is cut to an allow-list fit for chat: nothing that can restyle, cover, frame or submit the workbench.
 import DOMPurify, { type Config } from 'dompurify';
 import { marked, type Token, type Tokens } from 'marked';
+import { PROSE_TAGS } from '../workbench/prose-tags';
 
 export type AnswerPart = { kind: 'html'; html: string } | { kind: 'code'; code: string; lang: string };
-
-/** What Markdown produces for prose. No style, form, input, button, iframe, img, svg, div or span. */
-const CHAT_TAGS = [
-  'p',
-  'br',
-  'hr',
-  'h1',
-  'h2',
-  'h3',
-  'h4',
-  'h5',
-  'h6',
-  'strong',
-  'b',
-  'em',
-  'i',
-  'del',
-  's',
-  'code',
-  'pre',
-  'blockquote',
-  'ul',
-  'ol',
-  'li',
-  'a',
-  'table',
-  'thead',
-  'tbody',
-  'tr',
-  'th',
-  'td',
-];
 
 /** No style, class or id: the workbench's own classes (overlays, modals) and ids must not be reachable. */
 const CHAT_ATTRIBUTES = ['href', 'title', 'align', 'start'];
 
 const CHAT_CONFIG: Config = {
-  ALLOWED_TAGS: CHAT_TAGS,
+  ALLOWED_TAGS: [...PROSE_TAGS],
   ALLOWED_ATTR: CHAT_ATTRIBUTES,
   ALLOW_DATA_ATTR: false,
   ALLOW_ARIA_ATTR: false,

@@ -5,46 +5,10 @@
 // asks the engine's server for it).
 import DOMPurify, { type Config } from 'dompurify';
 import { marked } from 'marked';
+import { PROSE_TAGS } from '../workbench/prose-tags';
 
-const PREVIEW_TAGS = [
-  'p',
-  'br',
-  'hr',
-  'h1',
-  'h2',
-  'h3',
-  'h4',
-  'h5',
-  'h6',
-  'strong',
-  'b',
-  'em',
-  'i',
-  'del',
-  's',
-  'sup',
-  'sub',
-  'kbd',
-  'code',
-  'pre',
-  'blockquote',
-  'ul',
-  'ol',
-  'li',
-  'a',
-  'img',
-  'table',
-  'thead',
-  'tbody',
-  'tr',
-  'th',
-  'td',
-  'details',
-  'summary',
-  'dl',
-  'dt',
-  'dd',
-];
+/** Prose, plus images (loaded by us, see below), small inline tags and the disclosure and definition lists READMEs use. */
+const PREVIEW_TAGS = [...PROSE_TAGS, 'sup', 'sub', 'kbd', 'img', 'details', 'summary', 'dl', 'dt', 'dd'];
 
 /** No style, id or class (a code block's `language-x` class excepted): the workbench's own styles stay unreachable. */
 const PREVIEW_ATTRIBUTES = ['href', 'title', 'align', 'start', 'src', 'alt', 'width', 'height', 'colspan', 'rowspan'];

@@ -1,0 +1,33 @@
+// The HTML tags Markdown produces for prose, the common ground of the allow-lists that sanitise Markdown (a chat
+// answer, a Markdown preview). No style, form, input, button, iframe, img, svg, div or span: a list that needs more
+// adds it itself and says why.
+export const PROSE_TAGS: readonly string[] = [
+  'p',
+  'br',
+  'hr',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'strong',
+  'b',
+  'em',
+  'i',
+  'del',
+  's',
+  'code',
+  'pre',
+  'blockquote',
+  'ul',
+  'ol',
+  'li',
+  'a',
+  'table',
+  'thead',
+  'tbody',
+  'tr',
+  'th',
+  'td',
+];
