@@ -115,7 +115,8 @@ test('chat streams an answer with its "answered by" line; Ctrl+I edits through a
   await expect(question.getByTestId('ai-attachment')).toHaveText(/src\/greet\.ts\s*whole file/);
   await expect(question).not.toContainText('Context from');
   await expect(question).not.toContainText('```');
-  expect(JSON.stringify(good.requests.at(-1)?.body.messages)).toContain('Context from src/greet.ts');
+  // the chip shows as the question is sent; the request reaches the provider a moment later
+  await expect.poll(() => JSON.stringify(good.requests.at(-1)?.body.messages)).toContain('Context from src/greet.ts');
   const long = page.getByTestId('ai-message-assistant').last();
   await expect(long).toContainText('very-long-path-segment-');
   await expect(long.locator('.ai-code pre')).toContainText('"bye"];');
