@@ -1,6 +1,6 @@
 import type * as monaco from 'monaco-editor/esm/vs/editor/editor.api';
 import { describe, expect, it } from 'vitest';
-import { navigationTree } from './document-symbols';
+import { navigationTree } from './navigation-tree';
 
 const model = { uri: { toString: () => 'file:///src/a.ts' } } as unknown as monaco.editor.ITextModel;
 const tree = { text: '"a"', kind: 'module', spans: [{ start: 0, length: 1 }] };
