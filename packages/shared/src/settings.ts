@@ -283,6 +283,8 @@ export function settingsJsonSchema(scope: SettingScope): Record<string, unknown>
 export const KeybindingEntry = z.object({
   key: z.string().min(1).max(100),
   command: z.string().min(1).max(200),
+  /** A context the binding applies in ('editorTextFocus && !inputFocus'); the UI evaluates a small subset. */
+  when: z.string().max(1000).optional(),
 });
 export type KeybindingEntry = z.infer<typeof KeybindingEntry>;
 

@@ -42,4 +42,11 @@ describe('settings files', () => {
     expect(parsed.entries).toEqual([{ key: 'ctrl+k', command: 'x' }]);
     expect(parsed.problems[0]).toMatchObject({ kind: 'invalid', line: 3 });
   });
+
+  it('keeps a keybinding\'s when clause and drops what the schema does not know (args)', () => {
+    const parsed = parseKeybindingsText(
+      '[{"key": "ctrl+k ctrl+s", "command": "x", "when": "editorTextFocus", "args": {"text": "rm -rf /"}}]',
+    );
+    expect(parsed.entries).toEqual([{ key: 'ctrl+k ctrl+s', command: 'x', when: 'editorTextFocus' }]);
+  });
 });

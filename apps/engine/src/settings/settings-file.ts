@@ -130,7 +130,10 @@ export function parseKeybindingsText(text: string): ParsedKeybindingsText {
   const entries: KeybindingEntry[] = [];
   for (const node of tree.children ?? []) {
     const parsed = KeybindingEntry.safeParse(getNodeValue(node));
-    if (parsed.success) entries.push({ key: parsed.data.key, command: parsed.data.command });
+    if (parsed.success) {
+      const { key, command, when } = parsed.data;
+      entries.push(when === undefined ? { key, command } : { key, command, when });
+    }
     else
       problems.push({
         kind: 'invalid',
