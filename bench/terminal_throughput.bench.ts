@@ -6,11 +6,12 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { build } from 'esbuild';
 import { WebSocketServer } from 'ws';
 import { uiDist } from '../scripts/paths.js';
 import { startEngine } from '../tests/support/engine.js';
+import { BENCH_VIEWPORT, launchChromium, openWorkbench } from './support/chromium.js';
 import { median, percentile, progress, report, round } from './support/report.js';
 import type { TerminalProbe } from './support/terminal-probe.js';
 
@@ -86,14 +87,9 @@ async function main() {
   const engine = await startEngine({ workspace: root, uiDir: uiDist, env: { SHELL: '/bin/sh', ENV: '', PS1: '$ ' } });
   const baseline = await baselineServer();
   const probe = await probeScript();
-  const browser = await chromium.launch({
-    executablePath: process.env.PA_CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run'],
-  });
+  const browser = await launchChromium();
   try {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(`http://127.0.0.1:${engine.port}/#token=${engine.token}`);
-    await page.getByText('Engine connected').waitFor({ timeout: 60_000 });
+    const page = await openWorkbench(browser, engine);
     await page.keyboard.press('Control+Backquote');
     await page.locator('.terminal-view__pane .xterm').first().waitFor();
     // a second terminal beside the first, for the keystrokes typed during the flood
@@ -129,7 +125,7 @@ async function main() {
       product.push(Math.round(run.floodMs));
       echoes.push(...run.echoes);
       progress(`product round ${round_ + 1}: ${product.at(-1)} ms, ${run.echoes.length} echoes`);
-      const other = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      const other = await browser.newPage({ viewport: BENCH_VIEWPORT });
       bare.push(Math.round(await timeBaseline(other, baseline.url, probe)));
       await other.close();
       progress(`bare round ${round_ + 1}: ${bare.at(-1)} ms`);

@@ -10,9 +10,10 @@ import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { repoRoot, uiDist } from '../scripts/paths.js';
 import { startEngine } from '../tests/support/engine.js';
+import { launchChromium, openWorkbench } from './support/chromium.js';
 import { median, percentile, progress, report, round } from './support/report.js';
 
 const FILE = 'packages/ui/src/workbench/controller.ts';
@@ -111,14 +112,9 @@ async function product() {
     for (const line of chunk.toString().split('\n'))
       if (line.includes('"error"')) engineErrors.push(line.slice(0, 2000));
   });
-  const browser = await chromium.launch({
-    executablePath: process.env.PA_CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run'],
-  });
+  const browser = await launchChromium();
   try {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(`http://127.0.0.1:${engine.port}/#token=${engine.token}`);
-    await page.getByText('Engine connected').waitFor({ timeout: 60_000 });
+    const page = await openWorkbench(browser, engine);
     await page.locator('.tree-row').first().waitFor();
 
     // first hover: from opening the file until a hover shows a type from another file
