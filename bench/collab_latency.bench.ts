@@ -4,10 +4,11 @@
 
 import { RelaySyncProvider, type RelayWebSocketConstructor } from '@pa/shared/relay/client';
 import { roomIdForSecret } from '@pa/shared/relay/write-key';
-import { chromium, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { startRelay } from '../tests/support/collab-relay.js';
+import { launchChromium } from './support/chromium.js';
 import { serveCollabPage } from './support/collab-page-build.js';
 import { median, percentile, progress, report, round } from './support/report.js';
 
@@ -41,11 +42,7 @@ function summarise(rounds: number[][]) {
 
 async function peerToPeer(relay: { url: string; token: string }): Promise<number[][]> {
   const page = await serveCollabPage();
-  const launch = () =>
-    chromium.launch({
-      executablePath: process.env.PA_CHROMIUM ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-    });
+  const launch = () => launchChromium(['--disable-background-networking']);
   // two processes: BroadcastChannel between tabs of one browser would carry the updates instead of WebRTC
   const browsers = [await launch(), await launch()];
   try {

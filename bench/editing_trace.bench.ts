@@ -5,7 +5,7 @@
 // carried into the Y.Text by y-monaco. Reported beside it, not hidden: the same with the model shown in an editor
 // with presence (what the workbench does), the other direction (patches applied to the Y.Text as a peer's edits
 // arrive, y-monaco carrying them into the model), Monaco alone, and presence's cost per keystroke.
-import { chromium } from '@playwright/test';
+import { launchChromium } from './support/chromium.js';
 import { serveCollabPage } from './support/collab-page-build.js';
 import { replayConcurrent } from './support/concurrent-replay.js';
 import { median, progress, report, round } from './support/report.js';
@@ -39,17 +39,8 @@ interface PageApi {
 }
 
 const page = await serveCollabPage();
-const browser = await chromium.launch({
-  executablePath: process.env.PA_CHROMIUM ?? '/usr/bin/chromium',
-  // --expose-gc: the page collects garbage before each timed replay (collab-page.ts)
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--js-flags=--expose-gc',
-  ],
-});
+// --expose-gc: the page collects garbage before each timed replay (collab-page.ts)
+const browser = await launchChromium(['--disable-background-networking', '--js-flags=--expose-gc']);
 /** A replay that does not end at the trace's endContent is a bug, not a missed speed goal: exit non-zero. */
 let wrongContent = false;
 try {
