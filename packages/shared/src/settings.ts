@@ -12,6 +12,7 @@ export const SETTING_GROUPS = [
   { id: 'editor', title: 'Text Editor' },
   { id: 'files', title: 'Files' },
   { id: 'terminal', title: 'Terminal' },
+  { id: 'completion', title: 'Code Completion' },
 ] as const;
 export type SettingGroup = (typeof SETTING_GROUPS)[number]['id'];
 
@@ -171,6 +172,46 @@ export const settingSpecs = {
     default: [],
     scopes: both,
     restricted: true,
+  }),
+  'completion.enabled': setting({
+    group: 'completion',
+    title: 'Inline Suggestions',
+    description: 'Suggest code as you type (ghost text) from the model that serves completions; Tab accepts.',
+    schema: z.boolean(),
+    default: true,
+    scopes: both,
+  }),
+  'completion.ttftDeadlineMs': setting({
+    group: 'completion',
+    title: 'First Token Deadline',
+    description: 'Milliseconds a suggestion may wait for its first token before the next provider is tried.',
+    schema: z.number().int().min(50).max(30_000),
+    default: 300,
+    scopes: userOnly,
+  }),
+  'completion.totalDeadlineMs': setting({
+    group: 'completion',
+    title: 'Total Deadline',
+    description: 'Milliseconds a whole suggestion may take; what the model wrote by then is kept.',
+    schema: z.number().int().min(100).max(60_000),
+    default: 1500,
+    scopes: userOnly,
+  }),
+  'completion.debounceMinMs': setting({
+    group: 'completion',
+    title: 'Shortest Delay',
+    description: 'The least time after a keystroke before a suggestion is asked for (the delay follows your typing).',
+    schema: z.number().int().min(0).max(5_000),
+    default: 100,
+    scopes: both,
+  }),
+  'completion.debounceMaxMs': setting({
+    group: 'completion',
+    title: 'Longest Delay',
+    description: 'The most time after a keystroke before a suggestion is asked for.',
+    schema: z.number().int().min(0).max(5_000),
+    default: 400,
+    scopes: both,
   }),
 } as const satisfies Record<string, SettingSpec>;
 
