@@ -3,7 +3,7 @@
 // the CLI and the tests. Workflow and collab load on first use (lazy-capability.ts): a cold start loads only what
 // the first request needs.
 import { join } from 'node:path';
-import { AsyncDisposableStore, errorStack } from '@pa/shared';
+import { AsyncDisposableStore, errorStack, type Settings } from '@pa/shared';
 import { createAi } from './ai/index.js';
 import { createBackups } from './backup/index.js';
 import type { Capability, EngineContext } from './context.js';
@@ -97,12 +97,35 @@ export function createEngine(options: EngineOptions): Engine {
   const { entitlements, quotas } = add(createLicensing(context, secrets, { publicKey: options.licensePublicKey }));
   // MCP first: chat models borrow its tool catalog, workflow `mcp` steps its clients.
   const mcp = add(createMcp(context));
-  const ai = add(createAi(context, { entitlements, quotas, secrets, tools: mcp.catalog }));
+  // the user's settings as the capabilities that follow them read them (the settings capability loads on first use)
+  const effectiveSettings = async (): Promise<Settings> =>
+    ((await settings.load()) as SettingsCapability).service.effective();
+  const ai = add(
+    createAi(context, {
+      entitlements,
+      quotas,
+      secrets,
+      tools: mcp.catalog,
+      preferences: async () => {
+        const effective = await effectiveSettings();
+        return {
+          remoteAllowed: effective['privacy.allowRemoteModels'],
+          remoteTtftMs: effective['ai.remoteFirstTokenTimeout'] * 1000,
+        };
+      },
+    }),
+  );
   router.register(mcpAskHandlers(ai.service));
   const workflows = add(
     lazyCapability('workflow', async () => {
       const { createWorkflows } = await import('./workflow/index.js');
-      return createWorkflows(context, { entitlements, quotas, ai: ai.service, mcp: mcp.clients });
+      return createWorkflows(context, {
+        entitlements,
+        quotas,
+        ai: ai.service,
+        mcp: mcp.clients,
+        maxConcurrentRuns: async () => (await effectiveSettings())['workflows.maxConcurrentRuns'],
+      });
     }),
   );
   const collab = add(
@@ -153,7 +176,22 @@ export function createEngine(options: EngineOptions): Engine {
     lazyCapability('settings', async () => {
       const { createSettings } = await import('./settings/index.js');
       const isTrusted = async (root: string) => ((await workflows.load()) as WorkflowsCapability).store.isTrusted(root);
-      return createSettings(context, { isTrusted });
+      // trusting the workspace applies its restricted values at once: every settings.watch reader hears of it
+      const onDidChangeTrust = (listener: () => void) => {
+        let stop: (() => void) | null = null;
+        let gone = false;
+        workflows.load().then(
+          (capability) => {
+            if (!gone) stop = (capability as WorkflowsCapability).store.onDidChangeTrust(listener);
+          },
+          () => {}, // the workflow capability did not load: there is no trust to change either
+        );
+        return () => {
+          gone = true;
+          stop?.();
+        };
+      };
+      return createSettings(context, { isTrusted, onDidChangeTrust });
     }),
   );
 
@@ -171,7 +209,8 @@ export function createEngine(options: EngineOptions): Engine {
     lazyCapability('format', async () => {
       const { createFormat } = await import('./format/index.js');
       const isTrusted = async (root: string) => ((await workflows.load()) as WorkflowsCapability).store.isTrusted(root);
-      return createFormat(context, { isTrusted });
+      const defaultFormatter = async () => (await effectiveSettings())['editor.defaultFormatter'];
+      return createFormat(context, { isTrusted, defaultFormatter });
     }),
   );
 

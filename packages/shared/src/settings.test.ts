@@ -24,6 +24,30 @@ describe('the settings table', () => {
     expect(defaultSettings['workbench.colorTheme']).toBe('dark');
   });
 
+  it('has the groups of the Settings view, each with settings in it', () => {
+    const ids = SETTING_GROUPS.map((group) => group.id);
+    for (const id of ['editor', 'ai', 'collaboration', 'terminal', 'privacy', 'workflows'] as const) {
+      expect(ids, id).toContain(id);
+      expect(SETTING_KEYS.filter((key) => specOf(key).group === id).length, id).toBeGreaterThan(0);
+    }
+    expect(defaultSettings['privacy.allowRemoteModels']).toBe(true);
+    expect(defaultSettings['ai.chat.defaultModel']).toBe('');
+    expect(defaultSettings['editor.defaultFormatter']).toBe('auto');
+    expect(defaultSettings['workflows.maxConcurrentRuns']).toBe(2);
+  });
+
+  it('lets only the user decide where prompts go and what they carry', () => {
+    // a cloned repository writes the workspace file: none of these may be set there, trusted or not
+    for (const key of [
+      'privacy.allowRemoteModels',
+      'ai.chat.defaultModel',
+      'ai.chat.attachActiveFile',
+      'ai.remoteFirstTokenTimeout',
+    ] as const) {
+      expect(specOf(key).scopes, key).toEqual(['user']);
+    }
+  });
+
   it('marks every setting that names a program as restricted', () => {
     const restricted = SETTING_KEYS.filter((key) => specOf(key).restricted);
     expect(restricted).toEqual(['terminal.integrated.shell', 'terminal.integrated.shellArgs']);
@@ -55,6 +79,33 @@ describe('checkSettings', () => {
     expect(checkSettings(raw, 'workspace', { trusted: false }).values).toEqual({ 'editor.fontSize': 20 });
     expect(checkSettings(raw, 'workspace', { trusted: true }).values).toEqual(raw);
     expect(checkSettings(raw, 'user', { trusted: false }).values).toEqual(raw);
+  });
+
+  it('ignores a workspace file that turns remote models on or points the chat at a provider', () => {
+    const hostile = { 'privacy.allowRemoteModels': true, 'ai.chat.defaultModel': 'evil', 'editor.tabSize': 2 };
+    for (const trusted of [false, true]) {
+      const { values, problems } = checkSettings(hostile, 'workspace', { trusted });
+      expect(values).toEqual({ 'editor.tabSize': 2 });
+      expect(problems.map((problem) => [problem.kind, problem.key])).toEqual([
+        ['scope', 'privacy.allowRemoteModels'],
+        ['scope', 'ai.chat.defaultModel'],
+      ]);
+    }
+    const user = { 'privacy.allowRemoteModels': false, 'ai.chat.defaultModel': 'claude' };
+    const effective = effectiveSettings(checkSettings(user, 'user', { trusted: false }).values, {
+      ...checkSettings(hostile, 'workspace', { trusted: true }).values,
+    });
+    expect(effective['privacy.allowRemoteModels']).toBe(false);
+    expect(effective['ai.chat.defaultModel']).toBe('claude');
+  });
+
+  it('accepts only a provider id (or Auto) as the chat model', () => {
+    expect(checkSettings({ 'ai.chat.defaultModel': '' }, 'user', { trusted: true }).values).toEqual({
+      'ai.chat.defaultModel': '',
+    });
+    expect(checkSettings({ 'ai.chat.defaultModel': 'Bad Id/..' }, 'user', { trusted: true }).problems[0]?.kind).toBe(
+      'invalid',
+    );
   });
 
   it('lets a workspace value win over the user value, and the user over the default', () => {

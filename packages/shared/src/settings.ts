@@ -2,6 +2,7 @@
 // data dir, workspace settings in `.claudeeditor/settings.json`) and whether it would run something. One table read
 // by the engine (validating the files), the Settings editor (its controls) and the JSON view (its JSON Schema).
 import { z } from 'zod';
+import { ProviderId } from './protocol/ai.js';
 
 export const SettingScope = z.enum(['user', 'workspace']);
 export type SettingScope = z.infer<typeof SettingScope>;
@@ -11,7 +12,11 @@ export const SETTING_GROUPS = [
   { id: 'appearance', title: 'Appearance' },
   { id: 'editor', title: 'Text Editor' },
   { id: 'files', title: 'Files' },
+  { id: 'ai', title: 'AI' },
+  { id: 'collaboration', title: 'Collaboration' },
   { id: 'terminal', title: 'Terminal' },
+  { id: 'privacy', title: 'Privacy' },
+  { id: 'workflows', title: 'Workflows' },
   { id: 'completion', title: 'Code Completion' },
 ] as const;
 export type SettingGroup = (typeof SETTING_GROUPS)[number]['id'];
@@ -139,6 +144,17 @@ export const settingSpecs = {
     default: false,
     scopes: both,
   }),
+  'editor.defaultFormatter': setting({
+    group: 'editor',
+    title: 'Default Formatter',
+    description:
+      "What Format Document uses: 'auto' the project's Prettier or Biome when it has one, else the language's own " +
+      "formatter; 'prettier' or 'biome' only that one (the language's formatter when it is not installed and " +
+      "configured); 'language-server' always the language's own formatter.",
+    schema: z.enum(['auto', 'prettier', 'biome', 'language-server']),
+    default: 'auto',
+    scopes: both,
+  }),
   'files.autoSave': setting({
     group: 'files',
     title: 'Auto Save',
@@ -153,6 +169,45 @@ export const settingSpecs = {
     description: 'How many milliseconds after the last change a file is saved, when Auto Save is on.',
     schema: z.number().int().min(100).max(60_000),
     default: 1000,
+    scopes: both,
+  }),
+  'ai.chat.defaultModel': setting({
+    group: 'ai',
+    title: 'Chat Model',
+    description:
+      'The model provider a new chat asks (its id, as in Models and `pa models list`). Empty: Auto, the router ' +
+      'picks by latency, load and cost.',
+    schema: z.union([z.literal(''), ProviderId]),
+    default: '',
+    // a cloned repository must not choose where your prompts go
+    scopes: userOnly,
+  }),
+  'ai.chat.attachActiveFile': setting({
+    group: 'ai',
+    title: 'Attach Active File',
+    description:
+      'New chat questions carry the active file (or its selection) as context: the "Attach" box starts checked.',
+    schema: z.boolean(),
+    default: false,
+    // a cloned repository must not decide which of your files go to a model
+    scopes: userOnly,
+  }),
+  'ai.remoteFirstTokenTimeout': setting({
+    group: 'ai',
+    title: 'Remote First Token Deadline',
+    description:
+      'Seconds a network model provider may take to start answering before the router tries the next one (a ' +
+      "provider's own deadline in Models wins).",
+    schema: z.number().int().min(1).max(600),
+    default: 10,
+    scopes: userOnly,
+  }),
+  'collaboration.showCursorLabels': setting({
+    group: 'collaboration',
+    title: 'Show Cursor Labels',
+    description: "Show each peer's name next to their cursor in a shared session (their colour is always shown).",
+    schema: z.boolean(),
+    default: true,
     scopes: both,
   }),
   'terminal.integrated.shell': setting({
@@ -172,6 +227,27 @@ export const settingSpecs = {
     default: [],
     scopes: both,
     restricted: true,
+  }),
+  'privacy.allowRemoteModels': setting({
+    group: 'privacy',
+    title: 'Allow Remote Models',
+    description:
+      'Let the router send prompts to network model providers (OpenAI-compatible, Anthropic, Gemini; also ones on ' +
+      'this machine, like a local Ollama). Off: only the built-in local model answers and no other endpoint is ' +
+      'contacted, health checks included.',
+    schema: z.boolean(),
+    default: true,
+    // only you may turn this on: a workspace file (a cloned repository writes it) is ignored
+    scopes: userOnly,
+  }),
+  'workflows.maxConcurrentRuns': setting({
+    group: 'workflows',
+    title: 'Max Concurrent Runs',
+    description:
+      'How many workflow runs may run at once; the others wait in order. Applies to the next run that starts.',
+    schema: z.number().int().min(1).max(16),
+    default: 2,
+    scopes: userOnly,
   }),
   'completion.enabled': setting({
     group: 'completion',

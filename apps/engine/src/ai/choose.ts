@@ -20,7 +20,12 @@ export interface RouteQuery {
   /** Whether the license allows this provider's model class. */
   licensed(provider: ProviderConfig): boolean;
   now: number;
+  /** False: only the built-in local model may answer (the `privacy.allowRemoteModels` setting). Default true. */
+  remoteAllowed?: boolean;
 }
+
+/** Why a network provider is left out while remote models are off; the chat shows it. */
+export const REMOTE_OFF_REASON = 'remote models are off (Settings › Privacy › Allow Remote Models)';
 
 export interface Ranked {
   provider: ProviderConfig;
@@ -94,6 +99,7 @@ export function choose(
 function exclusion(provider: ProviderConfig, live: ProviderLiveStats, query: RouteQuery): string | null {
   if (query.pinned !== undefined && provider.id !== query.pinned) return 'not the pinned provider';
   if (!provider.enabled) return 'disabled';
+  if (query.remoteAllowed === false && provider.kind !== 'local') return REMOTE_OFF_REASON;
   if (!provider.tasks.includes(query.task)) return `does not serve ${query.task}`;
   if (!query.licensed(provider)) return `license does not include ${provider.modelClass} models`;
   if (live.circuit === 'open') return 'circuit open';

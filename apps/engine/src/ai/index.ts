@@ -10,7 +10,7 @@ import { createConversations } from './conversations.js';
 import { aiHandlers } from './handlers.js';
 import { openAiRoutes } from './openai-server.js';
 import { AI_MIGRATIONS, createPerfLog } from './perf.js';
-import { AiRouter } from './router.js';
+import { AiRouter, type RouterPreferences } from './router.js';
 import { loadSettings, saveSettings } from './settings.js';
 
 export type {
@@ -22,6 +22,7 @@ export type {
   TaskType,
   ToolProvider,
 } from './api.js';
+export type { RouterPreferences } from './router.js';
 
 /** Secret name of the bearer token that guards /v1 (shown in Model settings). */
 export const SERVER_TOKEN_SECRET = 'ai.server.token';
@@ -32,7 +33,14 @@ export interface Ai extends Capability {
 
 export function createAi(
   ctx: EngineContext,
-  deps: { entitlements: Entitlements; quotas: Quotas; secrets: Secrets; tools?: ToolProvider },
+  deps: {
+    entitlements: Entitlements;
+    quotas: Quotas;
+    secrets: Secrets;
+    tools?: ToolProvider;
+    /** The user's AI and privacy settings now (the settings capability), read for every request. */
+    preferences?: () => Promise<RouterPreferences>;
+  },
 ): Ai {
   ctx.store.migrate('ai', AI_MIGRATIONS);
   let settings: AiSettingsFile;
@@ -53,6 +61,7 @@ export function createAi(
     clock: ctx.clock,
     log: ctx.log,
     ...(deps.tools ? { tools: deps.tools } : {}),
+    ...(deps.preferences ? { preferences: deps.preferences } : {}),
   });
   router.startHealthChecks();
 

@@ -24,8 +24,20 @@ export const DEFAULT_TTFT_REMOTE_MS = 10_000;
 export const DEFAULT_TTFT_LOCAL_MS = 30_000;
 export const DEFAULT_IDLE_MS = 20_000;
 
+/** What the user's settings (Settings › AI and Privacy) ask of the router; read for every request. */
+export interface RouterPreferences {
+  /** `privacy.allowRemoteModels`: false → no request, health check included, goes to a network provider. */
+  remoteAllowed: boolean;
+  /** `ai.remoteFirstTokenTimeout` in ms: a network provider's deadline when its own config sets none. */
+  remoteTtftMs: number;
+}
+
+export const DEFAULT_PREFERENCES: RouterPreferences = { remoteAllowed: true, remoteTtftMs: DEFAULT_TTFT_REMOTE_MS };
+
 export interface RouterDeps {
   settings: () => AiSettingsFile;
+  /** The user's settings now; absent → DEFAULT_PREFERENCES. */
+  preferences?: () => Promise<RouterPreferences>;
   entitlements: Entitlements;
   quotas: Quotas;
   secrets: Secrets;
@@ -95,9 +107,21 @@ export class AiRouter {
     this.deps.entitlements.require({ kind: 'model', modelClass: pinned.modelClass }, actor);
   }
 
+  private async preferences(): Promise<RouterPreferences> {
+    if (!this.deps.preferences) return DEFAULT_PREFERENCES;
+    try {
+      return await this.deps.preferences();
+    } catch (error) {
+      // the settings cannot be read: nothing leaves the machine until they can
+      this.deps.log({ level: 'warn', msg: 'ai: reading the settings failed', error: errorMessage(error) });
+      return { ...DEFAULT_PREFERENCES, remoteAllowed: false };
+    }
+  }
+
   async generate(request: GenerateRequest): Promise<GenerateResult> {
     const { quotas, perf, clock } = this.deps;
     const started = performance.now();
+    const preferences = await this.preferences();
     const providers = this.deps.settings().providers;
     if (request.provider !== undefined) this.checkPinned(request.provider, request.actor);
     const stats = new Map<string, ProviderLiveStats>();
@@ -108,6 +132,7 @@ export class AiRouter {
       pinned: request.provider,
       licensed: (provider) => this.licensed(provider),
       now,
+      remoteAllowed: preferences.remoteAllowed,
     });
     if (choice.ranked.length === 0) {
       const why = choice.excluded.map((entry) => `${entry.providerId}: ${entry.reason}`).join('; ');
@@ -166,7 +191,7 @@ export class AiRouter {
           toolbox && this.deps.tools && instance.supportsTools
             ? withTools(instance, toolbox, this.deps.tools)
             : instance;
-        const outcome = await runAttempt(provider, providerRequest, deadlinesOf(config), signal, onToken);
+        const outcome = await runAttempt(provider, providerRequest, deadlinesOf(config, preferences), signal, onToken);
         const totalMs = performance.now() - attemptStart;
         live.observeTtft(outcome.ttftMs);
         live.breaker.record(clock(), { ok: true, probe });
@@ -210,7 +235,7 @@ export class AiRouter {
         if (failure.kind === 'rate-limit' && failure.retryAfterMs !== undefined) {
           live.blockedUntil = clock() + failure.retryAfterMs;
         }
-        if (failure.kind === 'ttft-timeout') live.observeTtft(deadlinesOf(config).ttftMs);
+        if (failure.kind === 'ttft-timeout') live.observeTtft(deadlinesOf(config, preferences).ttftMs);
         this.recordFailure(config, request.task, at, attemptStart, failure.kind);
         this.deps.log({ level: 'warn', msg: 'ai provider failed', provider: config.id, kind: failure.kind });
         if (error.afterFirstToken) {
@@ -296,6 +321,9 @@ export class AiRouter {
   }
 
   async checkHealth(): Promise<void> {
+    const preferences = await this.preferences();
+    // remote models off: not even a health check leaves the machine
+    if (!preferences.remoteAllowed) return;
     const remote = this.deps.settings().providers.filter((provider) => provider.enabled && provider.kind !== 'local');
     await Promise.all(
       remote.map(async (config) => {
@@ -304,7 +332,7 @@ export class AiRouter {
         if (!permit) return;
         const probe = permit === 'probe';
         const controller = new AbortController();
-        const timer = setTimeout(() => controller.abort(), deadlinesOf(config).ttftMs);
+        const timer = setTimeout(() => controller.abort(), deadlinesOf(config, preferences).ttftMs);
         try {
           const provider = await this.instance(config);
           await provider.health(controller.signal);
@@ -325,9 +353,12 @@ export class AiRouter {
   }
 }
 
-export function deadlinesOf(config: ProviderConfig): { ttftMs: number; idleMs: number } {
+export function deadlinesOf(
+  config: ProviderConfig,
+  preferences: Pick<RouterPreferences, 'remoteTtftMs'> = DEFAULT_PREFERENCES,
+): { ttftMs: number; idleMs: number } {
   return {
-    ttftMs: config.ttftTimeoutMs ?? (config.kind === 'local' ? DEFAULT_TTFT_LOCAL_MS : DEFAULT_TTFT_REMOTE_MS),
+    ttftMs: config.ttftTimeoutMs ?? (config.kind === 'local' ? DEFAULT_TTFT_LOCAL_MS : preferences.remoteTtftMs),
     idleMs: config.idleTimeoutMs ?? DEFAULT_IDLE_MS,
   };
 }

@@ -2,7 +2,7 @@
 // Detection reads files only; formatting runs the project's code (its formatter, config and plugins), so it runs
 // only in a workspace the user trusts, from the workspace's own node_modules (confined), bounded in time and output.
 // Loads on the first format.* call; nothing of it is on the engine's start path.
-import { ErrorCode, FORMATTER_LABELS, PaError } from '@pa/shared';
+import { ErrorCode, FORMATTER_LABELS, type FormatterInfo, type FormatterName, PaError } from '@pa/shared';
 import type { Capability, EngineContext } from '../context.js';
 import { resolveInside } from '../files/index.js';
 import type { PartialHandlers } from '../rpc/handlers.js';
@@ -13,6 +13,17 @@ import { type RunLimits, readableError, runFormatter } from './run.js';
 export interface FormatDeps {
   /** Whether the user trusts the workspace at `root` (the workflow capability keeps that answer). */
   isTrusted(root: string): Promise<boolean>;
+  /** The `editor.defaultFormatter` setting now; absent → 'auto'. */
+  defaultFormatter?: () => Promise<DefaultFormatter>;
+}
+
+export type DefaultFormatter = 'auto' | FormatterName | 'language-server';
+
+/** Which of the installed formatters the setting picks (null: the language's own formatter formats). */
+export function pickFormatter(available: readonly FormatterInfo[], choice: DefaultFormatter): FormatterInfo | null {
+  if (choice === 'language-server') return null;
+  if (choice === 'auto') return available[0] ?? null;
+  return available.find((each) => each.name === choice) ?? null;
 }
 
 export interface FormatOptions {
@@ -51,16 +62,25 @@ export function createFormat(ctx: EngineContext, deps: FormatDeps, options: Form
     return { root, available: detectFormatters(root, path) };
   };
 
+  const preferred = async (): Promise<DefaultFormatter> => (await deps.defaultFormatter?.()) ?? 'auto';
+
   const handlers: PartialHandlers = {
-    'format.detect': ({ path }) => {
+    'format.detect': async ({ path }) => {
       const { available } = detect(path);
-      return { formatter: available[0] ?? null, available };
+      return { formatter: pickFormatter(available, await preferred()), available };
     },
     'format.document': async ({ path, content, formatter }, { connection }) => {
       const { root, available } = detect(path);
-      const info = formatter ? available.find((each) => each.name === formatter) : available[0];
+      const choice = formatter ?? (await preferred());
+      const info = pickFormatter(available, choice);
       if (!info) {
-        const which = formatter ? FORMATTER_LABELS[formatter] : 'Prettier or Biome';
+        if (choice === 'language-server') {
+          throw new PaError(
+            ErrorCode.NOT_FOUND,
+            `Default Formatter is "language-server": ${path} is formatted by its language's own formatter.`,
+          );
+        }
+        const which = choice === 'auto' ? 'Prettier or Biome' : FORMATTER_LABELS[choice];
         throw new PaError(
           ErrorCode.NOT_FOUND,
           `No ${which} is installed and configured in this workspace for ${path}.`,

@@ -34,6 +34,11 @@ export const KEYBINDINGS_FILE = 'keybindings.json';
 
 export interface SettingsDeps {
   isTrusted(root: string): Promise<boolean>;
+  /**
+   * Tells `listener` whenever a folder's trust changes, until the returned function is called: restricted workspace
+   * values start (or stop) applying then, so `settings.watch` readers get a new snapshot without a reload.
+   */
+  onDidChangeTrust?(listener: () => void): () => void;
 }
 
 export interface SettingsCapability extends Capability {
@@ -228,6 +233,7 @@ export function createSettings(ctx: EngineContext, deps: SettingsDeps): Settings
     watchWorkspace(info?.root);
     changed();
   });
+  const untrack = deps.onDidChangeTrust?.(changed) ?? (() => {});
 
   const handlers: PartialHandlers = {
     'settings.get': () => snapshot(),
@@ -295,6 +301,7 @@ export function createSettings(ctx: EngineContext, deps: SettingsDeps): Settings
     service,
     dispose() {
       unsubscribe();
+      untrack();
       stopWatching();
       for (const reader of readers) reader.end({ ok: true });
       readers.clear();

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import {
   ErrorCode,
+  errorMessage,
   errorStack,
   PaError,
   type PlannedStep,
@@ -40,6 +41,8 @@ export interface WorkflowDeps {
   ai: AiService;
   /** The configured MCP servers, for `mcp` steps. */
   mcp: McpClients;
+  /** The `workflows.maxConcurrentRuns` setting now (PA_WORKFLOW_CONCURRENCY, when set, wins). */
+  maxConcurrentRuns?: () => Promise<number>;
 }
 
 export interface WorkflowsCapability extends Capability {
@@ -70,7 +73,22 @@ export function createWorkflows(ctx: EngineContext, deps: WorkflowDeps): Workflo
     for (const owner of owners) instance.forget(owner);
   };
   sweep();
-  const queue = new RunQueue(concurrencyFromEnv());
+  const fixedConcurrency = concurrencyFromEnv();
+  const queue = new RunQueue(fixedConcurrency ?? DEFAULT_CONCURRENCY);
+  /**
+   * Reads the setting again (at start and whenever a run is started: nothing starts until it is read), so a change
+   * applies to the next run without a restart.
+   */
+  const followConcurrency = () => {
+    if (fixedConcurrency !== null || !deps.maxConcurrentRuns) return;
+    const read = deps.maxConcurrentRuns().then(
+      (limit) => queue.setLimit(limit),
+      (error: unknown) =>
+        ctx.log({ level: 'warn', msg: 'workflow: reading the settings failed', error: errorMessage(error) }),
+    );
+    queue.holdUntil(read);
+  };
+  followConcurrency();
   const builtinDir = findBuiltinDir();
   const launcher = helperLauncher(groups);
   const active = new Map<string, ActiveRun>();
@@ -188,6 +206,7 @@ export function createWorkflows(ctx: EngineContext, deps: WorkflowDeps): Workflo
       for (const reader of slot.readers) reader.push(progress);
     };
     active.set(runId, slot);
+    followConcurrency();
     queue.enqueue(runId, async () => {
       try {
         if (controller.signal.aborted) {
@@ -435,9 +454,9 @@ function firstUnfinished(
   return Math.max(index, 0);
 }
 
-function concurrencyFromEnv(): number {
+function concurrencyFromEnv(): number | null {
   const value = Number(process.env.PA_WORKFLOW_CONCURRENCY);
-  return Number.isInteger(value) && value > 0 ? value : DEFAULT_CONCURRENCY;
+  return Number.isInteger(value) && value > 0 ? value : null;
 }
 
 export type { RunRecord };

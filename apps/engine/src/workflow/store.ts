@@ -103,6 +103,8 @@ export interface NewRun {
 export function createRunStore(store: Store, clock: () => number, instance: string) {
   store.migrate('workflow', MIGRATIONS);
   const db = store.db;
+  /** Told when a folder is trusted or no longer trusted (settings re-apply restricted workspace values). */
+  const trustListeners = new Set<(root: string, trusted: boolean) => void>();
   const insertRun = db.prepare(
     `INSERT INTO workflow_runs (id, workflow, source, definition, workspace, inputs, state, actor, engine_pid, engine_instance, created_at, rerun_of, from_step)
      VALUES (@id, @workflow, @source, @definition, @workspace, @inputs, 'queued', @actor, @pid, @instance, @now, @rerunOf, @fromStep)`,
@@ -258,6 +260,11 @@ export function createRunStore(store: Store, clock: () => number, instance: stri
       if (trusted)
         db.prepare('INSERT OR REPLACE INTO workflow_trust (root, trusted_at) VALUES (?, ?)').run(root, clock());
       else db.prepare('DELETE FROM workflow_trust WHERE root = ?').run(root);
+      for (const listener of [...trustListeners]) listener(root, trusted);
+    },
+    onDidChangeTrust(listener: (root: string, trusted: boolean) => void): () => void {
+      trustListeners.add(listener);
+      return () => trustListeners.delete(listener);
     },
   };
 }

@@ -1,7 +1,8 @@
-import { toDisposable } from '@pa/shared';
+import { defaultSettings, toDisposable } from '@pa/shared';
 import { describe, expect, it, vi } from 'vitest';
 import { FakeEngine } from '../testing/fake-engine';
 import type { WorkbenchApi } from '../workbench/contributions';
+import { Observable } from '../workbench/observable';
 import { AiServices } from './ai-services';
 import type { EditTarget } from './edit-controller';
 
@@ -14,7 +15,8 @@ const TARGET: EditTarget = {
 
 function setup() {
   const engine = new FakeEngine();
-  const api = { client: engine.client, editor: () => null, notify: () => {} } as unknown as WorkbenchApi;
+  const settings = { effective: new Observable(defaultSettings) };
+  const api = { client: engine.client, editor: () => null, notify: () => {}, settings } as unknown as WorkbenchApi;
   const overlay = { mounted: 0, unmounted: 0 };
   const services = new AiServices(api, () => {
     overlay.mounted += 1;

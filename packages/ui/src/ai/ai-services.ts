@@ -18,6 +18,7 @@ export class AiServices implements Disposable {
 
   constructor(api: WorkbenchApi, mountEditOverlay: MountEditOverlay) {
     this.chat = new ChatController(api);
+    this.store.defer(this.chat.followSettings(api.settings.effective));
     this.edit = new EditController(api);
     this.models = this.store.add(new ModelsController(api));
     this.store.defer(() => this.stopStreams());

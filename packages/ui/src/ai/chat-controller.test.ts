@@ -1,7 +1,8 @@
-import { ErrorCode, PaError } from '@pa/shared';
+import { defaultSettings, ErrorCode, PaError, type Settings } from '@pa/shared';
 import { describe, expect, it } from 'vitest';
 import { AiStreamsEngine, answerOf, settle } from '../testing/ai-streams';
 import type { WorkbenchApi } from '../workbench/contributions';
+import { Observable } from '../workbench/observable';
 import { ChatController } from './chat-controller';
 
 function setup() {
@@ -39,6 +40,33 @@ describe('ChatController', () => {
     expect(chat.streaming.value).toBe(false);
     expect(saved).toHaveLength(1);
     expect(chat.conversationId.value).toBe('c1');
+  });
+
+  it('starts on the model and the Attach box Settings › AI name, and follows a change of them at once', async () => {
+    const { engine, chat } = setup();
+    const settings = new Observable<Settings>({
+      ...defaultSettings,
+      'ai.chat.defaultModel': 'kimi',
+      'ai.chat.attachActiveFile': true,
+    });
+    const stop = chat.followSettings(settings);
+    expect(chat.model.value).toBe('kimi');
+    expect(chat.attachContext.value).toBe(true);
+    // a choice in the panel stands while the setting stays, even when another setting changes
+    chat.model.set('claude');
+    settings.set({ ...settings.value, 'editor.fontSize': 20 });
+    expect(chat.model.value).toBe('claude');
+    settings.set({ ...settings.value, 'ai.chat.defaultModel': '', 'ai.chat.attachActiveFile': false });
+    expect(chat.model.value).toBe('');
+    expect(chat.attachContext.value).toBe(false);
+    const sending = chat.send('Hi');
+    await settle();
+    expect(engine.last().params).toEqual({ messages: [{ role: 'user', content: 'Hi' }] });
+    engine.last().answer(answerOf('ok'));
+    await sending;
+    stop();
+    settings.set({ ...settings.value, 'ai.chat.defaultModel': 'kimi' });
+    expect(chat.model.value).toBe('');
   });
 
   it('pins the picked provider', async () => {

@@ -9,6 +9,7 @@ import {
   errorMessage,
   PaError,
   type ProviderView,
+  type Settings,
 } from '@pa/shared';
 import type { WorkbenchApi } from '../workbench/contributions';
 import { Observable } from '../workbench/observable';
@@ -40,6 +41,29 @@ export class ChatController {
   private stopAnswer: AbortController | null = null;
 
   constructor(private readonly api: WorkbenchApi) {}
+
+  /**
+   * Follows Settings › AI: the model the picker starts on (`ai.chat.defaultModel`) and whether the Attach box starts
+   * checked (`ai.chat.attachActiveFile`). A change of either applies at once; a choice made in the panel stands until
+   * the setting itself changes again.
+   */
+  followSettings(settings: Observable<Settings>): () => void {
+    let model = settings.value['ai.chat.defaultModel'];
+    let attach = settings.value['ai.chat.attachActiveFile'];
+    this.model.set(model);
+    this.attachContext.set(attach);
+    return settings.subscribe(() => {
+      const next = settings.value;
+      if (next['ai.chat.defaultModel'] !== model) {
+        model = next['ai.chat.defaultModel'];
+        this.model.set(model);
+      }
+      if (next['ai.chat.attachActiveFile'] !== attach) {
+        attach = next['ai.chat.attachActiveFile'];
+        this.attachContext.set(attach);
+      }
+    });
+  }
 
   private get client(): EngineClient {
     return this.api.client;

@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { type CollabSession, ErrorCode, PaError, toDisposable } from '@pa/shared';
+import { type CollabSession, defaultSettings, ErrorCode, PaError, toDisposable } from '@pa/shared';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { deferred, FakeEngine } from '../testing/fake-engine';
 import { Observable } from '../workbench/observable';
@@ -61,6 +61,7 @@ function setup() {
     onDidOpenModel: listener,
     onDidChangeActiveFile: listener,
     onDidSaveFile: listener,
+    settings: { effective: new Observable(defaultSettings) },
   };
   const collab = new CollabController(api);
   return { engine, collab, toasts, subscribed };

@@ -39,7 +39,10 @@ export type CollabApi = Pick<
   | 'onDidOpenModel'
   | 'onDidChangeActiveFile'
   | 'onDidSaveFile'
->;
+> & {
+  /** What applies now: Settings › Collaboration (cursor labels) is followed live. */
+  settings: Pick<WorkbenchApi['settings'], 'effective'>;
+};
 
 const SETTINGS_KEY = 'pa.collab.settings';
 
@@ -272,11 +275,13 @@ export class CollabController implements Disposable {
     bindOpen();
     session.files.observe(bindOpen);
     const renderCursors = () => {
-      this.style.textContent = cursorCss(session.status.value.participants);
+      const labels = this.api.settings.effective.value['collaboration.showCursorLabels'];
+      this.style.textContent = cursorCss(session.status.value.participants, { labels });
     };
     const tied = new DisposableStore();
     tied.defer(() => session.files.unobserve(bindOpen));
     tied.defer(session.status.subscribe(renderCursors));
+    tied.defer(this.api.settings.effective.subscribe(renderCursors));
     this.sessionStore = tied;
     session.setActiveFile(this.api.activeFile());
     return session;

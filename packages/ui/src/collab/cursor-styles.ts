@@ -2,16 +2,23 @@
 // this turns the participants into the CSS that colours them and labels each cursor with its owner's name.
 import type { Participant } from './presence';
 
-export function cursorCss(participants: readonly Participant[]): string {
+/** `labels: false` (Settings › Collaboration › Show Cursor Labels off): colours only, no names over the cursors. */
+export function cursorCss(participants: readonly Participant[], options: { labels?: boolean } = {}): string {
+  const labels = options.labels ?? true;
   return participants
     .filter((participant) => !participant.self)
     .map(({ clientId, color, name }) => {
       const safeColor = /^#[0-9a-fA-F]{3,8}$/.test(color) ? color : '#888888';
-      return [
+      const rules = [
         `.yRemoteSelection-${clientId} { background-color: ${safeColor}40; }`,
         `.yRemoteSelectionHead-${clientId} { border-left: 2px solid ${safeColor}; }`,
-        `.yRemoteSelectionHead-${clientId}::after { content: ${cssString(name)}; background: ${safeColor}; }`,
-      ].join('\n');
+      ];
+      if (labels) {
+        rules.push(
+          `.yRemoteSelectionHead-${clientId}::after { content: ${cssString(name)}; background: ${safeColor}; }`,
+        );
+      }
+      return rules.join('\n');
     })
     .join('\n');
 }

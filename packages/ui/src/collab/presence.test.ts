@@ -68,6 +68,14 @@ describe('presence', () => {
     expect(css).not.toContain('-1 ');
   });
 
+  it('leaves the names off, keeping the colours, when cursor labels are turned off', () => {
+    const peers = [{ clientId: 7, name: 'Ada', color: '#e06c75', self: false, file: 'a.ts' }];
+    const css = cursorCss(peers, { labels: false });
+    expect(css).toContain('.yRemoteSelectionHead-7 { border-left: 2px solid #e06c75; }');
+    expect(css).not.toContain('Ada');
+    expect(css).not.toContain('::after');
+  });
+
   it('escapes names so a peer cannot inject CSS', () => {
     const css = cssString('x"; } body { display: none; } .a { content: "');
     expect(css).not.toMatch(/"[^"]*"[^"]/);
