@@ -152,6 +152,27 @@ describe('with a Prettier stand-in', () => {
     expect(readFileSync(join(root, '.formatter-ran'), 'utf8')).toContain('["--stdin-filepath","src/a.ts"]');
   });
 
+  it('follows Settings › Editor › Default Formatter, the workspace value over the user one', async () => {
+    const root = prettierWorkspace('echo');
+    await open(root, true);
+    const prettier = { name: 'prettier', version: '3.9.9-fake' };
+    const detect = async () => (await client.call('format.detect', { path: 'src/a.ts' })).formatter;
+    await client.call('settings.set', { scope: 'user', key: 'editor.defaultFormatter', value: 'language-server' });
+    expect(await detect()).toBeNull();
+    const refused = await errorOf(client.call('format.document', { path: 'src/a.ts', content: 'let a' }));
+    expect(refused.code).toBe(ErrorCode.NOT_FOUND);
+    expect(ranIn(root)).toBe(false);
+
+    // Biome is not installed here: the language's own formatter formats
+    await client.call('settings.set', { scope: 'workspace', key: 'editor.defaultFormatter', value: 'biome' });
+    expect(await detect()).toBeNull();
+    await client.call('settings.set', { scope: 'workspace', key: 'editor.defaultFormatter', value: 'prettier' });
+    expect(await detect()).toEqual(prettier);
+    const result = await client.call('format.document', { path: 'src/a.ts', content: 'let a' });
+    expect(result).toEqual({ content: '// formatted\nlet a\n', formatter: prettier });
+    await client.call('settings.set', { scope: 'user', key: 'editor.defaultFormatter' });
+  });
+
   it("turns the formatter's stderr into one readable line", async () => {
     const root = prettierWorkspace('fail');
     await open(root, true);

@@ -131,6 +131,27 @@ describe('hostile workspace settings', () => {
     await client.call('workflow.trust.set', { trusted: false });
   });
 
+  it('tells settings.watch readers when the workspace is trusted, so its restricted values apply without reload', async () => {
+    writeFileSync(workspaceFile(), JSON.stringify({ 'terminal.integrated.shell': '/bin/bash' }));
+    await client.call('workflow.trust.set', { trusted: false });
+    const watch = client.stream('settings.watch', {});
+    const iterator = watch[Symbol.asyncIterator]();
+    const first = await until(iterator, () => true);
+    expect(first.trusted).toBe(false);
+    expect(first.workspace?.values).toEqual({});
+
+    // nothing on disk changes: only the trust store does
+    await client.call('workflow.trust.set', { trusted: true });
+    const trusted = await until(iterator, (s) => s.trusted);
+    expect(trusted.workspace?.values).toEqual({ 'terminal.integrated.shell': '/bin/bash' });
+    expect(trusted.workspace?.problems).toEqual([]);
+
+    await client.call('workflow.trust.set', { trusted: false });
+    const revoked = await until(iterator, (s) => !s.trusted);
+    expect(revoked.workspace?.values).toEqual({});
+    watch.cancel();
+  });
+
   it("starts a terminal with the engine's shell, not the one an untrusted clone names; trusted, with the named one", async () => {
     const marker = join(root, 'ran');
     const script = join(root, 'evil.sh');
