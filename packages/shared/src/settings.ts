@@ -2,7 +2,6 @@
 // data dir, workspace settings in `.claudeeditor/settings.json`) and whether it would run something. One table read
 // by the engine (validating the files), the Settings editor (its controls) and the JSON view (its JSON Schema).
 import { z } from 'zod';
-import { ProviderId } from './protocol/ai.js';
 
 export const SettingScope = z.enum(['user', 'workspace']);
 export type SettingScope = z.infer<typeof SettingScope>;
@@ -177,7 +176,14 @@ export const settingSpecs = {
     description:
       'The model provider a new chat asks (its id, as in Models and `pa models list`). Empty: Auto, the router ' +
       'picks by latency, load and cost.',
-    schema: z.union([z.literal(''), ProviderId]),
+    // a provider id (protocol/ai.ts ProviderId) or '' (Auto), as one string schema: the Settings view draws a text box
+    schema: z
+      .string()
+      .max(64)
+      .regex(
+        /^(?:[a-z0-9][a-z0-9._-]*)?$/,
+        'a provider id (lower-case letters, digits, ".", "_" or "-"), or empty for Auto',
+      ),
     default: '',
     // a cloned repository must not choose where your prompts go
     scopes: userOnly,

@@ -155,7 +155,8 @@ function SettingRow(props: { settingKey: SettingKey; scope: SettingScope; store:
       )}
       <SettingControlView id={id} settingKey={key} value={value} description={spec.description} onChange={set} />
       <div className="setting__key">
-        {key} · default {JSON.stringify(settingSpecs[key].default)}
+        {key} · default {JSON.stringify(settingSpecs[key].default)} ·{' '}
+        {spec.scopes.length === 1 ? `${spec.scopes[0]} settings only` : 'user or workspace'}
       </div>
     </div>
   );
