@@ -2,6 +2,7 @@
 // workbench activates it and disposes them with it.
 import { aiFeature } from './ai/index';
 import { collabFeature } from './collab/index';
+import { keybindingsFeature } from './keybindings/index';
 import { licenseFeature } from './license/index';
 import { lspFeature } from './lsp/index';
 import { outlineFeature } from './outline/index';
@@ -31,6 +32,7 @@ export const features: Contribution[] = [
   outlineFeature(),
   paletteFeature(),
   settingsFeature(),
+  keybindingsFeature(),
   lspFeature(),
   typescriptFeature(),
 ];

@@ -43,7 +43,7 @@ describe('settings files', () => {
     expect(parsed.problems[0]).toMatchObject({ kind: 'invalid', line: 3 });
   });
 
-  it('keeps a keybinding\'s when clause and drops what the schema does not know (args)', () => {
+  it("keeps a keybinding's when clause and drops what the schema does not know (args)", () => {
     const parsed = parseKeybindingsText(
       '[{"key": "ctrl+k ctrl+s", "command": "x", "when": "editorTextFocus", "args": {"text": "rm -rf /"}}]',
     );

@@ -133,8 +133,7 @@ export function parseKeybindingsText(text: string): ParsedKeybindingsText {
     if (parsed.success) {
       const { key, command, when } = parsed.data;
       entries.push(when === undefined ? { key, command } : { key, command, when });
-    }
-    else
+    } else
       problems.push({
         kind: 'invalid',
         key: '',

@@ -32,6 +32,16 @@ function Indentation({ model }: { model: monaco.editor.ITextModel }) {
   );
 }
 
+/** "(Ctrl+K) was pressed. Waiting for second key of chord..." while a chord waits (commands.ts). */
+function ChordStatus({ workbench }: { workbench: WorkbenchController }) {
+  const message = useSelected(workbench.commands.chordStatus, (value) => value);
+  return message ? (
+    <span className="status-item" data-testid="chord-status" role="status">
+      {message}
+    </span>
+  ) : null;
+}
+
 export function StatusBar({
   workbench,
   connection,
@@ -69,6 +79,7 @@ export function StatusBar({
             <item.component />
           </span>
         ))}
+        <ChordStatus workbench={workbench} />
       </div>
       <div className="status-bar__side">
         {right.map((item) => (

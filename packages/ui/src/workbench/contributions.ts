@@ -4,6 +4,7 @@ import type { Disposable, EngineClient, PaBridge, WorkspaceInfo } from '@pa/shar
 import type * as monaco from 'monaco-editor';
 import { type ComponentType, createContext, useContext } from 'react';
 import type { SettingsStore } from '../settings/settings-store';
+import type { CommandRegistry } from './commands';
 import type { Observable } from './observable';
 import type { ConfirmOptions } from './prompts';
 
@@ -47,6 +48,8 @@ export interface WorkbenchApi {
   readonly autoSave: Observable<boolean>;
   /** The settings (user and workspace files, what applies now); `settings.set` changes one. */
   readonly settings: SettingsStore;
+  /** The commands' key bindings with the user's keybindings.json applied (the Keyboard Shortcuts editor reads them). */
+  readonly keybindings: CommandRegistry;
   /** Fires when the editor wrote a file's text to disk (`content`: exactly the text written, BOM included). */
   onDidSaveFile(listener: (path: string, content: string) => void): Disposable;
   onDidChangeWorkspace(listener: (workspace: WorkspaceInfo | null) => void): Disposable;

@@ -198,7 +198,11 @@ export class WorkbenchController {
         this.autoSave.changed(path);
       });
     });
-    this.commands = new CommandRegistry(this.isMac, (message, kind) => this.notify(message, kind));
+    const platform = bridge?.platform ?? options.platform ?? navigator.platform;
+    this.commands = new CommandRegistry(this.isMac, (message, kind) => this.notify(message, kind), {
+      isWindows: /^win/i.test(platform),
+      isWeb: bridge === null,
+    });
     this.api = this.createApi();
     for (const command of builtInCommands(this)) this.commands.register(command);
     for (const feature of features) for (const command of feature.commands ?? []) this.commands.register(command);
@@ -1049,11 +1053,11 @@ export class WorkbenchController {
 
   /** Runs the command bound to a key stroke. Returns true when one ran (the caller then prevents the default). */
   handleKey(stroke: KeyStroke): boolean {
-    if (this.prompts.current.value) return false; // a modal question owns the keyboard
-    const command = this.commands.commandFor(stroke);
-    if (!command) return false;
-    this.runCommand(command.id);
-    return true;
+    if (this.prompts.current.value) {
+      this.commands.cancelChord();
+      return false; // a modal question owns the keyboard
+    }
+    return this.commands.handleKey(stroke, this.api);
   }
 
   private createApi(): WorkbenchApi {
@@ -1076,6 +1080,7 @@ export class WorkbenchController {
       onDidOpenModel: (listener) => this.documents.onDidOpenModel.event(({ path, model }) => listener(path, model)),
       autoSave: this.autoSave.enabled,
       settings: this.settings,
+      keybindings: this.commands,
       onDidSaveFile: (listener) => this.documents.onDidSave.event(({ path, content }) => listener(path, content)),
       onDidChangeWorkspace: (listener) => this.workspaceChanged.event(listener),
       showView: (id) => this.showView(id),

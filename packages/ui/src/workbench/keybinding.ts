@@ -1,5 +1,6 @@
-// Key bindings as features write them ('Mod+Shift+P'): parsed once, matched against keyboard events, and shown
-// the way the platform spells them (⇧⌘P on macOS, Ctrl+Shift+P elsewhere).
+// Key bindings as features write them ('Mod+Shift+P') and as keybindings.json does ('ctrl+k ctrl+s', VS Code's
+// spelling): parsed once, matched against keyboard events, and shown the way the platform spells them (⇧⌘P on macOS,
+// Ctrl+Shift+P elsewhere). A sequence of two strokes is a chord ('Mod+K Mod+S').
 
 export interface Keybinding {
   ctrl: boolean;
@@ -20,7 +21,22 @@ export interface KeyStroke {
   altKey: boolean;
 }
 
-const KEY_ALIASES: Record<string, string> = { esc: 'escape', return: 'enter', space: ' ', plus: '+', del: 'delete' };
+const KEY_ALIASES: Record<string, string> = {
+  esc: 'escape',
+  return: 'enter',
+  space: ' ',
+  plus: '+',
+  del: 'delete',
+  // VS Code's names in keybindings.json
+  left: 'arrowleft',
+  right: 'arrowright',
+  up: 'arrowup',
+  down: 'arrowdown',
+  ins: 'insert',
+};
+
+/** The longest chord: VS Code's two strokes. */
+export const MAX_CHORD_STROKES = 2;
 
 /** Parses 'Mod+Shift+P'; Mod is Cmd on macOS and Ctrl elsewhere. Throws on a binding with no key. */
 export function parseKeybinding(text: string, isMac: boolean): Keybinding {
@@ -34,7 +50,7 @@ export function parseKeybinding(text: string, isMac: boolean): Keybinding {
       if (isMac) binding.meta = true;
       else binding.ctrl = true;
     } else if (lower === 'ctrl' || lower === 'control') binding.ctrl = true;
-    else if (lower === 'cmd' || lower === 'meta') binding.meta = true;
+    else if (lower === 'cmd' || lower === 'meta' || lower === 'win' || lower === 'super') binding.meta = true;
     else if (lower === 'shift') binding.shift = true;
     else if (lower === 'alt' || lower === 'option') binding.alt = true;
     else if (lower !== '') binding.key = KEY_ALIASES[lower] ?? lower;
@@ -67,4 +83,74 @@ export function formatKeybinding(binding: Keybinding, isMac: boolean): string {
   }
   const parts = [binding.ctrl && 'Ctrl', binding.meta && 'Meta', binding.alt && 'Alt', binding.shift && 'Shift'];
   return [...parts.filter((part): part is string => typeof part === 'string'), key === ' ' ? 'Space' : key].join('+');
+}
+
+/** Parses a sequence of strokes separated by spaces ('Mod+K Mod+S', 'ctrl+k v'). Throws on an empty or long one. */
+export function parseKeySequence(text: string, isMac: boolean): Keybinding[] {
+  const strokes = text
+    .trim()
+    .split(/\s+/)
+    .filter((part) => part !== '');
+  if (strokes.length === 0) throw new Error('The key binding is empty.');
+  if (strokes.length > MAX_CHORD_STROKES) {
+    throw new Error(`Key binding "${text.slice(0, 100)}" has ${strokes.length} strokes; at most ${MAX_CHORD_STROKES}.`);
+  }
+  return strokes.map((stroke) => parseKeybinding(stroke, isMac));
+}
+
+export function sameKeybinding(a: Keybinding, b: Keybinding): boolean {
+  return a.ctrl === b.ctrl && a.meta === b.meta && a.shift === b.shift && a.alt === b.alt && a.key === b.key;
+}
+
+export function sameKeySequence(a: readonly Keybinding[], b: readonly Keybinding[]): boolean {
+  return a.length === b.length && a.every((stroke, index) => sameKeybinding(stroke, b[index] as Keybinding));
+}
+
+export function formatKeySequence(sequence: readonly Keybinding[], isMac: boolean): string {
+  return sequence.map((stroke) => formatKeybinding(stroke, isMac)).join(' ');
+}
+
+const USER_KEY_NAMES: Record<string, string> = {
+  arrowleft: 'left',
+  arrowright: 'right',
+  arrowup: 'up',
+  arrowdown: 'down',
+  ' ': 'space',
+};
+
+/** The sequence as keybindings.json writes it (VS Code's 'ctrl+shift+alt+f', 'cmd+k cmd+s' on macOS). */
+export function userSettingsLabel(sequence: readonly Keybinding[], isMac: boolean): string {
+  return sequence
+    .map((stroke) => {
+      const parts: string[] = [];
+      if (stroke.ctrl) parts.push('ctrl');
+      if (stroke.shift) parts.push('shift');
+      if (stroke.alt) parts.push('alt');
+      if (stroke.meta) parts.push(isMac ? 'cmd' : 'meta');
+      parts.push(USER_KEY_NAMES[stroke.key] ?? stroke.key);
+      return parts.join('+');
+    })
+    .join(' ');
+}
+
+const MODIFIER_KEYS = new Set(['control', 'shift', 'alt', 'meta', 'os', 'altgraph', 'capslock', 'fn', 'dead']);
+
+/** Whether the stroke is a modifier pressed on its own (Ctrl on the way to Ctrl+S): no binding's stroke. */
+export function isModifierOnly(stroke: KeyStroke): boolean {
+  return MODIFIER_KEYS.has(stroke.key.toLowerCase());
+}
+
+/**
+ * The binding a key stroke would be (recording a key combination): letters and digits by their physical key, so
+ * Shift+1 is 'Shift+1' and Alt+P on macOS is 'Alt+P', other keys by the character or name the event carries.
+ * Null for a modifier pressed alone.
+ */
+export function keybindingFromStroke(stroke: KeyStroke): Keybinding | null {
+  if (isModifierOnly(stroke)) return null;
+  const code = stroke.code ?? '';
+  let key = stroke.key.toLowerCase();
+  if (/^Key[A-Z]$/.test(code)) key = code.slice(3).toLowerCase();
+  else if (/^Digit[0-9]$/.test(code)) key = code.slice(5);
+  if (key === '') return null;
+  return { ctrl: stroke.ctrlKey, meta: stroke.metaKey, shift: stroke.shiftKey, alt: stroke.altKey, key };
 }
