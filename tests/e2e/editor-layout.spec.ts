@@ -25,6 +25,8 @@ async function quickOpen(page: Page, path: string): Promise<void> {
   await page.locator('.picker__input').fill(path);
   await expect(page.locator('.picker__item--selected')).toContainText(path.split('/').at(-1) ?? path);
   await page.keyboard.press('Enter');
+  // the tab opens once the file's text has come from the engine, not on the keypress
+  await expect(page.locator(`.tab[data-path="${path}"][aria-selected="true"]`).first()).toBeVisible();
 }
 
 test('splits the editor right, shares the document between groups, drags a tab across and keeps the layout', async ({
