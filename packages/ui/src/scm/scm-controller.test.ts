@@ -1,8 +1,9 @@
-import { type GitStatus, PaError } from '@pa/shared';
+import { type GitStatus, PaError, type SettingsSnapshot } from '@pa/shared';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { closeDiffEditor, diffEditorSlot } from '../editor/diff-editor-slot';
 import { AiStreamsEngine, answerOf, settle } from '../testing/ai-streams';
 import { FakeEngine } from '../testing/fake-engine';
+import { Observable } from '../workbench/observable';
 import { COMMIT_MESSAGE_PROMPT } from './groups';
 import { type ScmApi, ScmController } from './scm-controller';
 
@@ -13,6 +14,8 @@ const STATUS: GitStatus = {
   trusted: true,
   merging: false,
 };
+
+const snapshotOf = (trusted: boolean) => ({ trusted }) as unknown as SettingsSnapshot;
 
 function setUp(confirmAnswer: string | null = 'discard') {
   const engine = new FakeEngine();
@@ -27,9 +30,10 @@ function setUp(confirmAnswer: string | null = 'discard') {
     model: () => null,
     saveFile: vi.fn(async () => {}),
     onDidChangeWorkspace: () => ({ dispose() {} }),
+    settings: { snapshot: new Observable<SettingsSnapshot | null>(snapshotOf(false)) },
   };
   const controller = new ScmController(api);
-  return { engine, controller, notify, confirm };
+  return { engine, controller, notify, confirm, snapshot: api.settings?.snapshot };
 }
 
 const statusReads = (engine: FakeEngine) => engine.methods().filter((method) => method === 'git.status').length;
@@ -49,6 +53,19 @@ describe('ScmController', () => {
     expect(statusReads(engine)).toBeGreaterThan(before);
     controller.dispose();
     expect(engine.listenerCount('git.changed')).toBe(0);
+  });
+
+  it('reads the status again when the workspace is trusted from anywhere (the settings snapshot says so)', async () => {
+    const { engine, controller, snapshot } = setUp();
+    await controller.refresh();
+    const before = statusReads(engine);
+    snapshot?.set(snapshotOf(false)); // another snapshot, same trust: nothing to read
+    await settle();
+    expect(statusReads(engine)).toBe(before);
+    snapshot?.set(snapshotOf(true));
+    await settle();
+    expect(statusReads(engine)).toBe(before + 1);
+    controller.dispose();
   });
 
   it("shows git's own text when an action fails, and reads the status after", async () => {

@@ -33,7 +33,10 @@ export interface ScmState {
 export type ScmApi = Pick<
   WorkbenchApi,
   'client' | 'notify' | 'confirm' | 'openFile' | 'model' | 'onDidChangeWorkspace' | 'saveFile'
->;
+> & {
+  /** The settings snapshot says when the workspace's trust changed (from any window): the status is read again. */
+  settings?: Pick<WorkbenchApi['settings'], 'snapshot'>;
+};
 
 export class ScmController implements Disposable {
   readonly state = new Observable<ScmState>({
@@ -54,6 +57,18 @@ export class ScmController implements Disposable {
     this.subscriptions.add(api.client.on('files.changed', () => void this.refresh()));
     this.subscriptions.add(api.client.on('git.changed', () => void this.refresh()));
     this.subscriptions.add(api.onDidChangeWorkspace(() => void this.refresh()));
+    const settings = api.settings?.snapshot;
+    if (settings) {
+      let trusted = settings.value?.trusted;
+      this.subscriptions.defer(
+        settings.subscribe(() => {
+          const next = settings.value?.trusted;
+          if (next === trusted) return;
+          trusted = next;
+          void this.refresh(); // trusted elsewhere: the banner goes and git runs with the repository's config
+        }),
+      );
+    }
     void this.refresh();
   }
 
