@@ -83,6 +83,7 @@ export function parseWhen(text: string): WhenExpr {
   };
 
   function primary(depth: number): WhenExpr {
+    if (depth > MAX_DEPTH) throw new Error('the clause is nested too deeply');
     const token = take();
     if (!token) throw new Error('the clause ends too early');
     if (token.kind === 'op' && token.text === '(') {

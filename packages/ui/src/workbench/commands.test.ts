@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { CommandRegistry } from './commands';
+import type { BindingItem } from '../keybindings/resolve';
+import type { WhenContext } from '../keybindings/when';
+import { CommandRegistry, type EditorKeybindings } from './commands';
 import type { WorkbenchApi } from './contributions';
+import { parseKeySequence } from './keybinding';
 
 const api = {} as WorkbenchApi;
 const stroke = { key: 'k', ctrlKey: true, metaKey: false, shiftKey: false, altKey: false };
@@ -65,3 +68,150 @@ describe('CommandRegistry', () => {
     expect(reports).toEqual(['sync failure', 'No command "missing".', 'async failure']);
   });
 });
+
+const ctrl = (key: string) => ({ ...stroke, key, code: `Key${key.toUpperCase()}` });
+const plain = (key: string) => ({ ...stroke, key, ctrlKey: false });
+const focus = (at: Partial<WhenContext> = {}): WhenContext => ({
+  editorTextFocus: false,
+  editorFocus: false,
+  terminalFocus: false,
+  inputFocus: false,
+  textInputFocus: false,
+  editorLangId: null,
+  isMac: false,
+  isLinux: true,
+  isWindows: false,
+  isWeb: true,
+  ...at,
+});
+
+function registryWith(ran: string[]) {
+  const reports: string[] = [];
+  const registry = new CommandRegistry(false, (message) => reports.push(message));
+  for (const [id, keybinding] of [
+    ['workbench.save', 'Mod+S'],
+    ['keybindings.open', 'Mod+K Mod+S'],
+    ['workbench.quickOpen', 'Mod+P'],
+  ] as const) {
+    registry.register({ id, title: id, keybinding, run: () => void ran.push(id) });
+  }
+  return { registry, reports };
+}
+
+describe('CommandRegistry key handling', () => {
+  it('runs a chord on its second stroke, saying in the status bar that it waits, and cancels on Escape', () => {
+    const ran: string[] = [];
+    const { registry } = registryWith(ran);
+    expect(registry.handleKey(ctrl('k'), api, focus())).toBe(true);
+    expect(registry.chordStatus.value).toBe('(Ctrl+K) was pressed. Waiting for second key of chord...');
+    expect(registry.handleKey(ctrl('s'), api, focus())).toBe(true);
+    expect(ran).toEqual(['keybindings.open']);
+    expect(registry.chordStatus.value).toBeNull();
+    registry.handleKey(ctrl('k'), api, focus());
+    expect(registry.handleKey(plain('Escape'), api, focus())).toBe(true);
+    expect(registry.chordStatus.value).toBeNull();
+    registry.handleKey(ctrl('k'), api, focus());
+    expect(registry.handleKey(ctrl('j'), api, focus())).toBe(true);
+    expect(registry.chordStatus.value).toBe('The key combination (Ctrl+K, Ctrl+J) is not a command.');
+    expect(registry.handleKey(plain('a'), api, focus())).toBe(false);
+    expect(ran).toEqual(['keybindings.open']);
+    expect(registry.shortcutFor('keybindings.open')).toBe('Ctrl+K Ctrl+S');
+  });
+
+  it('applies keybindings.json live: an added key, a removed default, a when clause, the shortcut shown', () => {
+    const ran: string[] = [];
+    const { registry } = registryWith(ran);
+    const changes = registry.changes.value;
+    registry.setUserKeybindings([
+      { key: 'ctrl+shift+alt+f', command: 'workbench.quickOpen', when: 'editorTextFocus && !terminalFocus' },
+      { key: 'ctrl+s', command: '-workbench.save' },
+    ]);
+    expect(registry.changes.value).toBeGreaterThan(changes);
+    const chord = { ...ctrl('f'), shiftKey: true, altKey: true };
+    expect(registry.handleKey(chord, api, focus())).toBe(false); // the when clause does not hold
+    expect(registry.handleKey(chord, api, focus({ editorTextFocus: true }))).toBe(true);
+    expect(registry.handleKey(ctrl('s'), api, focus())).toBe(false); // removed
+    expect(ran).toEqual(['workbench.quickOpen']);
+    expect(registry.shortcutFor('workbench.quickOpen')).toBe('Ctrl+Shift+Alt+F');
+    expect(registry.shortcutFor('workbench.save')).toBeNull();
+    registry.setUserKeybindings([]);
+    expect(registry.handleKey(ctrl('s'), api, focus())).toBe(true);
+    expect(ran).toEqual(['workbench.quickOpen', 'workbench.save']);
+  });
+
+  it('binds no key to a command that does not exist, and reports it', () => {
+    const ran: string[] = [];
+    const { registry } = registryWith(ran);
+    registry.setEditorKeybindings(fakeEditor([], []));
+    registry.setUserKeybindings([{ key: 'ctrl+1', command: 'workbench.action.terminal.sendSequence' }]);
+    expect(registry.keybindings().problems[0]?.message).toMatch(/no command/);
+    expect(registry.handleKey({ ...stroke, key: '1', code: 'Digit1' }, api, focus())).toBe(false);
+  });
+
+  it('lets a view have every key while suspended', () => {
+    const ran: string[] = [];
+    const { registry } = registryWith(ran);
+    registry.handleKey(ctrl('k'), api, focus());
+    const resume = registry.suspend();
+    expect(registry.chordStatus.value).toBeNull();
+    expect(registry.handleKey(ctrl('s'), api, focus())).toBe(false);
+    resume();
+    resume(); // twice is once
+    expect(registry.handleKey(ctrl('s'), api, focus())).toBe(true);
+    expect(ran).toEqual(['workbench.save']);
+  });
+
+  it('runs Monaco chords sharing Ctrl+K in the editor, user bindings of Monaco actions, and removes its defaults there', () => {
+    const ran: string[] = [];
+    const { registry } = registryWith(ran);
+    const comment: BindingItem = {
+      command: 'editor.action.addCommentLine',
+      keys: parseKeySequence('ctrl+k ctrl+c', false),
+      whenText: 'editorTextFocus && !editorReadonly',
+      when: null,
+      source: 'editor',
+    };
+    const format: BindingItem = {
+      ...comment,
+      command: 'editor.action.formatDocument',
+      keys: parseKeySequence('shift+alt+f', false),
+    };
+    const editorRan: string[] = [];
+    const removals: BindingItem[][] = [];
+    registry.setEditorKeybindings(fakeEditor([comment, format], editorRan, removals));
+    registry.handleKey(ctrl('k'), api, focus({ editorFocus: true, editorTextFocus: true }));
+    registry.handleKey(ctrl('c'), api, focus({ editorFocus: true, editorTextFocus: true }));
+    expect(editorRan).toEqual(['editor.action.addCommentLine']);
+    // Monaco handles its single strokes itself
+    expect(
+      registry.handleKey(
+        { ...ctrl('f'), ctrlKey: false, shiftKey: true, altKey: true },
+        api,
+        focus({ editorFocus: true }),
+      ),
+    ).toBe(false);
+    registry.setUserKeybindings([
+      { key: 'ctrl+alt+l', command: 'editor.action.formatDocument' },
+      { key: 'shift+alt+f', command: '-editor.action.formatDocument' },
+    ]);
+    expect(removals[removals.length - 1]?.map((item) => item.command)).toEqual(['editor.action.formatDocument']);
+    expect(registry.handleKey({ ...ctrl('l'), altKey: true }, api, focus())).toBe(true);
+    expect(editorRan).toEqual(['editor.action.addCommentLine', 'editor.action.formatDocument']);
+    expect(registry.titleFor('editor.action.formatDocument')).toBe('Format Document');
+  });
+});
+
+function fakeEditor(items: BindingItem[], ran: string[], removals: BindingItem[][] = []): EditorKeybindings {
+  const titles = new Map([['editor.action.formatDocument', 'Format Document']]);
+  const known = new Set([...items.map((item) => item.command), ...titles.keys()]);
+  return {
+    items,
+    titles,
+    has: (id) => known.has(id),
+    run: (id) => {
+      ran.push(id);
+      return true;
+    },
+    applyRemovals: (removed) => void removals.push([...removed]),
+  };
+}

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { formatKeybinding, type KeyStroke, matchesKeybinding, parseKeybinding } from './keybinding';
+import {
+  formatKeybinding,
+  formatKeySequence,
+  type KeyStroke,
+  keybindingFromStroke,
+  matchesKeybinding,
+  parseKeybinding,
+  parseKeySequence,
+  sameKeySequence,
+  userSettingsLabel,
+} from './keybinding';
 
 const stroke = (key: string, mods: Partial<KeyStroke> = {}): KeyStroke => ({
   key,
@@ -56,5 +66,36 @@ describe('formatKeybinding', () => {
   it('spells bindings the platform way', () => {
     expect(formatKeybinding(parseKeybinding('Mod+Shift+P', false), false)).toBe('Ctrl+Shift+P');
     expect(formatKeybinding(parseKeybinding('Mod+Shift+P', true), true)).toBe('⇧⌘P');
+    expect(formatKeybinding(parseKeybinding('alt+shift+ctrl+f', false), false)).toBe('Ctrl+Shift+Alt+F');
+  });
+
+  it('reads keybindings.json sequences (VS Code names) and writes them back the same way', () => {
+    const chord = parseKeySequence('ctrl+k  ctrl+left', false);
+    expect(chord).toEqual([
+      { ctrl: true, meta: false, shift: false, alt: false, key: 'k' },
+      { ctrl: true, meta: false, shift: false, alt: false, key: 'arrowleft' },
+    ]);
+    expect(formatKeySequence(chord, false)).toBe('Ctrl+K Ctrl+LeftArrow');
+    expect(userSettingsLabel(chord, false)).toBe('ctrl+k ctrl+left');
+    expect(userSettingsLabel(parseKeySequence('Mod+Shift+Space', true), true)).toBe('shift+cmd+space');
+    expect(() => parseKeySequence('ctrl+a ctrl+b ctrl+c', false)).toThrow(/at most 2/);
+    expect(() => parseKeySequence('   ', false)).toThrow(/empty/);
+    expect(sameKeySequence(parseKeySequence('Mod+K Mod+S', false), parseKeySequence('ctrl+k ctrl+s', false))).toBe(
+      true,
+    );
+  });
+
+  it('records a stroke by its physical letter or digit, and none for a modifier alone', () => {
+    const base = { ctrlKey: false, metaKey: false, shiftKey: false, altKey: false };
+    expect(keybindingFromStroke({ ...base, key: '!', code: 'Digit1', shiftKey: true })).toMatchObject({
+      key: '1',
+      shift: true,
+    });
+    expect(keybindingFromStroke({ ...base, key: 'π', code: 'KeyP', altKey: true })).toMatchObject({
+      key: 'p',
+      alt: true,
+    });
+    expect(keybindingFromStroke({ ...base, key: 'F5', code: 'F5' })).toMatchObject({ key: 'f5' });
+    expect(keybindingFromStroke({ ...base, key: 'Control', code: 'ControlLeft', ctrlKey: true })).toBeNull();
   });
 });

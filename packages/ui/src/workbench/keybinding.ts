@@ -74,14 +74,26 @@ export function matchesKeybinding(binding: Keybinding, stroke: KeyStroke): boole
 
 const MAC_SYMBOLS: Record<string, string> = { enter: '↩', escape: '⎋', arrowup: '↑', arrowdown: '↓', ' ': 'Space' };
 
+/** How VS Code spells the keys whose names are more than one word. */
+const KEY_LABELS: Record<string, string> = {
+  arrowleft: 'LeftArrow',
+  arrowright: 'RightArrow',
+  arrowup: 'UpArrow',
+  arrowdown: 'DownArrow',
+  pageup: 'PageUp',
+  pagedown: 'PageDown',
+};
+
 export function formatKeybinding(binding: Keybinding, isMac: boolean): string {
   const key =
-    binding.key.length === 1 ? binding.key.toUpperCase() : binding.key[0]?.toUpperCase() + binding.key.slice(1);
+    KEY_LABELS[binding.key] ??
+    (binding.key.length === 1 ? binding.key.toUpperCase() : binding.key[0]?.toUpperCase() + binding.key.slice(1));
   if (isMac) {
     const symbol = MAC_SYMBOLS[binding.key] ?? key;
     return `${binding.ctrl ? '⌃' : ''}${binding.alt ? '⌥' : ''}${binding.shift ? '⇧' : ''}${binding.meta ? '⌘' : ''}${symbol}`;
   }
-  const parts = [binding.ctrl && 'Ctrl', binding.meta && 'Meta', binding.alt && 'Alt', binding.shift && 'Shift'];
+  // VS Code's order (Ctrl+Shift+Alt+F), the one Monaco's labels use too
+  const parts = [binding.ctrl && 'Ctrl', binding.shift && 'Shift', binding.alt && 'Alt', binding.meta && 'Meta'];
   return [...parts.filter((part): part is string => typeof part === 'string'), key === ' ' ? 'Space' : key].join('+');
 }
 
