@@ -170,6 +170,16 @@ describe('with a Prettier stand-in', () => {
     expect(await detect()).toEqual(prettier);
     const result = await client.call('format.document', { path: 'src/a.ts', content: 'let a' });
     expect(result).toEqual({ content: '// formatted\nlet a\n', formatter: prettier });
+
+    // by file type: Markdown is left to its language's formatter, TypeScript still goes to Prettier
+    await client.call('settings.set', {
+      scope: 'user',
+      key: 'editor.defaultFormatterByExtension',
+      value: { '.md': 'language-server' },
+    });
+    expect((await client.call('format.detect', { path: 'README.md' })).formatter).toBeNull();
+    expect(await detect()).toEqual(prettier);
+    await client.call('settings.set', { scope: 'user', key: 'editor.defaultFormatterByExtension' });
     await client.call('settings.set', { scope: 'user', key: 'editor.defaultFormatter' });
   });
 

@@ -113,6 +113,15 @@ export function createEngine(options: EngineOptions): Engine {
           remoteTtftMs: effective['ai.remoteFirstTokenTimeout'] * 1000,
         };
       },
+      completion: async () => {
+        const effective = await effectiveSettings();
+        return {
+          enabled: effective['completion.enabled'],
+          ttftMs: effective['completion.ttftDeadlineMs'],
+          totalMs: effective['completion.totalDeadlineMs'],
+          remoteAllowed: effective['privacy.allowRemoteModels'],
+        };
+      },
     }),
   );
   router.register(mcpAskHandlers(ai.service));
@@ -207,9 +216,9 @@ export function createEngine(options: EngineOptions): Engine {
   // the project's own Prettier/Biome load on first use; they run only in a trusted workspace
   add(
     lazyCapability('format', async () => {
-      const { createFormat } = await import('./format/index.js');
+      const { createFormat, defaultFormatterFor } = await import('./format/index.js');
       const isTrusted = async (root: string) => ((await workflows.load()) as WorkflowsCapability).store.isTrusted(root);
-      const defaultFormatter = async () => (await effectiveSettings())['editor.defaultFormatter'];
+      const defaultFormatter = async (path: string) => defaultFormatterFor(path, await effectiveSettings());
       return createFormat(context, { isTrusted, defaultFormatter });
     }),
   );

@@ -99,6 +99,17 @@ describe('checkSettings', () => {
     expect(effective['ai.chat.defaultModel']).toBe('claude');
   });
 
+  it('takes a formatter per file extension, refusing a key that is not an extension', () => {
+    const ok = checkSettings({ 'editor.defaultFormatterByExtension': { '.md': 'language-server' } }, 'workspace', {
+      trusted: false,
+    });
+    expect(ok.values).toEqual({ 'editor.defaultFormatterByExtension': { '.md': 'language-server' } });
+    for (const bad of [{ '../x': 'biome' }, { '.md': 'rm -rf' }]) {
+      const { problems } = checkSettings({ 'editor.defaultFormatterByExtension': bad }, 'user', { trusted: true });
+      expect(problems[0]?.kind, JSON.stringify(bad)).toBe('invalid');
+    }
+  });
+
   it('accepts only a provider id (or Auto) as the chat model', () => {
     expect(checkSettings({ 'ai.chat.defaultModel': '' }, 'user', { trusted: true }).values).toEqual({
       'ai.chat.defaultModel': '',

@@ -42,6 +42,9 @@ function setting<S extends z.ZodType>(spec: SettingSpec<S>): SettingSpec<S> {
   return spec;
 }
 
+/** What Format Document uses: the project's formatter it finds, that one, or the language's own. */
+const FormatterChoice = z.enum(['auto', 'prettier', 'biome', 'language-server']);
+
 /** A command line: a program and its arguments, as a terminal or a formatter would run it. */
 const Program = z.string().max(4096);
 
@@ -150,8 +153,20 @@ export const settingSpecs = {
       "What Format Document uses: 'auto' the project's Prettier or Biome when it has one, else the language's own " +
       "formatter; 'prettier' or 'biome' only that one (the language's formatter when it is not installed and " +
       "configured); 'language-server' always the language's own formatter.",
-    schema: z.enum(['auto', 'prettier', 'biome', 'language-server']),
+    schema: FormatterChoice,
     default: 'auto',
+    scopes: both,
+  }),
+  'editor.defaultFormatterByExtension': setting({
+    group: 'editor',
+    title: 'Default Formatter by File Type',
+    description:
+      'Default Formatter for some file types only, by extension, e.g. { ".md": "language-server", ".ts": "biome" }; ' +
+      'the others follow Default Formatter.',
+    schema: z
+      .record(z.string().regex(/^\.[A-Za-z0-9_+-]{1,20}$/, 'a file extension such as ".ts"'), FormatterChoice)
+      .refine((map) => Object.keys(map).length <= 200, 'at most 200 file types'),
+    default: {},
     scopes: both,
   }),
   'files.autoSave': setting({

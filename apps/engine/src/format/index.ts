@@ -2,7 +2,15 @@
 // Detection reads files only; formatting runs the project's code (its formatter, config and plugins), so it runs
 // only in a workspace the user trusts, from the workspace's own node_modules (confined), bounded in time and output.
 // Loads on the first format.* call; nothing of it is on the engine's start path.
-import { ErrorCode, FORMATTER_LABELS, type FormatterInfo, type FormatterName, PaError } from '@pa/shared';
+import { extname } from 'node:path';
+import {
+  ErrorCode,
+  FORMATTER_LABELS,
+  type FormatterInfo,
+  type FormatterName,
+  PaError,
+  type Settings,
+} from '@pa/shared';
 import type { Capability, EngineContext } from '../context.js';
 import { resolveInside } from '../files/index.js';
 import type { PartialHandlers } from '../rpc/handlers.js';
@@ -13,11 +21,23 @@ import { type RunLimits, readableError, runFormatter } from './run.js';
 export interface FormatDeps {
   /** Whether the user trusts the workspace at `root` (the workflow capability keeps that answer). */
   isTrusted(root: string): Promise<boolean>;
-  /** The `editor.defaultFormatter` setting now; absent → 'auto'. */
-  defaultFormatter?: () => Promise<DefaultFormatter>;
+  /** The `editor.defaultFormatter` setting now for `path` (its by-extension value first); absent → 'auto'. */
+  defaultFormatter?: (path: string) => Promise<DefaultFormatter>;
 }
 
 export type DefaultFormatter = 'auto' | FormatterName | 'language-server';
+
+/** `editor.defaultFormatterByExtension`'s value for the file's extension, else `editor.defaultFormatter`. */
+export function defaultFormatterFor(
+  path: string,
+  settings: Pick<Settings, 'editor.defaultFormatter' | 'editor.defaultFormatterByExtension'>,
+): DefaultFormatter {
+  const byExtension = settings['editor.defaultFormatterByExtension'];
+  const extension = extname(path);
+  return (
+    (Object.hasOwn(byExtension, extension) ? byExtension[extension] : undefined) ?? settings['editor.defaultFormatter']
+  );
+}
 
 /** Which of the installed formatters the setting picks (null: the language's own formatter formats). */
 export function pickFormatter(available: readonly FormatterInfo[], choice: DefaultFormatter): FormatterInfo | null {
@@ -62,16 +82,16 @@ export function createFormat(ctx: EngineContext, deps: FormatDeps, options: Form
     return { root, available: detectFormatters(root, path) };
   };
 
-  const preferred = async (): Promise<DefaultFormatter> => (await deps.defaultFormatter?.()) ?? 'auto';
+  const preferred = async (path: string): Promise<DefaultFormatter> => (await deps.defaultFormatter?.(path)) ?? 'auto';
 
   const handlers: PartialHandlers = {
     'format.detect': async ({ path }) => {
       const { available } = detect(path);
-      return { formatter: pickFormatter(available, await preferred()), available };
+      return { formatter: pickFormatter(available, await preferred(path)), available };
     },
     'format.document': async ({ path, content, formatter }, { connection }) => {
       const { root, available } = detect(path);
-      const choice = formatter ?? (await preferred());
+      const choice = formatter ?? (await preferred(path));
       const info = pickFormatter(available, choice);
       if (!info) {
         if (choice === 'language-server') {
