@@ -1,21 +1,26 @@
 // Writes a deterministic tiny llama-architecture GGUF (seeded random F32 weights, a byte-fallback SentencePiece
-// vocabulary) for tests and benchmarks, cached under .cache/ (gitignored) — never committed as a binary.
+// vocabulary with StarCoder-style fill-in-the-middle tokens) for tests and benchmarks, cached under .cache/
+// (gitignored) — never committed as a binary.
 // `node --import tsx scripts/make-tiny-gguf.ts` prints its path; tests call `ensureTinyGguf()`.
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { repoRoot } from './paths.js';
 
-export const TINY_GGUF_PATH = join(repoRoot, '.cache', 'tiny-llama-v1.gguf');
+export const TINY_GGUF_PATH = join(repoRoot, '.cache', 'tiny-llama-v2.gguf');
 
 const N_EMBD = 64;
 const N_LAYER = 2;
 const N_HEAD = 4;
 const N_FF = 128;
-const CONTEXT = 1024;
+/** Long enough for the completion benchmarks' 2,000-token prefix. */
+const CONTEXT = 4096;
 const ALIGN = 32;
 
-/** <unk> <s> </s>, then the 256 byte tokens, then printable ASCII as whole tokens. */
+/** The fill-in-the-middle control tokens (StarCoder's spelling), last in the vocabulary. */
+export const TINY_FIM_TOKENS = ['<fim_prefix>', '<fim_suffix>', '<fim_middle>'] as const;
+
+/** <unk> <s> </s>, then the 256 byte tokens, then printable ASCII as whole tokens, then the FIM tokens. */
 function vocabulary(): { tokens: string[]; types: number[]; scores: number[] } {
   const tokens = ['<unk>', '<s>', '</s>'];
   const types = [2, 3, 3];
@@ -28,6 +33,10 @@ function vocabulary(): { tokens: string[]; types: number[]; scores: number[] } {
   for (let code = 0x21; code <= 0x7e; code++) {
     tokens.push(String.fromCharCode(code));
     types.push(1);
+  }
+  for (const token of TINY_FIM_TOKENS) {
+    tokens.push(token);
+    types.push(3); // control: never produced by tokenizing text, only placed by the infill prompt
   }
   return { tokens, types, scores: tokens.map((_, index) => -index) };
 }
@@ -118,6 +127,10 @@ export function tinyGgufBytes(): Buffer {
     ['tokenizer.ggml.bos_token_id', { type: 'u32', value: 1 }],
     ['tokenizer.ggml.eos_token_id', { type: 'u32', value: 2 }],
     ['tokenizer.ggml.add_bos_token', { type: 'bool', value: true }],
+    // the keys llama.cpp reads for llama_vocab_fim_pre/suf/mid (node-llama-cpp's model.tokens.infill)
+    ['tokenizer.ggml.fim_pre_token_id', { type: 'u32', value: nVocab - 3 }],
+    ['tokenizer.ggml.fim_suf_token_id', { type: 'u32', value: nVocab - 2 }],
+    ['tokenizer.ggml.fim_mid_token_id', { type: 'u32', value: nVocab - 1 }],
   ];
 
   const random = seeded(20261125);
@@ -131,6 +144,7 @@ export function tinyGgufBytes(): Buffer {
   // ends the answer early; the tests want a stream of a known length.
   const output = uniform(N_EMBD * nVocab, 0.5);
   output.fill(0, 0, 259 * N_EMBD);
+  output.fill(0, (nVocab - TINY_FIM_TOKENS.length) * N_EMBD);
   const tensors: Array<{ name: string; dims: number[]; data: Float32Array }> = [
     { name: 'token_embd.weight', dims: [N_EMBD, nVocab], data: uniform(N_EMBD * nVocab, 0.5) },
     { name: 'output_norm.weight', dims: [N_EMBD], data: ones(N_EMBD) },

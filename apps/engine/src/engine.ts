@@ -113,6 +113,15 @@ export function createEngine(options: EngineOptions): Engine {
           remoteTtftMs: effective['ai.remoteFirstTokenTimeout'] * 1000,
         };
       },
+      completion: async () => {
+        const effective = await effectiveSettings();
+        return {
+          enabled: effective['completion.enabled'],
+          ttftMs: effective['completion.ttftDeadlineMs'],
+          totalMs: effective['completion.totalDeadlineMs'],
+          remoteAllowed: effective['privacy.allowRemoteModels'],
+        };
+      },
     }),
   );
   router.register(mcpAskHandlers(ai.service));

@@ -1,5 +1,5 @@
 // The ai capability's RPC handlers: streams (chat, complete, edit) of answer text that end with the answer and its
-// route; provider settings, stats, conversations.
+// route; code completion (infill) deltas ending with the suggestion; provider settings, stats, conversations.
 import {
   AddProviderParams,
   type AiAnswer,
@@ -7,6 +7,8 @@ import {
   type AiStreamFailure,
   type AiToken,
   ErrorCode,
+  type InfillDelta,
+  type InfillResult,
   PaError,
   ProviderConfig,
   type ProviderView,
@@ -19,6 +21,7 @@ import type { PartialHandlers, StreamContext } from '../rpc/handlers.js';
 import type { Secrets } from '../secrets/api.js';
 import type { GenerateRequest, GenerateResult } from './api.js';
 import type { Conversations } from './conversations.js';
+import type { InfillRouter } from './infill.js';
 import type { PerfLog } from './perf.js';
 import { completionTurns, editTurns, stripCodeFence } from './prompts.js';
 import { modelFileProblem } from './providers/local.js';
@@ -28,6 +31,8 @@ import { apiKeySecret } from './settings.js';
 export interface AiHandlerDeps {
   ctx: EngineContext;
   router: AiRouter;
+  /** Code completion (ai.infill) through the router's providers. */
+  infill: InfillRouter;
   perf: PerfLog;
   secrets: Secrets;
   conversations: Conversations;
@@ -134,6 +139,26 @@ export function aiHandlers(deps: AiHandlerDeps): PartialHandlers {
         call,
         stripCodeFence,
       ),
+    'ai.infill': (params, call) => {
+      if (params.provider !== undefined) router.checkPinned(params.provider, call.actor);
+      const deltas = new Channel<InfillDelta, InfillResult>({ merge: joinText });
+      let partial = '';
+      void deps.infill
+        .infill({
+          params,
+          actor: call.actor,
+          signal: call.signal,
+          onText: (text) => {
+            partial += text;
+            deltas.push({ text });
+          },
+        })
+        .then(
+          (result) => deltas.end(result),
+          (error: unknown) => deltas.fail(failureOf(error, partial)),
+        );
+      return deltas;
+    },
     'ai.providers.list': async () => ({ providers: await Promise.all(deps.settings().providers.map(view)) }),
     'ai.providers.add': async (params) => {
       const { apiKey, ...rest } = AddProviderParams.parse(params);

@@ -8,6 +8,7 @@ import type { Secrets } from '../secrets/api.js';
 import type { AiService, ToolProvider } from './api.js';
 import { createConversations } from './conversations.js';
 import { aiHandlers } from './handlers.js';
+import { type CompletionPreferences, InfillRouter } from './infill.js';
 import { openAiRoutes } from './openai-server.js';
 import { AI_MIGRATIONS, createPerfLog } from './perf.js';
 import { AiRouter, type RouterPreferences } from './router.js';
@@ -22,6 +23,7 @@ export type {
   TaskType,
   ToolProvider,
 } from './api.js';
+export type { CompletionPreferences } from './infill.js';
 export type { RouterPreferences } from './router.js';
 
 /** Secret name of the bearer token that guards /v1 (shown in Model settings). */
@@ -40,6 +42,8 @@ export function createAi(
     tools?: ToolProvider;
     /** The user's AI and privacy settings now (the settings capability), read for every request. */
     preferences?: () => Promise<RouterPreferences>;
+    /** The user's code completion settings now (enabled, deadlines, remote models allowed). */
+    completion?: () => Promise<CompletionPreferences>;
   },
 ): Ai {
   ctx.store.migrate('ai', AI_MIGRATIONS);
@@ -83,6 +87,15 @@ export function createAi(
     handlers: aiHandlers({
       ctx,
       router,
+      infill: new InfillRouter({
+        router,
+        settings: () => settings,
+        quotas: deps.quotas,
+        perf,
+        clock: ctx.clock,
+        log: ctx.log,
+        ...(deps.completion ? { preferences: deps.completion } : {}),
+      }),
       perf,
       secrets: deps.secrets,
       conversations: createConversations(ctx.store, ctx.clock),

@@ -22,6 +22,10 @@ export const ChatTurn = z.object({
 });
 export type ChatTurn = z.infer<typeof ChatTurn>;
 
+/** Model families whose fill-in-the-middle template the engine knows (apps/engine/src/ai/fim.ts). */
+export const FimFamily = z.enum(['qwen2.5-coder', 'starcoder2', 'deepseek-coder', 'codestral', 'codellama']);
+export type FimFamily = z.infer<typeof FimFamily>;
+
 /**
  * One provider as the settings file stores it. The API key is never here: it lives in the secrets store under
  * `ai.provider.<id>.apiKey`.
@@ -53,6 +57,18 @@ export const ProviderConfig = z.strictObject({
   ttftTimeoutMs: z.number().int().min(1).max(600_000).optional(),
   /** Longest silence allowed between tokens once streaming; default 20 s. */
   idleTimeoutMs: z.number().int().min(1).max(600_000).optional(),
+  /**
+   * Code completion's prompt: `auto` (default) uses a local model's own FIM tokens, else the family found in the
+   * model's tokens or name; a family forces its template; `hole-filling` asks the model as a chat.
+   */
+  fimTemplate: z.enum(['auto', ...FimFamily.options, 'hole-filling']).optional(),
+  /**
+   * openai-compatible only, the endpoint code completion calls: `completions` (default; `/completions` with
+   * `suffix`, or the family's template as the prompt when fimTemplate names one or the model's name is a known FIM
+   * family), `llama-infill` (llama.cpp server's `/infill`), `mistral-fim` (`/fim/completions`, Codestral), `chat`
+   * (a hole-filling chat prompt).
+   */
+  fimEndpoint: z.enum(['completions', 'llama-infill', 'mistral-fim', 'chat']).optional(),
 });
 export type ProviderConfig = z.infer<typeof ProviderConfig>;
 export type ProviderConfigInput = z.input<typeof ProviderConfig>;

@@ -8,6 +8,7 @@ import { engineEvents, engineMethods } from './engine.js';
 import { filesEvents, filesMethods } from './files.js';
 import { formatMethods } from './format.js';
 import { gitEvents, gitMethods } from './git.js';
+import { infillMethods } from './infill.js';
 import { languageMethods } from './language.js';
 import { licenseEvents, licenseMethods } from './license.js';
 import { lspMethods } from './lsp.js';
@@ -21,6 +22,7 @@ export const methods = {
   ...filesMethods,
   ...licenseMethods,
   ...aiMethods,
+  ...infillMethods,
   ...workflowMethods,
   ...collabMethods,
   ...backupMethods,
@@ -85,6 +87,7 @@ export * from './engine.js';
 export * from './files.js';
 export * from './format.js';
 export * from './git.js';
+export * from './infill.js';
 export * from './language.js';
 export * from './license.js';
 export * from './lsp.js';

@@ -1,12 +1,41 @@
 // The local model: node-llama-cpp over a GGUF file. The model is loaded once and kept warm; one context holds
 // `maxConcurrency` sequences and requests beyond that queue for a free one instead of failing. The chat template
 // comes from the model's metadata (node-llama-cpp resolves the chat wrapper).
+// Code completion (infill) has a sequence of its own that keeps its evaluated tokens between requests: the next
+// completion evaluates only what changed after the first differing token (the prompt's left edge is kept still so
+// typing does not move it). A newer completion stops the one in flight at once (its sequence is free when its
+// generation settles, within the token being decoded). A model without FIM tokens is asked by a hole-filling chat.
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { isAbsolute } from 'node:path';
-import type { ProviderConfig } from '@pa/shared';
-import type { ChatHistoryItem, Llama, LlamaContext, LlamaContextSequence, LlamaModel } from 'node-llama-cpp';
-import { type ModelProvider, type ProviderChunk, ProviderFailure, type ProviderRequest } from './provider.js';
+import type { FimFamily, InfillTemplate, ProviderConfig } from '@pa/shared';
+import type {
+  ChatHistoryItem,
+  Llama,
+  LlamaCompletion,
+  LlamaContext,
+  LlamaContextSequence,
+  LlamaModel,
+  Token,
+} from 'node-llama-cpp';
+import {
+  budgetOf,
+  CHARS_PER_TOKEN,
+  contextText,
+  detectFamily,
+  FIM_TEMPLATES,
+  holeFillingTurns,
+  unfence,
+} from '../fim.js';
+import {
+  type InfillProviderChunk,
+  type InfillRequest,
+  type ModelProvider,
+  type ProviderChunk,
+  ProviderFailure,
+  type ProviderRequest,
+  Superseded,
+} from './provider.js';
 
 let llamaOnce: Promise<Llama> | null = null;
 
@@ -40,7 +69,39 @@ interface Warm {
   context: LlamaContext;
   free: LlamaContextSequence[];
   waiting: Array<(sequence: LlamaContextSequence) => void>;
+  /** The completion sequence (kept evaluated between requests), its LlamaCompletion, and how the model is asked. */
+  infill: { sequence: LlamaContextSequence; completion: LlamaCompletion; mode: InfillMode };
 }
+
+/**
+ * How the local model completes code: node-llama-cpp's infill with the model's own FIM tokens (its family named
+ * when recognised), a family's template with its control tokens as special tokens (a setting, or a family whose
+ * tokens node-llama-cpp does not look for, e.g. Codestral's [PREFIX]), or the hole-filling chat prompt.
+ */
+export type InfillMode =
+  | { kind: 'model-tokens'; family: FimFamily | null }
+  | { kind: 'template'; family: FimFamily }
+  | { kind: 'hole-filling' };
+
+export function infillModeOf(config: ProviderConfig, model: LlamaModel, infillSupported: boolean): InfillMode {
+  const setting = config.fimTemplate ?? 'auto';
+  if (setting === 'hole-filling') return { kind: 'hole-filling' };
+  if (setting !== 'auto') return { kind: 'template', family: setting };
+  // a control token's text tokenizes (special tokens on) to that one token
+  const hasToken = (text: string) => {
+    const tokens = model.tokenize(text, true);
+    return tokens.length === 1 && model.isSpecialToken(tokens[0]);
+  };
+  const name = model.fileInfo.metadata?.general?.name;
+  const names = [config.model, ...(typeof name === 'string' ? [name] : []), config.modelPath ?? ''];
+  const family = detectFamily({ names, hasToken });
+  if (infillSupported) return { kind: 'model-tokens', family };
+  if (family && FIM_TEMPLATES[family].markers.slice(0, 2).every(hasToken)) return { kind: 'template', family };
+  return { kind: 'hole-filling' };
+}
+
+/** Tokens dropped from the prompt's left edge at a time, so the edge moves seldom and the cache stays valid. */
+const EDGE_STEP_TOKENS = 256;
 
 export function createLocalProvider(config: ProviderConfig): ModelProvider {
   let warm: Promise<Warm> | null = null;
@@ -55,13 +116,17 @@ export function createLocalProvider(config: ProviderConfig): ModelProvider {
       const model = await llama.loadModel({ modelPath: config.modelPath });
       const threads = cpuThreads(llama);
       const context = await model.createContext({
-        sequences: config.maxConcurrency,
+        sequences: config.maxConcurrency + 1,
         contextSize: { max: 4096 },
         ...(threads ? { threads } : {}),
       });
       const free: LlamaContextSequence[] = [];
       for (let i = 0; i < config.maxConcurrency; i++) free.push(context.getSequence());
-      return { model, context, free, waiting: [] };
+      const { LlamaCompletion } = await import('node-llama-cpp');
+      const sequence = context.getSequence();
+      const completion = new LlamaCompletion({ contextSequence: sequence });
+      const mode = infillModeOf(config, model, completion.infillSupported);
+      return { model, context, free, waiting: [], infill: { sequence, completion, mode } };
     })();
     warm.catch(() => {
       warm = null;
@@ -86,6 +151,9 @@ export function createLocalProvider(config: ProviderConfig): ModelProvider {
     });
   };
 
+  /** The completion in flight: aborting it stops it; `settled` resolves once its sequence is free. */
+  let current: { controller: AbortController; settled: Promise<void> } | null = null;
+
   const release = async (pool: Warm, sequence: LlamaContextSequence): Promise<void> => {
     await sequence.clearHistory();
     const next = pool.waiting.shift();
@@ -93,7 +161,7 @@ export function createLocalProvider(config: ProviderConfig): ModelProvider {
     else pool.free.push(sequence);
   };
 
-  return {
+  const provider: ModelProvider = {
     config,
     async *stream(request: ProviderRequest, signal: AbortSignal): AsyncIterable<ProviderChunk> {
       const { LlamaChatSession } = await import('node-llama-cpp'); // loaded already by load(); before acquire so a failure cannot leak a sequence
@@ -122,15 +190,153 @@ export function createLocalProvider(config: ProviderConfig): ModelProvider {
         await release(pool, sequence);
       }
     },
+    async *infill(request: InfillRequest, signal: AbortSignal): AsyncIterable<InfillProviderChunk> {
+      const pool = await load();
+      if (signal.aborted) return;
+      const { completion, mode } = pool.infill;
+      if (mode.kind === 'hole-filling') {
+        // a chat-only model: the hole-filling prompt on a chat sequence
+        const messages = holeFillingTurns({ ...request, context: contextText(request.context) });
+        yield { stats: { template: 'hole-filling', promptTokens: null, evaluatedTokens: null, reusedTokens: null } };
+        let answer = '';
+        for await (const chunk of provider.stream(
+          { messages, maxTokens: request.maxTokens, temperature: request.temperature },
+          signal,
+        )) {
+          if ('text' in chunk) answer += chunk.text;
+        }
+        yield { text: unfence(answer) };
+        return;
+      }
+      // a newer completion replaces the one in flight: stop it, and wait until its sequence is free
+      const previous = current;
+      const controller = new AbortController();
+      let settle!: () => void;
+      const mine = { controller, settled: new Promise<void>((resolve) => (settle = resolve)) };
+      current = mine;
+      previous?.controller.abort(new Superseded());
+      const onAbort = () => controller.abort(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+      const chunks = new ChunkQueue();
+      try {
+        await previous?.settled;
+        if (controller.signal.aborted) throw controller.signal.reason;
+        const prompt = infillTokens(pool.model, request, pool.context.contextSize, mode);
+        const { firstDifferentIndex } = pool.infill.sequence.compareContextTokens(prompt.input);
+        const reusedTokens = Math.min(firstDifferentIndex, prompt.input.length - 1);
+        const template: InfillTemplate = mode.kind === 'template' ? mode.family : (mode.family ?? 'model-tokens');
+        yield {
+          stats: {
+            template,
+            promptTokens: prompt.input.length,
+            evaluatedTokens: prompt.input.length - reusedTokens,
+            reusedTokens,
+          },
+        };
+        let finish: 'eos' | 'length' = 'eos';
+        const options = {
+          signal: controller.signal,
+          maxTokens: request.maxTokens,
+          temperature: request.temperature,
+          onTextChunk: (text: string) => chunks.push(text),
+        };
+        const generation =
+          mode.kind === 'template'
+            ? completion.generateCompletionWithMeta(prompt.input.slice(prompt.head), options)
+            : completion.generateInfillCompletionWithMeta(prompt.prefix, prompt.suffix, options);
+        const done = generation.then(
+          (result) => {
+            if (result.metadata.stopReason === 'maxTokens') finish = 'length';
+            chunks.end();
+          },
+          (error: unknown) => chunks.end(error),
+        );
+        try {
+          for await (const text of chunks) yield { text };
+        } finally {
+          controller.abort(); // the reader left early: stop decoding now
+          await done;
+        }
+        yield { finish };
+      } catch (error) {
+        if (error instanceof Superseded) throw error;
+        if (controller.signal.reason instanceof Superseded) throw controller.signal.reason;
+        if (signal.aborted) return;
+        throw error;
+      } finally {
+        signal.removeEventListener('abort', onAbort);
+        if (current === mine) current = null;
+        settle();
+      }
+    },
     async health() {
       await load();
     },
     async dispose() {
+      current?.controller.abort();
+      await current?.settled;
       const pool = await warm?.catch(() => null);
       await pool?.context.dispose();
       await pool?.model.dispose();
     },
   };
+  return provider;
+}
+
+/**
+ * The completion prompt as tokens, laid out as node-llama-cpp's infill lays it out (so the cache comparison is
+ * exact): [BOS] PRE prefix SUF suffix MID, or SUF suffix PRE prefix without a middle token; in template mode, the
+ * family's layout with its control tokens as special tokens. Extra context chunks go before the prefix. Bounded by
+ * the window less the answer and node-llama-cpp's context-shift reserve; the prefix's left edge moves in steps of
+ * EDGE_STEP_TOKENS so typing at the end leaves the evaluated start in place. `head` is 1 when `input` starts with
+ * the BOS token node-llama-cpp adds itself.
+ */
+export function infillTokens(
+  model: LlamaModel,
+  request: InfillRequest,
+  contextSize: number,
+  mode: InfillMode = { kind: 'model-tokens', family: null },
+): { prefix: Token[]; suffix: Token[]; input: Token[]; head: number } {
+  const budget = budgetOf(Math.floor(contextSize * 0.85), request.maxTokens);
+  const text = (value: string) => model.tokenize(value, false, 'trimLeadingSpace');
+  // text reaches the tokenizer bounded (CHARS_PER_TOKEN characters a token), then the tokens are cut to the budget
+  const suffix = text(request.suffix.slice(0, budget.suffixTokens * CHARS_PER_TOKEN)).slice(0, budget.suffixTokens);
+  const extra = contextText(
+    request.context,
+    mode.kind === 'hole-filling' || !mode.family ? undefined : FIM_TEMPLATES[mode.family].fileSeparator,
+  );
+  const extraTokens = extra
+    ? model
+        .tokenize(
+          extra.slice(Math.max(0, extra.length - budget.contextTokens * CHARS_PER_TOKEN)),
+          mode.kind === 'template',
+          'trimLeadingSpace',
+        )
+        .slice(-budget.contextTokens)
+    : [];
+  const room = budget.prefixTokens + (budget.contextTokens - extraTokens.length);
+  // the character window starts on a step boundary of the whole prefix, so it moves seldom as the prefix grows
+  const stepChars = EDGE_STEP_TOKENS * CHARS_PER_TOKEN;
+  const from = Math.max(0, Math.ceil((request.prefix.length - room * CHARS_PER_TOKEN) / stepChars) * stepChars);
+  let prefix = text(request.prefix.slice(from));
+  if (prefix.length > room) {
+    const drop = Math.ceil((prefix.length - room) / EDGE_STEP_TOKENS) * EDGE_STEP_TOKENS;
+    prefix = prefix.slice(drop);
+  }
+  prefix = [...extraTokens, ...prefix];
+  const bos = model.tokens.shouldPrependBosToken ? model.tokens.bos : null;
+  const head: Token[] = bos !== null ? [bos] : [];
+  if (mode.kind === 'template') {
+    const control = (token: string) => model.tokenize(token, true);
+    const body = FIM_TEMPLATES[mode.family].layout(prefix, suffix, control, text).flat();
+    return { prefix, suffix, input: [...head, ...body], head: head.length };
+  }
+  const { infill } = model.tokens;
+  const input =
+    infill.middle !== null
+      ? [...head, infill.prefix as Token, ...prefix, infill.suffix as Token, ...suffix, infill.middle]
+      : [...head, infill.suffix as Token, ...suffix, infill.prefix as Token, ...prefix];
+  return { prefix, suffix, input, head: head.length };
 }
 
 function toHistory(request: ProviderRequest): { history: ChatHistoryItem[]; prompt: string } {

@@ -1,6 +1,7 @@
 // OpenAI-compatible chat completions through the official `openai` SDK with a baseURL: OpenAI, Kimi (Moonshot),
 // Grok (xAI), vLLM, Ollama, LM Studio. The router owns retries and deadlines (SDK_CLIENT_OPTIONS).
 // Tools are offered as functions; the earlier rounds of an answer become assistant `tool_calls` + `tool` messages.
+// Code completion: remote-infill.ts.
 import type { ProviderConfig } from '@pa/shared';
 import type OpenAI from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
@@ -12,6 +13,7 @@ import {
   SDK_CLIENT_OPTIONS,
   type ToolCall,
 } from './provider.js';
+import { openAiCompatibleInfill } from './remote-infill.js';
 
 export function createOpenAiProvider(config: ProviderConfig, apiKey: string | null): ModelProvider {
   const client = lazily<OpenAI>(async () => {
@@ -67,6 +69,10 @@ export function createOpenAiProvider(config: ProviderConfig, apiKey: string | nu
     async health(signal) {
       await (await client()).models.list({ signal });
     },
+    // code completion through the endpoint the provider names; `chat` leaves it to the hole-filling prompt
+    ...(config.fimEndpoint === 'chat'
+      ? {}
+      : { infill: (request, signal) => openAiCompatibleInfill(config, apiKey, request, signal) }),
   };
 }
 

@@ -1,6 +1,6 @@
 // What every model provider implements (local llama.cpp, OpenAI-compatible, Anthropic, Gemini), and the one place
 // an SDK's error becomes a failure kind the router can act on (fall back, open the circuit, wait for Retry-After).
-import type { ChatTurn, ProviderConfig, ToolUse } from '@pa/shared';
+import type { ChatTurn, InfillChunk, InfillTemplate, ProviderConfig, ToolUse } from '@pa/shared';
 
 /** A tool offered to the model, in the neutral shape each provider maps to its own wire format. */
 export interface ToolSpec {
@@ -54,6 +54,8 @@ export interface ModelProvider {
   /** A cheap liveness check (`/models` or similar); throws on failure. */
   health(signal: AbortSignal): Promise<void>;
   dispose?(): Promise<void>;
+  /** Code completion with the model's own fill-in-the-middle support (absent: a hole-filling chat prompt). */
+  infill?: InfillCapable['infill'];
 }
 
 /** A tool call's argument text as the object it must be, or null when it is not JSON or not an object. */
@@ -179,4 +181,39 @@ function messageOf(error: unknown): string {
   if (!(error instanceof Error)) return '';
   const cause = (error as { cause?: unknown }).cause;
   return `${error.message} ${cause instanceof Error ? `${cause.name} ${cause.message} ${(cause as { code?: string }).code ?? ''}` : ''}`;
+}
+
+/** A code completion request as a provider gets it (already bounded by the schema; each provider fits its window). */
+export interface InfillRequest {
+  prefix: string;
+  suffix: string;
+  path?: string;
+  language?: string;
+  context: InfillChunk[];
+  maxTokens: number;
+  temperature: number;
+}
+
+/** What a completion's prompt was and how much of it the model had to evaluate (null: the provider cannot tell). */
+export interface InfillStats {
+  template: InfillTemplate;
+  promptTokens: number | null;
+  evaluatedTokens: number | null;
+  reusedTokens: number | null;
+}
+
+/** A piece of the suggestion; its stats (before the first piece, or with the end); why the provider ended it. */
+export type InfillProviderChunk = { text: string } | { stats: InfillStats } | { finish: 'eos' | 'length' };
+
+/** A provider that completes code itself (FIM); the others are asked through a hole-filling chat prompt. */
+export interface InfillCapable {
+  infill(request: InfillRequest, signal: AbortSignal): AsyncIterable<InfillProviderChunk>;
+}
+
+/** Thrown by a provider whose in-flight completion a newer one replaced (the user typed on): not a failure. */
+export class Superseded extends Error {
+  constructor() {
+    super('replaced by a newer completion');
+    this.name = 'Superseded';
+  }
 }
