@@ -149,6 +149,7 @@ test('Settings › AI and Privacy apply to the chat at once: Attach starts check
   await expect(remote).toContainText('user settings only');
   await remote.getByRole('checkbox').click();
   await expect(remote.getByRole('checkbox')).not.toBeChecked();
+  await page.screenshot({ path: 'test-results/settings-privacy.png' });
   await page.locator('.tab[data-path="src/greet.ts"]').click();
   await page.getByTestId('ai-input').fill('What is in this file?');
   await page.getByTestId('ai-input').press('Enter');
@@ -224,6 +225,8 @@ test('the light theme keeps quick open, find in files and source control readabl
   await page.locator('[data-view="scm"]').click();
   const changes = page.getByTestId('scm-view').getByTestId('scm-group-changes');
   await expect(changes).toContainText('greet.ts');
+  // trusted over RPC after the first status read: the settings snapshot carried the change, the banner went
+  await expect(page.getByTestId('scm-view')).not.toContainText('This workspace is not trusted');
   await expect(changes.locator('.git--modified').first()).toHaveCSS('color', 'rgb(137, 85, 3)');
   await page.screenshot({ path: 'test-results/light-theme-scm.png' });
   expect(wb.errors()).toEqual([]);
