@@ -67,7 +67,12 @@ const BUNDLED = ['zod'];
 const engineBundle = async (outdir, plugins = []) => {
   const result = await esbuild({
     ...esm,
-    entryPoints: { main: 'apps/engine/src/main.ts', cli: 'apps/engine/src/cli.ts' },
+    // the language capability's worker thread is loaded by its file name (language/index.ts), so it is an entry
+    entryPoints: {
+      main: 'apps/engine/src/main.ts',
+      cli: 'apps/engine/src/cli.ts',
+      'language-worker': 'apps/engine/src/language/worker.ts',
+    },
     outdir,
     splitting: true,
     metafile: true,

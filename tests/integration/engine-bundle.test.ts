@@ -23,6 +23,8 @@ const LOADED_ON_FIRST_USE = [
   '@xterm/addon-serialize',
   'vscode-jsonrpc',
   'vscode-languageserver-textdocument',
+  // the language capability's project model: only its worker thread (language-worker.js) imports it
+  'typescript',
 ];
 
 /** The files main.js evaluates at start, and the packages they import or require. */
@@ -59,5 +61,12 @@ describe('engine bundle', () => {
       .map((name) => readFileSync(join(dirname(engineMain), name), 'utf8'))
       .join('\n');
     for (const sdk of LOADED_ON_FIRST_USE.slice(0, 5)) expect(everything).toContain(`import("${sdk}`);
+  });
+
+  it('has the language worker as its own entry, which the engine never imports (a worker thread loads it)', () => {
+    const worker = join(dirname(engineMain), 'language-worker.js');
+    expect(readFileSync(worker, 'utf8')).toMatch(/from "typescript"|require\("typescript"\)/);
+    const { files } = startPath();
+    expect(files).not.toContain(worker);
   });
 });

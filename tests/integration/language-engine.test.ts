@@ -142,8 +142,8 @@ describe('language.project', () => {
   });
 
   it('maps a monorepo package reached through a symlink to its workspace source', async () => {
-    const { config, files } = await project('app/src/main.ts');
-    expect(config?.workspaceModules).toEqual({ '@ws/shared': 'packages/shared/src/index.ts' });
+    const { files, result } = await project('app/src/main.ts');
+    expect(result.workspaceModules).toEqual({ '@ws/shared': 'packages/shared/src/index.ts' });
     expect(files.get('packages/shared/src/index.ts')?.role).toBe('source');
   });
 
@@ -189,3 +189,90 @@ describe('language.project', () => {
     expect(await errorOf(project('app/src/tree-link/leak.ts'))).toMatchObject({ code: ErrorCode.BAD_REQUEST });
   });
 });
+
+// The worker thread: the options come before any file and the files as they are read; a big project neither blocks
+// the engine's other requests nor survives its cancellation; `language.prepare` reads the projects ahead (never one
+// outside the workspace) and a file changed afterwards is sent as it is now.
+describe('language.project in its worker thread', () => {
+  let big: StartedEngine;
+  let bigClient: RpcClient;
+  let bigRoot: string;
+  const FILES = 400;
+
+  beforeAll(async () => {
+    bigRoot = mkdtempSync(join(tmpdir(), 'pa-language-big-'));
+    const at = (rel: string, content: string) => {
+      mkdirSync(join(bigRoot, rel, '..'), { recursive: true });
+      writeFileSync(join(bigRoot, rel), content);
+    };
+    // hostile: a reference to a project outside the workspace is never parsed nor read ahead
+    writeFileSync(join(outside, 'tsconfig.json'), json({ files: ['secret.ts'] }));
+    at('tsconfig.json', json({ files: [], references: [{ path: 'app' }, { path: outside }] }));
+    at('app/tsconfig.json', json({ compilerOptions: { strict: true }, include: ['src'] }));
+    // each file imports the next: the imports are followed one by one, and ~4 KiB each fills several items
+    const filler = `// ${'x'.repeat(4000)}\n`;
+    for (let i = 0; i < FILES; i++) {
+      at(`app/src/m${i}.ts`, `${filler}import { v${i + 1} } from './m${i + 1}';\nexport const v${i} = ${i};\n`);
+    }
+    at(`app/src/m${FILES}.ts`, `export const v${FILES} = ${FILES};\n`);
+    at('app/src/changed.ts', 'export const before = 1;\n');
+    big = await startEngine({ workspace: bigRoot });
+    bigClient = await big.connect();
+  }, 60_000);
+
+  afterAll(async () => {
+    await big?.stop();
+    rmSync(bigRoot, { recursive: true, force: true });
+  });
+
+  it('sends the options first, then the opened file first, in items of bounded size', async () => {
+    const stream = bigClient.stream('language.project', { path: 'app/src/m0.ts' });
+    const kinds: string[] = [];
+    let firstFile: string | null = null;
+    let items = 0;
+    for await (const item of stream) {
+      kinds.push(item.kind);
+      if (item.kind === 'files') {
+        items += 1;
+        firstFile ??= item.files[0]?.path ?? null;
+      }
+    }
+    const result = await stream.result;
+    expect(kinds[0]).toBe('config');
+    expect(kinds.filter((kind) => kind === 'config')).toHaveLength(1);
+    expect(firstFile).toBe('app/src/m0.ts');
+    expect(items).toBeGreaterThan(2); // 1.6 MB in items of at most 512 KiB
+    expect(result.sources).toBe(FILES + 2);
+  });
+
+  it('answers other requests while a project loads, and a cancelled load stops without stopping the next', async () => {
+    const stream = bigClient.stream('language.project', { path: 'app/src/m0.ts' });
+    const ping = performance.now();
+    await bigClient.call('engine.ping', {});
+    expect(performance.now() - ping).toBeLessThan(1_000);
+    const iterator = stream[Symbol.asyncIterator]();
+    await iterator.next(); // the options
+    stream.cancel();
+    expect(await errorOf(stream.result)).toMatchObject({ code: ErrorCode.CANCELLED });
+    const { result } = await projectOf(bigClient, 'app/src/m0.ts');
+    expect(result.sources).toBe(FILES + 2);
+  });
+
+  it('prepares the root config’s projects ahead; a file changed afterwards is sent as it is now', async () => {
+    const prepared = await bigClient.call('language.prepare', {});
+    expect(prepared.configs).toBe(2); // the root's and app's, not the one outside
+    expect(prepared.files).toBeGreaterThanOrEqual(FILES + 2);
+    // same size, new content and mtime: the cache must not answer with the old text
+    writeFileSync(join(bigRoot, 'app/src/changed.ts'), 'export const after_ = 1;\n');
+    const { files } = await projectOf(bigClient, 'app/src/changed.ts');
+    expect(files.get('app/src/changed.ts')?.text).toBe('export const after_ = 1;\n');
+    expect(files.get('app/src/m400.ts')?.text).toContain('v400');
+  });
+});
+
+async function projectOf(rpc: RpcClient, path: string) {
+  const stream = rpc.stream('language.project', { path });
+  const files = new Map<string, LanguageFile>();
+  for await (const item of stream) if (item.kind === 'files') for (const file of item.files) files.set(file.path, file);
+  return { files, result: await stream.result };
+}

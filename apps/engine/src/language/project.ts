@@ -3,7 +3,10 @@
 // (`extends`, include/exclude, paths), then the files it reaches: its own sources, the workspace files their
 // imports resolve to, and the typings of node_modules they use (`@types/*` included automatically, packages' own
 // `.d.ts` through their package.json types/exports), each with the package.json the editor's resolution reads.
-// Everything goes through the confined host: nothing outside the workspace is read.
+// Everything goes through the confined host: nothing outside the workspace is read. The compiler options are known
+// before any file is read and each file is handed on as soon as it is read (a sink), so the editor can start its
+// service while the rest arrives; a FileCache lets a later request (another project, or one prepared ahead) reuse
+// what was read and scanned, checked against the file's size and mtime.
 import { statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { CompilerOptionValue, LanguageFile } from '@pa/shared';
@@ -80,21 +83,82 @@ interface Parsed {
   parsed: ts.ParsedCommandLine;
 }
 
+/** What a load reports as it goes (all optional). */
+export interface ProjectSink {
+  /** The project's options, before any file is read (workspace modules are only known at the end). */
+  config?(config: { configPath: string | null; compilerOptions: Record<string, CompilerOptionValue> }): void;
+  /** A file, as soon as it was read: the opened file first, then breadth-first along the imports. */
+  file?(file: LanguageFile): void;
+  /** Asked between files: true ends the load where it is (cancelled; what was found so far is returned). */
+  stopped?(): boolean;
+}
+
+interface CachedFile {
+  size: number;
+  mtimeMs: number;
+  text: string;
+  info: ts.PreProcessedFileInfo | null;
+}
+
+/**
+ * Texts (and their scanned imports) by real path, kept between loads of one worker: a file is reused only while its
+ * size and mtime are what they were. Bounded: past `maxBytes` of text the oldest entries go.
+ */
+export class FileCache {
+  private readonly entries = new Map<string, CachedFile>();
+  private bytes = 0;
+  constructor(private readonly maxBytes: number) {}
+
+  get(real: string, size: number, mtimeMs: number): CachedFile | null {
+    const entry = this.entries.get(real);
+    return entry && entry.size === size && entry.mtimeMs === mtimeMs ? entry : null;
+  }
+
+  set(real: string, entry: CachedFile): void {
+    const old = this.entries.get(real);
+    if (old) this.bytes -= old.text.length;
+    this.entries.delete(real);
+    this.entries.set(real, entry);
+    this.bytes += entry.text.length;
+    for (const [key, value] of this.entries) {
+      if (this.bytes <= this.maxBytes) break;
+      this.entries.delete(key);
+      this.bytes -= value.text.length;
+    }
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
 /** `file` is absolute and inside the workspace (already confined by the caller). */
-export function loadProject(host: ConfinedHost, file: string, limits: ProjectLimits): ProjectModel {
+export function loadProject(
+  host: ConfinedHost,
+  file: string,
+  limits: ProjectLimits,
+  sink: ProjectSink = {},
+  cache: FileCache | null = null,
+): ProjectModel {
   const found = findProject(host, file);
   const options = found?.parsed.options ?? { ...DEFAULT_OPTIONS };
   const configErrors = (found?.parsed.errors ?? [])
     .filter((diagnostic) => diagnostic.code !== NO_INPUTS)
     .map((diagnostic) => ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
-  const collector = new Collector(host, options, limits);
+  const configPath = found ? toRelative(host.root, found.path) : null;
+  const compilerOptions = optionsAsJson(host.root, options);
+  sink.config?.({ configPath, compilerOptions });
+  const collector = new Collector(host, options, limits, sink, cache);
   collector.add(file, 'source');
-  for (const name of found?.parsed.fileNames ?? []) collector.add(name, 'source');
+  for (const name of found?.parsed.fileNames ?? []) {
+    if (sink.stopped?.()) break;
+    collector.add(name, 'source');
+  }
   collector.addAutomaticTypes(found ? dirname(found.path) : dirname(file));
   collector.followImports();
   return {
-    configPath: found ? toRelative(host.root, found.path) : null,
-    compilerOptions: optionsAsJson(host.root, options),
+    configPath,
+    compilerOptions,
     workspaceModules: collector.workspaceModules,
     files: collector.files(),
     bytes: collector.bytes,
@@ -107,6 +171,45 @@ export function loadProject(host: ConfinedHost, file: string, limits: ProjectLim
     ],
     configErrors,
   };
+}
+
+/**
+ * Reads ahead what the workspace's own projects will need (the root tsconfig.json / jsconfig.json and the projects
+ * it references, each with what its files import) into `cache`, so the request for the first file opened finds it
+ * read and scanned. Stops between files when `stopped` says so (a real request is waiting). Returns the files read.
+ */
+export function prepareProjects(
+  host: ConfinedHost,
+  limits: ProjectLimits,
+  cache: FileCache,
+  stopped: () => boolean,
+): { configs: number; files: number } {
+  const configs: Parsed[] = [];
+  const seen = new Set<string>();
+  const visit = (path: string, depth: number) => {
+    if (seen.has(path) || depth > MAX_REFERENCE_DEPTH || stopped() || !host.fileExists(path)) return;
+    seen.add(path);
+    const config = parseConfig(host, path);
+    configs.push(config);
+    for (const reference of config.parsed.projectReferences ?? []) {
+      visit(ts.resolveProjectReferencePath(reference), depth + 1);
+    }
+  };
+  for (const name of CONFIG_NAMES) visit(join(host.root, name), 0);
+  let files = 0;
+  for (const config of configs) {
+    if (stopped()) break;
+    if (config.parsed.fileNames.length === 0) continue;
+    const collector = new Collector(host, config.parsed.options, limits, { stopped }, cache);
+    for (const name of config.parsed.fileNames) {
+      if (stopped()) break;
+      collector.add(name, 'source');
+    }
+    collector.addAutomaticTypes(dirname(config.path));
+    collector.followImports();
+    files += collector.count;
+  }
+  return { configs: configs.length, files };
 }
 
 function findProject(host: ConfinedHost, file: string): Parsed | null {
@@ -159,7 +262,7 @@ class Collector {
   readonly workspaceModules: Record<string, string> = {};
   readonly skipped: Array<{ path: string; reason: SkipReason }> = [];
   bytes = 0;
-  private readonly texts = new Map<string, { text: string; role: LanguageFile['role'] }>();
+  private readonly texts = new Map<string, { text: string; role: LanguageFile['role']; cached: CachedFile }>();
   private readonly queue: string[] = [];
   private readonly cache: ts.ModuleResolutionCache;
 
@@ -167,6 +270,8 @@ class Collector {
     private readonly host: ConfinedHost,
     private readonly options: ts.CompilerOptions,
     private readonly limits: ProjectLimits,
+    private readonly sink: ProjectSink,
+    private readonly fileCache: FileCache | null,
   ) {
     this.cache = ts.createModuleResolutionCache(host.root, (name) => name, options);
   }
@@ -178,17 +283,27 @@ class Collector {
     if (real === null) return this.skip(path, 'outside_workspace');
     if (this.texts.size >= this.limits.maxFiles) return this.skip(path, 'over_limit');
     let size: number;
+    let mtimeMs: number;
     try {
-      size = statSync(real).size;
+      const stat = statSync(real);
+      if (!stat.isFile()) return this.skip(path, 'unreadable');
+      size = stat.size;
+      mtimeMs = stat.mtimeMs;
     } catch {
       return this.skip(path, 'unreadable');
     }
     if (size > this.limits.maxFileBytes) return this.skip(path, 'too_large');
     if (this.bytes + size > this.limits.maxTotalBytes) return this.skip(path, 'over_limit');
-    const text = this.host.readFile(real);
+    let cached = this.fileCache?.get(real, size, mtimeMs) ?? null;
+    const text = cached?.text ?? this.host.readFile(real);
     if (text === undefined) return this.skip(path, 'unreadable');
+    if (!cached) {
+      cached = { size, mtimeMs, text, info: null };
+      this.fileCache?.set(real, cached);
+    }
     this.bytes += size;
-    this.texts.set(path, { text, role });
+    this.texts.set(path, { text, role, cached });
+    this.sink.file?.({ path: toRelative(this.host.root, path), text, role });
     if (!path.endsWith('.json')) this.queue.push(path);
     return true;
   }
@@ -210,10 +325,13 @@ class Collector {
   /** Follows imports, `/// <reference>`s and type references of every file read until nothing new is reached. */
   followImports(): void {
     for (let index = 0; index < this.queue.length; index++) {
+      if (this.sink.stopped?.()) return;
       const file = this.queue[index] as string;
       const entry = this.texts.get(file);
       if (!entry) continue;
-      const info = ts.preProcessFile(entry.text, true, true);
+      // scanned once per text: the cache keeps what the scan found with the text
+      entry.cached.info ??= ts.preProcessFile(entry.text, true, true);
+      const info = entry.cached.info;
       for (const reference of info.referencedFiles) {
         const target = join(dirname(file), reference.fileName);
         if (entry.role === 'typings') this.addTypings(target);
@@ -261,6 +379,10 @@ class Collector {
   private skip(path: string, reason: SkipReason): false {
     this.skipped.push({ path: relativeName(this.host.root, path), reason });
     return false;
+  }
+
+  get count(): number {
+    return this.texts.size;
   }
 
   files(): LanguageFile[] {

@@ -1,9 +1,11 @@
 // TypeScript / JavaScript projects (owned by the language capability): `language.project` streams what the editor's
 // TypeScript service needs to see a file the way `tsc` does — the compiler options of the file's tsconfig.json or
-// jsconfig.json, the project's source files and the typings it uses from node_modules — in bounded items.
+// jsconfig.json (first, before any file is read), the project's source files and the typings it uses from
+// node_modules — in bounded items, as they are read. `language.prepare` reads the workspace's projects ahead (at
+// workspace open), so the first file's request finds them read.
 // Paths are workspace-relative with '/' separators; path-valued compiler options are workspace-relative too.
 import { z } from 'zod';
-import { stream } from '../rpc.js';
+import { method, stream } from '../rpc.js';
 import { RelPath } from './files.js';
 
 /** A file bigger than this is left out (a generated bundle is no source anyone hovers in). */
@@ -47,11 +49,6 @@ export const LanguageConfig = z.object({
   /** The tsconfig.json / jsconfig.json the options come from; null: none includes the file (defaults). */
   configPath: z.string().nullable(),
   compilerOptions: z.record(z.string(), CompilerOptionValue),
-  /**
-   * Bare module names (`@scope/pkg`, `pkg/sub`) TypeScript resolved to a workspace source file through a symlink
-   * (a monorepo's own packages): the editor maps each to that file, as the engine's resolution did.
-   */
-  workspaceModules: z.record(z.string(), z.string()),
 });
 export type LanguageConfig = z.infer<typeof LanguageConfig>;
 
@@ -81,10 +78,26 @@ export const LanguageProjectResult = z.object({
   skipped: z.array(z.object({ path: z.string(), reason: LanguageSkipReason })),
   /** What TypeScript said about the config (an `extends` it could not read, a bad option), as its own text. */
   configErrors: z.array(z.string()),
+  /**
+   * Bare module names (`@scope/pkg`, `pkg/sub`) TypeScript resolved to a workspace source file through a symlink
+   * (a monorepo's own packages): the editor maps each to that file, as the engine's resolution did. Known only once
+   * every import was followed, so they come with the result, not with the options.
+   */
+  workspaceModules: z.record(z.string(), z.string()),
   elapsedMs: z.number(),
 });
 export type LanguageProjectResult = z.infer<typeof LanguageProjectResult>;
 
+export const LanguagePrepareResult = z.object({
+  /** Configs parsed (the root's and those it references) and files read into the engine's cache. */
+  configs: z.number().int(),
+  files: z.number().int(),
+  elapsedMs: z.number(),
+});
+export type LanguagePrepareResult = z.infer<typeof LanguagePrepareResult>;
+
 export const languageMethods = {
   'language.project': stream(LanguageProjectParams, LanguageProjectItem, LanguageProjectResult),
+  /** Reads the open workspace's TypeScript projects ahead; a `language.project` arriving meanwhile goes first. */
+  'language.prepare': method(z.strictObject({}), LanguagePrepareResult),
 } as const;

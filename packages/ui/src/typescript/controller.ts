@@ -1,8 +1,12 @@
-// TypeScript / JavaScript intelligence for the workbench: when the first TS/JS file opens, loads Monaco's TypeScript
-// service (typescript/service.ts) and feeds it the file's project from the engine (`language.project`: compiler
-// options, sources, typings), then keeps it current — files changed on disk (files.changed) or saved from a tab are
-// re-sent; open documents are read by the worker directly. A file outside every project loaded so far brings its own
-// project in. Definitions open the target file through the workbench.
+// TypeScript / JavaScript intelligence for the workbench: when the first TS/JS file opens, streams the file's project
+// from the engine (`language.project`: compiler options, sources, typings), then loads Monaco's TypeScript service
+// (typescript/service.ts) and gives it the options and every file before its worker's first request — Monaco
+// restarts the worker whenever the options change, so they are set once, before it starts, and only again when they
+// really change — then asks the diagnostics of the file, which builds the worker's program before the first hover.
+// It keeps the project current — files changed on disk (files.changed) or saved from a tab are re-sent; open
+// documents are read by the worker directly. A file outside every project loaded so far brings its own project in.
+// When a folder opens, the engine reads its projects ahead (`language.prepare`). Definitions open the target file
+// through the workbench.
 import {
   type Disposable,
   DisposableStore,
@@ -20,7 +24,7 @@ import { Observable } from '../workbench/observable';
 import { ProjectFeed } from './project-feed';
 import { TypeScriptProviders } from './providers';
 import { isServiceLanguage, loadTypeScriptService, type ServiceLanguage, type TypeScriptApi } from './service';
-import { type WorkerCompilerOptions, workerCompilerOptions } from './worker-paths';
+import { sameJson, type WorkerCompilerOptions, workerCompilerOptions } from './worker-paths';
 
 export interface TypeScriptState {
   phase: 'idle' | 'loading' | 'ready' | 'error';
@@ -34,6 +38,8 @@ export interface TypeScriptState {
 const PROJECT_FILE = /\.(?:[cm]?[jt]sx?|json)$/;
 /** Changes on disk are gathered this long before the worker hears of them (a branch switch changes hundreds). */
 const CHANGE_BATCH_MS = 100;
+/** A folder's projects are read ahead this long after it opened (the workbench's own start first). */
+const PREPARE_DELAY_MS = 300;
 
 export class TypeScriptController implements Disposable {
   readonly state = new Observable<TypeScriptState>({ phase: 'idle', configPath: null, files: 0, message: null });
@@ -53,7 +59,13 @@ export class TypeScriptController implements Disposable {
 
   constructor(private readonly api: WorkbenchApi) {
     this.disposables.add(api.onDidOpenModel((path, model) => void this.opened(path, model)));
-    this.disposables.add(api.onDidChangeWorkspace(() => this.reset()));
+    this.disposables.add(
+      api.onDidChangeWorkspace((workspace) => {
+        this.reset();
+        if (workspace) this.prepare();
+      }),
+    );
+    if (api.workspace()) this.prepare();
     this.disposables.add(
       api.client.on('files.changed', ({ changes }) => {
         for (const change of changes) if (PROJECT_FILE.test(change.path)) this.changed.set(change.path, change.kind);
@@ -67,15 +79,34 @@ export class TypeScriptController implements Disposable {
     );
   }
 
-  /** A document opened: TS/JS ones get the service, the project and live diagnostics. */
+  /** The engine reads the folder's projects ahead, once the page has settled (the first file's request goes first). */
+  private prepare(): void {
+    const session = this.session;
+    const start = () => {
+      if (session !== this.session || this.projects.size > 0) return;
+      this.api.client.call('language.prepare', {}).catch(() => {
+        // only a head start: the file's own request reads whatever this did not
+      });
+    };
+    const timer = setTimeout(start, PREPARE_DELAY_MS);
+    session.add(toDisposable(() => clearTimeout(timer)));
+  }
+
+  /** A document opened: TS/JS ones get the project, then the service and live diagnostics. */
   private async opened(path: string, model: monacoApi.editor.ITextModel): Promise<void> {
     const language = model.getLanguageId();
     if (!isServiceLanguage(language)) return;
     try {
+      // the project before the service: its worker starts once, with the project's options and files in it
+      if (!this.feed.has(path)) {
+        // a project on its way may bring this file too (tabs restored together): one request, not one per tab
+        await Promise.allSettled(this.projects.values());
+        if (!this.feed.has(path)) await this.loadProject(path, language);
+      }
       await this.service(language);
       if (model.isDisposed()) return;
+      // its diagnostics now: the worker builds the program and checks the file before the first hover asks
       this.providers?.track(model);
-      if (!this.feed.has(path)) await this.loadProject(path);
     } catch (error) {
       this.state.set({ ...this.state.value, phase: 'error', message: errorMessage(error) });
     }
@@ -83,6 +114,8 @@ export class TypeScriptController implements Disposable {
 
   private async service(language: ServiceLanguage): Promise<TypeScriptApi> {
     const ts = await loadTypeScriptService(language);
+    // nothing between here and the end may wait: the options and files must reach the defaults before any
+    // provider's first request creates the worker
     if (!this.ts) {
       this.ts = ts;
       this.startSession(ts);
@@ -90,10 +123,18 @@ export class TypeScriptController implements Disposable {
     if (!this.languages.has(language)) {
       this.languages.add(language);
       const defaults = language === 'typescript' ? ts.typescriptDefaults : ts.javascriptDefaults;
-      if (this.options) defaults.setCompilerOptions(this.optionsFor(language));
+      this.applyOptions(defaults, language);
       this.feed.addTarget(defaults);
     }
     return ts;
+  }
+
+  /** Sets the worker's options unless it already has exactly these (a change restarts Monaco's worker). */
+  private applyOptions(defaults: monacoApi.languages.typescript.LanguageServiceDefaults, language: ServiceLanguage) {
+    if (!this.options) return;
+    const options = this.optionsFor(language);
+    if (sameJson(defaults.getCompilerOptions(), options)) return;
+    defaults.setCompilerOptions(options);
   }
 
   private startSession(ts: TypeScriptApi): void {
@@ -125,15 +166,15 @@ export class TypeScriptController implements Disposable {
   }
 
   /** Streams the project of `path` from the engine into the worker. One request per file at a time. */
-  private loadProject(path: string): Promise<void> {
+  private loadProject(path: string, language: ServiceLanguage): Promise<void> {
     const existing = this.projects.get(path);
     if (existing) return existing;
-    const loading = this.streamProject(path);
+    const loading = this.streamProject(path, language);
     this.projects.set(path, loading);
     return loading;
   }
 
-  private async streamProject(path: string): Promise<void> {
+  private async streamProject(path: string, language: ServiceLanguage): Promise<void> {
     if (this.baseOptions === null) this.state.set({ ...this.state.value, phase: 'loading', message: null });
     const stream = this.api.client.stream('language.project', { path });
     this.session.add(toDisposable(() => stream.cancel()));
@@ -145,9 +186,11 @@ export class TypeScriptController implements Disposable {
     }
     const result = await stream.result;
     if (!config) return;
-    this.adoptConfig(config);
-    // all at once: the worker gets the project in one update instead of one per item
+    this.adoptConfig(config, result.workspaceModules);
+    // all at once: a running worker gets the project in one update instead of one per item
     for (const file of files) this.feed.set(file.path, file.text);
+    // ready means served: the first project's service starts now, with these options and files
+    await this.service(language);
     this.providers?.revalidateAll();
     this.state.set({
       phase: 'ready',
@@ -158,9 +201,9 @@ export class TypeScriptController implements Disposable {
   }
 
   /** The first project's options rule; later projects add their workspace packages' mappings. */
-  private adoptConfig(config: LanguageConfig): void {
+  private adoptConfig(config: LanguageConfig, workspaceModules: Record<string, string>): void {
     const first = this.baseOptions === null;
-    const added = Object.entries(config.workspaceModules).filter(([name]) => !(name in this.workspaceModules));
+    const added = Object.entries(workspaceModules).filter(([name]) => !(name in this.workspaceModules));
     if (!first && added.length === 0) return;
     this.baseOptions ??= config.compilerOptions;
     Object.assign(this.workspaceModules, Object.fromEntries(added));
@@ -171,8 +214,7 @@ export class TypeScriptController implements Disposable {
     const ts = this.ts;
     if (!ts) return;
     for (const language of this.languages) {
-      const defaults = language === 'typescript' ? ts.typescriptDefaults : ts.javascriptDefaults;
-      defaults.setCompilerOptions(this.optionsFor(language));
+      this.applyOptions(language === 'typescript' ? ts.typescriptDefaults : ts.javascriptDefaults, language);
     }
   }
 

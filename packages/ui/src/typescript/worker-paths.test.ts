@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { workerCompilerOptions, workerFileName, workspacePathOf } from './worker-paths';
+import { sameJson, workerCompilerOptions, workerFileName, workspacePathOf } from './worker-paths';
 
 describe('worker file names', () => {
   it('names a workspace file file:///path, unencoded, and reads encoded names back', () => {
@@ -52,5 +52,20 @@ describe('workerCompilerOptions', () => {
     });
     expect(options).toEqual({ target: 99, jsx: 4, allowNonTsExtensions: true });
     expect(workerCompilerOptions({ compilerOptions: { target: 9 }, workspaceModules: {} }).target).toBe(9);
+  });
+});
+
+describe('sameJson (options that would restart the worker for nothing)', () => {
+  it('is true for the same options in another key order, false for any real change', () => {
+    const options = { strict: true, paths: { '@a/*': ['file:///a/*'] }, lib: ['lib.es2022.d.ts'] };
+    expect(sameJson(options, { lib: ['lib.es2022.d.ts'], paths: { '@a/*': ['file:///a/*'] }, strict: true })).toBe(
+      true,
+    );
+    expect(sameJson(options, { ...options, strict: false })).toBe(false);
+    expect(sameJson(options, { ...options, paths: { '@a/*': ['file:///b/*'] } })).toBe(false);
+    expect(sameJson(options, { ...options, lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'] })).toBe(false);
+    expect(sameJson(options, { strict: true, paths: options.paths })).toBe(false);
+    expect(sameJson({ a: [] }, { a: {} })).toBe(false);
+    expect(sameJson({ a: null }, { a: undefined })).toBe(false);
   });
 });

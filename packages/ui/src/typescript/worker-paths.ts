@@ -2,7 +2,7 @@
 // named by a file URI string, `file:///` + the workspace-relative path (the workbench's models use the same URIs), so
 // TypeScript's own module resolution walks `file:///app/src` → `file:///node_modules/pkg/package.json` as it would
 // on disk. The engine sends workspace-relative paths and path-valued options; this turns them into that space.
-import type { CompilerOptionValue, LanguageConfig } from '@pa/shared';
+import type { CompilerOptionValue, LanguageConfig, LanguageProjectResult } from '@pa/shared';
 
 /** The worker's name for a workspace file (unencoded, as TypeScript composes names while resolving). */
 export function workerFileName(path: string): string {
@@ -41,7 +41,7 @@ export type WorkerCompilerOptions = Record<string, CompilerOptionValue>;
 
 /** The engine's options for the worker: paths in its URI space, each workspace package mapped as resolved. */
 export function workerCompilerOptions(
-  config: Pick<LanguageConfig, 'compilerOptions' | 'workspaceModules'>,
+  config: Pick<LanguageConfig, 'compilerOptions'> & Pick<LanguageProjectResult, 'workspaceModules'>,
 ): WorkerCompilerOptions {
   const options: WorkerCompilerOptions = {};
   for (const [key, value] of Object.entries(config.compilerOptions)) {
@@ -71,4 +71,17 @@ export function workerCompilerOptions(
   // Monaco's default: models named without a TS extension (an untitled buffer) are still read
   options.allowNonTsExtensions = true;
   return options;
+}
+
+/** Two JSON values (compiler options) equal, whatever the order of their keys: then the worker needs no restart. */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const keysA = Object.keys(a);
+  const keysB = Object.keys(b);
+  if (keysA.length !== keysB.length) return false;
+  return keysA.every(
+    (key) => key in b && sameJson((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]),
+  );
 }
