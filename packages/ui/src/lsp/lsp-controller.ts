@@ -72,6 +72,16 @@ export class LspController implements Disposable {
     }
   }
 
+  /** A model opened before this controller existed (the feature loads it with the first such file). */
+  adopt(path: string, model: monaco.editor.ITextModel): void {
+    if (!this.models.has(path)) this.onModel(path, model);
+  }
+
+  /** The active tab's file at the time this controller was created. */
+  followActive(path: string | null): void {
+    this.onActive(path);
+  }
+
   private onModel(path: string, model: monaco.editor.ITextModel): void {
     const language = serverForLanguage(model.getLanguageId());
     if (!language) return;

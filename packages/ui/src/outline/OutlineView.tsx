@@ -5,6 +5,7 @@ import { symbolGlyph } from '../quickopen/document-symbols';
 import { useWorkbench } from '../workbench/contributions';
 import { useObservable } from '../workbench/observable';
 import { OutlineController } from './outline-controller';
+import './outline.css';
 
 export function OutlineView() {
   const api = useWorkbench();

@@ -1,7 +1,9 @@
 // The Outline: the active file's document symbols in a side view (the same ones quick open's `@` lists).
 import type { Contribution } from '../workbench/contributions';
-import { OutlineView } from './OutlineView';
-import './outline.css';
+import { lazyComponent } from '../workbench/lazy';
+
+// the view, its controller and CSS load when the Outline is first shown
+const OutlineView = lazyComponent('Outline', () => import('./OutlineView').then((module) => module.OutlineView));
 
 /** A bulleted list. */
 const OUTLINE_ICON =

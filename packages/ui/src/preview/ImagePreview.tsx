@@ -6,6 +6,7 @@ import { useObservable } from '../workbench/observable';
 import { ImagePreviewController } from './image-controller';
 import { formatBytes } from './image-types';
 import { useInstance } from './use-instance';
+import './preview.css';
 
 const createImagePreview = (api: WorkbenchApi, resource: string) => new ImagePreviewController(api, resource);
 

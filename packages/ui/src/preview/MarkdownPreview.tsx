@@ -8,6 +8,7 @@ import { useObservable } from '../workbench/observable';
 import { MarkdownPreviewController } from './markdown-controller';
 import { codeLanguage, IMAGE_ATTRIBUTE, LINK_ATTRIBUTE, REMOTE_IMAGE_ATTRIBUTE } from './markdown-html';
 import { useInstance } from './use-instance';
+import './preview.css';
 
 const createMarkdownPreview = (api: WorkbenchApi, resource: string) => new MarkdownPreviewController(api, resource);
 

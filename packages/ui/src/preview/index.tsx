@@ -1,10 +1,16 @@
 // Previews as editors in tabs: a Markdown file rendered live as it is typed (markdown.preview) and images
 // (image.preview, which the workbench opens instead of a "binary file" tab: controller.openFile → isImagePath).
 import type { Contribution, WorkbenchApi } from '../workbench/contributions';
-import { ImagePreview } from './ImagePreview';
+import { lazyComponent } from '../workbench/lazy';
 import { isMarkdownPath } from './image-types';
-import { MarkdownPreview } from './MarkdownPreview';
-import './preview.css';
+
+// the views (and their marked/DOMPurify use and CSS) load when a preview tab first shows
+const MarkdownPreview = lazyComponent('Markdown Preview', () =>
+  import('./MarkdownPreview').then((module) => module.MarkdownPreview),
+);
+const ImagePreview = lazyComponent('Image Preview', () =>
+  import('./ImagePreview').then((module) => module.ImagePreview),
+);
 
 export { isImagePath } from './image-types';
 

@@ -15,6 +15,7 @@ import { useObservable } from '../workbench/observable';
 import { categoryOf, controlOf, searchSettings } from './controls';
 import { SETTINGS_JSON_EDITOR } from './ids';
 import type { SettingsStore } from './settings-store';
+import './settings.css';
 
 export function SettingsEditor() {
   const api = useWorkbench();

@@ -6,7 +6,8 @@ import { useEffect, useRef } from 'react';
 import { monaco } from '../editor/monaco';
 import { useWorkbench } from '../workbench/contributions';
 import { followEditorSettings } from './editor-options';
-import { settingsModelUri } from './json-schema';
+import { ensureSettingsSchemas, settingsModelUri } from './json-schema';
+import './settings.css';
 
 /**
  * How long after the last keystroke a valid file is written: after Monaco's JSON validation (500 ms after a change)
@@ -32,6 +33,7 @@ export function SettingsJsonEditor({ resource }: { resource: string }) {
         file === 'user' ? snapshot?.user : file === 'workspace' ? snapshot?.workspace : snapshot?.keybindings;
       return state?.exists ? state.text : file === 'keybindings' ? '[\n]\n' : '{\n}\n';
     };
+    ensureSettingsSchemas();
     const uri = monaco.Uri.parse(settingsModelUri(file));
     monaco.editor.getModel(uri)?.dispose();
     const model = monaco.editor.createModel(textNow(), 'json', uri);

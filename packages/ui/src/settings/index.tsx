@@ -4,12 +4,18 @@ import type { Settings } from '@pa/shared';
 import { monaco } from '../editor/monaco';
 import { MONACO_THEMES } from '../editor/theme-names';
 import type { Contribution, WorkbenchApi } from '../workbench/contributions';
+import { lazyComponent, whenIdle } from '../workbench/lazy';
 import { zoomFactor } from './editor-options';
 import { SETTINGS_EDITOR, SETTINGS_JSON_EDITOR } from './ids';
-import { registerSettingsSchemas } from './json-schema';
-import { SettingsEditor } from './SettingsEditor';
-import { SettingsJsonEditor } from './SettingsJsonEditor';
-import './settings.css';
+
+// The two views, their CSS and the JSON Schema made from the zod table load when a Settings tab first shows (the
+// settings store itself is the workbench's, loaded at start: the editor follows the settings from the first frame).
+const SettingsEditor = lazyComponent('Settings', () =>
+  import('./SettingsEditor').then((module) => module.SettingsEditor),
+);
+const SettingsJsonEditor = lazyComponent('Settings (JSON)', () =>
+  import('./SettingsJsonEditor').then((module) => module.SettingsJsonEditor),
+);
 
 export { SETTINGS_EDITOR, SETTINGS_JSON_EDITOR } from './ids';
 
@@ -105,7 +111,14 @@ export function settingsFeature(): Contribution {
       },
     ],
     activate: (api) => {
-      registerSettingsSchemas();
+      // the JSON service's options (comments allowed, the settings files' schemas) once the first file is up; the
+      // JSON view makes sure of them itself before its first model (so a failed fetch here only waits for it)
+      whenIdle(() => {
+        import('./json-schema').then(
+          (module) => module.ensureSettingsSchemas(),
+          () => undefined,
+        );
+      });
       applyAppearance(api.settings.effective.value);
       const stop = api.settings.effective.subscribe(() => applyAppearance(api.settings.effective.value));
       return { dispose: stop };

@@ -57,3 +57,16 @@ export function registerSettingsSchemas(): void {
     ],
   });
 }
+
+let registered = false;
+
+/**
+ * registerSettingsSchemas, once per page: the feature's activation calls it when the page is first idle, the JSON
+ * view before it creates its model (a settings tab restored at start may come first), so the view never judges a
+ * file "valid" without its schema.
+ */
+export function ensureSettingsSchemas(): void {
+  if (registered) return;
+  registered = true;
+  registerSettingsSchemas();
+}

@@ -9,7 +9,6 @@ import { Explorer } from '../explorer/Explorer';
 import { features } from '../features';
 import { CommandPalette } from '../quickopen/CommandPalette';
 import { QuickOpen } from '../quickopen/QuickOpen';
-import { OpenFolderDialog } from '../workspace/OpenFolderDialog';
 import { Welcome } from '../workspace/Welcome';
 import { ActivityBar } from './ActivityBar';
 import { type ViewContribution, WorkbenchContext } from './contributions';
@@ -17,11 +16,19 @@ import { EXPLORER_VIEW, WorkbenchController } from './controller';
 import { DialogHost, Toasts } from './Dialogs';
 import { Icons } from './icons';
 import { LAYOUT_LIMITS } from './layout';
+import { lazyComponent } from './lazy';
 import { useSelected } from './observable';
 import { Sash } from './Sash';
 import { StatusBar } from './StatusBar';
 import { TitleBar } from './TitleBar';
 import './workbench.css';
+
+// browser mode's Open Folder dialog and its folder browser load when it first opens
+const OpenFolderDialog = lazyComponent(
+  'Open Folder',
+  () => import('../workspace/OpenFolderDialog').then((module) => module.OpenFolderDialog),
+  { overlay: { dismiss: ({ workbench }) => workbench.patch({ overlay: null }) } },
+);
 
 export function WorkbenchView({ connection }: { connection: EngineConnection }) {
   const { client, state: connectionState } = useEngine();
