@@ -4,7 +4,6 @@ import type { Contribution } from '../workbench/contributions';
 import { FeatureSlot } from '../workbench/feature-slot';
 import { TerminalView } from './TerminalView';
 import { TERMINAL_VIEW_ID, TerminalController } from './terminal-controller';
-import '@xterm/xterm/css/xterm.css';
 import './terminal.css';
 
 export { TERMINAL_VIEW_ID } from './terminal-controller';

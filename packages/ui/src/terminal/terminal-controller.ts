@@ -4,9 +4,19 @@
 import { type Disposable, DisposableStore, errorMessage, type TerminalInfo } from '@pa/shared';
 import type { WorkbenchApi } from '../workbench/contributions';
 import { Observable } from '../workbench/observable';
-import { TerminalInstance } from './terminal-instance';
+import type { TerminalInstance } from './terminal-instance';
 
 export const TERMINAL_VIEW_ID = 'terminal';
+
+/** xterm and its add-ons (some 300 KB of script) load with the first terminal, not with the page. */
+let instanceModule: Promise<typeof import('./terminal-instance')> | null = null;
+function loadTerminalInstance(): Promise<typeof import('./terminal-instance')> {
+  instanceModule ??= import('./terminal-instance').catch((error: unknown) => {
+    instanceModule = null; // the next terminal asks again
+    throw error;
+  });
+  return instanceModule;
+}
 
 export type TerminalApi = Pick<WorkbenchApi, 'client' | 'workspace' | 'openFile' | 'notify' | 'onDidChangeWorkspace'>;
 
@@ -27,6 +37,9 @@ export interface TerminalState {
 export class TerminalController implements Disposable {
   readonly state = new Observable<TerminalState>({ tabs: [], active: null, split: null, searching: false });
   private readonly instances = new Map<string, TerminalInstance>();
+  /** Terminals whose instance waits for xterm's module. */
+  private readonly adding = new Map<string, Promise<void>>();
+  private disposed = false;
   private readonly subscriptions = new DisposableStore();
   private size = { cols: 80, rows: 24 };
   private adopted: Promise<void>;
@@ -50,7 +63,7 @@ export class TerminalController implements Disposable {
   async adopt(): Promise<void> {
     try {
       const { terminals } = await this.api.client.call('terminal.list');
-      for (const terminal of terminals) this.add(terminal);
+      for (const terminal of terminals) await this.add(terminal);
     } catch (error) {
       this.api.notify(`Could not list the terminals: ${errorMessage(error)}`, 'error');
     }
@@ -62,7 +75,7 @@ export class TerminalController implements Disposable {
       const { terminals } = await this.api.client.call('terminal.list');
       const info = terminals.find((terminal) => terminal.id === id);
       if (!info) return null;
-      this.add(info);
+      await this.add(info);
       const state = this.state.value;
       if (options.split && state.active && state.active !== id) this.patch({ split: id });
       else this.patch({ active: id, split: state.split === id ? null : state.split });
@@ -123,14 +136,32 @@ export class TerminalController implements Disposable {
   }
 
   dispose(): void {
+    this.disposed = true;
     this.subscriptions.dispose();
     for (const instance of this.instances.values()) instance.dispose(); // the shells go on in the engine
     this.instances.clear();
   }
 
-  private add(info: TerminalInfo): void {
-    if (this.instances.has(info.id)) return;
-    const instance = new TerminalInstance(info.id, info.cwd, {
+  /** Creates the terminal's instance (xterm's module first, once) and its tab; one at a time per terminal. */
+  private add(info: TerminalInfo): Promise<void> {
+    if (this.instances.has(info.id)) return Promise.resolve();
+    const waiting = this.adding.get(info.id);
+    if (waiting) return waiting;
+    const adding: Promise<void> = loadTerminalInstance()
+      .then(({ TerminalInstance }) => {
+        // gone meanwhile: the window closed, or the terminal exited or was killed (remove() let go of it)
+        if (this.disposed || this.adding.get(info.id) !== adding) return;
+        this.attach(info, new TerminalInstance(info.id, info.cwd, this.instanceServices()));
+      })
+      .finally(() => {
+        if (this.adding.get(info.id) === adding) this.adding.delete(info.id);
+      });
+    this.adding.set(info.id, adding);
+    return adding;
+  }
+
+  private instanceServices(): ConstructorParameters<typeof TerminalInstance>[2] {
+    return {
       client: this.api.client,
       root: () => this.api.workspace()?.root ?? null,
       openFile: (path, position) => void this.api.openFile(path, position).catch(() => undefined),
@@ -138,13 +169,17 @@ export class TerminalController implements Disposable {
         if (/^https?:\/\//i.test(url)) window.open(url, '_blank', 'noopener,noreferrer');
       },
       onExit: (id) => this.remove(id),
-    });
+    };
+  }
+
+  private attach(info: TerminalInfo, instance: TerminalInstance): void {
     this.instances.set(info.id, instance);
     const state = this.state.value;
     this.patch({ tabs: [...state.tabs, { id: info.id, name: info.name }], active: state.active ?? info.id });
   }
 
   private remove(id: string): void {
+    this.adding.delete(id);
     this.instances.get(id)?.dispose();
     this.instances.delete(id);
     const state = this.state.value;

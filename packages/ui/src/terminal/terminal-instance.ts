@@ -10,6 +10,7 @@ import { FitAddon } from '@xterm/addon-fit';
 import { SearchAddon } from '@xterm/addon-search';
 import { WebLinksAddon } from '@xterm/addon-web-links';
 import { type ILink, Terminal } from '@xterm/xterm';
+import '@xterm/xterm/css/xterm.css';
 import { findFileLinks, resolveLinkPath } from './links';
 
 export interface TerminalHost {
