@@ -251,6 +251,8 @@ export function createLocalProvider(config: ProviderConfig): ModelProvider {
           },
           (error: unknown) => chunks.end(error),
         );
+        // the sequence is free once the generation settled, whether or not this generator is read on
+        void done.then(settle);
         try {
           for await (const text of chunks) yield { text };
         } finally {
