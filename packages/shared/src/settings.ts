@@ -231,6 +231,15 @@ export const settingSpecs = {
     default: true,
     scopes: both,
   }),
+  'collaboration.cursorColor': setting({
+    group: 'collaboration',
+    title: 'Cursor Colour',
+    description:
+      'The colour peers see your cursor and selection in, as #rrggbb. Empty: one picked for you per session.',
+    schema: z.string().regex(/^(?:#[0-9a-fA-F]{6})?$/, 'a colour as #rrggbb, or empty'),
+    default: '',
+    scopes: userOnly,
+  }),
   'terminal.integrated.shell': setting({
     group: 'terminal',
     title: 'Shell Path',

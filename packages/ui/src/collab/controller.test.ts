@@ -64,7 +64,7 @@ function setup() {
     settings: { effective: new Observable(defaultSettings) },
   };
   const collab = new CollabController(api);
-  return { engine, collab, toasts, subscribed };
+  return { engine, collab, toasts, subscribed, settings: api.settings.effective };
 }
 
 const cursorStyles = () => document.head.querySelectorAll('style[data-collab="cursors"]').length;
@@ -140,6 +140,22 @@ describe('CollabController', () => {
     collab.dispose();
     expect(subscribed.live).toBe(0);
     expect(cursorStyles()).toBe(before);
+  });
+
+  it('sends the colour of Settings › Collaboration to the peers and follows a change of it at once', async () => {
+    const { engine, collab, settings } = setup();
+    settings.set({ ...settings.value, 'collaboration.cursorColor': '#123456' });
+    engine.answer('collab.join', async () => ({ session: GUEST_SESSION }));
+    engine.answer('collab.loadUpdates', async () => ({ updates: [] }));
+    expect(await collab.join(encodeInvite({ ...ROOM, relay: null }))).toBe(true);
+    const ownColor = () => (collab.session.value?.awareness.getLocalState()?.user as { color?: string }).color;
+    expect(ownColor()).toBe('#123456');
+    settings.set({ ...settings.value, 'collaboration.cursorColor': '#abcdef' });
+    expect(ownColor()).toBe('#abcdef');
+    settings.set({ ...settings.value, 'collaboration.cursorColor': '' }); // back to the one picked per session
+    expect(ownColor()).toMatch(/^#[0-9a-f]{6}$/);
+    expect(ownColor()).not.toBe('#abcdef');
+    collab.dispose();
   });
 
   it('does not keep a session that finishes opening after the feature was disposed, and says nothing', async () => {

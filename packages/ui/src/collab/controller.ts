@@ -40,7 +40,7 @@ export type CollabApi = Pick<
   | 'onDidChangeActiveFile'
   | 'onDidSaveFile'
 > & {
-  /** What applies now: Settings › Collaboration (cursor labels) is followed live. */
+  /** What applies now: Settings › Collaboration (cursor labels, your colour) is followed live. */
   settings: Pick<WorkbenchApi['settings'], 'effective'>;
 };
 
@@ -263,7 +263,10 @@ export class CollabController implements Disposable {
       await session.destroy();
       throw new PaError(ErrorCode.CANCELLED, 'Live Share closed before the session opened.');
     }
-    session.awareness.setLocalStateField('user', { name: settings.name, color: colorFor(session.doc.clientID) });
+    const colorNow = () =>
+      this.api.settings.effective.value['collaboration.cursorColor'] || colorFor(session.doc.clientID);
+    let color = colorNow();
+    session.awareness.setLocalStateField('user', { name: settings.name, color });
     this.session.set(session);
     this.attachEditor();
     const bindOpen = () => {
@@ -281,7 +284,16 @@ export class CollabController implements Disposable {
     const tied = new DisposableStore();
     tied.defer(() => session.files.unobserve(bindOpen));
     tied.defer(session.status.subscribe(renderCursors));
-    tied.defer(this.api.settings.effective.subscribe(renderCursors));
+    // Settings › Collaboration, live: the labels redraw here, a new colour goes to the peers at once
+    tied.defer(
+      this.api.settings.effective.subscribe(() => {
+        renderCursors();
+        if (colorNow() === color) return;
+        color = colorNow();
+        const user = session.awareness.getLocalState()?.user as { name?: string } | undefined;
+        session.awareness.setLocalStateField('user', { name: user?.name ?? settings.name, color });
+      }),
+    );
     this.sessionStore = tied;
     session.setActiveFile(this.api.activeFile());
     return session;
