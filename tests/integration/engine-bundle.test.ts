@@ -1,5 +1,6 @@
 // The built engine starts fast because what the first request does not need loads on first use: the AI and MCP
-// SDKs, and the workflow and collab capabilities with their packages (yaml, diff, Yjs). A static import of one would
+// SDKs, the workflow and collab capabilities with their packages (yaml, diff, Yjs), the language capabilities
+// (TypeScript's compiler, the LSP client) and the settings files' JSONC parser. A static import of one would
 // put it back on every start (engine_cold_start). This follows the bundle's static imports from main.js through
 // its chunks.
 import { readdirSync, readFileSync } from 'node:fs';
@@ -25,6 +26,8 @@ const LOADED_ON_FIRST_USE = [
   'vscode-languageserver-textdocument',
   // the language capability's project model: only its worker thread (language-worker.js) imports it
   'typescript',
+  // the settings files' JSONC parser: the settings capability loads with the first settings request
+  'jsonc-parser',
 ];
 
 /** The files main.js evaluates at start, and the packages they import or require. */
