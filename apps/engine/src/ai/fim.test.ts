@@ -4,6 +4,7 @@ import {
   budgetOf,
   clipByChars,
   contextText,
+  defang,
   detectFamily,
   FIM_TEMPLATES,
   fimPrompt,
@@ -82,6 +83,22 @@ describe('prompt budget', () => {
     const budget = { prefixTokens: 2, suffixTokens: 1, contextTokens: 3 };
     const clipped = clipByChars('0123456789', 'abcdefgh', [{ text: '12345678' }, { text: 'x'.repeat(20) }], budget);
     expect(clipped).toEqual({ prefix: '23456789', suffix: 'abcd', chunks: [{ text: '12345678' }] });
+  });
+});
+
+describe('defang', () => {
+  it('breaks every control-token spelling in code, and only those', () => {
+    const hostile = 'a <|fim_middle|> b <fim_prefix> c [SUFFIX] d <｜fim▁end｜> e';
+    const safe = defang(hostile);
+    for (const token of ['<|fim_middle|>', '<fim_prefix>', '[SUFFIX]', '<｜fim▁end｜>'])
+      expect(safe).not.toContain(token);
+    expect(safe.replaceAll('\u200b', '')).toBe(hostile);
+    expect(defang('const x = a < b && c > d;')).toBe('const x = a < b && c > d;');
+  });
+
+  it('is applied to everything clipByChars gives a remote prompt', () => {
+    const clipped = clipByChars('<|fim_suffix|>', '</s>', [{ path: '<PRE>', text: '<EOT>' }], budgetOf(8192, 64));
+    expect(JSON.stringify(clipped)).not.toMatch(/<\|fim_suffix\|>|<\/s>|<PRE>|<EOT>/);
   });
 });
 

@@ -143,7 +143,22 @@ export function budgetOf(windowTokens: number, maxTokens: number): PromptBudget 
   return { prefixTokens: room - suffixTokens - contextTokens, suffixTokens, contextTokens };
 }
 
-/** The prefix's end and the suffix's start that fit `budget` (by characters, CHARS_PER_TOKEN a token). */
+/**
+ * Code as a remote model's prompt text: each control-token spelling in it (a hostile file's `<|fim_middle|>`) gets
+ * a zero-width space after its first character, so a server that parses special tokens in text sees plain text.
+ */
+export function defang(text: string): string {
+  let out = text;
+  for (const token of ALL_STOPS) {
+    if (token.length > 1 && out.includes(token)) out = out.split(token).join(`${token[0]}\u200b${token.slice(1)}`);
+  }
+  return out;
+}
+
+/**
+ * The prefix's end and the suffix's start that fit `budget` (by characters, CHARS_PER_TOKEN a token), and the
+ * chunks that fit, all defanged (see defang).
+ */
 export function clipByChars(
   prefix: string,
   suffix: string,
@@ -154,12 +169,16 @@ export function clipByChars(
   let room = budget.contextTokens * CHARS_PER_TOKEN;
   for (const chunk of chunks) {
     if (chunk.text.length > room) break;
-    keptChunks.push(chunk);
+    keptChunks.push({
+      ...chunk,
+      text: defang(chunk.text),
+      ...(chunk.path !== undefined ? { path: defang(chunk.path) } : {}),
+    });
     room -= chunk.text.length;
   }
   return {
-    prefix: prefix.slice(Math.max(0, prefix.length - budget.prefixTokens * CHARS_PER_TOKEN)),
-    suffix: suffix.slice(0, budget.suffixTokens * CHARS_PER_TOKEN),
+    prefix: defang(prefix.slice(Math.max(0, prefix.length - budget.prefixTokens * CHARS_PER_TOKEN))),
+    suffix: defang(suffix.slice(0, budget.suffixTokens * CHARS_PER_TOKEN)),
     chunks: keptChunks,
   };
 }

@@ -21,6 +21,7 @@ import type {
 import {
   budgetOf,
   CHARS_PER_TOKEN,
+  clipByChars,
   contextText,
   detectFamily,
   FIM_TEMPLATES,
@@ -303,19 +304,18 @@ export function infillTokens(
   const text = (value: string) => model.tokenize(value, false, 'trimLeadingSpace');
   // text reaches the tokenizer bounded (CHARS_PER_TOKEN characters a token), then the tokens are cut to the budget
   const suffix = text(request.suffix.slice(0, budget.suffixTokens * CHARS_PER_TOKEN)).slice(0, budget.suffixTokens);
-  const extra = contextText(
-    request.context,
-    mode.kind === 'hole-filling' || !mode.family ? undefined : FIM_TEMPLATES[mode.family].fileSeparator,
-  );
-  const extraTokens = extra
-    ? model
-        .tokenize(
-          extra.slice(Math.max(0, extra.length - budget.contextTokens * CHARS_PER_TOKEN)),
-          mode.kind === 'template',
-          'trimLeadingSpace',
-        )
-        .slice(-budget.contextTokens)
-    : [];
+  // extra context: the family's file separator as its special token (when the model has it), the chunk as text —
+  // code is never tokenized with special tokens on, so a file cannot smuggle in control tokens
+  const separator = mode.kind === 'hole-filling' || !mode.family ? undefined : FIM_TEMPLATES[mode.family].fileSeparator;
+  const separatorTokens = separator ? model.tokenize(separator, true) : [];
+  const special = separatorTokens.length === 1 && model.isSpecialToken(separatorTokens[0]);
+  const extraTokens = clipByChars('', '', request.context, budget)
+    .chunks.flatMap((chunk) =>
+      special
+        ? [...separatorTokens, ...text(`${chunk.path ?? 'snippet'}\n${chunk.text}\n`)]
+        : text(contextText([chunk])),
+    )
+    .slice(-budget.contextTokens);
   const room = budget.prefixTokens + (budget.contextTokens - extraTokens.length);
   // the character window starts on a step boundary of the whole prefix, so it moves seldom as the prefix grows
   const stepChars = EDGE_STEP_TOKENS * CHARS_PER_TOKEN;
