@@ -4,7 +4,7 @@
 // key works at once while the old one no longer does (keyboard-shortcuts.png); Monaco's own Ctrl+K chords still run
 // in the editor; a keybindings.json written on disk applies live, its bad entries listed, not fatal; a huge file is
 // refused and the defaults stay.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
 import { type OpenedWorkbench, openWorkbench } from './support/workbench';
@@ -32,7 +32,11 @@ async function openShortcuts(page: Page) {
   return view;
 }
 
-const userKeybindings = () => JSON.parse(readFileSync(join(wb?.dataDir ?? '', 'keybindings.json'), 'utf8'));
+/** The file as the engine wrote it (null until it exists: expect.poll asks again). */
+const userKeybindings = () => {
+  const path = join(wb?.dataDir ?? '', 'keybindings.json');
+  return existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : null;
+};
 
 test('Ctrl+K Ctrl+S opens Keyboard Shortcuts; a command rebound there, after a conflict warning, answers its new key at once', async ({
   page,
@@ -166,6 +170,33 @@ test('a keybindings.json written on disk applies live; bad entries are listed, a
   await expect(view.locator('tr[data-command="workbench.togglePanel"]', { hasText: 'Ctrl+Alt+J' })).toContainText(
     'User',
   );
+
+  // Monaco's own bindings: one added for an editor action, one of its defaults removed (out of Monaco too)
+  writeFileSync(
+    file,
+    JSON.stringify([
+      { key: 'ctrl+alt+c', command: 'editor.action.commentLine' },
+      { key: 'ctrl+/', command: '-editor.action.commentLine' },
+    ]),
+  );
+  const commentRow = view.locator('tr[data-command="editor.action.commentLine"]');
+  await expect(commentRow.filter({ hasText: 'Ctrl+Alt+C' })).toContainText('User');
+  await expect(commentRow.filter({ hasText: 'Ctrl+/' })).toHaveCount(0);
+  await expect(problems).toHaveCount(0);
+  await page.locator('.tab[data-path="src/greet.ts"]').click();
+  const firstLine = page.locator('[data-testid="editor"] .view-line').first();
+  await page.locator('[data-testid="editor"] .view-lines').first().click();
+  await page.keyboard.press('Control+Home');
+  const original = await firstLine.textContent();
+  await page.keyboard.press('Control+/');
+  await page.keyboard.press('Control+Alt+C');
+  await expect(firstLine).toContainText('//');
+  await page.keyboard.press('Control+Alt+C');
+  await expect(firstLine).toHaveText(original ?? '');
+  await page.keyboard.press('Control+/');
+  // removed: nothing happened (the text typed by a stray / would show too)
+  await expect(firstLine).toHaveText(original ?? '');
+  await page.locator('.tab', { hasText: 'Keyboard Shortcuts' }).click();
 
   // over the size limit: refused, said so, and the defaults still work
   writeFileSync(file, `[${' '.repeat(1024 * 1024 + 10)}]`);

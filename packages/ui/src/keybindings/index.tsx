@@ -75,6 +75,9 @@ export function keybindingsFeature(): Contribution {
       };
       follow();
       const stop = api.settings.snapshot.subscribe(follow);
+      // a click elsewhere ends a waiting chord, as in VS Code
+      const cancel = () => registry.cancelChord();
+      window.addEventListener('mousedown', cancel, true);
       // Monaco's bindings join ours once an editor exists (its module is loaded apart, with Monaco)
       let disposed = false;
       let install: { dispose(): void } | null = null;
@@ -85,6 +88,7 @@ export function keybindingsFeature(): Contribution {
         dispose: () => {
           disposed = true;
           stop();
+          window.removeEventListener('mousedown', cancel, true);
           install?.dispose();
           registry.cancelChord();
         },

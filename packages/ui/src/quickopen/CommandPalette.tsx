@@ -10,7 +10,13 @@ const keyOf = (command: PaletteCommand) => command.key;
 
 export function CommandPalette({ workbench }: { workbench: WorkbenchController }) {
   const commands = useMemo(
-    () => paletteCommands(workbench.listCommands(), (id) => workbench.runCommand(id), workbench.api.editor()),
+    () =>
+      paletteCommands(
+        workbench.listCommands(),
+        (id) => workbench.runCommand(id),
+        workbench.api.editor(),
+        (id) => workbench.shortcutFor(id),
+      ),
     [workbench],
   );
   return (

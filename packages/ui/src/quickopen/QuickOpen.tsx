@@ -47,7 +47,13 @@ export function QuickOpen({ workbench, initialQuery = '' }: { workbench: Workben
   const files = useFiles(workbench, mode === 'files');
   const symbols = useSymbols(workbench, mode === 'symbols');
   const commands = useMemo(
-    () => paletteCommands(workbench.listCommands(), (id) => workbench.runCommand(id), workbench.api.editor()),
+    () =>
+      paletteCommands(
+        workbench.listCommands(),
+        (id) => workbench.runCommand(id),
+        workbench.api.editor(),
+        (id) => workbench.shortcutFor(id),
+      ),
     [workbench],
   );
 

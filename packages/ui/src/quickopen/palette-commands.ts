@@ -28,6 +28,8 @@ export function paletteCommands(
   commands: RegisteredCommand[],
   runCommand: (id: string) => void,
   editor: monaco.editor.ICodeEditor | null,
+  /** The workbench's binding of a command (keybindings.json applied), for an editor action too. */
+  shortcutFor: (id: string) => string | null = () => null,
 ): PaletteCommand[] {
   const list: PaletteCommand[] = commands.map((command) => ({
     key: `c:${command.id}`,
@@ -35,21 +37,25 @@ export function paletteCommands(
     shortcut: command.shortcut,
     run: () => runCommand(command.id),
   }));
-  if (editor) list.push(...editorActions(editor, new Set(commands.map((command) => command.title))));
+  if (editor) list.push(...editorActions(editor, new Set(commands.map((command) => command.title)), shortcutFor));
   return list.sort((a, b) => a.title.localeCompare(b.title));
 }
 
-function editorActions(editor: monaco.editor.ICodeEditor, taken: Set<string>): PaletteCommand[] {
+function editorActions(
+  editor: monaco.editor.ICodeEditor,
+  taken: Set<string>,
+  shortcutFor: (id: string) => string | null,
+): PaletteCommand[] {
   const keybindings = (editor as unknown as KeybindingLookup)._standaloneKeybindingService;
   const actions: PaletteCommand[] = [];
   for (const action of editor.getSupportedActions()) {
     // a workbench command of the same name (Go to Line) is the one the workbench binds its keys to
     if (action.id === MONACO_QUICK_COMMAND || !action.label || taken.has(action.label)) continue;
-    let shortcut: string | null = null;
+    let shortcut: string | null = shortcutFor(action.id);
     try {
-      shortcut = keybindings?.lookupKeybinding(action.id)?.getLabel() ?? null;
+      shortcut ??= keybindings?.lookupKeybinding(action.id)?.getLabel() ?? null;
     } catch {
-      shortcut = null; // an internal API that changed shape: the action stays, without its keys
+      // an internal API that changed shape: the action stays, with the workbench's keys if any
     }
     actions.push({
       key: `e:${action.id}`,
