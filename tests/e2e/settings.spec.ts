@@ -109,6 +109,11 @@ test('the light theme turns the workbench, the editor and the bottom panel light
   await page.keyboard.press('Control+Backquote');
   await expect(page.locator('.xterm').first()).toBeVisible();
   await expect(page.locator('body')).toHaveCSS('background-color', 'rgb(255, 255, 255)');
+  // the strip under the terminal's last whole row is xterm's viewport: white too, not xterm.css's black
+  await expect(page.locator('.terminal-view__pane .xterm-viewport').first()).toHaveCSS(
+    'background-color',
+    'rgb(255, 255, 255)',
+  );
   await page.screenshot({ path: 'test-results/light-theme.png' });
   const onDisk = JSON.parse(readFileSync(join(wb.dataDir, 'settings.json'), 'utf8'));
   expect(onDisk).toEqual({ 'workbench.colorTheme': 'light' });
