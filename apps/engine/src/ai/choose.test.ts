@@ -1,6 +1,6 @@
 import { ProviderConfig } from '@pa/shared';
 import { describe, expect, it } from 'vitest';
-import { choose, type ProviderLiveStats } from './choose.js';
+import { choose, type ProviderLiveStats, REMOTE_OFF_REASON } from './choose.js';
 
 const provider = (id: string, extra: Partial<ProviderConfig> = {}): ProviderConfig =>
   ProviderConfig.parse({ id, kind: 'openai-compatible', modelClass: 'own_key', model: 'm', ...extra });
@@ -25,6 +25,20 @@ describe('choose', () => {
     const { ranked } = choose([provider('slow'), provider('fast')], stats, query);
     expect(ranked.map((entry) => entry.provider.id)).toEqual(['fast', 'slow']);
     expect(ranked[0]?.reasons).toContain('TTFT ~100 ms');
+  });
+
+  it('leaves every network provider out while remote models are off, the local one still answers', () => {
+    const local = provider('local', { kind: 'local', modelClass: 'local', modelPath: '/m.gguf' });
+    const providers = [provider('cloud'), provider('ollama', { baseURL: 'http://127.0.0.1:11434/v1' }), local];
+    const off = choose(providers, new Map(), { ...query, remoteAllowed: false });
+    expect(off.ranked.map((entry) => entry.provider.id)).toEqual(['local']);
+    expect(off.excluded).toEqual([
+      { providerId: 'cloud', reason: REMOTE_OFF_REASON },
+      { providerId: 'ollama', reason: REMOTE_OFF_REASON },
+    ]);
+    // pinned to a network provider: still refused
+    expect(choose(providers, new Map(), { ...query, remoteAllowed: false, pinned: 'cloud' }).ranked).toEqual([]);
+    expect(choose(providers, new Map(), query).ranked).toHaveLength(3);
   });
 
   it('excludes open circuits, unlicensed classes, other tasks and rate-limited providers', () => {
