@@ -136,6 +136,16 @@ test('search by recorded keys; Monaco chords still run in the editor; a chord th
   await page.keyboard.press('Control+K');
   await page.keyboard.press('Control+Q');
   await expect(page.getByTestId('chord-status')).toHaveText('The key combination (Ctrl+K, Ctrl+Q) is not a command.');
+
+  // the light and high-contrast themes (theme.css variables only)
+  await page.locator('.tab', { hasText: 'Keyboard Shortcuts' }).click();
+  await view.getByRole('searchbox', { name: 'Search keybindings' }).fill('editor');
+  for (const theme of ['light', 'high-contrast']) {
+    writeFileSync(join(wb.dataDir, 'settings.json'), JSON.stringify({ 'workbench.colorTheme': theme }));
+    await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
+    await view.locator('tbody tr').nth(2).click();
+    await page.screenshot({ path: `test-results/keyboard-shortcuts-${theme}.png` });
+  }
   expect(wb.errors()).toEqual([]);
 });
 

@@ -20,7 +20,6 @@ export const DEFAULT_CHORDS: ReadonlyArray<{ command: string; key: string }> = [
   { command: 'workbench.pinEditor', key: 'Mod+K Shift+Enter' },
   { command: 'workbench.splitEditorDown', key: 'Mod+K Mod+\\' },
   { command: 'markdown.showPreviewToSide', key: 'Mod+K V' },
-  { command: 'workbench.action.openKeybindingsJson', key: 'Mod+K Mod+Shift+S' },
 ];
 
 const Editor = lazy(() =>

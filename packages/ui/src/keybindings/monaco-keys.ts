@@ -3,6 +3,7 @@
 // its commands in the focused or active editor, and taking out of Monaco the bindings keybindings.json removed
 // (`-editor.action.x`), through monaco.editor.addKeybindingRules — Monaco's own, public way to do that.
 import { monaco } from '../editor/monaco';
+import { MONACO_QUICK_COMMAND } from '../quickopen/palette-commands';
 import type { CommandRegistry, EditorKeybindings } from '../workbench/commands';
 import { type Keybinding, parseKeySequence } from '../workbench/keybinding';
 import type { BindingItem } from './resolve';
@@ -33,6 +34,8 @@ export function monacoDefaultBindings(editor: monaco.editor.ICodeEditor, isMac: 
     const label = item.resolvedKeybinding?.getUserSettingsLabel();
     // dynamic bindings (editor.addCommand's, our removal rules) are not Monaco's defaults
     if (!item.isDefault || !item.command || item.command.startsWith('-') || !label) continue;
+    // Monaco's own palette: F1 and Ctrl+Shift+P open ours (palette-commands.ts)
+    if (item.command === MONACO_QUICK_COMMAND) continue;
     try {
       const keys = parseKeySequence(label, isMac);
       items.push({
@@ -115,7 +118,9 @@ export function createEditorKeybindings(
 ): EditorKeybindings {
   const items = monacoDefaultBindings(editor, isMac);
   const titles = new Map<string, string>();
-  for (const action of editor.getSupportedActions()) if (action.label) titles.set(action.id, action.label);
+  for (const action of editor.getSupportedActions()) {
+    if (action.label && action.id !== MONACO_QUICK_COMMAND) titles.set(action.id, action.label);
+  }
   const known = new Set([...items.map((item) => item.command), ...titles.keys()]);
   let rules: monaco.IDisposable | null = null;
   return {

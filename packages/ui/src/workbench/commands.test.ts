@@ -148,6 +148,17 @@ describe('CommandRegistry key handling', () => {
     expect(registry.handleKey({ ...stroke, key: '1', code: 'Digit1' }, api, focus())).toBe(false);
   });
 
+  it('leaves Ctrl+K to the shell in the terminal (default chords), unless a user chord says otherwise', () => {
+    const ran: string[] = [];
+    const { registry } = registryWith(ran);
+    expect(registry.handleKey(ctrl('k'), api, focus({ terminalFocus: true }))).toBe(false);
+    expect(registry.chordStatus.value).toBeNull();
+    registry.setUserKeybindings([{ key: 'ctrl+k ctrl+p', command: 'workbench.quickOpen', when: 'terminalFocus' }]);
+    expect(registry.handleKey(ctrl('k'), api, focus({ terminalFocus: true }))).toBe(true);
+    expect(registry.handleKey(ctrl('p'), api, focus({ terminalFocus: true }))).toBe(true);
+    expect(ran).toEqual(['workbench.quickOpen']);
+  });
+
   it('lets a view have every key while suspended', () => {
     const ran: string[] = [];
     const { registry } = registryWith(ran);

@@ -234,6 +234,9 @@ export class CommandRegistry {
 
   private applies(item: BindingItem, context: WhenContext): boolean {
     if (item.source === 'editor') return context.editorFocus;
+    // the terminal keeps Ctrl+K (readline's kill-line) from the default chords, as VS Code does with
+    // terminal.integrated.allowChords off; a user's chord applies there as its `when` says
+    if (item.source === 'default' && item.keys.length > 1 && context.terminalFocus) return false;
     return item.when === null || evaluateWhen(item.when, context);
   }
 
