@@ -182,6 +182,8 @@ interface Script {
   gapMs?: number;
   /** Never end the response after the events (a server that hangs). */
   hang?: boolean;
+  /** Bytes written as they are instead of events (a hostile server). */
+  raw?: string;
 }
 
 interface FimServer {
@@ -210,8 +212,12 @@ async function startFimServer(script: (path: string) => Script): Promise<FimServ
       const path = request.url ?? '';
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
       state.requests.push({ path, body });
-      const { events, gapMs = 1, hang } = state.script(path);
+      const { events, gapMs = 1, hang, raw } = state.script(path);
       response.writeHead(200, { 'content-type': 'text/event-stream' });
+      if (raw !== undefined) {
+        response.write(raw);
+        return; // and never ends
+      }
       for (const event of events) {
         if (response.destroyed) return;
         response.write(`data: ${JSON.stringify(event)}\n\n`);
@@ -249,27 +255,39 @@ describe('remote completion endpoints', () => {
   let mistral: FimServer;
   let claude: LoopbackProvider;
   let pieces: string[] = ['a + b', ';'];
-  let hang: 'never' | 'silent' | 'after-first' = 'never';
+  let hang: 'never' | 'silent' | 'after-first' | 'endless-line' = 'never';
+  /** Every FIM server sends headers and then nothing. */
+  let allSilent = false;
 
   beforeAll(async () => {
     openai = await startFimServer(() =>
-      hang === 'silent'
+      allSilent
         ? { events: [], hang: true }
-        : hang === 'after-first'
-          ? { events: completionEvents(pieces.slice(0, 1)).slice(0, 1), hang: true }
-          : { events: completionEvents(pieces) },
+        : hang === 'endless-line'
+          ? { events: [], raw: `data: {"choices":[{"text":"${'x'.repeat(3 * 1024 * 1024)}` }
+          : hang === 'silent'
+            ? { events: [], hang: true }
+            : hang === 'after-first'
+              ? { events: completionEvents(pieces.slice(0, 1)).slice(0, 1), hang: true }
+              : { events: completionEvents(pieces) },
     );
     llama = await startFimServer(() => ({
-      events: [
-        ...pieces.map((content) => ({ content, stop: false })),
-        { content: '', stop: true, stop_type: 'eos', timings: { prompt_n: 7, cache_n: 512 } },
-      ],
+      hang: allSilent,
+      events: allSilent
+        ? []
+        : [
+            ...pieces.map((content) => ({ content, stop: false })),
+            { content: '', stop: true, stop_type: 'eos', timings: { prompt_n: 7, cache_n: 512 } },
+          ],
     }));
     mistral = await startFimServer(() => ({
-      events: [
-        ...pieces.map((content) => ({ choices: [{ index: 0, delta: { content }, finish_reason: null }] })),
-        { choices: [{ index: 0, delta: { content: '' }, finish_reason: 'stop' }], usage: { prompt_tokens: 42 } },
-      ],
+      hang: allSilent,
+      events: allSilent
+        ? []
+        : [
+            ...pieces.map((content) => ({ choices: [{ index: 0, delta: { content }, finish_reason: null }] })),
+            { choices: [{ index: 0, delta: { content: '' }, finish_reason: 'stop' }], usage: { prompt_tokens: 42 } },
+          ],
     }));
     claude = await startLoopbackAnthropic({ kind: 'ok', tokens: ['```js\n', 'a + b', ';\n', '```'] });
     engine = await startEngine();
@@ -450,6 +468,42 @@ describe('remote completion endpoints', () => {
     expect(cut.totalMs).toBeGreaterThanOrEqual(1_400);
     expect(cut.totalMs).toBeLessThan(3_000);
     hang = 'never';
+  });
+
+  it('a server that never ends its event line is cut off at 1 MiB, not buffered without bound', async () => {
+    hang = 'endless-line';
+    try {
+      const cut = await collect(client.stream('ai.infill', ask({ ...base, provider: 'oai' })));
+      expect(cut).toMatchObject({ kind: 'error', code: ErrorCode.PROVIDER });
+      expect(cut.deltas).toEqual([]);
+    } finally {
+      hang = 'never';
+    }
+  });
+
+  it('Auto: a provider silent past the first-token deadline gives way to the next; a cancelled one is never retried', async () => {
+    allSilent = true;
+    claude.setScript({ kind: 'silent' });
+    const asked = () =>
+      openai.requests.length + llama.requests.length + mistral.requests.length + claude.requests.length;
+    try {
+      const before = asked();
+      const timedOut = await collect(client.stream('ai.infill', ask({ ...base })));
+      expect(timedOut).toMatchObject({ kind: 'error', code: ErrorCode.TIMEOUT });
+      expect(asked() - before).toBeGreaterThanOrEqual(2); // 300 ms each, within the 1,500 ms in all
+
+      const start = asked();
+      const stream = client.stream('ai.infill', ask({ ...base }));
+      const ended = collect(stream);
+      while (asked() === start) await new Promise((resolve) => setTimeout(resolve, 5));
+      await stream.cancel();
+      expect(await ended).toMatchObject({ kind: 'error', code: ErrorCode.CANCELLED });
+      await new Promise((resolve) => setTimeout(resolve, 500)); // past the deadline that would have moved on
+      expect(asked() - start).toBe(1);
+    } finally {
+      allSilent = false;
+      claude.setScript({ kind: 'ok', tokens: ['```js\n', 'a + b', ';\n', '```'] });
+    }
   });
 
   it('with remote models off, no completion leaves the machine', async () => {

@@ -243,7 +243,7 @@ export class InfillRouter {
         if (probe && !(error instanceof AttemptEnded && !isDeadline(error.failure))) live.breaker.releaseProbe();
         if (error instanceof CancelledByCaller || error instanceof Superseded) {
           this.record(config, at, attemptStart, 'cancelled');
-          if (reservation && !(error instanceof Superseded)) reservation.refund();
+          reservation?.refund(); // nothing reached the user
           throw cancelled(error instanceof Superseded);
         }
         if (!(error instanceof AttemptEnded)) throw error;

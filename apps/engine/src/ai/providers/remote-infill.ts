@@ -30,17 +30,19 @@ async function* sseJson(response: Response, signal: AbortSignal): AsyncIterable<
       const { value, done } = await reader.read();
       if (done) break;
       buffer += value;
+      let start = 0;
       let newline = buffer.indexOf('\n');
       while (newline >= 0) {
-        const line = buffer.slice(0, newline).trim();
-        buffer = buffer.slice(newline + 1);
+        const line = buffer.slice(start, newline).trim();
+        start = newline + 1;
         if (line.startsWith('data:')) {
           const data = line.slice(5).trim();
           if (data === '[DONE]') return;
           if (data) yield JSON.parse(data) as unknown;
         }
-        newline = buffer.indexOf('\n');
+        newline = buffer.indexOf('\n', start);
       }
+      buffer = buffer.slice(start);
       if (buffer.length > MAX_SSE_LINE) throw new SyntaxError('an event line longer than 1 MiB');
     }
   } finally {
