@@ -7,6 +7,7 @@
 // started in the same rounds, the three in a rotating order; `vs_base_ratio` is the median of the rounds' this/base.
 //   git worktree add /tmp/base-tti d2c9ae5 && cd /tmp/base-tti && npm ci && node scripts/build.mjs engine
 import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { engineMain } from '../scripts/paths.js';
 import { startBaselineServer } from './support/baseline.js';
 import { startEngineAt } from './support/engine-at.js';
@@ -76,5 +77,6 @@ report({
   base_engine_ms: hasBase ? round(median(samples.base), 1) : null,
   base_ratio: hasBase ? round(perRound(samples.base, samples.bare)) : null,
   vs_base_ratio: vsBase === null ? null : round(vsBase),
+  load_avg_1m: round(loadavg()[0] ?? 0, 2),
   rounds: ROUNDS,
 });
