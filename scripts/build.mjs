@@ -125,8 +125,11 @@ const jobs = {
 };
 
 const started = Date.now();
-for (const [name, job] of Object.entries(jobs)) {
-  if (only && only !== name) continue;
-  await job();
-}
+// The jobs are independent: esbuild's bundles are built in its own (multi-threaded) service while Vite, mostly on
+// one thread, builds the UI, instead of one after the other.
+await Promise.all(
+  Object.entries(jobs)
+    .filter(([name]) => !only || only === name)
+    .map(([, job]) => job()),
+);
 process.stderr.write(`build: done in ${Date.now() - started} ms\n`);
