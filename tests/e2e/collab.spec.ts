@@ -171,6 +171,19 @@ test('two Chromium processes share a file by invite code, see each other, and co
     page.locator('style[data-collab="cursors"]').evaluate((style) => style.textContent);
   await expect.poll(() => cursorRules(host.page)).toContain('content: "Bob"');
   await expect.poll(() => cursorRules(guest.page)).toContain('content: "Ada"');
+  // Settings › Collaboration, live: the host picks its colour, the guest's page draws it; the guest turns the name
+  // labels off, the colours stay
+  const hostClient = await host.wb.connect();
+  await hostClient.call('settings.set', { scope: 'user', key: 'collaboration.cursorColor', value: '#123456' });
+  hostClient.close();
+  await expect.poll(() => cursorRules(guest.page)).toContain('border-left: 2px solid #123456');
+  const guestClient = await guest.wb.connect();
+  await guestClient.call('settings.set', { scope: 'user', key: 'collaboration.showCursorLabels', value: false });
+  await expect.poll(() => cursorRules(guest.page)).not.toContain('content: "Ada"');
+  expect(await cursorRules(guest.page)).toContain('#123456');
+  await guestClient.call('settings.set', { scope: 'user', key: 'collaboration.showCursorLabels' });
+  guestClient.close();
+  await expect.poll(() => cursorRules(guest.page)).toContain('content: "Ada"');
   // …where that participant's cursor is: the host goes to the top of the file, the guest sees the label move there
   await host.page.keyboard.press('Control+Home');
   await expect(guest.page.locator('.view-line:has(.yRemoteSelectionHead)')).toContainText('// Bob again');
