@@ -159,7 +159,7 @@ test('Settings › AI and Privacy apply to the chat at once: Attach starts check
   await page.getByTestId('ai-input').fill('What is in this file?');
   await page.getByTestId('ai-input').press('Enter');
   await expect(page.locator('.ai-message__error').last()).toContainText(
-    'remote models are off (Settings › Privacy › Allow Remote Models)',
+    'Remote models are off (Settings › Privacy › Allow Remote Models)',
   );
   expect(cloud.requests).toHaveLength(0);
 

@@ -63,7 +63,10 @@ describe('Settings › Privacy › Allow Remote Models', () => {
     expect(end.kind).toBe('error');
     if (end.kind !== 'error') return;
     expect(end.code).toBe(ErrorCode.UNAVAILABLE);
-    expect(end.message).toContain('cloud: remote models are off (Settings › Privacy › Allow Remote Models)');
+    expect(end.message).toMatch(
+      /^Remote models are off \(Settings › Privacy › Allow Remote Models\) and no local model/,
+    );
+    expect(end.message).toContain('cloud: remote models are off');
     // pinned, and Test in Model settings: refused the same way
     expect(await chat('cloud')).toMatchObject({ kind: 'error', code: ErrorCode.UNAVAILABLE });
     const test = await client.call('ai.providers.test', { id: 'cloud' });

@@ -12,7 +12,7 @@ import {
 import type { Entitlements, QuotaReservation, Quotas } from '../license/api.js';
 import type { Secrets } from '../secrets/api.js';
 import type { GenerateRequest, GenerateResult, ToolProvider } from './api.js';
-import { choose, type ProviderLiveStats } from './choose.js';
+import { choose, type ProviderLiveStats, REMOTE_OFF_REASON } from './choose.js';
 import { AttemptFailed, Cancelled, runAttempt } from './deadline.js';
 import { ProviderLive } from './live.js';
 import type { PerfLog } from './perf.js';
@@ -136,11 +136,15 @@ export class AiRouter {
     });
     if (choice.ranked.length === 0) {
       const why = choice.excluded.map((entry) => `${entry.providerId}: ${entry.reason}`).join('; ');
+      // the privacy setting is the reason: say so first, and what would answer instead
+      const remoteOff = choice.excluded.some((entry) => entry.reason === REMOTE_OFF_REASON);
       throw new PaError(
         ErrorCode.UNAVAILABLE,
         providers.length === 0
           ? 'No model provider is configured; add one in Model settings or with `pa models add`.'
-          : `No model provider can take this ${request.task} request (${why}); add or enable one in Model settings.`,
+          : remoteOff
+            ? `Remote models are off (Settings › Privacy › Allow Remote Models) and no local model can take this ${request.task} request (${why}); turn them on or add a local model in Model settings.`
+            : `No model provider can take this ${request.task} request (${why}); add or enable one in Model settings.`,
         { excluded: choice.excluded },
       );
     }
