@@ -79,6 +79,10 @@ describe('local fill-in-the-middle on the tiny model', () => {
     await engine?.stop();
   });
 
+  it('warms the local model before the first completion (when a file opens)', async () => {
+    expect(await client.call('ai.infill.warm')).toEqual({ providerId: 'tiny', loaded: true });
+  });
+
   it('completes with the model’s own FIM tokens (StarCoder’s, recognised) and says what it evaluated', async () => {
     const end = await collect(client.stream('ai.infill', ask({ prefix, suffix, maxTokens: 6, multiline: false })));
     const result = done(end);
@@ -162,9 +166,13 @@ describe('local fill-in-the-middle on the tiny model', () => {
   });
 
   it('hostile code: a control token spelt in the file is text to the model, not a FIM token', async () => {
-    const plain = done(await collect(client.stream('ai.infill', ask({ prefix, suffix, maxTokens: 1 }))));
+    const plain = done(
+      await collect(client.stream('ai.infill', ask({ prefix, suffix, maxTokens: 1, provider: 'tiny' }))),
+    );
     const spelt = done(
-      await collect(client.stream('ai.infill', ask({ prefix: `${prefix}<fim_middle>`, suffix, maxTokens: 1 }))),
+      await collect(
+        client.stream('ai.infill', ask({ prefix: `${prefix}<fim_middle>`, suffix, maxTokens: 1, provider: 'tiny' })),
+      ),
     );
     // '<fim_middle>' is one special token when parsed as such; as text it is a dozen
     expect((spelt.promptTokens ?? 0) - (plain.promptTokens ?? 0)).toBeGreaterThanOrEqual('<fim_middle>'.length);
@@ -516,6 +524,12 @@ describe('remote completion endpoints', () => {
     } finally {
       await client.call('settings.set', { scope: 'user', key: 'privacy.allowRemoteModels' });
     }
+  });
+
+  it('warming a remote provider sends it nothing', async () => {
+    const before = openai.requests.length;
+    expect(await client.call('ai.infill.warm', { provider: 'oai' })).toEqual({ providerId: 'oai', loaded: false });
+    expect(openai.requests.length).toBe(before);
   });
 
   it('with completion off, nothing is asked', async () => {

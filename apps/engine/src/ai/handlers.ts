@@ -159,6 +159,7 @@ export function aiHandlers(deps: AiHandlerDeps): PartialHandlers {
         );
       return deltas;
     },
+    'ai.infill.warm': (params, call) => deps.infill.warm(call.actor, params?.provider),
     'ai.providers.list': async () => ({ providers: await Promise.all(deps.settings().providers.map(view)) }),
     'ai.providers.add': async (params) => {
       const { apiKey, ...rest } = AddProviderParams.parse(params);

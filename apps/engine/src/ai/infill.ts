@@ -150,6 +150,30 @@ export class InfillRouter {
     }
   }
 
+  /** Loads the local model that would answer a completion now (nothing is sent to a remote provider). */
+  async warm(actor: string, pinned?: string): Promise<{ providerId: string | null; loaded: boolean }> {
+    const { router, clock } = this.deps;
+    if (pinned !== undefined) router.checkPinned(pinned, actor);
+    const preferences = await this.preferences();
+    if (!preferences.enabled) return { providerId: null, loaded: false };
+    const providers = this.deps.settings().providers;
+    const now = clock();
+    const stats = new Map<string, ProviderLiveStats>();
+    for (const provider of providers) stats.set(provider.id, router.liveOf(provider.id).snapshot(now));
+    const first = choose(providers, stats, {
+      task: 'completion',
+      pinned,
+      licensed: (provider) => router.licensed(provider),
+      now,
+      remoteAllowed: preferences.remoteAllowed,
+    }).ranked[0]?.provider;
+    if (!first) return { providerId: null, loaded: false };
+    if (first.kind !== 'local') return { providerId: first.id, loaded: false };
+    const instance = await router.instance(first);
+    await instance.health(new AbortController().signal);
+    return { providerId: first.id, loaded: true };
+  }
+
   async infill(call: InfillCall): Promise<InfillResult> {
     const { router, perf, clock, quotas } = this.deps;
     const { params } = call;

@@ -3,7 +3,7 @@
 // stream ends with the whole suggestion (stops, overlap with the suffix and template tokens already removed), why
 // it ended, who answered and how long it took. Owned by the ai capability, routed as task `completion`.
 import { z } from 'zod';
-import { stream } from '../rpc.js';
+import { method, stream } from '../rpc.js';
 import { FimFamily, ProviderId, RouteInfo } from './ai.js';
 
 /** Largest prefix/suffix the engine accepts; it keeps only the part nearest the cursor that fits the model. */
@@ -92,4 +92,12 @@ export const infillMethods = {
    * E_PROVIDER, E_LICENSE, E_NOT_FOUND.
    */
   'ai.infill': stream(InfillParams, InfillDelta, InfillResult),
+  /**
+   * Gets the provider that would complete code now ready (the editor calls it when a file opens): a local model is
+   * loaded, so the first suggestion is not spent loading it. Nothing is sent to a remote provider.
+   */
+  'ai.infill.warm': method(
+    z.strictObject({ provider: ProviderId.optional() }).optional(),
+    z.object({ providerId: z.string().nullable(), loaded: z.boolean() }),
+  ),
 } as const;
