@@ -12,11 +12,11 @@ export const SETTING_GROUPS = [
   { id: 'editor', title: 'Text Editor' },
   { id: 'files', title: 'Files' },
   { id: 'ai', title: 'AI' },
+  { id: 'completion', title: 'Code Completion' },
   { id: 'collaboration', title: 'Collaboration' },
   { id: 'terminal', title: 'Terminal' },
   { id: 'privacy', title: 'Privacy' },
   { id: 'workflows', title: 'Workflows' },
-  { id: 'completion', title: 'Code Completion' },
 ] as const;
 export type SettingGroup = (typeof SETTING_GROUPS)[number]['id'];
 
