@@ -64,6 +64,10 @@ export function KeyboardShortcutsEditor(_props: { resource: string }) {
   const [selected, setSelected] = useState<string | null>(null);
   const [defining, setDefining] = useState<ShortcutRow | null>(null);
   const [searchFocused, setSearchFocused] = useState(false);
+  const searchBox = useRef<HTMLInputElement>(null);
+  const table = useRef<HTMLTableElement>(null);
+  // the search box takes the keyboard when the tab opens, as in VS Code
+  useEffect(() => searchBox.current?.focus(), []);
   useSuspendedKeys(api, recording && searchFocused);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: `version` is the registry's change counter
@@ -112,7 +116,13 @@ export function KeyboardShortcutsEditor(_props: { resource: string }) {
   };
 
   const onSearchKey = (event: React.KeyboardEvent<HTMLInputElement>) => {
-    if (!recording) return;
+    if (!recording) {
+      if (event.key === 'ArrowDown') {
+        event.preventDefault();
+        table.current?.querySelector<HTMLElement>('tbody tr')?.focus();
+      }
+      return;
+    }
     event.preventDefault();
     event.stopPropagation();
     const plain = !event.ctrlKey && !event.metaKey && !event.altKey && !event.shiftKey;
@@ -126,8 +136,14 @@ export function KeyboardShortcutsEditor(_props: { resource: string }) {
     setRecorded((previous) => (previous.length >= 2 ? [stroke] : [...previous, stroke]));
   };
 
-  const onRowKey = (event: React.KeyboardEvent, row: ShortcutRow) => {
-    if (event.key === 'Enter') {
+  const onRowKey = (event: React.KeyboardEvent<HTMLTableRowElement>, row: ShortcutRow) => {
+    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      event.preventDefault();
+      const next =
+        event.key === 'ArrowDown' ? event.currentTarget.nextElementSibling : event.currentTarget.previousElementSibling;
+      if (next instanceof HTMLElement) next.focus();
+      else if (event.key === 'ArrowUp') searchBox.current?.focus();
+    } else if (event.key === 'Enter') {
       event.preventDefault();
       setDefining(row);
     } else if (event.key === 'Delete' && row.item) {
@@ -141,6 +157,7 @@ export function KeyboardShortcutsEditor(_props: { resource: string }) {
       <header className="keyboard-shortcuts__header">
         <div className="keyboard-shortcuts__search-row">
           <input
+            ref={searchBox}
             className="keyboard-shortcuts__search"
             type="search"
             aria-label="Search keybindings"
@@ -203,7 +220,7 @@ export function KeyboardShortcutsEditor(_props: { resource: string }) {
         </section>
       )}
       <div className="keyboard-shortcuts__scroll">
-        <table className="keyboard-shortcuts__table" aria-label="Keybindings">
+        <table ref={table} className="keyboard-shortcuts__table" aria-label="Keybindings">
           <thead>
             <tr>
               <th>Command</th>
