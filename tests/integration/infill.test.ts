@@ -3,8 +3,11 @@
 // and remote endpoints on loopback HTTP servers speaking their real wire formats — OpenAI-compatible /v1/completions
 // with `suffix`, llama.cpp server's /infill, Mistral's /v1/fim/completions, Anthropic through the hole-filling
 // prompt — with hostile output (template and control tokens), an endpoint that never ends, and a huge prefix.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   ErrorCode,
   type InfillParamsInput,
@@ -262,6 +265,7 @@ describe('remote completion endpoints', () => {
   let llama: FimServer;
   let mistral: FimServer;
   let claude: LoopbackProvider;
+  const workspace = mkdtempSync(join(tmpdir(), 'pa-infill-ws-'));
   let pieces: string[] = ['a + b', ';'];
   let hang: 'never' | 'silent' | 'after-first' | 'endless-line' = 'never';
   /** Every FIM server sends headers and then nothing. */
@@ -298,7 +302,8 @@ describe('remote completion endpoints', () => {
           ],
     }));
     claude = await startLoopbackAnthropic({ kind: 'ok', tokens: ['```js\n', 'a + b', ';\n', '```'] });
-    engine = await startEngine();
+    writeFileSync(join(workspace, '.aiignore'), 'secrets/\n*.pem\n');
+    engine = await startEngine({ workspace });
     client = await engine.connect();
     const common = {
       kind: 'openai-compatible',
@@ -349,6 +354,7 @@ describe('remote completion endpoints', () => {
   afterAll(async () => {
     await engine?.stop();
     await Promise.all([openai?.close(), llama?.close(), mistral?.close(), claude?.close()]);
+    rmSync(workspace, { recursive: true, force: true });
   });
 
   const base = {
@@ -512,6 +518,26 @@ describe('remote completion endpoints', () => {
       allSilent = false;
       claude.setScript({ kind: 'ok', tokens: ['```js\n', 'a + b', ';\n', '```'] });
     }
+  });
+
+  it('.aiignore: an excluded file is not completed, an excluded chunk is not sent', async () => {
+    const before = openai.requests.length;
+    const refused = await collect(
+      client.stream('ai.infill', ask({ ...base, path: 'secrets/keys.ts', provider: 'oai' })),
+    );
+    expect(refused).toMatchObject({ kind: 'error', code: ErrorCode.FORBIDDEN });
+    expect(openai.requests.length).toBe(before);
+    pieces = ['1;'];
+    const context = [
+      { path: 'secrets/token.ts', text: 'const TOKEN = "TOPSECRET";' },
+      { path: 'certs/server.pem', text: 'PEMSECRET' },
+      { path: 'src/util.ts', text: 'export const ok = 1;' },
+    ];
+    done(await collect(client.stream('ai.infill', ask({ ...base, provider: 'templated', context }))));
+    const prompt = String(openai.requests.at(-1)?.body.prompt);
+    expect(prompt).toContain('export const ok = 1;');
+    expect(prompt).not.toContain('TOPSECRET');
+    expect(prompt).not.toContain('PEMSECRET');
   });
 
   it('with remote models off, no completion leaves the machine', async () => {

@@ -5,6 +5,7 @@ import { type AiSettingsFile, errorMessage } from '@pa/shared';
 import type { Capability, EngineContext } from '../context.js';
 import type { Entitlements, Quotas } from '../license/api.js';
 import type { Secrets } from '../secrets/api.js';
+import { AiIgnore } from './aiignore.js';
 import type { AiService, ToolProvider } from './api.js';
 import { createConversations } from './conversations.js';
 import { aiHandlers } from './handlers.js';
@@ -56,6 +57,7 @@ export function createAi(
     settings = { version: 1, providers: [], router: { breakerCooldownMs: 30_000, healthIntervalMs: 60_000 } };
   }
   const perf = createPerfLog(ctx.store);
+  const aiIgnore = new AiIgnore(() => ctx.workspace.current()?.root ?? null);
   const router = new AiRouter({
     settings: () => settings,
     entitlements: deps.entitlements,
@@ -95,6 +97,7 @@ export function createAi(
         clock: ctx.clock,
         log: ctx.log,
         ...(deps.completion ? { preferences: deps.completion } : {}),
+        excluded: (path) => aiIgnore.excludes(path),
       }),
       perf,
       secrets: deps.secrets,

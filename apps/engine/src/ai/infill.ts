@@ -3,7 +3,8 @@
 // token a slow or failed provider gives way to the next while total time is left; after it, or once the caller
 // cancelled (the user typed on) or a newer completion replaced it, nothing is retried anywhere. The suggestion is
 // cut as it streams — at a template/control token, at the end of the line or block — and the provider stopped
-// there; the result's text is also trimmed of what the suffix already has.
+// there; the result's text is also trimmed of what the suffix already has. A file the workspace's .aiignore excludes
+// is refused, and excluded context chunks are dropped, before any provider is asked.
 import {
   type AiSettingsFile,
   ErrorCode,
@@ -56,6 +57,8 @@ export interface InfillDeps {
   clock: () => number;
   log: (line: Record<string, unknown>) => void;
   preferences?: () => Promise<CompletionPreferences>;
+  /** Whether the workspace's .aiignore excludes a path (absent: nothing is excluded). */
+  excluded?: (path: string) => boolean;
 }
 
 export interface InfillCall {
@@ -174,8 +177,19 @@ export class InfillRouter {
     return { providerId: first.id, loaded: true };
   }
 
-  async infill(call: InfillCall): Promise<InfillResult> {
+  async infill(asked: InfillCall): Promise<InfillResult> {
     const { router, perf, clock, quotas } = this.deps;
+    // .aiignore: an excluded file is not completed (below), an excluded chunk is not sent
+    const excluded = this.deps.excluded;
+    const call: InfillCall = excluded
+      ? {
+          ...asked,
+          params: {
+            ...asked.params,
+            context: asked.params.context.filter((chunk) => chunk.path === undefined || !excluded(chunk.path)),
+          },
+        }
+      : asked;
     const { params } = call;
     const started = performance.now();
     const preferences = await this.preferences();
@@ -183,6 +197,11 @@ export class InfillRouter {
       throw new PaError(ErrorCode.UNAVAILABLE, 'Code completion is off (Settings › Code Completion).');
     }
     if (params.provider !== undefined) router.checkPinned(params.provider, call.actor);
+    if (excluded && params.path !== undefined && excluded(params.path)) {
+      throw new PaError(ErrorCode.FORBIDDEN, `${params.path} is excluded from AI by the workspace's .aiignore.`, {
+        partial: '',
+      });
+    }
     const totalAt = started + preferences.totalMs;
     const providers = this.deps.settings().providers;
     const now = clock();
