@@ -10,29 +10,24 @@ import {
   existsSync,
   linkSync,
   mkdirSync,
-  mkdtempSync,
   readFileSync,
   rmSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ErrorCode, type RpcClient } from '@pa/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type StartedEngine, startEngine } from '../support/engine.js';
 import { errorOf } from '../support/error-of.js';
+import { alive } from '../support/process.js';
+import { TempFolders } from '../support/workspace.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const fakePrettier = join(repo, 'tests/integration/fixtures/fake-prettier.cjs');
-const temps: string[] = [];
-
-function temp(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  temps.push(dir);
-  return dir;
-}
+const temps = new TempFolders();
+const temp = (prefix: string) => temps.make(prefix);
 
 /** A workspace with a Prettier config and the stand-in installed as node_modules/prettier, acting as `mode`. */
 function prettierWorkspace(mode: string): string {
@@ -59,18 +54,7 @@ const pidsIn = (root: string) =>
     .split('\n')
     .map((line) => Number(line.split(' ')[0]));
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-afterAll(() => {
-  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => temps.removeAll());
 
 let engine: StartedEngine;
 let client: RpcClient;

@@ -3,8 +3,7 @@
 // node_modules (`@types/*` without an import, a package's own .d.ts through its exports, each with its
 // package.json), a monorepo package reached through a symlink; and the hostile side: a symlink out of the
 // workspace, `../` in `files`, an `extends` that climbs out, a symlinked folder pointing at the outside, a huge file.
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   ErrorCode,
@@ -17,21 +16,19 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type StartedEngine, startEngine } from '../support/engine.js';
 import { errorOf } from '../support/error-of.js';
+import { TempFolders, writeBelow } from '../support/workspace.js';
 
 let engine: StartedEngine;
 let client: RpcClient;
 let root: string;
 let outside: string;
-
-function write(rel: string, content: string): void {
-  mkdirSync(join(root, rel, '..'), { recursive: true });
-  writeFileSync(join(root, rel), content);
-}
+const temps = new TempFolders();
+const write = (rel: string, content: string) => writeBelow(root, rel, content);
 const json = (value: unknown) => JSON.stringify(value, null, 2);
 
 beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'pa-language-'));
-  outside = mkdtempSync(join(tmpdir(), 'pa-language-outside-'));
+  root = temps.make('pa-language-');
+  outside = temps.make('pa-language-outside-');
   writeFileSync(join(outside, 'secret.ts'), 'export const secret = "outside";\n');
   writeFileSync(join(outside, 'base.json'), json({ compilerOptions: { strict: false } }));
   mkdirSync(join(outside, 'tree'));
@@ -91,8 +88,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await engine?.stop();
-  rmSync(root, { recursive: true, force: true });
-  rmSync(outside, { recursive: true, force: true });
+  temps.removeAll();
 });
 
 async function project(path: string) {
@@ -200,11 +196,8 @@ describe('language.project in its worker thread', () => {
   const FILES = 400;
 
   beforeAll(async () => {
-    bigRoot = mkdtempSync(join(tmpdir(), 'pa-language-big-'));
-    const at = (rel: string, content: string) => {
-      mkdirSync(join(bigRoot, rel, '..'), { recursive: true });
-      writeFileSync(join(bigRoot, rel), content);
-    };
+    bigRoot = temps.make('pa-language-big-');
+    const at = (rel: string, content: string) => writeBelow(bigRoot, rel, content);
     // hostile: a reference to a project outside the workspace is never parsed nor read ahead
     writeFileSync(join(outside, 'tsconfig.json'), json({ files: ['secret.ts'] }));
     at('tsconfig.json', json({ files: [], references: [{ path: 'app' }, { path: outside }] }));
@@ -222,7 +215,6 @@ describe('language.project in its worker thread', () => {
 
   afterAll(async () => {
     await big?.stop();
-    rmSync(bigRoot, { recursive: true, force: true });
   });
 
   it('sends the options first, then the opened file first, in items of bounded size', async () => {

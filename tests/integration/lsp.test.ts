@@ -4,47 +4,22 @@
 // that never answers, one that keeps crashing and one that floods diagnostics are contained; no server outlives an
 // engine killed with SIGKILL. The hostile servers are one script (fixtures/hostile-lsp-server.mjs) put on PATH as
 // pyright-langserver, its behaviour chosen per workspace.
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ErrorCode, type Item, type RpcClient } from '@pa/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type StartedEngine, startEngine } from '../support/engine.js';
 import { errorOf } from '../support/error-of.js';
+import { alive, gone } from '../support/process.js';
+import { TempFolders } from '../support/workspace.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const nodeDir = dirname(process.execPath);
-const temps: string[] = [];
+const temps = new TempFolders();
+const temp = (prefix: string) => temps.make(prefix);
 
-function temp(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  temps.push(dir);
-  return dir;
-}
-
-afterAll(() => {
-  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
-});
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Polls until `pid` has exited (a process of another parent has no exit event to await). */
-async function gone(pid: number, withinMs = 5_000): Promise<boolean> {
-  const deadline = Date.now() + withinMs;
-  while (Date.now() < deadline) {
-    if (!alive(pid)) return true;
-    await new Promise((done) => setTimeout(done, 25));
-  }
-  return false;
-}
+afterAll(() => temps.removeAll());
 
 /** Reads `lsp.messages` until an item matches. */
 async function until(

@@ -1,27 +1,24 @@
 // search.replace against the real engine: what search.text found is replaced (one match, a file, everything; regex
 // groups), a file changed since the search is reported and left as it is, and hostile requests (a path out of the
 // workspace, into .git, a symlink) replace nothing.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ParamsIn, RpcClient, SearchFileMatches } from '@pa/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type StartedEngine, startEngine } from '../support/engine.js';
+import { TempFolders, writeBelow } from '../support/workspace.js';
 
 let engine: StartedEngine;
 let client: RpcClient;
 let root: string;
 let outside: string;
-
-function write(rel: string, content: string): void {
-  mkdirSync(join(root, rel, '..'), { recursive: true });
-  writeFileSync(join(root, rel), content);
-}
+const temps = new TempFolders();
+const write = (rel: string, content: string) => writeBelow(root, rel, content);
 const read = (rel: string) => readFileSync(join(root, rel), 'utf8');
 
 beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'pa-replace-'));
-  outside = mkdtempSync(join(tmpdir(), 'pa-replace-outside-'));
+  root = temps.make('pa-replace-');
+  outside = temps.make('pa-replace-outside-');
   writeFileSync(join(outside, 'victim.txt'), 'foo\n');
   symlinkSync(join(outside, 'victim.txt'), join(root, 'link.txt'));
   engine = await startEngine({ workspace: root });
@@ -30,8 +27,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await engine?.stop();
-  rmSync(root, { recursive: true, force: true });
-  rmSync(outside, { recursive: true, force: true });
+  temps.removeAll();
 });
 
 async function found(params: ParamsIn<'search.text'>): Promise<SearchFileMatches[]> {

@@ -4,13 +4,13 @@
 // out, a catastrophic regex, a huge line that must come back in time, and a 20 MB line with 1.7 million matches
 // that must not blow the engine's memory or hold its event loop.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ErrorCode, type ParamsIn, type RpcClient, type SearchFileMatches, type SearchTextResult } from '@pa/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type StartedEngine, startEngine } from '../support/engine.js';
 import { errorOf } from '../support/error-of.js';
+import { TempFolders, writeBelow } from '../support/workspace.js';
 
 let engine: StartedEngine;
 let client: RpcClient;
@@ -23,14 +23,12 @@ const HUGE_LINE = 2 * 1024 * 1024;
 const PATHOLOGICAL = 'abcd needle ';
 const PATHOLOGICAL_REPEAT = 1_750_000;
 
-function write(rel: string, content: string | Buffer): void {
-  mkdirSync(join(root, rel, '..'), { recursive: true });
-  writeFileSync(join(root, rel), content);
-}
+const temps = new TempFolders();
+const write = (rel: string, content: string | Buffer) => writeBelow(root, rel, content);
 
 beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'pa-search-'));
-  outside = mkdtempSync(join(tmpdir(), 'pa-search-outside-'));
+  root = temps.make('pa-search-');
+  outside = temps.make('pa-search-outside-');
   writeFileSync(join(outside, 'secret.txt'), 'foo outside the workspace\n');
   write('src/alpha.ts', 'const foo = 1;\nconst foobar = foo + 2;\nFOO();\n');
   write('src/beta.js', 'let x = foo;\n');
@@ -52,8 +50,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await engine?.stop();
-  rmSync(root, { recursive: true, force: true });
-  rmSync(outside, { recursive: true, force: true });
+  temps.removeAll();
 });
 
 async function search(params: ParamsIn<'search.text'>) {

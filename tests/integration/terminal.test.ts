@@ -15,6 +15,8 @@ import {
 } from '@pa/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type StartedEngine, startEngine } from '../support/engine.js';
+import { alive, gone, waitFor } from '../support/process.js';
+import { TempFolders } from '../support/workspace.js';
 
 type Output = Item<'terminal.attach'>;
 
@@ -24,10 +26,11 @@ let root: string;
 let outside: string;
 let engine: StartedEngine;
 let client: RpcClient;
+const temps = new TempFolders();
 
 beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'pa-term-'));
-  outside = mkdtempSync(join(tmpdir(), 'pa-term-outside-'));
+  root = temps.make('pa-term-');
+  outside = temps.make('pa-term-outside-');
   mkdirSync(join(root, 'src'));
   writeFileSync(join(root, 'src', 'hello.txt'), 'hello\n');
   symlinkSync(outside, join(root, 'escape'));
@@ -38,8 +41,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await engine?.stop();
-  rmSync(root, { recursive: true, force: true });
-  rmSync(outside, { recursive: true, force: true });
+  temps.removeAll();
 });
 
 /** Reads a terminal's output until `pattern` matches all of it so far (the screen item included). */
@@ -51,27 +53,6 @@ async function readUntil(iterator: AsyncIterator<Output>, pattern: RegExp, seen 
   }
   return seen.text;
 }
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Polls `condition`, bounded: no event tells another process's death, nor the engine's flow state. */
-async function waitFor(condition: () => boolean | Promise<boolean>, withinMs = 5_000): Promise<boolean> {
-  const until = Date.now() + withinMs;
-  while (Date.now() < until) {
-    if (await condition()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return condition();
-}
-
-const gone = (pid: number) => waitFor(() => !alive(pid));
 
 describe('a terminal', () => {
   it('runs a command and a shell builtin in the workspace folder', async () => {
