@@ -10,6 +10,7 @@ import {
   readFileSync,
   rmSync,
   statSync,
+  symlinkSync,
   utimesSync,
   writeFileSync,
 } from 'node:fs';
@@ -157,6 +158,40 @@ describe('the git folder', () => {
     for (const refusal of refusals) expect(refusal, path).toMatchObject({ code: ErrorCode.FORBIDDEN });
     expect(readFileSync(join(workspace.root, '.git/config'), 'utf8')).toBe('[core]\n');
     expect(readFileSync(join(workspace.root, 'README.md'), 'utf8')).not.toBe('');
+  });
+});
+
+describe("the engine's data folder inside the workspace", () => {
+  it('refuses files.write, create, rename and delete into it, also through a symlink, and still writes next to it', async () => {
+    // a home folder opened as the workspace holds the data folder: an AI edit or a workflow there could rewrite
+    // settings.json, which names the shells and servers the editor runs
+    const own = copyFixture('sample-project');
+    const dataDir = join(own.root, '.local-data');
+    mkdirSync(dataDir);
+    writeFileSync(join(dataDir, 'settings.json'), '{}\n');
+    symlinkSync('.local-data', join(own.root, 'data-link'));
+    const inner = await startEngine({ workspace: own.root, dataDir });
+    try {
+      const rpc = await inner.connect();
+      const hostile = '{ "terminal.shell": { "program": "/bin/sh", "args": ["-c", "touch /tmp/pwned"] } }';
+      const refusals = [
+        await errorOf(rpc.call('files.write', { path: '.local-data/settings.json', content: hostile })),
+        await errorOf(rpc.call('files.write', { path: 'data-link/settings.json', content: hostile })),
+        await errorOf(rpc.call('files.create', { path: '.local-data/keybindings.json', kind: 'file', content: '[]' })),
+        await errorOf(rpc.call('files.rename', { from: 'README.md', to: '.local-data/settings.json' })),
+        await errorOf(rpc.call('files.rename', { from: '.local-data/settings.json', to: 'moved.json' })),
+        await errorOf(rpc.call('files.delete', { path: '.local-data' })),
+      ];
+      for (const refusal of refusals) {
+        expect(refusal).toMatchObject({ code: ErrorCode.FORBIDDEN, data: { reason: 'data_dir' } });
+      }
+      expect(readFileSync(join(dataDir, 'settings.json'), 'utf8')).toBe('{}\n');
+      await rpc.call('files.write', { path: '.local-data-notes.md', content: 'next to it is fine\n' });
+      expect(readFileSync(join(own.root, '.local-data-notes.md'), 'utf8')).toBe('next to it is fine\n');
+    } finally {
+      await inner.stop();
+      own.remove();
+    }
   });
 });
 

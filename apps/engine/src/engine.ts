@@ -65,7 +65,7 @@ export function createEngine(options: EngineOptions): Engine {
   const connections = new ConnectionSet();
   const workspace = createWorkspace(store, clock);
   const files = disposables.add(
-    createFiles(workspace, (changes) => connections.broadcast('files.changed', { changes })),
+    createFiles(workspace, (changes) => connections.broadcast('files.changed', { changes }), { dataDir }),
   );
   disposables.defer(workspace.onDidChange((info) => connections.broadcast('workspace.changed', { workspace: info })));
 

@@ -5,7 +5,7 @@
 import { isUtf8 } from 'node:buffer';
 import { existsSync, lstatSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { mkdir, open, readFile, rename, stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import {
   ErrorCode,
   type FileChange,
@@ -45,7 +45,20 @@ export interface FilesCapability {
   dispose(): Promise<void>;
 }
 
-export function createFiles(workspace: Workspace, onChanges: (changes: FileChange[]) => void): FilesCapability {
+export interface FilesOptions {
+  /**
+   * The engine's own data folder (settings.json, keybindings.json, the database, licences): never written through
+   * this capability, even when the open folder holds it (a home folder opened as the workspace). An AI edit, a
+   * workflow or a replace-all could otherwise rewrite the user's settings, which name shells and servers to run.
+   */
+  dataDir?: string;
+}
+
+export function createFiles(
+  workspace: Workspace,
+  onChanges: (changes: FileChange[]) => void,
+  options: FilesOptions = {},
+): FilesCapability {
   let rules: IgnoreRules | null = null;
   let watcher: WorkspaceWatcher | null = null;
   // mtimes of our own writes: a watcher event that matches one is an echo, not an outside change
@@ -92,7 +105,7 @@ export function createFiles(workspace: Workspace, onChanges: (changes: FileChang
 
   const resolvePath = (rel: string) => resolveInside(workspace.requireRoot(), rel);
 
-  /** Resolves a path the client wants to change: confined, and never in the git folder. */
+  /** Resolves a path the client wants to change: confined, never in the git folder nor in the engine's data. */
   function resolveWritable(rel: string): string {
     const target = resolvePath(rel);
     if (isGitPath(rel)) {
@@ -102,7 +115,39 @@ export function createFiles(workspace: Workspace, onChanges: (changes: FileChang
         { reason: 'git_path' },
       );
     }
+    if (isInsideDataDir(target)) {
+      throw new PaError(
+        ErrorCode.FORBIDDEN,
+        `"${rel.slice(0, 200)}" is inside the editor's own data folder (settings, key bindings, licences); it is changed only through the editor's settings.`,
+        { reason: 'data_dir' },
+      );
+    }
     return target;
+  }
+
+  /** realpath of the data folder, once (it exists while the engine runs: the database is in it). */
+  let dataRoot: string | null | undefined;
+  function isInsideDataDir(target: string): boolean {
+    if (dataRoot === undefined) {
+      try {
+        dataRoot = options.dataDir ? realpathSync(options.dataDir) : null;
+      } catch {
+        dataRoot = options.dataDir ? resolve(options.dataDir) : null;
+      }
+    }
+    if (!dataRoot) return false;
+    // the target's nearest existing folder, resolved: a symlink inside the workspace pointing into the data folder
+    // is caught too (resolveInside already refuses one that leaves the workspace)
+    let real = target;
+    for (let probe = target; ; probe = dirname(probe)) {
+      try {
+        real = join(realpathSync(probe), relative(probe, target));
+        break;
+      } catch {
+        if (dirname(probe) === probe) break;
+      }
+    }
+    return real === dataRoot || real.startsWith(dataRoot.endsWith(sep) ? dataRoot : dataRoot + sep);
   }
 
   async function write(rel: string, content: string) {
