@@ -3,6 +3,9 @@
 // streaming cut at stop strings (template and control tokens).
 //
 // Every function here is linear in its input: no regular expression over model output, no quadratic scan.
+// The suggestion cache (typed-through) and the adaptive debounce: cache.ts.
+
+export * from './cache.js';
 
 /** Width of the leading whitespace of `line` (a tab counts `tabSize`). */
 export function indentWidth(line: string, tabSize = 4): number {
