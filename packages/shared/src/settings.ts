@@ -319,6 +319,15 @@ export const settingSpecs = {
     default: 400,
     scopes: both,
   }),
+  'completion.disabledLanguages': setting({
+    group: 'completion',
+    title: 'Languages Without Suggestions',
+    description:
+      'Language ids (e.g. "markdown", "plaintext") that get no inline suggestions; the status bar item toggles one.',
+    schema: z.array(z.string().min(1).max(64)).max(256),
+    default: [],
+    scopes: both,
+  }),
 } as const satisfies Record<string, SettingSpec>;
 
 export type SettingKey = keyof typeof settingSpecs;
