@@ -2,7 +2,7 @@
 // error): hovering a function imported from the other file shows its type and doc comment (test-results/ts-hover.png);
 // the error is a squiggle and a row in Problems (test-results/problems.png); F12 opens the other file at the
 // definition; rename (F2) changes both files in one edit, the file that had no tab opens dirty and saves to disk.
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
 import { type OpenedWorkbench, openWorkbench } from './support/workbench';
@@ -90,5 +90,94 @@ test('F12 opens the definition in the other file; rename changes both files and 
   await expect(tab(page, 'src/shapes.ts')).not.toHaveClass(/tab--dirty/);
   expect(readFileSync(join(root, 'src/main.ts'), 'utf8')).toContain("import { span, type Point } from './shapes';");
   expect(readFileSync(join(root, 'src/shapes.ts'), 'utf8')).toContain('export function span(a: Point, b: Point)');
+  expect(wb.errors()).toEqual([]);
+});
+
+/** Another module of the fixture, exporting what main.ts does not import yet; and one more export of shapes.ts. */
+function addModules(root: string): void {
+  writeFileSync(
+    join(root, 'src/tabs.ts'),
+    '/** The open tabs after an action. */\nexport function tabsReducer(tabs: string[], opened: string): string[] {\n  return [...tabs, opened];\n}\n',
+  );
+  appendFileSync(
+    join(root, 'src/shapes.ts'),
+    '\n/** The point halfway between two points. */\nexport function midpoint(a: Point, b: Point): Point {\n  return { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };\n}\n',
+  );
+}
+
+const suggestion = (page: Page, name: string) =>
+  page.locator('.suggest-widget .monaco-list-row', { has: page.locator('.label-name', { hasText: name }) });
+const line = (page: Page, text: RegExp) => page.locator('.monaco-editor .view-line', { hasText: text });
+
+test('auto-import: a symbol of a file with no tab is offered with its module; accepting it adds the import', async ({
+  page,
+}) => {
+  wb = await openWorkbench(page, { fixture: 'ts-project', prepare: addModules });
+  const root = wb.root;
+  await openMain(page);
+  await page.locator('.monaco-editor .view-lines').click();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('export const reduced = tabsRed');
+
+  const item = suggestion(page, 'tabsReducer');
+  await expect(item).toBeVisible();
+  await expect(item).toContainText('./tabs');
+  // Ctrl+Space again opens the focused item's details: its module, signature and docs
+  await page.keyboard.press('Control+Space');
+  const details = page.locator('.suggest-details');
+  await expect(details).toContainText("Auto import from './tabs'");
+  await expect(details).toContainText('function tabsReducer(tabs: string[], opened: string): string[]');
+  await expect(details).toContainText('The open tabs after an action.');
+  await page.screenshot({ path: 'test-results/ts-auto-import.png' });
+  await page.keyboard.press('Enter');
+  await expect(line(page, /^import\s+\{\s+tabsReducer\s+\}\s+from\s+'\.\/tabs';$/)).toBeVisible();
+  await expect(line(page, /^export\s+const\s+reduced\s+=\s+tabsReducer$/)).toBeVisible();
+  // the module that was imported from is not opened, let alone changed
+  await expect(tab(page, 'src/tabs.ts')).toHaveCount(0);
+  await expect(page.locator('.tab')).toHaveCount(1);
+
+  // one undo takes back the name and the import together
+  await page.keyboard.press('Control+Z');
+  await expect(line(page, /tabsReducer/)).toHaveCount(0);
+  await expect(line(page, /^export\s+const\s+reduced\s+=\s+tabsRed$/)).toBeVisible();
+  await page.keyboard.press('Control+Shift+Z');
+  await expect(line(page, /^import\s+\{\s+tabsReducer\s+\}\s+from\s+'\.\/tabs';$/)).toBeVisible();
+
+  // a second symbol of an already imported module joins that import
+  await page.keyboard.press('Control+End');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('export const middle = midpo');
+  await expect(suggestion(page, 'midpoint')).toContainText('./shapes');
+  await page.keyboard.press('Enter');
+  await expect(
+    line(page, /^import\s+\{\s+distance,\s+midpoint,\s+type\s+Point\s+\}\s+from\s+'\.\/shapes';$/),
+  ).toBeVisible();
+  await expect(page.locator('.monaco-editor .view-line', { hasText: /from\s+'\.\/shapes'/ })).toHaveCount(1);
+
+  await page.keyboard.press('Control+S');
+  await expect(tab(page, 'src/main.ts')).not.toHaveClass(/tab--dirty/);
+  const saved = readFileSync(join(root, 'src/main.ts'), 'utf8');
+  expect(saved).toContain("import { tabsReducer } from './tabs';");
+  expect(saved).toContain("import { distance, midpoint, type Point } from './shapes';");
+  expect(saved).toContain('export const middle = midpoint');
+  expect(readFileSync(join(root, 'src/tabs.ts'), 'utf8')).not.toContain('import');
+  expect(wb.errors()).toEqual([]);
+});
+
+test('completion inside an import string offers the project’s modules by path', async ({ page }) => {
+  wb = await openWorkbench(page, { fixture: 'ts-project', prepare: addModules });
+  await openMain(page);
+  await page.locator('.monaco-editor .view-lines').click();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type("import { tabsReducer } from './");
+  const item = suggestion(page, 'tabs');
+  await expect(item).toBeVisible();
+  await expect(suggestion(page, 'shapes')).toBeVisible();
+  await item.click();
+  await expect(line(page, /^import\s+\{\s+tabsReducer\s+\}\s+from\s+'\.\/tabs'/)).toBeVisible();
+  await expect(page.locator('.monaco-editor .squiggly-error')).toHaveCount(1);
+  await expect(tab(page, 'src/tabs.ts')).toHaveCount(0);
   expect(wb.errors()).toEqual([]);
 });

@@ -1,17 +1,36 @@
 // The project-aware language features, on the worker's own answers: diagnostics of the workbench's open documents
 // (not of every model Monaco holds: a peeked file's preview has none), go to / peek definition and find references
 // into files that are not open (a preview model is made from the project's text, replaced by the document once the
-// file opens), and rename across files applied as one edit to the workbench's documents, so each changed file is an
-// open, dirty document the user sees and saves.
+// file opens), rename across files applied as one edit to the workbench's documents, so each changed file is an
+// open, dirty document the user sees and saves, and completions with auto-imports (auto-import.ts): the import an
+// accepted item brings is an edit of the same document, in the same undo step, never of another file.
 import type { Disposable } from '@pa/shared';
 import type * as monacoApi from 'monaco-editor';
 import { languageForPath } from '../editor/language';
 import { monaco } from '../editor/monaco';
+import {
+  type AutoImportWorkerApi,
+  completionOptions,
+  type EntryRef,
+  formatSettings,
+  leftTheWord,
+  resolvedParts,
+  TRIGGER_CHARACTERS,
+  toItemParts,
+} from './auto-import';
 import type { TypeScriptApi } from './service';
 import { workspacePathOf } from './worker-paths';
 
 type Model = monacoApi.editor.ITextModel;
-type Worker = monacoApi.languages.typescript.TypeScriptWorker;
+type Worker = monacoApi.languages.typescript.TypeScriptWorker & AutoImportWorkerApi;
+type CompletionItem = monacoApi.languages.CompletionItem;
+
+/** Where an item was asked for, so resolving it asks TypeScript about the same entry. */
+interface CompletionOrigin {
+  model: Model;
+  offset: number;
+  ref: EntryRef;
+}
 
 /** What the providers need of the workbench and the project. */
 export interface ProviderHost {
@@ -61,6 +80,7 @@ export class TypeScriptProviders implements Disposable {
   private readonly previews = new Set<Model>();
   private readonly pending = new Map<Model, ReturnType<typeof setTimeout>>();
   private readonly tracked = new Map<Model, Disposable>();
+  private readonly origins = new WeakMap<CompletionItem, CompletionOrigin>();
 
   constructor(
     private readonly ts: TypeScriptApi,
@@ -79,6 +99,11 @@ export class TypeScriptProviders implements Disposable {
         monaco.languages.registerRenameProvider(language, {
           provideRenameEdits: (model, position, newName) => this.rename(model, position, newName),
           resolveRenameLocation: (model, position) => this.renameLocation(model, position),
+        }),
+        monaco.languages.registerCompletionItemProvider(language, {
+          triggerCharacters: TRIGGER_CHARACTERS,
+          provideCompletionItems: (model, position, context) => this.completions(model, position, context),
+          resolveCompletionItem: (item) => this.resolveCompletion(item),
         }),
       );
     }
@@ -248,6 +273,76 @@ export class TypeScriptProviders implements Disposable {
     return { edits };
   }
 
+  // ---- completions ---------------------------------------------------------------------------------------------
+
+  private async completions(
+    model: Model,
+    position: monacoApi.Position,
+    context: monacoApi.languages.CompletionContext,
+  ): Promise<monacoApi.languages.CompletionList | undefined> {
+    // the text as asked, before any wait (the first call waits for the worker to start)
+    const lineBefore = model.getLineContent(position.lineNumber);
+    const offset = model.getOffsetAt(position);
+    const worker = await this.worker(model);
+    if (!worker || model.isDisposed()) return undefined;
+    const info = await worker
+      .getCompletionsWithAutoImports(
+        model.uri.toString(),
+        offset,
+        completionOptions(context.triggerKind, context.triggerCharacter),
+      )
+      .catch(() => undefined);
+    if (!info || model.isDisposed()) return undefined;
+    // typed on into another word meanwhile: nothing, so Monaco asks again there (see leftTheWord)
+    const lineNow = position.lineNumber <= model.getLineCount() ? model.getLineContent(position.lineNumber) : '';
+    if (leftTheWord(lineBefore, lineNow, position.column)) return { suggestions: [] };
+    const word = model.getWordUntilPosition(position);
+    const wordRange = {
+      startLineNumber: position.lineNumber,
+      startColumn: word.startColumn,
+      endLineNumber: position.lineNumber,
+      endColumn: word.endColumn,
+    };
+    const positionAt = (at: number) => model.getPositionAt(at);
+    const suggestions = info.entries.map((entry) => {
+      const parts = toItemParts(entry, position, wordRange, positionAt, workspacePathOf);
+      const item: CompletionItem = {
+        label: parts.label,
+        kind: monaco.languages.CompletionItemKind[parts.kind],
+        insertText: parts.insertText,
+        sortText: parts.sortText,
+        range: parts.range,
+      };
+      if (parts.snippet) item.insertTextRules = monaco.languages.CompletionItemInsertTextRule.InsertAsSnippet;
+      if (parts.filterText !== undefined) item.filterText = parts.filterText;
+      if (parts.detail !== undefined) item.detail = parts.detail;
+      if (parts.preselect) item.preselect = true;
+      if (parts.deprecated) item.tags = [monaco.languages.CompletionItemTag.Deprecated];
+      this.origins.set(item, { model, offset, ref: parts.ref });
+      return item;
+    });
+    return { suggestions, incomplete: info.isIncomplete === true };
+  }
+
+  /** The signature, docs and the import an item brings, asked for when it is focused or accepted. */
+  private async resolveCompletion(item: CompletionItem): Promise<CompletionItem> {
+    const origin = this.origins.get(item);
+    if (!origin || origin.model.isDisposed()) return item;
+    const { model, offset, ref } = origin;
+    const worker = await this.worker(model);
+    if (!worker || model.isDisposed()) return item;
+    const fileName = model.uri.toString();
+    const details = await worker
+      .getCompletionDetailsWithAutoImports(fileName, offset, ref, formatSettings(model.getOptions()))
+      .catch(() => undefined);
+    if (!details || model.isDisposed()) return item;
+    const resolved = resolvedParts(details, fileName, (at) => model.getPositionAt(at));
+    const result: CompletionItem = { ...item, detail: resolved.detail };
+    if (resolved.documentation) result.documentation = { value: resolved.documentation };
+    if (resolved.additionalTextEdits.length > 0) result.additionalTextEdits = resolved.additionalTextEdits;
+    return result;
+  }
+
   // ---- the worker ----------------------------------------------------------------------------------------------
 
   private async worker(model: Model): Promise<Worker | null> {
@@ -255,7 +350,8 @@ export class TypeScriptProviders implements Disposable {
     const javascript = model.getLanguageId() === 'javascript';
     try {
       const get = await (javascript ? this.ts.getJavaScriptWorker() : this.ts.getTypeScriptWorker());
-      return await get(model.uri);
+      // the worker service.ts starts is ts-worker.ts's, which has the auto-import methods
+      return (await get(model.uri)) as Worker;
     } catch {
       return null; // the language's mode is not set up (no file of it opened yet)
     }

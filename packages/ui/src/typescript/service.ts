@@ -1,8 +1,9 @@
 // Monaco's TypeScript language service (which also serves JavaScript), loaded the first time a feature needs it: the
 // contribution and its 5 MB worker are dynamic imports, so the workbench's start-up chunk does not carry them.
-// Monaco's own providers serve hover, completion, signature help, highlights, quick fixes and symbols; the
-// project-aware ones (diagnostics, definitions, references, rename) are this feature's (providers.ts), because they
-// must see the workbench's documents rather than models Monaco would create on its own.
+// The worker is Monaco's, extended (ts-worker.ts) with completions that bring auto-imports. Monaco's own providers
+// serve hover, signature help, highlights, quick fixes and symbols; the project-aware ones (diagnostics, definitions,
+// references, rename) and completions are this feature's (providers.ts): the former must see the workbench's
+// documents rather than models Monaco would create on its own, the latter asks the extended worker.
 import * as monaco from 'monaco-editor/esm/vs/editor/editor.api';
 
 export type TypeScriptApi = typeof monaco.languages.typescript;
@@ -11,7 +12,7 @@ export type ServiceLanguage = 'typescript' | 'javascript';
 export const SERVICE_LANGUAGES: ReadonlySet<string> = new Set<ServiceLanguage>(['typescript', 'javascript']);
 
 const MODE: monaco.languages.typescript.ModeConfiguration = {
-  completionItems: true,
+  completionItems: false,
   hovers: true,
   documentSymbols: true,
   definitions: false,
@@ -35,7 +36,7 @@ const setups = new Map<ServiceLanguage, Promise<void>>();
 /** The service, set up for `language`; loads it on the first call. */
 export async function loadTypeScriptService(language: ServiceLanguage): Promise<TypeScriptApi> {
   service ??= (async () => {
-    const { default: TsWorker } = await import('monaco-editor/esm/vs/language/typescript/ts.worker?worker');
+    const { default: TsWorker } = await import('./ts-worker?worker');
     const environment = self.MonacoEnvironment;
     const previous = environment?.getWorker?.bind(environment);
     self.MonacoEnvironment = {
