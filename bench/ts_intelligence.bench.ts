@@ -71,6 +71,74 @@ if (hoverSpots.length < 8 || definitionSpots.length < 2) throw new Error(`${FILE
 
 // ---- the product ------------------------------------------------------------------------------------------------
 
+/** PA_BENCH_TRACE=1: every request to a web worker and how long its answer took, printed at the end. */
+const TRACE = process.env.PA_BENCH_TRACE === '1';
+function traceWorkers(): void {
+  const log: Array<{ method: string; sent: number; ms: number | null }> = [];
+  (window as unknown as { __workerLog: typeof log }).__workerLog = log;
+  // the engine's requests too, by id (JSON frames {id, method} and answers {id, result|error})
+  const sockets = new Map<string, (typeof log)[number]>();
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (this: WebSocket, data: string | ArrayBufferLike | Blob | ArrayBufferView) {
+    if (typeof data === 'string' && data.length < 100_000) {
+      try {
+        const m = JSON.parse(data) as { id?: unknown; method?: string };
+        if (m.method && m.id !== undefined) {
+          const entry = { method: `engine ${m.method}`, sent: performance.now(), ms: null };
+          log.push(entry);
+          sockets.set(String(m.id), entry);
+        }
+      } catch {
+        // not JSON
+      }
+    }
+    if (!(this as unknown as { __traced?: boolean }).__traced) {
+      (this as unknown as { __traced?: boolean }).__traced = true;
+      this.addEventListener('message', (event) => {
+        if (typeof event.data !== 'string') return;
+        const id = /^\{"id":("?[^,"]+"?)/.exec(event.data)?.[1]?.replace(/"/g, '');
+        const entry = id === undefined ? undefined : sockets.get(id);
+        if (entry && entry.ms === null) entry.ms = performance.now() - entry.sent;
+      });
+    }
+    return send.call(this, data as string);
+  };
+  const Original = window.Worker;
+  window.Worker = class extends Original {
+    constructor(url: string | URL, options?: WorkerOptions) {
+      super(url, options);
+      const pending = new Map<string, (typeof log)[number]>();
+      const post = this.postMessage.bind(this);
+      this.postMessage = (message: unknown, transfer?: unknown) => {
+        const m = message as { req?: string; method?: string; args?: unknown[] };
+        if (m && typeof m === 'object' && m.req && m.method && m.method !== '$ping') {
+          // Monaco's proxy: $fmr(method, args) calls the worker's own method
+          const method = m.method === '$fmr' ? String(m.args?.[0]) : m.method;
+          const entry = { method, sent: performance.now(), ms: null };
+          log.push(entry);
+          pending.set(m.req, entry);
+        }
+        return post(message, transfer as Transferable[]);
+      };
+      this.addEventListener('message', (event) => {
+        const m = event.data as { seq?: string };
+        const entry = m && typeof m === 'object' && m.seq ? pending.get(m.seq) : undefined;
+        if (entry) entry.ms = performance.now() - entry.sent;
+      });
+    }
+  };
+}
+
+async function printTrace(page: Page): Promise<void> {
+  if (!TRACE) return;
+  const log = await page.evaluate(
+    () =>
+      (window as unknown as { __workerLog: Array<{ method: string; sent: number; ms: number | null }> }).__workerLog,
+  );
+  for (const entry of log)
+    progress(`worker: ${entry.sent.toFixed(0)} ${entry.method} ${entry.ms?.toFixed(0) ?? 'open'}`);
+}
+
 async function goTo(page: Page, spot: { line: number; column: number }): Promise<void> {
   await page.keyboard.press('Control+P');
   await page.keyboard.type(`:${spot.line}:${spot.column}`);
@@ -84,47 +152,81 @@ async function goTo(page: Page, spot: { line: number; column: number }): Promise
 /** Monaco's hover delay (editor option hover.delay, default): a hover is asked for this long after the mouse stops. */
 const HOVER_DELAY_MS = 300;
 
-type Box = { x: number; y: number; width: number; height: number };
+type Point = { x: number; y: number };
 
-/** The cursor's box once the editor stopped scrolling (two readings a frame apart agree). */
-async function settledCursor(page: Page): Promise<Box> {
-  let last: Box | null = null;
-  for (let i = 0; i < 100; i++) {
-    const box = await page.locator('.monaco-editor .cursor').first().boundingBox();
-    if (box && last && box.x === last.x && box.y === last.y) return box;
-    last = box;
+/**
+ * Where a character of the editor is on screen: the line found by its number in the gutter (not under the sticky
+ * scroll's headers), the character by walking the line's text. Read from the DOM each time: the cursor element's box
+ * may still be the last position's until the editor has drawn.
+ */
+function characterAt(page: Page, spot: { line: number; column: number }): Promise<Point | null> {
+  return page.evaluate(({ line, column }) => {
+    // (no named helpers in here: tsx would wrap them in a __name the page does not have)
+    const number = Array.from(document.querySelectorAll('.monaco-editor .line-numbers')).find(
+      (element) => !element.closest('.sticky-widget') && element.textContent?.trim() === String(line),
+    );
+    if (!number) return null;
+    const top = number.getBoundingClientRect().top;
+    const row = Array.from(document.querySelectorAll('.monaco-editor .view-lines .view-line')).find(
+      (element) => !element.closest('.sticky-widget') && Math.abs(element.getBoundingClientRect().top - top) < 2,
+    );
+    if (!row) return null;
+    let remaining = column - 1;
+    const walker = document.createTreeWalker(row, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode() as Text | null; node; node = walker.nextNode() as Text | null) {
+      if (remaining < node.length) {
+        const range = document.createRange();
+        range.setStart(node, remaining);
+        range.setEnd(node, remaining + 1);
+        const box = range.getBoundingClientRect();
+        return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+      }
+      remaining -= node.length;
+    }
+    return null;
+  }, spot);
+}
+
+/** The character's place once two readings a frame apart agree (the editor stopped scrolling and drew). */
+async function settledCharacter(page: Page, spot: { line: number; column: number }): Promise<Point> {
+  let last: Point | null = null;
+  for (let i = 0; i < 200; i++) {
+    const point = await characterAt(page, spot);
+    if (point && last && point.x === last.x && point.y === last.y) return point;
+    last = point;
     await page.waitForTimeout(16);
   }
-  throw new Error('the cursor never settled on screen');
+  throw new Error(`line ${spot.line} never settled on screen`);
 }
 
 /**
- * Scrolls the cursor's line to the middle of the editor (a line near the top hides under the sticky scroll's
- * headers, where pointing at it hovers the header) and returns where the cursor is then.
+ * Scrolls the spot's line to the middle of the editor (a line near the top hides under the sticky scroll's
+ * headers, where pointing at it hovers the header) and returns where its character is then.
  */
-async function centredCursor(page: Page): Promise<Box> {
+async function centredCharacter(page: Page, spot: { line: number; column: number }): Promise<Point> {
   const editor = await page.locator('.monaco-editor .overflow-guard').first().boundingBox();
   if (!editor) throw new Error('no editor on screen');
-  const cursor = await settledCursor(page);
+  const point = await settledCharacter(page, spot);
   const middle = editor.y + editor.height / 2;
-  if (Math.abs(cursor.y - middle) < cursor.height * 3) return cursor;
+  if (Math.abs(point.y - middle) < 60) return point;
   await page.mouse.move(editor.x + editor.width / 2, middle);
-  await page.mouse.wheel(0, cursor.y - middle);
-  return settledCursor(page);
+  await page.mouse.wheel(0, point.y - middle);
+  return settledCharacter(page, spot);
 }
 
 /**
- * Points the mouse at the cursor's character until the hover shows `expect`; ms from the mouse arriving, less
+ * Points the mouse at the spot's character until the hover shows `expect`; ms from the mouse arriving, less
  * Monaco's deliberate hover delay (what is left is the service's answer and its drawing).
  */
-async function hover(page: Page, expect: string, patienceMs: number): Promise<number> {
-  const cursor = await centredCursor(page);
+async function hover(page: Page, spot: Spot, patienceMs: number): Promise<number> {
+  const expect = spot.expect;
+  const target = await centredCharacter(page, spot);
   const started = performance.now();
   const shown = page.locator('.monaco-hover:visible', { hasText: expect });
   for (;;) {
     await page.mouse.move(5, 5);
     const arrived = performance.now();
-    await page.mouse.move(cursor.x + 5, cursor.y + cursor.height / 2);
+    await page.mouse.move(target.x, target.y);
     try {
       await shown.first().waitFor({ timeout: 3_000 });
       return performance.now() - arrived - HOVER_DELAY_MS + (arrived - started);
@@ -153,6 +255,8 @@ async function product() {
   const browser = await launchChromium();
   try {
     const page = await openWorkbench(browser, engine);
+    // the TypeScript worker starts with the first TS file, after this
+    if (TRACE) await page.evaluate(traceWorkers);
     await page.locator('.tree-row').first().waitFor();
 
     // first hover: from opening the file until a hover shows a type from another file
@@ -164,14 +268,15 @@ async function product() {
     await page.locator(`.tab[data-path="${FILE}"][aria-selected="true"]`).waitFor();
     const first = hoverSpots[0] as Spot;
     await goTo(page, first);
-    await hover(page, first.expect, FIRST_HOVER_PATIENCE_MS);
+    await hover(page, first, FIRST_HOVER_PATIENCE_MS);
     const firstHoverMs = performance.now() - opened;
+    if (TRACE) progress(`trace: page time at first hover ${await page.evaluate(() => performance.now().toFixed(0))}`);
     progress(`product: first hover ${firstHoverMs.toFixed(0)} ms`);
 
     const hovers: number[] = [];
     for (const spot of hoverSpots) {
       await goTo(page, spot);
-      hovers.push(await hover(page, spot.expect, 10_000));
+      hovers.push(await hover(page, spot, 10_000));
       await page.mouse.move(5, 5);
     }
     progress(`product: hover p95 ${percentile(hovers, 95).toFixed(1)} ms over ${hovers.length}`);
@@ -182,9 +287,11 @@ async function product() {
       await page.locator(`.tab[data-path="${FILE}"]`).click();
       await goTo(page, spot);
       const started = performance.now();
+      if (TRACE) progress(`trace: F12 at page time ${await page.evaluate(() => performance.now().toFixed(0))}`);
       await page.keyboard.press('F12');
       await page.locator(`.tab[data-path="${spot.target}"][aria-selected="true"]`).waitFor();
       definitions.push(performance.now() - started);
+      if (TRACE) progress(`trace: tab at page time ${await page.evaluate(() => performance.now().toFixed(0))}`);
       await page.locator(`.tab[data-path="${spot.target}"] .tab__close`).click();
     }
     progress(`product: definition p95 ${percentile(definitions, 95).toFixed(1)} ms over ${definitions.length}`);
@@ -215,6 +322,7 @@ async function product() {
       );
     }
     progress(`product: diagnostics median ${median(diagnostics).toFixed(0)} ms over ${diagnostics.length}`);
+    await printTrace(page);
     return { firstHoverMs, hovers, definitions, diagnostics };
   } catch (error) {
     for (const line of engineErrors) progress(`engine: ${line}`);

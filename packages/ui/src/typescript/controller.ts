@@ -38,6 +38,8 @@ export interface TypeScriptState {
 const PROJECT_FILE = /\.(?:[cm]?[jt]sx?|json)$/;
 /** Changes on disk are gathered this long before the worker hears of them (a branch switch changes hundreds). */
 const CHANGE_BATCH_MS = 100;
+/** A document opened after the first gets its diagnostics once it stayed open this long. */
+const OPENED_DIAGNOSTICS_DELAY_MS = 500;
 /** A folder's projects are read ahead this long after it opened (the workbench's own start first). */
 const PREPARE_DELAY_MS = 300;
 
@@ -54,6 +56,8 @@ export class TypeScriptController implements Disposable {
   private readonly workspaceModules: Record<string, string> = {};
   private readonly projects = new Map<string, Promise<void>>();
   private readonly languages = new Set<ServiceLanguage>();
+  /** Whether the worker was asked the first file's diagnostics (its warm start) in this workspace. */
+  private warmed = false;
   private changed = new Map<string, 'created' | 'changed' | 'deleted'>();
   private changeTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -105,8 +109,19 @@ export class TypeScriptController implements Disposable {
       }
       await this.service(language);
       if (model.isDisposed()) return;
-      // its diagnostics now: the worker builds the program and checks the file before the first hover asks
-      this.providers?.track(model);
+      // the first file's diagnostics at once: the worker builds its program and checks the file (a warm start for
+      // hovers). A later one's once it stayed open a moment: the worker answers one request at a time, and a file
+      // F12 passed through (or a tab closed again at once) would hold up the next hover behind its full check
+      if (!this.warmed) {
+        this.warmed = true;
+        this.providers?.track(model);
+        return;
+      }
+      const timer = setTimeout(() => {
+        if (!model.isDisposed()) this.providers?.track(model);
+      }, OPENED_DIAGNOSTICS_DELAY_MS);
+      const gone = model.onWillDispose(() => clearTimeout(timer));
+      setTimeout(() => gone.dispose(), OPENED_DIAGNOSTICS_DELAY_MS);
     } catch (error) {
       this.state.set({ ...this.state.value, phase: 'error', message: errorMessage(error) });
     }
@@ -270,6 +285,7 @@ export class TypeScriptController implements Disposable {
     this.baseOptions = null;
     for (const key of Object.keys(this.workspaceModules)) delete this.workspaceModules[key];
     this.languages.clear();
+    this.warmed = false;
     this.providers = null;
     if (this.ts) this.startSession(this.ts);
     this.state.set({ phase: 'idle', configPath: null, files: 0, message: null });
