@@ -1,7 +1,7 @@
 // The UI starts fast because what start-up does not show loads on first use (packages/ui/src/workbench/lazy.tsx):
-// the previews, the Outline, the Settings editor and JSON view, the Open Folder dialog, the LSP client, xterm. A
-// static import of one of them would put it back in the entry chunk, which every window parses before it draws
-// anything (ui_time_to_interactive). This reads the built UI: the files index.html loads at start (its module
+// the previews, the Outline, the Settings editor and JSON view, the Open Folder dialog, the LSP client, xterm, the
+// Live Share session (Yjs, y-webrtc, y-monaco). A static import of one of them would put it back in the entry
+// chunk, which every window parses before it draws anything (ui_time_to_interactive). This reads the built UI: the files index.html loads at start (its module
 // script, its modulepreload links and what they import statically) must not hold those views' code, and the
 // entry chunk stays under d2c9ae5's size (4466 KB, the UI before the language features came in).
 import { readdirSync, readFileSync } from 'node:fs';
@@ -20,6 +20,7 @@ const LOADED_ON_FIRST_USE: Array<{ view: string; marker: string }> = [
   { view: 'Open Folder dialog (workspace/OpenFolderDialog.tsx)', marker: 'open-folder__' },
   { view: 'LSP client (lsp/lsp-controller.ts)', marker: 'language server is gone' },
   { view: 'xterm (terminal/terminal-instance.ts)', marker: 'xterm-helper-textarea' },
+  { view: 'Yjs and y-webrtc (collab/session.ts)', marker: 'Yjs was already imported' },
 ];
 
 /** d2c9ae5's entry chunk (bench/ui_time_to_interactive.bench.ts measures it against the base build). */

@@ -14,8 +14,13 @@ import type { WorkbenchApi } from '../workbench/contributions';
 import { Observable } from '../workbench/observable';
 import { cursorCss } from './cursor-styles';
 import { decodeInvite, encodeInvite, newRoom } from './invite';
-import { colorFor } from './presence';
-import { SharedSession } from './session';
+import type { SharedSession } from './session';
+
+/**
+ * Yjs, y-webrtc, y-monaco and the relay client (a few hundred KB of script) load with the first session shared or
+ * joined, not with the page.
+ */
+const loadSession = () => Promise.all([import('./session'), import('./presence')]);
 
 export interface CollabSettings {
   name: string;
@@ -247,8 +252,9 @@ export class CollabController implements Disposable {
     seats: SeatsGrant | null;
   }): Promise<SharedSession> {
     await this.closeSession();
+    const [{ SharedSession: Session }, { colorFor }] = await loadSession();
     const settings = this.settings.value;
-    const session = await SharedSession.open({
+    const session = await Session.open({
       ...params,
       client: this.api.client,
       user: { name: settings.name, color: '#888888' },
