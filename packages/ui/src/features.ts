@@ -2,6 +2,7 @@
 // workbench activates it and disposes them with it.
 import { aiFeature } from './ai/index';
 import { collabFeature } from './collab/index';
+import { completionFeature } from './completion/index';
 import { keybindingsFeature } from './keybindings/index';
 import { licenseFeature } from './license/index';
 import { lspFeature } from './lsp/index';
@@ -35,4 +36,5 @@ export const features: Contribution[] = [
   keybindingsFeature(),
   lspFeature(),
   typescriptFeature(),
+  completionFeature(),
 ];
