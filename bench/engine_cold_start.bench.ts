@@ -15,6 +15,11 @@ import { median, progress, report, round } from './support/report.js';
 
 const ROUNDS = Number(process.env.PA_BENCH_ROUNDS ?? 9);
 const BASE_ENGINE = process.env.PA_COLD_START_BASE_ENGINE ?? '/tmp/base-tti/apps/engine/dist/main.js';
+/**
+ * This tree's built engine, or a copy of its dist (PA_COLD_START_ENGINE; inside the checkout, so its packages resolve
+ * from node_modules) where other builds keep rewriting apps/engine/dist.
+ */
+const ENGINE = process.env.PA_COLD_START_ENGINE ?? engineMain;
 
 type Side = 'engine' | 'base' | 'bare';
 
@@ -37,7 +42,7 @@ function coldStart(side: Side): Promise<number> {
   }
   return timed(async () => {
     // both engines through the same launcher (spawn, ready line, connect), so only the build differs
-    const engine = await startEngineAt(side === 'engine' ? engineMain : BASE_ENGINE);
+    const engine = await startEngineAt(side === 'engine' ? ENGINE : BASE_ENGINE);
     await engine.client.call('engine.ping');
     return () => engine.stop();
   });

@@ -15,6 +15,8 @@ import { median, progress, report, round } from './support/report.js';
 
 const ROUNDS = Number(process.env.PA_BENCH_ROUNDS ?? 5);
 const BASE_UI = process.env.PA_TTI_BASE_UI ?? '/tmp/base-tti/packages/ui/dist';
+/** This tree's built UI, or a copy of it (PA_TTI_UI) where other builds keep rewriting packages/ui/dist. */
+const CURRENT_UI = process.env.PA_TTI_UI ?? uiDist;
 
 interface Sample {
   explorer: number;
@@ -95,12 +97,12 @@ const browser = await chromium.launch({
 const current: Sample[] = [];
 const base: Sample[] = [];
 try {
-  await measure(browser, uiDist); // warm the OS file cache and Chromium's own start, not counted
+  await measure(browser, CURRENT_UI); // warm the OS file cache and Chromium's own start, not counted
   for (let index = 0; index < ROUNDS; index++) {
     // paired and alternating: a slow moment of the machine falls on both sides
     const order = index % 2 === 0 ? ['current', 'base'] : ['base', 'current'];
     for (const side of order) {
-      if (side === 'current') current.push(await measure(browser, uiDist));
+      if (side === 'current') current.push(await measure(browser, CURRENT_UI));
       else if (hasBase) base.push(await measure(browser, BASE_UI));
     }
     progress(
@@ -119,7 +121,7 @@ const baseline = hasBase ? of(base, 'interactive') : null;
 const ratio = hasBase
   ? round(median(current.map((sample, i) => sample.interactive / (base[i] as Sample).interactive)))
   : null;
-const entry = entryChunk(uiDist);
+const entry = entryChunk(CURRENT_UI);
 const baseEntry = hasBase ? entryChunk(BASE_UI) : null;
 report({
   name: 'ui_time_to_interactive',
