@@ -8,6 +8,10 @@ export default defineConfig({
   timeout: 90_000,
   expect: { timeout: 15_000 },
   fullyParallel: false,
+  // One worker: each test runs its own engine and page, and on the 2-core machine `npm test` runs on, two workers
+  // measured only ~1.2x faster (a subset of 18 tests: 130 s → 108 s) while the contention broke a test that reads a
+  // layout once (workflow review: a line number's box read while Monaco was still laying out). `--workers=2` on a
+  // larger machine.
   workers: 1,
   reporter: [['list']],
   use: {
