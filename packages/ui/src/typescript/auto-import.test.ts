@@ -253,7 +253,7 @@ describe('COMPLETION_PREFERENCES with a real language service', () => {
     };
     return ts.createLanguageService({
       getCompilationSettings: () => options,
-      getScriptFileNames: () => Object.keys(files),
+      getScriptFileNames: () => Object.keys(files).filter((name) => !name.endsWith('.json')),
       getScriptVersion: () => '1',
       getScriptSnapshot: (name) => {
         const text = read(name);
@@ -271,8 +271,12 @@ describe('COMPLETION_PREFERENCES with a real language service', () => {
       'export function tabsReducer(tabs: string[], opened: string): string[] {\n  return tabs.concat(opened);\n}\n',
     'file:///src/shapes.ts':
       'export interface Point { x: number }\nexport function distance(a: Point): number { return a.x; }\nexport function midpoint(a: Point): Point { return a; }\n',
+    // a package's typings, as the project feed sends them (an extra lib under file:///node_modules)
+    'file:///node_modules/pad-kit/package.json': '{ "name": "pad-kit", "version": "1.0.0", "types": "index.d.ts" }',
+    'file:///node_modules/pad-kit/index.d.ts':
+      'export declare function padStartKit(text: string, width: number): string;\n',
     [MAIN]:
-      "import { distance, type Point } from './shapes';\n\nexport const reduced = tabsRed\nexport const middle = midpo\n",
+      "import { distance, type Point } from './shapes';\n\nexport const reduced = tabsRed\nexport const middle = midpo\nexport const padded = padStartK\n",
   };
   const main = files[MAIN];
   const ls = service(files);
@@ -317,6 +321,14 @@ describe('COMPLETION_PREFERENCES with a real language service', () => {
     expect(edit?.range.startLineNumber).toBe(1);
     expect(edit?.text).toContain('midpoint');
     expect(edit?.text).not.toContain('import');
+  });
+
+  it("offers a package's export with the package's name as the module", () => {
+    const { parts, resolved } = complete('= padStartK');
+    expect(parts.label).toEqual({ label: 'padStartKit', description: 'pad-kit' });
+    expect(resolved.additionalTextEdits.map((edit) => edit.text).join('')).toContain(
+      "import { padStartKit } from 'pad-kit';",
+    );
   });
 });
 

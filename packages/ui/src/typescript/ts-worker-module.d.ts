@@ -6,6 +6,8 @@ declare module 'monaco-editor/esm/vs/language/typescript/ts.worker.js' {
     getLanguageService(): ts.LanguageService;
     /** The models' names (URI strings) and the extra libs' (file:/// names). */
     getScriptFileNames(): string[];
+    /** The extra libs by file:/// name (the project's files and typings the controller sends). */
+    getExtraLibs(): Record<string, { content: string; version: number }>;
   }
   /** Starts the worker's message loop with the module the page talks to. */
   export function initialize(create: (ctx: unknown, createData: unknown) => object): void;

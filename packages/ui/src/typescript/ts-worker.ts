@@ -1,13 +1,21 @@
-// The editor's TypeScript worker: Monaco's own (its TypeScriptWorker, every method Monaco's adapters call), with the
-// two methods the completion provider (providers.ts) calls, which ask TypeScript with the preferences that bring
-// auto-imports and import-statement completions (Monaco's worker asks with none). Monaco's `customWorkerPath` loads
-// its extension with importScripts, which a module worker (Vite's `worker.format: 'es'`) does not have, so this is
-// the worker's entry instead: built by Vite as its own chunk, loaded the first time a TS/JS file opens (service.ts).
+// The editor's TypeScript worker: Monaco's own (its TypeScriptWorker, every method Monaco's adapters call), with
+// root file names kept stable as tabs open and close (script-names.ts), directories listed from its files (for import
+// paths), and the two methods the completion provider (providers.ts) calls, which ask TypeScript with the preferences
+// that bring auto-imports and import-statement completions (Monaco's worker asks with none). Monaco's
+// `customWorkerPath` loads its extension with importScripts, which a module worker (Vite's `worker.format: 'es'`)
+// does not have, so this is the worker's entry instead: built by Vite as its own chunk, loaded the first time a TS/JS
+// file opens (service.ts).
 import { initialize, TypeScriptWorker } from 'monaco-editor/esm/vs/language/typescript/ts.worker.js';
 import type * as ts from 'typescript';
 import { type AutoImportWorkerApi, COMPLETION_PREFERENCES, directoryEntries, type EntryRef } from './auto-import';
+import { stableScriptFileNames } from './script-names';
 
 export class AutoImportWorker extends TypeScriptWorker implements AutoImportWorkerApi {
+  /** The project's files first, then models that are not among them: a tab opening or closing keeps the list. */
+  override getScriptFileNames(): string[] {
+    return stableScriptFileNames(Object.keys(this.getExtraLibs()), super.getScriptFileNames());
+  }
+
   // ---- language service host: directories, for module paths in import strings (`from './|'`) ----
 
   readDirectory(
