@@ -223,6 +223,14 @@ export function createEngine(options: EngineOptions): Engine {
     }),
   );
 
+  // the model manager loads on first use (node-llama-cpp's downloader and GGUF reader)
+  add(
+    lazyCapability('models', async () => {
+      const { createModels } = await import('./models/index.js');
+      return createModels(context);
+    }),
+  );
+
   const eventually = setTimeout(() => {
     for (const lazy of [workflows, collab]) {
       lazy.load().catch((error: unknown) =>

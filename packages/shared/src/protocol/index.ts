@@ -12,6 +12,7 @@ import { infillMethods } from './infill.js';
 import { languageMethods } from './language.js';
 import { licenseEvents, licenseMethods } from './license.js';
 import { lspMethods } from './lsp.js';
+import { modelsMethods } from './models.js';
 import { searchMethods } from './search.js';
 import { settingsMethods } from './settings.js';
 import { terminalMethods } from './terminal.js';
@@ -33,6 +34,7 @@ export const methods = {
   ...languageMethods,
   ...lspMethods,
   ...formatMethods,
+  ...modelsMethods,
 } as const;
 
 export const events = {
@@ -91,6 +93,7 @@ export * from './infill.js';
 export * from './language.js';
 export * from './license.js';
 export * from './lsp.js';
+export * from './models.js';
 export * from './search.js';
 export * from './settings.js';
 export * from './terminal.js';
