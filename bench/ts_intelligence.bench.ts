@@ -129,6 +129,26 @@ function traceWorkers(): void {
   };
 }
 
+interface CpuProfile {
+  nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number } }>;
+  samples?: number[];
+  timeDeltas?: number[];
+}
+
+/** The functions the page spent most of its own time in (ms). */
+function printProfile(profile: CpuProfile): void {
+  const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
+  const self = new Map<string, number>();
+  (profile.samples ?? []).forEach((id, index) => {
+    const frame = nodes.get(id)?.callFrame;
+    if (!frame) return;
+    const key = `${frame.functionName || '(anonymous)'} ${frame.url.split('/').pop()}:${frame.lineNumber}`;
+    self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas?.[index] ?? 0) / 1000);
+  });
+  const top = [...self].sort((a, b) => b[1] - a[1]).slice(0, 25);
+  for (const [key, ms] of top) progress(`profile: ${ms.toFixed(0)} ms ${key}`);
+}
+
 async function printTrace(page: Page): Promise<void> {
   if (!TRACE) return;
   const log = await page.evaluate(
@@ -259,6 +279,10 @@ async function product() {
     if (TRACE) await page.evaluate(traceWorkers);
     await page.locator('.tree-row').first().waitFor();
 
+    // PA_BENCH_TRACE: the page's main thread profiled until the first hover (what it does meanwhile)
+    const cdp = TRACE ? await page.context().newCDPSession(page) : null;
+    await cdp?.send('Profiler.enable');
+    await cdp?.send('Profiler.start');
     // first hover: from opening the file until a hover shows a type from another file
     const opened = performance.now();
     await page.keyboard.press('Control+P');
@@ -271,6 +295,7 @@ async function product() {
     await hover(page, first, FIRST_HOVER_PATIENCE_MS);
     const firstHoverMs = performance.now() - opened;
     if (TRACE) progress(`trace: page time at first hover ${await page.evaluate(() => performance.now().toFixed(0))}`);
+    if (cdp) printProfile((await cdp.send('Profiler.stop')).profile);
     progress(`product: first hover ${firstHoverMs.toFixed(0)} ms`);
 
     const hovers: number[] = [];

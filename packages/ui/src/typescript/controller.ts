@@ -109,12 +109,14 @@ export class TypeScriptController implements Disposable {
       }
       await this.service(language);
       if (model.isDisposed()) return;
-      // the first file's diagnostics at once: the worker builds its program and checks the file (a warm start for
-      // hovers). A later one's once it stayed open a moment: the worker answers one request at a time, and a file
+      // the first file warms the worker: a cheap request builds the program, then its diagnostics are asked — so a
+      // hover asked while the program builds is answered before the file's full check, not after it. A later
+      // file's diagnostics wait until it stayed open a moment: the worker answers one request at a time, and a file
       // F12 passed through (or a tab closed again at once) would hold up the next hover behind its full check
       if (!this.warmed) {
         this.warmed = true;
-        this.providers?.track(model);
+        await this.buildProgram(language, model);
+        if (!model.isDisposed()) this.providers?.track(model);
         return;
       }
       const timer = setTimeout(() => {
@@ -124,6 +126,19 @@ export class TypeScriptController implements Disposable {
       setTimeout(() => gone.dispose(), OPENED_DIAGNOSTICS_DELAY_MS);
     } catch (error) {
       this.state.set({ ...this.state.value, phase: 'error', message: errorMessage(error) });
+    }
+  }
+
+  /** Has the worker build its program (a file's syntax errors need it, not the type checker's work). */
+  private async buildProgram(language: ServiceLanguage, model: monacoApi.editor.ITextModel): Promise<void> {
+    const ts = this.ts;
+    if (!ts) return;
+    try {
+      const get = await (language === 'javascript' ? ts.getJavaScriptWorker() : ts.getTypeScriptWorker());
+      const worker = await get(model.uri);
+      if (!model.isDisposed()) await worker.getSyntacticDiagnostics(model.uri.toString());
+    } catch {
+      // a worker that failed to start: the diagnostics' own request reports nothing either way
     }
   }
 
