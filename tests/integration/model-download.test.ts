@@ -169,6 +169,36 @@ describe('models.pull from a loopback server', () => {
     expect(server.log.filter((entry) => entry.path === '/huge.gguf' && entry.method === 'GET')).toEqual([]);
   });
 
+  it('reads a remote header by range requests and scores it for this machine; recommends from the catalog', async () => {
+    const before = server.log.length;
+    const inspected = await client.call('models.inspect', { source: `${server.url}/tiny.gguf`, contextSize: 2048 });
+    expect(inspected.header).toMatchObject({ architecture: 'llama', fim: true, trainContextSize: 4096 });
+    expect(inspected.fit).toMatchObject({ basis: 'insights', fits: true, totalLayers: expect.any(Number) });
+    expect(inspected.fit.contextSize).toBeGreaterThan(0);
+    // the header only: not the whole file
+    const sent = server.log.slice(before).reduce((sum, entry) => sum + entry.bytesSent, 0);
+    expect(sent).toBeLessThan(tiny.length * 2);
+    await expect(client.call('models.inspect', { source: 'file:///etc/passwd' })).rejects.toMatchObject({
+      code: ErrorCode.BAD_REQUEST,
+    });
+
+    const { hardware, entries } = await client.call('models.recommend');
+    expect(hardware.ramBytes).toBeGreaterThan(0);
+    expect(entries.map((entry) => entry.id)).toEqual(
+      expect.arrayContaining(['qwen2.5-coder-0.5b', 'qwen2.5-coder-7b']),
+    );
+    expect(entries.some((entry) => entry.moe)).toBe(true);
+    for (const entry of entries) expect(entry.source).toMatch(/^hf:[\w.-]+\/[\w.-]+\/[\w.-]+\.gguf$/);
+    // the smallest coder fits wherever the engine runs; the badge is the size estimate's, never a constant
+    const smallest = entries.find((entry) => entry.id === 'qwen2.5-coder-0.5b');
+    expect(smallest?.fit.fits).toBe(
+      smallest ? smallest.fit.ramBytes <= hardware.ramBytes || smallest.fit.gpuLayers !== 0 : false,
+    );
+    expect(
+      entries.filter((entry) => entry.recommended && entry.purpose[0] === 'completion').length,
+    ).toBeLessThanOrEqual(1);
+  });
+
   it('cancels (models.cancel): the partial file is kept for a resume, or removed when asked', async () => {
     const body = paddedGguf(tiny, 12 * MB);
     server.files.set('/slow.gguf', { body, rate: 4 * MB });

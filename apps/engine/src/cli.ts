@@ -8,6 +8,7 @@ import { registerServeCommand } from './cli/serve.js';
 import { registerCollabCommands } from './collab/cli.js';
 import { registerLicenseCommands } from './license/cli.js';
 import { registerMcpCommands } from './mcp/cli.js';
+import { registerModelFileCommands } from './models/cli.js';
 import { VERSION } from './version.js';
 import { registerWorkflowCommands } from './workflow/cli.js';
 
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerDoctorCommand(program);
   registerLicenseCommands(program);
   registerAiCommands(program);
+  registerModelFileCommands(program); // pull, files, catalog under `pa models`
   registerWorkflowCommands(program);
   registerMcpCommands(program);
   registerCollabCommands(program);
