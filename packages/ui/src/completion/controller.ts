@@ -7,6 +7,7 @@ import { type Disposable, DisposableStore, errorMessage, toDisposable } from '@p
 import { monaco } from '../editor/monaco';
 import type { WorkbenchApi } from '../workbench/contributions';
 import { Observable } from '../workbench/observable';
+import { AIIGNORE_FILE, AiIgnoreRules } from './ai-ignore';
 import { ContextRing } from './context-ring';
 import { CompletionRequester, type SuggestOutcome } from './requester';
 import { type CompletionStatus, SNOOZE_MS, statusOf, suggesting } from './status';
@@ -31,6 +32,7 @@ export class CompletionController implements Disposable {
   private readonly store = new DisposableStore();
   private readonly paths = new WeakMap<monaco.editor.ITextModel, string>();
   private readonly ring = new ContextRing();
+  private readonly aiIgnore: AiIgnoreRules;
   private readonly requester: CompletionRequester;
   /** Edits not yet in the ring: path → the last edited line (flushed when a suggestion is asked). */
   private readonly pendingEdits = new Map<string, { model: monaco.editor.ITextModel; line: number }>();
@@ -58,19 +60,24 @@ export class CompletionController implements Disposable {
         },
       },
     });
+    this.aiIgnore = new AiIgnoreRules(api.client);
+    this.aiIgnore.reload();
     this.status = new Observable(this.compute());
+    this.store.add(
+      api.client.on('files.changed', ({ changes }) => {
+        if (changes.some((change) => change.path === AIIGNORE_FILE)) this.aiIgnoreChanged();
+      }),
+    );
     this.store.add(api.onDidOpenModel((path, model) => this.adopt(path, model)));
     this.store.add(api.onDidChangeActiveFile(() => this.refresh()));
     this.store.add(
       api.onDidSaveFile((path) => {
-        if (path === '.aiignore') {
-          this.requester.resetExclusions();
-          this.refresh();
-        }
+        if (path === AIIGNORE_FILE) this.aiIgnoreChanged();
       }),
     );
     this.store.add(
       api.onDidChangeWorkspace(() => {
+        this.aiIgnore.reload();
         this.requester.resetExclusions();
         this.ring.clear();
         this.warmed = false;
@@ -102,7 +109,11 @@ export class CompletionController implements Disposable {
     if (this.paths.has(model)) return;
     this.paths.set(model, path);
     const lines = Math.min(model.getLineCount(), OPEN_LINES);
-    if (!this.requester.isExcluded(path)) this.ring.add(path, model.getValueInRange(new monaco.Range(1, 1, lines, 1)));
+    const start = model.getValueInRange(new monaco.Range(1, 1, lines, 1));
+    void this.aiIgnore.excludes(path).then((excluded) => {
+      if (excluded) this.requester.markExcluded(path);
+      else this.ring.add(path, start);
+    });
     const changes = model.onDidChangeContent((event) => {
       this.requester.keystroke();
       const change = event.changes[0];
@@ -152,6 +163,12 @@ export class CompletionController implements Disposable {
     const path = this.api.activeFile();
     const model = path ? this.api.model(path) : null;
     return model ? model.getLanguageId() : null;
+  }
+
+  private aiIgnoreChanged(): void {
+    this.aiIgnore.reload();
+    this.requester.resetExclusions();
+    this.refresh();
   }
 
   private refresh(): void {
@@ -236,6 +253,13 @@ export class CompletionController implements Disposable {
         if (path === undefined || !suggesting(this.status.value)) return null;
         if (this.api.settings.effective.value['completion.disabledLanguages'].includes(model.getLanguageId()))
           return null;
+        // a file .aiignore excludes is not asked about (the engine would refuse it too)
+        if (this.requester.isExcluded(path)) return null;
+        if (await this.aiIgnore.excludes(path)) {
+          this.requester.markExcluded(path);
+          return null;
+        }
+        if (token.isCancellationRequested) return null;
         const explicit = context.triggerKind === monaco.languages.InlineCompletionTriggerKind.Explicit;
         const line = model.getLineContent(position.lineNumber);
         const place = placeOf(line.slice(0, position.column - 1), line.slice(position.column - 1));
@@ -247,6 +271,8 @@ export class CompletionController implements Disposable {
         const prefix = model.getValueInRange(monaco.Range.fromPositions(start, position));
         const suffix = model.getValueInRange(monaco.Range.fromPositions(position, end));
         this.flushEdits();
+        const chunks = this.ring.chunksFor(path);
+        const excluded = await Promise.all(chunks.map((chunk) => this.aiIgnore.excludes(chunk.path ?? '')));
         const signal = abortSignalOf(token);
         const outcome: SuggestOutcome = await this.requester.suggest(
           {
@@ -255,7 +281,7 @@ export class CompletionController implements Disposable {
             prefix,
             suffix,
             multiline: place.multiline,
-            context: this.ring.chunksFor(path),
+            context: chunks.filter((_, i) => !excluded[i]),
           },
           signal,
           explicit,

@@ -68,6 +68,13 @@ export class CompletionRequester {
     return this.currentDebounce().delay();
   }
 
+  /** `path` is excluded (the editor's copy of .aiignore says so): it is not asked about. */
+  markExcluded(path: string): void {
+    if (this.excluded.has(path)) return;
+    this.excluded.add(path);
+    this.options.events?.onExcluded?.(path);
+  }
+
   isExcluded(path: string): boolean {
     return this.excluded.has(path);
   }
@@ -139,8 +146,7 @@ export class CompletionRequester {
     const code = error instanceof PaError ? error.code : null;
     if (aborted || code === ErrorCode.CANCELLED) return { kind: 'none', reason: 'cancelled' };
     if (code === ErrorCode.FORBIDDEN) {
-      this.excluded.add(query.path);
-      this.options.events?.onExcluded?.(query.path);
+      this.markExcluded(query.path);
       return { kind: 'none', reason: 'excluded' };
     }
     if (code === ErrorCode.UNAVAILABLE || code === ErrorCode.NOT_FOUND) {
