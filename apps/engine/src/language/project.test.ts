@@ -69,6 +69,26 @@ describe('FileCache', () => {
     expect(cache.get('/b', 6, 2)).toBeNull();
   });
 
+  it('hostile: a read-ahead stays within one project’s limits in all, however many projects are referenced', () => {
+    const many = realpathSync(mkdtempSync(join(tmpdir(), 'pa-project-many-')));
+    try {
+      const references = [];
+      for (let i = 0; i < 100; i++) {
+        mkdirSync(join(many, `p${i}`));
+        writeFileSync(join(many, `p${i}`, 'tsconfig.json'), JSON.stringify({ include: ['*.ts'] }));
+        writeFileSync(join(many, `p${i}`, 'a.ts'), `export const a = "${'x'.repeat(1000)}";\n`);
+        references.push({ path: `p${i}` });
+      }
+      writeFileSync(join(many, 'tsconfig.json'), JSON.stringify({ files: [], references }));
+      const limits = { maxFileBytes: 1 << 20, maxFiles: 1000, maxTotalBytes: 10_500 };
+      const prepared = prepareProjects(confinedHost(many), limits, new FileCache(1 << 20), () => false);
+      expect(prepared.configs).toBe(64); // the root and 63 of its references
+      expect(prepared.files).toBe(10); // ten files of ~1 KB fill the 10.5 KB of one project
+    } finally {
+      rmSync(many, { recursive: true, force: true });
+    }
+  });
+
   it('a read-ahead gives way at once when told to', () => {
     expect(prepareProjects(confinedHost(root), LIMITS, new FileCache(1 << 20), () => true).files).toBe(0);
   });

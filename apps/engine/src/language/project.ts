@@ -37,6 +37,8 @@ export interface ProjectModel {
 const CONFIG_NAMES = ['tsconfig.json', 'jsconfig.json'];
 /** A solution config's references are followed this deep (a → b → c …) looking for the file's project. */
 const MAX_REFERENCE_DEPTH = 6;
+/** Configs a read-ahead parses at most (the root's and those it references). */
+const MAX_PREPARED_CONFIGS = 64;
 /** TypeScript's "No inputs were found": normal for a solution-style config (`files: []` + references). */
 const NO_INPUTS = 18003;
 const DECLARATION = /\.d\.[cm]?ts$/;
@@ -176,7 +178,9 @@ export function loadProject(
 /**
  * Reads ahead what the workspace's own projects will need (the root tsconfig.json / jsconfig.json and the projects
  * it references, each with what its files import) into `cache`, so the request for the first file opened finds it
- * read and scanned. Stops between files when `stopped` says so (a real request is waiting). Returns the files read.
+ * read and scanned. Stops between files when `stopped` says so (a real request is waiting), and within one project's
+ * limits in all (a repository of a thousand references reads no more ahead than one project may send). Returns the
+ * configs parsed and the files read.
  */
 export function prepareProjects(
   host: ConfinedHost,
@@ -187,7 +191,8 @@ export function prepareProjects(
   const configs: Parsed[] = [];
   const seen = new Set<string>();
   const visit = (path: string, depth: number) => {
-    if (seen.has(path) || depth > MAX_REFERENCE_DEPTH || stopped() || !host.fileExists(path)) return;
+    if (seen.has(path) || seen.size >= MAX_PREPARED_CONFIGS || depth > MAX_REFERENCE_DEPTH) return;
+    if (stopped() || !host.fileExists(path)) return;
     seen.add(path);
     const config = parseConfig(host, path);
     configs.push(config);
@@ -197,10 +202,13 @@ export function prepareProjects(
   };
   for (const name of CONFIG_NAMES) visit(join(host.root, name), 0);
   let files = 0;
+  let bytes = 0;
   for (const config of configs) {
-    if (stopped()) break;
+    if (stopped() || files >= limits.maxFiles || bytes >= limits.maxTotalBytes) break;
     if (config.parsed.fileNames.length === 0) continue;
-    const collector = new Collector(host, config.parsed.options, limits, { stopped }, cache);
+    // what is left of the one budget all the projects share
+    const left = { ...limits, maxFiles: limits.maxFiles - files, maxTotalBytes: limits.maxTotalBytes - bytes };
+    const collector = new Collector(host, config.parsed.options, left, { stopped }, cache);
     for (const name of config.parsed.fileNames) {
       if (stopped()) break;
       collector.add(name, 'source');
@@ -208,6 +216,7 @@ export function prepareProjects(
     collector.addAutomaticTypes(dirname(config.path));
     collector.followImports();
     files += collector.count;
+    bytes += collector.bytes;
   }
   return { configs: configs.length, files };
 }
