@@ -171,12 +171,17 @@ test('completion inside an import string offers the project’s modules by path'
   await page.locator('.monaco-editor .view-lines').click();
   await page.keyboard.press('Control+End');
   await page.keyboard.press('Enter');
-  await page.keyboard.type("import { tabsReducer } from './");
+  // the line as one input (no auto-closed quote to depend on), then './' typed between the quotes
+  await page.keyboard.insertText("import { tabsReducer } from '';");
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.type('./');
   const item = suggestion(page, 'tabs');
   await expect(item).toBeVisible();
   await expect(suggestion(page, 'shapes')).toBeVisible();
   await item.click();
-  await expect(line(page, /^import\s+\{\s+tabsReducer\s+\}\s+from\s+'\.\/tabs'/)).toBeVisible();
+  await expect(line(page, /^import\s+\{\s+tabsReducer\s+\}\s+from\s+'\.\/tabs';$/)).toBeVisible();
+  // the import resolves: only the fixture's own type error is left
   await expect(page.locator('.monaco-editor .squiggly-error')).toHaveCount(1);
   await expect(tab(page, 'src/tabs.ts')).toHaveCount(0);
   expect(wb.errors()).toEqual([]);
