@@ -301,7 +301,7 @@ async function product() {
     const hovers: number[] = [];
     for (const spot of hoverSpots) {
       await goTo(page, spot);
-      hovers.push(await hover(page, spot, 10_000));
+      hovers.push(await hover(page, spot, 30_000));
       await page.mouse.move(5, 5);
     }
     progress(`product: hover p95 ${percentile(hovers, 95).toFixed(1)} ms over ${hovers.length}`);
