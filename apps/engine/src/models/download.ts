@@ -23,9 +23,19 @@ export function sourceKey(source: string): string {
   return source.trim();
 }
 
+/** Free bytes for an unprivileged writer on the disk holding `dir` (its nearest existing ancestor when it is not there yet). */
 export async function freeDiskBytes(dir: string): Promise<number> {
-  const stats = await statfs(dir);
-  return stats.bavail * stats.bsize;
+  let at = resolve(dir);
+  for (;;) {
+    try {
+      const stats = await statfs(at);
+      return stats.bavail * stats.bsize;
+    } catch (error) {
+      const up = dirname(at);
+      if (up === at) throw error;
+      at = up;
+    }
+  }
 }
 
 function modelsFolder(defaultDir: string, dir: string | undefined): string {

@@ -4,6 +4,8 @@
 import { ModelClass, type ProviderKind, type ProviderStats, type ProviderView } from '@pa/shared';
 import { useEffect, useState } from 'react';
 import { useObservable, useSelected } from '../workbench/observable';
+import { ModelDownloads } from './ModelDownloads';
+import type { ModelDownloadsController } from './model-downloads-controller';
 import { formatMs, type ModelsController, type ProviderDraft } from './models-controller';
 
 const KINDS: ProviderKind[] = ['openai-compatible', 'anthropic', 'gemini', 'local'];
@@ -130,7 +132,7 @@ function ProviderRow({
   );
 }
 
-export function ModelsView({ models }: { models: ModelsController }) {
+export function ModelsView({ models, downloads }: { models: ModelsController; downloads: ModelDownloadsController }) {
   const { providers, stats, server, error } = useObservable(models.state);
   const [reveal, setReveal] = useState(false);
   useEffect(() => {
@@ -154,6 +156,7 @@ export function ModelsView({ models }: { models: ModelsController }) {
       ))}
       <h3 className="ai-section">Add a provider</h3>
       <AddProvider models={models} />
+      <ModelDownloads controller={downloads} />
       {server && (
         <>
           <h3 className="ai-section">OpenAI-compatible endpoint</h3>

@@ -5,6 +5,7 @@ import { type Disposable, DisposableStore } from '@pa/shared';
 import type { WorkbenchApi } from '../workbench/contributions';
 import { ChatController } from './chat-controller';
 import { EditController } from './edit-controller';
+import { ModelDownloadsController } from './model-downloads-controller';
 import { ModelsController } from './models-controller';
 
 /** Puts the edit overlay on the page; the result takes it off. */
@@ -14,6 +15,7 @@ export class AiServices implements Disposable {
   readonly chat: ChatController;
   readonly edit: EditController;
   readonly models: ModelsController;
+  readonly downloads: ModelDownloadsController;
   private readonly store = new DisposableStore();
 
   constructor(api: WorkbenchApi, mountEditOverlay: MountEditOverlay) {
@@ -21,6 +23,7 @@ export class AiServices implements Disposable {
     this.store.defer(this.chat.followSettings(api.settings.effective));
     this.edit = new EditController(api);
     this.models = this.store.add(new ModelsController(api));
+    this.downloads = this.store.add(new ModelDownloadsController(api, () => void this.models.refresh()));
     this.store.defer(() => this.stopStreams());
     this.store.add(mountEditOverlay(this.edit));
   }
