@@ -186,3 +186,27 @@ test('completion inside an import string offers the project’s modules by path'
   await expect(tab(page, 'src/tabs.ts')).toHaveCount(0);
   expect(wb.errors()).toEqual([]);
 });
+
+test('the quick fix still adds a missing import (Monaco’s code actions, next to the completions)', async ({ page }) => {
+  wb = await openWorkbench(page, { fixture: 'ts-project', prepare: addModules });
+  await openMain(page);
+  await page.locator('.monaco-editor .view-lines').click();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.press('Enter');
+  // one input: no suggestion to accept, the name is left unresolved
+  await page.keyboard.insertText('export const opened = tabsReducer([], "a");');
+  await page.keyboard.press('Escape');
+  await expect(page.locator('.monaco-editor .squiggly-error')).toHaveCount(2);
+  await token(page, /export\s+const\s+opened/, 'tabsReducer').click({ position: { x: 20, y: 8 } });
+  await page.keyboard.press('Control+.');
+  const fix = page.getByRole('option', { name: 'Add import from "./tabs"' });
+  await expect(fix).toBeVisible();
+  // the list has the keyboard, its first action (this one) focused
+  await expect(page.getByRole('listbox', { name: 'Action Widget' }).getByRole('option').first()).toHaveText(
+    'Add import from "./tabs"',
+  );
+  await page.keyboard.press('Enter');
+  await expect(line(page, /^import\s+\{\s+tabsReducer\s+\}\s+from\s+'\.\/tabs';$/)).toBeVisible();
+  await expect(page.locator('.monaco-editor .squiggly-error')).toHaveCount(1);
+  expect(wb.errors()).toEqual([]);
+});
