@@ -63,6 +63,24 @@ const requireCommonJs = {
 // file instead of resolved and loaded module by module at start. (zod 4 schemas work across copies, so the SDKs that
 // bring their own zod still accept ours.)
 const BUNDLED = ['zod'];
+// zod's namespace re-exports its error messages in 50 languages (`z.locales`), and esbuild keeps a namespace object
+// whole: 366 KB of the engine's 1.1 MB start path, for messages only English ever shows (zod's default, `en`,
+// which its schemas import themselves). The engine bundle gets a `locales` with `en` alone.
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(build) {
+    build.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]v4[\\/](classic|core)$/.test(args.resolveDir)
+        ? { path: join(args.resolveDir, '../locales/index.js'), namespace: 'zod-locales' }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({
+      contents: "export { default as en } from './en.js';",
+      resolveDir: dirname(args.path),
+      loader: 'js',
+    }));
+  },
+};
 
 // Code splitting: what the engine loads with import() (workflow, collab, the engine itself for `pa`) lands in
 // chunk files beside the entries and is evaluated only when first imported (engine_cold_start). Chunks of earlier
@@ -81,7 +99,7 @@ const engineBundle = async (outdir, plugins = []) => {
     metafile: true,
     external: depsOf('apps/engine').filter((name) => !BUNDLED.includes(name)),
     banner: { js: `#!/usr/bin/env node\n${esm.banner.js}` },
-    plugins: [requireCommonJs, ...plugins],
+    plugins: [requireCommonJs, zodEnglishOnly, ...plugins],
   });
   const written = new Set(Object.keys(result.metafile.outputs).map((file) => resolve(file)));
   for (const name of readdirSync(outdir)) {

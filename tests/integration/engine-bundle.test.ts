@@ -72,4 +72,13 @@ describe('engine bundle', () => {
     const { files } = startPath();
     expect(files).not.toContain(worker);
   });
+
+  it("bundles zod's English messages only, not its 50 other languages (scripts/build.mjs zodEnglishOnly)", () => {
+    const start = startPath()
+      .files.map((file) => readFileSync(file, 'utf8'))
+      .join('\n');
+    expect(start).toContain('Invalid input: expected'); // zod's en locale, what every error says
+    expect(start).toContain('node_modules/zod/v4/classic/external.js'); // zod is in the start path at all
+    for (const other of ['erwartet', 'attendu', 'se esperaba']) expect(start).not.toContain(other); // de, fr, es
+  });
 });
