@@ -250,6 +250,15 @@ describe('language.project in its worker thread', () => {
     expect(result.sources).toBe(FILES + 2);
   });
 
+  it('a request cancelled while another loads stops only itself', async () => {
+    const first = projectOf(bigClient, 'app/src/m0.ts');
+    const second = bigClient.stream('language.project', { path: 'app/src/m1.ts' });
+    second.cancel();
+    expect(await errorOf(second.result)).toMatchObject({ code: ErrorCode.CANCELLED });
+    expect((await first).result.sources).toBe(FILES + 2);
+    expect((await projectOf(bigClient, 'app/src/m2.ts')).result.sources).toBe(FILES + 2);
+  });
+
   it('prepares the root config’s projects ahead; a file changed afterwards is sent as it is now', async () => {
     const prepared = await bigClient.call('language.prepare', {});
     expect(prepared.configs).toBe(2); // the root's and app's, not the one outside

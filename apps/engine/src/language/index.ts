@@ -118,8 +118,14 @@ class LanguageWorker {
   /** [0]: project requests posted and not yet started (a read-ahead gives way to them). */
   private waiting = new Int32Array(new SharedArrayBuffer(4));
   private readonly pending = new Map<number, Pending>();
-  /** Cancelled requests the worker has not finished yet: terminated when the grace runs out. */
-  private readonly stopping = new Map<number, ReturnType<typeof setTimeout>>();
+  /**
+   * Cancelled requests the worker has not finished yet. The one it is working on has a timer: the worker is
+   * terminated when the grace runs out. One still queued has none (null) until the worker starts it, when it stops
+   * at once; a cancelled request never ends another's work.
+   */
+  private readonly stopping = new Map<number, ReturnType<typeof setTimeout> | null>();
+  /** The request the worker is working on. */
+  private running: number | null = null;
   private nextId = 1;
   private disposed = false;
 
@@ -136,8 +142,14 @@ class LanguageWorker {
     });
     worker.unref();
     worker.on('message', (reply: WorkerReply) => {
+      if (reply.type === 'started') {
+        this.running = reply.id;
+        if (this.stopping.get(reply.id) === null) this.graceFor(worker, reply.id);
+        return;
+      }
       if (isLast(reply)) {
-        clearTimeout(this.stopping.get(reply.id));
+        if (this.running === reply.id) this.running = null;
+        clearTimeout(this.stopping.get(reply.id) ?? undefined);
         this.stopping.delete(reply.id);
       }
       this.pending.get(reply.id)?.push(reply);
@@ -145,7 +157,8 @@ class LanguageWorker {
     const died = (error: Error) => {
       if (this.worker !== worker) return;
       this.worker = null;
-      for (const timer of this.stopping.values()) clearTimeout(timer);
+      this.running = null;
+      for (const timer of this.stopping.values()) clearTimeout(timer ?? undefined);
       this.stopping.clear();
       for (const pending of this.pending.values()) pending.fail(error);
       this.pending.clear();
@@ -185,13 +198,8 @@ class LanguageWorker {
       if (finished || this.stopping.has(id)) return;
       // the worker stops between two files; one that does not (a file TypeScript chews on) is terminated
       Atomics.store(cancelled, 0, 1);
-      this.stopping.set(
-        id,
-        setTimeout(() => {
-          this.stopping.delete(id);
-          if (this.worker === worker) void worker.terminate();
-        }, STOP_GRACE_MS),
-      );
+      if (this.running === id) this.graceFor(worker, id);
+      else this.stopping.set(id, null);
       notify();
     };
     signal.addEventListener('abort', cancel, { once: true });
@@ -220,11 +228,22 @@ class LanguageWorker {
     }
   }
 
+  /** The worker, working on cancelled request `id`, gets STOP_GRACE_MS to stop before it is terminated. */
+  private graceFor(worker: Worker, id: number): void {
+    this.stopping.set(
+      id,
+      setTimeout(() => {
+        this.stopping.delete(id);
+        if (this.worker === worker && this.running === id) void worker.terminate();
+      }, STOP_GRACE_MS),
+    );
+  }
+
   async dispose(): Promise<void> {
     this.disposed = true;
     const worker = this.worker;
     this.worker = null;
-    for (const timer of this.stopping.values()) clearTimeout(timer);
+    for (const timer of this.stopping.values()) clearTimeout(timer ?? undefined);
     this.stopping.clear();
     for (const pending of this.pending.values()) pending.fail(new Error('The engine is shutting down.'));
     this.pending.clear();

@@ -22,6 +22,8 @@ export type WorkerRequest =
   | { type: 'prepare'; id: number; root: string; limits: ProjectLimits; cancelled: SharedArrayBuffer };
 
 export type WorkerReply =
+  /** The worker begins the request (the engine's grace for a cancelled one starts then). */
+  | { type: 'started'; id: number }
   | {
       type: 'config';
       id: number;
@@ -64,6 +66,7 @@ if (parentPort) {
   port.on('message', (request: WorkerRequest) => {
     const flag = new Int32Array(request.cancelled);
     const cancelled = () => Atomics.load(flag, 0) === 1;
+    post({ type: 'started', id: request.id });
     try {
       if (request.type === 'prepare') {
         // a project request waiting behind it ends the read-ahead: what was read so far is in the cache
