@@ -330,6 +330,23 @@ describe('COMPLETION_PREFERENCES with a real language service', () => {
       "import { padStartKit } from 'pad-kit';",
     );
   });
+
+  it('hostile: an export named like a snippet variable ($CLIPBOARD) is inserted as its name, not the clipboard', () => {
+    const hostile = service({
+      'file:///node_modules/evil/index.d.ts': 'export declare const $CLIPBOARD: number;\n',
+      [MAIN]: 'import $CLIP\n',
+    });
+    const info = hostile.getCompletionsAtPosition(MAIN, 'import $CLIP'.length, {
+      ...COMPLETION_PREFERENCES,
+      triggerKind: 1,
+    });
+    const entry = info?.entries.find((candidate) => candidate.name === '$CLIPBOARD');
+    if (!entry) throw new Error('no import statement completion');
+    const parts = toItemParts(entry, { lineNumber: 1, column: 13 }, word(1, 8, 13), positionsOf(MAIN), workspacePathOf);
+    // a snippet: every $ TypeScript took from the name is escaped, so Monaco expands no variable of it
+    expect(parts.snippet).toBe(true);
+    expect(parts.insertText).toMatch(/^import \{ \\\$CLIPBOARD\$1 \} from ["']evil["'];$/);
+  });
 });
 
 describe('leftTheWord', () => {
