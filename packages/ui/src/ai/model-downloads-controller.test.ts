@@ -3,6 +3,7 @@ import {
   type ModelsPullProgress,
   type ModelsPullResult,
   PaError,
+  ProviderView,
   type Recommendation,
   type RpcStream,
 } from '@pa/shared';
@@ -63,7 +64,7 @@ function scriptedStream(): {
   const stream: RpcStream<ModelsPullProgress, ModelsPullResult> = {
     result,
     cancel() {},
-    async *[Symbol.asyncIterator]() {
+    async *[Symbol.asyncIterator](): AsyncGenerator<ModelsPullProgress, undefined, undefined> {
       for (;;) {
         const next = queue.shift();
         if (next) {
@@ -71,7 +72,7 @@ function scriptedStream(): {
           continue;
         }
         if (ending instanceof PaError) throw ending;
-        if (ending) return;
+        if (ending) return undefined;
         await new Promise<void>((resolve) => {
           wake = resolve;
         });
@@ -96,26 +97,29 @@ function scriptedStream(): {
 function setup() {
   const engine = new FakeEngine();
   engine.answer('models.recommend', async () => ({
-    hardware: { ramBytes: 8e9, freeRamBytes: 4e9, gpu: false, vramBytes: 0, freeVramBytes: 0, freeDiskBytes: 1e11 },
+    hardware: {
+      ramBytes: 8e9,
+      freeRamBytes: 4e9,
+      gpu: false as const,
+      vramBytes: 0,
+      freeVramBytes: 0,
+      freeDiskBytes: 1e11,
+    },
     dir: '/data/models',
     entries: [ENTRY],
   }));
   engine.answer('models.list', async () => ({ dir: '/data/models', models: [] }));
   engine.answer('models.cancel', async () => ({ cancelled: true }));
   engine.answer('ai.providers.add', async (params) => ({
-    provider: {
+    provider: ProviderView.parse({
       id: params.id,
       kind: params.kind,
       modelClass: params.modelClass,
       model: params.model,
       hasApiKey: false,
-      circuit: 'closed' as const,
+      circuit: 'closed',
       licensed: true,
-      enabled: true,
-      tasks: params.tasks ?? [],
-      priority: 0,
-      maxConcurrency: 1,
-    },
+    }),
   }));
   const scripted = scriptedStream();
   const streams: unknown[] = [];
