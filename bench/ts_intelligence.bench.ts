@@ -296,6 +296,16 @@ async function product() {
     const firstHoverMs = performance.now() - opened;
     if (TRACE) progress(`trace: page time at first hover ${await page.evaluate(() => performance.now().toFixed(0))}`);
     if (cdp) printProfile((await cdp.send('Profiler.stop')).profile);
+    if (TRACE) {
+      // the marks the TypeScript feature leaves on its way (controller.ts)
+      const marks = await page.evaluate(() =>
+        performance
+          .getEntriesByType('mark')
+          .filter((mark) => mark.name.startsWith('typescript:'))
+          .map((mark) => `${mark.name} ${mark.startTime.toFixed(0)}`),
+      );
+      for (const mark of marks) progress(`mark: ${mark}`);
+    }
     progress(`product: first hover ${firstHoverMs.toFixed(0)} ms`);
 
     const hovers: number[] = [];

@@ -116,6 +116,7 @@ export class TypeScriptController implements Disposable {
       if (!this.warmed) {
         this.warmed = true;
         await this.buildProgram(language, model);
+        performance.mark('typescript:program-built');
         if (!model.isDisposed()) this.providers?.track(model);
         return;
       }
@@ -206,6 +207,7 @@ export class TypeScriptController implements Disposable {
 
   private async streamProject(path: string, language: ServiceLanguage): Promise<void> {
     if (this.baseOptions === null) this.state.set({ ...this.state.value, phase: 'loading', message: null });
+    performance.mark('typescript:project-requested');
     const stream = this.api.client.stream('language.project', { path });
     this.session.add(toDisposable(() => stream.cancel()));
     let config: LanguageConfig | null = null;
@@ -215,12 +217,14 @@ export class TypeScriptController implements Disposable {
       else files.push(...item.files);
     }
     const result = await stream.result;
+    performance.mark('typescript:project-received');
     if (!config) return;
     this.adoptConfig(config, result.workspaceModules);
     // all at once: a running worker gets the project in one update instead of one per item
     for (const file of files) this.feed.set(file.path, file.text);
     // ready means served: the first project's service starts now, with these options and files
     await this.service(language);
+    performance.mark('typescript:service-ready');
     this.providers?.revalidateAll();
     this.state.set({
       phase: 'ready',
