@@ -145,6 +145,8 @@ const jobs = {
         outdir: 'apps/desktop/dist',
         outExtension: { '.js': '.cjs' },
         external: ['electron'],
+        // every window evaluates the preload before its page: zod's English messages only, as in the engine
+        plugins: [zodEnglishOnly],
       }),
     ]),
   ui: () => viteBuild({ configFile: join(root, 'packages/ui/vite.config.ts'), logLevel: 'warn' }),

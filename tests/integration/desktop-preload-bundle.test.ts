@@ -36,5 +36,7 @@ describe('the built preload bundle', () => {
     expect(required).toEqual(['electron']);
     expect([...exposed.keys()]).toEqual(['pa']);
     expect(sent).toEqual([['pa:connect-engine']]);
+    // zod's English messages only (scripts/build.mjs zodEnglishOnly): no German, French or Spanish ones
+    for (const other of ['erwartet', 'attendu', 'se esperaba']) expect(code).not.toContain(other);
   });
 });
