@@ -92,8 +92,18 @@ export class TypeScriptController implements Disposable {
         // only a head start: the file's own request reads whatever this did not
       });
     };
-    const timer = setTimeout(start, PREPARE_DELAY_MS);
-    session.add(toDisposable(() => clearTimeout(timer)));
+    // after the workbench's own start: a moment later, when the page is idle (or a second after that at most)
+    let idle: number | null = null;
+    const timer = setTimeout(() => {
+      if (typeof requestIdleCallback === 'function') idle = requestIdleCallback(start, { timeout: 1_000 });
+      else start();
+    }, PREPARE_DELAY_MS);
+    session.add(
+      toDisposable(() => {
+        clearTimeout(timer);
+        if (idle !== null) cancelIdleCallback(idle);
+      }),
+    );
   }
 
   /** A document opened: TS/JS ones get the project, then the service and live diagnostics. */
