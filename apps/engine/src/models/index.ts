@@ -116,10 +116,12 @@ export function createModels(context: EngineContext): Capability {
           recommended: false,
         };
       });
-      // per purpose, the largest model that fits is the one to get
+      // per purpose, the largest model that fits is the one to get; completion on a CPU wants speed (≤ 2 GB)
       for (const purpose of ['completion', 'chat', 'agent'] as const) {
+        const quickEnough = (entry: Recommendation) =>
+          purpose !== 'completion' || entry.fit.gpuLayers !== 0 || entry.sizeBytes <= 2_000_000_000;
         const best = entries
-          .filter((entry) => entry.purpose[0] === purpose && entry.fit.fits)
+          .filter((entry) => entry.purpose[0] === purpose && entry.fit.fits && quickEnough(entry))
           .sort((a, b) => b.sizeBytes - a.sizeBytes)[0];
         if (best) best.recommended = true;
       }

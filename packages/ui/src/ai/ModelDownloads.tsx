@@ -160,6 +160,7 @@ export function ModelDownloads({ controller }: { controller: ModelDownloadsContr
           {formatBytes(hardware.freeDiskBytes)} free in {dir}
         </div>
       )}
+      {!hardware && !error && <div className="ai-download__note">Checking what this machine can run…</div>}
       {error && <div className="ai-message__error">{error}</div>}
       {used && (
         <div className="ai-download__note" data-testid="model-used">

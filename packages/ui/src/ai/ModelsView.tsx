@@ -154,9 +154,9 @@ export function ModelsView({ models, downloads }: { models: ModelsController; do
           stats={stats.find((entry) => entry.providerId === provider.id)}
         />
       ))}
+      <ModelDownloads controller={downloads} />
       <h3 className="ai-section">Add a provider</h3>
       <AddProvider models={models} />
-      <ModelDownloads controller={downloads} />
       {server && (
         <>
           <h3 className="ai-section">OpenAI-compatible endpoint</h3>
