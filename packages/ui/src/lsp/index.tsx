@@ -1,14 +1,13 @@
 // The lsp feature: language servers for Python, Go, Rust and C/C++ behind Monaco's hover, go to definition,
 // references, rename, outline, formatting and squiggles (lsp-controller.ts); a status item for the active file's
 // server (running, missing with its install command, or waiting for the folder's trust); Format Document.
-import { type Disposable, errorMessage, LSP_LANGUAGE_NAMES, toDisposable } from '@pa/shared';
-import type * as monaco from 'monaco-editor';
+import { LSP_LANGUAGE_NAMES } from '@pa/shared';
 import type { Contribution, WorkbenchApi } from '../workbench/contributions';
 import { FORMAT_DOCUMENT_COMMAND } from '../workbench/controller';
 import { FeatureSlot } from '../workbench/feature-slot';
 import { useObservable } from '../workbench/observable';
+import { activateOnFirstFile } from './activation';
 import type { LspController } from './lsp-controller';
-import { serverForLanguage } from './translate';
 
 function LspStatusItem({ controller }: { controller: LspController }) {
   const language = useObservable(controller.active);
@@ -66,48 +65,15 @@ async function formatDocument(api: WorkbenchApi): Promise<void> {
   await action.run();
 }
 
-/**
- * The controller (sessions, providers, the translation to Monaco) loads with the first file a server serves: a
- * window that never opens Python, Go, Rust or C/C++ never fetches it. The files opened while it loads are handed
- * to it once it is there, with the active one.
- */
-function activateOnFirstFile(api: WorkbenchApi, controller: FeatureSlot<LspController>): Disposable {
-  const seen: Array<{ path: string; model: monaco.editor.ITextModel }> = [];
-  let filled: Disposable | null = null;
-  let disposed = false;
-  const gate = api.onDidOpenModel((path, model) => {
-    if (!serverForLanguage(model.getLanguageId())) return;
-    seen.push({ path, model });
-    if (seen.length > 1) return; // already loading
-    import('./lsp-controller').then(
-      ({ LspController }) => {
-        gate.dispose();
-        if (disposed) return;
-        filled = controller.fill(() => {
-          const lsp = new LspController(api);
-          for (const file of seen.splice(0)) if (!file.model.isDisposed()) lsp.adopt(file.path, file.model);
-          lsp.followActive(api.activeFile());
-          return lsp;
-        });
-      },
-      (error: unknown) => {
-        seen.length = 0; // the next file of a server language tries again
-        api.notify(`The language server client could not be loaded: ${errorMessage(error)}`, 'error');
-      },
-    );
-  });
-  return toDisposable(() => {
-    disposed = true;
-    gate.dispose();
-    filled?.dispose();
-  });
-}
-
 export function lspFeature(): Contribution {
   const controller = new FeatureSlot<LspController>();
   return {
     id: 'lsp',
-    activate: (api) => activateOnFirstFile(api, controller),
+    activate: (api) =>
+      activateOnFirstFile(api, controller, async () => {
+        const { LspController } = await import('./lsp-controller');
+        return () => new LspController(api);
+      }),
     statusItems: [
       {
         id: 'lsp.status',
