@@ -5,6 +5,7 @@
 // traversal in the file name, a server lying about the length, a file larger than the free disk.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -228,6 +229,52 @@ describe('models.pull from a loopback server', () => {
     expect(removed).toMatchObject({ kind: 'error', code: ErrorCode.CANCELLED });
     expect(existsSync(join(modelsDir, 'slow.gguf.ipull'))).toBe(false);
     expect(await client.call('models.cancel', { source })).toEqual({ cancelled: false });
+  });
+});
+
+describe('models.pull of an hf: URI (HF_ENDPOINT on loopback)', () => {
+  let server: FileServer;
+  let engine: StartedEngine;
+  let client: RpcClient;
+  let tiny: Buffer;
+
+  beforeAll(async () => {
+    tiny = readFileSync(ensureTinyGguf());
+    server = await startFileServer();
+    server.files.set('/cdn/coder.gguf', { body: tiny });
+    // Hugging Face's resolve URL: a redirect to its CDN carrying the LFS sha256 and size
+    const resolveTo = (sha: string) => (_request: IncomingMessage, response: ServerResponse) => {
+      response
+        .writeHead(302, {
+          location: '/cdn/coder.gguf',
+          'x-linked-etag': `"${sha}"`,
+          'x-linked-size': String(tiny.length),
+        })
+        .end();
+    };
+    server.routes.set('/org/coder-GGUF/resolve/main/coder.gguf', resolveTo(sha256(tiny)));
+    server.routes.set('/org/tampered-GGUF/resolve/main/coder.gguf', resolveTo('cd'.repeat(32)));
+    engine = await startEngine({ env: { HF_ENDPOINT: `${server.url}/` } });
+    client = await engine.connect();
+  });
+  afterAll(async () => {
+    await engine?.stop();
+    await server?.close();
+  });
+
+  it('downloads it under its own file name, checked against the sha256 Hugging Face announces', async () => {
+    const end = await collect(client.stream('models.pull', { source: 'hf:org/coder-GGUF/coder.gguf' }));
+    if (end.kind !== 'done') throw new Error(`${end.code}: ${end.message}`);
+    expect(end.result).toMatchObject({ fileName: 'coder.gguf', sha256: sha256(tiny), sizeBytes: tiny.length });
+    expect(end.result.path).toBe(join(engine.dataDir, 'models', 'coder.gguf'));
+  });
+
+  it('refuses and removes a file whose bytes are not the announced sha256', async () => {
+    const end = await collect(
+      client.stream('models.pull', { source: 'hf:org/tampered-GGUF/coder.gguf', fileName: 'tampered.gguf' }),
+    );
+    expect(end).toMatchObject({ kind: 'error', code: ErrorCode.BAD_REQUEST });
+    expect(existsSync(join(engine.dataDir, 'models', 'tampered.gguf'))).toBe(false);
   });
 });
 

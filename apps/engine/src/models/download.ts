@@ -165,6 +165,9 @@ export async function* pull(
       modelUri = probed.url;
     } else {
       modelUri = parsed.uri;
+      // hf:user/repo/path/file.gguf is saved as file.gguf (as the catalog names it), not node-llama-cpp's hf_… name
+      const named = /^hf:[^/]+\/[^/:]+\/(?:.+\/)?([^/#]+\.gguf)(?:#.*)?$/i.exec(parsed.uri)?.[1];
+      if (named) fileName ??= safeFileName(named);
     }
 
     const { createModelDownloader } = await import('node-llama-cpp');
