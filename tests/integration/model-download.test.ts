@@ -150,6 +150,14 @@ describe('models.pull from a loopback server', () => {
     expect(existsSync(join(engine.dataDir, 'x.gguf'))).toBe(false);
     expect(existsSync(join(engine.dataDir, '..', 'x.gguf'))).toBe(false);
     expect(existsSync(join(engine.dataDir, '..', 'escaped.gguf'))).toBe(false);
+    // nor into a folder whose files make tools run code, nor a relative one
+    for (const dir of [join(engine.dataDir, 'repo', '.git', 'hooks'), join(engine.dataDir, '.vscode')]) {
+      expect(await pull({ source: `${server.url}/tiny.gguf`, dir }), dir).toMatchObject({ code: ErrorCode.FORBIDDEN });
+      expect(existsSync(dir)).toBe(false);
+    }
+    expect(await pull({ source: `${server.url}/tiny.gguf`, dir: 'models' })).toMatchObject({
+      code: ErrorCode.BAD_REQUEST,
+    });
     const hidden = await pull({ source: `${server.url}/tiny.gguf`, fileName: '..' });
     expect(hidden).toMatchObject({ kind: 'error', code: ErrorCode.BAD_REQUEST });
   });

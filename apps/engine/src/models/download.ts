@@ -7,8 +7,9 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, statSync } from 'node:fs';
 import { rm, statfs } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { ErrorCode, type ModelsPullParams, type ModelsPullProgress, type ModelsPullResult, PaError } from '@pa/shared';
+import { protectedPath } from '@pa/shared/protected-paths';
 import type { ModelDownloader } from 'node-llama-cpp';
 import { readHeader, summarize } from './gguf.js';
 import { confined, fileNameOfUrl, type Probe, parseSource, probe, safeFileName } from './source.js';
@@ -43,6 +44,14 @@ function modelsFolder(defaultDir: string, dir: string | undefined): string {
     throw new PaError(ErrorCode.BAD_REQUEST, `The download folder "${dir}" is not absolute; give its full path.`);
   }
   const folder = resolve(dir ?? defaultDir);
+  // a folder whose files make tools run code (.git/hooks, .vscode, .github/workflows…) holds no downloads
+  const guarded = protectedPath(join(folder, 'model.gguf'));
+  if (guarded?.kind === 'never') {
+    throw new PaError(
+      ErrorCode.FORBIDDEN,
+      `Models are not downloaded into ${folder} (${guarded.reason}); pick another folder.`,
+    );
+  }
   mkdirSync(folder, { recursive: true, mode: 0o700 });
   return folder;
 }
