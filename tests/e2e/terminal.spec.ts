@@ -23,6 +23,8 @@ test('runs ls in a terminal, opens a file:line link in the editor, and keeps the
   await expect(page.getByRole('tab', { name: 'Terminal' })).toHaveAttribute('aria-selected', 'true');
   await expect(rows(page)).toHaveCount(1);
   await page.locator('.terminal-view__pane .xterm').click();
+  // typed before the shell drew its prompt, the keys would echo ahead of it (a stray "l" before the prompt)
+  await expect.poll(async () => (await terminalText(page)).trim().length).toBeGreaterThan(0);
   await page.keyboard.type('ls\n');
   await expect.poll(() => terminalText(page)).toContain('README.md');
 
