@@ -1,8 +1,8 @@
 // Ghost-text code completion end to end, in Chromium against the real engine and the tiny local GGUF (its output
 // is gibberish; what matters is the path): a keystroke mid-line brings a ghost suggestion from ai.infill, Esc hides
 // it, the same place again is served from the cache and typing its first character keeps the rest — neither sends
-// a request — and Tab inserts exactly what was shown (test-results/completion.png). Hostile: a file .aiignore
-// excludes gets no suggestion and reaches no model; the status bar says why.
+// a request — Ctrl+→ accepts its next word, and Tab inserts exactly what was shown (test-results/completion.png).
+// Hostile: a file .aiignore excludes gets no suggestion and reaches no model; the status bar says why.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
@@ -107,7 +107,18 @@ test('ghost text from the tiny model: Esc hides it, cache and typed-through send
   await page.waitForTimeout(600);
   expect(frames).toHaveLength(1);
 
-  // Tab inserts exactly what was shown
+  // Ctrl+→ accepts the next word of it: the cursor moves on, the ghost text keeps the rest
+  const rest = shown.slice(1);
+  if (rest.length > 1) {
+    const column = async () => Number(/Col (\d+)/.exec((await page.getByTestId('cursor').textContent()) ?? '')?.[1]);
+    const from = await column();
+    await page.keyboard.press('Control+ArrowRight');
+    await expect.poll(column).toBeGreaterThan(from);
+    const moved = (await column()) - from;
+    if (moved < rest.length) await expect.poll(() => ghostText(page)).toBe(rest.slice(moved));
+  }
+
+  // Tab inserts exactly what was shown (the rest of it)
   await page.keyboard.press('Tab');
   await expect.poll(() => lineText(page, 2)).toBe(`  return sum(1${shown});`);
   await expect(ghost(page)).toHaveCount(0);
