@@ -277,6 +277,19 @@ describe('models.pull of an hf: URI (HF_ENDPOINT on loopback)', () => {
     expect(end.result.path).toBe(join(engine.dataDir, 'models', 'coder.gguf'));
   });
 
+  it('recommends by the real headers when asked: insights for what the server has, the size estimate for the rest', async () => {
+    server.files.set('/ggml-org/Qwen2.5-Coder-0.5B-Q8_0-GGUF/resolve/main/qwen2.5-coder-0.5b-q8_0.gguf', {
+      body: tiny,
+    });
+    const { entries } = await client.call('models.recommend', { inspect: true, contextSize: 2048 });
+    const byId = new Map(entries.map((entry) => [entry.id, entry]));
+    // the tiny model's header read by range requests: 2 blocks + the output layer, as node-llama-cpp counts them
+    expect(byId.get('qwen2.5-coder-0.5b')?.fit).toMatchObject({ basis: 'insights', totalLayers: 3, fits: true });
+    expect(byId.get('qwen2.5-coder-7b')?.fit.basis).toBe('size'); // 404 here: the estimate stands
+    const plain = await client.call('models.recommend');
+    expect(plain.entries.every((entry) => entry.fit.basis === 'size')).toBe(true);
+  });
+
   it('refuses and removes a file whose bytes are not the announced sha256', async () => {
     const end = await collect(
       client.stream('models.pull', { source: 'hf:org/tampered-GGUF/coder.gguf', fileName: 'tampered.gguf' }),

@@ -3,7 +3,7 @@
 // provider at a file stays the ai capability's (ai.providers.add with modelPath); the UI does that after a pull.
 import { readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { ErrorCode, type ModelFile, PaError, type Recommendation } from '@pa/shared';
+import { ErrorCode, type ModelFile, type ModelFit, PaError, type Recommendation } from '@pa/shared';
 import type { Llama } from 'node-llama-cpp';
 import type { Capability, EngineContext } from '../context.js';
 import type { PartialHandlers } from '../rpc/handlers.js';
@@ -14,6 +14,8 @@ import { installIpullGuard } from './ipull-guard.js';
 import { parseSource } from './source.js';
 
 export const MODELS_FOLDER = 'models';
+/** How long models.recommend waits for one remote header. */
+const INSPECT_TIMEOUT_MS = 10_000;
 
 export function modelsDir(dataDir: string): string {
   return join(dataDir, MODELS_FOLDER);
@@ -106,16 +108,33 @@ export function createModels(context: EngineContext): Capability {
       const [llama, files] = await Promise.all([llamaOrNull(), list(undefined)]);
       const disk = await freeDiskBytes(files.dir).catch(() => 0);
       const hw = await hardware(llama, disk);
-      const entries: Recommendation[] = CATALOG.map((entry) => {
-        const file = files.models.find((model) => model.fileName === entry.fileName);
-        return {
-          ...entry,
-          fit: fitBySize(entry.sizeBytes, hw, contextSize),
-          downloadedPath: file && !file.partial ? file.path : null,
-          partialBytes: file?.partial ? file.sizeBytes : 0,
-          recommended: false,
-        };
-      });
+      const inspect = params?.inspect ?? false;
+      // node-llama-cpp's insights where the header is at hand (downloaded, or read remotely when asked), else the size
+      const fitFor = async (entry: (typeof CATALOG)[number], path: string | null): Promise<ModelFit> => {
+        if (llama && (path || inspect)) {
+          try {
+            const signal = AbortSignal.timeout(INSPECT_TIMEOUT_MS);
+            const info = await readHeader(path ?? entry.source, { network: !path, signal });
+            return await fitOf(info, llama, contextSize);
+          } catch {
+            // offline, a gated repository, a moved file: the estimate stands
+          }
+        }
+        return fitBySize(entry.sizeBytes, hw, contextSize);
+      };
+      const entries: Recommendation[] = await Promise.all(
+        CATALOG.map(async (entry) => {
+          const file = files.models.find((model) => model.fileName === entry.fileName);
+          const downloadedPath = file && !file.partial && !file.error ? file.path : null;
+          return {
+            ...entry,
+            fit: await fitFor(entry, downloadedPath),
+            downloadedPath,
+            partialBytes: file?.partial ? file.sizeBytes : 0,
+            recommended: false,
+          };
+        }),
+      );
       // per purpose, the largest model that fits is the one to get; completion on a CPU wants speed (≤ 2 GB)
       for (const purpose of ['completion', 'chat', 'agent'] as const) {
         const quickEnough = (entry: Recommendation) =>

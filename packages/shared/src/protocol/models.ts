@@ -115,6 +115,7 @@ export const ModelFit = z.object({
   fits: z.boolean(),
   /** node-llama-cpp's compatibility score, 0…1 (null when estimated from the size alone). */
   score: z.number().nullable(),
+  /** Layers offloaded to the GPU; -1: all of them (an estimate that does not know the layer count). */
   gpuLayers: z.number(),
   totalLayers: z.number().nullable(),
   contextSize: z.number(),
@@ -154,9 +155,18 @@ export const modelsMethods = {
     z.strictObject({ dir: z.string().min(1).max(4096).optional() }).optional(),
     z.object({ dir: z.string(), models: z.array(ModelFile) }),
   ),
-  /** The curated catalog with what fits this machine (RAM, VRAM, GPU layers and context size it would get). */
+  /**
+   * The curated catalog with what fits this machine (RAM, VRAM, GPU layers and context size it would get): by
+   * node-llama-cpp's insights from the GGUF header for a downloaded file, or with `inspect` from the remote header
+   * (a few range requests per model), else estimated from the size.
+   */
   'models.recommend': method(
-    z.strictObject({ contextSize: z.number().int().min(256).max(1_048_576).default(8192) }).optional(),
+    z
+      .strictObject({
+        contextSize: z.number().int().min(256).max(1_048_576).default(8192),
+        inspect: z.boolean().default(false),
+      })
+      .optional(),
     z.object({ hardware: Hardware, dir: z.string(), entries: z.array(Recommendation) }),
   ),
   /**

@@ -143,7 +143,7 @@ function FileRow({ file, controller }: { file: ModelFile; controller: ModelDownl
 }
 
 export function ModelDownloads({ controller }: { controller: ModelDownloadsController }) {
-  const { hardware, dir, catalog, files, downloads, error, used } = useObservable(controller.state);
+  const { hardware, dir, catalog, files, downloads, error, used, checking } = useObservable(controller.state);
   const [source, setSource] = useState('');
   useEffect(() => {
     void controller.refresh();
@@ -157,7 +157,16 @@ export function ModelDownloads({ controller }: { controller: ModelDownloadsContr
         <div className="ai-provider__meta" data-testid="model-hardware">
           This machine: {formatBytes(hardware.ramBytes)} RAM
           {hardware.gpu === false ? ', no GPU' : `, ${hardware.gpu} GPU with ${formatBytes(hardware.vramBytes)}`},{' '}
-          {formatBytes(hardware.freeDiskBytes)} free in {dir}
+          {formatBytes(hardware.freeDiskBytes)} free in {dir}.{' '}
+          <button
+            type="button"
+            className="ai-link"
+            disabled={checking}
+            onClick={() => void controller.refresh(true)}
+            title="Reads each model's GGUF header (a few range requests) for node-llama-cpp's estimate"
+          >
+            {checking ? 'Checking the model files…' : 'Check against the model files'}
+          </button>
         </div>
       )}
       {!hardware && !error && <div className="ai-download__note">Checking what this machine can run…</div>}

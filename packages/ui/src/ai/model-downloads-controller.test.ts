@@ -138,10 +138,14 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 describe('ModelDownloadsController', () => {
   it('shows the catalog and the machine, then a download with its progress until it is done', async () => {
-    const { controller, scripted, streams } = setup();
+    const { controller, scripted, streams, engine } = setup();
     await controller.refresh();
     expect(controller.state.value.catalog.map((entry) => entry.id)).toEqual(['coder']);
     expect(controller.state.value.hardware?.gpu).toBe(false);
+    expect(engine.calls.find((call) => call.method === 'models.recommend')?.params).toBeUndefined();
+    await controller.refresh(true);
+    expect(engine.calls.filter((call) => call.method === 'models.recommend').at(-1)?.params).toEqual({ inspect: true });
+    expect(controller.state.value.checking).toBe(false);
 
     const done = controller.download(` ${ENTRY.source} `);
     expect(streams).toEqual([{ method: 'models.pull', params: { source: ENTRY.source } }]);

@@ -33,6 +33,8 @@ export interface ModelDownloadsState {
   error: string | null;
   /** What the last "Use for …" did, or why it failed. */
   used: string | null;
+  /** The catalog's real headers are being read. */
+  checking: boolean;
 }
 
 export type ModelDownloadsApi = Pick<WorkbenchApi, 'client' | 'notify'>;
@@ -57,6 +59,7 @@ export class ModelDownloadsController {
     downloads: {},
     error: null,
     used: null,
+    checking: false,
   });
   private disposed = false;
 
@@ -66,10 +69,12 @@ export class ModelDownloadsController {
     private readonly onProvidersChanged: () => void = () => {},
   ) {}
 
-  async refresh(): Promise<void> {
+  /** `inspect`: read the catalog models' real headers (a few range requests each) for node-llama-cpp's fit. */
+  async refresh(inspect = false): Promise<void> {
+    if (inspect) this.patch({ checking: true });
     try {
       const [recommended, listed] = await Promise.all([
-        this.api.client.call('models.recommend'),
+        this.api.client.call('models.recommend', inspect ? { inspect: true } : undefined),
         this.api.client.call('models.list'),
       ]);
       this.patch({
@@ -82,6 +87,7 @@ export class ModelDownloadsController {
     } catch (error) {
       this.patch({ error: errorMessage(error) });
     }
+    if (inspect) this.patch({ checking: false });
   }
 
   /** Starts (or resumes) a download; resolves when it ends, however it ends. */
