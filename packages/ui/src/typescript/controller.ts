@@ -127,7 +127,8 @@ export class TypeScriptController implements Disposable {
         this.warmed = true;
         await this.buildProgram(language, model);
         performance.mark('typescript:program-built');
-        if (!model.isDisposed()) this.providers?.track(model);
+        // its full check (seconds on a large project, not interruptible) once the user's first requests are answered
+        if (!model.isDisposed()) this.providers?.track(model, { whenQuiet: true });
         return;
       }
       const timer = setTimeout(() => {

@@ -18,6 +18,7 @@ import {
   TRIGGER_CHARACTERS,
   toItemParts,
 } from './auto-import';
+import { QuietGate } from './quiet-gate';
 import type { TypeScriptApi } from './service';
 import { workspacePathOf } from './worker-paths';
 
@@ -78,7 +79,10 @@ export function flattenMessage(message: TsDiagnostic['messageText'], indent = 0)
 export class TypeScriptProviders implements Disposable {
   private readonly disposables: Disposable[] = [];
   private readonly previews = new Set<Model>();
-  private readonly pending = new Map<Model, ReturnType<typeof setTimeout>>();
+  /** A document's next check, waiting (a timer, or the quiet gate); disposing cancels it. */
+  private readonly pending = new Map<Model, Disposable>();
+  /** The user's requests to the worker, so a long check nobody waits for starts between them, not before one. */
+  private readonly quiet = new QuietGate();
   private readonly tracked = new Map<Model, Disposable>();
   private readonly origins = new WeakMap<CompletionItem, CompletionOrigin>();
 
@@ -88,6 +92,13 @@ export class TypeScriptProviders implements Disposable {
   ) {
     for (const language of ['typescript', 'javascript']) {
       this.disposables.push(
+        // Monaco's own hover provider answers; this one only notes that the user is asking (its result adds nothing)
+        monaco.languages.registerHoverProvider(language, {
+          provideHover: () => {
+            this.quiet.note();
+            return null;
+          },
+        }),
         monaco.languages.registerDefinitionProvider(language, {
           provideDefinition: (model, position) =>
             this.spans(model, position, (w, f, o) => w.getDefinitionAtPosition(f, o)),
@@ -111,8 +122,12 @@ export class TypeScriptProviders implements Disposable {
 
   // ---- diagnostics ---------------------------------------------------------------------------------------------
 
-  /** Keeps a document's markers current: now, and DIAGNOSTICS_DELAY_MS after each edit. */
-  track(model: Model): void {
+  /**
+   * Keeps a document's markers current: now, and DIAGNOSTICS_DELAY_MS after each edit. `whenQuiet`: the first check
+   * waits until the user has stopped asking the worker things (the first file's check, seconds long, would hold up
+   * every hover of the burst that comes once the file opens); an edit before then checks at its usual delay.
+   */
+  track(model: Model, options: { whenQuiet?: boolean } = {}): void {
     if (this.tracked.has(model)) return;
     const change = model.onDidChangeContent(() => this.schedule(model, DIAGNOSTICS_DELAY_MS));
     const gone = model.onWillDispose(() => this.untrack(model));
@@ -122,7 +137,8 @@ export class TypeScriptProviders implements Disposable {
         gone.dispose();
       },
     });
-    this.schedule(model, 0);
+    if (options.whenQuiet) this.scheduleQuiet(model);
+    else this.schedule(model, 0);
   }
 
   /** The project changed (files on disk, a project loaded): every document is checked again. */
@@ -133,19 +149,28 @@ export class TypeScriptProviders implements Disposable {
   private untrack(model: Model): void {
     this.tracked.get(model)?.dispose();
     this.tracked.delete(model);
-    clearTimeout(this.pending.get(model));
+    this.pending.get(model)?.dispose();
     this.pending.delete(model);
     if (!model.isDisposed()) monaco.editor.setModelMarkers(model, OWNER, []);
   }
 
   private schedule(model: Model, delay: number): void {
-    clearTimeout(this.pending.get(model));
+    this.pending.get(model)?.dispose();
+    const timer = setTimeout(() => {
+      this.pending.delete(model);
+      void this.validate(model);
+    }, delay);
+    this.pending.set(model, { dispose: () => clearTimeout(timer) });
+  }
+
+  private scheduleQuiet(model: Model): void {
+    this.pending.get(model)?.dispose();
     this.pending.set(
       model,
-      setTimeout(() => {
+      this.quiet.whenQuiet(() => {
         this.pending.delete(model);
         void this.validate(model);
-      }, delay),
+      }),
     );
   }
 
@@ -172,6 +197,7 @@ export class TypeScriptProviders implements Disposable {
     position: monacoApi.Position,
     ask: (worker: Worker, fileName: string, offset: number) => Promise<readonly TsSpanEntry[] | undefined>,
   ): Promise<monacoApi.languages.Location[]> {
+    this.quiet.note();
     const worker = await this.worker(model);
     if (!worker || model.isDisposed()) return [];
     const entries = (await ask(worker, model.uri.toString(), model.getOffsetAt(position))) ?? [];
@@ -214,6 +240,7 @@ export class TypeScriptProviders implements Disposable {
     model: Model,
     position: monacoApi.Position,
   ): Promise<monacoApi.languages.RenameLocation & monacoApi.languages.Rejection> {
+    this.quiet.note();
     const worker = await this.worker(model);
     if (!worker) return { range: emptyRange(position), text: '', rejectReason: 'The TypeScript service is not ready.' };
     const info = await worker.getRenameInfo(model.uri.toString(), model.getOffsetAt(position), {
@@ -280,6 +307,7 @@ export class TypeScriptProviders implements Disposable {
     position: monacoApi.Position,
     context: monacoApi.languages.CompletionContext,
   ): Promise<monacoApi.languages.CompletionList | undefined> {
+    this.quiet.note();
     // the text as asked, before any wait (the first call waits for the worker to start)
     const lineBefore = model.getLineContent(position.lineNumber);
     const offset = model.getOffsetAt(position);
@@ -326,6 +354,7 @@ export class TypeScriptProviders implements Disposable {
 
   /** The signature, docs and the import an item brings, asked for when it is focused or accepted. */
   private async resolveCompletion(item: CompletionItem): Promise<CompletionItem> {
+    this.quiet.note();
     const origin = this.origins.get(item);
     if (!origin || origin.model.isDisposed()) return item;
     const { model, offset, ref } = origin;
@@ -358,6 +387,7 @@ export class TypeScriptProviders implements Disposable {
   }
 
   dispose(): void {
+    this.quiet.dispose();
     for (const disposable of this.disposables) disposable.dispose();
     for (const model of [...this.tracked.keys()]) this.untrack(model);
     for (const model of [...this.previews]) model.dispose();
