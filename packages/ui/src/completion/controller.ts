@@ -11,7 +11,7 @@ import { AIIGNORE_FILE, AiIgnoreRules } from './ai-ignore';
 import { ContextRing } from './context-ring';
 import { CompletionRequester, type SuggestOutcome } from './requester';
 import { type CompletionStatus, SNOOZE_MS, statusOf, suggesting } from './status';
-import { placeOf, prefixStart, SUFFIX_CHARS } from './suggestion';
+import { inlineItemsOf, requestAt } from './suggestion';
 
 /** Lines around an edit added to the context ring. */
 const EDIT_RADIUS = 8;
@@ -261,15 +261,9 @@ export class CompletionController implements Disposable {
         }
         if (token.isCancellationRequested) return null;
         const explicit = context.triggerKind === monaco.languages.InlineCompletionTriggerKind.Explicit;
-        const line = model.getLineContent(position.lineNumber);
-        const place = placeOf(line.slice(0, position.column - 1), line.slice(position.column - 1));
-        // inside a word the model is not asked (it gives no confidence to go by) unless the user asked
-        if (place.insideWord && !explicit) return null;
-        const offset = model.getOffsetAt(position);
-        const start = model.getPositionAt(prefixStart(offset));
-        const end = model.getPositionAt(offset + SUFFIX_CHARS);
-        const prefix = model.getValueInRange(monaco.Range.fromPositions(start, position));
-        const suffix = model.getValueInRange(monaco.Range.fromPositions(position, end));
+        const request = requestAt(model, position, explicit);
+        if (!request) return null;
+        const { prefix, suffix, multiline } = request;
         this.flushEdits();
         const chunks = this.ring.chunksFor(path);
         const excluded = await Promise.all(chunks.map((chunk) => this.aiIgnore.excludes(chunk.path ?? '')));
@@ -280,7 +274,7 @@ export class CompletionController implements Disposable {
             language: model.getLanguageId(),
             prefix,
             suffix,
-            multiline: place.multiline,
+            multiline,
             context: chunks.filter((_, i) => !excluded[i]),
           },
           signal,
@@ -294,14 +288,7 @@ export class CompletionController implements Disposable {
         if (token.isCancellationRequested) return null;
         this.probe.lastSource = outcome.source;
         this.probe.lastReason = null;
-        return {
-          items: [
-            {
-              insertText: outcome.text,
-              range: new monaco.Range(position.lineNumber, position.column, position.lineNumber, position.column),
-            },
-          ],
-        };
+        return inlineItemsOf(outcome.text, position);
       },
       handleItemDidShow: () => {
         this.probe.shown += 1;

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+  type CursorPosition,
+  inlineItemsOf,
   MAX_SUGGESTION_CHARS,
   MAX_SUGGESTION_LINES,
   PREFIX_BLOCK,
@@ -7,8 +9,69 @@ import {
   placeOf,
   plainText,
   prefixStart,
+  requestAt,
+  SUFFIX_CHARS,
   shownSuggestion,
+  type TextRange,
+  type TextSource,
 } from './suggestion';
+
+/** A text model over a string, as Monaco's answers these (1-based lines and columns). */
+function fakeModel(text: string): TextSource {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
+  const offsetAt = ({ lineNumber, column }: CursorPosition) => (starts[lineNumber - 1] ?? text.length) + column - 1;
+  return {
+    getLineContent: (n) => text.slice(starts[n - 1], (starts[n] ?? text.length + 1) - 1),
+    getOffsetAt: offsetAt,
+    getPositionAt: (offset) => {
+      const at = Math.min(Math.max(0, offset), text.length);
+      let line = 0;
+      while (line + 1 < starts.length && (starts[line + 1] as number) <= at) line += 1;
+      return { lineNumber: line + 1, column: at - (starts[line] as number) + 1 };
+    },
+    getValueInRange: (r: TextRange) =>
+      text.slice(
+        offsetAt({ lineNumber: r.startLineNumber, column: r.startColumn }),
+        offsetAt({ lineNumber: r.endLineNumber, column: r.endColumn }),
+      ),
+  };
+}
+
+describe('provider mapping', () => {
+  const text = 'function f() {\n  return sum();\n}\n';
+
+  it('asks mid-line for one line: the prefix to the cursor, the suffix after it', () => {
+    expect(requestAt(fakeModel(text), { lineNumber: 2, column: 14 }, false)).toEqual({
+      prefix: 'function f() {\n  return sum(',
+      suffix: ');\n}\n',
+      multiline: false,
+    });
+  });
+
+  it('asks at the end of a line for a block; not inside a word unless explicitly', () => {
+    expect(requestAt(fakeModel(text), { lineNumber: 1, column: 15 }, false)).toMatchObject({ multiline: true });
+    expect(requestAt(fakeModel(text), { lineNumber: 2, column: 6 }, false)).toBeNull();
+    expect(requestAt(fakeModel(text), { lineNumber: 2, column: 6 }, true)).toMatchObject({
+      prefix: 'function f() {\n  ret',
+    });
+  });
+
+  it('bounds what is sent from a large file: the prefix from a stable start, SUFFIX_CHARS after', () => {
+    const big = `${'x = 1;\n'.repeat(10_000)}y = \n${'z = 2;\n'.repeat(10_000)}`;
+    const model = fakeModel(big);
+    const request = requestAt(model, { lineNumber: 10_001, column: 5 }, false);
+    expect(request?.prefix.length).toBeLessThan(PREFIX_CHARS + PREFIX_BLOCK);
+    expect(request?.prefix.endsWith('x = 1;\ny = ')).toBe(true);
+    expect(request?.suffix.length).toBe(SUFFIX_CHARS);
+  });
+
+  it('inserts the suggestion at the cursor, replacing nothing', () => {
+    expect(inlineItemsOf('a, b', { lineNumber: 2, column: 14 })).toEqual({
+      items: [{ insertText: 'a, b', range: { startLineNumber: 2, startColumn: 14, endLineNumber: 2, endColumn: 14 } }],
+    });
+  });
+});
 
 describe('placeOf', () => {
   it('is multi-line at the end of a line or an empty one, single-line mid-line', () => {

@@ -94,3 +94,65 @@ export function shownSuggestion(raw: string, prefix: string, suffix: string, mul
   }
   return text.slice(0, cut);
 }
+
+/** The part of a Monaco text model the request is read from (a fake in tests). */
+export interface TextSource {
+  getLineContent(lineNumber: number): string;
+  getOffsetAt(position: CursorPosition): number;
+  getPositionAt(offset: number): CursorPosition;
+  getValueInRange(range: TextRange): string;
+}
+
+export interface CursorPosition {
+  lineNumber: number;
+  column: number;
+}
+
+export interface TextRange {
+  startLineNumber: number;
+  startColumn: number;
+  endLineNumber: number;
+  endColumn: number;
+}
+
+export interface InlineRequest {
+  prefix: string;
+  suffix: string;
+  multiline: boolean;
+}
+
+/**
+ * What to ask for at `position`: the prefix from a stable start (prefixStart) to the cursor, up to SUFFIX_CHARS
+ * after it, single- or multi-line by the place; null inside a word unless the user asked (`explicit`) — the model
+ * gives no confidence to go by there.
+ */
+export function requestAt(model: TextSource, position: CursorPosition, explicit: boolean): InlineRequest | null {
+  const line = model.getLineContent(position.lineNumber);
+  const place = placeOf(line.slice(0, position.column - 1), line.slice(position.column - 1));
+  if (place.insideWord && !explicit) return null;
+  const offset = model.getOffsetAt(position);
+  const start = model.getPositionAt(prefixStart(offset));
+  const end = model.getPositionAt(offset + SUFFIX_CHARS);
+  return {
+    prefix: model.getValueInRange(rangeOf(start, position)),
+    suffix: model.getValueInRange(rangeOf(position, end)),
+    multiline: place.multiline,
+  };
+}
+
+function rangeOf(from: CursorPosition, to: CursorPosition): TextRange {
+  return {
+    startLineNumber: from.lineNumber,
+    startColumn: from.column,
+    endLineNumber: to.lineNumber,
+    endColumn: to.column,
+  };
+}
+
+/** Monaco's inline completion list for a suggestion: inserted at the cursor, replacing nothing. */
+export function inlineItemsOf(
+  text: string,
+  position: CursorPosition,
+): { items: Array<{ insertText: string; range: TextRange }> } {
+  return { items: [{ insertText: text, range: rangeOf(position, position) }] };
+}
