@@ -2,7 +2,9 @@
 // is gibberish; what matters is the path): a keystroke mid-line brings a ghost suggestion from ai.infill, Esc hides
 // it, the same place again is served from the cache and typing its first character keeps the rest — neither sends
 // a request — Ctrl+→ accepts its next word, and Tab inserts exactly what was shown (test-results/completion.png).
-// Hostile: a file .aiignore excludes gets no suggestion and reaches no model; the status bar says why.
+// Hostile: a file .aiignore excludes gets no suggestion and reaches no model; the status bar says why. The status
+// item's quick pick turns suggestions off for a language (the user's setting) and snoozes them
+// (test-results/completion-menu.png).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
@@ -142,5 +144,34 @@ test('hostile: a file .aiignore excludes gets no suggestion and reaches no model
   await page.waitForTimeout(800);
   await expect(ghost(page)).toHaveCount(0);
   expect(frames).toHaveLength(0);
+  expect(wb.errors()).toEqual([]);
+});
+
+test('the status item: off for the file’s language and back, a snooze, from its quick pick', async ({ page }) => {
+  wb = await openWorkbench(page);
+  await addTinyModel(wb);
+  await page.locator('.tree-row[data-path="src"]').click();
+  await page.locator('.tree-row[data-path="src/greet.ts"]').dblclick();
+  const status = page.getByTestId('completion-status');
+  await expect(status).toHaveAttribute('data-phase', 'on');
+  await status.click();
+  await expect(page.getByTestId('completion-menu-language')).toHaveText('Turn Off Inline Suggestions for typescript');
+  await page.waitForTimeout(300); // the picker's fade-in
+  await page.screenshot({ path: 'test-results/completion-menu.png' });
+  await page.getByTestId('completion-menu-language').click();
+  await expect(status).toHaveAttribute('data-phase', 'off-language');
+  await expect(status).toHaveText('Completion: off for typescript');
+  // the choice is the user's setting
+  const client = await wb.connect();
+  const { user } = await client.call('settings.get');
+  client.close();
+  expect(user.values['completion.disabledLanguages']).toEqual(['typescript']);
+  await status.click();
+  await page.getByTestId('completion-menu-language').click();
+  await expect(status).toHaveAttribute('data-phase', 'on');
+  await status.click();
+  await page.getByTestId('completion-menu-snooze').click();
+  await expect(status).toHaveAttribute('data-phase', 'snoozed');
+  await expect(status).toHaveText('Completion: snoozed 5 min');
   expect(wb.errors()).toEqual([]);
 });
