@@ -74,6 +74,19 @@ describe('checkSettings', () => {
     expect(problems[0]?.kind).toBe('scope');
   });
 
+  it('lets a workspace file turn inline suggestions off but never back on', () => {
+    const off = checkSettings({ 'completion.enabled': false }, 'workspace', { trusted: true });
+    expect(off).toEqual({ values: { 'completion.enabled': false }, problems: [] });
+    for (const value of [true, 'yes', 1]) {
+      const on = checkSettings({ 'completion.enabled': value }, 'workspace', { trusted: true });
+      expect(on.values).toEqual({});
+      expect(on.problems[0]).toMatchObject({ kind: 'scope', key: 'completion.enabled' });
+    }
+    expect(checkSettings({ 'completion.enabled': true }, 'user', { trusted: false }).values).toEqual({
+      'completion.enabled': true,
+    });
+  });
+
   it('ignores restricted settings from an untrusted workspace, and only from the workspace', () => {
     const raw = { 'terminal.integrated.shell': '/tmp/x', 'editor.fontSize': 20 };
     expect(checkSettings(raw, 'workspace', { trusted: false }).values).toEqual({ 'editor.fontSize': 20 });

@@ -33,6 +33,11 @@ export interface SettingSpec<S extends z.ZodType = z.ZodType> {
    * workspace is trusted, since a cloned repository writes that file (VS Code's restricted mode).
    */
   readonly restricted?: boolean;
+  /**
+   * A boolean that a workspace file may turn off but never on (an on/off switch for something that reads the user's
+   * code): a cloned repository cannot undo the user's "off".
+   */
+  readonly workspaceOnlyOff?: boolean;
 }
 
 const both = ['user', 'workspace'] as const;
@@ -286,6 +291,7 @@ export const settingSpecs = {
     schema: z.boolean(),
     default: true,
     scopes: both,
+    workspaceOnlyOff: true,
   }),
   'completion.ttftDeadlineMs': setting({
     group: 'completion',
@@ -398,6 +404,15 @@ export function checkSettings(
         kind: 'restricted',
         key,
         message: `"${key}" runs a program; it applies once you trust this workspace.`,
+        ...at(key),
+      });
+      continue;
+    }
+    if (spec.workspaceOnlyOff && scope === 'workspace' && value !== false) {
+      problems.push({
+        kind: 'scope',
+        key,
+        message: `"${key}" can only be turned off in workspace settings; turn it on in user settings.`,
         ...at(key),
       });
       continue;

@@ -243,6 +243,9 @@ export function createSettings(ctx: EngineContext, deps: SettingsDeps): Settings
       if (!spec.scopes.includes(scope)) {
         throw new PaError(ErrorCode.BAD_REQUEST, `"${key}" can only be set in ${spec.scopes.join(' or ')} settings.`);
       }
+      if (spec.workspaceOnlyOff && scope === 'workspace' && value !== undefined && value !== false) {
+        throw new PaError(ErrorCode.BAD_REQUEST, `"${key}" can only be turned off in workspace settings.`);
+      }
       if (value !== undefined) {
         const parsed = spec.schema.safeParse(value);
         if (!parsed.success) {
