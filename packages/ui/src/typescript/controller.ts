@@ -23,13 +23,7 @@ import type { WorkbenchApi } from '../workbench/contributions';
 import { Observable } from '../workbench/observable';
 import { ProjectFeed } from './project-feed';
 import { TypeScriptProviders } from './providers';
-import {
-  isServiceLanguage,
-  loadTypeScriptService,
-  prestartTypeScriptWorker,
-  type ServiceLanguage,
-  type TypeScriptApi,
-} from './service';
+import { isServiceLanguage, loadTypeScriptService, type ServiceLanguage, type TypeScriptApi } from './service';
 import { sameJson, type WorkerCompilerOptions, workerCompilerOptions } from './worker-paths';
 
 export interface TypeScriptState {
@@ -94,15 +88,9 @@ export class TypeScriptController implements Disposable {
     const session = this.session;
     const start = () => {
       if (session !== this.session || this.projects.size > 0) return;
-      this.api.client.call('language.prepare', {}).then(
-        // the folder has a TypeScript project: its worker's script evaluates now, before the first file opens
-        ({ configs }) => {
-          if (session === this.session && configs > 0) void prestartTypeScriptWorker();
-        },
-        () => {
-          // only a head start: the file's own request reads whatever this did not
-        },
-      );
+      this.api.client.call('language.prepare', {}).catch(() => {
+        // only a head start: the file's own request reads whatever this did not
+      });
     };
     // after the workbench's own start: a moment later, when the page is idle (or a second after that at most)
     let idle: number | null = null;
@@ -123,8 +111,6 @@ export class TypeScriptController implements Disposable {
     const language = model.getLanguageId();
     if (!isServiceLanguage(language)) return;
     try {
-      // the worker's script evaluates meanwhile (it gets the options and files only when the service asks it)
-      void prestartTypeScriptWorker();
       // the project before the service: its worker starts once, with the project's options and files in it
       if (!this.feed.has(path)) {
         // a project on its way may bring this file too (tabs restored together): one request, not one per tab

@@ -28,29 +28,6 @@ const MODE: monaco.languages.typescript.ModeConfiguration = {
 };
 
 let service: Promise<TypeScriptApi> | null = null;
-type WorkerClass = new () => Worker;
-let workerClass: Promise<WorkerClass> | null = null;
-/** A worker started ahead (prestartTypeScriptWorker), handed to Monaco the first time it asks for one. */
-let spare: Worker | null = null;
-/** Whether Monaco asked for a worker yet: after that a worker started ahead would only wait, unused. */
-let asked = false;
-
-function loadWorkerClass(): Promise<WorkerClass> {
-  workerClass ??= import('./ts-worker?worker').then((module) => module.default);
-  return workerClass;
-}
-
-/**
- * Starts the TypeScript worker's script — TypeScript itself, seconds to evaluate on a busy machine — while the
- * project still streams from the engine. It gets nothing yet: Monaco gives it the compiler options and files with
- * its first message, once the controller has set them, so starting it early changes nothing of what it builds.
- */
-export async function prestartTypeScriptWorker(): Promise<void> {
-  if (asked || spare) return;
-  const TsWorker = await loadWorkerClass();
-  if (asked || spare) return;
-  spare = new TsWorker();
-}
 /** Languages the contribution set up itself (met after it loaded). */
 const setUp = new Set<string>();
 /** Our own setup of a language met before the contribution loaded: one promise, which every caller waits for. */
@@ -59,18 +36,13 @@ const setups = new Map<ServiceLanguage, Promise<void>>();
 /** The service, set up for `language`; loads it on the first call. */
 export async function loadTypeScriptService(language: ServiceLanguage): Promise<TypeScriptApi> {
   service ??= (async () => {
-    const TsWorker = await loadWorkerClass();
+    const { default: TsWorker } = await import('./ts-worker?worker');
     const environment = self.MonacoEnvironment;
     const previous = environment?.getWorker?.bind(environment);
     self.MonacoEnvironment = {
       ...environment,
       getWorker(workerId: string, label: string): Worker {
-        if (SERVICE_LANGUAGES.has(label)) {
-          asked = true;
-          const worker = spare ?? new TsWorker();
-          spare = null;
-          return worker;
-        }
+        if (SERVICE_LANGUAGES.has(label)) return new TsWorker();
         if (!previous) throw new Error(`No worker for ${label}`);
         return previous(workerId, label) as Worker;
       },
