@@ -60,9 +60,17 @@ describe('AdaptiveDebounce', () => {
     expect(debounce.keystroke(0)).toBe(200);
     let now = 0;
     let delay = 0;
-    for (let i = 0; i < 20; i++) delay = debounce.keystroke((now += 50)); // a fast typist
+    // a fast typist
+    for (let i = 0; i < 20; i++) {
+      now += 50;
+      delay = debounce.keystroke(now);
+    }
     expect(delay).toBe(100);
-    for (let i = 0; i < 20; i++) delay = debounce.keystroke((now += 240)); // a slow one
+    // a slow one
+    for (let i = 0; i < 20; i++) {
+      now += 240;
+      delay = debounce.keystroke(now);
+    }
     expect(delay).toBeGreaterThan(300);
     expect(delay).toBeLessThanOrEqual(400);
   });

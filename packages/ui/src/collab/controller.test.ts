@@ -148,7 +148,8 @@ describe('CollabController', () => {
     engine.answer('collab.join', async () => ({ session: GUEST_SESSION }));
     engine.answer('collab.loadUpdates', async () => ({ updates: [] }));
     expect(await collab.join(encodeInvite({ ...ROOM, relay: null }))).toBe(true);
-    const ownColor = () => (collab.session.value?.awareness.getLocalState()?.user as { color?: string }).color;
+    const ownColor = () =>
+      (collab.session.value?.awareness.getLocalState()?.user as { color?: string } | undefined)?.color;
     expect(ownColor()).toBe('#123456');
     settings.set({ ...settings.value, 'collaboration.cursorColor': '#abcdef' });
     expect(ownColor()).toBe('#abcdef');
