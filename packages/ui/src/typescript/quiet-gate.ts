@@ -5,8 +5,12 @@
 // given at the earliest; each request starts the count again.
 import type { Disposable } from '@pa/shared';
 
-/** How long without a request of the user's before deferred work starts. */
-export const QUIET_MS = 750;
+/**
+ * How long without a request of the user's before deferred work starts: longer than pointing at the next symbol
+ * after reading a hover takes (about a second; at 750 ms the check still landed between hovers and F12s paced a
+ * second apart on a loaded machine).
+ */
+export const QUIET_MS = 1_500;
 
 interface Waiter {
   task: () => void;
