@@ -234,6 +234,12 @@ async function centredCharacter(page: Page, spot: { line: number; column: number
   return settledCharacter(page, spot);
 }
 
+/** Waits until no hover widget shows (at most 2 s). */
+async function hoverHidden(page: Page): Promise<void> {
+  const visible = page.locator('.monaco-hover:visible');
+  for (let i = 0; i < 125 && (await visible.count()) > 0; i++) await page.waitForTimeout(16);
+}
+
 /**
  * Points the mouse at the spot's character until the hover shows `expect`; ms from the mouse arriving, less
  * Monaco's deliberate hover delay (what is left is the service's answer and its drawing).
@@ -241,6 +247,10 @@ async function centredCharacter(page: Page, spot: { line: number; column: number
 async function hover(page: Page, spot: Spot, patienceMs: number): Promise<number> {
   const expect = spot.expect;
   const target = await centredCharacter(page, spot);
+  // the last hover gone first: a hover still showing (Monaco keeps it hidingDelay = 300 ms after the mouse left, for
+  // sticky hovers) makes the next one wait that long again before it computes, a deliberate delay like hover.delay
+  await page.mouse.move(5, 5);
+  await hoverHidden(page);
   const started = performance.now();
   const shown = page.locator('.monaco-hover:visible', { hasText: expect });
   for (;;) {

@@ -25,6 +25,9 @@ export type {
   ToolProvider,
 } from './api.js';
 export type { CompletionPreferences } from './infill.js';
+/** The one llama.cpp binding of the engine (node-llama-cpp loads on the first call): the models capability reads its
+ * hardware for recommendations from the same instance the local providers use. */
+export { sharedLlama } from './providers/local.js';
 export type { RouterPreferences } from './router.js';
 
 /** Secret name of the bearer token that guards /v1 (shown in Model settings). */

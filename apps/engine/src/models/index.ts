@@ -23,7 +23,7 @@ export function modelsDir(dataDir: string): string {
 
 async function llamaOrNull(): Promise<Llama | null> {
   try {
-    const { sharedLlama } = await import('../ai/providers/local.js');
+    const { sharedLlama } = await import('../ai/index.js');
     return await sharedLlama();
   } catch {
     return null; // no llama.cpp binary for this machine: estimates by size, CPU only
