@@ -95,7 +95,6 @@ export function createAi(
       infill: new InfillRouter({
         router,
         settings: () => settings,
-        quotas: deps.quotas,
         perf,
         clock: ctx.clock,
         log: ctx.log,

@@ -17,7 +17,7 @@ import {
   type RouteInfo,
 } from '@pa/shared';
 import { StopScanner, stopIndex, trimOverlap } from '@pa/shared/completion/index';
-import type { QuotaReservation, Quotas } from '../license/api.js';
+import type { QuotaReservation } from '../license/api.js';
 import { choose, type ProviderLiveStats } from './choose.js';
 import { ALL_STOPS, budgetOf, clipByChars, contextText, holeFillingTurns } from './fim.js';
 import type { PerfLog } from './perf.js';
@@ -52,7 +52,6 @@ export const DEFAULT_COMPLETION_PREFERENCES: CompletionPreferences = {
 export interface InfillDeps {
   router: AiRouter;
   settings: () => AiSettingsFile;
-  quotas: Quotas;
   perf: PerfLog;
   clock: () => number;
   log: (line: Record<string, unknown>) => void;
@@ -178,7 +177,7 @@ export class InfillRouter {
   }
 
   async infill(asked: InfillCall): Promise<InfillResult> {
-    const { router, perf, clock, quotas } = this.deps;
+    const { router, perf, clock } = this.deps;
     // .aiignore: an excluded file is not completed (below), an excluded chunk is not sent
     const excluded = this.deps.excluded;
     const call: InfillCall = excluded
@@ -232,24 +231,13 @@ export class InfillRouter {
       if (call.signal.aborted) throw cancelled();
       if (performance.now() >= totalAt) break;
       const live = router.liveOf(config.id);
-      const permit = live.breaker.tryAcquire(clock());
-      if (!permit) {
-        fallbacks.push({ providerId: config.id, reason: 'circuit open' });
+      const admission = router.admit(live, config, reservation, call.actor);
+      if (!admission.ok) {
+        fallbacks.push(admission.fallback);
         continue;
       }
-      const probe = permit === 'probe';
-      if (config.modelClass !== 'local' && reservation === null) {
-        try {
-          reservation = quotas.consume('ai_requests', 1, call.actor);
-        } catch (error) {
-          if (probe) live.breaker.releaseProbe();
-          if (error instanceof PaError && error.code === ErrorCode.QUOTA) {
-            fallbacks.push({ providerId: config.id, reason: 'daily AI request quota used up' });
-            continue;
-          }
-          throw error;
-        }
-      }
+      const { probe } = admission;
+      reservation = admission.reservation;
       const at = clock();
       const attemptStart = performance.now();
       live.inFlight += 1;

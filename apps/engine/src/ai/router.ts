@@ -52,12 +52,42 @@ export interface RouterDeps {
 
 export const DEFAULT_TOOLS_TIMEOUT_MS = 2_000;
 
+/** What `AiRouter.admit` decided for one provider of a request. */
+export type Admission =
+  | { ok: true; probe: boolean; reservation: QuotaReservation | null }
+  | { ok: false; fallback: Fallback; quotaError?: PaError };
+
 export class AiRouter {
   private readonly live = new Map<string, ProviderLive>();
   private readonly instances = new Map<string, Promise<ModelProvider>>();
   private healthTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly deps: RouterDeps) {}
+
+  /**
+   * One provider's admission to an attempt: the circuit breaker's permit (a probe when half open), then, for a network
+   * provider, the request's one unit of the daily AI quota (taken once per request, whichever provider answers).
+   * A provider that may not be tried comes back as the fallback to report.
+   */
+  admit(live: ProviderLive, config: ProviderConfig, reservation: QuotaReservation | null, actor: string): Admission {
+    const permit = live.breaker.tryAcquire(this.deps.clock());
+    if (!permit) return { ok: false, fallback: { providerId: config.id, reason: 'circuit open' } };
+    const probe = permit === 'probe';
+    if (config.modelClass === 'local' || reservation !== null) return { ok: true, probe, reservation };
+    try {
+      return { ok: true, probe, reservation: this.deps.quotas.consume('ai_requests', 1, actor) };
+    } catch (error) {
+      if (probe) live.breaker.releaseProbe();
+      if (error instanceof PaError && error.code === ErrorCode.QUOTA) {
+        return {
+          ok: false,
+          fallback: { providerId: config.id, reason: 'daily AI request quota used up' },
+          quotaError: error,
+        };
+      }
+      throw error;
+    }
+  }
 
   liveOf(providerId: string): ProviderLive {
     let live = this.live.get(providerId);
@@ -119,7 +149,7 @@ export class AiRouter {
   }
 
   async generate(request: GenerateRequest): Promise<GenerateResult> {
-    const { quotas, perf, clock } = this.deps;
+    const { perf, clock } = this.deps;
     const started = performance.now();
     const preferences = await this.preferences();
     const providers = this.deps.settings().providers;
@@ -167,25 +197,14 @@ export class AiRouter {
 
     for (const { provider: config, reasons } of choice.ranked) {
       const live = this.liveOf(config.id);
-      const permit = live.breaker.tryAcquire(clock());
-      if (!permit) {
-        fallbacks.push({ providerId: config.id, reason: 'circuit open' });
+      const admission = this.admit(live, config, reservation, request.actor);
+      if (!admission.ok) {
+        fallbacks.push(admission.fallback);
+        quotaError = admission.quotaError ?? quotaError;
         continue;
       }
-      const probe = permit === 'probe';
-      if (config.modelClass !== 'local' && reservation === null) {
-        try {
-          reservation = quotas.consume('ai_requests', 1, request.actor);
-        } catch (error) {
-          if (probe) live.breaker.releaseProbe();
-          if (error instanceof PaError && error.code === ErrorCode.QUOTA) {
-            quotaError = error;
-            fallbacks.push({ providerId: config.id, reason: 'daily AI request quota used up' });
-            continue;
-          }
-          throw error;
-        }
-      }
+      const { probe } = admission;
+      reservation = admission.reservation;
       const attemptStart = performance.now();
       const at = clock();
       live.inFlight += 1;
