@@ -17,6 +17,9 @@ export class ExplorerModel {
   readonly state = new Observable<ExplorerState>(initial);
   private readonly client: EngineClient;
   private generation = 0;
+  /** The newest listing asked for each folder: an older answer arriving after it is stale and dropped. */
+  private readonly latest = new Map<string, number>();
+  private requests = 0;
 
   constructor(private readonly workbench: WorkbenchController) {
     this.client = workbench.client;
@@ -47,14 +50,19 @@ export class ExplorerModel {
 
   async load(dir: string): Promise<void> {
     const generation = this.generation;
+    const request = ++this.requests;
+    this.latest.set(dir, request);
+    // answers may come back out of order (the engine lists folders concurrently): a listing asked before a file
+    // appeared must not replace the one asked after it
+    const stale = () => generation !== this.generation || this.latest.get(dir) !== request;
     try {
       const { entries } = await this.client.call('files.list', { dir });
-      if (generation !== this.generation) return; // a different folder was opened meanwhile
+      if (stale()) return; // a different folder was opened meanwhile, or a newer listing of this one was asked
       const children = new Map(this.state.value.children);
       children.set(dir, sortEntries(entries));
       this.state.update((state) => ({ ...state, children, error: null }));
     } catch (error) {
-      if (generation !== this.generation) return;
+      if (stale()) return;
       if (dir === '') this.state.update((state) => ({ ...state, error: errorMessage(error) }));
       else this.forget(dir); // the folder vanished: collapse it
     }
