@@ -247,6 +247,8 @@ describe('a hostile untrusted repository', () => {
     ]) {
       sh(root, 'config', key as string, value as string);
     }
+    // an include of a file that is not there yet: creating it later defines a filter the engine has not seen
+    sh(root, 'config', 'include.path', '../late.cfg');
     mkdirSync(join(root, '.githooks'));
     for (const hook of ['pre-commit', 'post-checkout', 'post-index-change', 'reference-transaction']) {
       writeFileSync(join(root, '.githooks', hook), `#!/bin/sh\n'${evil}' ${hook}\n`);
@@ -299,6 +301,38 @@ describe('a hostile untrusted repository', () => {
     }
     expect(readFileSync(join(root, 'a.txt'), 'utf8')).toBe('one\ntwo changed\n');
     expect(existsSync(marker)).toBe(false);
+  });
+
+  it('switches off a filter defined after the engine last read the config (its names are kept between commands)', async () => {
+    const evil = join(scratch, 'evil.sh');
+    // past the settling time of the config written in beforeAll (filter-cache.ts keeps names read after it)
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    await client.call('git.diff', { path: 'a.txt', base: 'head' });
+    await client.call('git.status', {});
+    writeFileSync(join(root, 'late.cfg'), `[filter "late"]\n\tclean = ${evil}\n\tsmudge = ${evil}\n`);
+    write(root, '.gitattributes', '* filter=late\n');
+    try {
+      rmSync(marker, { force: true });
+      await client.call('git.status', {});
+      await client.call('git.diff', { path: 'a.txt', base: 'head' });
+      await client.call('git.show', { path: 'a.txt', ref: 'index' });
+      expect(existsSync(marker)).toBe(false);
+      // plain git does run it
+      try {
+        execFileSync('git', ['-c', 'core.fsmonitor=false', 'hash-object', '--path=a.txt', 'a.txt'], {
+          cwd: root,
+          env: { ...process.env, ...ENV },
+          stdio: 'ignore',
+        });
+      } catch {
+        // it ran all the same
+      }
+      expect(existsSync(marker)).toBe(true);
+    } finally {
+      write(root, '.gitattributes', '* filter=evil diff=evil\n');
+      rmSync(join(root, 'late.cfg'));
+      rmSync(marker, { force: true });
+    }
   });
 
   it('plain git runs each of those programs (so the tests above would have seen them)', () => {

@@ -28,13 +28,15 @@ export interface StartEngineOptions {
   uiDir?: string;
   /** Extra command-line arguments for the engine. */
   args?: string[];
+  /** Node's own options, before the engine's script (`--cpu-prof` to profile a bench's engine). */
+  nodeArgs?: string[];
   /** Keep the data dir after stop (for restart tests). */
   keepDataDir?: boolean;
 }
 
 export async function startEngine(options: StartEngineOptions = {}): Promise<StartedEngine> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'pa-data-'));
-  const args = [engineMainFor(options.env), '--port', '0'];
+  const args = [...(options.nodeArgs ?? []), engineMainFor(options.env), '--port', '0'];
   if (options.workspace) args.push('--workspace', options.workspace);
   if (options.uiDir) args.push('--ui-dir', options.uiDir);
   if (options.args) args.push(...options.args);

@@ -10,7 +10,7 @@ export interface GitRun {
   /** The workspace root (git's working directory). */
   root: string;
   trusted: boolean;
-  /** Filter driver names configured for this repository (from filterDrivers()), switched off before trust. */
+  /** Filter driver names configured for this repository (filter-cache.ts), switched off before trust. */
   filters?: readonly string[];
   stdin?: string | Buffer;
   signal?: AbortSignal;
@@ -145,29 +145,9 @@ export function gitFailure(args: readonly string[], stderr: string, code: number
 }
 
 /**
- * The filter driver names the repository's resolved config defines (filter.<name>.clean/smudge/process). Reading
- * config runs nothing; the names are what hardening() switches off.
+ * The repository's resolved config with where each entry came from (`--show-origin`), for the filter driver names
+ * hardening() switches off (filter-cache.ts reads and keeps them). Reading config runs nothing.
  */
-export async function filterDrivers(root: string): Promise<string[]> {
-  const { stdout } = await git({ root, trusted: false, okCodes: [1, 128] }, [
-    'config',
-    '--null',
-    '--name-only',
-    '--get-regexp',
-    '^filter\\.',
-  ]);
-  const names = new Set<string>();
-  for (const key of stdout.toString('utf8').split('\0')) {
-    const match = /^filter\.(.+)\.(clean|smudge|process|required)$/s.exec(key.trim());
-    // a name with '=' or a newline could not be written back as one `-c` pair; refuse it rather than skip it
-    if (match?.[1]) {
-      if (/[=\n]/.test(match[1]))
-        throw new PaError(
-          ErrorCode.FORBIDDEN,
-          `This repository defines a filter named "${match[1]}" git cannot be told to skip.`,
-        );
-      names.add(match[1]);
-    }
-  }
-  return [...names];
+export async function listConfig(root: string): Promise<GitOutput> {
+  return git({ root, trusted: false, okCodes: [1, 128] }, ['config', '--null', '--show-origin', '--list']);
 }

@@ -10,7 +10,8 @@ import type { Capability, EngineContext } from '../context.js';
 import { checkRelativePath } from '../files/index.js';
 import { Channel } from '../rpc/channel.js';
 import type { PartialHandlers, StreamContext } from '../rpc/handlers.js';
-import { filterDrivers, type GitRun, git } from './exec.js';
+import { type GitRun, git, listConfig } from './exec.js';
+import { FilterDriverCache } from './filter-cache.js';
 import { hunkPatch, parseFileDiff } from './hunks.js';
 import { parseStatus } from './porcelain.js';
 import { ProgressLines } from './progress.js';
@@ -31,13 +32,14 @@ interface Repo extends GitRun {
 
 export function createGit(ctx: EngineContext, deps: GitDeps): Capability {
   const gitDirs = new Map<string, string>();
+  const filterCache = new FilterDriverCache(listConfig);
   const watcher = new RepositoryWatcher(() => ctx.connections.broadcast('git.changed', {}));
   const stopWatching = ctx.workspace.onDidChange(() => watcher.close());
 
   async function context(): Promise<{ root: string; trusted: boolean; filters: string[] }> {
     const root = ctx.workspace.requireRoot();
     const trusted = await deps.isTrusted(root);
-    return { root, trusted, filters: trusted ? [] : await filterDrivers(root) };
+    return { root, trusted, filters: trusted ? [] : await filterCache.get(root) };
   }
 
   /** The repository at the workspace root, or null when the workspace is not one. */
