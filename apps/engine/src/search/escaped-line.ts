@@ -32,6 +32,18 @@ class Pieces {
     this.length = length;
   }
 
+  /** Whether each piece is all ASCII, asked once per piece (undefined: not asked yet). */
+  private readonly ascii: Array<boolean | undefined> = [];
+
+  isAsciiPiece(index: number): boolean {
+    let known = this.ascii[index];
+    if (known === undefined) {
+      known = isAscii(this.pieces[index] as Buffer);
+      this.ascii[index] = known;
+    }
+    return known;
+  }
+
   /** The piece that holds offset `at` (the last one for an offset past the end): a binary search. */
   pieceOf(at: number): number {
     let low = 0;
@@ -111,6 +123,28 @@ class Cursor {
       const base = starts[piece] as number;
       // offsets in this piece from here on; a character or an escape may run on into the next piece
       let local = at - base;
+      if (this.json.isAsciiPiece(piece)) {
+        // an ASCII piece is passed from escape to escape in one loop to its end: between two escapes the JSON bytes
+        // are the line's bytes and its columns; an escape (`\n`, `\"`, `\u001b`) stands for one byte of the line
+        const end = Math.min(json.length, length - base);
+        let room = Math.min(byteTarget - byte, columnTarget - column);
+        while (room > 0 && local < end) {
+          const slash = json.indexOf(BACKSLASH, local);
+          const plain = Math.min((slash === -1 || slash >= end ? end : slash) - local, room);
+          local += plain;
+          byte += plain;
+          column += plain;
+          room -= plain;
+          if (room === 0 || local >= end) break;
+          const letter = local + 1 < json.length ? json[local + 1] : this.json.byteAt(base + local + 1);
+          local += letter === 0x75 /* u */ ? 6 : 2;
+          byte += 1;
+          column += 1;
+          room -= 1;
+        }
+        at = base + local;
+        continue;
+      }
       const stop = Math.min(local + BLOCK, json.length, length - base);
       const bytes = json.subarray(local, stop);
       if (isAscii(bytes)) {

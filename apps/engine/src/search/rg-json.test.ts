@@ -185,6 +185,36 @@ describe('a long line read where its matches are', () => {
     expect(checked).toBeGreaterThan(500);
   });
 
+  it('finds the same sparse matches in large ASCII pieces, escapes cut at their edges', () => {
+    // a minified bundle's line: long ASCII runs dense with escapes (runs of backslashes, \u0001), now and then an é;
+    // pieces of 16–70 KiB as rg's pipe gives them, and matches far apart, so the walk counts most pieces whole
+    const next = random(29);
+    const parts: string[] = [];
+    for (let i = 0; i < 40_000; i++) {
+      parts.push('y'.repeat(Math.floor(next() * 12)), ['"', '\\', '\\\\\\', '\u0001', '\n', '\\"'][i % 6] as string);
+      if (i % 9_000 === 4_500) parts.push('é');
+    }
+    const text = parts.join('');
+    const json = Buffer.from(JSON.stringify(`${text}\n`).slice(1, -1));
+    for (let round = 0; round < 4; round++) {
+      const cuts: Buffer[] = [];
+      for (let at = 0; at < json.length; ) {
+        const size = 16_384 + Math.floor(next() * 56_000);
+        cuts.push(json.subarray(at, at + size));
+        at += size;
+      }
+      const line = new EscapedLine(cuts);
+      const bytes = (at: number) => Buffer.byteLength(text.slice(0, at));
+      let checked = 0;
+      for (let from = 5; from + 5 < text.length; from += 10_000 + Math.floor(next() * 40_000)) {
+        const to = from + 1 + Math.floor(next() * 4);
+        expect(line.matchAt(7, bytes(from), bytes(to))).toEqual(toMatch(7, text, from, to));
+        checked++;
+      }
+      expect(checked).toBeGreaterThan(5);
+    }
+  });
+
   it('drops the line terminator, but not a backslash and an n that end the line', () => {
     for (const [line, text] of [
       [`${'x'.repeat(300)}end\r\n`, `${'x'.repeat(300)}end`],
