@@ -6,6 +6,8 @@
 // (median of the rounds' fetch_ms / pull_ms). Where the time goes (CPU profile, Dec 2026): ipull, under
 // node-llama-cpp's downloader, formats a human-readable status (pretty-bytes → Number#toLocaleString) on every
 // network read of ~64 KB — most of the download's CPU on a loaded 2-core machine; not something its options turn off.
+// Each of those calls built a new Intl.NumberFormat; models/number-format-memo.ts reuses one per (locale, options)
+// while the models capability downloads (0.44 → 0.88–1.35 in the same hour).
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';

@@ -11,6 +11,7 @@ import { CATALOG } from './catalog.js';
 import { freeDiskBytes, PARTIAL_SUFFIX, pull, type RunningPull, sourceKey } from './download.js';
 import { fitBySize, fitOf, hardware, readHeader, summarize } from './gguf.js';
 import { installIpullGuard } from './ipull-guard.js';
+import { holdNumberFormatMemo } from './number-format-memo.js';
 import { parseSource } from './source.js';
 
 export const MODELS_FOLDER = 'models';
@@ -35,6 +36,7 @@ export function createModels(context: EngineContext): Capability {
   const running = new Map<string, RunningPull>();
   const writing = new Set<string>();
   let removeGuard: (() => void) | null = null;
+  let releaseMemo: (() => void) | null = null;
 
   const list = async (dirParam: string | undefined): Promise<{ dir: string; models: ModelFile[] }> => {
     if (dirParam !== undefined && !isAbsolute(dirParam)) {
@@ -86,6 +88,7 @@ export function createModels(context: EngineContext): Capability {
   const handlers: PartialHandlers = {
     'models.pull': (params, ctx) => {
       removeGuard ??= installIpullGuard(context.log);
+      releaseMemo ??= holdNumberFormatMemo();
       return pull(params, ctx.signal, { defaultDir, running, writing });
     },
     'models.cancel': async ({ source, deletePartial }) => {
@@ -176,6 +179,7 @@ export function createModels(context: EngineContext): Capability {
         entry.controller.abort(new PaError(ErrorCode.CANCELLED, 'The engine is shutting down; pull again to resume.'));
       }
       removeGuard?.();
+      releaseMemo?.();
     },
   };
 }
