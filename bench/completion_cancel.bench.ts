@@ -82,6 +82,12 @@ for (let i = 0; i < KEYSTROKES; i++) {
   if (i % 10 === 9) progress(`${i + 1} keystrokes: p95 so far ${percentile(samples, 95).toFixed(1)} ms`);
 }
 await provider.dispose?.();
+progress(
+  `samples (ms, sorted): ${[...samples]
+    .sort((a, b) => a - b)
+    .map((ms) => ms.toFixed(1))
+    .join(' ')}`,
+);
 
 const p95 = percentile(samples, 95);
 const tokenMs = median(tokenTimes);
