@@ -3,6 +3,8 @@
 // onto the other group's tab strip moves there, and a reload brings the same groups back (hot-exit session). Preview
 // tabs from the explorer, the tab context menu's Pin and Close Others, Reopen Closed Editor (Alt+Shift+T), and a tab
 // dropped on the editor's edge splitting off into a new group.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, type Locator, type Page, test } from '@playwright/test';
 import { type OpenedWorkbench, openWorkbench } from './support/workbench';
 
@@ -124,5 +126,31 @@ test('previews from the explorer, pins from the tab menu, Close Others spares th
   await expect(page.locator('.editor-area')).toHaveCount(2);
   expect(await tabPaths(group(page, 0))).toEqual(['src/greet.ts', 'src/math.js']);
   expect(await tabPaths(group(page, 1))).toEqual(['README.md']);
+  expect(wb.errors()).toEqual([]);
+});
+
+test('keeps the active tab in view when the tabs overflow the strip', async ({ page }) => {
+  const names = Array.from({ length: 14 }, (_, i) => `src/a-rather-long-file-name-${String(i).padStart(2, '0')}.ts`);
+  wb = await openWorkbench(page, {
+    prepare(root) {
+      for (const name of names) writeFileSync(join(root, name), `export const n = ${name.length};\n`);
+    },
+  });
+  for (const name of names) await quickOpen(page, name);
+  const strip = page.locator('.tabs').first();
+  const inView = async (path: string) => {
+    const [tabBox, stripBox] = [await tab(page, path).boundingBox(), await strip.boundingBox()];
+    if (!tabBox || !stripBox) return false;
+    return tabBox.x >= stripBox.x - 1 && tabBox.x + tabBox.width <= stripBox.x + stripBox.width + 1;
+  };
+  const first = names[0] as string;
+  const last = names.at(-1) as string;
+  expect(await strip.evaluate((element) => element.scrollWidth > element.clientWidth)).toBe(true);
+  await expect.poll(() => inView(last)).toBe(true);
+  expect(await inView(first)).toBe(false);
+  // activated from elsewhere (quick open), the first tab scrolls into the strip's view
+  await quickOpen(page, first);
+  await expect.poll(() => inView(first)).toBe(true);
+  await expect.poll(() => inView(last)).toBe(false);
   expect(wb.errors()).toEqual([]);
 });

@@ -276,9 +276,22 @@ function TabStrip({ workbench, group, tabs }: { workbench: WorkbenchController; 
   const [menu, setMenu] = useState<{ x: number; y: number; path: string } | null>(null);
   const [dropAt, setDropAt] = useState<number | null>(null);
   const closeMenu = useCallback(() => setMenu(null), []);
+  // the active tab scrolled into the strip's view when it changes (not on every render: each call forces a layout),
+  // by the strip's own scroll only (scrollIntoView would also scroll every scrollable ancestor)
+  const activeKey =
+    tabs.active === null
+      ? null
+      : `${tabs.active}:${tabs.tabs.findIndex((tab) => tab.path === tabs.active)}:${tabs.tabs.length}`;
   useEffect(() => {
-    activeRef.current?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
-  });
+    if (activeKey === null) return;
+    const tab = activeRef.current;
+    const strip = tab?.parentElement;
+    if (!tab || !strip) return;
+    const box = tab.getBoundingClientRect();
+    const view = strip.getBoundingClientRect();
+    if (box.left < view.left) strip.scrollLeft -= view.left - box.left;
+    else if (box.right > view.right) strip.scrollLeft += box.right - view.right;
+  }, [activeKey]);
   const dropOn = (event: DragEvent, index: number | undefined) => {
     const tab = draggedTab(event);
     setDropAt(null);
