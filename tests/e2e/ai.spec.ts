@@ -131,6 +131,16 @@ test('chat streams an answer with its "answered by" line; Ctrl+I edits through a
   await expect(page.getByTestId('ai-provider-flaky')).toContainText('errors 100%');
   await page.screenshot({ path: 'test-results/ai-models.png' });
 
+  // what left the machine: the attached file's request, newest first, opens to exactly what the provider got
+  const sentRow = page.getByTestId('ai-sent-row').filter({ hasText: 'good' }).first();
+  await sentRow.scrollIntoViewIfNeeded();
+  await sentRow.click();
+  const payload = page.getByTestId('ai-sent-payload');
+  await expect(payload).toContainText('Context from src/greet.ts');
+  await expect(payload).toContainText('Explain this file');
+  await payload.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'test-results/ai-sent.png' });
+
   // removing a provider asks first: cancel keeps it, confirming removes it
   const removeFlaky = page.getByTestId('ai-provider-flaky').getByTestId('ai-provider-remove');
   await removeFlaky.click();

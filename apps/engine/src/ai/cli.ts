@@ -1,4 +1,4 @@
-// `pa models list|add|remove|test ID|stats`: the model providers of this data dir, driven through the same RPC
+// `pa models list|add|remove|test ID|stats|sent`: the model providers of this data dir, driven through the same RPC
 // handlers the UI uses (validated params and results, same errors), on an in-process engine.
 import { readFileSync } from 'node:fs';
 import { ErrorCode, ModelClass, PaError, type ParamsIn, ProviderKind, TaskType } from '@pa/shared';
@@ -45,7 +45,7 @@ interface AddOptions {
 }
 
 export function registerAiCommands(program: Command): void {
-  const models = program.command('models').description('model providers: list, add, remove, test, stats');
+  const models = program.command('models').description('model providers: list, add, remove, test, stats, sent');
 
   models
     .command('list')
@@ -152,6 +152,42 @@ export function registerAiCommands(program: Command): void {
       for (const row of stats.providers) {
         print(
           `${row.providerId.padEnd(16)} ${String(row.requests).padStart(8)} ${`${Math.round(row.errorRate * 100)}%`.padStart(7)} ${ms(row.p50TtftMs).padStart(9)} ${ms(row.p95TtftMs).padStart(9)} ${(row.tokensPerS === null ? '-' : row.tokensPerS.toFixed(1)).padStart(7)}  ${row.circuit}`,
+        );
+      }
+    });
+
+  models
+    .command('sent')
+    .description('what was sent to remote models: the newest requests first, or one request whole (--id)')
+    .option('--limit <n>', 'how many requests to list', '20')
+    .option('--id <n>', 'print this request exactly as it was handed to the provider')
+    .option('--clear', 'forget the record')
+    .option('--json', 'print JSON')
+    .action(async (options: { limit: string; id?: string; clear?: boolean; json?: boolean }) => {
+      if (options.clear) {
+        const { cleared } = await withEngine((local) => local.call('ai.sent.clear', {}));
+        return print(`Forgot ${cleared} recorded request${cleared === 1 ? '' : 's'}.`);
+      }
+      if (options.id !== undefined) {
+        const id = number(options.id, '--id') ?? 0;
+        const { request } = await withEngine((local) => local.call('ai.sent.get', { id }));
+        if (!request)
+          throw new PaError(ErrorCode.NOT_FOUND, `No recorded request ${id}; \`pa models sent\` lists them.`);
+        if (options.json) return print(JSON.stringify(request, null, 2));
+        print(
+          `#${request.id} ${new Date(request.at).toISOString()} ${request.kind} to ${request.providerId} (${request.model})`,
+        );
+        print(request.payload);
+        if (request.truncated) print(`… cut: ${request.chars} characters in all`);
+        return;
+      }
+      const limit = Math.min(200, Math.max(1, number(options.limit, '--limit') ?? 20));
+      const { items } = await withEngine((local) => local.call('ai.sent.list', { limit }));
+      if (options.json) return print(JSON.stringify(items, null, 2));
+      if (items.length === 0) return print('Nothing has been sent to a remote model.');
+      for (const item of items) {
+        print(
+          `#${String(item.id).padEnd(6)} ${new Date(item.at).toISOString()} ${item.kind.padEnd(10)} ${item.providerId.padEnd(16)} ${String(item.chars).padStart(8)} chars${item.truncated ? ' (cut)' : ''}`,
         );
       }
     });

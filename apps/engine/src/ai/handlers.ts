@@ -26,6 +26,7 @@ import type { PerfLog } from './perf.js';
 import { completionTurns, editTurns, stripCodeFence } from './prompts.js';
 import { modelFileProblem } from './providers/local.js';
 import type { AiRouter } from './router.js';
+import type { SentLog } from './sent-log.js';
 import { apiKeySecret } from './settings.js';
 
 export interface AiHandlerDeps {
@@ -34,6 +35,8 @@ export interface AiHandlerDeps {
   /** Code completion (ai.infill) through the router's providers. */
   infill: InfillRouter;
   perf: PerfLog;
+  /** What left the machine (sent-log.ts). */
+  sent: SentLog;
   secrets: Secrets;
   conversations: Conversations;
   settings: () => AiSettingsFile;
@@ -224,6 +227,9 @@ export function aiHandlers(deps: AiHandlerDeps): PartialHandlers {
         providers: rows.map((row) => ({ ...row, circuit: router.liveOf(row.providerId).breaker.state(now) })),
       };
     },
+    'ai.sent.list': (params) => ({ items: deps.sent.list(params?.limit ?? 50, params?.before) }),
+    'ai.sent.get': ({ id }) => ({ request: deps.sent.get(id) }),
+    'ai.sent.clear': () => ({ cleared: deps.sent.clear() }),
     'ai.server.info': async () => ({ path: '/v1', token: await deps.serverToken() }),
     'ai.conversations.list': () => ({ items: deps.conversations.list(workspaceKey()) }),
     'ai.conversations.get': ({ id }) => ({ conversation: deps.conversations.get(workspaceKey(), id) }),

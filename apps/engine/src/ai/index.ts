@@ -13,6 +13,7 @@ import { type CompletionPreferences, InfillRouter } from './infill.js';
 import { openAiRoutes } from './openai-server.js';
 import { AI_MIGRATIONS, createPerfLog } from './perf.js';
 import { AiRouter, type RouterPreferences } from './router.js';
+import { createSentLog, SENT_MIGRATION } from './sent-log.js';
 import { loadSettings, saveSettings } from './settings.js';
 
 export type {
@@ -50,7 +51,7 @@ export function createAi(
     completion?: () => Promise<CompletionPreferences>;
   },
 ): Ai {
-  ctx.store.migrate('ai', AI_MIGRATIONS);
+  ctx.store.migrate('ai', [...AI_MIGRATIONS, SENT_MIGRATION]);
   let settings: AiSettingsFile;
   try {
     settings = loadSettings(ctx.dataDir);
@@ -60,6 +61,7 @@ export function createAi(
     settings = { version: 1, providers: [], router: { breakerCooldownMs: 30_000, healthIntervalMs: 60_000 } };
   }
   const perf = createPerfLog(ctx.store);
+  const sent = createSentLog(ctx.store, ctx.clock);
   const aiIgnore = new AiIgnore(() => ctx.workspace.current()?.root ?? null);
   const router = new AiRouter({
     settings: () => settings,
@@ -67,6 +69,7 @@ export function createAi(
     quotas: deps.quotas,
     secrets: deps.secrets,
     perf,
+    sent,
     clock: ctx.clock,
     log: ctx.log,
     ...(deps.tools ? { tools: deps.tools } : {}),
@@ -102,6 +105,7 @@ export function createAi(
         excluded: (path) => aiIgnore.excludes(path),
       }),
       perf,
+      sent,
       secrets: deps.secrets,
       conversations: createConversations(ctx.store, ctx.clock),
       settings: () => settings,

@@ -17,6 +17,7 @@ import { AttemptFailed, Cancelled, runAttempt } from './deadline.js';
 import { ProviderLive } from './live.js';
 import type { PerfLog } from './perf.js';
 import { createProvider, type ModelProvider } from './providers/index.js';
+import { recordingProvider, type SentLog } from './sent-log.js';
 import { apiKeySecret } from './settings.js';
 import { type Toolbox, toolboxOf, withTools } from './tools.js';
 
@@ -48,6 +49,8 @@ export interface RouterDeps {
   tools?: ToolProvider;
   /** How long listing the tools may take before the chat goes on without them (default 2 s). */
   toolsTimeoutMs?: number;
+  /** Where each request handed to a network provider is recorded (what left the machine); absent → not recorded. */
+  sent?: SentLog;
 }
 
 export const DEFAULT_TOOLS_TIMEOUT_MS = 2_000;
@@ -110,7 +113,11 @@ export class AiRouter {
   instance(config: ProviderConfig): Promise<ModelProvider> {
     let instance = this.instances.get(config.id);
     if (!instance) {
-      const created = this.deps.secrets.get(apiKeySecret(config.id)).then((key) => createProvider(config, key));
+      const sent = this.deps.sent;
+      const created = this.deps.secrets
+        .get(apiKeySecret(config.id))
+        .then((key) => createProvider(config, key))
+        .then((provider) => (sent ? recordingProvider(provider, sent) : provider));
       this.instances.set(config.id, created);
       // a failed keychain read or provider set-up is not remembered: the next request tries again
       created.catch(() => {

@@ -170,6 +170,28 @@ export const ProviderStats = z.object({
 });
 export type ProviderStats = z.infer<typeof ProviderStats>;
 
+/** One request the engine handed to a network provider (what left the machine), without its payload. */
+export const SentRequestSummary = z.object({
+  id: z.number().int(),
+  at: z.number(),
+  providerId: z.string(),
+  model: z.string(),
+  /** The endpoint root the provider was configured with; null for a kind's default endpoint. */
+  endpoint: z.string().nullable(),
+  kind: z.enum(['chat', 'completion']),
+  /** The payload's length in characters (its JSON), before any cut. */
+  chars: z.number().int(),
+  /** The payload is kept cut (it was over the record's limit). */
+  truncated: z.boolean(),
+});
+export type SentRequestSummary = z.infer<typeof SentRequestSummary>;
+
+export const SentRequest = SentRequestSummary.extend({
+  /** What was handed to the provider, as JSON: messages, tools and tool rounds; or a completion's prompt parts. */
+  payload: z.string(),
+});
+export type SentRequest = z.infer<typeof SentRequest>;
+
 export const ConversationMessage = ChatTurn.extend({
   route: RouteInfo.optional(),
   toolCalls: z.array(ToolUse).optional(),
@@ -232,6 +254,18 @@ export const aiMethods = {
       error: z.string().optional(),
     }),
   ),
+  /** What left the machine: the newest requests handed to network providers first (`before`: older than that id). */
+  'ai.sent.list': method(
+    z
+      .strictObject({
+        limit: z.number().int().min(1).max(200).default(50),
+        before: z.number().int().min(1).optional(),
+      })
+      .optional(),
+    z.object({ items: z.array(SentRequestSummary) }),
+  ),
+  'ai.sent.get': method(z.strictObject({ id: z.number().int().min(1) }), z.object({ request: SentRequest.nullable() })),
+  'ai.sent.clear': method(z.strictObject({}).optional(), z.object({ cleared: z.number().int() })),
   'ai.stats': method(
     z
       .strictObject({

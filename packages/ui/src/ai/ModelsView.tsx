@@ -7,6 +7,8 @@ import { useObservable, useSelected } from '../workbench/observable';
 import { ModelDownloads } from './ModelDownloads';
 import type { ModelDownloadsController } from './model-downloads-controller';
 import { formatMs, type ModelsController, type ProviderDraft } from './models-controller';
+import { SentRequests } from './SentRequests';
+import type { SentController } from './sent-controller';
 
 const KINDS: ProviderKind[] = ['openai-compatible', 'anthropic', 'gemini', 'local'];
 
@@ -132,7 +134,15 @@ function ProviderRow({
   );
 }
 
-export function ModelsView({ models, downloads }: { models: ModelsController; downloads: ModelDownloadsController }) {
+export function ModelsView({
+  models,
+  downloads,
+  sent,
+}: {
+  models: ModelsController;
+  downloads: ModelDownloadsController;
+  sent: SentController;
+}) {
   const { providers, stats, server, error } = useObservable(models.state);
   const [reveal, setReveal] = useState(false);
   useEffect(() => {
@@ -157,6 +167,7 @@ export function ModelsView({ models, downloads }: { models: ModelsController; do
       <ModelDownloads controller={downloads} />
       <h3 className="ai-section">Add a provider</h3>
       <AddProvider models={models} />
+      <SentRequests sent={sent} />
       {server && (
         <>
           <h3 className="ai-section">OpenAI-compatible endpoint</h3>

@@ -7,6 +7,7 @@ import { ChatController } from './chat-controller';
 import { EditController } from './edit-controller';
 import { ModelDownloadsController } from './model-downloads-controller';
 import { ModelsController } from './models-controller';
+import { SentController } from './sent-controller';
 
 /** Puts the edit overlay on the page; the result takes it off. */
 export type MountEditOverlay = (edit: EditController) => Disposable;
@@ -16,6 +17,7 @@ export class AiServices implements Disposable {
   readonly edit: EditController;
   readonly models: ModelsController;
   readonly downloads: ModelDownloadsController;
+  readonly sent: SentController;
   private readonly store = new DisposableStore();
 
   constructor(api: WorkbenchApi, mountEditOverlay: MountEditOverlay) {
@@ -24,6 +26,7 @@ export class AiServices implements Disposable {
     this.edit = new EditController(api);
     this.models = this.store.add(new ModelsController(api));
     this.downloads = this.store.add(new ModelDownloadsController(api, () => void this.models.refresh()));
+    this.sent = new SentController(api);
     this.store.defer(() => this.stopStreams());
     this.store.add(mountEditOverlay(this.edit));
   }

@@ -48,7 +48,7 @@ export function aiFeature(): Contribution {
         icon: MODELS_ICON,
         location: 'sidebar',
         order: 30,
-        component: services.view((ai) => <ModelsView models={ai.models} downloads={ai.downloads} />),
+        component: services.view((ai) => <ModelsView models={ai.models} downloads={ai.downloads} sent={ai.sent} />),
       },
     ],
     commands: [

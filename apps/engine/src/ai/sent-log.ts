@@ -1,0 +1,172 @@
+// What left the machine: each request the engine hands to a network provider (every chat round, tool rounds
+// included, and every completion), exactly as handed to it — the messages, the tools offered and the tool rounds so
+// far; a completion's prefix, suffix, path, language and context chunks with their paths — kept in the database so
+// the user can read what a remote model was sent (`ai.sent.list` / `ai.sent.get`, `pa ai sent`). In-process (local)
+// models are not recorded: nothing of theirs leaves. Bounded: the newest MAX_ROWS requests; a payload over
+// MAX_PAYLOAD_CHARS is kept cut, and marked so. The provider's own wire format (headers, the API key) is not the
+// record: the key never is, and the rest is the provider SDK's packaging of this payload.
+import type { ProviderConfig, SentRequest, SentRequestSummary } from '@pa/shared';
+import type { Store } from '../store/index.js';
+import type { InfillRequest, ModelProvider, ProviderRequest } from './providers/provider.js';
+
+export const SENT_MIGRATION = `CREATE TABLE ai_sent (
+    id INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    provider_id TEXT NOT NULL,
+    model TEXT NOT NULL,
+    endpoint TEXT,
+    kind TEXT NOT NULL,
+    chars INTEGER NOT NULL,
+    truncated INTEGER NOT NULL,
+    payload TEXT NOT NULL
+  );
+  CREATE INDEX ai_sent_at ON ai_sent (at);`;
+
+/** Requests kept; older ones are dropped as new ones come. */
+export const MAX_ROWS = 2_000;
+/** A payload longer than this is kept cut (a chat with whole files attached). */
+export const MAX_PAYLOAD_CHARS = 512 * 1024;
+
+export interface SentLog {
+  record(entry: {
+    providerId: string;
+    model: string;
+    endpoint: string | null;
+    kind: 'chat' | 'completion';
+    payload: unknown;
+  }): void;
+  list(limit: number, before?: number): SentRequestSummary[];
+  get(id: number): SentRequest | null;
+  clear(): number;
+}
+
+interface Row {
+  id: number;
+  at: number;
+  provider_id: string;
+  model: string;
+  endpoint: string | null;
+  kind: 'chat' | 'completion';
+  chars: number;
+  truncated: number;
+}
+
+export function createSentLog(store: Store, clock: () => number): SentLog {
+  const insert = store.db.prepare(
+    'INSERT INTO ai_sent (at, provider_id, model, endpoint, kind, chars, truncated, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  const prune = store.db.prepare('DELETE FROM ai_sent WHERE id <= ?');
+  const columns = 'id, at, provider_id, model, endpoint, kind, chars, truncated';
+  const newest = store.db.prepare<[number], Row>(`SELECT ${columns} FROM ai_sent ORDER BY id DESC LIMIT ?`);
+  const older = store.db.prepare<[number, number], Row>(
+    `SELECT ${columns} FROM ai_sent WHERE id < ? ORDER BY id DESC LIMIT ?`,
+  );
+  const one = store.db.prepare<[number], Row & { payload: string }>(
+    `SELECT ${columns}, payload FROM ai_sent WHERE id = ?`,
+  );
+  const summary = (row: Row): SentRequestSummary => ({
+    id: row.id,
+    at: row.at,
+    providerId: row.provider_id,
+    model: row.model,
+    endpoint: row.endpoint,
+    kind: row.kind,
+    chars: row.chars,
+    truncated: row.truncated === 1,
+  });
+  return {
+    record({ providerId, model, endpoint, kind, payload }) {
+      const text = JSON.stringify(payload, null, 2);
+      const truncated = text.length > MAX_PAYLOAD_CHARS;
+      const kept = truncated ? text.slice(0, MAX_PAYLOAD_CHARS) : text;
+      const { lastInsertRowid } = insert.run(
+        clock(),
+        providerId,
+        model,
+        endpoint,
+        kind,
+        text.length,
+        truncated ? 1 : 0,
+        kept,
+      );
+      const id = Number(lastInsertRowid);
+      if (id > MAX_ROWS && id % 100 === 0) prune.run(id - MAX_ROWS);
+    },
+    list(limit, before) {
+      const rows = before === undefined ? newest.all(limit) : older.all(before, limit);
+      return rows.map(summary);
+    },
+    get(id) {
+      const row = one.get(id);
+      return row ? { ...summary(row), payload: row.payload } : null;
+    },
+    clear() {
+      return store.db.prepare('DELETE FROM ai_sent').run().changes;
+    },
+  };
+}
+
+/** What a chat round hands the provider (the record's payload). */
+function chatPayload(request: ProviderRequest): unknown {
+  return {
+    messages: request.messages,
+    ...(request.tools ? { tools: request.tools } : {}),
+    ...(request.toolChoice ? { toolChoice: request.toolChoice } : {}),
+    ...(request.toolRounds ? { toolRounds: request.toolRounds } : {}),
+    ...(request.maxTokens !== undefined ? { maxTokens: request.maxTokens } : {}),
+    ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+  };
+}
+
+function infillPayload(request: InfillRequest): unknown {
+  return {
+    ...(request.path !== undefined ? { path: request.path } : {}),
+    ...(request.language !== undefined ? { language: request.language } : {}),
+    prefix: request.prefix,
+    suffix: request.suffix,
+    context: request.context,
+    maxTokens: request.maxTokens,
+    temperature: request.temperature,
+  };
+}
+
+/** Whether a provider's requests leave the process (every kind but the in-process llama.cpp model). */
+export function sendsOverNetwork(config: ProviderConfig): boolean {
+  return config.kind !== 'local';
+}
+
+/**
+ * The provider with each request recorded as it is handed over (before the provider sends it: what is attempted has
+ * left, whether or not an answer comes). A local provider is returned as it is.
+ */
+export function recordingProvider(provider: ModelProvider, log: SentLog): ModelProvider {
+  const config = provider.config;
+  if (!sendsOverNetwork(config)) return provider;
+  const entry = (kind: 'chat' | 'completion', payload: unknown) => ({
+    providerId: config.id,
+    model: config.model,
+    endpoint: config.baseURL ?? null,
+    kind,
+    payload,
+  });
+  const infill = provider.infill;
+  const wrapped: ModelProvider = {
+    config,
+    ...(provider.supportsTools !== undefined ? { supportsTools: provider.supportsTools } : {}),
+    stream(request, signal) {
+      log.record(entry('chat', chatPayload(request)));
+      return provider.stream(request, signal);
+    },
+    health: (signal) => provider.health(signal),
+    ...(provider.dispose ? { dispose: () => (provider.dispose as () => Promise<void>)() } : {}),
+    ...(infill
+      ? {
+          infill: (request: InfillRequest, signal: AbortSignal) => {
+            log.record(entry('completion', infillPayload(request)));
+            return infill.call(provider, request, signal);
+          },
+        }
+      : {}),
+  };
+  return wrapped;
+}
