@@ -123,38 +123,20 @@ class Cursor {
       const base = starts[piece] as number;
       // offsets in this piece from here on; a character or an escape may run on into the next piece
       let local = at - base;
-      if (this.json.isAsciiPiece(piece)) {
-        // an ASCII piece is passed from escape to escape in one loop to its end: between two escapes the JSON bytes
-        // are the line's bytes and its columns; an escape (`\n`, `\"`, `\u001b`) stands for one byte of the line
-        const end = Math.min(json.length, length - base);
+      const pieceEnd = Math.min(json.length, length - base);
+      const stop = Math.min(local + BLOCK, pieceEnd);
+      // ASCII is passed from escape to escape: between two, the JSON bytes are the line's bytes and its columns; an
+      // escape (`\n`, `\"`, `\u001b`) stands for one byte of the line. An ASCII piece (checked natively, once per
+      // piece) in one loop to its end; in a piece that is not, each ASCII block of it (its own check)
+      const wholePiece = this.json.isAsciiPiece(piece);
+      if (wholePiece || isAscii(json.subarray(local, stop))) {
+        const end = wholePiece ? pieceEnd : stop;
+        // the bytes the search for the next escape may look at: never past this stretch
+        const scope = end === json.length ? json : json.subarray(0, end);
         let room = Math.min(byteTarget - byte, columnTarget - column);
         while (room > 0 && local < end) {
-          const slash = json.indexOf(BACKSLASH, local);
-          const plain = Math.min((slash === -1 || slash >= end ? end : slash) - local, room);
-          local += plain;
-          byte += plain;
-          column += plain;
-          room -= plain;
-          if (room === 0 || local >= end) break;
-          const letter = local + 1 < json.length ? json[local + 1] : this.json.byteAt(base + local + 1);
-          local += letter === 0x75 /* u */ ? 6 : 2;
-          byte += 1;
-          column += 1;
-          room -= 1;
-        }
-        at = base + local;
-        continue;
-      }
-      const stop = Math.min(local + BLOCK, json.length, length - base);
-      const bytes = json.subarray(local, stop);
-      if (isAscii(bytes)) {
-        // ASCII, checked natively, is passed from escape to escape: between two, the JSON bytes are the line's
-        // bytes and its columns; an escape (`\n`, `\"`, `\u001b`) stands for one byte of the line
-        const from = local;
-        let room = Math.min(byteTarget - byte, columnTarget - column);
-        while (room > 0 && local < stop) {
-          const slash = bytes.indexOf(BACKSLASH, local - from);
-          const plain = Math.min((slash === -1 ? stop : from + slash) - local, room);
+          const slash = scope.indexOf(BACKSLASH, local);
+          const plain = Math.min((slash === -1 ? end : slash) - local, room);
           local += plain;
           byte += plain;
           column += plain;
