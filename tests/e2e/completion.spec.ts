@@ -8,7 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
-import { ensureTinyGguf } from '../../scripts/make-tiny-gguf.js';
+import { tinyProvider } from '../support/tiny-provider';
 import { type OpenedWorkbench, openWorkbench } from './support/workbench';
 
 let wb: OpenedWorkbench | null = null;
@@ -34,15 +34,7 @@ async function addTinyModel(opened: OpenedWorkbench): Promise<void> {
   // the shared 2-core test machine: generous deadlines (the defaults are the engine's tests' business)
   await client.call('settings.set', { scope: 'user', key: 'completion.ttftDeadlineMs', value: 20_000 });
   await client.call('settings.set', { scope: 'user', key: 'completion.totalDeadlineMs', value: 30_000 });
-  await client.call('ai.providers.add', {
-    id: 'tiny',
-    kind: 'local',
-    modelClass: 'local',
-    model: 'tiny-llama',
-    modelPath: ensureTinyGguf(),
-    maxConcurrency: 1,
-    tasks: ['completion'],
-  });
+  await client.call('ai.providers.add', tinyProvider({ tasks: ['completion'] }));
   client.close();
 }
 

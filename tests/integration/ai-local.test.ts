@@ -12,6 +12,7 @@ import WebSocket from 'ws';
 import { ensureTinyGguf } from '../../scripts/make-tiny-gguf.js';
 import { collectAiStream as collect } from '../support/ai-stream.js';
 import { type StartedEngine, startEngine } from '../support/engine.js';
+import { tinyProvider } from '../support/tiny-provider.js';
 
 const ask = { messages: [{ role: 'user' as const, content: 'Hello there' }], temperature: 0 };
 
@@ -22,14 +23,7 @@ describe('the local model', () => {
   beforeAll(async () => {
     engine = await startEngine();
     client = await engine.connect();
-    await client.call('ai.providers.add', {
-      id: 'tiny',
-      kind: 'local',
-      modelClass: 'local',
-      model: 'tiny-llama',
-      modelPath: ensureTinyGguf(),
-      maxConcurrency: 2,
-    });
+    await client.call('ai.providers.add', tinyProvider({ maxConcurrency: 2 }));
   });
 
   afterAll(async () => {
@@ -82,14 +76,7 @@ describe('the local model', () => {
     const TRIES = 3;
 
     beforeAll(async () => {
-      await client.call('ai.providers.add', {
-        id: 'single',
-        kind: 'local',
-        modelClass: 'local',
-        model: 'tiny-llama',
-        modelPath: ensureTinyGguf(),
-        maxConcurrency: 1,
-      });
+      await client.call('ai.providers.add', tinyProvider({ id: 'single' }));
     });
 
     /** A short answer from the single sequence: its time to first token, and its decoding time per token. */

@@ -5,12 +5,12 @@
 import { spawnSync } from 'node:child_process';
 import { ErrorCode, type RpcClient } from '@pa/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureTinyGguf } from '../../scripts/make-tiny-gguf.js';
 import { engineCli } from '../../scripts/paths.js';
 import { collectAiStream as collect } from '../support/ai-stream.js';
 import { type StartedEngine, startEngine } from '../support/engine.js';
 import { errorOf } from '../support/error-of.js';
 import { type LoopbackProvider, startLoopbackOpenAI } from '../support/loopback-providers.js';
+import { tinyProvider } from '../support/tiny-provider.js';
 
 const KEY = 'sk-never-recorded-31337';
 
@@ -33,15 +33,7 @@ describe('the record of what was sent to remote models', () => {
       tasks: ['chat', 'completion'],
       priority: 10,
     });
-    await client.call('ai.providers.add', {
-      id: 'tiny',
-      kind: 'local',
-      modelClass: 'local',
-      model: 'tiny-llama',
-      modelPath: ensureTinyGguf(),
-      maxConcurrency: 1,
-      tasks: ['chat'],
-    });
+    await client.call('ai.providers.add', tinyProvider({ tasks: ['chat'] }));
   });
 
   afterAll(async () => {

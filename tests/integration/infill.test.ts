@@ -18,9 +18,9 @@ import {
   type RpcStream,
 } from '@pa/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureTinyGguf } from '../../scripts/make-tiny-gguf.js';
 import { type StartedEngine, startEngine } from '../support/engine.js';
 import { type LoopbackProvider, startLoopbackAnthropic } from '../support/loopback-providers.js';
+import { tinyProvider } from '../support/tiny-provider.js';
 
 type End =
   | { kind: 'done'; result: InfillResult; deltas: string[] }
@@ -67,15 +67,7 @@ describe('local fill-in-the-middle on the tiny model', () => {
     // the shared 2-core test machine: generous deadlines here, the defaults are tested on the loopback servers
     await client.call('settings.set', { scope: 'user', key: 'completion.ttftDeadlineMs', value: 30_000 });
     await client.call('settings.set', { scope: 'user', key: 'completion.totalDeadlineMs', value: 60_000 });
-    await client.call('ai.providers.add', {
-      id: 'tiny',
-      kind: 'local',
-      modelClass: 'local',
-      model: 'tiny-llama',
-      modelPath: ensureTinyGguf(),
-      maxConcurrency: 1,
-      tasks: ['completion', 'chat'],
-    });
+    await client.call('ai.providers.add', tinyProvider({ tasks: ['completion', 'chat'] }));
   });
 
   afterAll(async () => {
@@ -150,16 +142,7 @@ describe('local fill-in-the-middle on the tiny model', () => {
       ['tiny-template', 'starcoder2'],
       ['tiny-chat', 'hole-filling'],
     ] as const) {
-      await client.call('ai.providers.add', {
-        id,
-        kind: 'local',
-        modelClass: 'local',
-        model: 'tiny-llama',
-        modelPath: ensureTinyGguf(),
-        maxConcurrency: 1,
-        tasks: ['completion', 'chat'],
-        fimTemplate,
-      });
+      await client.call('ai.providers.add', tinyProvider({ id, tasks: ['completion', 'chat'], fimTemplate }));
     }
     const templated = done(await collect(client.stream('ai.infill', ask({ ...params, provider: 'tiny-template' }))));
     expect(templated).toMatchObject({ template: 'starcoder2', text: own.text, promptTokens: own.promptTokens });
