@@ -23,7 +23,7 @@ export interface ConfigListing {
 
 interface Entry {
   names: string[];
-  /** Path → its signature when the names were read. */
+  /** Path → its stamp when the names were read. */
   watched: Map<string, string>;
 }
 
@@ -95,7 +95,7 @@ interface Stamp {
   changed: number;
 }
 
-export function stampOf(path: string): Stamp {
+function stampOf(path: string): Stamp {
   let stamp = '';
   let changed = 0;
   try {

@@ -39,4 +39,20 @@ describe('ExplorerModel.load', () => {
     await second;
     expect(model.state.value.children.get('')?.map((entry) => entry.name)).toEqual(['one.ts', 'two.ts']);
   });
+
+  it('drops an answer asked before another folder opened', async () => {
+    const answers: Array<(entries: FileEntry[]) => void> = [];
+    const client = {
+      call: () => new Promise<{ entries: FileEntry[] }>((resolve) => answers.push((entries) => resolve({ entries }))),
+    } as unknown as EngineClient;
+    const model = new ExplorerModel({
+      client,
+      state: { value: { workspace: null } },
+    } as unknown as WorkbenchController);
+    const before = model.load('src');
+    model.reset();
+    answers[0]?.([file('old.ts', 'src/old.ts')]);
+    await before;
+    expect(model.state.value.children.has('src')).toBe(false);
+  });
 });

@@ -16,8 +16,10 @@ const initial: ExplorerState = { children: new Map(), expanded: new Set(), selec
 export class ExplorerModel {
   readonly state = new Observable<ExplorerState>(initial);
   private readonly client: EngineClient;
-  private generation = 0;
-  /** The newest listing asked for each folder: an older answer arriving after it is stale and dropped. */
+  /**
+   * The newest listing asked for each folder: an older answer arriving after it is stale and dropped. Emptied when
+   * another folder opens, so nothing asked before that is taken either.
+   */
   private readonly latest = new Map<string, number>();
   private requests = 0;
 
@@ -43,18 +45,17 @@ export class ExplorerModel {
   }
 
   reset(): void {
-    this.generation++;
+    this.latest.clear();
     this.state.set(initial);
     if (this.workbench.state.value.workspace) void this.load('');
   }
 
   async load(dir: string): Promise<void> {
-    const generation = this.generation;
     const request = ++this.requests;
     this.latest.set(dir, request);
     // answers may come back out of order (the engine lists folders concurrently): a listing asked before a file
     // appeared must not replace the one asked after it
-    const stale = () => generation !== this.generation || this.latest.get(dir) !== request;
+    const stale = () => this.latest.get(dir) !== request;
     try {
       const { entries } = await this.client.call('files.list', { dir });
       if (stale()) return; // a different folder was opened meanwhile, or a newer listing of this one was asked
