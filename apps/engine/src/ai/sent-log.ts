@@ -1,10 +1,11 @@
 // What left the machine: each request the engine hands to a network provider (every chat round, tool rounds
 // included, and every completion), exactly as handed to it — the messages, the tools offered and the tool rounds so
 // far; a completion's prefix, suffix, path, language and context chunks with their paths — kept in the database so
-// the user can read what a remote model was sent (`ai.sent.list` / `ai.sent.get`, `pa ai sent`). In-process (local)
+// the user can read what a remote model was sent (`ai.sent.list` / `ai.sent.get`, `pa models sent`). In-process (local)
 // models are not recorded: nothing of theirs leaves. Bounded: the newest MAX_ROWS requests; a payload over
 // MAX_PAYLOAD_CHARS is kept cut, and marked so. The provider's own wire format (headers, the API key) is not the
-// record: the key never is, and the rest is the provider SDK's packaging of this payload.
+// record: the key never is, and the rest is the provider SDK's packaging of this payload. A completion to a native FIM
+// endpoint is recorded before the provider clips it to its window (remote-infill.ts): what left is part of the record.
 import type { ProviderConfig, SentRequest, SentRequestSummary } from '@pa/shared';
 import type { Store } from '../store/index.js';
 import type { InfillRequest, ModelProvider, ProviderRequest } from './providers/provider.js';

@@ -21,8 +21,8 @@ export function SentRequests({ sent }: { sent: SentController }) {
       <h3 className="ai-section">Sent to remote models</h3>
       <div className="ai-sent" data-testid="ai-sent">
         <div className="ai-sent__intro">
-          Every request handed to a remote provider, exactly as sent: chats, tool rounds and completions. Local models
-          are not listed: nothing of theirs leaves this machine.
+          Every request handed to a remote provider: chats and tool rounds as sent, completions as asked (the provider
+          sends the part that fits its window). Local models are not listed: nothing of theirs leaves this machine.
         </div>
         {error && <div className="ai-message__error">{error}</div>}
         {items.length === 0 ? (
