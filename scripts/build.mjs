@@ -88,11 +88,13 @@ const zodEnglishOnly = {
 const engineBundle = async (outdir, plugins = []) => {
   const result = await esbuild({
     ...esm,
-    // the language capability's worker thread is loaded by its file name (language/index.ts), so it is an entry
+    // the language and codebase capabilities' worker threads are loaded by their file names (language/index.ts,
+    // codebase/index.ts), so each is an entry
     entryPoints: {
       main: 'apps/engine/src/main.ts',
       cli: 'apps/engine/src/cli.ts',
       'language-worker': 'apps/engine/src/language/worker.ts',
+      'codebase-worker': 'apps/engine/src/codebase/worker.ts',
     },
     outdir,
     splitting: true,

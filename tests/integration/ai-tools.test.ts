@@ -80,8 +80,10 @@ describe('MCP tools in chat', () => {
     // by default a chat model gets only the tools the server marks read-only
     expect(offered.map((tool) => tool.function.name).sort()).toEqual([
       'self__ask',
+      'self__find_in_files',
       'self__list_workflows',
       'self__read_file',
+      'self__search_codebase',
       'self__search_files',
     ]);
     // The follow-up carries the assistant's tool call and the real file content as the tool's answer.

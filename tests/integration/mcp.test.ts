@@ -59,12 +59,48 @@ describe('pa mcp serve', () => {
     const { tools } = await client.listTools();
     expect(tools.map((tool) => tool.name).sort()).toEqual([
       'ask',
+      'find_in_files',
       'list_workflows',
       'read_file',
       'run_workflow',
+      'search_codebase',
       'search_files',
       'write_file',
     ]);
+  });
+
+  it("finds in files with the editor's own search, globs included", async () => {
+    const found = await call('find_in_files', { query: 'return a + b', include: ['src/**'] });
+    expect(found).toEqual({ text: 'src/math.js:3:3: return a + b;\nsrc/math.js:7:3: return a + b;', isError: false });
+    expect((await call('find_in_files', { query: 'return a + b', exclude: ['src'] })).text).toBe('no matches');
+    const cut = await call('find_in_files', { query: 'return', limit: 1 });
+    expect(cut.text).toMatch(/\n\(cut at 1 matches\)$/);
+    // a pattern a backtracking engine would take minutes on is linear here; a backreference is refused, typed
+    writeFileSync(join(workspace.root, 'src/long2.txt'), `${'a'.repeat(50_000)}!\n`);
+    expect(await call('find_in_files', { query: '(a+)+$', regex: true })).toEqual({
+      text: 'no matches',
+      isError: false,
+    });
+    const backreference = await call('find_in_files', { query: '(a)\\1', regex: true });
+    expect(backreference.isError).toBe(true);
+    expect(backreference.text).toMatch(/^E_BAD_REQUEST: /);
+  });
+
+  it("searches the workspace's codebase index, never leaving the folder", async () => {
+    // the index builds in the background once the folder opens: ask until it has the file
+    const deadline = Date.now() + 30_000;
+    let found = await call('search_codebase', { query: 'multiply numbers' });
+    while (!found.text.includes('src/math.js') && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      found = await call('search_codebase', { query: 'multiply numbers' });
+    }
+    expect(found.isError).toBe(false);
+    expect(found.text).toMatch(/^ranked by keywords only/);
+    expect(found.text).toContain('src/math.js:');
+    expect(found.text).toContain('export function multiply');
+    const outside = await call('search_codebase', { query: 'secret', folder: '../..' });
+    expect(outside.isError).toBe(true);
+    expect(outside.text).toMatch(/^E_BAD_REQUEST: /);
   });
 
   it('reads, searches and writes workspace files', async () => {

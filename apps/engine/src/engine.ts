@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { AsyncDisposableStore, errorStack, type Settings } from '@pa/shared';
 import { createAi } from './ai/index.js';
 import { createBackups } from './backup/index.js';
+import { createCodebase } from './codebase/index.js';
 import type { Capability, EngineContext } from './context.js';
 import { createFiles } from './files/index.js';
 import { lazyCapability } from './lazy-capability.js';
@@ -97,6 +98,8 @@ export function createEngine(options: EngineOptions): Engine {
   const { entitlements, quotas } = add(createLicensing(context, secrets, { publicKey: options.licensePublicKey }));
   // MCP first: chat models borrow its tool catalog, workflow `mcp` steps its clients.
   const mcp = add(createMcp(context));
+  // the codebase index: its worker starts when a folder opens; chat's @codebase asks it
+  const codebase = add(createCodebase(context));
   // the user's settings as the capabilities that follow them read them (the settings capability loads on first use)
   const effectiveSettings = async (): Promise<Settings> =>
     ((await settings.load()) as SettingsCapability).service.effective();
@@ -106,6 +109,7 @@ export function createEngine(options: EngineOptions): Engine {
       quotas,
       secrets,
       tools: mcp.catalog,
+      codebase: codebase.service,
       preferences: async () => {
         const effective = await effectiveSettings();
         return {

@@ -63,3 +63,6 @@ export interface AiService {
    */
   generate(request: GenerateRequest): Promise<GenerateResult>;
 }
+
+/** `.aiignore`: what no model is given, local or remote (the codebase index leaves those files out too). */
+export { AIIGNORE_FILE, AiIgnore } from './aiignore.js';

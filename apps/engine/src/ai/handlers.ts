@@ -6,6 +6,8 @@ import {
   type AiSettingsFile,
   type AiStreamFailure,
   type AiToken,
+  type ChatParams,
+  type ChatTurn,
   ErrorCode,
   type InfillDelta,
   type InfillResult,
@@ -14,6 +16,7 @@ import {
   type ProviderView,
   type RouteInfo,
   toWireError,
+  type UsedContext,
 } from '@pa/shared';
 import type { EngineContext } from '../context.js';
 import { Channel } from '../rpc/channel.js';
@@ -22,6 +25,7 @@ import type { Secrets } from '../secrets/api.js';
 import type { GenerateRequest, GenerateResult } from './api.js';
 import type { Conversations } from './conversations.js';
 import type { InfillRouter } from './infill.js';
+import { type MentionDoors, resolveMentions } from './mentions.js';
 import type { PerfLog } from './perf.js';
 import { completionTurns, editTurns, stripCodeFence } from './prompts.js';
 import { modelFileProblem } from './providers/local.js';
@@ -42,6 +46,8 @@ export interface AiHandlerDeps {
   settings: () => AiSettingsFile;
   updateSettings: (change: (settings: AiSettingsFile) => AiSettingsFile) => void;
   serverToken: () => Promise<string>;
+  /** What `@` mentions read and retrieve through (absent: a chat with mentions is refused). */
+  mentions?: MentionDoors;
 }
 
 /**
@@ -51,7 +57,8 @@ export interface AiHandlerDeps {
 export function joinText(queue: AiToken[], token: AiToken): boolean {
   const last = queue.at(-1);
   if (!last) return false;
-  queue[queue.length - 1] = { text: last.text + token.text };
+  // the used-context item keeps its context when text joins it
+  queue[queue.length - 1] = { ...last, text: last.text + token.text };
   return true;
 }
 
@@ -86,27 +93,51 @@ export function aiHandlers(deps: AiHandlerDeps): PartialHandlers {
     request: Omit<GenerateRequest, 'actor' | 'signal' | 'onToken'>,
     call: StreamContext,
     finish: (text: string) => string = (text) => text,
+    mentions: ChatParams['mentions'] = [],
   ): Channel<AiToken, AiAnswer> => {
     // Refusals that need no provider (unknown or unlicensed pinned provider) fail the stream before it starts.
     if (request.provider !== undefined) router.checkPinned(request.provider, call.actor);
     const tokens = new Channel<AiToken, AiAnswer>({ merge: joinText });
     let partial = '';
-    void router
-      .generate({
-        ...request,
-        actor: call.actor,
-        signal: call.signal,
-        onToken: (text) => {
-          partial += text;
-          tokens.push({ text });
-        },
+    let used: UsedContext[] = [];
+    void withMentions(request, mentions)
+      .then((resolved) => {
+        used = resolved.used;
+        if (used.length > 0) tokens.push({ text: '', context: used });
+        return router.generate({
+          ...resolved.request,
+          actor: call.actor,
+          signal: call.signal,
+          onToken: (text) => {
+            partial += text;
+            tokens.push({ text });
+          },
+        });
       })
       .then(
-        (result) => tokens.end(answerOf(result, finish)),
+        (result) => tokens.end({ ...answerOf(result, finish), ...(used.length > 0 ? { context: used } : {}) }),
         (error: unknown) => tokens.fail(failureOf(error, partial)),
       );
     return tokens;
   };
+
+  /** The request with the mentions' context put before the question of its last user message. */
+  async function withMentions<R extends { messages: ChatTurn[] }>(
+    request: R,
+    mentions: ChatParams['mentions'],
+  ): Promise<{ request: R; used: UsedContext[] }> {
+    if (mentions.length === 0) return { request, used: [] };
+    if (!deps.mentions) throw new PaError(ErrorCode.UNAVAILABLE, 'Mentions are not available in this engine.');
+    let last = request.messages.length - 1;
+    while (last >= 0 && request.messages[last]?.role !== 'user') last--;
+    const question = last >= 0 ? (request.messages[last] as ChatTurn).content : '';
+    const { block, used } = await resolveMentions(mentions, question, deps.mentions);
+    if (!block) return { request, used };
+    const messages = request.messages.map((turn, index) =>
+      index === last ? { ...turn, content: `${block}\n\nQuestion: ${turn.content}` } : turn,
+    );
+    return { request: { ...request, messages }, used };
+  }
 
   const view = async (config: ProviderConfig): Promise<ProviderView> => ({
     ...config,
@@ -124,7 +155,7 @@ export function aiHandlers(deps: AiHandlerDeps): PartialHandlers {
   const workspaceKey = () => ctx.workspace.current()?.root ?? '';
 
   return {
-    'ai.chat': (params, call) => generation(params, call),
+    'ai.chat': ({ mentions, ...params }, call) => generation(params, call, undefined, mentions),
     'ai.complete': ({ prompt, ...options }, call) =>
       generation({ ...options, messages: completionTurns(prompt) }, call),
     'ai.edit': ({ instruction, code, path, language, ...options }, call) =>

@@ -2,6 +2,7 @@
 // its RPC methods, the OpenAI-compatible /v1 routes, and the door other capabilities call (`service.generate`).
 import { randomBytes } from 'node:crypto';
 import { type AiSettingsFile, errorMessage } from '@pa/shared';
+import type { CodebaseService } from '../codebase/api.js';
 import type { Capability, EngineContext } from '../context.js';
 import type { Entitlements, Quotas } from '../license/api.js';
 import type { Secrets } from '../secrets/api.js';
@@ -49,6 +50,8 @@ export function createAi(
     preferences?: () => Promise<RouterPreferences>;
     /** The user's code completion settings now (enabled, deadlines, remote models allowed). */
     completion?: () => Promise<CompletionPreferences>;
+    /** The codebase index, for chat's `@codebase`, `@folder` and `@search`. */
+    codebase?: CodebaseService;
   },
 ): Ai {
   ctx.store.migrate('ai', [...AI_MIGRATIONS, SENT_MIGRATION]);
@@ -115,6 +118,11 @@ export function createAi(
         settings = next;
       },
       serverToken,
+      mentions: {
+        ...(deps.codebase ? { codebase: deps.codebase } : {}),
+        resolve: (rel) => ctx.files.resolve(rel),
+        excluded: (path) => aiIgnore.excludes(path),
+      },
     }),
     httpRoutes: openAiRoutes({ service, providers: () => settings.providers, token: serverToken }),
     dispose: () => router.dispose(),

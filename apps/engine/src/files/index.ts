@@ -42,6 +42,8 @@ export interface FilesCapability {
   write(rel: string, content: string): Promise<{ size: number; mtimeMs: number }>;
   /** Hears the workspace-relative path of every file this engine wrote (a save); the result unsubscribes. */
   onDidWrite(listener: (path: string) => void): () => void;
+  /** Hears what the watcher saw change that this engine did not write (another program, git, a terminal). */
+  onDidChangeOutside(listener: (changes: FileChange[]) => void): () => void;
   dispose(): Promise<void>;
 }
 
@@ -64,6 +66,7 @@ export function createFiles(
   // mtimes of our own writes: a watcher event that matches one is an echo, not an outside change
   const ownWrites = new Map<string, number>();
   const writeListeners = new Set<(path: string) => void>();
+  const changeListeners = new Set<(changes: FileChange[]) => void>();
 
   // temp files an interrupted atomic write left behind are removed when a folder opens; the tree waits for it
   let sweeping: Promise<void> = Promise.resolve();
@@ -81,7 +84,9 @@ export function createFiles(
       sweeping = sweepAtomicTemps(root, rules);
       watcher = watchWorkspace(root, rules, (changes) => {
         const outside = changes.filter((change) => !isOwnEcho(root, change));
-        if (outside.length > 0) onChanges(outside);
+        if (outside.length === 0) return;
+        onChanges(outside);
+        for (const listener of changeListeners) listener(outside);
       });
     }
   });
@@ -395,6 +400,10 @@ export function createFiles(
     onDidWrite(listener) {
       writeListeners.add(listener);
       return () => writeListeners.delete(listener);
+    },
+    onDidChangeOutside(listener) {
+      changeListeners.add(listener);
+      return () => changeListeners.delete(listener);
     },
     dispose: async () => {
       unsubscribe();

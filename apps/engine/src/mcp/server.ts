@@ -95,6 +95,54 @@ export function createMcpServer(local: LocalEngine): McpServer {
   );
 
   server.registerTool(
+    'find_in_files',
+    {
+      annotations: { readOnlyHint: true },
+      description:
+        "The editor's find in files (ripgrep when installed; .gitignore respected): a text or linear-time regular expression, with optional globs. Answers path:line:column: line.",
+      inputSchema: {
+        query: z.string().min(1).max(10_000),
+        regex: z.boolean().optional(),
+        matchCase: z.boolean().optional(),
+        wholeWord: z.boolean().optional(),
+        include: z.array(z.string().min(1).max(1_000)).max(100).optional(),
+        exclude: z.array(z.string().min(1).max(1_000)).max(100).optional(),
+        limit: z.number().int().min(1).max(2_000).optional(),
+      },
+    },
+    (args, extra) => answer(() => findInFiles(local, args, extra.signal)),
+  );
+
+  server.registerTool(
+    'search_codebase',
+    {
+      annotations: { readOnlyHint: true },
+      description:
+        "Search the workspace's local codebase index by meaning and keywords (a natural-language question or names); answers the best-matching code chunks with their path and lines.",
+      inputSchema: {
+        query: z.string().min(1).max(2_000),
+        limit: z.number().int().min(1).max(50).optional(),
+        folder: z.string().max(4096).optional(),
+      },
+    },
+    ({ query, limit, folder }) =>
+      answer(async () => {
+        const result = await local.call('codebase.search', {
+          query,
+          limit: limit ?? 10,
+          ...(folder ? { folder } : {}),
+        });
+        if (result.hits.length === 0) return 'no matches';
+        const how = result.hybrid ? 'keywords and meaning' : 'keywords only (no embedding model is set)';
+        const hits = result.hits.map((hit) => {
+          const what = hit.name ? ` ${hit.kind} ${hit.name}` : '';
+          return `${hit.path}:${hit.startLine}-${hit.endLine}${what}\n${compact(hit.text) as string}`;
+        });
+        return `ranked by ${how}\n\n${hits.join('\n\n')}`;
+      }),
+  );
+
+  server.registerTool(
     'list_workflows',
     {
       description: 'List the workflows this workspace can run, with their inputs.',
@@ -148,6 +196,45 @@ export function createMcpServer(local: LocalEngine): McpServer {
   );
 
   return server;
+}
+
+/** find_in_files through the engine's own `search.text` stream, cut at `limit` matches. */
+async function findInFiles(
+  local: LocalEngine,
+  args: {
+    query: string;
+    regex?: boolean | undefined;
+    matchCase?: boolean | undefined;
+    wholeWord?: boolean | undefined;
+    include?: string[] | undefined;
+    exclude?: string[] | undefined;
+    limit?: number | undefined;
+  },
+  signal: AbortSignal,
+): Promise<string> {
+  const limit = args.limit ?? 200;
+  const stream = local.stream(
+    'search.text',
+    {
+      pattern: args.query,
+      isRegex: args.regex ?? false,
+      matchCase: args.matchCase ?? false,
+      wholeWord: args.wholeWord ?? false,
+      include: args.include ?? [],
+      exclude: args.exclude ?? [],
+      maxResults: limit,
+    },
+    { signal },
+  );
+  const lines: string[] = [];
+  for await (const file of stream) {
+    for (const match of file.matches) {
+      lines.push(`${file.path}:${match.line}:${match.column + 1}: ${match.preview.text.trim().slice(0, 300)}`);
+    }
+  }
+  const result = await stream.result;
+  if (lines.length === 0) return 'no matches';
+  return result.limitHit ? `${lines.join('\n')}\n(cut at ${limit} matches)` : lines.join('\n');
 }
 
 /**

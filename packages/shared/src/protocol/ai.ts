@@ -135,13 +135,40 @@ const GenerationOptions = {
   temperature: z.number().min(0).max(2).optional(),
 };
 
+/**
+ * What a chat question asks the engine to add as context (the `@` mentions of the input box): a file, the chunks of
+ * a folder or of the whole codebase that best match the question, or the chunks matching some search words.
+ */
+export const ContextMention = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('file'), path: z.string().min(1).max(4096) }),
+  z.strictObject({ kind: z.literal('folder'), path: z.string().max(4096) }),
+  z.strictObject({ kind: z.literal('codebase') }),
+  z.strictObject({ kind: z.literal('search'), query: z.string().min(1).max(500) }),
+]);
+export type ContextMention = z.infer<typeof ContextMention>;
+
+/** One piece of context the engine put in front of the model (shown as "used context", with a link). */
+export const UsedContext = z.object({
+  source: z.enum(['file', 'folder', 'codebase', 'search']),
+  path: z.string(),
+  startLine: z.number().int().positive(),
+  endLine: z.number().int().positive(),
+  name: z.string().nullable(),
+  /** Characters of it the model got. */
+  chars: z.number().int().nonnegative(),
+});
+export type UsedContext = z.infer<typeof UsedContext>;
+
 export const ChatParams = z.strictObject({
   messages: z.array(ChatTurn).min(1).max(1_000),
   task: TaskType.default('chat'),
+  /** Context to add to the last user message (the engine reads and retrieves it; `.aiignore`d files never). */
+  mentions: z.array(ContextMention).max(20).default([]),
   /** Offer the configured MCP servers' tools to a model that supports tool calls. */
   tools: z.boolean().default(true),
   ...GenerationOptions,
 });
+export type ChatParams = z.infer<typeof ChatParams>;
 
 export const CompleteParams = z.strictObject({
   prompt: z.string().max(1_000_000),
@@ -194,6 +221,8 @@ export type SentRequest = z.infer<typeof SentRequest>;
 
 export const ConversationMessage = ChatTurn.extend({
   route: RouteInfo.optional(),
+  /** A question's used context (its mentions, resolved). */
+  context: z.array(UsedContext).optional(),
   toolCalls: z.array(ToolUse).optional(),
   /** Set when the answer ended with an error (what was received is kept). */
   error: z.string().optional(),
@@ -209,7 +238,11 @@ export type Conversation = z.infer<typeof Conversation>;
 export const ConversationId = z.string().min(1).max(64);
 
 /** One piece of answer text (pieces that queued while the reader was slow arrive joined). */
-export const AiToken = z.object({ text: z.string() });
+export const AiToken = z.object({
+  text: z.string(),
+  /** The first item of a chat with mentions: the context the model was given. */
+  context: z.array(UsedContext).optional(),
+});
 export type AiToken = z.infer<typeof AiToken>;
 
 export const AiAnswer = z.object({
@@ -221,6 +254,8 @@ export const AiAnswer = z.object({
   tokensOut: z.number(),
   /** The tools the model called on the way to this answer, in order (absent when none). */
   toolCalls: z.array(ToolUse).optional(),
+  /** The context the mentions added (absent when none). */
+  context: z.array(UsedContext).optional(),
 });
 export type AiAnswer = z.infer<typeof AiAnswer>;
 

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { MethodSpec, StreamSpec } from '../rpc.js';
 import { aiEvents, aiMethods } from './ai.js';
 import { backupMethods } from './backup.js';
+import { codebaseEvents, codebaseMethods } from './codebase.js';
 import { collabEvents, collabMethods } from './collab.js';
 import { engineEvents, engineMethods } from './engine.js';
 import { filesEvents, filesMethods } from './files.js';
@@ -35,6 +36,7 @@ export const methods = {
   ...lspMethods,
   ...formatMethods,
   ...modelsMethods,
+  ...codebaseMethods,
 } as const;
 
 export const events = {
@@ -44,6 +46,7 @@ export const events = {
   ...aiEvents,
   ...collabEvents,
   ...gitEvents,
+  ...codebaseEvents,
 } as const;
 
 export type Methods = typeof methods;
@@ -84,6 +87,7 @@ export function isEventName(name: string): name is EventName {
 
 export * from './ai.js';
 export * from './backup.js';
+export * from './codebase.js';
 export * from './collab.js';
 export * from './engine.js';
 export * from './files.js';
