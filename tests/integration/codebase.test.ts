@@ -3,7 +3,7 @@
 // model is set; a saved file is searchable at once; `@codebase` puts the retrieved chunks in the request the
 // provider received (checked on the loopback server) and never an .aiignore'd file; `@file` of such a file is
 // refused; the index survives an engine restart; hostile params get typed errors.
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ErrorCode, type IndexStatus, type RpcClient } from '@pa/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -87,6 +87,17 @@ describe('the codebase index in the engine', () => {
     expect(result.hybrid).toBe(false);
     expect(result.hits[0]).toMatchObject({ path: 'src/account.ts', name: 'deleteAccount', startLine: 1 });
     expect(result.hits.map((hit) => hit.path)).not.toContain('secrets/keys.ts');
+  });
+
+  it.runIf(process.platform === 'linux')('indexes at a lower priority than the engine answers requests', () => {
+    const pid = engine.process.pid as number;
+    const niceOf = (tid: string) => {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    };
+    const threads = readdirSync(`/proc/${pid}/task`);
+    expect(niceOf(String(pid))).toBe(0);
+    expect(threads.map(niceOf)).toContain(10);
   });
 
   it('searches by meaning once the tiny ONNX model is set', async () => {

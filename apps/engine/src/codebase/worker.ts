@@ -1,7 +1,8 @@
 // The codebase capability's worker thread: chunking (tree-sitter's wasm), embedding (onnxruntime-node) and the
 // index's SQLite writes and queries all run here, so indexing a large folder never delays the engine's answers to
 // typing. One index at a time (the open folder); index.ts sends it the folder, the watcher's changes and queries.
-import { availableParallelism } from 'node:os';
+import { readlinkSync } from 'node:fs';
+import { availableParallelism, setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { type CodebaseSearchParams, ErrorCode, type IndexStatus, PaError } from '@pa/shared';
 import { Indexer } from './indexer.js';
@@ -29,6 +30,21 @@ interface Open {
 
 const port = parentPort;
 if (!port) throw new Error('the codebase worker runs as a worker thread');
+
+/**
+ * Indexing is background work: this thread (and onnxruntime's threads, which it starts and which inherit its
+ * priority) runs at a lower priority, so a busy laptop gives the engine's own thread, the editor and the completion
+ * model the cores first. Linux sets priority per thread (its id is in /proc/thread-self); elsewhere the thread keeps
+ * the process's priority.
+ */
+const BACKGROUND_NICE = 10;
+try {
+  const self = readlinkSync('/proc/thread-self');
+  const threadId = Number(self.slice(self.lastIndexOf('/') + 1));
+  if (Number.isInteger(threadId) && threadId > 0) setPriority(threadId, BACKGROUND_NICE);
+} catch {
+  // no /proc (macOS, Windows) or not allowed: the normal priority
+}
 
 let open: Open | null = null;
 /** Requests run in order: an `open` finishes loading its model before the changes and queries after it. */
