@@ -153,6 +153,25 @@ describe('the codebase index in the engine', () => {
     expect(JSON.stringify(body)).not.toContain('sk-never-leaves-31337');
   });
 
+  it('gives a Ctrl+K edit the related code its instruction and selection retrieve', async () => {
+    const end = await collect(
+      client.stream('ai.edit', {
+        instruction: 'Call the account removal helper here',
+        code: 'export function closeUser(id: string) {\n  // TODO\n}\n',
+        path: 'src/admin.ts',
+        mentions: [{ kind: 'codebase' }],
+        provider: 'remote',
+      }),
+    );
+    expect(end.kind).toBe('done');
+    if (end.kind !== 'done') return;
+    expect(end.answer.context?.map((used) => used.path)).toContain('src/account.ts');
+    const body = remote.requests.at(-1)?.body as { messages: Array<{ role: string; content: string }> };
+    const sent = body.messages.at(-1)?.content ?? '';
+    expect(sent).toContain('export async function deleteAccount(userId: string)');
+    expect(sent).toMatch(/\n\nInstruction: Call the account removal helper here/);
+  });
+
   it('refuses @file of an .aiignored file and of a path outside the folder, sending nothing', async () => {
     const before = remote.requests.length;
     const ignored = await collect(

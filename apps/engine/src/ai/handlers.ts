@@ -94,13 +94,14 @@ export function aiHandlers(deps: AiHandlerDeps): PartialHandlers {
     call: StreamContext,
     finish: (text: string) => string = (text) => text,
     mentions: ChatParams['mentions'] = [],
+    mentionOptions: { query?: string; label: string } = { label: 'Question: ' },
   ): Channel<AiToken, AiAnswer> => {
     // Refusals that need no provider (unknown or unlicensed pinned provider) fail the stream before it starts.
     if (request.provider !== undefined) router.checkPinned(request.provider, call.actor);
     const tokens = new Channel<AiToken, AiAnswer>({ merge: joinText });
     let partial = '';
     let used: UsedContext[] = [];
-    void withMentions(request, mentions)
+    void withMentions(request, mentions, mentionOptions)
       .then((resolved) => {
         used = resolved.used;
         if (used.length > 0) tokens.push({ text: '', context: used });
@@ -122,19 +123,24 @@ export function aiHandlers(deps: AiHandlerDeps): PartialHandlers {
   };
 
   /** The request with the mentions' context put before the question of its last user message. */
+  /**
+   * The request with the mentions' context put before its last user message. `@codebase` and `@folder` retrieve by
+   * `query` (an edit's instruction and code), else by that message (a chat's question, which `label` introduces).
+   */
   async function withMentions<R extends { messages: ChatTurn[] }>(
     request: R,
     mentions: ChatParams['mentions'],
+    options: { query?: string; label: string },
   ): Promise<{ request: R; used: UsedContext[] }> {
     if (mentions.length === 0) return { request, used: [] };
     if (!deps.mentions) throw new PaError(ErrorCode.UNAVAILABLE, 'Mentions are not available in this engine.');
     let last = request.messages.length - 1;
     while (last >= 0 && request.messages[last]?.role !== 'user') last--;
-    const question = last >= 0 ? (request.messages[last] as ChatTurn).content : '';
+    const question = options.query ?? (last >= 0 ? (request.messages[last] as ChatTurn).content : '');
     const { block, used } = await resolveMentions(mentions, question, deps.mentions);
     if (!block) return { request, used };
     const messages = request.messages.map((turn, index) =>
-      index === last ? { ...turn, content: `${block}\n\nQuestion: ${turn.content}` } : turn,
+      index === last ? { ...turn, content: `${block}\n\n${options.label}${turn.content}` } : turn,
     );
     return { request: { ...request, messages }, used };
   }
@@ -158,7 +164,7 @@ export function aiHandlers(deps: AiHandlerDeps): PartialHandlers {
     'ai.chat': ({ mentions, ...params }, call) => generation(params, call, undefined, mentions),
     'ai.complete': ({ prompt, ...options }, call) =>
       generation({ ...options, messages: completionTurns(prompt) }, call),
-    'ai.edit': ({ instruction, code, path, language, ...options }, call) =>
+    'ai.edit': ({ instruction, code, path, language, mentions, ...options }, call) =>
       generation(
         {
           ...options,
@@ -172,6 +178,9 @@ export function aiHandlers(deps: AiHandlerDeps): PartialHandlers {
         },
         call,
         stripCodeFence,
+        mentions,
+        // related code is found by what is asked and the code it is asked of
+        { query: `${instruction}\n${code.slice(0, 1_000)}`, label: '' },
       ),
     'ai.infill': (params, call) => {
       if (params.provider !== undefined) router.checkPinned(params.provider, call.actor);

@@ -12,7 +12,7 @@ import { CODEBASE_PREVIEW_CHARS } from '@pa/shared';
 import { inspectText } from '@pa/shared/text-file';
 import { AIIGNORE_FILE, AiIgnore } from '../ai/api.js';
 import { IgnoreRules, walkFiles } from '../files/api.js';
-import { ftsExpression, queryTerms } from './keywords.js';
+import { queryTerms } from './keywords.js';
 import { fuse } from './rank.js';
 import { contentHash, type IndexStore, type StoredChunk } from './store.js';
 
@@ -81,6 +81,10 @@ export class Indexer {
   private statusTimer: NodeJS.Timeout | null = null;
   /** Stops an embedding batch when the model is swapped or the index closes. */
   private embedAbort = new AbortController();
+  /** The batch of vectors being computed while files are chunked (one at a time: it takes the oldest pending). */
+  private embedding: Promise<void> | null = null;
+  /** Bodies added since the last batch took some (an estimate: the store's pending rows are the truth). */
+  private unembedded = 0;
 
   constructor(private readonly options: IndexerOptions) {
     this.store = options.store;
@@ -172,11 +176,10 @@ export class Indexer {
   async search(params: CodebaseSearchParams): Promise<CodebaseSearchResult> {
     const started = performance.now();
     const terms = queryTerms(params.query);
-    const expression = ftsExpression(terms);
     const folder = params.folder ? params.folder.replace(/\/+$/, '') : '';
     // a folder filter is applied after ranking: bring more candidates so enough remain
     const wanted = Math.max(CANDIDATES, params.limit * 2) * (folder ? 4 : 1);
-    const keyword = expression ? this.store.keywordSearch(expression, wanted).map((hit) => hit.id) : [];
+    const keyword = this.store.keywordSearch(terms, wanted).map((hit) => hit.id);
     let vector: number[] = [];
     const embedder = this.embedder;
     const hybrid = params.mode === 'hybrid' && embedder !== null && this.store.hasVectors();
@@ -251,6 +254,14 @@ export class Indexer {
       }
       const next = this.queue.values().next();
       if (!next.done) {
+        // a batch of vectors is computed (onnxruntime's threads) while this thread chunks the next files
+        if (!this.embedding && this.embedder && this.unembedded >= (this.options.batchSize ?? DEFAULT_BATCH)) {
+          this.embedding = this.embedBatch()
+            .catch(() => {}) // a failure is handled inside; a closed store only ends the batch
+            .finally(() => {
+              this.embedding = null;
+            });
+        }
         this.queue.delete(next.value);
         try {
           await this.indexPath(next.value);
@@ -261,6 +272,10 @@ export class Indexer {
           this.lastFailure = `${next.value}: ${error instanceof Error ? error.message : String(error)}`;
         }
         this.report(false);
+        continue;
+      }
+      if (this.embedding) {
+        await this.embedding;
         continue;
       }
       if (this.pendingVectors()) {
@@ -328,7 +343,7 @@ export class Indexer {
     const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
     const chunks = await this.chunker.chunk(path, text);
     if (this.closed) return;
-    this.store.replaceFile(path, stamp, hash, chunks);
+    this.unembedded += this.store.replaceFile(path, stamp, hash, chunks);
     this.runFiles++;
   }
 
@@ -336,6 +351,8 @@ export class Indexer {
     const embedder = this.embedder;
     if (!embedder) return;
     const batch = this.store.pendingBodies(this.options.batchSize ?? DEFAULT_BATCH);
+    this.unembedded = Math.max(0, this.unembedded - batch.length);
+    if (batch.length === 0) return;
     const signal = this.embedAbort.signal;
     let vectors: Float32Array[];
     try {

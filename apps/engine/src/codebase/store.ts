@@ -13,6 +13,12 @@ import { keywordText } from './keywords.js';
 export type Db = Database.Database;
 
 const SCHEMA_VERSION = '1';
+/** A word in more of the chunks than this says little about any of them (its BM25 weight is near 0). */
+const COMMON_SHARE = 0.25;
+/** ...and in more chunks than this (scoring fewer costs little; a small project's words are all "common"). */
+const COMMON_MIN_ROWS = 5_000;
+/** The most matching rows the OR part of a keyword query scores. */
+const OR_BUDGET = 20_000;
 
 export interface StoredChunk {
   startLine: number;
@@ -67,6 +73,7 @@ export class IndexStore {
       CREATE INDEX IF NOT EXISTS chunks_body ON chunks (body_id);
       CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5 (
         name, path, body, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2');
+      CREATE VIRTUAL TABLE IF NOT EXISTS chunks_vocab USING fts5vocab (chunks_fts, 'row');
     `);
     const version = this.meta('schema');
     if (version !== null && version !== SCHEMA_VERSION) throw new Error(`index schema ${version} is not ours`);
@@ -257,11 +264,62 @@ export class IndexStore {
     };
   }
 
-  /** Chunk ids by BM25 (best first); name and path words weigh more than the body's. */
-  keywordSearch(expression: string, limit: number): { id: number; score: number }[] {
-    return this.sql<[string, number], { id: number; score: number }>(
-      'SELECT rowid AS id, bm25(chunks_fts, 4.0, 2.0, 1.0) AS score FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY score LIMIT ?',
-    ).all(expression, limit);
+  /**
+   * Chunk ids by BM25 (best first); name and path words weigh more than the body's. BM25 is computed for every row
+   * that matches, so a word found in most chunks (`store` in a store's code) would cost a score for each of them and
+   * rank nothing: words in more than COMMON_SHARE (and COMMON_MIN_ROWS) of the chunks are left out (unless all are; then the rarest
+   * stays), chunks holding all the remaining words come first, then chunks holding any of the rarest ones, as far
+   * as OR_BUDGET rows.
+   */
+  keywordSearch(terms: readonly string[], limit: number): { id: number; score: number }[] {
+    const total = this.sql<[], { n: number }>('SELECT COUNT(*) AS n FROM chunks').get()?.n ?? 0;
+    if (terms.length === 0 || total === 0) return [];
+    const frequency = new Map(
+      this.sql<[string], { term: string; doc: number }>(
+        'SELECT term, doc FROM chunks_vocab WHERE term IN (SELECT value FROM json_each(?))',
+      )
+        .all(JSON.stringify(terms))
+        .map((row) => [row.term, row.doc]),
+    );
+    const known = terms.filter((term) => (frequency.get(term) ?? 0) > 0);
+    known.sort((a, b) => (frequency.get(a) as number) - (frequency.get(b) as number));
+    const common = (term: string) => {
+      const rows = frequency.get(term) as number;
+      return rows > total * COMMON_SHARE && rows > COMMON_MIN_ROWS;
+    };
+    const useful = known.filter((term) => !common(term));
+    if (useful.length === 0) {
+      // only common words: scoring each of their rows would rank nothing; any of them will do (the vector ranking,
+      // the path and name boosts order them)
+      const [rarest] = known;
+      if (rarest === undefined) return [];
+      return this.sql<[string, number], { id: number }>(
+        'SELECT rowid AS id FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?',
+      )
+        .all(`"${rarest.replaceAll('"', '""')}"`, limit)
+        .map((row) => ({ id: row.id, score: 0 }));
+    }
+    const kept = useful;
+    const run = (expression: string, count: number) =>
+      this.sql<[string, number], { id: number; score: number }>(
+        'SELECT rowid AS id, bm25(chunks_fts, 4.0, 2.0, 1.0) AS score FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY score LIMIT ?',
+      ).all(expression, count);
+    const quoted = kept.map((term) => `"${term.replaceAll('"', '""')}"`);
+    const hits = kept.length > 1 ? run(quoted.join(' AND '), limit) : [];
+    if (hits.length >= limit) return hits;
+    let rows = 0;
+    const rarest: string[] = [];
+    for (const [index, term] of kept.entries()) {
+      rows += frequency.get(term) as number;
+      if (rarest.length > 0 && rows > OR_BUDGET) break;
+      rarest.push(quoted[index] as string);
+    }
+    const seen = new Set(hits.map((hit) => hit.id));
+    for (const hit of run(rarest.join(' OR '), limit)) {
+      if (hits.length >= limit) break;
+      if (!seen.has(hit.id)) hits.push(hit);
+    }
+    return hits;
   }
 
   /** Body ids nearest to `vector` (cosine distance, nearest first). */

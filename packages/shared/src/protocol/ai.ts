@@ -182,6 +182,8 @@ export const EditParams = z.strictObject({
   code: z.string().max(1_000_000),
   path: z.string().max(4096).optional(),
   language: z.string().max(64).optional(),
+  /** Related code to add (Ctrl+K with `@codebase`: chunks matching the instruction and the code). */
+  mentions: z.array(ContextMention).max(20).default([]),
   ...GenerationOptions,
 });
 
