@@ -4,7 +4,7 @@
 // no worker hop, no fusion). Paired rounds of one query each, order alternating. Goal (issue 16): p95 <= 50 ms.
 import { availableParallelism } from 'node:os';
 import { createEmbedder } from '../apps/engine/src/codebase/embed/embedder.js';
-import { ftsExpression, queryTerms } from '../apps/engine/src/codebase/keywords.js';
+import { queryTerms } from '../apps/engine/src/codebase/keywords.js';
 import { IndexStore } from '../apps/engine/src/codebase/store.js';
 import { indexFileOf } from './support/codebase.js';
 import { CHUNKS, engineWith100kIndex } from './support/index-100k.js';
@@ -28,8 +28,7 @@ const embedder = await createEmbedder({ modelPath, threads: availableParallelism
 const store = new IndexStore(indexFileOf(dataDir, root));
 async function direct(query: string): Promise<number> {
   const started = performance.now();
-  const expression = ftsExpression(queryTerms(query));
-  if (expression) store.keywordSearch(expression, 100);
+  store.keywordSearch(queryTerms(query), 100);
   const [vector] = await embedder.embed([query]);
   if (vector) store.vectorSearch(vector, 100);
   return performance.now() - started;

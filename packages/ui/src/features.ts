@@ -1,6 +1,7 @@
 // Every feature the workbench hosts, in the order their views appear. Each feature creates its controllers when the
 // workbench activates it and disposes them with it.
 import { aiFeature } from './ai/index';
+import { codebaseFeature } from './codebase/index';
 import { collabFeature } from './collab/index';
 import { completionFeature } from './completion/index';
 import { keybindingsFeature } from './keybindings/index';
@@ -21,6 +22,7 @@ import { workflowFeature } from './workflow/index';
 
 export const features: Contribution[] = [
   searchFeature(),
+  codebaseFeature(),
   aiFeature(),
   workflowFeature(),
   collabFeature(),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ftsExpression, identifierParts, keywordText, queryTerms } from './keywords.js';
+import { identifierParts, keywordText, queryTerms, quoteTerm } from './keywords.js';
 
 describe('identifierParts', () => {
   it('splits camel case, acronyms, snake case and keeps letter-digit runs', () => {
@@ -30,16 +30,14 @@ describe('keywordText', () => {
   });
 });
 
-describe('queryTerms and ftsExpression', () => {
+describe('queryTerms and quoteTerm', () => {
   it('drops words that say nothing about code and splits names', () => {
     expect(queryTerms('where is the deleteUser function?')).toEqual(['deleteuser', 'delete', 'user', 'function']);
   });
 
   it('quotes every term, so FTS5 syntax from the query is never syntax', () => {
-    const terms = queryTerms('NEAR(a b) OR path:"x" * -y');
-    const expression = ftsExpression(terms);
-    expect(expression).toBe('"near" OR "b" OR "path" OR "x" OR "y"');
-    expect(ftsExpression([])).toBeNull();
+    expect(queryTerms('NEAR(a b) OR path:"x" * -y').map(quoteTerm)).toEqual(['"near"', '"b"', '"path"', '"x"', '"y"']);
+    expect(quoteTerm('say"hi')).toBe('"say""hi"');
   });
 
   it('keeps at most 32 terms', () => {

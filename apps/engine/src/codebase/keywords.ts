@@ -1,7 +1,7 @@
 // Words for the keyword index (SQLite FTS5, BM25). Code names glue words together (`removeAccount`,
 // `user_store`, `HTTPServer`), and people search with the words apart ("remove account"), so each identifier is
-// indexed whole and as its parts. Queries go through the same split, and become an OR of quoted terms: FTS5's own
-// syntax (NEAR, column filters, `*`) never reaches it from user or model text.
+// indexed whole and as its parts. Queries go through the same split, and each term is quoted: FTS5's own syntax
+// (NEAR, column filters, `*`) never reaches it from user or model text.
 
 /** Identifiers and numbers; everything else separates words. Linear: one pass, no backtracking. */
 const WORD = /[\p{L}\p{N}_$]+/gu;
@@ -63,10 +63,9 @@ export function queryTerms(query: string): string[] {
   return [...terms].filter((term) => !STOP_WORDS.has(term)).slice(0, MAX_QUERY_TERMS);
 }
 
-/** An FTS5 MATCH expression for the terms: each one quoted (so nothing in it is syntax), OR'ed; null when none. */
-export function ftsExpression(terms: readonly string[]): string | null {
-  if (terms.length === 0) return null;
-  return terms.map((term) => `"${term.replaceAll('"', '""')}"`).join(' OR ');
+/** A term as an FTS5 string: quoted (a quote doubled), so nothing in it is FTS5 syntax. */
+export function quoteTerm(term: string): string {
+  return `"${term.replaceAll('"', '""')}"`;
 }
 
 /** Words of a natural-language question that say nothing about code. */

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { ChunkKind } from '@pa/shared';
 import Database from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
-import { keywordText } from './keywords.js';
+import { keywordText, quoteTerm } from './keywords.js';
 
 export type Db = Database.Database;
 
@@ -296,7 +296,7 @@ export class IndexStore {
       return this.sql<[string, number], { id: number }>(
         'SELECT rowid AS id FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?',
       )
-        .all(`"${rarest.replaceAll('"', '""')}"`, limit)
+        .all(quoteTerm(rarest), limit)
         .map((row) => ({ id: row.id, score: 0 }));
     }
     const kept = useful;
@@ -304,7 +304,7 @@ export class IndexStore {
       this.sql<[string, number], { id: number; score: number }>(
         'SELECT rowid AS id, bm25(chunks_fts, 4.0, 2.0, 1.0) AS score FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY score LIMIT ?',
       ).all(expression, count);
-    const quoted = kept.map((term) => `"${term.replaceAll('"', '""')}"`);
+    const quoted = kept.map(quoteTerm);
     const hits = kept.length > 1 ? run(quoted.join(' AND '), limit) : [];
     if (hits.length >= limit) return hits;
     let rows = 0;

@@ -1,11 +1,15 @@
 // The chat panel: conversation with streamed Markdown answers, "answered by" under each, a model picker
-// (Auto + each provider), the tools the model used, stop, context attachment and the workspace's conversation history.
-import type { RouteInfo, ToolUse } from '@pa/shared';
-import { useEffect, useRef, useState } from 'react';
+// (Auto + each provider), the tools the model used, stop, context attachment, `@` mentions with the context they
+// added ("Used context", each piece a link into the file) and the workspace's conversation history.
+import type { ContextMention, RouteInfo, ToolUse, UsedContext } from '@pa/shared';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { baseName } from '../explorer/tree';
 import { useObservable } from '../workbench/observable';
 import { splitAttachment } from './attachment';
-import { AUTO, type ChatController } from './chat-controller';
+import { AUTO, type ChatController, type ChatMessage } from './chat-controller';
 import { Markdown } from './Markdown';
+import { MentionInput } from './MentionInput';
+import { mentionSegments } from './mentions';
 
 function AnsweredBy({ route }: { route: RouteInfo }) {
   return (
@@ -44,12 +48,48 @@ function ToolCalls({ calls }: { calls: ToolUse[] }) {
   );
 }
 
+/** How a mention reads as a chip in a question: what it names, not its raw token. */
+function mentionLabel(mention: ContextMention): { label: string; title: string } {
+  switch (mention.kind) {
+    case 'codebase':
+      return { label: 'codebase', title: 'The code of the workspace that best matches the question' };
+    case 'file':
+      return { label: baseName(mention.path), title: mention.path };
+    case 'folder':
+      return {
+        label: `${mention.path || '.'}/`,
+        title: `The best-matching code in ${mention.path || 'the workspace'}`,
+      };
+    case 'search':
+      return { label: `“${mention.query}”`, title: `Code that matches ${mention.query}` };
+  }
+}
+
+/** The question's text with its `@` tokens as chips. */
+function QuestionText({ text }: { text: string }) {
+  return (
+    <>
+      {mentionSegments(text).map((segment, index) => {
+        if (segment.kind === 'text') return segment.text;
+        const { label, title } = mentionLabel(segment.mention);
+        return (
+          // biome-ignore lint/suspicious/noArrayIndexKey: the segments of one stored question never change
+          <span key={index} className="ai-mention" title={title} data-testid="ai-mention">
+            <span className="ai-mention__at">@</span>
+            {label}
+          </span>
+        );
+      })}
+    </>
+  );
+}
+
 /** A question as typed, with the file or selection it carries as a chip (its text in the tooltip). */
 function UserMessage({ content }: { content: string }) {
   const { question, attachment } = splitAttachment(content);
   return (
     <div className="ai-message__user">
-      {question}
+      <QuestionText text={question} />
       {attachment && (
         <div className="ai-attachment" data-testid="ai-attachment" title={attachment.text.slice(0, 2_000)}>
           <svg className="ai-attachment__icon" viewBox="0 0 16 16" width="12" height="12" aria-hidden="true">
@@ -73,6 +113,44 @@ function UserMessage({ content }: { content: string }) {
       )}
     </div>
   );
+}
+
+/** The context the question's mentions added, collapsed to one line; each piece opens its file at its lines. */
+function UsedContextBlock({ context, onOpen }: { context: UsedContext[]; onOpen(path: string, line: number): void }) {
+  return (
+    <details className="ai-context" data-testid="ai-used-context">
+      <summary>
+        Used context <span className="ai-context__count">({context.length})</span>
+      </summary>
+      <ul className="ai-context__list">
+        {context.map((piece) => {
+          const lines =
+            piece.startLine === piece.endLine ? `${piece.startLine}` : `${piece.startLine}-${piece.endLine}`;
+          return (
+            <li key={`${piece.path}:${lines}`}>
+              <button
+                type="button"
+                className="ai-context__link"
+                title={`Open ${piece.path} at line ${piece.startLine} (${piece.chars.toLocaleString('en-US')} characters sent)`}
+                onClick={() => onOpen(piece.path, piece.startLine)}
+              >
+                <span className="ai-context__path">
+                  {piece.path}:{lines}
+                </span>
+                {piece.name && <span className="ai-context__name">({piece.name})</span>}
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+    </details>
+  );
+}
+
+/** The context stored on the question an answer belongs to (the message before it). */
+function contextBefore(messages: readonly ChatMessage[], index: number): UsedContext[] | null {
+  const question = messages[index - 1];
+  return question?.role === 'user' && question.context && question.context.length > 0 ? question.context : null;
 }
 
 export function ChatView({ chat }: { chat: ChatController }) {
@@ -103,7 +181,9 @@ export function ChatView({ chat }: { chat: ChatController }) {
   const actions = {
     insert: (code: string) => chat.insertAtCursor(code),
     apply: (code: string) => chat.applyToFile(code),
+    open: (path: string, line: number) => chat.openAt(path, line),
   };
+  const loadFiles = useCallback(() => chat.files(), [chat]);
 
   return (
     <div className="ai-chat" data-testid="ai-chat">
@@ -138,44 +218,43 @@ export function ChatView({ chat }: { chat: ChatController }) {
       <div className="ai-chat__messages">
         {messages.length === 0 && (
           <div className="ai-chat__empty">
-            Ask about your code. Answers stream here; code blocks can go straight into the editor.
+            Ask about your code. Type @ to add a file, a folder or the whole codebase as context; code blocks in answers
+            can go straight into the editor.
           </div>
         )}
-        {messages.map((message, index) => (
-          <div
-            // biome-ignore lint/suspicious/noArrayIndexKey: a conversation only grows at its end
-            key={index}
-            className={`ai-message ai-message--${message.role}`}
-            data-testid={`ai-message-${message.role}`}
-          >
-            {message.role === 'user' ? (
-              <UserMessage content={message.content} />
-            ) : (
-              <>
-                {message.toolCalls && message.toolCalls.length > 0 && <ToolCalls calls={message.toolCalls} />}
-                <Markdown text={message.content} actions={actions} />
-                {message.streaming && <span className="ai-cursor" title="answering" />}
-                {message.error && <div className="ai-message__error">{message.error}</div>}
-                {message.route && <AnsweredBy route={message.route} />}
-              </>
-            )}
-          </div>
-        ))}
+        {messages.map((message, index) => {
+          const context = message.role === 'assistant' ? contextBefore(messages, index) : null;
+          return (
+            <div
+              // biome-ignore lint/suspicious/noArrayIndexKey: a conversation only grows at its end
+              key={index}
+              className={`ai-message ai-message--${message.role}`}
+              data-testid={`ai-message-${message.role}`}
+            >
+              {message.role === 'user' ? (
+                <UserMessage content={message.content} />
+              ) : (
+                <>
+                  {context && <UsedContextBlock context={context} onOpen={actions.open} />}
+                  {message.toolCalls && message.toolCalls.length > 0 && <ToolCalls calls={message.toolCalls} />}
+                  <Markdown text={message.content} actions={actions} />
+                  {message.streaming && <span className="ai-cursor" title="answering" />}
+                  {message.error && <div className="ai-message__error">{message.error}</div>}
+                  {message.route && <AnsweredBy route={message.route} />}
+                </>
+              )}
+            </div>
+          );
+        })}
         <div ref={end} />
       </div>
       <div className="ai-chat__composer">
-        <textarea
-          data-testid="ai-input"
-          placeholder="Ask the AI… (Enter to send, Shift+Enter for a new line)"
+        <MentionInput
           value={draft}
-          rows={3}
-          onChange={(event) => setDraft(event.target.value)}
-          onKeyDown={(event) => {
-            if (event.key === 'Enter' && !event.shiftKey) {
-              event.preventDefault();
-              send();
-            }
-          }}
+          onChange={setDraft}
+          onSend={send}
+          loadFiles={loadFiles}
+          placeholder="Ask the AI… (@ to add context, Enter to send, Shift+Enter for a new line)"
         />
         <div className="ai-chat__actions">
           <label className="ai-check">

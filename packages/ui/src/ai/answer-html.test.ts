@@ -78,4 +78,21 @@ describe('chat answers', () => {
   it('sanitise raw HTML with the same allow-list', () => {
     expect(sanitizeChatHtml('<p style="position:fixed">x</p><form><input></form>')).toBe('<p>x</p>');
   });
+
+  it('make path:line citations links the panel opens, in prose and inline code, but not in URLs or web links', () => {
+    const dom = render(
+      'See src/users.ts:12, `lib/auth.py:3-9` and [src/a.ts:1](https://example.com). Not https://host.example/x.ts:8.',
+    );
+    const cites = [...dom.querySelectorAll('a.ai-cite')] as HTMLElement[];
+    expect(cites.map((cite) => [cite.textContent, cite.dataset.path, cite.dataset.line])).toEqual([
+      ['src/users.ts:12', 'src/users.ts', '12'],
+      ['lib/auth.py:3-9', 'lib/auth.py', '3'],
+    ]);
+    expect(cites[0]?.hasAttribute('href')).toBe(false);
+    expect(dom.querySelector('a[href="https://example.com"]')?.textContent).toBe('src/a.ts:1');
+    // the answer itself still cannot bring a class: only our own links have one
+    expect(render('<a class="ai-cite" data-path="x.ts" data-line="1">x</a>').querySelectorAll('[class]')).toHaveLength(
+      0,
+    );
+  });
 });

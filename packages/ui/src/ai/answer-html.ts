@@ -5,6 +5,9 @@ import DOMPurify, { type Config } from 'dompurify';
 import { marked, type Token, type Tokens } from 'marked';
 import { PROSE_TAGS } from '../workbench/prose-tags';
 
+/** The class and data attributes of a `path:line` citation the chat panel opens (added after sanitising). */
+export const CITATION_CLASS = 'ai-cite';
+
 export type AnswerPart = { kind: 'html'; html: string } | { kind: 'code'; code: string; lang: string };
 
 /** No style, class or id: the workbench's own classes (overlays, modals) and ids must not be reachable. */
@@ -50,7 +53,7 @@ export function answerParts(markdown: string): AnswerPart[] {
   const flush = () => {
     if (pending.length === 0) return;
     const list = Object.assign(pending, { links: tokens.links });
-    parts.push({ kind: 'html', html: sanitizeChatHtml(marked.parser(list)) });
+    parts.push({ kind: 'html', html: linkCitations(sanitizeChatHtml(marked.parser(list))) });
     pending = [];
   };
   for (const token of tokens) {
@@ -62,4 +65,52 @@ export function answerParts(markdown: string): AnswerPart[] {
   }
   flush();
   return parts;
+}
+
+/**
+ * `src/users.ts:42` or `src/users.ts:42-57` in prose or inline code: a relative path with an extension, a colon and a
+ * line (the form the engine asks the model to cite in). Not inside a word, a URL or a longer path.
+ */
+const CITATION = /(?<![\w/.:@-])((?:[\w@.-]+\/)*[\w@-][\w@.-]*\.[A-Za-z][\w]{0,9}):(\d{1,7})(?:-(\d{1,7}))?(?![\w/])/g;
+
+/**
+ * Sanitised answer HTML with each citation made a link the chat panel opens in the editor. The links are built
+ * here, after the allow-list, from text nodes only: the answer itself still cannot carry a class or a data
+ * attribute, and what the link holds is the text the model wrote.
+ */
+export function linkCitations(html: string): string {
+  if (html === '' || typeof document === 'undefined' || !/:\d/.test(html)) return html;
+  const template = document.createElement('template');
+  template.innerHTML = html;
+  const walker = document.createTreeWalker(template.content, NodeFilter.SHOW_TEXT);
+  const texts: Text[] = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (!(node.parentElement?.closest('a, pre') ?? null)) texts.push(node as Text);
+  }
+  let changed = false;
+  for (const node of texts) {
+    const text = node.data;
+    const matches = [...text.matchAll(CITATION)];
+    if (matches.length === 0) continue;
+    changed = true;
+    const pieces = document.createDocumentFragment();
+    let at = 0;
+    for (const match of matches) {
+      const [whole, path = '', line = ''] = match;
+      pieces.append(text.slice(at, match.index));
+      const link = document.createElement('a');
+      link.className = CITATION_CLASS;
+      link.dataset.path = path.replace(/^\.\//, '');
+      link.dataset.line = line;
+      link.setAttribute('role', 'link');
+      link.tabIndex = 0;
+      link.title = `Open ${path} at line ${line}`;
+      link.textContent = whole;
+      pieces.append(link);
+      at = match.index + whole.length;
+    }
+    pieces.append(text.slice(at));
+    node.replaceWith(pieces);
+  }
+  return changed ? template.innerHTML : html;
 }

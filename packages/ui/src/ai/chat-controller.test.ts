@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { AiStreamsEngine, answerOf, settle } from '../testing/ai-streams';
 import type { WorkbenchApi } from '../workbench/contributions';
 import { Observable } from '../workbench/observable';
-import { ChatController } from './chat-controller';
+import { ChatController, modelContent } from './chat-controller';
 
 function setup() {
   const engine = new AiStreamsEngine();
@@ -137,5 +137,80 @@ describe('ChatController', () => {
     expect(engine.last().cancelled).toBe(true);
     expect(chat.messages.value).toEqual([]);
     expect(saved).toHaveLength(0);
+  });
+
+  it('sends @ mentions with the question in plain words, and keeps the used context on the question', async () => {
+    const { engine, chat, saved } = setup();
+    const sending = chat.send('@codebase where do we remove a user account?');
+    await settle();
+    expect(engine.last().params).toEqual({
+      messages: [{ role: 'user', content: 'where do we remove a user account?' }],
+      mentions: [{ kind: 'codebase' }],
+    });
+    const context = [
+      {
+        source: 'codebase' as const,
+        path: 'src/users.ts',
+        startLine: 12,
+        endLine: 20,
+        name: 'deleteAccount',
+        chars: 180,
+      },
+    ];
+    engine.last().items({ text: '', context }, { text: 'See src/users.ts:12.' });
+    await settle();
+    // the question shows as typed, tokens and all; the context sits on it, above the answer streaming in
+    expect(chat.messages.value[0]).toEqual({
+      role: 'user',
+      content: '@codebase where do we remove a user account?',
+      context,
+    });
+    expect(chat.messages.value[1]).toMatchObject({ content: 'See src/users.ts:12.', streaming: true });
+    engine.last().answer({ ...answerOf('See src/users.ts:12.'), context });
+    await sending;
+    expect(saved).toEqual([
+      {
+        title: 'where do we remove a user account?',
+        messages: [
+          { role: 'user', content: '@codebase where do we remove a user account?', context },
+          { role: 'assistant', content: 'See src/users.ts:12.', route: answerOf('').route },
+        ],
+      },
+    ]);
+    // the next question sends the earlier one in plain words too, and only its own mentions
+    const next = chat.send('and who calls it?');
+    await settle();
+    expect(engine.last().params).toEqual({
+      messages: [
+        { role: 'user', content: 'where do we remove a user account?' },
+        { role: 'assistant', content: 'See src/users.ts:12.' },
+        { role: 'user', content: 'and who calls it?' },
+      ],
+    });
+    engine.last().answer(answerOf('main.ts'));
+    await next;
+  });
+
+  it('shows a refused @file (excluded by .aiignore) as the answer’s error', async () => {
+    const { engine, chat } = setup();
+    const sending = chat.send('explain @file:secrets/keys.ts');
+    await settle();
+    expect(engine.last().params).toMatchObject({ mentions: [{ kind: 'file', path: 'secrets/keys.ts' }] });
+    engine
+      .last()
+      .fail(new PaError(ErrorCode.FORBIDDEN, 'secrets/keys.ts is excluded from AI by .aiignore; it was not sent.'));
+    await sending;
+    expect(chat.messages.value.at(-1)).toEqual({
+      role: 'assistant',
+      content: '',
+      error: 'secrets/keys.ts is excluded from AI by .aiignore; it was not sent.',
+    });
+  });
+
+  it('reads a stored question with an attachment back as the model got it', () => {
+    const content = '@file:src/a.ts what is this?\n\nContext from src/b.ts:\n```ts\n@codebase in the code\n```';
+    expect(modelContent(content)).toBe(
+      'src/a.ts what is this?\n\nContext from src/b.ts:\n```ts\n@codebase in the code\n```',
+    );
   });
 });

@@ -10,10 +10,12 @@ import {
   PaError,
   type ProviderView,
   type Settings,
+  type UsedContext,
 } from '@pa/shared';
 import type { WorkbenchApi } from '../workbench/contributions';
 import { Observable } from '../workbench/observable';
-import { type Attachment, withAttachment } from './attachment';
+import { type Attachment, splitAttachment, withAttachment } from './attachment';
+import { parseMentions } from './mentions';
 
 export interface ChatMessage extends ConversationMessage {
   /** True while tokens are still arriving. */
@@ -28,6 +30,16 @@ const STOPPED = 'The request was cancelled.';
 
 function isCancelled(error: unknown): boolean {
   return error instanceof PaError && error.code === ErrorCode.CANCELLED;
+}
+
+/**
+ * A stored user message as the model reads it: the conversation keeps the `@` tokens as typed (they show as chips),
+ * the model gets plain words in their place; an attached file's block stays as it was sent.
+ */
+export function modelContent(content: string): string {
+  const { question, attachment } = splitAttachment(content);
+  const plain = parseMentions(question).question;
+  return attachment ? withAttachment(plain, attachment) : plain;
 }
 
 export class ChatController {
@@ -96,24 +108,38 @@ export class ChatController {
   }
 
   async send(text: string): Promise<void> {
-    const question = text.trim();
-    if (!question || this.streaming.value) return;
+    const typed = text.trim();
+    if (!typed || this.streaming.value) return;
+    const { question, mentions } = parseMentions(typed);
     const context = this.attachContext.value ? this.context() : null;
-    const content = context ? withAttachment(question, context) : question;
+    // the conversation keeps what was typed; the model reads the question with its tokens as plain words
+    const content = context ? withAttachment(typed, context) : typed;
+    const asked = context ? withAttachment(question, context) : question;
     const before = this.messages.value;
-    const turns = [...before.map(({ role, content }) => ({ role, content })), { role: 'user' as const, content }];
+    const turns = [
+      ...before.map(({ role, content }) => ({ role, content: role === 'user' ? modelContent(content) : content })),
+      { role: 'user' as const, content: asked },
+    ];
     this.messages.set([...before, { role: 'user', content }, { role: 'assistant', content: '', streaming: true }]);
     this.streaming.set(true);
     const stop = new AbortController();
     this.stopAnswer = stop;
     const answer = this.client.stream(
       'ai.chat',
-      { messages: turns, ...(this.model.value !== AUTO ? { provider: this.model.value } : {}) },
+      {
+        messages: turns,
+        ...(mentions.length > 0 ? { mentions } : {}),
+        ...(this.model.value !== AUTO ? { provider: this.model.value } : {}),
+      },
       { signal: stop.signal },
     );
     try {
-      for await (const { text } of answer) this.patchAnswer((m) => ({ ...m, content: m.content + text }));
+      for await (const item of answer) {
+        if (item.context) this.patchQuestion(item.context);
+        if (item.text) this.patchAnswer((m) => ({ ...m, content: m.content + item.text }));
+      }
       const done = await answer.result;
+      if (done.context) this.patchQuestion(done.context);
       this.patchAnswer(() => ({
         role: 'assistant',
         content: done.text,
@@ -134,7 +160,17 @@ export class ChatController {
       this.streaming.set(false);
     }
     // a new conversation started meanwhile: nothing of this one is left to save
-    if (this.messages.value.length > 0) await this.save(question);
+    if (this.messages.value.length > 0) await this.save(question || typed);
+  }
+
+  /** Opens a file at a line: a "used context" entry or a `path:line` the answer cites. */
+  openAt(path: string, line: number): void {
+    void this.api.openFile(path, { line });
+  }
+
+  /** The workspace's files for the `@` popup (quick open's list, read once and kept by the workbench). */
+  files(): Promise<string[]> {
+    return this.api.listFiles();
   }
 
   /** Stops the answer streaming now (the engine stops its provider); what arrived is kept. */
@@ -179,6 +215,18 @@ export class ChatController {
     editor.pushUndoStop();
     editor.executeEdits('ai.chat', [{ range: model.getFullModelRange(), text: code }]);
     editor.pushUndoStop();
+  }
+
+  /**
+   * Keeps the context the engine added on the question it was added to, so a conversation saved and opened again
+   * still shows it above its answer.
+   */
+  private patchQuestion(context: UsedContext[]): void {
+    this.messages.update((messages) => {
+      const question = messages.at(-2);
+      if (question?.role !== 'user' || messages.at(-1)?.role !== 'assistant') return messages;
+      return [...messages.slice(0, -2), { ...question, context }, messages.at(-1) as ChatMessage];
+    });
   }
 
   private patchAnswer(change: (message: ChatMessage) => ChatMessage): void {

@@ -16,6 +16,8 @@ export interface DrivenStream {
   params: unknown;
   /** The engine sends tokens. */
   tokens(...texts: string[]): void;
+  /** The engine sends whole items (a chat's first item carries the context its mentions added). */
+  items(...items: AiToken[]): void;
   /** The engine ends the stream with an answer. */
   answer(answer: AiAnswer): void;
   /** The engine ends the stream with an error. */
@@ -48,6 +50,7 @@ export class AiStreamsEngine {
         method,
         params,
         tokens: (...texts) => stream.receive(texts.map((text) => ({ text }))),
+        items: (...items) => stream.receive(items),
         answer: (answer) => stream.end(answer),
         fail: (error) => stream.fail(error),
         get cancelled() {

@@ -23,6 +23,11 @@ export interface WorkbenchApi {
    * ('' when the editor shows one thing only, like Settings).
    */
   openEditor(editorId: string, resource?: string): void;
+  /**
+   * Every file of the workspace (workspace-relative, as quick open lists them): read once per workspace and read
+   * again when files come or go.
+   */
+  listFiles(): Promise<string[]>;
   /** Workspace-relative path of the active tab, or null (also while a contributed editor's tab is active). */
   activeFile(): string | null;
   /** The code editor of the active tab (null while none is open). */

@@ -1067,6 +1067,7 @@ export class WorkbenchController {
       workspace: () => this.state.value.workspace,
       openFile: (path, position) => this.openFile(path, position),
       openEditor: (editorId, resource) => this.openEditor(editorId, resource),
+      listFiles: () => this.listFiles(),
       activeFile: () => {
         // the active group's active tab
         const active = this.state.value.tabs.active;
