@@ -67,7 +67,7 @@ describe('the codebase index in the engine', () => {
       model: 'gpt-loop',
       baseURL: remote.baseURL,
       apiKey: 'sk-test',
-      tasks: ['chat'],
+      tasks: ['chat', 'code-edit'],
     });
   });
 
@@ -163,7 +163,7 @@ describe('the codebase index in the engine', () => {
         provider: 'remote',
       }),
     );
-    expect(end.kind).toBe('done');
+    expect(end).toMatchObject({ kind: 'done' });
     if (end.kind !== 'done') return;
     expect(end.answer.context?.map((used) => used.path)).toContain('src/account.ts');
     const body = remote.requests.at(-1)?.body as { messages: Array<{ role: string; content: string }> };

@@ -95,4 +95,12 @@ describe('chat answers', () => {
       0,
     );
   });
+
+  it('look for citations in linear time, whatever a hostile answer holds', () => {
+    const started = performance.now();
+    const dots = render(`${'a.'.repeat(50_000)}x:1 ${'a/'.repeat(50_000)}b.ts:2 ${'a.a/'.repeat(100)}c.ts:3`);
+    expect(performance.now() - started).toBeLessThan(2_000);
+    // the bounded word is still a citation; the 100 KB ones are text
+    expect([...dots.querySelectorAll('a.ai-cite')].map((cite) => (cite as HTMLElement).dataset.line)).toEqual(['3']);
+  });
 });

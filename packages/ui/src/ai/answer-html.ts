@@ -90,13 +90,13 @@ export function linkCitations(html: string): string {
   let changed = false;
   for (const node of texts) {
     const text = node.data;
-    const matches = [...text.matchAll(CITATION)];
+    const matches = citationsIn(text);
     if (matches.length === 0) continue;
     changed = true;
     const pieces = document.createDocumentFragment();
     let at = 0;
     for (const match of matches) {
-      const [whole, path = '', line = ''] = match;
+      const { whole, path, line } = match;
       pieces.append(text.slice(at, match.index));
       const link = document.createElement('a');
       link.className = CITATION_CLASS;
@@ -113,4 +113,23 @@ export function linkCitations(html: string): string {
     node.replaceWith(pieces);
   }
   return changed ? template.innerHTML : html;
+}
+
+/** Longest word a citation is looked for in (a path:line is short; a model's output can be a 100 KB word). */
+const MAX_CITATION_WORD = 512;
+
+/**
+ * The citations in a text, looked for word by word: the pattern's optional path segments can split a long run of
+ * dots and slashes many ways, so it only ever meets a bounded word, and the text is walked once.
+ */
+function citationsIn(text: string): { index: number; whole: string; path: string; line: string }[] {
+  const found: { index: number; whole: string; path: string; line: string }[] = [];
+  for (const word of text.matchAll(/\S+/g)) {
+    const token = word[0];
+    if (token.length > MAX_CITATION_WORD || !token.includes(':')) continue;
+    for (const match of token.matchAll(CITATION)) {
+      found.push({ index: word.index + match.index, whole: match[0], path: match[1] ?? '', line: match[2] ?? '' });
+    }
+  }
+  return found;
 }
