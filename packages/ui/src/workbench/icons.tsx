@@ -2,7 +2,8 @@
 import type { ReactNode } from 'react';
 import { svgIconUrl } from './svg-icon';
 
-function Svg({ children, size = 16 }: { children: ReactNode; size?: number }) {
+/** The 16 px line-icon frame every feature's glyphs are drawn in. */
+export function Svg({ children, size = 16 }: { children: ReactNode; size?: number }) {
   return (
     <svg
       width={size}
