@@ -1,6 +1,6 @@
 // index_build: indexing a large real tree — 2,000 JavaScript/TypeScript files of the checkout's own node_modules —
 // through the engine (its worker: walk, read, tree-sitter chunking, hashing, FTS5 rows, tokenizing, inference with
-// the tiny ONNX model, vectors into sqlite-vec), against the raw work on the same chunks in this process: tokenizing
+// the tiny ONNX model, vectors into their table), against the raw work on the same chunks in this process: tokenizing
 // and onnxruntime-node inference (the raw runner: pre-tokenised tensors straight to session.run) plus the same
 // SQLite inserts (files, chunks, keyword rows, vectors). Paired rounds, order alternating. Goal (issue 16): ratio
 // (raw time / pipeline time) >= 0.8, i.e. the pipeline costs at most 25 % on top of the model itself. Memory: the

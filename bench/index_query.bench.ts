@@ -1,5 +1,5 @@
 // index_query: hybrid queries (keyword BM25 + vector KNN, fused) over an index of 100,000 chunks, through the engine
-// (WebSocket → engine → worker thread → SQLite FTS5 + sqlite-vec, the query embedded by the tiny ONNX model),
+// (WebSocket → engine → worker thread → SQLite FTS5 + the in-memory vector scan, the query embedded by the tiny ONNX model),
 // against the same two SQL queries and the query's embedding run in this process on the same index file (no RPC,
 // no worker hop, no fusion). Paired rounds of one query each, order alternating. Goal (issue 16): p95 <= 50 ms.
 import { availableParallelism } from 'node:os';

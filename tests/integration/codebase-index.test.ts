@@ -1,5 +1,5 @@
 // The codebase index end to end in one process: the real tree-sitter chunker, the real onnxruntime-node embedder
-// running the tiny generated model, the real SQLite store (FTS5 + sqlite-vec). Retrieval on the keyword path and the
+// running the tiny generated model, the real SQLite store (FTS5, the vectors table and its in-memory scan). Retrieval on the keyword path and the
 // hybrid path; what is left out (.gitignore, .aiignore, binaries, large files); incremental reindexing that embeds
 // only changed chunks; the index surviving a restart; a model swap; deletions.
 import { rmSync, unlinkSync, writeFileSync } from 'node:fs';

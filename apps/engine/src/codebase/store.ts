@@ -1,18 +1,19 @@
 // One workspace's index in its own SQLite file (the engine's data folder, `index/<hash of the folder>.sqlite`):
 // files and their stat, chunks and where they are, chunk texts (bodies) deduplicated by content hash, the keyword
-// index (FTS5, contentless: the words only) and the vectors (sqlite-vec's vec0, brute-force cosine KNN).
+// index (FTS5, contentless: the words only) and the vectors (an ordinary table, searched in memory: flat-vectors.ts).
 //
 // A vector belongs to a body, not to a chunk: a file that changes keeps the vectors of the chunks whose text did not
 // change (only new texts are embedded), and the same text in two files is embedded once.
 import { createHash } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import type { ChunkKind } from '@pa/shared';
 import Database from 'better-sqlite3';
-import * as sqliteVec from 'sqlite-vec';
+import { FlatVectors } from './flat-vectors.js';
 import { keywordText, quoteTerm } from './keywords.js';
 
 export type Db = Database.Database;
 
-const SCHEMA_VERSION = '1';
+const SCHEMA_VERSION = '2';
 /** A word in more of the chunks than this says little about any of them (its BM25 weight is near 0). */
 const COMMON_SHARE = 0.25;
 /** ...and in more chunks than this (scoring fewer costs little; a small project's words are all "common"). */
@@ -50,16 +51,34 @@ export function contentHash(text: string): string {
 }
 
 export class IndexStore {
-  readonly db: Db;
+  db: Db;
   private vectorDim: number | null = null;
+  private vectors: FlatVectors | null = null;
 
   constructor(file: string) {
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
-    sqliteVec.load(this.db);
-    this.db.exec(`
+    this.db = this.openDatabase(file);
+    const version = this.meta('schema');
+    if (version !== null && version !== SCHEMA_VERSION) {
+      // an index an older engine wrote: it is only a cache of the folder, so it is made again
+      this.close();
+      this.statements.clear();
+      for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
+      this.db = this.openDatabase(file);
+    }
+    this.setMeta('schema', SCHEMA_VERSION);
+    const dim = this.meta('vector_dim');
+    if (dim !== null) {
+      this.vectorDim = Number(dim);
+      this.loadVectors();
+    }
+  }
+
+  private openDatabase(file: string): Db {
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('busy_timeout = 5000');
+    db.exec(`
       CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS files (
         path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ms REAL NOT NULL, hash TEXT NOT NULL);
@@ -75,11 +94,7 @@ export class IndexStore {
         name, path, body, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2');
       CREATE VIRTUAL TABLE IF NOT EXISTS chunks_vocab USING fts5vocab (chunks_fts, 'row');
     `);
-    const version = this.meta('schema');
-    if (version !== null && version !== SCHEMA_VERSION) throw new Error(`index schema ${version} is not ours`);
-    this.setMeta('schema', SCHEMA_VERSION);
-    const dim = this.meta('vector_dim');
-    if (dim !== null) this.vectorDim = Number(dim);
+    return db;
   }
 
   /** Statements are prepared once (a file's replacement runs six of them; preparing is a parse each time). */
@@ -119,13 +134,15 @@ export class IndexStore {
       this.db.exec('DROP TABLE IF EXISTS vectors');
       this.db.exec('UPDATE bodies SET embedded = 0');
       if (modelId !== null && dim !== null) {
-        this.db.exec(`CREATE VIRTUAL TABLE vectors USING vec0 (embedding float[${dim}] distance_metric=cosine)`);
+        this.db.exec('CREATE TABLE vectors (id INTEGER PRIMARY KEY, embedding BLOB NOT NULL)');
         this.setMeta('vector_model', modelId);
         this.setMeta('vector_dim', String(dim));
         this.vectorDim = dim;
+        this.vectors = new FlatVectors(dim);
       } else {
         this.sql('DELETE FROM meta WHERE key IN (?, ?)').run('vector_model', 'vector_dim');
         this.vectorDim = null;
+        this.vectors = null;
       }
     })();
   }
@@ -216,11 +233,12 @@ export class IndexStore {
     if (bodyIds.length === 0) return;
     const unused = this.sql<[number], { n: number }>('SELECT COUNT(*) AS n FROM chunks WHERE body_id = ?');
     const deleteBody = this.sql('DELETE FROM bodies WHERE id = ?');
-    const deleteVector = this.vectorDim !== null ? this.sql('DELETE FROM vectors WHERE rowid = ?') : null;
+    const deleteVector = this.vectorDim !== null ? this.sql('DELETE FROM vectors WHERE id = ?') : null;
     for (const id of new Set(bodyIds)) {
       if ((unused.get(id)?.n ?? 0) > 0) continue;
       deleteBody.run(id);
-      deleteVector?.run(BigInt(id));
+      deleteVector?.run(id);
+      this.vectors?.remove(id);
     }
   }
 
@@ -239,13 +257,14 @@ export class IndexStore {
   putVectors(items: readonly { id: number; vector: Float32Array }[]): void {
     if (this.vectorDim === null) return;
     const exists = this.sql<[number], { id: number }>('SELECT id FROM bodies WHERE id = ?');
-    const insert = this.sql('INSERT OR REPLACE INTO vectors (rowid, embedding) VALUES (?, ?)');
+    const insert = this.sql('INSERT OR REPLACE INTO vectors (id, embedding) VALUES (?, ?)');
     const mark = this.sql('UPDATE bodies SET embedded = 1 WHERE id = ?');
     this.db.transaction(() => {
       for (const { id, vector } of items) {
         if (!exists.get(id)) continue;
-        insert.run(BigInt(id), Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength));
+        insert.run(id, Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength));
         mark.run(id);
+        this.vectors?.put(id, vector);
       }
     })();
   }
@@ -324,12 +343,20 @@ export class IndexStore {
 
   /** Body ids nearest to `vector` (cosine distance, nearest first). */
   vectorSearch(vector: Float32Array, limit: number): { bodyId: number; distance: number }[] {
-    if (this.vectorDim === null || vector.length !== this.vectorDim) return [];
-    return this.sql<[Buffer, number], { id: number | bigint; distance: number }>(
-      'SELECT rowid AS id, distance FROM vectors WHERE embedding MATCH ? AND k = ?',
-    )
-      .all(Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength), limit)
-      .map((row) => ({ bodyId: Number(row.id), distance: row.distance }));
+    return this.vectors?.nearest(vector, limit) ?? [];
+  }
+
+  /** The in-memory copy of the vectors table, read when the index opens. */
+  private loadVectors(): void {
+    const dim = this.vectorDim as number;
+    const vectors = new FlatVectors(dim);
+    for (const [id, blob] of this.db.prepare('SELECT id, embedding FROM vectors').raw().iterate() as Iterable<
+      [number, Buffer]
+    >) {
+      if (blob.byteLength !== dim * 4) continue; // not one of ours: it is made again when its body is embedded
+      vectors.put(id, new Float32Array(blob.buffer.slice(blob.byteOffset, blob.byteOffset + blob.byteLength)));
+    }
+    this.vectors = vectors;
   }
 
   chunksByIds(ids: readonly number[]): ChunkRow[] {
@@ -381,6 +408,7 @@ export class IndexStore {
       this.db.exec('DELETE FROM chunks; DELETE FROM bodies; DELETE FROM files');
       this.db.exec("INSERT INTO chunks_fts (chunks_fts) VALUES ('delete-all')");
       if (this.vectorDim !== null) this.db.exec('DELETE FROM vectors');
+      this.vectors?.clear();
     })();
   }
 
