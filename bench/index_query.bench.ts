@@ -28,7 +28,7 @@ const embedder = await createEmbedder({ modelPath, threads: availableParallelism
 const store = new IndexStore(indexFileOf(dataDir, root));
 async function direct(query: string): Promise<number> {
   const started = performance.now();
-  store.keywordSearch(queryTerms(query), 100);
+  store.keywordSearch(queryTerms(query), 100, 20);
   const [vector] = await embedder.embed([query]);
   if (vector) store.vectorSearch(vector, 100);
   return performance.now() - started;

@@ -89,12 +89,13 @@ const engineBundle = async (outdir, plugins = []) => {
   const result = await esbuild({
     ...esm,
     // the language and codebase capabilities' worker threads are loaded by their file names (language/index.ts,
-    // codebase/index.ts), so each is an entry
+    // codebase/index.ts, codebase/embed/lane.ts), so each is an entry
     entryPoints: {
       main: 'apps/engine/src/main.ts',
       cli: 'apps/engine/src/cli.ts',
       'language-worker': 'apps/engine/src/language/worker.ts',
       'codebase-worker': 'apps/engine/src/codebase/worker.ts',
+      'codebase-embed-worker': 'apps/engine/src/codebase/embed/lane-worker.ts',
     },
     outdir,
     splitting: true,

@@ -100,6 +100,17 @@ describe('the codebase index in the engine', () => {
     expect(threads.map(niceOf)).toContain(10);
   });
 
+  it('stays on keywords, saying why, when the chosen model is not a model', async () => {
+    const tiny = ensureTinyEmbedModel();
+    const fake = folders.make('pa-codebase-fake-model-');
+    writeFileSync(join(fake, 'model.onnx'), 'this is not an ONNX protobuf');
+    writeFileSync(join(fake, 'tokenizer.json'), readFileSync(tiny.tokenizerPath));
+    const status = await client.call('codebase.setModel', { path: join(fake, 'model.onnx') });
+    expect(status.embeddingModel).toBeNull();
+    expect(status.embeddingsNote).toMatch(/could not be loaded.*keywords only/s);
+    expect((await client.call('codebase.search', { query: 'delete account' })).hits[0]?.name).toBe('deleteAccount');
+  });
+
   it('searches by meaning once the tiny ONNX model is set', async () => {
     const tiny = ensureTinyEmbedModel();
     const status = await client.call('codebase.setModel', { path: tiny.modelPath });

@@ -59,6 +59,14 @@ describe('FlatVectors', () => {
     expect(vectors.nearest(unit([1, ...Array(dim - 1).fill(0)]), 5)).toEqual([]);
   });
 
+  it('scores a width that is not a multiple of four the same way', () => {
+    const vectors = new FlatVectors(3);
+    vectors.put(1, unit([1, 2, 3]));
+    vectors.put(2, unit([3, 2, 1]));
+    expect(vectors.nearest(unit([1, 2, 2.9]), 2).map((hit) => hit.bodyId)).toEqual([1, 2]);
+    expect(vectors.nearest(unit([1, 2, 3]), 1)[0]?.distance).toBeCloseTo(0, 6);
+  });
+
   it('refuses a vector of the wrong size, and answers nothing for a query of the wrong size', () => {
     const vectors = new FlatVectors(4);
     expect(() => vectors.put(1, new Float32Array(3))).toThrow(RangeError);

@@ -179,7 +179,8 @@ export class Indexer {
     const folder = params.folder ? params.folder.replace(/\/+$/, '') : '';
     // a folder filter is applied after ranking: bring more candidates so enough remain
     const wanted = Math.max(CANDIDATES, params.limit * 2) * (folder ? 4 : 1);
-    const keyword = this.store.keywordSearch(terms, wanted).map((hit) => hit.id);
+    // folder-filtered queries need the wider net: most candidates may lie outside the folder
+    const keyword = this.store.keywordSearch(terms, wanted, folder ? wanted : params.limit).map((hit) => hit.id);
     let vector: number[] = [];
     const embedder = this.embedder;
     const hybrid = params.mode === 'hybrid' && embedder !== null && this.store.hasVectors();

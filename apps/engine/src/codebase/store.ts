@@ -287,10 +287,10 @@ export class IndexStore {
    * Chunk ids by BM25 (best first); name and path words weigh more than the body's. BM25 is computed for every row
    * that matches, so a word found in most chunks (`store` in a store's code) would cost a score for each of them and
    * rank nothing: words in more than COMMON_SHARE (and COMMON_MIN_ROWS) of the chunks are left out (unless all are; then the rarest
-   * stays), chunks holding all the remaining words come first, then chunks holding any of the rarest ones, as far
-   * as OR_BUDGET rows.
+   * stays), chunks holding all the remaining words come first, then (unless there are `enough` of those) chunks
+   * holding any of the rarest ones, as far as OR_BUDGET rows.
    */
-  keywordSearch(terms: readonly string[], limit: number): { id: number; score: number }[] {
+  keywordSearch(terms: readonly string[], limit: number, enough = limit): { id: number; score: number }[] {
     const total = this.sql<[], { n: number }>('SELECT COUNT(*) AS n FROM chunks').get()?.n ?? 0;
     if (terms.length === 0 || total === 0) return [];
     const frequency = new Map(
@@ -325,7 +325,8 @@ export class IndexStore {
       ).all(expression, count);
     const quoted = kept.map(quoteTerm);
     const hits = kept.length > 1 ? run(quoted.join(' AND '), limit) : [];
-    if (hits.length >= limit) return hits;
+    // chunks with every word are the answer when there are `enough` of them; the OR rows would only pad the fusion
+    if (hits.length >= enough) return hits;
     let rows = 0;
     const rarest: string[] = [];
     for (const [index, term] of kept.entries()) {

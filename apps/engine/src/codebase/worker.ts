@@ -1,10 +1,11 @@
 // The codebase capability's worker thread: chunking (tree-sitter's wasm), embedding (onnxruntime-node) and the
 // index's SQLite writes and queries all run here, so indexing a large folder never delays the engine's answers to
 // typing. One index at a time (the open folder); index.ts sends it the folder, the watcher's changes and queries.
-import { readlinkSync } from 'node:fs';
-import { availableParallelism, setPriority } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { type CodebaseSearchParams, ErrorCode, type IndexStatus, PaError } from '@pa/shared';
+import { runInBackground } from './background.js';
+import type { EmbedLane } from './embed/lane.js';
 import { Indexer } from './indexer.js';
 import { IndexStore } from './store.js';
 
@@ -26,25 +27,14 @@ export type WorkerReply =
 interface Open {
   indexer: Indexer;
   store: IndexStore;
+  /** The model's thread, closed with the index or when another model replaces it. */
+  embedder: EmbedLane | null;
 }
 
 const port = parentPort;
 if (!port) throw new Error('the codebase worker runs as a worker thread');
 
-/**
- * Indexing is background work: this thread (and onnxruntime's threads, which it starts and which inherit its
- * priority) runs at a lower priority, so a busy laptop gives the engine's own thread, the editor and the completion
- * model the cores first. Linux sets priority per thread (its id is in /proc/thread-self); elsewhere the thread keeps
- * the process's priority.
- */
-const BACKGROUND_NICE = 10;
-try {
-  const self = readlinkSync('/proc/thread-self');
-  const threadId = Number(self.slice(self.lastIndexOf('/') + 1));
-  if (Number.isInteger(threadId) && threadId > 0) setPriority(threadId, BACKGROUND_NICE);
-} catch {
-  // no /proc (macOS, Windows) or not allowed: the normal priority
-}
+runInBackground();
 
 let open: Open | null = null;
 /** Requests run in order: an `open` finishes loading its model before the changes and queries after it. */
@@ -82,7 +72,7 @@ async function handle(request: WorkerRequest): Promise<void> {
         embeddingsNote: model.note,
         onStatus: (status) => send({ type: 'status', status }),
       });
-      open = { indexer, store };
+      open = { indexer, store, embedder: model.embedder };
       indexer.scan();
       return;
     }
@@ -101,7 +91,10 @@ async function handle(request: WorkerRequest): Promise<void> {
     case 'setModel': {
       if (open) {
         const model = await loadEmbedder(request.modelPath);
+        const previous = open.embedder;
         open.indexer.setEmbedder(model.embedder, model.note);
+        open.embedder = model.embedder;
+        await previous?.dispose();
       }
       send({ type: 'reply', id: request.id, result: open?.indexer.status() ?? null });
       return;
@@ -121,6 +114,7 @@ function closeIndex(): void {
   if (!open) return;
   open.indexer.close();
   open.store.close();
+  void open.embedder?.dispose();
   open = null;
 }
 
@@ -132,7 +126,7 @@ function tools() {
   return loaded;
 }
 
-async function loadEmbedder(modelPath: string | null) {
+async function loadEmbedder(modelPath: string | null): Promise<{ embedder: EmbedLane | null; note: string | null }> {
   if (!modelPath) {
     return {
       embedder: null,
@@ -140,8 +134,9 @@ async function loadEmbedder(modelPath: string | null) {
     };
   }
   try {
-    const { createEmbedder } = await import('./embed/embedder.js');
-    return { embedder: await createEmbedder({ modelPath, threads: availableParallelism() }), note: null };
+    // tokenizing and inference run in their own thread (embed/lane.ts) while this one reads and chunks files
+    const { createEmbedLane } = await import('./embed/lane.js');
+    return { embedder: await createEmbedLane({ modelPath, threads: availableParallelism() }), note: null };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     return { embedder: null, note: `The embedding model could not be loaded: ${reason} Search uses keywords only.` };
