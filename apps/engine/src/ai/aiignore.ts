@@ -16,10 +16,22 @@ export class AiIgnore {
 
   /** Whether `path` (absolute, or relative to the workspace root) is excluded from AI. */
   excludes(path: string): boolean {
+    return this.matcher()(path);
+  }
+
+  /**
+   * `excludes` for many paths at once: the file is looked at (stat) once, not once per path (a codebase query checks
+   * a few hundred candidates).
+   */
+  matcher(): (path: string) => boolean {
     const root = this.root();
-    if (!root) return false;
+    if (!root) return () => false;
     const rules = this.rules(root);
-    if (!rules) return false;
+    if (!rules) return () => false;
+    return (path) => AiIgnore.matches(root, rules, path);
+  }
+
+  private static matches(root: string, rules: Ignore, path: string): boolean {
     const rel = (isAbsolute(path) ? relative(root, path) : path).split(sep).join('/').replace(/^\.\//, '');
     if (!rel || rel.startsWith('../') || rel === '..' || isAbsolute(rel)) return false;
     const segments = rel.split('/').filter(Boolean);

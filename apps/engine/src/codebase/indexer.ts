@@ -179,13 +179,15 @@ export class Indexer {
     const folder = params.folder ? params.folder.replace(/\/+$/, '') : '';
     // a folder filter is applied after ranking: bring more candidates so enough remain
     const wanted = Math.max(CANDIDATES, params.limit * 2) * (folder ? 4 : 1);
+    const embedder = this.embedder;
+    const hybrid = params.mode === 'hybrid' && embedder !== null && this.store.hasVectors();
+    // the query is embedded (in the embedding thread) while the keyword ranking runs here
+    const embedding = hybrid && embedder ? embedder.embed([params.query]) : null;
     // folder-filtered queries need the wider net: most candidates may lie outside the folder
     const keyword = this.store.keywordSearch(terms, wanted, folder ? wanted : params.limit).map((hit) => hit.id);
     let vector: number[] = [];
-    const embedder = this.embedder;
-    const hybrid = params.mode === 'hybrid' && embedder !== null && this.store.hasVectors();
-    if (hybrid && embedder) {
-      const [query] = await embedder.embed([params.query]);
+    if (embedding) {
+      const [query] = await embedding;
       if (query) {
         const near = this.store.vectorSearch(query, wanted);
         const byBody = new Map<number, number[]>();
@@ -198,8 +200,9 @@ export class Indexer {
     const rows = this.store.chunksByIds([...new Set([...keyword, ...vector])]);
     const inFolder = (path: string) => !folder || path === folder || path.startsWith(`${folder}/`);
     // .aiignore is read again at query time: a file excluded after it was indexed never comes back as context
+    const excluded = this.aiIgnore.matcher();
     const candidates = new Map(
-      rows.filter((row) => inFolder(row.path) && !this.aiIgnore.excludes(row.path)).map((row) => [row.id, row]),
+      rows.filter((row) => inFolder(row.path) && !excluded(row.path)).map((row) => [row.id, row]),
     );
     const hits: CodebaseHit[] = fuse({ keyword, vector }, candidates, terms, this.now)
       .slice(0, params.limit)

@@ -18,8 +18,11 @@ const SCHEMA_VERSION = '2';
 const COMMON_SHARE = 0.25;
 /** ...and in more chunks than this (scoring fewer costs little; a small project's words are all "common"). */
 const COMMON_MIN_ROWS = 5_000;
-/** The most matching rows the OR part of a keyword query scores. */
-const OR_BUDGET = 20_000;
+/** The most matching rows the OR part of a keyword query scores (its rarest word's rows are scored in any case). */
+const OR_BUDGET = 10_000;
+/** How long a term's chunk count is trusted, and how many terms are remembered. */
+const DF_TTL_MS = 60_000;
+const DF_CACHE_TERMS = 10_000;
 
 export interface StoredChunk {
   startLine: number;
@@ -54,6 +57,7 @@ export class IndexStore {
   db: Db;
   private vectorDim: number | null = null;
   private vectors: FlatVectors | null = null;
+  private readonly frequencies = new Map<string, { doc: number; at: number }>();
 
   constructor(file: string) {
     this.db = this.openDatabase(file);
@@ -293,15 +297,10 @@ export class IndexStore {
   keywordSearch(terms: readonly string[], limit: number, enough = limit): { id: number; score: number }[] {
     const total = this.sql<[], { n: number }>('SELECT COUNT(*) AS n FROM chunks').get()?.n ?? 0;
     if (terms.length === 0 || total === 0) return [];
-    const frequency = new Map(
-      this.sql<[string], { term: string; doc: number }>(
-        'SELECT term, doc FROM chunks_vocab WHERE term IN (SELECT value FROM json_each(?))',
-      )
-        .all(JSON.stringify(terms))
-        .map((row) => [row.term, row.doc]),
-    );
-    const known = terms.filter((term) => (frequency.get(term) ?? 0) > 0);
-    known.sort((a, b) => (frequency.get(a) as number) - (frequency.get(b) as number));
+    const frequency = this.documentFrequencies(terms);
+    // a count may be up to DF_TTL_MS old: a word not seen then is taken as rare (scoring it costs nothing), never
+    // as absent, so a file saved a moment ago is found by its new words
+    const known = [...terms].sort((a, b) => (frequency.get(a) as number) - (frequency.get(b) as number));
     const common = (term: string) => {
       const rows = frequency.get(term) as number;
       return rows > total * COMMON_SHARE && rows > COMMON_MIN_ROWS;
@@ -340,6 +339,26 @@ export class IndexStore {
       if (!seen.has(hit.id)) hits.push(hit);
     }
     return hits;
+  }
+
+  /**
+   * How many chunks hold each term. fts5vocab answers a term in about a millisecond, and a term's share of the
+   * chunks only decides whether it is too common to score, so answers are kept for DF_TTL_MS (emptied with the index).
+   */
+  private documentFrequencies(terms: readonly string[]): Map<string, number> {
+    const now = Date.now();
+    const lookup = this.sql<[string], { doc: number }>('SELECT doc FROM chunks_vocab WHERE term = ?');
+    const frequencies = new Map<string, number>();
+    for (const term of terms) {
+      let known = this.frequencies.get(term);
+      if (!known || now - known.at > DF_TTL_MS) {
+        known = { doc: lookup.get(term)?.doc ?? 0, at: now };
+        if (this.frequencies.size >= DF_CACHE_TERMS) this.frequencies.clear();
+        this.frequencies.set(term, known);
+      }
+      frequencies.set(term, known.doc);
+    }
+    return frequencies;
   }
 
   /** Body ids nearest to `vector` (cosine distance, nearest first). */
@@ -410,6 +429,7 @@ export class IndexStore {
       this.db.exec("INSERT INTO chunks_fts (chunks_fts) VALUES ('delete-all')");
       if (this.vectorDim !== null) this.db.exec('DELETE FROM vectors');
       this.vectors?.clear();
+      this.frequencies.clear();
     })();
   }
 
