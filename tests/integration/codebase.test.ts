@@ -183,6 +183,26 @@ describe('the codebase index in the engine', () => {
     expect(sent).toMatch(/\n\nInstruction: Call the account removal helper here/);
   });
 
+  it('sends the start of a mentioned file that is too large, bounded', async () => {
+    writeBelow(root, 'logs/huge.log', `first line of the log\n${'x'.repeat(80)}\n`.repeat(40_000));
+    const end = await collect(
+      client.stream('ai.chat', {
+        messages: [{ role: 'user', content: 'What does the log say?' }],
+        mentions: [{ kind: 'file', path: 'logs/huge.log' }],
+        provider: 'remote',
+      }),
+    );
+    expect(end).toMatchObject({ kind: 'done' });
+    if (end.kind !== 'done') return;
+    expect(end.answer.context).toEqual([
+      { source: 'file', path: 'logs/huge.log', startLine: 1, endLine: expect.any(Number), name: null, chars: 16_000 },
+    ]);
+    const body = remote.requests.at(-1)?.body as { messages: Array<{ role: string; content: string }> };
+    const sent = body.messages.at(-1)?.content ?? '';
+    expect(sent).toContain('first line of the log');
+    expect(sent.length).toBeLessThan(17_000);
+  });
+
   it('refuses @file of an .aiignored file and of a path outside the folder, sending nothing', async () => {
     const before = remote.requests.length;
     const ignored = await collect(

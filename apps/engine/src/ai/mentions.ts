@@ -2,7 +2,7 @@
 // the indexed chunks that best match the question (in that folder, or anywhere), `@search` the chunks matching the
 // given words. All of it is bounded (MAX_CONTEXT_CHARS in all), confined to the workspace, and never includes a file
 // `.aiignore` excludes — a mentioned one is refused, a retrieved one is dropped (the index leaves them out too).
-import { readFile, stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { type ContextMention, ErrorCode, PaError, type UsedContext } from '@pa/shared';
 import { inspectText } from '@pa/shared/text-file';
 import type { CodebaseService } from '../codebase/api.js';
@@ -104,9 +104,17 @@ async function fileContext(path: string, doors: MentionDoors): Promise<Piece> {
   const absolute = doors.resolve(path);
   const info = await stat(absolute).catch(() => null);
   if (!info?.isFile()) throw new PaError(ErrorCode.NOT_FOUND, `@${path}: no such file in the workspace.`);
-  const handle = await readFile(absolute);
-  const bytes = handle.subarray(0, MAX_READ_BYTES);
-  if (inspectText(bytes, bytes.length === handle.length).binary) {
+  // only the start is read: a mentioned 2 GB log costs a megabyte
+  const file = await open(absolute, 'r');
+  let bytes: Buffer;
+  try {
+    const buffer = Buffer.alloc(Math.min(info.size, MAX_READ_BYTES));
+    const { bytesRead } = await file.read(buffer, 0, buffer.length, 0);
+    bytes = buffer.subarray(0, bytesRead);
+  } finally {
+    await file.close();
+  }
+  if (inspectText(bytes, bytes.length === info.size).binary) {
     throw new PaError(ErrorCode.BAD_REQUEST, `@${path} is a binary file; only text can be given to a model.`);
   }
   const full = bytes.toString('utf8');

@@ -71,9 +71,6 @@ export class Indexer {
   private filesTotal = 0;
   /** Files the walk found that are not indexed: binary, too large, unreadable. */
   private readonly leftOut = new Set<string>();
-  /** Files that failed to index (kept for the log and tests). */
-  failures = 0;
-  lastFailure: string | null = null;
   private runStarted = 0;
   private runFiles = 0;
   private lastStatus = 0;
@@ -269,11 +266,9 @@ export class Indexer {
         this.queue.delete(next.value);
         try {
           await this.indexPath(next.value);
-        } catch (error) {
+        } catch {
           // one unreadable or unparsable file does not stop the rest; it is tried again when it changes
           this.leftOut.add(next.value);
-          this.failures++;
-          this.lastFailure = `${next.value}: ${error instanceof Error ? error.message : String(error)}`;
         }
         this.report(false);
         continue;
@@ -297,7 +292,8 @@ export class Indexer {
     try {
       this.rules.invalidate();
       const { files } = await walkFiles(this.root, this.rules, this.options.maxFiles ?? DEFAULT_MAX_FILES);
-      const kept = files.filter((path) => !this.aiIgnore.excludes(path));
+      const excluded = this.aiIgnore.matcher(); // .aiignore read once for the whole walk
+      const kept = files.filter((path) => !excluded(path));
       this.filesTotal = kept.length;
       this.leftOut.clear();
       const present = new Set(kept);
