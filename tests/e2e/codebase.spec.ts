@@ -80,6 +80,8 @@ test('searches the codebase by meaning and opens the chunk at its line', async (
   await modelPath.fill(join(wb.root, 'missing.onnx'));
   await view.getByRole('button', { name: 'Set' }).click();
   await expect(view.getByRole('alert')).toContainText('No model file at');
+  await expect(view.getByText(/runs on this machine; nothing is sent/)).toBeVisible();
+  await page.screenshot({ path: 'test-results/codebase-model.png' });
   await modelPath.fill(tiny.modelPath);
   await view.getByRole('button', { name: 'Set' }).click();
   await expect(modelPath).toHaveCount(0);

@@ -81,7 +81,7 @@ describe('the codebase index in the engine', () => {
   it('indexes the folder once it opens, on keywords until a model is set', async () => {
     const status = await ready(3);
     expect(status.embeddingModel).toBeNull();
-    expect(status.embeddingsNote).toMatch(/keywords only/);
+    expect(status.embeddingsNote).toMatch(/^No embedding model is set/);
     expect(events.some((event) => event.state === 'indexing')).toBe(true);
     const result = await client.call('codebase.search', { query: 'delete account' });
     expect(result.hybrid).toBe(false);

@@ -130,7 +130,7 @@ async function loadEmbedder(modelPath: string | null): Promise<{ embedder: Embed
   if (!modelPath) {
     return {
       embedder: null,
-      note: 'No embedding model is set: search uses keywords only. Choose an ONNX embedding model to add meaning-based search.',
+      note: 'No embedding model is set. Choose an ONNX embedding model to search by meaning too.',
     };
   }
   try {

@@ -206,6 +206,10 @@ function ModelForm(props: { controller: CodebaseController; model: ModelFormStat
           {model.busy ? 'Loading…' : 'Set'}
         </button>
       </div>
+      <p className="codebase-model__hint">
+        For example all-MiniLM-L6-v2: onnx/model.onnx and tokenizer.json from Xenova/all-MiniLM-L6-v2 on Hugging Face,
+        in one folder. It runs on this machine; nothing is sent anywhere.
+      </p>
       {model.error && (
         <div className="codebase-model__error" role="alert">
           {model.error}
