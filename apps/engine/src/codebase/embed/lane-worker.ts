@@ -38,8 +38,9 @@ port.on('message', (request: LaneRequest) => {
     try {
       if (!embedder) throw new PaError(ErrorCode.UNAVAILABLE, 'The embedding model is not loaded.');
       const vectors = await embedder.embed(request.texts);
-      const data = new Float32Array(vectors.length * embedder.dim);
-      vectors.forEach((vector, index) => data.set(vector, index * (embedder as Embedder).dim));
+      const { dim } = embedder;
+      const data = new Float32Array(vectors.length * dim);
+      for (const [index, vector] of vectors.entries()) data.set(vector, index * dim);
       send({ type: 'vectors', id: request.id, data }, [data.buffer]);
     } catch (error) {
       send(failure(request.id, error));
