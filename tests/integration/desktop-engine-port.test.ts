@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBridgeHost } from '../../apps/desktop/src/preload/bridge.js';
 import type { MessagePortLike } from '../../apps/desktop/src/preload/port-transport.js';
 import { engineMain } from '../../scripts/paths.js';
+import { nextAnswer } from '../support/next-answer.js';
 
 /** Electron's utility-process side: process.parentPort delivering MessagePortMain-shaped ports. */
 const UTILITY_PROCESS_SHIM = `
@@ -102,9 +103,7 @@ describe('the engine in port mode, as the desktop app runs it', () => {
 
   it('answers garbage on the port with an error frame and keeps serving', async () => {
     const { bridge, rawPort } = connectWindow();
-    const answer = new Promise<unknown>((resolve) =>
-      rawPort.once('message', (data: string) => resolve(JSON.parse(data))),
-    );
+    const answer = nextAnswer(rawPort).then((text) => JSON.parse(text) as unknown);
     rawPort.postMessage('{not json');
     expect(await answer).toMatchObject({ error: { code: 'E_BAD_REQUEST' } });
     await expect(bridge.call('engine.ping')).resolves.toMatchObject({ pong: true });

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { type StartedEngine, startEngine } from '../support/engine.js';
 import { errorOf } from '../support/error-of.js';
+import { nextAnswer } from '../support/next-answer.js';
 import { copyFixture } from '../support/workspace.js';
 
 let engine: StartedEngine;
@@ -31,26 +32,8 @@ function openSocket(url: string): Promise<WebSocket> {
   });
 }
 
-/** The next frame that is not a broadcast (the engine may announce its index's progress at any time); `auth` is. */
 function nextMessage(socket: WebSocket): Promise<string> {
-  return new Promise((resolve) => {
-    const listener = (data: WebSocket.RawData) => {
-      const text = data.toString();
-      if (isEvent(text)) return;
-      socket.off('message', listener);
-      resolve(text);
-    };
-    socket.on('message', listener);
-  });
-}
-
-function isEvent(text: string): boolean {
-  try {
-    const frame = JSON.parse(text) as unknown;
-    return typeof frame === 'object' && frame !== null && 'event' in frame && frame.event !== 'auth';
-  } catch {
-    return false;
-  }
+  return nextAnswer(socket);
 }
 
 function closed(socket: WebSocket): Promise<number> {

@@ -10,6 +10,7 @@ import WebSocket from 'ws';
 import { readWholeFile, writeWholeFile } from '../../packages/ui/src/editor/file-transfer.js';
 import { type StartedEngine, startEngine } from '../support/engine.js';
 import { errorOf } from '../support/error-of.js';
+import { nextAnswer } from '../support/next-answer.js';
 import { copyFixture } from '../support/workspace.js';
 
 let engine: StartedEngine;
@@ -57,7 +58,7 @@ describe('files bigger than one message', () => {
     // the same frame sent raw reaches the engine, which answers it with the request's id
     const socket = new WebSocket(`${engine.url}?token=${engine.token}`);
     await new Promise((resolve) => socket.once('open', resolve));
-    const answer = new Promise<string>((resolve) => socket.once('message', (data) => resolve(String(data))));
+    const answer = nextAnswer(socket);
     socket.send(JSON.stringify({ id: 77, method: 'files.write', params: { path: 'big/raw.txt', content } }));
     expect(JSON.parse(await answer)).toMatchObject({ id: 77, error: { code: ErrorCode.TOO_LARGE } });
     socket.close();
