@@ -19,6 +19,7 @@ import {
 } from '@pa/shared';
 import { z } from 'zod';
 import type { Capability, EngineContext } from '../context.js';
+import { checkRelativePath } from '../files/api.js';
 import type { PartialHandlers } from '../rpc/handlers.js';
 import type { CodebaseService } from './api.js';
 import type { WorkerReply, WorkerRequest } from './worker.js';
@@ -161,7 +162,8 @@ export function createCodebase(context: EngineContext, options: CodebaseOptions 
 
   const service: CodebaseService = {
     search: async (params: CodebaseSearchParams): Promise<CodebaseSearchResult> => {
-      if (params.folder !== undefined) checkFolder(params.folder);
+      // a folder filter is checked like any client path: relative, no `..` (the index holds only the folder anyway)
+      if (params.folder !== undefined) checkRelativePath(params.folder);
       requireOpen();
       return CodebaseSearchResultSchema.parse(await ask((id) => ({ type: 'search', id, params })));
     },
@@ -215,17 +217,6 @@ export function createCodebase(context: EngineContext, options: CodebaseOptions 
       await stopping?.terminate();
     },
   };
-}
-
-/** A folder filter is workspace-relative: no absolute path, no `..` (the index holds only the folder anyway). */
-function checkFolder(folder: string): void {
-  const segments = folder.split(/[\\/]+/);
-  if (isAbsolute(folder) || /^[a-zA-Z]:/.test(folder) || segments.includes('..')) {
-    throw new PaError(
-      ErrorCode.BAD_REQUEST,
-      `The folder "${folder.slice(0, 200)}" must be relative to the workspace, without "..".`,
-    );
-  }
 }
 
 function readModelPath(file: string): string | null {

@@ -1,4 +1,6 @@
 // The files capability's door for other capabilities that walk the workspace themselves (the codebase index, in its
-// worker thread): the same .gitignore rules and walk as the tree and quick open, without the watcher.
+// worker thread): the same .gitignore rules and walk as the tree and quick open, without the watcher, and the same
+// check of a client's relative path.
+export { checkRelativePath } from './confine.js';
 export { IgnoreRules } from './ignore-rules.js';
 export { walkFiles } from './tree.js';

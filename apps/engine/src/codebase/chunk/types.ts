@@ -1,6 +1,9 @@
 // The shapes the chunker hands to the codebase index, and the limits every chunk keeps to.
 
-export type ChunkKind = 'function' | 'method' | 'class' | 'interface' | 'type' | 'enum' | 'module' | 'block' | 'window';
+import type { ChunkKind } from '@pa/shared';
+
+// the protocol's kinds (a search hit carries one), so the two cannot drift
+export type { ChunkKind } from '@pa/shared';
 
 export interface Chunk {
   /** 1-based, inclusive. */
