@@ -167,7 +167,6 @@ export function createCodebase(context: EngineContext, options: CodebaseOptions 
       requireOpen();
       return CodebaseSearchResultSchema.parse(await ask((id) => ({ type: 'search', id, params })));
     },
-    status: () => status,
   };
 
   const handlers: PartialHandlers = {
