@@ -13,6 +13,16 @@ export interface WorkspaceWatcher {
   close(): Promise<void>;
 }
 
+/**
+ * What a path's change in one batch amounts to, given what the batch already holds for it. A file written in two
+ * steps (created, then its bytes land) reaches chokidar as an add and then a change, often inside one batch on a slow
+ * disk; reporting only the last event's "changed" would hide from the explorer that the file is new.
+ */
+export function mergeKind(previous: FileChange['kind'] | undefined, next: FileChange['kind']): FileChange['kind'] {
+  if (next === 'changed' && previous !== undefined) return previous === 'deleted' ? 'created' : previous;
+  return next;
+}
+
 export function watchWorkspace(
   root: string,
   rules: IgnoreRules,
@@ -30,7 +40,7 @@ export function watchWorkspace(
     const path = toRelative(root, absolute);
     if (path === '' || path.startsWith('..')) return;
     if (path === '.gitignore' || path.endsWith('/.gitignore')) rules.invalidate();
-    pending.set(path, kind);
+    pending.set(path, mergeKind(pending.get(path), kind));
     timer ??= setTimeout(flush, BATCH_MS);
   };
   const watcher: FSWatcher = watch(root, {
