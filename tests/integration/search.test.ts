@@ -41,6 +41,10 @@ beforeAll(async () => {
   write('bomb/aaa.txt', `${'a'.repeat(100_000)}b\n`);
   write('huge/line.txt', `${'x'.repeat(HUGE_LINE / 2)}needle${'y'.repeat(HUGE_LINE / 2)}\n`);
   write('pathological/line.txt', `${PATHOLOGICAL.repeat(PATHOLOGICAL_REPEAT)}\n`);
+  // UTF-16 with a BOM: rg searches it transcoded, so its offsets are not the file's bytes
+  const wide = Array.from({ length: 250 }, (_, i) => `line ${i} foo\n`).join('');
+  write('utf16/wide.txt', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(wide, 'utf16le')]));
+  write('odd/we:ird\nname 1:2:3.txt', 'foo in an odd name\n');
   for (let i = 0; i < MANY; i++) write(`many/${String(i).padStart(4, '0')}.txt`, `cancelword ${i}\n`);
   symlinkSync(outside, join(root, 'linked-out'));
   symlinkSync(join(outside, 'secret.txt'), join(root, 'secret-link.txt'));
@@ -65,7 +69,7 @@ async function search(params: ParamsIn<'search.text'>) {
 }
 
 /** Excludes the folders of the other tests, so each expectation lists what it is about. */
-const NOISE = ['many', 'bomb', 'huge', 'pathological'];
+const NOISE = ['many', 'bomb', 'huge', 'pathological', 'utf16', 'odd'];
 
 describe.each(['ripgrep', 'builtin'] as const)('search.text with the %s engine', (engineName) => {
   const base = { engine: engineName, exclude: NOISE };
@@ -211,6 +215,25 @@ describe.each(['ripgrep', 'builtin'] as const)('search.text with the %s engine',
     if (engineName === 'ripgrep') await until(() => ripgrepChildren().length === 0);
     const { result } = await search({ ...base, pattern: 'foo' });
     expect(result.matches).toBe(7);
+  });
+});
+
+describe('search.text with ripgrep, where rg matched other bytes than the file holds', () => {
+  it('searches a UTF-16 file (which rg transcodes) again through --json: every match once, columns and previews right', async () => {
+    const { items, result, hits } = await search({ engine: 'ripgrep', pattern: 'foo', include: ['utf16'] });
+    expect(result).toMatchObject({ matches: 250, files: 1, limitHit: false });
+    expect(new Set(hits).size).toBe(250);
+    expect(hits[0]).toBe('utf16/wide.txt:1:7-10');
+    expect(items[0]?.matches[0]?.preview).toEqual({ text: 'line 0 foo', start: 7, end: 10 });
+    expect(items.at(-1)?.matches.at(-1)).toMatchObject({ line: 250, column: 9, text: 'foo' });
+  });
+});
+
+describe.each(['ripgrep', 'builtin'] as const)('search.text with the %s engine and odd file names', (engineName) => {
+  it('finds a file whose name holds a newline and colons', async () => {
+    const { hits, items } = await search({ engine: engineName, pattern: 'foo', include: ['odd'] });
+    expect(hits).toEqual(['odd/we:ird\nname 1:2:3.txt:1:0-3']);
+    expect(items[0]?.matches[0]?.preview.text).toBe('foo in an odd name');
   });
 });
 

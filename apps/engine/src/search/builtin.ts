@@ -22,10 +22,12 @@ type Test = (path: string) => boolean;
 /** Globs as ripgrep reads them: one without a slash matches the name at any depth, braces and `**` work. */
 function globTest(globs: readonly string[]): Test | null {
   if (globs.length === 0) return null;
-  return picomatch(
-    globs.map((glob) => (glob.includes('/') ? glob : `**/${glob}`)),
-    { dot: true },
-  );
+  // picomatch's `.` would not match a newline, which a file name may hold (rg's globs match any byte): dotAll
+  const tests = globs.map((glob) => {
+    const regex = picomatch.makeRe(glob.includes('/') ? glob : `**/${glob}`, { dot: true });
+    return new RegExp(regex.source, regex.flags.includes('s') ? regex.flags : `${regex.flags}s`);
+  });
+  return (path) => tests.some((regex) => regex.test(path));
 }
 
 export async function* builtinSearch(
