@@ -169,6 +169,21 @@ export function createEngine(options: EngineOptions): Engine {
       return createGit(context, { isTrusted });
     }),
   );
+  // the agent loads on its first turn; it routes through ai, and runs commands only in a trusted workspace
+  add(
+    lazyCapability('agent', async () => {
+      const [{ createAgent }, { AiIgnore }] = await Promise.all([import('./agent/index.js'), import('./ai/api.js')]);
+      const aiIgnore = new AiIgnore(() => context.workspace.current()?.root ?? null);
+      const isTrusted = async (root: string) => ((await workflows.load()) as WorkflowsCapability).store.isTrusted(root);
+      return createAgent(context, {
+        ai: ai.service,
+        codebase: codebase.service,
+        mcp: mcp.clients,
+        excluded: (path) => aiIgnore.excludes(path),
+        isTrusted,
+      });
+    }),
+  );
   // terminals load on first use (node-pty, the headless xterm); a workflow or the agent needs the workspace's trust
   add(
     lazyCapability('terminal', async () => {

@@ -1,6 +1,7 @@
 // The AI capability's door for other capabilities (workflow, MCP server): one routed generation; and the door the
 // other way, `ToolProvider`, through which the engine lends the chat model tools (the MCP servers' ones).
 import type { ChatTurn, Fallback, TaskType, ToolUse } from '@pa/shared';
+import type { ModelProvider } from './providers/provider.js';
 
 export type { ChatTurn, TaskType, ToolUse } from '@pa/shared';
 
@@ -38,6 +39,13 @@ export interface GenerateRequest {
   actor: string;
   signal?: AbortSignal;
   onToken?: (text: string) => void;
+  /**
+   * Drives the chosen provider through the caller's own loop (the agent's tools) instead of the MCP tools: called
+   * once per provider tried, with the provider as the router built it (recorded, redacted where remote).
+   */
+  wrap?: (provider: ModelProvider) => ModelProvider;
+  /** Told how many secrets were taken out of each request sent to a network provider. */
+  onRedacted?: (count: number) => void;
 }
 
 export interface GenerateResult {
@@ -66,3 +74,14 @@ export interface AiService {
 
 /** `.aiignore`: what no model is given, local or remote (the codebase index leaves those files out too). */
 export { AIIGNORE_FILE, AiIgnore } from './aiignore.js';
+
+/** The provider shapes a capability that drives a model itself (the agent's loop) wraps. */
+export type {
+  ModelProvider,
+  ProviderChunk,
+  ProviderRequest,
+  ToolCall,
+  ToolRound,
+  ToolSpec,
+} from './providers/provider.js';
+export { argumentsOf } from './providers/provider.js';

@@ -13,6 +13,7 @@ import { aiHandlers } from './handlers.js';
 import { type CompletionPreferences, InfillRouter } from './infill.js';
 import { openAiRoutes } from './openai-server.js';
 import { AI_MIGRATIONS, createPerfLog } from './perf.js';
+import { Redactor } from './redact.js';
 import { AiRouter, type RouterPreferences } from './router.js';
 import { createSentLog, SENT_MIGRATION } from './sent-log.js';
 import { loadSettings, saveSettings } from './settings.js';
@@ -73,6 +74,7 @@ export function createAi(
     secrets: deps.secrets,
     perf,
     sent,
+    redactor: () => Redactor.forWorkspace(ctx.workspace.current()?.root ?? null),
     clock: ctx.clock,
     log: ctx.log,
     ...(deps.tools ? { tools: deps.tools } : {}),

@@ -17,6 +17,8 @@ import { AttemptFailed, Cancelled, runAttempt } from './deadline.js';
 import { ProviderLive } from './live.js';
 import type { PerfLog } from './perf.js';
 import { createProvider, type ModelProvider } from './providers/index.js';
+import type { Redactor } from './redact.js';
+import { redactingProvider } from './redacting-provider.js';
 import { recordingProvider, type SentLog } from './sent-log.js';
 import { apiKeySecret } from './settings.js';
 import { type Toolbox, toolboxOf, withTools } from './tools.js';
@@ -51,6 +53,8 @@ export interface RouterDeps {
   toolsTimeoutMs?: number;
   /** Where each request handed to a network provider is recorded (what left the machine); absent → not recorded. */
   sent?: SentLog;
+  /** The redactor for requests to network providers, made for the open workspace; absent → nothing redacted. */
+  redactor?: () => Redactor;
 }
 
 export const DEFAULT_TOOLS_TIMEOUT_MS = 2_000;
@@ -117,7 +121,8 @@ export class AiRouter {
       const created = this.deps.secrets
         .get(apiKeySecret(config.id))
         .then((key) => createProvider(config, key))
-        .then((provider) => (sent ? recordingProvider(provider, sent) : provider));
+        .then((provider) => (sent ? recordingProvider(provider, sent) : provider))
+        .then((provider) => (this.deps.redactor ? redactingProvider(provider, this.deps.redactor) : provider));
       this.instances.set(config.id, created);
       // a failed keychain read or provider set-up is not remembered: the next request tries again
       created.catch(() => {
@@ -196,6 +201,7 @@ export class AiRouter {
     };
     const providerRequest = {
       messages: request.messages,
+      ...(request.onRedacted ? { onRedacted: request.onRedacted } : {}),
       ...(request.maxTokens !== undefined ? { maxTokens: request.maxTokens } : {}),
       ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
     };
@@ -217,8 +223,9 @@ export class AiRouter {
       live.inFlight += 1;
       try {
         const instance = await this.instance(config);
-        const provider =
-          toolbox && this.deps.tools && instance.supportsTools
+        const provider = request.wrap
+          ? request.wrap(instance)
+          : toolbox && this.deps.tools && instance.supportsTools
             ? withTools(instance, toolbox, this.deps.tools)
             : instance;
         const outcome = await runAttempt(provider, providerRequest, deadlinesOf(config, preferences), signal, onToken);

@@ -1,6 +1,7 @@
 // The whole protocol: one table of methods and one of events, merged from each capability's file.
 import type { z } from 'zod';
 import type { MethodSpec, StreamSpec } from '../rpc.js';
+import { agentMethods } from './agent.js';
 import { aiEvents, aiMethods } from './ai.js';
 import { backupMethods } from './backup.js';
 import { codebaseEvents, codebaseMethods } from './codebase.js';
@@ -37,6 +38,7 @@ export const methods = {
   ...formatMethods,
   ...modelsMethods,
   ...codebaseMethods,
+  ...agentMethods,
 } as const;
 
 export const events = {
@@ -85,6 +87,7 @@ export function isEventName(name: string): name is EventName {
   return Object.hasOwn(events, name);
 }
 
+export * from './agent.js';
 export * from './ai.js';
 export * from './backup.js';
 export * from './codebase.js';
