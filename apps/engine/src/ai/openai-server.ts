@@ -6,14 +6,48 @@ import { ChatTurn, ErrorCode, isErrorCode, PaError, type ProviderConfig, toWireE
 import { z } from 'zod';
 import type { HttpRoute } from '../server/http.js';
 import type { AiService } from './api.js';
+import type { ModelProvider, ToolCall, ToolRound, ToolSpec } from './providers/provider.js';
 
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 /** The model name that means "let the router choose". */
 export const AUTO_MODEL = 'auto';
 
+const WireToolCall = z.object({
+  id: z.string().min(1).max(200),
+  type: z.literal('function').optional(),
+  function: z.object({ name: z.string().min(1).max(64), arguments: z.string().max(1_000_000) }),
+});
+
+const WireMessage = z.union([
+  ChatTurn.extend({
+    content: z.string().max(1_000_000).nullable().optional(),
+    tool_calls: z.array(WireToolCall).max(128).optional(),
+  }),
+  z.object({
+    role: z.literal('tool'),
+    tool_call_id: z.string().min(1).max(200),
+    content: z.string().max(1_000_000),
+  }),
+]);
+type WireMessage = z.infer<typeof WireMessage>;
+
+const WireTool = z.object({
+  type: z.literal('function'),
+  function: z.object({
+    name: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/),
+    description: z.string().max(10_000).optional(),
+    parameters: z.record(z.string(), z.unknown()).optional(),
+  }),
+});
+
 const ChatCompletionRequest = z.object({
   model: z.string().min(1).max(128),
-  messages: z.array(ChatTurn.extend({ content: z.string().max(1_000_000).nullable() })).min(1),
+  messages: z.array(WireMessage).min(1).max(10_000),
+  /** The caller's tools: offered to the model; its calls come back as tool_calls, never run here. */
+  tools: z.array(WireTool).max(128).optional(),
+  tool_choice: z
+    .union([z.enum(['auto', 'none', 'required']), z.object({ type: z.literal('function') }).passthrough()])
+    .optional(),
   stream: z.boolean().optional(),
   max_tokens: z.number().int().min(1).max(32_768).optional(),
   max_completion_tokens: z.number().int().min(1).max(32_768).optional(),
@@ -96,14 +130,21 @@ async function chatCompletions(deps: OpenAiServerDeps, req: IncomingMessage, res
   const id = `chatcmpl-${randomUUID()}`;
   const created = Math.floor(Date.now() / 1000);
   const maxTokens = body.max_completion_tokens ?? body.max_tokens;
+  const conversation = toConversation(body.messages);
+  const tools = body.tools && body.tools.length > 0 && body.tool_choice !== 'none' ? body.tools : null;
+  // the model's tool calls this answer made (with tools: one round, handed back to the caller, who runs them)
+  const calls: ToolCall[] = [];
   const request = {
     task: 'chat' as const,
-    messages: body.messages.map((turn) => ({ role: turn.role, content: turn.content ?? '' })),
+    messages: conversation.messages,
     ...(body.model !== AUTO_MODEL ? { provider: body.model } : {}),
     ...(maxTokens !== undefined ? { maxTokens } : {}),
     ...(body.temperature !== undefined ? { temperature: body.temperature } : {}),
     actor: 'http',
     signal: controller.signal,
+    ...(tools || conversation.rounds.length > 0
+      ? { wrap: (provider: ModelProvider) => callerTools(provider, tools ?? [], conversation.rounds, calls) }
+      : {}),
   };
   if (!body.stream) {
     const result = await deps.service.generate(request);
@@ -113,7 +154,16 @@ async function chatCompletions(deps: OpenAiServerDeps, req: IncomingMessage, res
       created,
       model: result.providerId,
       choices: [
-        { index: 0, message: { role: 'assistant', content: result.text }, finish_reason: 'stop', logprobs: null },
+        {
+          index: 0,
+          message: {
+            role: 'assistant',
+            content: result.text === '' && calls.length > 0 ? null : result.text,
+            ...(calls.length > 0 ? { tool_calls: calls.map(wireCall) } : {}),
+          },
+          finish_reason: calls.length > 0 ? 'tool_calls' : 'stop',
+          logprobs: null,
+        },
       ],
       usage: {
         prompt_tokens: result.tokensIn,
@@ -142,12 +192,95 @@ async function chatCompletions(deps: OpenAiServerDeps, req: IncomingMessage, res
     });
     model = result.providerId;
     open();
-    res.write(chunk(model, {}, 'stop'));
+    if (calls.length > 0) {
+      res.write(chunk(model, { tool_calls: calls.map((call, index) => ({ index, ...wireCall(call) })) }, null));
+    }
+    res.write(chunk(model, {}, calls.length > 0 ? 'tool_calls' : 'stop'));
     res.end('data: [DONE]\n\n');
   } catch (error) {
     if (!res.headersSent) throw error;
     res.end(`data: ${JSON.stringify({ error: openAiError(error) })}\n\n`);
   }
+}
+
+/**
+ * The conversation as the router takes it: the turns up to the last user message, and the tool rounds after it
+ * (assistant tool calls with their `tool` results). Tool calls earlier in the conversation are kept as text.
+ */
+export function toConversation(messages: readonly WireMessage[]): { messages: ChatTurn[]; rounds: ToolRound[] } {
+  let lastUser = -1;
+  messages.forEach((message, index) => {
+    if (message.role === 'user') lastUser = index;
+  });
+  const results = new Map<string, string>();
+  for (const message of messages) if (message.role === 'tool') results.set(message.tool_call_id, message.content);
+  const turns: ChatTurn[] = [];
+  const rounds: ToolRound[] = [];
+  messages.forEach((message, index) => {
+    if (message.role === 'tool') {
+      if (index < lastUser)
+        turns.push({ role: 'user', content: `Tool result (${message.tool_call_id}):\n${message.content}` });
+      return;
+    }
+    const calls = 'tool_calls' in message ? (message.tool_calls ?? []) : [];
+    if (index > lastUser && message.role === 'assistant' && calls.length > 0) {
+      rounds.push({
+        text: message.content ?? '',
+        calls: calls.map((call) => ({
+          id: call.id,
+          name: call.function.name,
+          arguments: call.function.arguments,
+          result: results.get(call.id) ?? '',
+          isError: false,
+        })),
+      });
+      return;
+    }
+    const written = calls.map((call) => `Called ${call.function.name}(${call.function.arguments})`).join('\n');
+    turns.push({ role: message.role, content: [message.content ?? '', written].filter(Boolean).join('\n') });
+  });
+  return { messages: turns, rounds };
+}
+
+/** The provider offered the caller's tools for one round; the calls it makes are collected, not run. */
+function callerTools(
+  provider: ModelProvider,
+  tools: ReadonlyArray<z.infer<typeof WireTool>>,
+  rounds: ToolRound[],
+  calls: ToolCall[],
+): ModelProvider {
+  const specs: ToolSpec[] = tools.map((tool) => ({
+    name: tool.function.name,
+    description: tool.function.description ?? '',
+    parameters: tool.function.parameters ?? { type: 'object', properties: {} },
+  }));
+  return {
+    config: provider.config,
+    supportsTools: provider.supportsTools === true,
+    health: (signal) => provider.health(signal),
+    async *stream(request, signal) {
+      if (specs.length > 0 && !provider.supportsTools) {
+        throw new PaError(
+          ErrorCode.BAD_REQUEST,
+          `${provider.config.id} does not take tool calls; pick a model that does.`,
+        );
+      }
+      calls.length = 0;
+      const offered = {
+        ...request,
+        ...(specs.length > 0 ? { tools: specs, toolChoice: 'auto' as const } : {}),
+        toolRounds: rounds,
+      };
+      for await (const chunk of provider.stream(offered, signal)) {
+        if ('toolCall' in chunk) calls.push(chunk.toolCall);
+        yield chunk;
+      }
+    },
+  };
+}
+
+function wireCall(call: ToolCall) {
+  return { id: call.id, type: 'function' as const, function: { name: call.name, arguments: call.arguments } };
 }
 
 /** Reads a JSON body of at most MAX_BODY_BYTES; a bigger one is refused with E_TOO_LARGE (413) unread. */
