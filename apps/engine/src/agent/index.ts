@@ -172,7 +172,9 @@ export function createAgent(context: EngineContext, deps: AgentDeps): AgentCapab
         actor,
         signal,
         onRedacted: (count) => {
-          redactions += count;
+          // each round resends the conversation so far: the newest request's count is how many secrets it held
+          if (count <= redactions) return;
+          redactions = count;
           events.push({ type: 'redacted', count: redactions });
         },
         onToken: (token) => {

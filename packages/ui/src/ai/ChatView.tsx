@@ -1,8 +1,11 @@
 // The chat panel: conversation with streamed Markdown answers, "answered by" under each, a model picker
 // (Auto + each provider), the tools the model used, stop, context attachment, `@` mentions with the context they
-// added ("Used context", each piece a link into the file) and the workspace's conversation history.
+// added ("Used context", each piece a link into the file) and the workspace's conversation history. The mode selector
+// sends Plan and Agent questions through the agent feature (agent/), whose turns render their own transcript.
 import type { ContextMention, RouteInfo, ToolUse, UsedContext } from '@pa/shared';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { AgentTurnView, ModeSelector } from '../agent/AgentTurn';
+import type { AgentController } from '../agent/agent-controller';
 import { baseName } from '../explorer/tree';
 import { useObservable } from '../workbench/observable';
 import { splitAttachment } from './attachment';
@@ -153,7 +156,13 @@ function contextBefore(messages: readonly ChatMessage[], index: number): UsedCon
   return question?.role === 'user' && question.context && question.context.length > 0 ? question.context : null;
 }
 
-export function ChatView({ chat }: { chat: ChatController }) {
+const PLACEHOLDER = {
+  ask: 'Ask the AI… (@ to add context, Enter to send, Shift+Enter for a new line)',
+  plan: 'Describe what to plan… (the agent reads, changes nothing)',
+  agent: 'Tell the agent what to do… (it edits files and runs commands, asking first)',
+} as const;
+
+export function ChatView({ chat, agent }: { chat: ChatController; agent: AgentController }) {
   const messages = useObservable(chat.messages);
   const streaming = useObservable(chat.streaming);
   const providers = useObservable(chat.providers);
@@ -161,6 +170,8 @@ export function ChatView({ chat }: { chat: ChatController }) {
   const history = useObservable(chat.history);
   const conversationId = useObservable(chat.conversationId);
   const attach = useObservable(chat.attachContext);
+  const mode = useObservable(agent.mode);
+  const turns = useObservable(agent.turns);
   const [draft, setDraft] = useState('');
   const end = useRef<HTMLDivElement>(null);
 
@@ -168,15 +179,15 @@ export function ChatView({ chat }: { chat: ChatController }) {
     void chat.refresh().catch(() => {});
   }, [chat]);
   const lastLength = messages.at(-1)?.content.length ?? 0;
-  // biome-ignore lint/correctness/useExhaustiveDependencies: follow the answer as it grows
+  // biome-ignore lint/correctness/useExhaustiveDependencies: follow the answer (and an agent turn's cards) as it grows
   useEffect(() => {
     end.current?.scrollIntoView({ block: 'end' });
-  }, [messages.length, lastLength]);
+  }, [messages.length, lastLength, turns]);
 
   const send = () => {
     const text = draft;
     setDraft('');
-    void chat.send(text);
+    void agent.send(text);
   };
   const actions = {
     insert: (code: string) => chat.insertAtCursor(code),
@@ -188,38 +199,48 @@ export function ChatView({ chat }: { chat: ChatController }) {
   return (
     <div className="ai-chat" data-testid="ai-chat">
       <div className="ai-chat__toolbar">
-        <select
-          aria-label="Conversation"
-          value={conversationId ?? ''}
-          onChange={(event) => (event.target.value ? void chat.open(event.target.value) : chat.newConversation())}
-        >
-          <option value="">New conversation</option>
-          {history.map((item) => (
-            <option key={item.id} value={item.id}>
-              {item.title}
-            </option>
-          ))}
-        </select>
-        <select
-          aria-label="Model"
-          data-testid="ai-model-picker"
-          value={model}
-          onFocus={() => void chat.refresh().catch(() => {})}
-          onChange={(event) => chat.model.set(event.target.value)}
-        >
-          <option value={AUTO}>Auto</option>
-          {providers.map((provider) => (
-            <option key={provider.id} value={provider.id} disabled={!provider.licensed || !provider.enabled}>
-              {provider.label ?? provider.id}
-            </option>
-          ))}
-        </select>
+        <ModeSelector agent={agent} disabled={streaming} />
+        <div className="ai-chat__pickers">
+          <select
+            aria-label="Conversation"
+            value={conversationId ?? ''}
+            onChange={(event) => (event.target.value ? void chat.open(event.target.value) : chat.newConversation())}
+          >
+            <option value="">New conversation</option>
+            {history.map((item) => (
+              <option key={item.id} value={item.id}>
+                {item.title}
+              </option>
+            ))}
+          </select>
+          <select
+            aria-label="Model"
+            data-testid="ai-model-picker"
+            value={model}
+            onFocus={() => void chat.refresh().catch(() => {})}
+            onChange={(event) => chat.model.set(event.target.value)}
+          >
+            <option value={AUTO}>Auto</option>
+            {providers.map((provider) => (
+              <option key={provider.id} value={provider.id} disabled={!provider.licensed || !provider.enabled}>
+                {provider.label ?? provider.id}
+              </option>
+            ))}
+          </select>
+        </div>
       </div>
       <div className="ai-chat__messages">
-        {messages.length === 0 && (
+        {messages.length === 0 && mode === 'ask' && (
           <div className="ai-chat__empty">
             Ask about your code. Type @ to add a file, a folder or the whole codebase as context; code blocks in answers
             can go straight into the editor.
+          </div>
+        )}
+        {messages.length === 0 && mode !== 'ask' && (
+          <div className="ai-chat__empty">
+            {mode === 'plan'
+              ? 'Plan mode: the agent reads the workspace and answers with a plan. It changes nothing.'
+              : 'Agent mode: the agent reads and edits files and runs commands. It asks before anything the workspace does not allow, and every turn can be restored.'}
           </div>
         )}
         {messages.map((message, index) => {
@@ -233,6 +254,8 @@ export function ChatView({ chat }: { chat: ChatController }) {
             >
               {message.role === 'user' ? (
                 <UserMessage content={message.content} />
+              ) : message.agentTurn ? (
+                <AgentTurnView agent={agent} turnId={message.agentTurn} actions={actions} />
               ) : (
                 <>
                   {context && <UsedContextBlock context={context} onOpen={actions.open} />}
@@ -254,7 +277,7 @@ export function ChatView({ chat }: { chat: ChatController }) {
           onChange={setDraft}
           onSend={send}
           loadFiles={loadFiles}
-          placeholder="Ask the AI… (@ to add context, Enter to send, Shift+Enter for a new line)"
+          placeholder={PLACEHOLDER[mode]}
         />
         <div className="ai-chat__actions">
           <label className="ai-check">

@@ -2,6 +2,7 @@
 // created together when the workbench activates the feature and go with it: a chat answer or an edit proposal
 // still streaming is stopped, so the engine does not keep generating for a window that is gone.
 import { type Disposable, DisposableStore } from '@pa/shared';
+import { AgentController } from '../agent/agent-controller';
 import type { WorkbenchApi } from '../workbench/contributions';
 import { ChatController } from './chat-controller';
 import { EditController } from './edit-controller';
@@ -14,6 +15,8 @@ export type MountEditOverlay = (edit: EditController) => Disposable;
 
 export class AiServices implements Disposable {
   readonly chat: ChatController;
+  /** Plan and Agent turns in the chat panel (Stop and the end of the activation stop them with the chat's). */
+  readonly agent: AgentController;
   readonly edit: EditController;
   readonly models: ModelsController;
   readonly downloads: ModelDownloadsController;
@@ -23,6 +26,7 @@ export class AiServices implements Disposable {
   constructor(api: WorkbenchApi, mountEditOverlay: MountEditOverlay) {
     this.chat = new ChatController(api);
     this.store.defer(this.chat.followSettings(api.settings.effective));
+    this.agent = new AgentController(api, this.chat);
     this.edit = new EditController(api);
     this.models = this.store.add(new ModelsController(api));
     this.downloads = this.store.add(new ModelDownloadsController(api, () => void this.models.refresh()));

@@ -2,6 +2,7 @@
 // of this workspace. Components render it and call its methods; the engine does the routing.
 import {
   AiStreamFailure,
+  type ChatTurn,
   type ConversationMessage,
   type ConversationSummary,
   type EngineClient,
@@ -20,7 +21,19 @@ import { parseMentions } from './mentions';
 export interface ChatMessage extends ConversationMessage {
   /** True while tokens are still arriving. */
   streaming?: boolean;
+  /** A Plan or Agent turn's id: the panel shows its transcript (agent/agent-controller.ts). Not saved. */
+  agentTurn?: string;
 }
+
+/**
+ * A turn of another mode (Plan, Agent) in this conversation: gets the conversation as the model reads it, patches
+ * the answer as it arrives, and ends when the turn does (its own errors go on the answer, not out of it).
+ */
+export type TurnRunner = (
+  turns: ChatTurn[],
+  patch: (change: (message: ChatMessage) => ChatMessage) => void,
+  signal: AbortSignal,
+) => Promise<void>;
 
 /** "Auto" is the empty string in the picker; any other value pins a provider id. */
 export const AUTO = '';
@@ -107,19 +120,28 @@ export class ChatController {
     };
   }
 
-  async send(text: string): Promise<void> {
-    const typed = text.trim();
-    if (!typed || this.streaming.value) return;
+  /** The question as the conversation keeps it (as typed) and the conversation as the model reads it. */
+  private ask(typed: string) {
     const { question, mentions } = parseMentions(typed);
     const context = this.attachContext.value ? this.context() : null;
     // the conversation keeps what was typed; the model reads the question with its tokens as plain words
     const content = context ? withAttachment(typed, context) : typed;
     const asked = context ? withAttachment(question, context) : question;
-    const before = this.messages.value;
     const turns = [
-      ...before.map(({ role, content }) => ({ role, content: role === 'user' ? modelContent(content) : content })),
+      ...this.messages.value.map(({ role, content }) => ({
+        role,
+        content: role === 'user' ? modelContent(content) : content,
+      })),
       { role: 'user' as const, content: asked },
     ];
+    return { question, mentions, content, turns };
+  }
+
+  async send(text: string): Promise<void> {
+    const typed = text.trim();
+    if (!typed || this.streaming.value) return;
+    const { question, mentions, content, turns } = this.ask(typed);
+    const before = this.messages.value;
     this.messages.set([...before, { role: 'user', content }, { role: 'assistant', content: '', streaming: true }]);
     this.streaming.set(true);
     const stop = new AbortController();
@@ -160,6 +182,32 @@ export class ChatController {
       this.streaming.set(false);
     }
     // a new conversation started meanwhile: nothing of this one is left to save
+    if (this.messages.value.length > 0) await this.save(question || typed);
+  }
+
+  /**
+   * Runs a turn of another mode in this conversation as `send` runs a chat answer: the question and an answer that
+   * `run` fills, Stop and a new conversation stop it (its signal), and the conversation is saved after it.
+   */
+  async runTurn(text: string, answer: Partial<ChatMessage>, run: TurnRunner): Promise<void> {
+    const typed = text.trim();
+    if (!typed || this.streaming.value) return;
+    const { question, content, turns } = this.ask(typed);
+    const before = this.messages.value;
+    this.messages.set([
+      ...before,
+      { role: 'user', content },
+      { ...answer, role: 'assistant', content: '', streaming: true },
+    ]);
+    this.streaming.set(true);
+    const stop = new AbortController();
+    this.stopAnswer = stop;
+    try {
+      await run(turns, (change) => this.patchAnswer(change), stop.signal);
+    } finally {
+      this.stopAnswer = null;
+      this.streaming.set(false);
+    }
     if (this.messages.value.length > 0) await this.save(question || typed);
   }
 
@@ -238,7 +286,7 @@ export class ChatController {
   }
 
   private async save(firstQuestion: string): Promise<void> {
-    const messages = this.messages.value.map(({ streaming: _streaming, ...message }) => message);
+    const messages = this.messages.value.map(({ streaming: _streaming, agentTurn: _turn, ...message }) => message);
     const existing = this.conversationId.value;
     const title = this.history.value.find((item) => item.id === existing)?.title ?? firstQuestion.slice(0, 80);
     try {

@@ -40,7 +40,7 @@ export function aiFeature(): Contribution {
         icon: CHAT_ICON,
         location: 'panel',
         order: 10,
-        component: services.view((ai) => <ChatView chat={ai.chat} />),
+        component: services.view((ai) => <ChatView chat={ai.chat} agent={ai.agent} />),
       },
       {
         id: 'ai.models',
