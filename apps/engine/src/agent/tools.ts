@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { lstatSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { dirname, join, sep } from 'node:path';
+import { dirname, sep } from 'node:path';
 import { ErrorCode, errorMessage, PaError } from '@pa/shared';
 import { isGitPath, protectedPath } from '@pa/shared/protected-paths';
 import { createTwoFilesPatch } from 'diff';
@@ -536,9 +536,4 @@ export const BUILTIN_TOOLS: readonly AgentTool[] = [
 export function alwaysAsk(path: string): string | null {
   const found = protectedPath(path);
   return found ? found.reason : null;
-}
-
-/** Joins a folder and name the way tools print paths. */
-export function joinRel(dir: string, name: string): string {
-  return dir ? join(dir, name).split(sep).join('/') : name;
 }
