@@ -20,9 +20,9 @@ import { constants } from 'node:fs';
 import { open, opendir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PaError } from '@pa/shared';
-import picomatch from 'picomatch';
 import { parse as parseYaml } from 'yaml';
 import { isWithin, resolveInside } from '../files/api.js';
+import { globMatch } from './permissions.js';
 
 export type RuleKind = 'agents-md' | 'claude-md' | 'cursor' | 'cursorrules' | 'continue' | 'cline';
 
@@ -599,8 +599,8 @@ function matcherFor(glob: string): ((path: string) => boolean) | null {
   if (matcher !== undefined) return matcher;
   try {
     const pattern = glob.startsWith('!') ? glob.slice(1) : glob;
-    const anchored = pattern.includes('/') ? pattern : `**/${pattern}`;
-    const test = picomatch(anchored, { dot: true, noextglob: true });
+    // the policy's bounded matcher, not picomatch: a repository's glob must not backtrack for seconds on a long path
+    const test = (path: string) => globMatch(pattern, path, 'broad');
     matcher = glob.startsWith('!') ? (path: string) => !test(path) : test;
   } catch {
     matcher = null;

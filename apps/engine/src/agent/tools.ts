@@ -10,9 +10,9 @@ import { dirname, sep } from 'node:path';
 import { ErrorCode, errorMessage, PaError } from '@pa/shared';
 import { isGitPath, protectedPath } from '@pa/shared/protected-paths';
 import { createTwoFilesPatch } from 'diff';
-import picomatch from 'picomatch';
 import { z } from 'zod';
 import { checkRelativePath, IgnoreRules, resolveInside, walkFiles, writeInside } from '../files/api.js';
+import { globMatch } from './permissions.js';
 
 /** What a tool does, for the permission policy: read-only tools run in plan mode, writes and commands do not. */
 export type ToolKind = 'read' | 'write' | 'execute' | 'mcp';
@@ -269,7 +269,7 @@ const findPath: AgentTool<{ pattern: string; limit?: number | undefined }> = {
     const { files, truncated } = await walkFiles(context.root, new IgnoreRules(context.root), 200_000);
     const glob = /[*?[{]/.test(args.pattern);
     const test = glob
-      ? picomatch(args.pattern.includes('/') ? args.pattern : `**/${args.pattern}`, { dot: true })
+      ? (path: string) => globMatch(args.pattern, path, 'broad') // bounded: a model's glob cannot backtrack
       : (path: string) => path.toLowerCase().includes(args.pattern.toLowerCase());
     const limit = args.limit ?? 200;
     const found = files.filter((path) => !context.excluded(path) && test(path)).slice(0, limit);
