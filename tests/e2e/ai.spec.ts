@@ -141,6 +141,28 @@ test('chat streams an answer with its "answered by" line; Ctrl+I edits through a
   await payload.scrollIntoViewIfNeeded();
   await page.screenshot({ path: 'test-results/ai-sent.png' });
 
+  // the egress log filters by provider and kind, and exports what it lists as JSON for an audit
+  await page.getByTestId('ai-sent-provider').selectOption('good');
+  await page.getByTestId('ai-sent-kind').selectOption('chat');
+  const rows = page.getByTestId('ai-sent-row');
+  expect(await rows.count()).toBeGreaterThan(0);
+  for (const text of await rows.allTextContents()) expect(text).toContain('good');
+  await expect(page.locator('.ai-sent__total')).toContainText(/\d+ requests? ·/);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('ai-sent-export').click()]);
+  const exported = JSON.parse(readFileSync((await download.path()) as string, 'utf8')) as Array<
+    Record<string, unknown>
+  >;
+  expect(exported.length).toBe(await rows.count());
+  expect(exported[0]).toMatchObject({
+    providerId: 'good',
+    kind: 'chat',
+    host: expect.stringMatching(/^127\.0\.0\.1:\d+$/),
+  });
+  await page.locator('.ai-sent__filters').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'test-results/egress-log.png' });
+  await page.getByTestId('ai-sent-provider').selectOption('');
+  await page.getByTestId('ai-sent-kind').selectOption('');
+
   // removing a provider asks first: cancel keeps it, confirming removes it
   const removeFlaky = page.getByTestId('ai-provider-flaky').getByTestId('ai-provider-remove');
   await removeFlaky.click();

@@ -111,6 +111,17 @@ describe('the record of what was sent to remote models', () => {
     expect(whole.status, whole.stderr).toBe(0);
     expect(whole.stdout).toContain('the code the user attached');
     expect(pa('models', 'sent', '--id', '999999').status).toBe(1);
+    // the egress log: by provider and host, filtered, as JSON for an audit
+    const egress = pa('ai', 'egress', '--provider', 'remote', '--kind', 'chat', '--json');
+    expect(egress.status, egress.stderr).toBe(0);
+    const rows = JSON.parse(egress.stdout) as Array<{ providerId: string; kind: string; host: string }>;
+    expect(rows.length).toBe(items.filter((item) => item.providerId === 'remote' && item.kind === 'chat').length);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(
+      rows.every((row) => row.providerId === 'remote' && row.kind === 'chat' && /^127\.0\.0\.1:\d+$/.test(row.host)),
+    ).toBe(true);
+    expect(pa('ai', 'egress').stdout).toMatch(/\d+ requests?, \d+ characters/);
+    expect(pa('ai', 'egress', '--kind', 'nonsense').status).not.toBe(0);
   });
 
   it('does not record what an in-process model was asked (nothing of it leaves)', async () => {

@@ -191,4 +191,46 @@ export function registerAiCommands(program: Command): void {
         );
       }
     });
+  // the egress log: every request that left the machine, by provider and endpoint host, filtered, for an audit
+  program
+    .command('ai')
+    .description('the AI features: egress (what was sent to remote providers)')
+    .command('egress')
+    .description('what left the machine: each request to a remote provider, its host, size and time, newest first')
+    .option('--provider <id>', 'only this provider')
+    .option('--kind <kind>', 'only chat or completion requests')
+    .option('--limit <n>', 'how many requests to read (at most 200)', '200')
+    .option('--json', 'print JSON (an audit export)')
+    .action(async (options: { provider?: string; kind?: string; limit: string; json?: boolean }) => {
+      if (options.kind !== undefined && options.kind !== 'chat' && options.kind !== 'completion') {
+        throw new PaError(ErrorCode.BAD_REQUEST, '--kind is chat or completion.');
+      }
+      const limit = Math.min(200, Math.max(1, number(options.limit, '--limit') ?? 200));
+      const { items } = await withEngine((local) => local.call('ai.sent.list', { limit }));
+      const rows = items
+        .filter((item) => options.provider === undefined || item.providerId === options.provider)
+        .filter((item) => options.kind === undefined || item.kind === options.kind)
+        .map((item) => ({ ...item, host: hostOf(item.endpoint), sentAt: new Date(item.at).toISOString() }));
+      if (options.json) return print(JSON.stringify(rows, null, 2));
+      if (rows.length === 0) return print('Nothing matching has been sent to a remote provider.');
+      for (const row of rows) {
+        print(
+          `#${String(row.id).padEnd(6)} ${row.sentAt} ${row.kind.padEnd(10)} ${row.providerId.padEnd(16)} ${row.host.padEnd(24)} ${String(row.chars).padStart(8)} chars${row.truncated ? ' (cut)' : ''}`,
+        );
+      }
+      const total = rows.reduce((sum, row) => sum + row.chars, 0);
+      print(
+        `${rows.length} request${rows.length === 1 ? '' : 's'}, ${total} characters; \`pa models sent --id N\` prints one whole.`,
+      );
+    });
+}
+
+/** The host of an endpoint root, or the provider kind's default endpoint. */
+function hostOf(endpoint: string | null): string {
+  if (!endpoint) return '(default endpoint)';
+  try {
+    return new URL(endpoint).host;
+  } catch {
+    return endpoint.slice(0, 80);
+  }
 }

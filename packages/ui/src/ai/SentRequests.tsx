@@ -1,5 +1,6 @@
 // Model settings › Sent to remote models: what left the machine, newest first; a row opens to the exact payload.
-import { useEffect } from 'react';
+import type { SentRequestSummary } from '@pa/shared';
+import { useEffect, useState } from 'react';
 import { useObservable } from '../workbench/observable';
 import type { SentController } from './sent-controller';
 
@@ -9,8 +10,42 @@ const REFRESH_MS = 5_000;
 const time = (at: number) => new Date(at).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'medium' });
 const size = (chars: number) => (chars < 10_000 ? `${chars} chars` : `${(chars / 1000).toFixed(0)}k chars`);
 
+/** The host of an endpoint root, or the provider kind's default endpoint. */
+export function hostOf(endpoint: string | null): string {
+  if (!endpoint) return 'default endpoint';
+  try {
+    return new URL(endpoint).host;
+  } catch {
+    return endpoint.slice(0, 80);
+  }
+}
+
+/** The rows a provider and kind filter leave ('' matches all). */
+export function filterSent(
+  items: readonly SentRequestSummary[],
+  provider: string,
+  kind: '' | SentRequestSummary['kind'],
+): SentRequestSummary[] {
+  return items.filter((item) => (!provider || item.providerId === provider) && (!kind || item.kind === kind));
+}
+
+/** The listed record as a JSON file the user saves (an audit export). */
+function exportRecord(items: readonly SentRequestSummary[]): void {
+  const rows = items.map((item) => ({ ...item, host: hostOf(item.endpoint), sentAt: new Date(item.at).toISOString() }));
+  const url = URL.createObjectURL(new Blob([JSON.stringify(rows, null, 2)], { type: 'application/json' }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = `sent-to-providers-${new Date().toISOString().slice(0, 10)}.json`;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1_000);
+}
+
 export function SentRequests({ sent }: { sent: SentController }) {
-  const { items, open, error } = useObservable(sent.state);
+  const { items: all, open, error } = useObservable(sent.state);
+  const [provider, setProvider] = useState('');
+  const [kind, setKind] = useState<'' | SentRequestSummary['kind']>('');
+  const providers = [...new Set(all.map((item) => item.providerId))].sort();
+  const items = filterSent(all, provider, kind);
   useEffect(() => {
     void sent.refresh();
     const timer = setInterval(() => void sent.refresh(), REFRESH_MS);
@@ -25,8 +60,41 @@ export function SentRequests({ sent }: { sent: SentController }) {
           sends the part that fits its window). Local models are not listed: nothing of theirs leaves this machine.
         </div>
         {error && <div className="ai-message__error">{error}</div>}
+        {all.length > 0 && (
+          <div className="ai-sent__filters">
+            <select
+              aria-label="Provider"
+              value={provider}
+              onChange={(event) => setProvider(event.target.value)}
+              data-testid="ai-sent-provider"
+            >
+              <option value="">All providers</option>
+              {providers.map((id) => (
+                <option key={id} value={id}>
+                  {id}
+                </option>
+              ))}
+            </select>
+            <select
+              aria-label="Kind"
+              value={kind}
+              onChange={(event) => setKind(event.target.value as '' | SentRequestSummary['kind'])}
+              data-testid="ai-sent-kind"
+            >
+              <option value="">Chats and completions</option>
+              <option value="chat">Chats</option>
+              <option value="completion">Completions</option>
+            </select>
+            <span className="ai-sent__total">
+              {items.length} {items.length === 1 ? 'request' : 'requests'} ·{' '}
+              {size(items.reduce((sum, item) => sum + item.chars, 0))}
+            </span>
+          </div>
+        )}
         {items.length === 0 ? (
-          <div className="ai-chat__empty">Nothing has been sent to a remote model.</div>
+          <div className="ai-chat__empty">
+            {all.length === 0 ? 'Nothing has been sent to a remote model.' : 'No request matches the filters.'}
+          </div>
         ) : (
           <>
             <ul className="ai-sent__list">
@@ -40,7 +108,9 @@ export function SentRequests({ sent }: { sent: SentController }) {
                     onClick={() => void sent.toggle(item.id)}
                   >
                     <span className="ai-sent__kind">{item.kind}</span>
-                    <span className="ai-sent__provider">{item.providerId}</span>
+                    <span className="ai-sent__provider">
+                      {item.providerId} <span className="ai-sent__host">{hostOf(item.endpoint)}</span>
+                    </span>
                     <span className="ai-sent__size">
                       {size(item.chars)}
                       {item.truncated ? ' (kept cut)' : ''}
@@ -62,6 +132,14 @@ export function SentRequests({ sent }: { sent: SentController }) {
               ))}
             </ul>
             <div className="ai-form__row">
+              <button
+                type="button"
+                className="ai-button"
+                onClick={() => exportRecord(items)}
+                data-testid="ai-sent-export"
+              >
+                Export as JSON
+              </button>
               <button
                 type="button"
                 className="ai-button ai-button--danger"
