@@ -106,14 +106,12 @@ export function createAgent(context: EngineContext, deps: AgentDeps): AgentCapab
 
     let checkpoint: Checkpoint | null = null;
     const beforeWrite = (paths: string[]) => {
-      checkpoint ??= checkpoints.begin(root, randomUUID(), firstLine(params.messages));
-      if (checkpoint && !announced) {
-        announced = true;
+      if (!checkpoint) {
+        checkpoint = checkpoints.begin(root, randomUUID(), firstLine(params.messages));
         events.push({ type: 'checkpoint', checkpointId: checkpoint.id });
       }
       checkpoint.capture(paths);
     };
-    let announced = false;
 
     const authorize = async (judged: CallToJudge, turnSignal: AbortSignal) => {
       const input: DecideInput = {

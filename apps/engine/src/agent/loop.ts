@@ -197,7 +197,7 @@ async function* run(
         if (signal.aborted) throw signal.reason ?? new Error('aborted');
         outcome.toolCalls++;
         yield { toolCall: call }; // the router stops its silence clock while the tool runs
-        const result = await runCall(call, options, signal, outcome);
+        const result = await runCall(call, specs, options, signal, outcome);
         round.calls.push({ ...call, result: result.text, isError: result.isError });
         if (result.isError) {
           const key = `${call.name}\u0000${canonical(call.arguments)}`;
@@ -252,6 +252,8 @@ async function* run(
 /** One call: find the tool, check its arguments, ask the policy, run it; every failure is an answer for the model. */
 async function runCall(
   call: ToolCall,
+  /** The tools this turn offers (its mode's). */
+  specs: readonly ToolSpec[],
   options: LoopOptions,
   signal: AbortSignal,
   outcome: LoopOutcome,
@@ -259,7 +261,7 @@ async function runCall(
   const parsed = argumentsOf(call);
   const builtin = options.tools.find((tool) => tool.name === call.name);
   const external = builtin ? undefined : options.mcp.find((tool) => mcpName(tool) === call.name);
-  const offered = offeredTools(options.mode, options.tools, options.mcp).some((spec) => spec.name === call.name);
+  const offered = specs.some((spec) => spec.name === call.name);
   const kind: ToolKind = builtin?.kind ?? 'mcp';
   options.emit({ type: 'tool-start', id: call.id, name: call.name, kind, arguments: parsed ?? {} });
   const end = (text: string, isError: boolean, denied = false, edit?: ToolEdit) => {
@@ -275,8 +277,8 @@ async function runCall(
     return { text, isError };
   };
   if ((!builtin && !external) || !offered) {
-    const names = offeredTools(options.mode, options.tools, options.mcp).map((spec) => spec.name);
-    return end(`Unknown tool "${call.name.slice(0, 100)}". The tools are: ${names.join(', ')}.`, true);
+    const names = specs.map((spec) => spec.name).join(', ');
+    return end(`Unknown tool "${call.name.slice(0, 100)}". The tools are: ${names}.`, true);
   }
   if (parsed === null) return end('The arguments are not a JSON object; send them as one.', true);
   let args: unknown = parsed;

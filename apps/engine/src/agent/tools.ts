@@ -9,7 +9,7 @@ import { readdir } from 'node:fs/promises';
 import { dirname, sep } from 'node:path';
 import { ErrorCode, errorMessage, PaError } from '@pa/shared';
 import { isGitPath, protectedPath } from '@pa/shared/protected-paths';
-import { createTwoFilesPatch } from 'diff';
+import { applyPatch, createTwoFilesPatch } from 'diff';
 import { z } from 'zod';
 import { checkRelativePath, IgnoreRules, resolveInside, walkFiles, writeInside } from '../files/api.js';
 import { globMatch } from './permissions.js';
@@ -189,8 +189,7 @@ export function applyBlocks(text: string, edits: ReadonlyArray<{ search: string;
   return current;
 }
 
-async function applyPatchText(text: string, patch: string): Promise<string> {
-  const { applyPatch } = await import('diff');
+function applyPatchText(text: string, patch: string): string {
   const result = applyPatch(text, patch, { fuzzFactor: 0 });
   if (result === false) {
     throw new PaError(ErrorCode.BAD_REQUEST, 'the patch does not apply to the file as it is; read it again.');
@@ -354,7 +353,7 @@ const editFile: AgentTool<EditArgs> = {
     const before = readText(absolute, rel);
     if (before === null) throw new PaError(ErrorCode.NOT_FOUND, `"${rel}" does not exist; use create_file.`);
     if (!args.edits?.length && !args.patch) throw new PaError(ErrorCode.BAD_REQUEST, 'give edits or a patch.');
-    const after = args.edits?.length ? applyBlocks(before, args.edits) : await applyPatchText(before, args.patch ?? '');
+    const after = args.edits?.length ? applyBlocks(before, args.edits) : applyPatchText(before, args.patch ?? '');
     if (after === before) return ok(`"${rel}" is unchanged: the edits replace text with the same text.`);
     context.beforeWrite([rel]);
     writeInside(realpathSync(context.root), segments, after);

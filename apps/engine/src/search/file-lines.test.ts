@@ -51,7 +51,7 @@ function fileOf(lines: string[], terminator = '\n'): FileLines {
 describe('FileLines', () => {
   it('makes matches on short lines with UTF-16 columns, CRLF lines included', () => {
     for (const terminator of ['\n', '\r\n']) {
-      const lines = ['const foo = 1;', 'é😀 foo and foo', '', 'x'.repeat(300) + 'foo' + 'y'.repeat(300)];
+      const lines = ['const foo = 1;', 'é😀 foo and foo', '', `${'x'.repeat(300)}foo${'y'.repeat(300)}`];
       const file = fileOf(lines, terminator);
       for (const [index, from] of [
         [0, 6],

@@ -148,16 +148,12 @@ function startRipgrep(rg: string, args: string[], cwd: string, signal: AbortSign
   exited.catch(() => undefined); // awaited by finish; a spawn failure is reported there
   return {
     stdout: child.stdout as Readable,
-    /** After the output is read: rg's exit, with a refused search (a bad glob) or a failed start as an error. */
+    /** After the output is read: rg's exit; a refused search (a bad glob) is an error. */
     async finish(yielded: boolean): Promise<void> {
-      try {
-        const code = await exited;
-        // 1 is "no match"; 2 with results is a file rg could not read (permission), not a failed search
-        if (code === 2 && !yielded && stderr.trim() !== '') {
-          throw new PaError(ErrorCode.BAD_REQUEST, `ripgrep refused the search: ${stderr.trim().split('\n')[0]}`);
-        }
-      } catch (error) {
-        throw startError(rg, error);
+      const code = await exited; // a failed start rejects: the search's own catch says what it means
+      // 1 is "no match"; 2 with results is a file rg could not read (permission), not a failed search
+      if (code === 2 && !yielded && stderr.trim() !== '') {
+        throw new PaError(ErrorCode.BAD_REQUEST, `ripgrep refused the search: ${stderr.trim().split('\n')[0]}`);
       }
     },
     stop(): void {
