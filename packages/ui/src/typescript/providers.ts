@@ -18,12 +18,15 @@ import {
   TRIGGER_CHARACTERS,
   toItemParts,
 } from './auto-import';
+import type { ProjectWorker } from './project-worker';
 import { QuietGate } from './quiet-gate';
 import type { TypeScriptApi } from './service';
 import { workspacePathOf } from './worker-paths';
 
 type Model = monacoApi.editor.ITextModel;
-type Worker = monacoApi.languages.typescript.TypeScriptWorker & AutoImportWorkerApi;
+type Worker = monacoApi.languages.typescript.TypeScriptWorker &
+  AutoImportWorkerApi &
+  Pick<ProjectWorker, 'getRegionSemanticDiagnostics'>;
 type CompletionItem = monacoApi.languages.CompletionItem;
 
 /** Where an item was asked for, so resolving it asks TypeScript about the same entry. */
@@ -47,6 +50,11 @@ export interface ProviderHost {
 
 /** Milliseconds after the last keystroke before a document's diagnostics are recomputed. */
 export const DIAGNOSTICS_DELAY_MS = 200;
+/**
+ * Files this long get the statements on screen checked before the whole file: below it the whole check is about as
+ * quick, and the region's would only add a request.
+ */
+const REGION_MIN_LINES = 300;
 /** Preview models kept for peek and references; the oldest not shown in an editor goes first. */
 const MAX_PREVIEWS = 60;
 const OWNER = 'typescript';
@@ -84,6 +92,8 @@ export class TypeScriptProviders implements Disposable {
   /** The user's requests to the worker, so a long check nobody waits for starts between them, not before one. */
   private readonly quiet = new QuietGate();
   private readonly tracked = new Map<Model, Disposable>();
+  /** Each tracked document's semantic markers of its last whole check (kept outside a region check's spans). */
+  private readonly semantic = new WeakMap<Model, monacoApi.editor.IMarkerData[]>();
   private readonly origins = new WeakMap<CompletionItem, CompletionOrigin>();
 
   constructor(
@@ -151,6 +161,7 @@ export class TypeScriptProviders implements Disposable {
     this.tracked.delete(model);
     this.pending.get(model)?.dispose();
     this.pending.delete(model);
+    this.semantic.delete(model);
     if (!model.isDisposed()) monaco.editor.setModelMarkers(model, OWNER, []);
   }
 
@@ -179,15 +190,32 @@ export class TypeScriptProviders implements Disposable {
     if (!worker || model.isDisposed()) return;
     const fileName = model.uri.toString();
     const version = model.getVersionId();
-    // suggestion diagnostics (hints) are left out: the Problems tab would list every one of them
-    const lists = await Promise.all([
-      worker.getSyntacticDiagnostics(fileName),
-      worker.getSemanticDiagnostics(fileName),
-    ]).catch(() => null);
     // an edit since the request: its own validation is on the way
-    if (!lists || model.isDisposed() || model.getVersionId() !== version || !this.tracked.has(model)) return;
-    const markers = (lists.flat() as TsDiagnostic[]).map((diagnostic) => toMarker(model, diagnostic));
-    monaco.editor.setModelMarkers(model, OWNER, markers);
+    const current = () => !model.isDisposed() && model.getVersionId() === version && this.tracked.has(model);
+    const syntactic = (await worker.getSyntacticDiagnostics(fileName).catch(() => null)) as TsDiagnostic[] | null;
+    if (!syntactic || !current()) return;
+    const syntax = syntactic.map((diagnostic) => toMarker(model, diagnostic));
+    // a long file: the statements on screen first (TypeScript checks just those, milliseconds), with the rest of the
+    // last check's markers kept, then the whole file (seconds in a large one, the worker busy all the while)
+    const ranges = model.getLineCount() >= REGION_MIN_LINES ? visibleOffsets(model) : [];
+    if (ranges.length > 0) {
+      const region = await worker.getRegionSemanticDiagnostics(fileName, ranges).catch(() => null);
+      if (!current()) return;
+      if (region) {
+        const checked = region.spans.map((span) => spanRange(model, span));
+        const kept = (this.semantic.get(model) ?? []).filter(
+          (marker) => !checked.some((range) => monaco.Range.areIntersectingOrTouching(range, marker)),
+        );
+        const found = (region.diagnostics as TsDiagnostic[]).map((diagnostic) => toMarker(model, diagnostic));
+        monaco.editor.setModelMarkers(model, OWNER, [...syntax, ...kept, ...found]);
+      }
+    }
+    // suggestion diagnostics (hints) are left out: the Problems tab would list every one of them
+    const semantic = (await worker.getSemanticDiagnostics(fileName).catch(() => null)) as TsDiagnostic[] | null;
+    if (!semantic || !current()) return;
+    const markers = semantic.map((diagnostic) => toMarker(model, diagnostic));
+    this.semantic.set(model, markers);
+    monaco.editor.setModelMarkers(model, OWNER, [...syntax, ...markers]);
   }
 
   // ---- definitions and references ------------------------------------------------------------------------------
@@ -403,6 +431,24 @@ function spanRange(model: Model, span: { start: number; length: number }): monac
     endLineNumber: end.lineNumber,
     endColumn: end.column,
   };
+}
+
+/** The document's lines on screen in every editor showing it, as offsets (what region diagnostics take). */
+function visibleOffsets(model: Model): Array<{ pos: number; end: number }> {
+  const ranges: Array<{ pos: number; end: number }> = [];
+  for (const editor of monaco.editor.getEditors()) {
+    if (editor.getModel() !== model) continue;
+    for (const range of editor.getVisibleRanges()) {
+      ranges.push({
+        pos: model.getOffsetAt({ lineNumber: range.startLineNumber, column: 1 }),
+        end: model.getOffsetAt({
+          lineNumber: range.endLineNumber,
+          column: model.getLineMaxColumn(range.endLineNumber),
+        }),
+      });
+    }
+  }
+  return ranges;
 }
 
 function emptyRange(position: monacoApi.Position): monacoApi.IRange {
