@@ -23,7 +23,13 @@ import type { WorkbenchApi } from '../workbench/contributions';
 import { Observable } from '../workbench/observable';
 import { ProjectFeed } from './project-feed';
 import { TypeScriptProviders } from './providers';
-import { isServiceLanguage, loadTypeScriptService, type ServiceLanguage, type TypeScriptApi } from './service';
+import {
+  isServiceLanguage,
+  loadTypeScriptService,
+  prestartTypeScriptWorker,
+  type ServiceLanguage,
+  type TypeScriptApi,
+} from './service';
 import { sameJson, type WorkerCompilerOptions, workerCompilerOptions } from './worker-paths';
 
 export interface TypeScriptState {
@@ -113,6 +119,8 @@ export class TypeScriptController implements Disposable {
     try {
       // the project before the service: its worker starts once, with the project's options and files in it
       if (!this.feed.has(path)) {
+        // the worker's thread loads meanwhile: its module takes as long to load as the project to arrive
+        prestartTypeScriptWorker();
         // a project on its way may bring this file too (tabs restored together): one request, not one per tab
         await Promise.allSettled(this.projects.values());
         if (!this.feed.has(path)) await this.loadProject(path, language);

@@ -29,6 +29,33 @@ const MODE: monaco.languages.typescript.ModeConfiguration = {
 };
 
 let service: Promise<TypeScriptApi> | null = null;
+let workerModule: Promise<{ default: new () => Worker }> | null = null;
+/** A worker thread started ahead (prestartTypeScriptWorker), handed to Monaco when it first asks for one. */
+let prestarted: Worker | null = null;
+/** Whether Monaco has asked for a worker yet (after that, a worker started ahead would only be wasted). */
+let asked = false;
+
+const loadWorkerModule = () => {
+  workerModule ??= import('./ts-worker?worker');
+  return workerModule;
+};
+
+/**
+ * Starts the worker's thread now, before Monaco asks for it: its 7 MB module is fetched, parsed and evaluated (a
+ * second or more) while the project streams in from the engine, instead of after. The thread waits for Monaco's
+ * first message, which carries the compiler options, so starting it early changes nothing it computes.
+ */
+export function prestartTypeScriptWorker(): void {
+  if (asked || prestarted) return;
+  void loadWorkerModule().then(
+    ({ default: TsWorker }) => {
+      if (!asked && !prestarted) prestarted = new TsWorker();
+    },
+    () => {
+      // the service's own load reports it
+    },
+  );
+}
 /** Languages the contribution set up itself (met after it loaded). */
 const setUp = new Set<string>();
 /** Our own setup of a language met before the contribution loaded: one promise, which every caller waits for. */
@@ -37,13 +64,18 @@ const setups = new Map<ServiceLanguage, Promise<void>>();
 /** The service, set up for `language`; loads it on the first call. */
 export async function loadTypeScriptService(language: ServiceLanguage): Promise<TypeScriptApi> {
   service ??= (async () => {
-    const { default: TsWorker } = await import('./ts-worker?worker');
+    const { default: TsWorker } = await loadWorkerModule();
     const environment = self.MonacoEnvironment;
     const previous = environment?.getWorker?.bind(environment);
     self.MonacoEnvironment = {
       ...environment,
       getWorker(workerId: string, label: string): Worker {
-        if (SERVICE_LANGUAGES.has(label)) return new TsWorker();
+        if (SERVICE_LANGUAGES.has(label)) {
+          asked = true;
+          const worker = prestarted ?? new TsWorker();
+          prestarted = null;
+          return worker;
+        }
         if (!previous) throw new Error(`No worker for ${label}`);
         return previous(workerId, label) as Worker;
       },
