@@ -2,7 +2,7 @@
 // engine bundles zod) and builds the UI with Vite. `tsc -b` type-checks everything: before this runs, or with
 // --typecheck meanwhile.
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -110,6 +110,17 @@ const engineBundle = async (outdir, plugins = []) => {
   }
 };
 
+// The relay's operator console is a static page served by the relay itself (apps/relay/src/console): its files and
+// uPlot's go beside the bundle, in apps/relay/dist/console/, where the relay reads them at start.
+const copyRelayConsole = async () => {
+  const to = join(root, 'apps/relay/dist/console');
+  mkdirSync(to, { recursive: true });
+  const from = join(root, 'apps/relay/src/console/static');
+  for (const name of readdirSync(from)) copyFileSync(join(from, name), join(to, name));
+  const uplot = dirname(createRequire(join(root, 'apps/relay/package.json')).resolve('uplot'));
+  for (const name of ['uPlot.iife.min.js', 'uPlot.min.css']) copyFileSync(join(uplot, name), join(to, name));
+};
+
 const args = process.argv.slice(2);
 const only = args.find((arg) => !arg.startsWith('--'));
 // --typecheck (npm run build): `tsc -b` checks the repository meanwhile, in its own process. Neither needs the other
@@ -120,12 +131,15 @@ const jobs = {
   engine: () => engineBundle('apps/engine/dist'),
   'engine-test': () => engineBundle('apps/engine/dist-test', [testVendorKey]),
   relay: () =>
-    esbuild({
-      ...esm,
-      entryPoints: { main: 'apps/relay/src/main.ts' },
-      outdir: 'apps/relay/dist',
-      external: depsOf('apps/relay'),
-    }),
+    Promise.all([
+      esbuild({
+        ...esm,
+        entryPoints: { main: 'apps/relay/src/main.ts' },
+        outdir: 'apps/relay/dist',
+        external: depsOf('apps/relay'),
+      }),
+      copyRelayConsole(),
+    ]),
   // Electron loads CommonJS; the sandboxed preload may require only `electron`, so it bundles everything else
   // and is built for the browser platform (a stray node: import fails the build instead of the window).
   desktop: () =>

@@ -13,6 +13,7 @@ import {
   type StartRelayOptions,
   startRelay as startSharedRelay,
 } from '../support/collab-relay.js';
+import { type PostgresServer, startPostgres } from '../support/postgres-server.js';
 
 export { metricValue, type StartedRelay };
 export const RELAY_TOKEN = 'test-token-0123456789abcdef';
@@ -28,12 +29,52 @@ export function cleanupAfterAll(): (cleanup: () => unknown) => void {
   };
 }
 
+/** The storage back ends the relay suites run against: SQLite (embedded default) and PostgreSQL. */
+export const BACKENDS = ['sqlite', 'postgres'] as const;
+export type Backend = (typeof BACKENDS)[number];
+
+// one PostgreSQL server per test file, started on first use and removed after the file's tests (registered at
+// import, so it runs after the cleanups the file registers itself)
+let postgres: Promise<PostgresServer> | null = null;
+afterAll(async () => {
+  if (postgres) await (await postgres).destroy();
+});
+/** This file's PostgreSQL server (started on first call). */
+export function postgresServer(): Promise<PostgresServer> {
+  postgres ??= startPostgres();
+  return postgres;
+}
+/** A relay's database, by its data dir: a relay restarted on the same data dir finds its rooms again. */
+const databaseOf = new Map<string, string>();
+
 /**
  * The shared starter with what these tests assume: a known token (hand-written handshakes use it), the relay's
- * default fsync before every ACK, and the data dir left in place after stop() so a test can read the files.
+ * default fsync before every ACK, and the data dir left in place after stop() so a test can read the files. With
+ * `backend: 'postgres'` the relay stores in a fresh database of this file's PostgreSQL server (the same one again
+ * when restarted on the same data dir).
  */
-export function startRelay(options: Pick<StartRelayOptions, 'dataDir' | 'port' | 'env'> = {}): Promise<StartedRelay> {
-  return startSharedRelay({ token: RELAY_TOKEN, syncMode: 'full', keepDataDir: true, ...options });
+export async function startRelay(
+  options: Pick<StartRelayOptions, 'dataDir' | 'port' | 'env'> & { backend?: Backend } = {},
+): Promise<StartedRelay> {
+  const { backend = 'sqlite', ...rest } = options;
+  if (backend === 'sqlite')
+    return startSharedRelay({ token: RELAY_TOKEN, syncMode: 'full', keepDataDir: true, ...rest });
+  const known = rest.dataDir ? databaseOf.get(rest.dataDir) : undefined;
+  const url = known ?? (await (await postgresServer()).createDatabase());
+  const relay = await startSharedRelay({
+    token: RELAY_TOKEN,
+    syncMode: 'full',
+    keepDataDir: true,
+    ...rest,
+    env: { RELAY_DATABASE_URL: url, ...rest.env },
+  });
+  databaseOf.set(relay.dataDir, url);
+  return relay;
+}
+
+/** The database URL of a relay started with `backend: 'postgres'`, or undefined. */
+export function databaseUrlOf(relay: StartedRelay): string | undefined {
+  return databaseOf.get(relay.dataDir);
 }
 
 /** A room as a host makes one: its id is the hash of the write key its secret derives. */

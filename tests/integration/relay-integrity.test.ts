@@ -21,6 +21,8 @@ import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import {
+  BACKENDS,
+  type Backend,
   cleanupAfterAll,
   eventually,
   joinRaw,
@@ -37,8 +39,8 @@ import {
 
 const defer = cleanupAfterAll();
 
-async function relayWith(env: Record<string, string> = {}): Promise<StartedRelay> {
-  const relay = await startRelay({ env: { RELAY_SYNC_MODE: 'normal', ...env } });
+async function relayWith(backend: Backend, env: Record<string, string> = {}): Promise<StartedRelay> {
+  const relay = await startRelay({ backend, env: { RELAY_SYNC_MODE: 'normal', ...env } });
   defer(() => relay.stop());
   return relay;
 }
@@ -128,9 +130,9 @@ function foreignEd25519() {
   return { privateKey, publicKey: raw };
 }
 
-describe('relay room integrity against a client with only the relay token', () => {
+describe.each(BACKENDS)('relay room integrity against a client with only the relay token (%s)', (backend) => {
   it('lets no one join a room without proving its write key: not without a proof, not with a key of its own', async () => {
-    const relay = await relayWith();
+    const relay = await relayWith(backend);
     const room = await testRoom('integrity handshake');
     const owner = honest(relay, room);
     await owner.provider.whenSynced();
@@ -173,7 +175,7 @@ describe('relay room integrity against a client with only the relay token', () =
   });
 
   it('refuses a wipe (an empty snapshot, junk updates) and every honest client keeps all the data', async () => {
-    const relay = await relayWith();
+    const relay = await relayWith(backend);
     const room = await testRoom('integrity wipe');
     const [a, b] = [honest(relay, room), honest(relay, room)];
     await Promise.all([a.provider.whenSynced(), b.provider.whenSynced()]);
@@ -216,7 +218,7 @@ describe('relay room integrity against a client with only the relay token', () =
   });
 
   it('refuses a rollback: a captured old snapshot, as it was or relabelled as covering the newer rows', async () => {
-    const relay = await relayWith();
+    const relay = await relayWith(backend);
     const room = await testRoom('integrity rollback');
     const tap: Uint8Array[] = [];
     const writer = honest(relay, room, { snapshotEvery: 4, tap });
@@ -257,7 +259,7 @@ describe('relay room integrity against a client with only the relay token', () =
   });
 
   it('refuses a snapshot captured before the room expired, replayed into the room’s next incarnation', async () => {
-    const relay = await relayWith({ RELAY_ROOM_EXPIRY_DAYS: '0.00001', RELAY_SWEEP_INTERVAL_MS: '1000' });
+    const relay = await relayWith(backend, { RELAY_ROOM_EXPIRY_DAYS: '0.00001', RELAY_SWEEP_INTERVAL_MS: '1000' });
     const room = await testRoom('integrity epoch');
     const tap: Uint8Array[] = [];
     const before = honest(relay, room, { snapshotEvery: 2, tap });
@@ -297,7 +299,7 @@ describe('relay room integrity against a client with only the relay token', () =
   });
 
   it('refuses a foreign claim on a room’s seats made before its host came, and the host’s own grant works', async () => {
-    const relay = await relayWith();
+    const relay = await relayWith(backend);
     const room = await testRoom('integrity seats');
     // first to the room, before its host: a zero-guest grant signed by a host key of the attacker's own
     const squatter = foreignEd25519();
@@ -341,7 +343,7 @@ describe('relay room integrity against a client with only the relay token', () =
   });
 
   it('stops one address at its rooms per hour with a typed error, and still lets it into rooms that exist', async () => {
-    const relay = await relayWith({ RELAY_CONN_BURST_PER_IP: '1000', RELAY_CONN_RATE_PER_IP: '1000' });
+    const relay = await relayWith(backend, { RELAY_CONN_BURST_PER_IP: '1000', RELAY_CONN_RATE_PER_IP: '1000' });
     const existing = await testRoom('integrity existing');
     const owner = honest(relay, existing);
     await owner.provider.whenSynced();
@@ -375,7 +377,7 @@ describe('relay room integrity against a client with only the relay token', () =
   });
 
   it('holds the relay to its stored bytes and rooms, with typed errors, and the honest data stays whole', async () => {
-    const relay = await relayWith({
+    const relay = await relayWith(backend, {
       RELAY_MAX_TOTAL_BYTES: '40000',
       RELAY_MAX_ROOM_BYTES: '1000000',
       RELAY_MAX_ROOMS: '2',

@@ -7,6 +7,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import {
+  BACKENDS,
+  type Backend,
   eventually,
   metricValue,
   proofFor,
@@ -26,8 +28,8 @@ afterAll(async () => {
   for (const relay of relays) await relay.stop();
 });
 
-async function relayWith(env: Record<string, string>): Promise<StartedRelay> {
-  const relay = await startRelay({ env });
+async function relayWith(backend: Backend, env: Record<string, string>): Promise<StartedRelay> {
+  const relay = await startRelay({ backend, env });
   relays.push(relay);
   return relay;
 }
@@ -67,9 +69,9 @@ const clientFrame = (payload: Uint8Array) => Buffer.from([0x82, 0x80 | payload.l
 const LIMITS = await testRoom('s');
 const ROOM = LIMITS.roomId;
 
-describe('relay limits', () => {
+describe.each(BACKENDS)('relay limits (%s)', (backend) => {
   it('drops a connection that stays silent past the idle timeout and keeps one that answers pings', async () => {
-    const relay = await relayWith({ RELAY_IDLE_TIMEOUT_MS: '1000' });
+    const relay = await relayWith(backend, { RELAY_IDLE_TIMEOUT_MS: '1000' });
     const polite = new WebSocket(`${relay.url}/signal?token=${RELAY_TOKEN}`);
     closers.push(() => polite.terminate());
     await new Promise((resolve) => polite.once('open', resolve));
@@ -82,7 +84,7 @@ describe('relay limits', () => {
   });
 
   it('cuts off a reader that stops reading instead of queueing for it without bound', async () => {
-    const relay = await relayWith({ RELAY_MAX_QUEUED_BYTES: String(64 * 1024), RELAY_SYNC_MODE: 'normal' });
+    const relay = await relayWith(backend, { RELAY_MAX_QUEUED_BYTES: String(64 * 1024), RELAY_SYNC_MODE: 'normal' });
     const stalled = await rawClient(relay.port, syncUrl('', ROOM, null), LIMITS);
     stalled.write(clientFrame(writeSyncRequest(0)));
     stalled.pause();
@@ -115,7 +117,7 @@ describe('relay limits', () => {
   });
 
   it('expires a room nobody has touched for the configured period', async () => {
-    const relay = await relayWith({ RELAY_ROOM_EXPIRY_DAYS: '0.00001', RELAY_SWEEP_INTERVAL_MS: '1000' });
+    const relay = await relayWith(backend, { RELAY_ROOM_EXPIRY_DAYS: '0.00001', RELAY_SWEEP_INTERVAL_MS: '1000' });
     const options = { url: relay.url, roomId: ROOM, secret: 's', token: RELAY_TOKEN, WebSocket, random: seeded(4) };
     const first = new Y.Doc();
     first.getText('t').insert(0, 'short-lived');

@@ -3,12 +3,15 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RelaySyncProvider } from '@pa/shared/relay/client';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import {
+  BACKENDS,
   cleanupAfterAll,
+  databaseUrlOf,
   eventually,
   FaultyProxy,
   metricValue,
@@ -81,10 +84,34 @@ const converged = (peers: Peer[]) => {
   );
 };
 
-describe('relay sync', () => {
+/** Every byte of the relay's SQLite files. */
+function sqliteFiles(dataDir: string): Buffer {
+  const files = readdirSync(dataDir).filter((file) => file.startsWith('relay.sqlite'));
+  expect(files).toContain('relay.sqlite');
+  return Buffer.concat(files.map((file) => readFileSync(join(dataDir, file))));
+}
+
+/** Every value the relay stored in its PostgreSQL database: room ids, epochs, rows, snapshots, seats. */
+async function postgresContent(relay: StartedRelay): Promise<Buffer> {
+  const client = new pg.Client({ connectionString: databaseUrlOf(relay) });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ value: Buffer }>(
+      `SELECT convert_to(room_id || epoch, 'UTF8') AS value FROM rooms
+       UNION ALL SELECT snapshot FROM rooms WHERE snapshot IS NOT NULL
+       UNION ALL SELECT data FROM updates
+       UNION ALL SELECT host_key FROM room_seats`,
+    );
+    return Buffer.concat(rows.map((row) => row.value));
+  } finally {
+    await client.end();
+  }
+}
+
+describe.each(BACKENDS)('relay sync (%s)', (backend) => {
   it('converges three faulty peers and loses no acknowledged update when the relay is SIGKILLed mid-run', async () => {
     const random = seeded(20261125);
-    let relay: StartedRelay = await startRelay();
+    let relay: StartedRelay = await startRelay({ backend });
     const port = relay.port;
     const dataDir = relay.dataDir;
     defer(() => relay.kill9());
@@ -137,7 +164,7 @@ describe('relay sync', () => {
         for (const proxy of proxies) proxy.partition();
       }
     }
-    relay = await startRelay({ dataDir, port });
+    relay = await startRelay({ dataDir, port, backend });
 
     // a fresh device syncing straight from the restarted relay sees every acknowledged update
     const observer = peer('observer', relay.url, null, random, 1_000_000);
@@ -169,7 +196,7 @@ describe('relay sync', () => {
   });
 
   it('stores only ciphertext: a plaintext marker never reaches the relay database', async () => {
-    const relay = await startRelay();
+    const relay = await startRelay({ backend });
     defer(() => relay.kill9());
     const random = seeded(7);
     const a = peer('a', relay.url, null, random, 5);
@@ -180,16 +207,15 @@ describe('relay sync', () => {
     await a.provider.whenAcknowledged();
     await until(() => b.text.toString() === a.text.toString(), 5000, 'b to receive the marker');
     expect(await relay.stop()).toBe(0);
-    const files = readdirSync(relay.dataDir).filter((file) => file.startsWith('relay.sqlite'));
-    expect(files).toContain('relay.sqlite');
-    const stored = Buffer.concat(files.map((file) => readFileSync(join(relay.dataDir, file))));
-    expect(stored.length).toBeGreaterThan(1000);
+    const stored = backend === 'sqlite' ? sqliteFiles(relay.dataDir) : await postgresContent(relay);
+    // SQLite: the files (pages and WAL); PostgreSQL: the stored values alone
+    expect(stored.length).toBeGreaterThan(backend === 'sqlite' ? 1000 : 500);
     expect(stored.includes(Buffer.from(marker))).toBe(false);
     expect(stored.includes(Buffer.from(ROOM))).toBe(true);
   });
 
   it('re-seeds a relay that lost the room, so a device joining afterwards still gets everything', async () => {
-    let relay = await startRelay();
+    let relay = await startRelay({ backend });
     const port = relay.port;
     defer(() => relay.kill9());
     const random = seeded(11);
@@ -201,7 +227,7 @@ describe('relay sync', () => {
     await Promise.all([a.provider.whenAcknowledged(), b.provider.whenAcknowledged()]);
     // the relay comes back on the same address with an empty disk
     await relay.kill9();
-    relay = await startRelay({ port });
+    relay = await startRelay({ port, backend });
     // new writes land in the new log first, pushing its sequence past what the peers had seen
     for (let i = 30; i < 80; i += 1) b.text.insert(0, `<x${i}>`);
     await until(() => a.text.length === b.text.length && b.provider.unacknowledged === 0, 5000, 'peers to resync');
@@ -212,7 +238,7 @@ describe('relay sync', () => {
   });
 
   it('uploads what a doc held before its provider existed (edits restored from disk)', async () => {
-    const relay = await startRelay();
+    const relay = await startRelay({ backend });
     defer(() => relay.kill9());
     const random = seeded(12);
     const restored = new Y.Doc();
@@ -233,7 +259,7 @@ describe('relay sync', () => {
   });
 
   it('relays encrypted presence and removes a peer that leaves', async () => {
-    const relay = await startRelay();
+    const relay = await startRelay({ backend });
     defer(() => relay.kill9());
     const random = seeded(13);
     const make = () => {
@@ -266,7 +292,7 @@ describe('relay sync', () => {
   });
 
   it('sends edits made offline as one merged update when it reconnects', async () => {
-    const relay = await startRelay();
+    const relay = await startRelay({ backend });
     defer(() => relay.kill9());
     const random = seeded(14);
     const proxy = new FaultyProxy(relay.port, random);

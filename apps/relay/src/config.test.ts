@@ -47,4 +47,36 @@ describe('relay config', () => {
     expect(() => loadConfig({ RELAY_TOKEN: 'short' })).toThrow(/RELAY_TOKEN/);
     expect(() => loadConfig({ RELAY_TOKEN: 'a'.repeat(16), PORT: 'eighty' })).toThrow(/PORT/);
   });
+
+  it('takes a redis:// URL for the fan-out and refuses anything else', () => {
+    const token = 'a'.repeat(16);
+    expect(loadConfig({ RELAY_TOKEN: token })).toMatchObject({ redisUrl: null, redisPrefix: 'pa:relay:', drainMs: 0 });
+    expect(loadConfig({ RELAY_TOKEN: token, RELAY_REDIS_URL: ' ' }).redisUrl).toBeNull();
+    expect(
+      loadConfig({ RELAY_TOKEN: token, RELAY_REDIS_URL: 'redis://10.0.0.5:6379/0', RELAY_DRAIN_MS: '5000' }),
+    ).toMatchObject({ redisUrl: 'redis://10.0.0.5:6379/0', drainMs: 5000 });
+    expect(loadConfig({ RELAY_TOKEN: token, RELAY_REDIS_URL: 'rediss://user:pw@redis.example:6380' }).redisUrl).toBe(
+      'rediss://user:pw@redis.example:6380',
+    );
+    expect(() => loadConfig({ RELAY_TOKEN: token, RELAY_REDIS_URL: 'http://redis:6379' })).toThrow(/RELAY_REDIS_URL/);
+  });
+
+  it('uses SQLite unless RELAY_DATABASE_URL names a postgres:// database, and refuses anything else', () => {
+    const token = 'a'.repeat(16);
+    expect(loadConfig({ RELAY_TOKEN: token }).databaseUrl).toBeNull();
+    expect(loadConfig({ RELAY_TOKEN: token, RELAY_DATABASE_URL: '' }).databaseUrl).toBeNull();
+    expect(
+      loadConfig({ RELAY_TOKEN: token, RELAY_DATABASE_URL: 'postgres://relay:pw@db:5432/relay?sslmode=require' })
+        .databaseUrl,
+    ).toBe('postgres://relay:pw@db:5432/relay?sslmode=require');
+    expect(loadConfig({ RELAY_TOKEN: token, RELAY_DATABASE_URL: 'postgresql://db/relay' }).databaseUrl).toBe(
+      'postgresql://db/relay',
+    );
+    expect(() => loadConfig({ RELAY_TOKEN: token, RELAY_DATABASE_URL: 'mysql://db/relay' })).toThrow(
+      /RELAY_DATABASE_URL/,
+    );
+    expect(() => loadConfig({ RELAY_TOKEN: token, RELAY_DATABASE_URL: '/var/lib/relay.sqlite' })).toThrow(
+      /RELAY_DATABASE_URL/,
+    );
+  });
 });

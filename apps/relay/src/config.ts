@@ -1,7 +1,7 @@
 // The relay's settings, read once from environment variables and validated with zod (a bad value stops the start
 // with a sentence naming the variable).
 import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { MessageBudgetLimits } from './admission.js';
@@ -13,7 +13,33 @@ const EnvSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   RELAY_TOKEN: z.string().min(16, 'RELAY_TOKEN must be at least 16 characters').optional(),
   RELAY_TOKEN_FILE: z.string().min(1).optional(),
+  RELAY_ADMIN_TOKEN: z.string().min(16, 'RELAY_ADMIN_TOKEN must be at least 16 characters').optional(),
+  RELAY_ADMIN_TOKEN_FILE: z.string().min(1).optional(),
+  RELAY_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'RELAY_ID must be 1-64 letters, digits, dots, dashes or underscores')
+    .optional(),
+  RELAY_METRICS_REDIS_URL: z.url().optional(),
+  RELAY_OTLP_ENDPOINT: z.url().optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url().optional(),
+  RELAY_REDIS_URL: z.preprocess(
+    (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
+    z
+      .string()
+      .trim()
+      .regex(/^rediss?:\/\/\S+$/, 'RELAY_REDIS_URL must be a redis:// or rediss:// URL')
+      .optional(),
+  ),
+  RELAY_REDIS_PREFIX: z.string().min(1).max(64).default('pa:relay:'),
+  RELAY_DRAIN_MS: int(0),
   RELAY_DATA_DIR: z.string().min(1).optional(),
+  RELAY_DATABASE_URL: z
+    .string()
+    .trim()
+    .regex(/^postgres(ql)?:\/\/\S+$/, 'RELAY_DATABASE_URL must be a postgres:// (or postgresql://) URL')
+    .optional()
+    .or(z.literal('')),
   PA_DATA_DIR: z.string().min(1).optional(),
   RELAY_MAX_MESSAGE_BYTES: int(1024 * 1024, 1024),
   RELAY_MAX_ROOMS_PER_CONNECTION: int(32, 1),
@@ -43,7 +69,23 @@ export interface RelayConfig {
   port: number;
   host: string;
   token: string;
+  /** Operator console token (RELAY_ADMIN_TOKEN / _FILE); null disables `/console` (404). Never the client token. */
+  adminToken: string | null;
+  /** Names this relay in the console's per-relay breakdown and in traces (RELAY_ID, else host name and pid). */
+  relayId: string;
+  /** Redis the console's metric snapshots are shared through (RELAY_REDIS_URL, or RELAY_METRICS_REDIS_URL). */
+  metricsRedisUrl: string | null;
+  /** OTLP/HTTP traces URL (…/v1/traces); null: tracing off and no SDK loaded. */
+  otlpTracesUrl: string | null;
+  /** RELAY_REDIS_URL: rooms and signaling topics are shared with the other relays on it (fanout-redis.ts). */
+  redisUrl: string | null;
+  /** Prefix of the Redis channels and keys (RELAY_REDIS_PREFIX), so deployments can share one Redis. */
+  redisPrefix: string;
+  /** After SIGTERM, /healthz says draining this long (so a balancer stops sending) before connections are closed. */
+  drainMs: number;
   dataDir: string;
+  /** PostgreSQL (RELAY_DATABASE_URL) shared by several relays; null: SQLite in dataDir, the embedded default. */
+  databaseUrl: string | null;
   maxMessageBytes: number;
   maxRoomsPerConnection: number;
   maxConnections: number;
@@ -77,15 +119,34 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid ${issue?.path.join('.') ?? 'setting'}: ${issue?.message ?? 'bad value'}.`);
   }
   const e = parsed.data;
-  const token = e.RELAY_TOKEN ?? (e.RELAY_TOKEN_FILE ? readTokenFile(e.RELAY_TOKEN_FILE) : undefined);
+  const token =
+    e.RELAY_TOKEN ?? (e.RELAY_TOKEN_FILE ? readTokenFile(e.RELAY_TOKEN_FILE, 'RELAY_TOKEN_FILE') : undefined);
   if (!token) {
     throw new ConfigError('No token: set RELAY_TOKEN (16+ characters) or RELAY_TOKEN_FILE to a file holding one.');
   }
+  const adminToken =
+    e.RELAY_ADMIN_TOKEN ??
+    (e.RELAY_ADMIN_TOKEN_FILE ? readTokenFile(e.RELAY_ADMIN_TOKEN_FILE, 'RELAY_ADMIN_TOKEN_FILE') : null);
+  if (adminToken !== null && adminToken === token) {
+    throw new ConfigError('RELAY_ADMIN_TOKEN must differ from RELAY_TOKEN: every client holds the client token.');
+  }
+  const otlpBase = e.RELAY_OTLP_ENDPOINT ?? e.OTEL_EXPORTER_OTLP_ENDPOINT;
+  // the signal-specific variable is the full URL; the base one gets the signal's path appended (OTLP's convention)
+  const otlpTracesUrl =
+    e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (otlpBase ? `${otlpBase.replace(/\/+$/, '')}/v1/traces` : null);
   return {
     port: e.PORT,
     host: e.HOST,
     token,
+    adminToken,
+    relayId: e.RELAY_ID ?? `${hostname()}-${process.pid}`.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 64),
+    metricsRedisUrl: e.RELAY_REDIS_URL || e.RELAY_METRICS_REDIS_URL || null,
+    otlpTracesUrl,
+    redisUrl: e.RELAY_REDIS_URL || null,
+    redisPrefix: e.RELAY_REDIS_PREFIX,
+    drainMs: e.RELAY_DRAIN_MS,
     dataDir: e.RELAY_DATA_DIR ?? join(e.PA_DATA_DIR ?? join(xdgDataHome(env), 'powerautomation'), 'relay'),
+    databaseUrl: e.RELAY_DATABASE_URL || null,
     maxMessageBytes: e.RELAY_MAX_MESSAGE_BYTES,
     maxRoomsPerConnection: e.RELAY_MAX_ROOMS_PER_CONNECTION,
     maxConnections: e.RELAY_MAX_CONNECTIONS,
@@ -116,12 +177,12 @@ function xdgDataHome(env: Record<string, string | undefined>): string {
   return xdg?.startsWith('/') ? xdg : join(homedir(), '.local', 'share');
 }
 
-function readTokenFile(path: string): string {
+function readTokenFile(path: string, variable: string): string {
   let text: string;
   try {
     text = readFileSync(path, 'utf8').trim();
   } catch (error) {
-    throw new ConfigError(`Cannot read RELAY_TOKEN_FILE ${path}: ${(error as Error).message}.`);
+    throw new ConfigError(`Cannot read ${variable} ${path}: ${(error as Error).message}.`);
   }
   if (text.length < 16) throw new ConfigError(`The token in ${path} is shorter than 16 characters; use a longer one.`);
   return text;

@@ -18,7 +18,8 @@ async function main(): Promise<void> {
   }
   const log = createLog(config.logLevel);
   const relay = await startRelay(config, log);
-  log.info('listening', { port: relay.port, host: config.host, dataDir: config.dataDir });
+  const storage = config.databaseUrl ? 'postgres' : 'sqlite';
+  log.info('listening', { port: relay.port, host: config.host, storage, dataDir: config.dataDir });
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

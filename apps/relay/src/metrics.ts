@@ -46,7 +46,16 @@ export class Metrics {
     return this.buckets.slice(1).reduce((sum, n) => sum + n, 0) / (WINDOW_S - 1);
   }
 
-  render(gauges: { rooms: number; storedRooms: number; storedRows: number; rssBytes: number }): string {
+  render(gauges: {
+    rooms: number;
+    storedRooms: number;
+    storedRows: number;
+    rssBytes: number;
+    /** Stored bytes (rows + snapshots) and the caps they are held to, for "storage near cap" alerts. */
+    storedBytes?: number;
+    maxTotalBytes?: number;
+    maxRooms?: number;
+  }): string {
     const lines: string[] = [];
     const metric = (name: string, type: string, help: string, samples: Array<[string, number]>) => {
       lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
@@ -62,6 +71,24 @@ export class Metrics {
     metric('relay_stored_updates', 'gauge', 'Update rows kept in storage (after compaction).', [
       ['', gauges.storedRows],
     ]);
+    if (gauges.storedBytes !== undefined) {
+      metric('relay_stored_bytes', 'gauge', 'Bytes kept in storage (update rows + snapshots).', [
+        ['', gauges.storedBytes],
+      ]);
+    }
+    if (gauges.maxTotalBytes !== undefined) {
+      metric(
+        'relay_storage_limit_bytes',
+        'gauge',
+        'RELAY_MAX_TOTAL_BYTES: stored bytes beyond which updates are refused.',
+        [['', gauges.maxTotalBytes]],
+      );
+    }
+    if (gauges.maxRooms !== undefined) {
+      metric('relay_stored_rooms_limit', 'gauge', 'RELAY_MAX_ROOMS: stored rooms beyond which new rooms are refused.', [
+        ['', gauges.maxRooms],
+      ]);
+    }
     metric('relay_messages_total', 'counter', 'Messages received.', [
       ['{endpoint="signal",direction="in"}', this.messagesIn.signal],
       ['{endpoint="sync",direction="in"}', this.messagesIn.sync],

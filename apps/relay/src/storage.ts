@@ -1,7 +1,9 @@
-// SQLite persistence of each room's encrypted log: one row per update numbered by serverSeq, compaction into one
-// encrypted snapshot, and expiry of rooms without activity; it also keeps the relay-wide totals (rooms, bytes) that
-// the global caps read. Synchronous (better-sqlite3): a commit returns durable. The in-memory caches of heads and
-// seats are bounded: the database is the truth, a cache miss costs one read.
+// The relay's Storage seam, and its embedded back end: SQLite persistence of each room's encrypted log (one row per
+// update numbered by serverSeq, compaction into one encrypted snapshot, expiry of rooms without activity), with the
+// relay-wide totals (rooms, bytes) that the global caps read. better-sqlite3 is synchronous underneath: each call
+// runs whole within one turn (a commit returns durable) and is handed out as a Promise, like PostgreSQL's
+// (storage-pg.ts). The in-memory caches of heads and seats are bounded: the database is the truth, a miss costs a
+// read. One process owns the file, so the cached heads are exact.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,27 +30,72 @@ export interface StorageUsage {
   bytes: number;
 }
 
+/** A consistent read of a room's log for a replay step: its head, the snapshot if `after` is below it, then rows. */
+export interface LogPage {
+  head: RoomHead;
+  /** The snapshot standing in for every row ≤ head.snapshotSeq, when the reader is below it. */
+  snapshot: StoredRow | null;
+  /** Up to `limit` rows after max(after, head.snapshotSeq), oldest first. */
+  rows: StoredRow[];
+}
+
+/** What compact() did: stored; stale (the log is already compacted to ≥ upTo); past_log (upTo > latestSeq). */
+export type CompactResult = 'stored' | 'stale' | 'past_log';
+
+/**
+ * The database could not do what was asked (unreachable, disk full, timed out...). Nothing of the call is known to
+ * be committed: the sync layer does not acknowledge, and the clients keep their updates and resend them.
+ */
+export class StorageError extends Error {
+  readonly code = 'storage_unavailable';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StorageError';
+  }
+}
+
+/** Runs `work`, turning whatever it throws into a StorageError (the original kept as `cause`). */
+export async function storageCall<T>(what: string, work: () => T | Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof StorageError) throw error;
+    throw new StorageError(`${what} failed: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/**
+ * Where rooms live: SQLite (embedded, the default) or PostgreSQL (RELAY_DATABASE_URL, shared by several relays).
+ * Every call is asynchronous and rejects with a StorageError when the database fails.
+ */
 export interface Storage {
+  readonly kind: 'sqlite' | 'postgres';
   /** Whether the room exists (head() would not create it). */
-  hasRoom(roomId: string): boolean;
-  /** The room's head, creating the room (with a fresh epoch) on first use. */
-  head(roomId: string): RoomHead;
-  /** Appends updates in one transaction and returns their serverSeqs, in order. */
-  append(batch: ReadonlyArray<{ roomId: string; data: Uint8Array }>, now: number): number[];
+  hasRoom(roomId: string): Promise<boolean>;
+  /** The room's head, creating the room (with a fresh epoch) on first use; the byte count may lag other relays. */
+  head(roomId: string): Promise<RoomHead>;
+  /** Appends updates in one transaction and returns their serverSeqs, in order; resolves only once committed. */
+  append(batch: ReadonlyArray<{ roomId: string; data: Uint8Array }>, now: number): Promise<number[]>;
+  /** The head, snapshot and next rows of the room as one consistent read (creating the room like head()). */
+  readLog(roomId: string, after: number, limit: number): Promise<LogPage>;
   /** Up to `limit` rows with seq > after, oldest first. */
-  rowsAfter(roomId: string, after: number, limit: number): StoredRow[];
-  snapshot(roomId: string): StoredRow | null;
-  /** Replaces every row ≤ upTo by the snapshot. */
-  compact(roomId: string, upTo: number, data: Uint8Array, now: number): void;
+  rowsAfter(roomId: string, after: number, limit: number): Promise<StoredRow[]>;
+  snapshot(roomId: string): Promise<StoredRow | null>;
+  /** Replaces every row ≤ upTo by the snapshot, atomically checked against the current head (see CompactResult). */
+  compact(roomId: string, upTo: number, data: Uint8Array, now: number): Promise<CompactResult>;
   /** The room's host key and guest limit (SEATS), or null for a room whose host never sent one. */
-  seats(roomId: string): RoomSeats | null;
-  setSeats(roomId: string, seats: RoomSeats): void;
+  seats(roomId: string): Promise<RoomSeats | null>;
+  /** Stores the seats unless the room has another host key (first key wins); returns whether they are the room's. */
+  setSeats(roomId: string, seats: RoomSeats): Promise<boolean>;
   /** Deletes rooms idle since before `olderThan`, except those listed as active; returns how many. */
-  expire(olderThan: number, active: ReadonlySet<string>): number;
-  stats(): { rooms: number; rows: number };
-  /** Rooms and bytes (rows + snapshots) of the whole relay, kept up to date without a scan. */
-  usage(): StorageUsage;
-  close(): void;
+  expire(olderThan: number, active: ReadonlySet<string>): Promise<number>;
+  stats(): Promise<{ rooms: number; rows: number }>;
+  /** Rooms and bytes (rows + snapshots) of the whole relay (all relays on one database), without a scan per call. */
+  usage(): Promise<StorageUsage>;
+  /** Resolves when the database answers (for /healthz). */
+  ping(): Promise<void>;
+  /** Waits for calls in flight, then closes. */
+  close(): Promise<void>;
 }
 
 /** Rooms whose head or seats stay cached; beyond it the least recently used are dropped (and re-read on use). */
@@ -202,11 +249,47 @@ export function openStorage(
     return { seqs, touched };
   });
 
-  const compactTx = db.transaction((roomId: string, upTo: number, data: Uint8Array, now: number) => {
-    setSnapshot.run(upTo, data, now, roomId);
-    deleteUpTo.run(roomId, upTo);
-    return (selectRowBytes.get(roomId)?.n ?? 0) + data.byteLength;
+  const compactTx = db.transaction(
+    (roomId: string, upTo: number, data: Uint8Array, now: number): { result: CompactResult; bytes: number } => {
+      const current = readHead(roomId);
+      if (!current || upTo <= current.snapshotSeq) return { result: 'stale', bytes: 0 };
+      if (upTo > current.latestSeq) return { result: 'past_log', bytes: 0 };
+      setSnapshot.run(upTo, data, now, roomId);
+      deleteUpTo.run(roomId, upTo);
+      return { result: 'stored', bytes: (selectRowBytes.get(roomId)?.n ?? 0) + data.byteLength };
+    },
+  );
+
+  const setSeatsTx = db.transaction((roomId: string, seats: RoomSeats): boolean => {
+    const row = selectSeats.get(roomId);
+    if (row && !Buffer.from(row.host_key).equals(Buffer.from(seats.hostKey))) return false;
+    upsertSeats.run(roomId, seats.hostKey, seats.guests);
+    return true;
   });
+
+  const readSeats = (roomId: string): RoomSeats | null => {
+    const known = knownSeats.get(roomId);
+    if (known) return known;
+    const row = selectSeats.get(roomId);
+    if (!row) return null;
+    const seats = { hostKey: new Uint8Array(row.host_key), guests: row.guests };
+    knownSeats.set(roomId, seats);
+    return seats;
+  };
+
+  const rowsAfter = (roomId: string, after: number, limit: number): StoredRow[] =>
+    selectRows.all(roomId, after, limit).map((row) => ({ seq: row.seq, data: new Uint8Array(row.data) }));
+  const snapshot = (roomId: string): StoredRow | null => {
+    const row = selectSnapshot.get(roomId);
+    return row?.snapshot ? { seq: row.snapshot_seq, data: new Uint8Array(row.snapshot) } : null;
+  };
+  let closed = false;
+  /** Each call as a Promise: runs now (synchronously, so in call order), a failure becomes a StorageError. */
+  const call = <T>(what: string, work: () => T): Promise<T> =>
+    storageCall(what, () => {
+      if (closed) throw new StorageError('storage is closed');
+      return work();
+    });
 
   const expireTx = db.transaction((olderThan: number, active: ReadonlySet<string>) => {
     let count = 0;
@@ -225,62 +308,74 @@ export function openStorage(
   });
 
   return {
-    hasRoom: (roomId) => heads.get(roomId) !== undefined || selectRoomExists.get(roomId) !== undefined,
-    head: (roomId) => ({ ...head(roomId) }),
-    append(batch, now) {
-      const { seqs, touched } = appendTx(batch, now);
-      // only after the commit: a failed transaction must not advance the counters. An entry the cache dropped
-      // meanwhile is simply re-read, committed rows included, on its next use.
-      for (const [roomId, { seq, bytes }] of touched) {
-        usage.bytes += bytes;
-        const known = heads.get(roomId);
-        if (!known) continue;
-        known.latestSeq = seq;
-        known.bytes += bytes;
-      }
-      return seqs;
-    },
-    rowsAfter: (roomId, after, limit) =>
-      selectRows.all(roomId, after, limit).map((row) => ({ seq: row.seq, data: new Uint8Array(row.data) })),
-    snapshot(roomId) {
-      const row = selectSnapshot.get(roomId);
-      return row?.snapshot ? { seq: row.snapshot_seq, data: new Uint8Array(row.snapshot) } : null;
-    },
-    compact(roomId, upTo, data, now) {
-      const before = head(roomId).bytes;
-      const bytes = compactTx(roomId, upTo, data, now);
-      usage.bytes += bytes - before;
-      const known = head(roomId);
-      known.snapshotSeq = upTo;
-      known.bytes = bytes;
-    },
-    seats(roomId) {
-      const known = knownSeats.get(roomId);
-      if (known) return known;
-      const row = selectSeats.get(roomId);
-      if (!row) return null;
-      const seats = { hostKey: new Uint8Array(row.host_key), guests: row.guests };
-      knownSeats.set(roomId, seats);
-      return seats;
-    },
-    setSeats(roomId, seats) {
-      head(roomId); // the room row, so the seats expire with the room
-      upsertSeats.run(roomId, seats.hostKey, seats.guests);
-      knownSeats.set(roomId, seats);
-    },
-    expire(olderThan, active) {
-      const { count, bytes } = expireTx(olderThan, active);
-      usage.rooms -= count;
-      usage.bytes -= bytes;
-      return count;
-    },
-    usage: () => ({ ...usage }),
-    stats() {
-      const rooms = (db.prepare('SELECT count(*) AS n FROM rooms').get() as { n: number }).n;
-      const rows = (db.prepare('SELECT count(*) AS n FROM updates').get() as { n: number }).n;
-      return { rooms, rows };
-    },
-    close() {
+    kind: 'sqlite',
+    hasRoom: (roomId) =>
+      call('hasRoom', () => heads.get(roomId) !== undefined || selectRoomExists.get(roomId) !== undefined),
+    head: (roomId) => call('head', () => ({ ...head(roomId) })),
+    append: (batch, now) =>
+      call('append', () => {
+        const { seqs, touched } = appendTx(batch, now);
+        // only after the commit: a failed transaction must not advance the counters. An entry the cache dropped
+        // meanwhile is simply re-read, committed rows included, on its next use.
+        for (const [roomId, { seq, bytes }] of touched) {
+          usage.bytes += bytes;
+          const known = heads.get(roomId);
+          if (!known) continue;
+          known.latestSeq = seq;
+          known.bytes += bytes;
+        }
+        return seqs;
+      }),
+    readLog: (roomId, after, limit) =>
+      call('readLog', () => {
+        // one synchronous step: nothing can commit between the head and the rows
+        const current = { ...head(roomId) };
+        const below = after < current.snapshotSeq;
+        return {
+          head: current,
+          snapshot: below ? snapshot(roomId) : null,
+          rows: rowsAfter(roomId, Math.max(after, current.snapshotSeq), limit),
+        };
+      }),
+    rowsAfter: (roomId, after, limit) => call('rowsAfter', () => rowsAfter(roomId, after, limit)),
+    snapshot: (roomId) => call('snapshot', () => snapshot(roomId)),
+    compact: (roomId, upTo, data, now) =>
+      call('compact', () => {
+        const before = head(roomId).bytes;
+        const { result, bytes } = compactTx(roomId, upTo, data, now);
+        if (result !== 'stored') return result;
+        usage.bytes += bytes - before;
+        const known = head(roomId);
+        known.snapshotSeq = upTo;
+        known.bytes = bytes;
+        return result;
+      }),
+    seats: (roomId) => call('seats', () => readSeats(roomId)),
+    setSeats: (roomId, seats) =>
+      call('setSeats', () => {
+        head(roomId); // the room row, so the seats expire with the room
+        const taken = setSeatsTx(roomId, seats);
+        if (taken) knownSeats.set(roomId, seats);
+        return taken;
+      }),
+    expire: (olderThan, active) =>
+      call('expire', () => {
+        const { count, bytes } = expireTx(olderThan, active);
+        usage.rooms -= count;
+        usage.bytes -= bytes;
+        return count;
+      }),
+    usage: () => call('usage', () => ({ ...usage })),
+    stats: () =>
+      call('stats', () => {
+        const rooms = (db.prepare('SELECT count(*) AS n FROM rooms').get() as { n: number }).n;
+        const rows = (db.prepare('SELECT count(*) AS n FROM updates').get() as { n: number }).n;
+        return { rooms, rows };
+      }),
+    ping: () => call('ping', () => void db.prepare('SELECT 1').get()),
+    async close() {
+      if (closed) return;
+      closed = true;
       db.pragma('wal_checkpoint(TRUNCATE)');
       db.close();
     },
