@@ -18,6 +18,7 @@ import {
   TRIGGER_CHARACTERS,
   toItemParts,
 } from './auto-import';
+import { outermostDefinitions } from './definitions';
 import type { ProjectWorker } from './project-worker';
 import { QuietGate } from './quiet-gate';
 import type { TypeScriptApi } from './service';
@@ -111,7 +112,9 @@ export class TypeScriptProviders implements Disposable {
         }),
         monaco.languages.registerDefinitionProvider(language, {
           provideDefinition: (model, position) =>
-            this.spans(model, position, (w, f, o) => w.getDefinitionAtPosition(f, o)),
+            this.spans(model, position, async (w, f, o) =>
+              outermostDefinitions((await w.getDefinitionAtPosition(f, o)) ?? []),
+            ),
         }),
         monaco.languages.registerReferenceProvider(language, {
           provideReferences: (model, position) =>
@@ -185,7 +188,8 @@ export class TypeScriptProviders implements Disposable {
     );
   }
 
-  private async validate(model: Model): Promise<void> {
+  /** `whole`: the whole file's check only (the one a region check put off). */
+  private async validate(model: Model, whole = false): Promise<void> {
     const worker = await this.worker(model);
     if (!worker || model.isDisposed()) return;
     const fileName = model.uri.toString();
@@ -196,8 +200,10 @@ export class TypeScriptProviders implements Disposable {
     if (!syntactic || !current()) return;
     const syntax = syntactic.map((diagnostic) => toMarker(model, diagnostic));
     // a long file: the statements on screen first (TypeScript checks just those, milliseconds), with the rest of the
-    // last check's markers kept, then the whole file (seconds in a large one, the worker busy all the while)
-    const ranges = model.getLineCount() >= REGION_MIN_LINES ? visibleOffsets(model) : [];
+    // last check's markers kept; the whole file's check (seconds in a large one) waits until the user has paused:
+    // the worker answers nothing else meanwhile and cannot be interrupted, so the next keystroke's region check (and
+    // any hover) would wait behind it
+    const ranges = !whole && model.getLineCount() >= REGION_MIN_LINES ? visibleOffsets(model) : [];
     if (ranges.length > 0) {
       const region = await worker.getRegionSemanticDiagnostics(fileName, ranges).catch(() => null);
       if (!current()) return;
@@ -208,6 +214,15 @@ export class TypeScriptProviders implements Disposable {
         );
         const found = (region.diagnostics as TsDiagnostic[]).map((diagnostic) => toMarker(model, diagnostic));
         monaco.editor.setModelMarkers(model, OWNER, [...syntax, ...kept, ...found]);
+        this.pending.get(model)?.dispose();
+        this.pending.set(
+          model,
+          this.quiet.whenQuiet(() => {
+            this.pending.delete(model);
+            void this.validate(model, true);
+          }),
+        );
+        return;
       }
     }
     // suggestion diagnostics (hints) are left out: the Problems tab would list every one of them
