@@ -3,9 +3,9 @@
 // answers the approval cards as a user would. Then: the checkpoint restores the files byte for byte, the restore is
 // undone, a user edit after a turn is a conflict; a denied call, an untrusted workspace, plan mode; `.aiignore`d
 // content and planted secrets never reach the loopback server.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AgentAnswer, AgentEvent, ParamsIn, RpcClient } from '@pa/shared';
+import { type AgentAnswer, type AgentEvent, ErrorCode, type ParamsIn, type RpcClient } from '@pa/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type StartedEngine, startEngine } from '../support/engine.js';
 import {
@@ -254,7 +254,7 @@ describe('agent mode', () => {
     const offered = ((openai.requests[before]?.body.tools ?? []) as Array<{ function: { name: string } }>).map(
       (tool) => tool.function.name,
     );
-    expect(offered).toEqual(['list_dir', 'read_file', 'find_path', 'find_in_files', 'search_codebase']);
+    expect(offered).toEqual(['list_dir', 'read_file', 'find_path', 'find_in_files', 'search_codebase', 'diagnostics']);
   });
 
   it('never sends .aiignored content or planted secrets to a remote provider', async () => {
@@ -284,5 +284,237 @@ describe('agent mode', () => {
     );
     expect(payloads.join('\n')).toContain('[REDACTED:github-token]');
     expect(payloads.join('\n')).not.toContain(PLANTED);
+  });
+
+  it('rejects one file of a turn (agent.restoreFiles): only it goes back, conflicts wait for force, undoable', async () => {
+    writeFileSync(join(workspace.root, 'src/math.js'), original);
+    openai.setScript((request) => {
+      const done = openAiResults(request);
+      if (done === 0)
+        return {
+          kind: 'tool-calls',
+          calls: [
+            {
+              name: 'edit_file',
+              arguments: { path: 'src/math.js', edits: [{ search: FIX_SEARCH, replace: FIX_REPLACE }] },
+            },
+            { name: 'create_file', arguments: { path: 'src/notes.md', content: '# notes\n' } },
+          ],
+        };
+      return { kind: 'ok', text: 'Edited and noted.' };
+    });
+    const { answer } = await turn(client, { provider: 'oai', messages: [{ role: 'user', content: 'edit and note' }] });
+    const checkpointId = answer.checkpointId as number;
+    expect(answer.edits.map((edit) => edit.path)).toEqual(['src/math.js', 'src/notes.md']);
+
+    // reject the created file: it is deleted, the edit stays
+    const rejected = await client.call('agent.restoreFiles', { checkpointId, paths: ['src/notes.md'] });
+    expect(rejected).toMatchObject({ restored: ['src/notes.md'], conflicts: [] });
+    expect(existsSync(join(workspace.root, 'src/notes.md'))).toBe(false);
+    expect(readFileSync(join(workspace.root, 'src/math.js'), 'utf8')).toContain('return a * b;');
+    // undo the reject: the file comes back
+    await client.call('agent.restore', { checkpointId: rejected.undoCheckpointId as number });
+    expect(readFileSync(join(workspace.root, 'src/notes.md'), 'utf8')).toBe('# notes\n');
+
+    // the user edits the other file: a conflict, left alone, until forced
+    const edited = `${readFileSync(join(workspace.root, 'src/math.js'), 'utf8')}// mine\n`;
+    writeFileSync(join(workspace.root, 'src/math.js'), edited);
+    const conflict = await client.call('agent.restoreFiles', { checkpointId, paths: ['src/math.js'] });
+    expect(conflict).toEqual({
+      restored: [],
+      conflicts: [{ path: 'src/math.js', reason: 'edited' }],
+      undoCheckpointId: null,
+    });
+    expect(readFileSync(join(workspace.root, 'src/math.js'), 'utf8')).toBe(edited);
+    await client.call('agent.restoreFiles', { checkpointId, paths: ['src/math.js'], force: true });
+    expect(readFileSync(join(workspace.root, 'src/math.js'), 'utf8')).toBe(original);
+    expect(readFileSync(join(workspace.root, 'src/notes.md'), 'utf8')).toBe('# notes\n');
+
+    // hostile calls: typed errors, nothing written
+    const codeOf = (params: unknown) =>
+      client.call('agent.restoreFiles', params as never).then(
+        () => 'ok',
+        (error: { code?: string }) => error.code,
+      );
+    expect(await codeOf({ checkpointId, paths: ['../outside.txt'] })).toBe(ErrorCode.BAD_REQUEST);
+    expect(await codeOf({ checkpointId, paths: ['/etc/passwd'] })).toBe(ErrorCode.BAD_REQUEST);
+    expect(await codeOf({ checkpointId, paths: ['.git/config'] })).toBe(ErrorCode.FORBIDDEN);
+    expect(await codeOf({ checkpointId, paths: ['README.md'] })).toBe(ErrorCode.BAD_REQUEST); // not in the checkpoint
+    expect(await codeOf({ checkpointId, paths: [] })).toBe(ErrorCode.BAD_REQUEST);
+    expect(await codeOf({ checkpointId, paths: ['src/math.js'], extra: true })).toBe(ErrorCode.BAD_REQUEST);
+    expect(await codeOf({ checkpointId: 999_999, paths: ['src/math.js'] })).toBe(ErrorCode.NOT_FOUND);
+    expect(readFileSync(join(workspace.root, 'src/math.js'), 'utf8')).toBe(original);
+  });
+
+  it('runs the command in a terminal of its own when the page has one: listed, live, the same output the model got', async () => {
+    await client.call('workflow.trust.set', { trusted: true });
+    openai.setScript((request) =>
+      openAiResults(request) === 0
+        ? { kind: 'tool-calls', calls: [{ name: 'run_command', arguments: { command: 'npm test' } }] }
+        : { kind: 'ok', text: 'Ran them.' },
+    );
+    const before = openai.requests.length;
+    let listed: Array<{ id: string; name: string; command?: string; exited?: boolean }> = [];
+    const events: AgentEvent[] = [];
+    const stream = client.stream('agent.run', {
+      provider: 'oai',
+      terminal: { cols: 200, rows: 40 },
+      messages: [{ role: 'user', content: 'run the tests' }],
+    });
+    for await (const event of stream) {
+      events.push(event);
+      if (event.type === 'approval')
+        await client.call('agent.approve', { approvalId: event.approvalId, choice: 'once' });
+      if (event.type === 'terminal') listed = (await client.call('terminal.list')).terminals;
+    }
+    const answer = await stream.result;
+    expect(answer.text).toBe('Ran them.');
+    const shown = events.find((event) => event.type === 'terminal');
+    expect(shown).toMatchObject({ type: 'terminal', name: 'Agent: npm test' });
+    const terminalId = shown?.type === 'terminal' ? shown.terminalId : '';
+    const start = events.find((event) => event.type === 'tool-start');
+    expect(shown?.type === 'terminal' && start?.type === 'tool-start' && shown.id === start.id).toBe(true);
+    // in the terminal list while it ran, and after: a command terminal keeps its screen until closed
+    expect(listed).toContainEqual(
+      expect.objectContaining({ id: terminalId, name: 'Agent: npm test', command: 'npm test' }),
+    );
+    const after = (await client.call('terminal.list')).terminals.find((item) => item.id === terminalId);
+    expect(after).toMatchObject({ command: 'npm test', exited: true });
+    // its output went to the terminal, not to the transcript's output card
+    expect(events.some((event) => event.type === 'output')).toBe(false);
+
+    // what the model got: the exit code and the output…
+    const sent = (openai.requests[before + 1]?.body.messages ?? []) as Array<{ role: string; content: string }>;
+    const result = sent.filter((message) => message.role === 'tool').at(-1)?.content ?? '';
+    const code = /^exit code (\d+)\n/.exec(result)?.[1];
+    expect(code).toMatch(/^\d+$/);
+    expect(result).toContain('tests 2');
+    // …is what the terminal shows (a page attaching now gets the screen, then the end)
+    const attached = client.stream('terminal.attach', { id: terminalId });
+    let screen = '';
+    for await (const item of attached) if (item.type === 'screen') screen = item.data;
+    expect(await attached.result).toMatchObject({ exitCode: Number(code) });
+    const plain = (text: string) =>
+      text
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: the screen's escape sequences are taken out
+        .replace(/\x1b\[[0-?]*[ -/]*[@-~]/g, '')
+        .split(/\r?\n/)
+        .map((line) => line.trimEnd())
+        .filter(Boolean);
+    const lines = plain(result.slice(result.indexOf('\n') + 1));
+    expect(lines.length).toBeGreaterThan(3);
+    expect(plain(screen)).toEqual(expect.arrayContaining(lines));
+
+    // closing the tab drops it
+    await client.call('terminal.kill', { id: terminalId });
+    expect((await client.call('terminal.list')).terminals.map((item) => item.id)).not.toContain(terminalId);
+  });
+
+  it('Stop kills a command running in a terminal, and the timeout still holds', async () => {
+    await client.call('workflow.trust.set', { trusted: true });
+    openai.setScript((request) =>
+      openAiResults(request) === 0
+        ? { kind: 'tool-calls', calls: [{ name: 'run_command', arguments: { command: 'sleep 30', timeoutMs: 1_000 } }] }
+        : { kind: 'ok', text: 'It timed out.' },
+    );
+    const before = openai.requests.length;
+    const started = performance.now();
+    const { answer } = await turn(client, {
+      provider: 'oai',
+      terminal: { cols: 80, rows: 24 },
+      messages: [{ role: 'user', content: 'sleep' }],
+    });
+    expect(performance.now() - started).toBeLessThan(15_000);
+    expect(answer.text).toBe('It timed out.');
+    expect(JSON.stringify(openai.requests[before + 1]?.body)).toContain('timed out after 1000 ms (killed)');
+
+    openai.setScript({ kind: 'tool-calls', calls: [{ name: 'run_command', arguments: { command: 'sleep 30' } }] });
+    const stop = new AbortController();
+    const stream = client.stream(
+      'agent.run',
+      { provider: 'oai', terminal: { cols: 80, rows: 24 }, messages: [{ role: 'user', content: 'sleep long' }] },
+      { signal: stop.signal },
+    );
+    let terminalId = '';
+    const stopped = (async () => {
+      for await (const event of stream) {
+        if (event.type === 'approval')
+          await client.call('agent.approve', { approvalId: event.approvalId, choice: 'once' });
+        if (event.type === 'terminal') {
+          terminalId = event.terminalId;
+          stop.abort();
+        }
+      }
+    })();
+    await stopped.catch(() => undefined);
+    expect(terminalId).not.toBe('');
+    await expect
+      .poll(async () => (await client.call('terminal.list')).terminals.find((item) => item.id === terminalId)?.exited, {
+        timeout: 10_000,
+      })
+      .toBe(true);
+  });
+
+  it('diagnostics: the problems the page published (and only those not .aiignored) reach the model', async () => {
+    await client.call('problems.publish', {
+      reset: true,
+      files: [
+        {
+          path: 'src/math.js',
+          problems: [{ severity: 'error', line: 6, column: 10, message: "Operator '+' is suspicious.", source: 'ts' }],
+        },
+        {
+          path: 'private/plan.txt',
+          problems: [{ severity: 'warning', line: 1, column: 1, message: 'the merger is with ACME', source: 'x' }],
+        },
+      ],
+    });
+    // a later publish replaces a file's list
+    await client.call('problems.publish', {
+      files: [
+        {
+          path: 'src/math.js',
+          problems: [
+            { severity: 'error', line: 6, column: 12, message: "Type 'string' is not 'number'.", source: 'ts' },
+          ],
+        },
+      ],
+    });
+    openai.setScript((request) =>
+      openAiResults(request) === 0
+        ? { kind: 'tool-calls', calls: [{ name: 'diagnostics', arguments: {} }] }
+        : { kind: 'ok', text: '1. fix the type' },
+    );
+    const before = openai.requests.length;
+    const { events } = await turn(client, {
+      provider: 'oai',
+      mode: 'plan',
+      messages: [{ role: 'user', content: 'what is broken?' }],
+    });
+    expect(events.find((event) => event.type === 'tool-end')).toMatchObject({ name: 'diagnostics', isError: false });
+    const sent = JSON.stringify(openai.requests[before + 1]?.body ?? {});
+    expect(sent).toContain("src/math.js:6:12: error: Type 'string' is not 'number'. (ts)");
+    expect(sent).not.toContain('suspicious');
+    expect(sent).not.toContain('ACME');
+
+    // hostile publishes: typed errors
+    const codeOf = (params: unknown) =>
+      client.call('problems.publish', params as never).then(
+        () => 'ok',
+        (error: { code?: string }) => error.code,
+      );
+    const one = { severity: 'error', line: 1, column: 1, message: 'm', source: 's' };
+    expect(await codeOf({ files: [{ path: '../x.ts', problems: [one] }] })).toBe(ErrorCode.BAD_REQUEST);
+    expect(await codeOf({ files: [{ path: '/etc/passwd', problems: [one] }] })).toBe(ErrorCode.BAD_REQUEST);
+    expect(await codeOf({ files: [{ path: '.git/config', problems: [one] }] })).toBe(ErrorCode.FORBIDDEN);
+    expect(await codeOf({ files: [{ path: 'a.ts', problems: [{ ...one, line: 0 }] }] })).toBe(ErrorCode.BAD_REQUEST);
+    expect(await codeOf({ files: [{ path: 'a.ts', problems: [{ ...one, message: 'x'.repeat(5_000) }] }] })).toBe(
+      ErrorCode.BAD_REQUEST,
+    );
+    expect(
+      await codeOf({ files: Array.from({ length: 501 }, (_, index) => ({ path: `${index}.ts`, problems: [] })) }),
+    ).toBe(ErrorCode.BAD_REQUEST);
+    expect(await codeOf({ files: [], other: 1 })).toBe(ErrorCode.BAD_REQUEST);
+    expect(await codeOf({ reset: true, files: [] })).toBe('ok');
   });
 });

@@ -14,8 +14,20 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 
 export type LoopbackStep =
-  /** A normal answer: `text` is split into word tokens (or give `tokens`); waits `delayMs` before the first one. */
-  | { kind: 'ok'; text?: string; tokens?: string[]; delayMs?: number; gapMs?: number }
+  /**
+   * A normal answer: `text` is split into word tokens (or give `tokens`); waits `delayMs` before the first one.
+   * `finish: 'length'` ends it as the max-tokens limit does (OpenAI `length`, Anthropic `max_tokens`, Gemini
+   * `MAX_TOKENS`); `promptTokens` is the prompt's size the usage reports (default 1).
+   */
+  | {
+      kind: 'ok';
+      text?: string;
+      tokens?: string[];
+      delayMs?: number;
+      gapMs?: number;
+      finish?: 'stop' | 'length';
+      promptTokens?: number;
+    }
   /** An HTTP error with the provider's JSON error body; 429 may carry Retry-After (seconds). */
   | { kind: 'status'; status: number; retryAfterS?: number; message?: string }
   /** The TCP connection is destroyed before any response byte. */
@@ -88,17 +100,23 @@ interface Wire {
   errorBody(status: number, message: string): unknown;
   modelList(): unknown;
   /** Whole JSON answer for a non-streaming request. */
-  complete(model: string, text: string, tokens: number): unknown;
+  complete(model: string, text: string, tokens: number, end?: End): unknown;
   /** SSE frames: before the first token, per token, and at the end. */
-  open(model: string): string[];
+  open(model: string, end?: End): string[];
   token(model: string, text: string): string;
-  close(model: string, tokens: number): string[];
+  close(model: string, tokens: number, end?: End): string[];
   malformed: string;
   /** A tool-calling answer, whole and as SSE frames; absent where the loopback does not script tool calls. */
   toolCalls?(
     model: string,
     step: Extract<LoopbackStep, { kind: 'tool-calls' }>,
   ): { complete: unknown; frames: string[] };
+}
+
+/** How an answer ends: the finish reason and the prompt's size in the usage. */
+interface End {
+  finish?: 'stop' | 'length' | undefined;
+  promptTokens?: number | undefined;
 }
 
 function tokensOf(step: { text?: string; tokens?: string[] }): string[] {
@@ -188,18 +206,19 @@ function startLoopback(initial: LoopbackScript, prefix: string, wire: Wire): Pro
         return;
       case 'ok': {
         const tokens = tokensOf(step);
+        const end: End = { finish: step.finish, promptTokens: step.promptTokens };
         later(step.delayMs ?? 0, () => {
           if (!stream) {
-            json(res, 200, wire.complete(model, tokens.join(''), tokens.length));
+            json(res, 200, wire.complete(model, tokens.join(''), tokens.length, end));
             return;
           }
           sseHead(res);
-          for (const frame of wire.open(model)) res.write(frame);
+          for (const frame of wire.open(model, end)) res.write(frame);
           const gap = step.gapMs ?? 0;
           const send = (i: number) => {
             if (res.destroyed) return;
             if (i >= tokens.length) {
-              for (const frame of wire.close(model, tokens.length)) res.write(frame);
+              for (const frame of wire.close(model, tokens.length, end)) res.write(frame);
               res.end();
               return;
             }
@@ -293,17 +312,39 @@ const openAiWire: Wire = {
     object: 'list',
     data: [{ id: 'loopback-model', object: 'model', created: 0, owned_by: 'loopback' }],
   }),
-  complete: (model, text, tokens) => ({
+  complete: (model, text, tokens, end) => ({
     id: `chatcmpl-${nextId++}`,
     object: 'chat.completion',
     created: Math.floor(Date.now() / 1000),
     model,
-    choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop', logprobs: null }],
-    usage: { prompt_tokens: 1, completion_tokens: tokens, total_tokens: tokens + 1 },
+    choices: [
+      { index: 0, message: { role: 'assistant', content: text }, finish_reason: end?.finish ?? 'stop', logprobs: null },
+    ],
+    usage: {
+      prompt_tokens: end?.promptTokens ?? 1,
+      completion_tokens: tokens,
+      total_tokens: tokens + (end?.promptTokens ?? 1),
+    },
   }),
   open: (model) => [sse(openAiChunk(model, { role: 'assistant', content: '' }, null))],
   token: (model, text) => sse(openAiChunk(model, { content: text }, null)),
-  close: (model) => [sse(openAiChunk(model, {}, 'stop')), 'data: [DONE]\n\n'],
+  close: (model, tokens, end) => [
+    sse(openAiChunk(model, {}, end?.finish ?? 'stop')),
+    ...(end?.promptTokens !== undefined
+      ? [
+          sse({
+            ...(openAiChunk(model, {}, null) as Record<string, unknown>),
+            choices: [],
+            usage: {
+              prompt_tokens: end.promptTokens,
+              completion_tokens: tokens,
+              total_tokens: end.promptTokens + tokens,
+            },
+          }),
+        ]
+      : []),
+    'data: [DONE]\n\n',
+  ],
   malformed: 'data: {"id": "chatcmpl-broken", "choices": [\n\n',
   toolCalls: (model, step) => {
     const calls = step.calls.map((call) => ({
@@ -380,17 +421,17 @@ const anthropicWire: Wire = {
     first_id: 'loopback-claude',
     last_id: 'loopback-claude',
   }),
-  complete: (model, text, tokens) => ({
+  complete: (model, text, tokens, end) => ({
     id: `msg_${nextId++}`,
     type: 'message',
     role: 'assistant',
     model,
     content: [{ type: 'text', text }],
-    stop_reason: 'end_turn',
+    stop_reason: end?.finish === 'length' ? 'max_tokens' : 'end_turn',
     stop_sequence: null,
-    usage: { input_tokens: 1, output_tokens: tokens },
+    usage: { input_tokens: end?.promptTokens ?? 1, output_tokens: tokens },
   }),
-  open: (model) => [
+  open: (model, end) => [
     sse(
       {
         type: 'message_start',
@@ -402,7 +443,7 @@ const anthropicWire: Wire = {
           content: [],
           stop_reason: null,
           stop_sequence: null,
-          usage: { input_tokens: 1, output_tokens: 0 },
+          usage: { input_tokens: end?.promptTokens ?? 1, output_tokens: 0 },
         },
       },
       'message_start',
@@ -412,12 +453,12 @@ const anthropicWire: Wire = {
   ],
   token: (_model, text) =>
     sse({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } }, 'content_block_delta'),
-  close: (_model, tokens) => [
+  close: (_model, tokens, end) => [
     sse({ type: 'content_block_stop', index: 0 }, 'content_block_stop'),
     sse(
       {
         type: 'message_delta',
-        delta: { stop_reason: 'end_turn', stop_sequence: null },
+        delta: { stop_reason: end?.finish === 'length' ? 'max_tokens' : 'end_turn', stop_sequence: null },
         usage: { output_tokens: tokens },
       },
       'message_delta',
@@ -510,10 +551,13 @@ const geminiWire: Wire = {
       },
     ],
   }),
-  complete: (model, text, tokens) => geminiChunk(model, text, 'STOP', tokens),
+  complete: (model, text, tokens, end) =>
+    geminiChunk(model, text, end?.finish === 'length' ? 'MAX_TOKENS' : 'STOP', tokens, end?.promptTokens),
   open: () => [],
   token: (model, text) => sse(geminiChunk(model, text)),
-  close: (model, tokens) => [sse(geminiChunk(model, '', 'STOP', tokens))],
+  close: (model, tokens, end) => [
+    sse(geminiChunk(model, '', end?.finish === 'length' ? 'MAX_TOKENS' : 'STOP', tokens, end?.promptTokens)),
+  ],
   malformed: 'data: {"candidates": [{"content": \n\n',
   toolCalls: (model, step) => {
     // Gemini sends function calls whole, as parts of one candidate.
@@ -540,7 +584,7 @@ const geminiWire: Wire = {
 };
 
 /** One GenerateContentResponse; usage carries the answer's token count only on the last chunk, as Gemini does. */
-function geminiChunk(model: string, text: string, finishReason?: string, tokens?: number): unknown {
+function geminiChunk(model: string, text: string, finishReason?: string, tokens?: number, promptTokens = 1): unknown {
   return {
     candidates: [
       {
@@ -550,9 +594,9 @@ function geminiChunk(model: string, text: string, finishReason?: string, tokens?
       },
     ],
     usageMetadata: {
-      promptTokenCount: 1,
+      promptTokenCount: promptTokens,
       ...(tokens !== undefined ? { candidatesTokenCount: tokens } : {}),
-      totalTokenCount: 1 + (tokens ?? 0),
+      totalTokenCount: promptTokens + (tokens ?? 0),
     },
     modelVersion: model,
     responseId: `loopback-${nextId++}`,

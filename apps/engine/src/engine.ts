@@ -11,8 +11,10 @@ import type { Capability, EngineContext } from './context.js';
 import { createFiles } from './files/index.js';
 import { lazyCapability } from './lazy-capability.js';
 import { createLicensing } from './license/index.js';
+import type { LspCapability } from './lsp/index.js';
 import { createMcp, mcpAskHandlers } from './mcp/index.js';
 import { ensureDataDir } from './paths.js';
+import { createProblems } from './problems/index.js';
 import { ConnectionSet } from './rpc/connection.js';
 import type { PartialHandlers } from './rpc/handlers.js';
 import { Router } from './rpc/router.js';
@@ -20,6 +22,9 @@ import { createSecrets } from './secrets/index.js';
 import type { HttpRoute } from './server/http.js';
 import type { SettingsCapability } from './settings/index.js';
 import { openStore } from './store/index.js';
+import { createTelemetry } from './telemetry/index.js';
+import type { TerminalsCapability } from './terminal/index.js';
+import { createUsage } from './usage/index.js';
 import { VERSION } from './version.js';
 import type { WorkflowsCapability } from './workflow/index.js';
 import { createWorkspace } from './workspace/index.js';
@@ -95,7 +100,8 @@ export function createEngine(options: EngineOptions): Engine {
     return capability;
   };
   const secrets = createSecrets(context);
-  const { entitlements, quotas } = add(createLicensing(context, secrets, { publicKey: options.licensePublicKey }));
+  const licensing = add(createLicensing(context, secrets, { publicKey: options.licensePublicKey }));
+  const { entitlements, quotas } = licensing;
   // MCP first: chat models borrow its tool catalog, workflow `mcp` steps its clients.
   const mcp = add(createMcp(context));
   // the codebase index: its worker starts when a folder opens; chat's @codebase asks it
@@ -103,8 +109,17 @@ export function createEngine(options: EngineOptions): Engine {
   // the user's settings as the capabilities that follow them read them (the settings capability loads on first use)
   const effectiveSettings = async (): Promise<Settings> =>
     ((await settings.load()) as SettingsCapability).service.effective();
+  // traces of AI requests: off unless an OTLP endpoint is configured (the SDK loads only then)
+  const telemetry = add(
+    createTelemetry(context, {
+      endpoint: async () => (await effectiveSettings())['telemetry.otlpEndpoint'],
+      env: process.env,
+      version: VERSION,
+    }),
+  );
   const ai = add(
     createAi(context, {
+      traces: telemetry.aiTraces,
       entitlements,
       quotas,
       secrets,
@@ -129,6 +144,14 @@ export function createEngine(options: EngineOptions): Engine {
     }),
   );
   router.register(mcpAskHandlers(ai.service));
+  add(
+    createUsage({
+      ai: ai.usage,
+      quotas: (first, last) => licensing.quotaHistory(first, last),
+      workflowRuns: async (from, to, offsetMs) =>
+        ((await workflows.load()) as WorkflowsCapability).store.runsPerDay(from, to, offsetMs),
+    }),
+  );
   const workflows = add(
     lazyCapability('workflow', async () => {
       const { createWorkflows } = await import('./workflow/index.js');
@@ -169,6 +192,10 @@ export function createEngine(options: EngineOptions): Engine {
       return createGit(context, { isTrusted });
     }),
   );
+  // what the page's Problems panel holds (problems.publish), for the agent's diagnostics tool
+  const problems = add(createProblems(context));
+  /** The lsp capability once it loaded (its servers' diagnostics); null before: no server runs. */
+  let lspLoaded: LspCapability | null = null;
   // the agent loads on its first turn; it routes through ai, and runs commands only in a trusted workspace
   add(
     lazyCapability('agent', async () => {
@@ -181,11 +208,13 @@ export function createEngine(options: EngineOptions): Engine {
         mcp: mcp.clients,
         excluded: (path) => aiIgnore.excludes(path),
         isTrusted,
+        diagnostics: () => [...problems.store.all(), ...(lspLoaded?.diagnostics() ?? [])],
+        terminals: async () => (await terminals.load()) as TerminalsCapability,
       });
     }),
   );
   // terminals load on first use (node-pty, the headless xterm); a workflow or the agent needs the workspace's trust
-  add(
+  const terminals = add(
     lazyCapability('terminal', async () => {
       const { createTerminals } = await import('./terminal/index.js');
       const isTrusted = async (root: string) => ((await workflows.load()) as WorkflowsCapability).store.isTrusted(root);
@@ -228,7 +257,8 @@ export function createEngine(options: EngineOptions): Engine {
     lazyCapability('lsp', async () => {
       const { createLsp } = await import('./lsp/index.js');
       const isTrusted = async (root: string) => ((await workflows.load()) as WorkflowsCapability).store.isTrusted(root);
-      return createLsp(context, { isTrusted });
+      lspLoaded = createLsp(context, { isTrusted });
+      return lspLoaded;
     }),
   );
 

@@ -275,6 +275,21 @@ export const settingSpecs = {
     // only you may turn this on: a workspace file (a cloned repository writes it) is ignored
     scopes: userOnly,
   }),
+  'telemetry.otlpEndpoint': setting({
+    group: 'privacy',
+    title: 'Trace Export (OTLP/HTTP)',
+    description:
+      'Where the engine sends OpenTelemetry traces of its AI requests (router choice, attempts, provider, model, ' +
+      'latency, tokens; never prompts, answers or keys), e.g. http://127.0.0.1:4318 (traces go to /v1/traces). ' +
+      'Empty: off, unless OTEL_EXPORTER_OTLP_ENDPOINT is set.',
+    schema: z
+      .string()
+      .max(2048)
+      .regex(/^(|https?:\/\/[^\s/?#]+[^\s]*)$/, 'an http:// or https:// URL, or empty'),
+    default: '',
+    // a cloned repository must not decide where traces go
+    scopes: userOnly,
+  }),
   'workflows.maxConcurrentRuns': setting({
     group: 'workflows',
     title: 'Max Concurrent Runs',

@@ -17,6 +17,7 @@ import { searchFeature } from './search/index';
 import { settingsFeature } from './settings/index';
 import { terminalFeature } from './terminal/index';
 import { typescriptFeature } from './typescript/index';
+import { usageFeature } from './usage/index';
 import type { Contribution } from './workbench/contributions';
 import { workflowFeature } from './workflow/index';
 
@@ -39,4 +40,5 @@ export const features: Contribution[] = [
   lspFeature(),
   typescriptFeature(),
   completionFeature(),
+  usageFeature(),
 ];

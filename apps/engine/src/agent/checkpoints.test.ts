@@ -334,3 +334,84 @@ describe('hostile paths', () => {
     expect(readFileSync(join(root, 'src/untouched.ts'), 'utf8')).toBe('export {};\n');
   });
 });
+
+describe('restoring some files of a turn (per-file reject)', () => {
+  it('puts back only the files named, byte for byte: a created one is deleted, a deleted one comes back', () => {
+    const before = snapshot();
+    const id = agentTurn();
+    const after = snapshot();
+
+    const result = checkpoints.restoreFiles(id, ['created.txt', './gone.txt', 'bin.dat']);
+    expect(result.conflicts).toEqual([]);
+    expect(result.restored.sort()).toEqual(['bin.dat', 'created.txt', 'gone.txt']);
+    expect(existsSync(join(root, 'created.txt'))).toBe(false);
+    expect(readFileSync(join(root, 'gone.txt'), 'utf8')).toBe('to be deleted');
+    expect(readFileSync(join(root, 'bin.dat'))).toEqual(binary());
+    // the other files of the turn keep the agent's version
+    expect(readFileSync(join(root, 'text.txt'), 'utf8')).toBe('agent text\n');
+    expect(existsSync(join(root, 'new/dir/new-name.txt'))).toBe(true);
+
+    // itself undoable: its 'restore' checkpoint holds the three files as the turn left them
+    const undoId = result.undoCheckpointId as number;
+    expect(checkpoints.get(undoId)).toMatchObject({ kind: 'restore', restoredId: id, files: 3 });
+    expect(checkpoints.get(undoId).label).toBe('Restore 3 files of "Refactor"');
+    checkpoints.restore(undoId);
+    expect(snapshot()).toEqual(after);
+
+    // a rename is rejected by naming both of its paths; then the whole turn still restores cleanly
+    checkpoints.restoreFiles(id, ['old-name.txt', 'new/dir/new-name.txt']);
+    expect(readFileSync(join(root, 'old-name.txt'), 'utf8')).toBe('renamed content');
+    expect(existsSync(join(root, 'new/dir/new-name.txt'))).toBe(false);
+    const rest = checkpoints.restore(id);
+    expect(rest.conflicts).toEqual([]);
+    expect(snapshot()).toEqual(before);
+  });
+
+  it('a file the user edited since is a conflict unless forced; one already as it was is neither', () => {
+    const id = agentTurn();
+    writeFileSync(join(root, 'text.txt'), 'the user edited this');
+    const result = checkpoints.restoreFiles(id, ['text.txt', 'bin.dat']);
+    expect(result.conflicts).toEqual([{ path: 'text.txt', reason: 'edited' }]);
+    expect(result.restored).toEqual(['bin.dat']);
+    expect(readFileSync(join(root, 'text.txt'), 'utf8')).toBe('the user edited this');
+
+    const again = checkpoints.restoreFiles(id, ['bin.dat']);
+    expect(again).toEqual({ restored: [], conflicts: [], undoCheckpointId: null });
+
+    const forced = checkpoints.restoreFiles(id, ['text.txt'], { force: true });
+    expect(forced.restored).toEqual(['text.txt']);
+    expect(readFileSync(join(root, 'text.txt'), 'utf8')).toBe('line one\nline two ✓\r\n');
+    checkpoints.restore(forced.undoCheckpointId as number);
+    expect(readFileSync(join(root, 'text.txt'), 'utf8')).toBe('the user edited this');
+  });
+
+  it('refuses paths the checkpoint does not hold, outside the workspace or inside .git', () => {
+    const id = agentTurn();
+    const after = snapshot();
+    expectPaError(() => checkpoints.restoreFiles(id, ['src/untouched.ts']), ErrorCode.BAD_REQUEST);
+    expectPaError(() => checkpoints.restoreFiles(id, ['../outside/x.txt']), ErrorCode.BAD_REQUEST);
+    expectPaError(() => checkpoints.restoreFiles(id, ['/etc/passwd']), ErrorCode.BAD_REQUEST);
+    expectPaError(() => checkpoints.restoreFiles(id, ['.git/config']), ErrorCode.FORBIDDEN);
+    expectPaError(() => checkpoints.restoreFiles(id, ['sub/.GIT/hooks/pre-commit']), ErrorCode.FORBIDDEN);
+    expectPaError(() => checkpoints.restoreFiles(id, []), ErrorCode.BAD_REQUEST);
+    expectPaError(() => checkpoints.restoreFiles(9999, ['text.txt']), ErrorCode.NOT_FOUND);
+    // one bad path refuses the whole call: nothing was written
+    expectPaError(() => checkpoints.restoreFiles(id, ['text.txt', '../x']), ErrorCode.BAD_REQUEST);
+    expect(snapshot()).toEqual(after);
+    expect(readdirSync(outside)).toEqual([]);
+  });
+
+  it('never writes outside through a folder swapped for a symlink', () => {
+    const turn = checkpoints.begin(root, 't1', 'Nested');
+    turn.capture('deep/file.txt');
+    put('deep/file.txt', 'agent made it');
+    turn.finish();
+    rmSync(join(root, 'deep'), { recursive: true });
+    symlinkSync(outside, join(root, 'deep'));
+    writeFileSync(join(outside, 'file.txt'), 'outside');
+    const result = checkpoints.restoreFiles(turn.id, ['deep/file.txt'], { force: true });
+    expect(result.restored).toEqual([]);
+    expect(result.conflicts).toEqual([{ path: 'deep/file.txt', reason: 'outside_workspace' }]);
+    expect(readFileSync(join(outside, 'file.txt'), 'utf8')).toBe('outside');
+  });
+});

@@ -205,6 +205,9 @@ export class CheckpointStore {
         'UPDATE checkpoint_files SET settled = ?, after_hash = ? WHERE checkpoint_id = ? AND path = ?',
       ),
       deleteFile: db.prepare<[number, string]>('DELETE FROM checkpoint_files WHERE checkpoint_id = ? AND path = ?'),
+      hasFile: db.prepare<[number, string], { one: number }>(
+        'SELECT 1 AS one FROM checkpoint_files WHERE checkpoint_id = ? AND path = ?',
+      ),
       // every capture of every path by the checkpoint and the later ones of its workspace, oldest first per path
       chain: db.prepare<[string, number], ChainRow>(
         `SELECT f.checkpoint_id AS id, f.path, f.before_hash, f.before_mode, f.settled, f.after_hash
@@ -270,12 +273,43 @@ export class CheckpointStore {
   restore(checkpointId: number, options: { force?: boolean } = {}): RestoreResult {
     const head = this.#statements.getCheckpoint.get(checkpointId);
     if (!head) throw notFound(checkpointId);
+    return this.#restore(head, null, options.force ?? false, `Restore to "${head.label}"`);
+  }
+
+  /**
+   * Puts only `paths` back as the checkpoint captured them (the review's per-file "Reject"), with restore()'s rules:
+   * the later turns' captures of those paths count, conflicts are left alone unless `force`, and a 'restore'
+   * checkpoint of what it changes comes first (`undoCheckpointId`). Every path must be one the checkpoint itself
+   * captured (E_BAD_REQUEST otherwise); a path outside the workspace is E_BAD_REQUEST, one inside `.git` E_FORBIDDEN.
+   */
+  restoreFiles(checkpointId: number, paths: readonly string[], options: { force?: boolean } = {}): RestoreResult {
+    const head = this.#statements.getCheckpoint.get(checkpointId);
+    if (!head) throw notFound(checkpointId);
+    const wanted = new Set(paths.map((path) => safeSegments(path).join('/')));
+    if (wanted.size === 0) throw new PaError(ErrorCode.BAD_REQUEST, 'Name at least one file to restore.');
+    for (const path of wanted) {
+      if (!this.#statements.hasFile.get(checkpointId, path)) {
+        throw new PaError(
+          ErrorCode.BAD_REQUEST,
+          `"${path.slice(0, 200)}" is not a file checkpoint ${checkpointId} holds.`,
+          { reason: 'not_captured' },
+        );
+      }
+    }
+    const names = [...wanted];
+    const what = names.length === 1 ? (names[0] as string).slice(0, 200) : `${names.length} files`;
+    return this.#restore(head, wanted, options.force ?? false, `Restore ${what} of "${head.label}"`);
+  }
+
+  #restore(head: CheckpointRow, only: ReadonlySet<string> | null, force: boolean, label: string): RestoreResult {
+    const checkpointId = head.id;
     const realRoot = realRootOf(head.root);
     const conflicts: RestoreConflict[] = [];
     const planned: Planned[] = [];
     for (const chain of groupByPath(this.#statements.chain.all(head.root, checkpointId))) {
       const first = chain[0] as ChainRow;
       const path = first.path;
+      if (only && !only.has(path)) continue;
       let segments: string[];
       let current: PathState;
       try {
@@ -293,7 +327,7 @@ export class CheckpointStore {
       const atTarget =
         currentHash === first.before_hash && (current.kind === 'absent' || current.mode === first.before_mode);
       if (atTarget) continue;
-      const reason = options.force ? null : conflictOf(chain, currentHash);
+      const reason = force ? null : conflictOf(chain, currentHash);
       if (reason) {
         conflicts.push({ path, reason });
         continue;
@@ -303,7 +337,6 @@ export class CheckpointStore {
     if (planned.length === 0) return { restored: [], conflicts, undoCheckpointId: null };
 
     const s = this.#statements;
-    const label = `Restore to "${head.label}"`;
     const undoId = this.#db.transaction(() => {
       const id = Number(
         s.insertCheckpoint.run(head.root, head.turn_id, label, 'restore', head.id, Date.now()).lastInsertRowid,

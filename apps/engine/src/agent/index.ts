@@ -5,6 +5,7 @@
 // system prompt (rules.ts). Loaded on first use.
 import { randomUUID } from 'node:crypto';
 import { realpathSync } from 'node:fs';
+import { relative, sep } from 'node:path';
 import {
   type AgentAnswer,
   type AgentEvent,
@@ -21,11 +22,20 @@ import type { Capability, EngineContext } from '../context.js';
 import type { McpClients } from '../mcp/api.js';
 import { Channel } from '../rpc/channel.js';
 import type { PartialHandlers } from '../rpc/handlers.js';
+import type { TerminalsCapability } from '../terminal/index.js';
 import { type Checkpoint, CheckpointStore } from './checkpoints.js';
 import { agentProvider, type CallToJudge, type LoopEvent, type LoopOutcome, type McpTool } from './loop.js';
 import { alwaysRule, type DecideInput, decide, PermissionStore } from './permissions.js';
 import { loadRules, requestableRulesPrompt, rulesPrompt, selectRules } from './rules.js';
-import { alwaysAsk, BUILTIN_TOOLS, type FindArgs } from './tools.js';
+import {
+  alwaysAsk,
+  BUILTIN_TOOLS,
+  type CommandResult,
+  type Diagnostic,
+  type FindArgs,
+  type SourcedText,
+  type ToolContext,
+} from './tools.js';
 
 export interface AgentDeps {
   ai: AiService;
@@ -34,6 +44,10 @@ export interface AgentDeps {
   /** `.aiignore`: paths no model is given. */
   excluded(path: string): boolean;
   isTrusted(root: string): Promise<boolean>;
+  /** The editor's problems now: what the page published (problems.publish) and the language servers hold. */
+  diagnostics?(): Diagnostic[];
+  /** The terminal capability (loaded on the first command a turn runs in a terminal). */
+  terminals?(): Promise<TerminalsCapability>;
 }
 
 interface PendingApproval {
@@ -70,6 +84,13 @@ export function createAgent(context: EngineContext, deps: AgentDeps): AgentCapab
         throw new PaError(ErrorCode.NOT_FOUND, `Checkpoint ${checkpointId} belongs to another folder.`);
       }
       return checkpoints.restore(checkpointId, { force });
+    },
+    'agent.restoreFiles': ({ checkpointId, paths, force }) => {
+      const root = realpathSync(context.workspace.requireRoot());
+      if (checkpoints.get(checkpointId).root !== root) {
+        throw new PaError(ErrorCode.NOT_FOUND, `Checkpoint ${checkpointId} belongs to another folder.`);
+      }
+      return checkpoints.restoreFiles(checkpointId, paths, { force });
     },
     'agent.approve': ({ approvalId, choice }) => {
       const pending = approvals.get(approvalId);
@@ -155,6 +176,28 @@ export function createAgent(context: EngineContext, deps: AgentDeps): AgentCapab
       return { allowed: true, reason: 'the user allowed it.' };
     };
 
+    // the page has a terminal: commands run in a new terminal of its own, their output live there
+    const size = params.terminal;
+    const terminals = deps.terminals;
+    const runInTerminal =
+      size && terminals
+        ? async (command: string, cwd: string, timeoutMs: number, call: ToolContext): Promise<CommandResult> => {
+            const folder = relative(root, cwd).split(sep).join('/');
+            const { info, done } = await (await terminals()).startCommand(
+              { command, cwd: folder, cols: size.cols, rows: size.rows, timeoutMs, signal: call.signal },
+              'agent',
+            );
+            events.push({ type: 'terminal', id: call.callId ?? '', terminalId: info.id, name: info.name });
+            const outcome = await done;
+            return {
+              code: outcome.signal ? null : outcome.exitCode,
+              signal: outcome.signal ? String(outcome.signal) : null,
+              output: outcome.output,
+              timedOut: outcome.timedOut,
+            };
+          }
+        : undefined;
+
     const mcpTools = params.mode === 'agent' && deps.mcp ? await mcpToolsOf(deps.mcp) : [];
     let loop: { done: Promise<LoopOutcome> } | null = null;
     const emit = (event: LoopEvent) => events.push(event as AgentEvent);
@@ -192,6 +235,8 @@ export function createAgent(context: EngineContext, deps: AgentDeps): AgentCapab
               beforeWrite,
               findInFiles: findInFilesAt(root, deps.excluded),
               ...(deps.codebase ? { searchCodebase: searchCodebaseWith(deps.codebase) } : {}),
+              ...(deps.diagnostics ? { diagnostics: deps.diagnostics } : {}),
+              ...(runInTerminal ? { runInTerminal } : {}),
             },
             authorize,
             emit,
@@ -307,7 +352,7 @@ async function mcpToolsOf(clients: McpClients): Promise<McpTool[]> {
 
 /** find_in_files through the search engine itself (ripgrep, else the built-in walk), `.aiignore`d files left out. */
 function findInFilesAt(root: string, excluded: (path: string) => boolean) {
-  return async (args: FindArgs, signal: AbortSignal): Promise<string> => {
+  return async (args: FindArgs, signal: AbortSignal): Promise<SourcedText> => {
     const { builtinSearch, findRipgrep, planSearch, ripgrepSearch } = await import('../search/api.js');
     const limit = args.limit ?? 200;
     const plan = planSearch(
@@ -323,6 +368,7 @@ function findInFilesAt(root: string, excluded: (path: string) => boolean) {
     );
     const rg = findRipgrep();
     const lines: string[] = [];
+    const sources: SourcedText['sources'] = [];
     let cut = false;
     for await (const item of rg ? ripgrepSearch(rg, plan, signal) : builtinSearch(plan, signal)) {
       if (excluded(item.path)) continue;
@@ -331,24 +377,38 @@ function findInFilesAt(root: string, excluded: (path: string) => boolean) {
           cut = true;
           break;
         }
-        lines.push(`${item.path}:${match.line}:${match.column + 1}: ${match.preview.text.trim().slice(0, 300)}`);
+        const preview = match.preview.text.trim().slice(0, 300);
+        lines.push(`${item.path}:${match.line}:${match.column + 1}: ${preview}`);
+        sources.push({
+          path: item.path,
+          startLine: match.line,
+          endLine: match.line,
+          bytes: Buffer.byteLength(preview, 'utf8'),
+        });
       }
       if (cut) break;
     }
-    if (lines.length === 0) return 'no matches';
-    return cut ? `${lines.join('\n')}\n(cut at ${limit} matches)` : lines.join('\n');
+    if (lines.length === 0) return { text: 'no matches', sources };
+    return { text: cut ? `${lines.join('\n')}\n(cut at ${limit} matches)` : lines.join('\n'), sources };
   };
 }
 
 function searchCodebaseWith(codebase: CodebaseService) {
-  return async (query: string, limit: number): Promise<string> => {
+  return async (query: string, limit: number): Promise<SourcedText> => {
     const result = await codebase.search({ query, limit, mode: 'hybrid' });
-    if (result.hits.length === 0) return 'no matches';
-    return result.hits
+    if (result.hits.length === 0) return { text: 'no matches', sources: [] };
+    const text = result.hits
       .map(
         (hit) =>
           `${hit.path}:${hit.startLine}-${hit.endLine}${hit.name ? ` ${hit.kind} ${hit.name}` : ''}\n${hit.text.slice(0, 4_000)}`,
       )
       .join('\n\n');
+    const sources = result.hits.map((hit) => ({
+      path: hit.path,
+      startLine: hit.startLine,
+      endLine: hit.endLine,
+      bytes: Buffer.byteLength(hit.text.slice(0, 4_000), 'utf8'),
+    }));
+    return { text, sources };
   };
 }

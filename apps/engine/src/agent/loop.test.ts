@@ -171,7 +171,7 @@ describe('modes and the policy', () => {
     }, true);
     const { events } = await drive(model, { mode: 'plan' });
     const offered = (model.requests[0]?.tools ?? []).map((tool) => tool.name);
-    expect(offered).toEqual(['list_dir', 'read_file', 'find_path', 'find_in_files', 'search_codebase']);
+    expect(offered).toEqual(['list_dir', 'read_file', 'find_path', 'find_in_files', 'search_codebase', 'diagnostics']);
     expect(events.find((event) => event.type === 'tool-end')).toMatchObject({ isError: true });
     expect(readFileSync(join(root, 'add.js'), 'utf8')).toContain('a - b');
   });

@@ -1,11 +1,13 @@
 // The agent's loop, as a provider wrapper the router runs like any other (so routing, deadlines, quotas and the
 // record of what was sent apply to every model round): ask the model, run the tools it calls under the permission
 // policy, feed the results back, until it answers without a tool call, the step limit or token budget is reached,
-// or the same failing call repeats. Models with native tool calling (OpenAI-compatible, Anthropic, Gemini) get the
-// tools in their own wire format; the others (the local llama.cpp model) a text protocol: `<tool_call>` blocks in
-// the answer, `<tool_result>` blocks in the next user turn. While a tool runs (or waits for the user's approval) the
+// or the same failing call repeats. Models with native tool calling (OpenAI-compatible, Anthropic, Gemini, a local
+// GGUF whose chat template has a function-call syntax: `nativeTools()`) get the tools in their own wire format; the
+// others (a local model with a generic template) a text protocol: `<tool_call>` blocks in the answer,
+// `<tool_result>` blocks in the next user turn. Each round's request lists the workspace files and chunks the tool
+// results so far carried (`sources`, for the record of what was sent; never sent). While a tool runs (or waits for the user's approval) the
 // router's silence clock is stopped: a `toolCall` chunk stops it, a `toolUse` chunk starts it again.
-import { type ChatTurn, errorMessage, PaError } from '@pa/shared';
+import { type ChatTurn, errorMessage, PaError, type SentSource } from '@pa/shared';
 import {
   argumentsOf,
   type ModelProvider,
@@ -85,7 +87,7 @@ const PREVIEW_CHARS = 2_000;
 
 const MODE_PROMPTS: Record<AgentMode, string> = {
   ask: 'Answer the question. You have no tools in this mode.',
-  plan: 'You are in plan mode: investigate with the read-only tools (list_dir, read_file, find_path, find_in_files, search_codebase), change nothing, and end with a short numbered plan of the changes to make, file by file.',
+  plan: 'You are in plan mode: investigate with the read-only tools (list_dir, read_file, find_path, find_in_files, search_codebase, diagnostics), change nothing, and end with a short numbered plan of the changes to make, file by file.',
   agent:
     "You are a coding agent working in the user's workspace. Read before you edit, make focused changes with edit_file (search/replace blocks quoting the file exactly), run the project's tests with run_command when it helps, and stop when the task is done. Say briefly what you changed at the end.",
 };
@@ -139,7 +141,9 @@ async function* run(
   fail: (error: unknown) => void,
 ): AsyncGenerator<ProviderChunk> {
   const specs = offeredTools(options.mode, options.tools, options.mcp);
-  const native = provider.supportsTools === true;
+  // a local model can tell only once loaded whether its chat template calls functions natively
+  const native =
+    provider.supportsTools === true || (specs.length > 0 && (await provider.nativeTools?.(signal)) === true);
   const system = [options.system, MODE_PROMPTS[options.mode], !native && specs.length > 0 ? textProtocol(specs) : '']
     .filter(Boolean)
     .join('\n\n');
@@ -150,6 +154,8 @@ async function* run(
   const rounds: ToolRound[] = [];
   const usage = { tokensIn: 0, tokensOut: 0 };
   const failures = new Map<string, number>();
+  /** What the tools' results carried of the workspace so far (each round resends them all). */
+  const carried: SentSource[] = [...(request.sources ?? [])];
   const outcome: LoopOutcome = { steps: 0, stopReason: 'done', edits: [], toolCalls: 0 };
   let last = specs.length === 0;
   try {
@@ -159,14 +165,16 @@ async function* run(
         last = true;
         outcome.stopReason = 'step-limit';
       }
+      const sources = carried.length > 0 ? { sources: [...carried] } : {};
       const roundRequest: ProviderRequest = native
         ? {
             ...request,
             messages,
             ...(specs.length > 0 ? { tools: specs, toolChoice: last ? 'none' : 'auto' } : {}),
             toolRounds: rounds,
+            ...sources,
           }
-        : { ...request, messages: textMessages(messages, rounds, last && specs.length > 0) };
+        : { ...request, messages: textMessages(messages, rounds, last && specs.length > 0), ...sources };
       let text = '';
       const calls: ToolCall[] = [];
       const filter = native || specs.length === 0 ? null : new ToolCallFilter();
@@ -199,6 +207,7 @@ async function* run(
         yield { toolCall: call }; // the router stops its silence clock while the tool runs
         const result = await runCall(call, specs, options, signal, outcome);
         round.calls.push({ ...call, result: result.text, isError: result.isError });
+        if (result.sources) carried.push(...result.sources);
         if (result.isError) {
           const key = `${call.name}\u0000${canonical(call.arguments)}`;
           failures.set(key, (failures.get(key) ?? 0) + 1);
@@ -257,7 +266,7 @@ async function runCall(
   options: LoopOptions,
   signal: AbortSignal,
   outcome: LoopOutcome,
-): Promise<{ text: string; isError: boolean }> {
+): Promise<{ text: string; isError: boolean; sources?: SentSource[] }> {
   const parsed = argumentsOf(call);
   const builtin = options.tools.find((tool) => tool.name === call.name);
   const external = builtin ? undefined : options.mcp.find((tool) => mcpName(tool) === call.name);
@@ -315,10 +324,14 @@ async function runCall(
     const result = await tool.run(args, {
       ...options.context,
       signal,
+      callId: call.id,
       onOutput: (text) => options.emit({ type: 'output', id: call.id, text }),
     });
     if (result.edit) outcome.edits.push(result.edit);
-    return end(result.text, result.isError, false, result.edit);
+    return {
+      ...end(result.text, result.isError, false, result.edit),
+      ...(result.sources ? { sources: result.sources } : {}),
+    };
   } catch (error) {
     if (signal.aborted) throw error;
     const code = error instanceof PaError ? `${error.code}: ` : '';

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { applyBlocks, BUILTIN_TOOLS, type ToolContext } from './tools.js';
+import { applyBlocks, BUILTIN_TOOLS, type Diagnostic, type ToolContext } from './tools.js';
 
 const root = mkdtempSync(join(tmpdir(), 'pa-agent-tools-'));
 const outside = mkdtempSync(join(tmpdir(), 'pa-agent-outside-'));
@@ -52,3 +52,71 @@ describe('agent tools, hostile arguments', () => {
     expect(() => applyBlocks('a b a', [{ search: 'z', replace: 'c' }])).toThrow(/not found/);
   });
 });
+
+describe('the diagnostics tool', () => {
+  const problems: Diagnostic[] = [
+    { path: 'src/b.ts', severity: 'warning', line: 3, column: 1, message: 'unused x', source: 'ts' },
+    {
+      path: 'src/a.ts',
+      severity: 'error',
+      line: 9,
+      column: 5,
+      message: "Type 'string'\n  is not 'number'.",
+      source: 'ts',
+    },
+    // the same problem the page published and the language server holds: one line
+    {
+      path: 'src/a.ts',
+      severity: 'error',
+      line: 9,
+      column: 5,
+      message: "Type 'string'\n  is not 'number'.",
+      source: 'ts',
+    },
+    { path: 'secret/keys.ts', severity: 'error', line: 1, column: 1, message: 'const KEY = "hunter2"', source: 'ts' },
+    { path: 'lib/c.py', severity: 'info', line: 2, column: 3, message: 'consider this', source: 'lsp.python' },
+  ];
+  const withProblems = (list: Diagnostic[]): ToolContext => ({
+    ...context,
+    excluded: (path) => path.startsWith('secret/'),
+    diagnostics: () => list,
+  });
+
+  it('answers the problems errors first, bounded, without .aiignored files', async () => {
+    const result = await tool('diagnostics').run({}, withProblems(problems));
+    expect(result.isError).toBe(false);
+    expect(result.text.split('\n')).toEqual([
+      '1 errors, 1 warnings, 1 infos',
+      "src/a.ts:9:5: error: Type 'string' is not 'number'. (ts)",
+      'src/b.ts:3:1: warning: unused x (ts)',
+      'lib/c.py:2:3: info: consider this (lsp.python)',
+    ]);
+    expect(result.text).not.toContain('hunter2');
+    const many = Array.from({ length: 700 }, (_, index) => ({ ...problems[0], line: index + 1 }) as Diagnostic);
+    const cut = await tool('diagnostics').run({ limit: 10 }, withProblems(many));
+    expect(cut.text.split('\n')).toHaveLength(12);
+    expect(cut.text).toContain('(690 more; give path or a larger limit)');
+    const long = [{ ...problems[0], message: 'x'.repeat(100_000) } as Diagnostic];
+    expect((await tool('diagnostics').run({}, withProblems(long))).text.length).toBeLessThan(700);
+  });
+
+  it('narrows to a file or folder, and refuses one outside, in .git or .aiignored', async () => {
+    const context = withProblems(problems);
+    expect((await tool('diagnostics').run({ path: 'src/b.ts' }, context)).text).toBe(
+      '0 errors, 1 warnings, 0 infos\nsrc/b.ts:3:1: warning: unused x (ts)',
+    );
+    expect((await tool('diagnostics').run({ path: 'src' }, context)).text).toContain('src/a.ts:9:5');
+    expect((await tool('diagnostics').run({ path: 'sr' }, context)).text).toBe('no problems in sr');
+    await expect(tool('diagnostics').run({ path: '../etc' }, context)).rejects.toThrow(/\.\./);
+    await expect(tool('diagnostics').run({ path: '.git' }, context)).rejects.toThrow(/\.git/);
+    await expect(tool('diagnostics').run({ path: 'secret/keys.ts' }, context)).rejects.toThrow(/aiignore/);
+    await expect(tool('diagnostics').run({}, contextWithout())).rejects.toThrow(/not available/);
+    expect(tool('diagnostics').args.safeParse({ limit: 10_000 }).success).toBe(false);
+    expect(tool('diagnostics').args.safeParse({ path: 1 }).success).toBe(false);
+    expect(tool('diagnostics').kind).toBe('read');
+  });
+});
+
+function contextWithout(): ToolContext {
+  return { ...context };
+}

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { lstatSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { dirname, sep } from 'node:path';
-import { ErrorCode, errorMessage, PaError } from '@pa/shared';
+import { ErrorCode, errorMessage, PaError, type SentSource } from '@pa/shared';
 import { isGitPath, protectedPath } from '@pa/shared/protected-paths';
 import { applyPatch, createTwoFilesPatch } from 'diff';
 import { z } from 'zod';
@@ -32,6 +32,14 @@ export interface ToolOutcome {
   text: string;
   isError: boolean;
   edit?: ToolEdit;
+  /** The workspace files (or lines of them) `text` carries to the model, for the record of what was sent. */
+  sources?: SentSource[];
+}
+
+/** A search's answer for the model, and the files and lines it quotes. */
+export interface SourcedText {
+  text: string;
+  sources: SentSource[];
 }
 
 /** What tools reach: the workspace, the engine's other services, and what the policy must see before a write. */
@@ -45,11 +53,38 @@ export interface ToolContext {
   /** Called before a write touches `paths` (the checkpoint captures them first). */
   beforeWrite(paths: string[]): void;
   /** find_in_files through the search capability (absent: the tool answers that search is unavailable). */
-  findInFiles?(args: FindArgs, signal: AbortSignal): Promise<string>;
+  findInFiles?(args: FindArgs, signal: AbortSignal): Promise<string | SourcedText>;
   /** search_codebase through the codebase index. */
-  searchCodebase?(query: string, limit: number, signal: AbortSignal): Promise<string>;
+  searchCodebase?(query: string, limit: number, signal: AbortSignal): Promise<string | SourcedText>;
   /** A command's output as it comes (the transcript's live output card). */
   onOutput?(text: string): void;
+  /** The id of the model's call being run (set per call by the loop). */
+  callId?: string;
+  /** The editor's problems now: the page's published ones and the language servers' (absent: none known). */
+  diagnostics?(): Diagnostic[];
+  /**
+   * Runs run_command's command in a new integrated terminal (the page has one): its output live there, the same
+   * result back. Absent: a plain process whose output goes to onOutput.
+   */
+  runInTerminal?(command: string, cwd: string, timeoutMs: number, call: ToolContext): Promise<CommandResult>;
+}
+
+/** One problem the editor shows, as the diagnostics tool reads it. */
+export interface Diagnostic {
+  path: string;
+  severity: 'error' | 'warning' | 'info';
+  line: number;
+  column: number;
+  message: string;
+  source: string;
+}
+
+/** How a command ended: its exit code (or signal), its output's tail, whether the timeout killed it. */
+export interface CommandResult {
+  code: number | null;
+  signal: string | null;
+  output: string;
+  timedOut: boolean;
 }
 
 export interface AgentTool<A = unknown> {
@@ -75,7 +110,11 @@ const DIFF_CHARS = 64_000;
 /** run_command: its default and longest time, and the output it keeps. */
 const COMMAND_TIMEOUT_MS = 120_000;
 const COMMAND_MAX_TIMEOUT_MS = 600_000;
-const COMMAND_OUTPUT_CHARS = 32_000;
+export const COMMAND_OUTPUT_CHARS = 32_000;
+/** diagnostics: problems answered by default and at most, and the characters of one message kept. */
+const DIAGNOSTICS_DEFAULT = 200;
+const DIAGNOSTICS_MAX = 500;
+const DIAGNOSTIC_MESSAGE_CHARS = 500;
 
 const RelPath = z.string().min(1).max(4096);
 const FindArgs = z.strictObject({
@@ -149,6 +188,11 @@ function diffOf(path: string, before: string, after: string): string {
 
 function ok(text: string, edit?: ToolEdit): ToolOutcome {
   return { text: cut(text), isError: false, ...(edit ? { edit } : {}) };
+}
+
+function sourced(answer: string | SourcedText): ToolOutcome {
+  if (typeof answer === 'string') return ok(answer);
+  return { ...ok(answer.text), ...(answer.sources.length > 0 ? { sources: answer.sources } : {}) };
 }
 
 // ---- edit_file: search/replace blocks with a unique-match check, or a unified diff ----------------------------
@@ -248,7 +292,8 @@ const readFileTool: AgentTool<{ path: string; startLine?: number | undefined; en
     const end = Math.min(args.endLine ?? lines.length, lines.length, start + 1_999);
     const numbered = lines.slice(start - 1, end).map((line, index) => `${start + index}\t${line}`);
     const more = end < lines.length ? `\n(lines ${start}-${end} of ${lines.length}; read on with startLine)` : '';
-    return ok(numbered.join('\n') + more);
+    const bytes = Buffer.byteLength(lines.slice(start - 1, end).join('\n'), 'utf8');
+    return { ...ok(numbered.join('\n') + more), sources: [{ path: rel, startLine: start, endLine: end, bytes }] };
   },
 };
 
@@ -303,7 +348,7 @@ const findInFilesTool: AgentTool<FindArgs> = {
   paths: () => [],
   async run(args, context) {
     if (!context.findInFiles) throw new PaError(ErrorCode.UNAVAILABLE, 'Find in files is not available here.');
-    return ok(await context.findInFiles(args, context.signal));
+    return sourced(await context.findInFiles(args, context.signal));
   },
 };
 
@@ -321,7 +366,7 @@ const searchCodebase: AgentTool<{ query: string; limit?: number | undefined }> =
   paths: () => [],
   async run(args, context) {
     if (!context.searchCodebase) throw new PaError(ErrorCode.UNAVAILABLE, 'The codebase index is not available here.');
-    return ok(await context.searchCodebase(args.query, args.limit ?? 8, context.signal));
+    return sourced(await context.searchCodebase(args.query, args.limit ?? 8, context.signal));
   },
 };
 
@@ -456,7 +501,10 @@ const runCommand: AgentTool<{ command: string; cwd?: string | undefined; timeout
   command: (args) => args.command,
   async run(args, context) {
     const cwd = args.cwd ? readable(context, args.cwd).absolute : realpathSync(context.root);
-    const result = await runShell(args.command, cwd, args.timeoutMs ?? COMMAND_TIMEOUT_MS, context);
+    const timeoutMs = args.timeoutMs ?? COMMAND_TIMEOUT_MS;
+    const result = context.runInTerminal
+      ? await context.runInTerminal(args.command, cwd, timeoutMs, context)
+      : await runShell(args.command, cwd, timeoutMs, context);
     const head = result.timedOut
       ? `timed out after ${args.timeoutMs ?? COMMAND_TIMEOUT_MS} ms (killed)`
       : `exit code ${result.code ?? `none (signal ${result.signal})`}`;
@@ -465,12 +513,7 @@ const runCommand: AgentTool<{ command: string; cwd?: string | undefined; timeout
 };
 
 /** A command in its own process group (killed whole on Stop, timeout or engine exit), output kept to its tail. */
-function runShell(
-  command: string,
-  cwd: string,
-  timeoutMs: number,
-  context: ToolContext,
-): Promise<{ code: number | null; signal: string | null; output: string; timedOut: boolean }> {
+function runShell(command: string, cwd: string, timeoutMs: number, context: ToolContext): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
     const shell = process.platform === 'win32' ? 'cmd.exe' : '/bin/sh';
     const args = process.platform === 'win32' ? ['/d', '/s', '/c', command] : ['-c', command];
@@ -518,12 +561,64 @@ function runShell(
   });
 }
 
+const SEVERITY_RANK: Record<Diagnostic['severity'], number> = { error: 0, warning: 1, info: 2 };
+
+const diagnosticsTool: AgentTool<{ path?: string | undefined; limit?: number | undefined }> = {
+  name: 'diagnostics',
+  kind: 'read',
+  description:
+    "The editor's current problems (errors and warnings from the TypeScript service and the language servers), errors first: path:line:column: severity: message (source). Give path for one file or folder.",
+  parameters: { type: 'object', properties: { path: { type: 'string' }, limit: { type: 'integer' } } },
+  args: z.strictObject({
+    path: z.string().max(4096).optional(),
+    limit: z.number().int().min(1).max(DIAGNOSTICS_MAX).optional(),
+  }),
+  paths: (args) => (args.path ? [args.path] : []),
+  async run(args, context) {
+    if (!context.diagnostics)
+      throw new PaError(ErrorCode.UNAVAILABLE, "The editor's diagnostics are not available here.");
+    const scope = args.path ? readable(context, args.path).rel : '';
+    const seen = new Set<string>();
+    const found = context
+      .diagnostics()
+      .filter((problem) => {
+        if (scope && problem.path !== scope && !problem.path.startsWith(`${scope}/`)) return false;
+        // `.aiignore`d files' problems are not the model's to read (a message quotes their code)
+        if (isGitPath(problem.path) || context.excluded(problem.path)) return false;
+        // the page shows the language servers' diagnostics too: one problem reported twice is one
+        const key = `${problem.path}\u0000${problem.line}\u0000${problem.column}\u0000${problem.severity}\u0000${problem.message}`;
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      })
+      .sort(
+        (a, b) =>
+          SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
+          a.path.localeCompare(b.path) ||
+          a.line - b.line ||
+          a.column - b.column,
+      );
+    if (found.length === 0) return ok(scope ? `no problems in ${scope}` : 'no problems');
+    const count = (severity: Diagnostic['severity']) => found.filter((problem) => problem.severity === severity).length;
+    const limit = args.limit ?? DIAGNOSTICS_DEFAULT;
+    const lines = found.slice(0, limit).map((problem) => {
+      const message = problem.message.replace(/\s+/g, ' ').trim().slice(0, DIAGNOSTIC_MESSAGE_CHARS);
+      const source = problem.source ? ` (${problem.source.slice(0, 100)})` : '';
+      return `${problem.path}:${problem.line}:${problem.column}: ${problem.severity}: ${message}${source}`;
+    });
+    const head = `${count('error')} errors, ${count('warning')} warnings, ${count('info')} infos`;
+    const more = found.length > limit ? `\n(${found.length - limit} more; give path or a larger limit)` : '';
+    return ok(`${head}\n${lines.join('\n')}${more}`);
+  },
+};
+
 export const BUILTIN_TOOLS: readonly AgentTool[] = [
   listDir,
   readFileTool,
   findPath,
   findInFilesTool,
   searchCodebase,
+  diagnosticsTool,
   editFile,
   createFile,
   deleteFile,

@@ -1,7 +1,7 @@
 // `pa models list|add|remove|test ID|stats|sent`: the model providers of this data dir, driven through the same RPC
 // handlers the UI uses (validated params and results, same errors), on an in-process engine.
 import { readFileSync } from 'node:fs';
-import { ErrorCode, ModelClass, PaError, type ParamsIn, ProviderKind, TaskType } from '@pa/shared';
+import { ErrorCode, ModelClass, PaError, type ParamsIn, ProviderKind, type SentSource, TaskType } from '@pa/shared';
 import type { Command } from 'commander';
 import { type LocalEngine, withLocalEngine } from '../cli/local-engine.js';
 
@@ -177,6 +177,7 @@ export function registerAiCommands(program: Command): void {
         print(
           `#${request.id} ${new Date(request.at).toISOString()} ${request.kind} to ${request.providerId} (${request.model})`,
         );
+        if (request.sources.length > 0) print(`files: ${sourcesLine(request.sources, request.sourcesCut, Infinity)}`);
         print(request.payload);
         if (request.truncated) print(`… cut: ${request.chars} characters in all`);
         return;
@@ -217,12 +218,30 @@ export function registerAiCommands(program: Command): void {
         print(
           `#${String(row.id).padEnd(6)} ${row.sentAt} ${row.kind.padEnd(10)} ${row.providerId.padEnd(16)} ${row.host.padEnd(24)} ${String(row.chars).padStart(8)} chars${row.truncated ? ' (cut)' : ''}`,
         );
+        if (row.sources.length > 0) print(`        files: ${sourcesLine(row.sources, row.sourcesCut)}`);
       }
       const total = rows.reduce((sum, row) => sum + row.chars, 0);
       print(
         `${rows.length} request${rows.length === 1 ? '' : 's'}, ${total} characters; \`pa models sent --id N\` prints one whole.`,
       );
     });
+}
+
+/** The files and chunks a request carried, as one line: `src/a.ts:1-20 (812 B), README.md (90 B), … +3 more`. */
+export function sourcesLine(sources: readonly SentSource[], cut: boolean, shown = 10): string {
+  const listed = sources.slice(0, shown).map((source) => {
+    const lines =
+      source.startLine === undefined
+        ? ''
+        : source.endLine === undefined || source.endLine === source.startLine
+          ? `:${source.startLine}`
+          : `:${source.startLine}-${source.endLine}`;
+    return `${source.path}${lines} (${source.bytes} B)`;
+  });
+  const rest = sources.length - listed.length;
+  if (rest > 0 || cut)
+    listed.push(`… ${rest > 0 ? `+${rest} more` : ''}${cut ? ' (the record keeps the first 200)' : ''}`.trim());
+  return listed.join(', ');
 }
 
 /** The host of an endpoint root, or the provider kind's default endpoint. */

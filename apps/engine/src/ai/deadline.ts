@@ -2,7 +2,13 @@
 // once streaming — so a stream that goes quiet is a failure at its deadline, whatever the provider does. While a
 // tool the model called runs, the clock is stopped: the provider's silence is measured, not the tool's.
 import { isAbortError, type ToolUse } from '@pa/shared';
-import { classifyFailure, type ModelProvider, ProviderFailure, type ProviderRequest } from './providers/provider.js';
+import {
+  classifyFailure,
+  type FinishReason,
+  type ModelProvider,
+  ProviderFailure,
+  type ProviderRequest,
+} from './providers/provider.js';
 
 export interface AttemptDeadlines {
   ttftMs: number;
@@ -16,6 +22,8 @@ export interface AttemptOutcome {
   tokensIn: number | null;
   tokensOut: number;
   toolCalls: ToolUse[];
+  /** Why the model stopped, as the provider said (the last round's, through a tool loop); absent: it did not say. */
+  finishReason?: FinishReason;
 }
 
 /** Thrown when the caller cancelled (not the provider's fault). */
@@ -54,6 +62,7 @@ export async function runAttempt(
   let tokensOut = 0;
   const toolCalls: ToolUse[] = [];
   let usage: { tokensIn: number; tokensOut: number } | null = null;
+  let finishReason: FinishReason | undefined;
   let expired: 'ttft-timeout' | 'idle-timeout' | null = null;
   let wakeOnAbort: (() => void) | null = null;
   const aborted = new Promise<'aborted'>((resolve) => {
@@ -86,6 +95,10 @@ export async function runAttempt(
       const chunk = next.value;
       if ('usage' in chunk) {
         usage = chunk.usage;
+        continue;
+      }
+      if ('finish' in chunk) {
+        finishReason = chunk.finish;
         continue;
       }
       if ('toolCall' in chunk) {
@@ -137,5 +150,12 @@ export async function runAttempt(
   if (outer.aborted) throw new Cancelled();
   // A stream that ends cleanly with no text is an empty answer, not a failure.
   if (ttftMs < 0) ttftMs = now() - start;
-  return { text, ttftMs, tokensIn: usage?.tokensIn ?? null, tokensOut: usage?.tokensOut ?? tokensOut, toolCalls };
+  return {
+    text,
+    ttftMs,
+    tokensIn: usage?.tokensIn ?? null,
+    tokensOut: usage?.tokensOut ?? tokensOut,
+    toolCalls,
+    ...(finishReason ? { finishReason } : {}),
+  };
 }

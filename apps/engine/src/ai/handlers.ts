@@ -137,12 +137,13 @@ export function aiHandlers(deps: AiHandlerDeps): PartialHandlers {
     let last = request.messages.length - 1;
     while (last >= 0 && request.messages[last]?.role !== 'user') last--;
     const question = options.query ?? (last >= 0 ? (request.messages[last] as ChatTurn).content : '');
-    const { block, used } = await resolveMentions(mentions, question, deps.mentions);
+    const { block, used, sources } = await resolveMentions(mentions, question, deps.mentions);
     if (!block) return { request, used };
     const messages = request.messages.map((turn, index) =>
       index === last ? { ...turn, content: `${block}\n\n${options.label}${turn.content}` } : turn,
     );
-    return { request: { ...request, messages }, used };
+    // the files the block quotes go with the request to the record of what was sent (never to the provider)
+    return { request: { ...request, messages, sources }, used };
   }
 
   const view = async (config: ProviderConfig): Promise<ProviderView> => ({

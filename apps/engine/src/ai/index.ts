@@ -7,7 +7,7 @@ import type { Capability, EngineContext } from '../context.js';
 import type { Entitlements, Quotas } from '../license/api.js';
 import type { Secrets } from '../secrets/api.js';
 import { AiIgnore } from './aiignore.js';
-import type { AiService, ToolProvider } from './api.js';
+import type { AiService, AiTraces, AiUsage, ToolProvider } from './api.js';
 import { createConversations } from './conversations.js';
 import { aiHandlers } from './handlers.js';
 import { type CompletionPreferences, InfillRouter } from './infill.js';
@@ -15,12 +15,19 @@ import { openAiRoutes } from './openai-server.js';
 import { AI_MIGRATIONS, createPerfLog } from './perf.js';
 import { Redactor } from './redact.js';
 import { AiRouter, type RouterPreferences } from './router.js';
-import { createSentLog, SENT_MIGRATION } from './sent-log.js';
+import { createSentLog, SENT_MIGRATION, SENT_SOURCES_MIGRATION } from './sent-log.js';
 import { loadSettings, saveSettings } from './settings.js';
+import { createUsageLog, USAGE_MIGRATION } from './usage-log.js';
 
 export type {
+  AiAttemptTrace,
+  AiRequestTrace,
   AiService,
   AiTool,
+  AiTraces,
+  AiUsage,
+  AiUsageRange,
+  AiUsageResult,
   ChatTurn,
   GenerateRequest,
   GenerateResult,
@@ -38,6 +45,8 @@ export const SERVER_TOKEN_SECRET = 'ai.server.token';
 
 export interface Ai extends Capability {
   service: AiService;
+  /** The Usage view's AI figures, aggregated over the recorded requests. */
+  usage: AiUsage;
 }
 
 export function createAi(
@@ -53,9 +62,11 @@ export function createAi(
     completion?: () => Promise<CompletionPreferences>;
     /** The codebase index, for chat's `@codebase`, `@folder` and `@search`. */
     codebase?: CodebaseService;
+    /** Traces of routed requests (the telemetry capability); absent → none. */
+    traces?: AiTraces;
   },
 ): Ai {
-  ctx.store.migrate('ai', [...AI_MIGRATIONS, SENT_MIGRATION]);
+  ctx.store.migrate('ai', [...AI_MIGRATIONS, SENT_MIGRATION, USAGE_MIGRATION, SENT_SOURCES_MIGRATION]);
   let settings: AiSettingsFile;
   try {
     settings = loadSettings(ctx.dataDir);
@@ -66,6 +77,7 @@ export function createAi(
   }
   const perf = createPerfLog(ctx.store);
   const sent = createSentLog(ctx.store, ctx.clock);
+  const usage = createUsageLog(ctx.store, ctx.clock);
   const aiIgnore = new AiIgnore(() => ctx.workspace.current()?.root ?? null);
   const router = new AiRouter({
     settings: () => settings,
@@ -74,6 +86,8 @@ export function createAi(
     secrets: deps.secrets,
     perf,
     sent,
+    usage,
+    ...(deps.traces ? { traces: deps.traces } : {}),
     redactor: () => Redactor.forWorkspace(ctx.workspace.current()?.root ?? null),
     clock: ctx.clock,
     log: ctx.log,
@@ -97,6 +111,7 @@ export function createAi(
   const service: AiService = { generate: (request) => router.generate(request) };
   return {
     service,
+    usage,
     handlers: aiHandlers({
       ctx,
       router,

@@ -32,6 +32,7 @@ import {
 } from './providers/provider.js';
 import { REMOTE_WINDOW_TOKENS } from './providers/remote-infill.js';
 import type { AiRouter } from './router.js';
+import { infillSources } from './sent-log.js';
 
 /** What the user's settings say about completions, read for every request. */
 export interface CompletionPreferences {
@@ -103,8 +104,10 @@ async function* holeFilling(
   yield { stats: { template: 'hole-filling', promptTokens: null, evaluatedTokens: null, reusedTokens: null } };
   let head = '';
   let passing = false;
+  // the record of what was sent names the file and the context chunks the prompt carries (as clipped)
+  const sources = infillSources({ ...request, prefix: fitted.prefix, suffix: fitted.suffix, context: fitted.chunks });
   for await (const chunk of provider.stream(
-    { messages, maxTokens: request.maxTokens, temperature: request.temperature },
+    { messages, maxTokens: request.maxTokens, temperature: request.temperature, sources },
     signal,
   )) {
     if ('usage' in chunk) {

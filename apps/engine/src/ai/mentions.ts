@@ -3,7 +3,7 @@
 // given words. All of it is bounded (MAX_CONTEXT_CHARS in all), confined to the workspace, and never includes a file
 // `.aiignore` excludes — a mentioned one is refused, a retrieved one is dropped (the index leaves them out too).
 import { open, stat } from 'node:fs/promises';
-import { type ContextMention, ErrorCode, PaError, type UsedContext } from '@pa/shared';
+import { type ContextMention, ErrorCode, PaError, type SentSource, type UsedContext } from '@pa/shared';
 import { inspectText } from '@pa/shared/text-file';
 import type { CodebaseService } from '../codebase/api.js';
 
@@ -27,6 +27,8 @@ export interface ResolvedContext {
   /** The block put before the question; empty when nothing was added. */
   block: string;
   used: UsedContext[];
+  /** The same pieces for the record of what was sent: path, lines and the UTF-8 bytes of each. */
+  sources: SentSource[];
 }
 
 interface Piece extends UsedContext {
@@ -84,14 +86,23 @@ export async function resolveMentions(
     left -= text.length;
     kept.push({ ...piece, text, chars: text.length });
   }
-  if (kept.length === 0) return { block: '', used: [] };
+  if (kept.length === 0) return { block: '', used: [], sources: [] };
   const blocks = kept.map((piece) => {
     const fence = fenceFor(piece.text);
     const what = piece.name ? ` (${piece.name})` : '';
     return `${piece.path}:${piece.startLine}-${piece.endLine}${what}\n${fence}${piece.language}\n${piece.text}\n${fence}`;
   });
   const block = `Context from the workspace (cite files as path:line when you use them):\n\n${blocks.join('\n\n')}`;
-  return { block, used: kept.map(({ text: _text, language: _language, ...used }) => used) };
+  return {
+    block,
+    used: kept.map(({ text: _text, language: _language, ...used }) => used),
+    sources: kept.map((piece) => ({
+      path: piece.path,
+      startLine: piece.startLine,
+      endLine: piece.endLine,
+      bytes: Buffer.byteLength(piece.text, 'utf8'),
+    })),
+  };
 }
 
 async function fileContext(path: string, doors: MentionDoors): Promise<Piece> {

@@ -6,7 +6,7 @@ import { ChatTurn, ErrorCode, isErrorCode, PaError, type ProviderConfig, toWireE
 import { z } from 'zod';
 import type { HttpRoute } from '../server/http.js';
 import type { AiService } from './api.js';
-import type { ModelProvider, ToolCall, ToolRound, ToolSpec } from './providers/provider.js';
+import type { FinishReason, ModelProvider, ToolCall, ToolRound, ToolSpec } from './providers/provider.js';
 
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 /** The model name that means "let the router choose". */
@@ -161,7 +161,7 @@ async function chatCompletions(deps: OpenAiServerDeps, req: IncomingMessage, res
             content: result.text === '' && calls.length > 0 ? null : result.text,
             ...(calls.length > 0 ? { tool_calls: calls.map(wireCall) } : {}),
           },
-          finish_reason: calls.length > 0 ? 'tool_calls' : 'stop',
+          finish_reason: finishReasonOf(result.finishReason, calls),
           logprobs: null,
         },
       ],
@@ -195,7 +195,7 @@ async function chatCompletions(deps: OpenAiServerDeps, req: IncomingMessage, res
     if (calls.length > 0) {
       res.write(chunk(model, { tool_calls: calls.map((call, index) => ({ index, ...wireCall(call) })) }, null));
     }
-    res.write(chunk(model, {}, calls.length > 0 ? 'tool_calls' : 'stop'));
+    res.write(chunk(model, {}, finishReasonOf(result.finishReason, calls)));
     res.end('data: [DONE]\n\n');
   } catch (error) {
     if (!res.headersSent) throw error;
@@ -277,6 +277,15 @@ function callerTools(
       }
     },
   };
+}
+
+/** OpenAI's finish_reason: the model's tool calls, `length` when the token limit cut the answer, else `stop`. */
+function finishReasonOf(
+  finish: FinishReason | undefined,
+  calls: readonly ToolCall[],
+): 'tool_calls' | 'length' | 'stop' {
+  if (calls.length > 0) return 'tool_calls';
+  return finish === 'length' ? 'length' : 'stop';
 }
 
 function wireCall(call: ToolCall) {

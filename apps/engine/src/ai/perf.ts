@@ -39,6 +39,8 @@ export interface CallRecord {
   tokensOut: number;
   /** 'ok', 'cancelled', or the failure kind (e.g. 'server', 'ttft-timeout'). */
   outcome: string;
+  /** The routed request this attempt belongs to (usage-log.ts); absent for a completion's attempt. */
+  requestId?: string;
 }
 
 export interface PerfLog {
@@ -47,9 +49,13 @@ export interface PerfLog {
 }
 
 export function createPerfLog(store: Store): PerfLog {
+  // request_id comes with ai migration 3 (usage-log.ts); a store migrated only this far records calls without it
+  const linked =
+    store.db.prepare("SELECT 1 FROM pragma_table_info('ai_calls') WHERE name = 'request_id'").get() !== undefined;
   const insert = store.db.prepare(
-    `INSERT INTO ai_calls (at, provider_id, model, task, ttft_ms, total_ms, tokens_in, tokens_out, tokens_per_s, outcome)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO ai_calls (at, provider_id, model, task, ttft_ms, total_ms, tokens_in, tokens_out, tokens_per_s, outcome
+       ${linked ? ', request_id' : ''})
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?${linked ? ', ?' : ''})`,
   );
   const select = store.db.prepare<
     [number],
@@ -57,11 +63,7 @@ export function createPerfLog(store: Store): PerfLog {
   >("SELECT provider_id, ttft_ms, tokens_per_s, outcome FROM ai_calls WHERE at >= ? AND outcome != 'cancelled'");
   return {
     record(call) {
-      const streamingMs = call.ttftMs === null ? 0 : call.totalMs - call.ttftMs;
-      const tokensPerS =
-        call.outcome === 'ok' && call.tokensOut > 1 && streamingMs > 0
-          ? (call.tokensOut - 1) / (streamingMs / 1000)
-          : null;
+      const tokensPerS = streamingRate(call);
       insert.run(
         call.at,
         call.providerId,
@@ -73,6 +75,7 @@ export function createPerfLog(store: Store): PerfLog {
         call.tokensOut,
         tokensPerS,
         call.outcome,
+        ...(linked ? [call.requestId ?? null] : []),
       );
     },
     stats(since) {
@@ -99,6 +102,14 @@ export function createPerfLog(store: Store): PerfLog {
       }));
     },
   };
+}
+
+/** Output tokens per second after the first token (null: too few tokens or no streaming time to tell). */
+export function streamingRate(call: Pick<CallRecord, 'outcome' | 'ttftMs' | 'totalMs' | 'tokensOut'>): number | null {
+  const streamingMs = call.ttftMs === null ? 0 : call.totalMs - call.ttftMs;
+  return call.outcome === 'ok' && call.tokensOut > 1 && streamingMs > 0
+    ? (call.tokensOut - 1) / (streamingMs / 1000)
+    : null;
 }
 
 export function percentile(samples: readonly number[], p: number): number | null {

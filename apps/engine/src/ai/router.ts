@@ -1,5 +1,6 @@
 // The thin loop around `choose`: ranks the providers for a request, calls them in order under deadlines, falls
 // back only before the first token, feeds breakers and latency, charges the quota once and records every call.
+import { randomUUID } from 'node:crypto';
 import {
   type AiSettingsFile,
   ErrorCode,
@@ -11,7 +12,7 @@ import {
 } from '@pa/shared';
 import type { Entitlements, QuotaReservation, Quotas } from '../license/api.js';
 import type { Secrets } from '../secrets/api.js';
-import type { GenerateRequest, GenerateResult, ToolProvider } from './api.js';
+import type { AiRequestTrace, AiTraces, GenerateRequest, GenerateResult, ToolProvider } from './api.js';
 import { choose, type ProviderLiveStats, REMOTE_OFF_REASON } from './choose.js';
 import { AttemptFailed, Cancelled, runAttempt } from './deadline.js';
 import { ProviderLive } from './live.js';
@@ -22,6 +23,7 @@ import { redactingProvider } from './redacting-provider.js';
 import { recordingProvider, type SentLog } from './sent-log.js';
 import { apiKeySecret } from './settings.js';
 import { type Toolbox, toolboxOf, withTools } from './tools.js';
+import type { UsageLog } from './usage-log.js';
 
 export const DEFAULT_TTFT_REMOTE_MS = 10_000;
 export const DEFAULT_TTFT_LOCAL_MS = 30_000;
@@ -55,6 +57,20 @@ export interface RouterDeps {
   sent?: SentLog;
   /** The redactor for requests to network providers, made for the open workspace; absent → nothing redacted. */
   redactor?: () => Redactor;
+  /** Where each routed request is recorded for the Usage view (usage-log.ts); absent → not recorded. */
+  usage?: UsageLog;
+  /** Traces of each request and its attempts (OpenTelemetry when configured); absent → none. */
+  traces?: AiTraces;
+}
+
+/** What a request came to, kept as it is routed (for its usage record and its trace). */
+interface Tally {
+  providerId: string | null;
+  model: string | null;
+  attempts: number;
+  fallbacks: number;
+  /** The last attempt's failure kind. */
+  failure: string | null;
 }
 
 export const DEFAULT_TOOLS_TIMEOUT_MS = 2_000;
@@ -161,8 +177,66 @@ export class AiRouter {
   }
 
   async generate(request: GenerateRequest): Promise<GenerateResult> {
-    const { perf, clock } = this.deps;
+    const { clock, usage } = this.deps;
+    const requestId = usage?.newRequestId() ?? randomUUID();
+    const at = clock();
     const started = performance.now();
+    const tally: Tally = { providerId: null, model: null, attempts: 0, fallbacks: 0, failure: null };
+    const trace = await this.beginTrace(requestId, request);
+    const finish = (outcome: string, result: GenerateResult | null, errorCode?: string) => {
+      const record = {
+        outcome,
+        providerId: result?.providerId ?? tally.providerId,
+        model: result?.model ?? tally.model,
+        attempts: tally.attempts,
+        fallbacks: tally.fallbacks,
+        ttftMs: result ? result.ttftMs : null,
+        tokensIn: result?.tokensIn ?? 0,
+        tokensOut: result?.tokensOut ?? 0,
+      };
+      try {
+        usage?.record({
+          ...record,
+          id: requestId,
+          at,
+          task: request.task,
+          totalMs: performance.now() - started,
+        });
+      } catch (error) {
+        this.deps.log({ level: 'warn', msg: 'ai: recording the request failed', error: errorMessage(error) });
+      }
+      trace?.end({ ...record, ...(errorCode ? { errorCode } : {}) });
+    };
+    try {
+      const result = await this.route(request, requestId, started, tally, trace);
+      finish('ok', result);
+      return result;
+    } catch (error) {
+      const code = error instanceof PaError ? error.code : ErrorCode.INTERNAL;
+      finish(outcomeOf(code, tally), null, code);
+      throw error;
+    }
+  }
+
+  /** The request's trace, or null (tracing off, or its set-up failed: a request never fails for its trace). */
+  private async beginTrace(requestId: string, request: GenerateRequest): Promise<AiRequestTrace | null> {
+    if (!this.deps.traces) return null;
+    try {
+      return await this.deps.traces.begin({ requestId, task: request.task, pinned: request.provider ?? null });
+    } catch (error) {
+      this.deps.log({ level: 'warn', msg: 'ai: starting the trace failed', error: errorMessage(error) });
+      return null;
+    }
+  }
+
+  private async route(
+    request: GenerateRequest,
+    requestId: string,
+    started: number,
+    tally: Tally,
+    trace: AiRequestTrace | null,
+  ): Promise<GenerateResult> {
+    const { perf, clock } = this.deps;
     const preferences = await this.preferences();
     const providers = this.deps.settings().providers;
     if (request.provider !== undefined) this.checkPinned(request.provider, request.actor);
@@ -176,6 +250,10 @@ export class AiRouter {
       now,
       remoteAllowed: preferences.remoteAllowed,
     });
+    trace?.choice(
+      choice.ranked.map(({ provider, reasons }) => ({ providerId: provider.id, reasons })),
+      choice.excluded,
+    );
     if (choice.ranked.length === 0) {
       const why = choice.excluded.map((entry) => `${entry.providerId}: ${entry.reason}`).join('; ');
       // the privacy setting is the reason: say so first, and what would answer instead
@@ -202,6 +280,7 @@ export class AiRouter {
     const providerRequest = {
       messages: request.messages,
       ...(request.onRedacted ? { onRedacted: request.onRedacted } : {}),
+      ...(request.sources ? { sources: request.sources } : {}),
       ...(request.maxTokens !== undefined ? { maxTokens: request.maxTokens } : {}),
       ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
     };
@@ -213,6 +292,9 @@ export class AiRouter {
       const admission = this.admit(live, config, reservation, request.actor);
       if (!admission.ok) {
         fallbacks.push(admission.fallback);
+        tally.fallbacks += 1;
+        tally.failure = admission.quotaError ? 'quota' : 'skipped';
+        trace?.skipped(admission.fallback);
         quotaError = admission.quotaError ?? quotaError;
         continue;
       }
@@ -220,6 +302,16 @@ export class AiRouter {
       reservation = admission.reservation;
       const attemptStart = performance.now();
       const at = clock();
+      const span = trace?.attempt({
+        index: tally.attempts,
+        providerId: config.id,
+        kind: config.kind,
+        model: config.model,
+        modelClass: config.modelClass,
+      });
+      tally.attempts += 1;
+      tally.providerId = config.id;
+      tally.model = config.model;
       live.inFlight += 1;
       try {
         const instance = await this.instance(config);
@@ -243,6 +335,14 @@ export class AiRouter {
           tokensIn,
           tokensOut: outcome.tokensOut,
           outcome: 'ok',
+          requestId,
+        });
+        span?.end({
+          outcome: 'ok',
+          latencyMs: totalMs,
+          ttftMs: outcome.ttftMs,
+          tokensIn,
+          tokensOut: outcome.tokensOut,
         });
         return {
           text: outcome.text,
@@ -255,16 +355,22 @@ export class AiRouter {
           ttftMs: outcome.ttftMs + (attemptStart - started),
           totalMs: performance.now() - started,
           toolCalls: outcome.toolCalls,
+          ...(outcome.finishReason ? { finishReason: outcome.finishReason } : {}),
         };
       } catch (error) {
+        const latencyMs = performance.now() - attemptStart;
         if (error instanceof Cancelled) {
           if (probe) live.breaker.releaseProbe();
-          this.recordFailure(config, request.task, at, attemptStart, 'cancelled');
+          this.recordFailure(config, request.task, at, attemptStart, 'cancelled', requestId);
+          span?.end({ outcome: 'cancelled', latencyMs, ttftMs: null, tokensIn: 0, tokensOut: 0 });
+          tally.failure = 'cancelled';
           if (!delivered) reservation?.refund();
           throw new PaError(ErrorCode.CANCELLED, 'The request was cancelled.');
         }
         if (!(error instanceof AttemptFailed)) {
           if (probe) live.breaker.releaseProbe();
+          span?.end({ outcome: 'error', latencyMs, ttftMs: null, tokensIn: 0, tokensOut: 0 });
+          tally.failure = 'error';
           throw error;
         }
         const { failure } = error;
@@ -273,7 +379,16 @@ export class AiRouter {
           live.blockedUntil = clock() + failure.retryAfterMs;
         }
         if (failure.kind === 'ttft-timeout') live.observeTtft(deadlinesOf(config, preferences).ttftMs);
-        this.recordFailure(config, request.task, at, attemptStart, failure.kind);
+        this.recordFailure(config, request.task, at, attemptStart, failure.kind, requestId);
+        span?.end({
+          outcome: failure.kind,
+          latencyMs,
+          ttftMs: null,
+          tokensIn: 0,
+          tokensOut: 0,
+          afterFirstToken: error.afterFirstToken,
+        });
+        tally.failure = failure.kind;
         this.deps.log({ level: 'warn', msg: 'ai provider failed', provider: config.id, kind: failure.kind });
         if (error.afterFirstToken) {
           const route: RouteInfo = { providerId: config.id, model: config.model, reasons, fallbacks };
@@ -284,6 +399,7 @@ export class AiRouter {
           );
         }
         fallbacks.push({ providerId: config.id, reason: failure.message });
+        tally.fallbacks += 1;
       } finally {
         live.inFlight -= 1;
       }
@@ -335,6 +451,7 @@ export class AiRouter {
     at: number,
     start: number,
     kind: string,
+    requestId: string,
   ) {
     this.deps.perf.record({
       at,
@@ -346,6 +463,7 @@ export class AiRouter {
       tokensIn: 0,
       tokensOut: 0,
       outcome: kind,
+      requestId,
     });
   }
 
@@ -398,6 +516,15 @@ export function deadlinesOf(
     ttftMs: config.ttftTimeoutMs ?? (config.kind === 'local' ? DEFAULT_TTFT_LOCAL_MS : preferences.remoteTtftMs),
     idleMs: config.idleTimeoutMs ?? DEFAULT_IDLE_MS,
   };
+}
+
+/** A failed request's outcome for its record: cancelled, the last attempt's failure, or what refused it. */
+function outcomeOf(code: string, tally: Tally): string {
+  if (code === ErrorCode.CANCELLED) return 'cancelled';
+  if (code === ErrorCode.QUOTA) return 'quota';
+  if (code === ErrorCode.LICENSE) return 'license';
+  if (code === ErrorCode.UNAVAILABLE && tally.attempts === 0) return 'unavailable';
+  return tally.failure && tally.failure !== 'skipped' ? tally.failure : 'error';
 }
 
 /** Rough prompt size when the provider does not report usage (≈4 characters a token). */

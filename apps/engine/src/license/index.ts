@@ -1,6 +1,7 @@
 // The licensing capability: the installed license (kept in the secrets store), its verdict against the clock and
 // this device, the entitlements and quotas it grants, and the audit log. No license = the personal edition.
 import {
+  AUDIT_EXPORT_MAX_ROWS,
   type CertificatePayload,
   cheapestEditionFor,
   describeEntitlement,
@@ -17,6 +18,7 @@ import {
   type QuotaMetric,
   type QuotaUsage,
   rejectionMessage,
+  type UsageQuota,
   verifyCertificate,
   verifyLicenseToken,
 } from '@pa/shared';
@@ -24,7 +26,7 @@ import type { Capability, EngineContext } from '../context.js';
 import { createQuotaLedger, type QuotaLedger } from '../quota/index.js';
 import { createSecrets, keychainStatus, type Secrets } from '../secrets/index.js';
 import type { Entitlements, Quotas } from './api.js';
-import { type AuditLog, createAuditLog } from './audit.js';
+import { type AuditLog, createAuditLog, formatAudit } from './audit.js';
 import { type ClockGuard, createClockGuard } from './clock-guard.js';
 import { deviceFingerprint } from './fingerprint.js';
 import { loadPublicKey } from './public-key.js';
@@ -43,6 +45,8 @@ export interface Licensing extends Capability {
   quotas: Quotas;
   audit: AuditLog;
   status(): LicenseStatus;
+  /** The edition in force and its quotas' usage per UTC day from `first` to `last` (inclusive), with today's limits. */
+  quotaHistory(first: string, last: string): { edition: LicenseStatus['edition']; quotas: UsageQuota[] };
 }
 
 export interface LicensingOptions {
@@ -375,6 +379,19 @@ export function createLicensing(ctx: LicensingContext, secrets: Secrets, options
     },
   };
 
+  function quotaHistory(first: string, last: string): { edition: LicenseStatus['edition']; quotas: UsageQuota[] } {
+    const evaluation = evaluate();
+    const rows = ledger.history(accountOf(evaluation), first, last);
+    return {
+      edition: evaluation.grants.edition,
+      quotas: (['ai_requests', 'workflow_runs'] as const).map((metric) => ({
+        metric,
+        limit: evaluation.usable.quotas[metric],
+        days: rows.filter((row) => row.metric === metric).map(({ day, used }) => ({ day, used })),
+      })),
+    };
+  }
+
   evaluate();
   // once a minute even when nobody asks, so a license installed by `pa license`, expiry, grace and rollback
   // reach the UI as license.changed
@@ -386,6 +403,7 @@ export function createLicensing(ctx: LicensingContext, secrets: Secrets, options
     quotas,
     audit,
     status,
+    quotaHistory,
     dispose: () => clearInterval(ticker),
     handlers: {
       'license.status': () => status(),
@@ -402,6 +420,27 @@ export function createLicensing(ctx: LicensingContext, secrets: Secrets, options
       'license.installCertificate': ({ certificate }, { actor }) => installCertificate(certificate, actor),
       'quota.usage': () => ({ items: quotaUsage(evaluate()) }),
       'audit.tail': (params) => ({ items: audit.tail(params?.limit ?? 50) }),
+      'audit.query': ({ limit, before, ...filter }) => ({
+        items: audit.query(filter, limit, before),
+        total: audit.count(filter),
+        ...audit.choices(),
+      }),
+      'audit.export': ({ format, ...filter }, { actor }) => {
+        entitlements.require({ kind: 'feature', feature: 'audit.export' }, actor);
+        const rows = audit.query(filter, AUDIT_EXPORT_MAX_ROWS + 1);
+        const truncated = rows.length > AUDIT_EXPORT_MAX_ROWS;
+        const kept = truncated ? rows.slice(0, AUDIT_EXPORT_MAX_ROWS) : rows;
+        // who took a copy of the log, and how much of it
+        audit.record({ type: 'audit.exported', actor, detail: { format, rows: kept.length, truncated } });
+        const stamp = new Date(ctx.clock()).toISOString().slice(0, 19).replaceAll(':', '-');
+        return {
+          fileName: `audit-log-${stamp}.${format}`,
+          mimeType: format === 'json' ? 'application/json' : 'text/csv',
+          content: formatAudit(kept, format),
+          rows: kept.length,
+          truncated,
+        };
+      },
     },
   };
 }

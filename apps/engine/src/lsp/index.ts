@@ -20,7 +20,24 @@ export interface LspOptions {
   limits?: Partial<ServerLimits>;
 }
 
-export function createLsp(ctx: EngineContext, deps: LspDeps, options: LspOptions = {}): Capability {
+/** One diagnostic a server holds, as the agent's diagnostics tool reads it (1-based line and column). */
+export interface HeldDiagnostic {
+  path: string;
+  severity: 'error' | 'warning' | 'info';
+  line: number;
+  column: number;
+  message: string;
+  source: string;
+}
+
+export interface LspCapability extends Capability {
+  /** What the open workspace's running servers hold now (hints left out, as the Problems panel does). */
+  diagnostics(): HeldDiagnostic[];
+}
+
+const SEVERITY: Record<number, HeldDiagnostic['severity'] | undefined> = { 1: 'error', 2: 'warning', 3: 'info' };
+
+export function createLsp(ctx: EngineContext, deps: LspDeps, options: LspOptions = {}): LspCapability {
   const env = options.env ?? process.env;
   const limits: ServerLimits = { ...DEFAULT_LIMITS, ...limitsFromEnv(env), ...options.limits };
   const watchdog = startWatchdog(ctx.log);
@@ -133,8 +150,34 @@ export function createLsp(ctx: EngineContext, deps: LspDeps, options: LspOptions
     },
   };
 
+  const diagnostics = (): HeldDiagnostic[] => {
+    const root = ctx.workspace.current()?.root;
+    if (!root) return [];
+    const suffix = `\0${resolveInside(root, '')}`;
+    const out: HeldDiagnostic[] = [];
+    for (const [key, server] of servers) {
+      if (!key.endsWith(suffix) || server.isStopped) continue;
+      for (const [path, list] of server.heldDiagnostics()) {
+        for (const item of list) {
+          const severity = SEVERITY[item.severity];
+          if (!severity) continue;
+          out.push({
+            path,
+            severity,
+            line: item.range.start.line + 1,
+            column: item.range.start.character + 1,
+            message: item.message,
+            source: item.source ?? `lsp.${key.slice(0, key.indexOf('\0'))}`,
+          });
+        }
+      }
+    }
+    return out;
+  };
+
   return {
     handlers,
+    diagnostics,
     dispose() {
       stopWorkspaceWatch();
       for (const server of servers.values()) server.dispose('The engine stopped.');

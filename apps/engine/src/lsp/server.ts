@@ -94,6 +94,11 @@ export class LanguageServer {
     return this.running.ready;
   }
 
+  /** The diagnostics it holds now, by workspace-relative path (the agent's diagnostics tool reads them). */
+  heldDiagnostics(): ReadonlyMap<string, readonly LspDiagnostic[]> {
+    return this.diagnostics;
+  }
+
   /** Follows the server: the diagnostics held now, then everything it reports. */
   follow(signal: AbortSignal): Reader {
     const reader: Reader = new Channel<LspMessage, { reason: string }>({ merge: mergeMessage });

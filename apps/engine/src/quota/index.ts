@@ -43,6 +43,8 @@ export interface QuotaLedger {
   refund(account: string, metric: QuotaMetric, day: string, n: number): void;
   /** Today's usage of an account (metrics never consumed today are absent). */
   usage(account: string, day?: string): QuotaRow[];
+  /** An account's usage per metric per day from `first` to `last` (UTC days, inclusive), in day order. */
+  history(account: string, first: string, last: string): QuotaRow[];
   /** Whether the counters (of this account on that day) were found altered outside the app: the day is used up. */
   tampered(account: string, day?: string): boolean;
   /** The UTC day a time falls on, YYYY-MM-DD. */
@@ -86,6 +88,9 @@ export function createQuotaLedger(store: Store, clock: () => number, options: Qu
   const setMac = db.prepare('UPDATE quota_usage SET mac = ? WHERE account = ? AND metric = ? AND day = ?');
   const readDay = db.prepare<[string, string], StoredRow>(
     'SELECT account, metric, day, used, mac FROM quota_usage WHERE account = ? AND day = ? ORDER BY metric',
+  );
+  const readHistory = db.prepare<[string, string, string], { metric: string; day: string; used: number }>(
+    'SELECT metric, day, used FROM quota_usage WHERE account = ? AND day >= ? AND day <= ? ORDER BY day, metric',
   );
   const readAll = db.prepare<[], StoredRow>('SELECT account, metric, day, used, mac FROM quota_usage');
   const countRows = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM quota_usage');
@@ -211,6 +216,10 @@ export function createQuotaLedger(store: Store, clock: () => number, options: Qu
     usage(account, day = utcDay(clock())) {
       return readDay.all(account, day).map(({ metric, day, used }) => ({ metric: metric as QuotaMetric, day, used }));
     },
+    history: (account, first, last) =>
+      readHistory
+        .all(account, first, last)
+        .map(({ metric, day, used }) => ({ metric: metric as QuotaMetric, day, used })),
     tampered: (account, day = utcDay(clock())) => tamperedTx.immediate(account, day),
     dayOf: utcDay,
   };

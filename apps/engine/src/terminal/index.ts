@@ -31,10 +31,43 @@ export interface CreateTerminal {
   name?: string;
 }
 
+export interface CommandTerminal {
+  command: string;
+  /** Workspace-relative folder ('' for the root), confined again here. */
+  cwd: string;
+  cols: number;
+  rows: number;
+  timeoutMs: number;
+  /** Stop: the command's whole session is killed. */
+  signal: AbortSignal;
+}
+
+export interface CommandOutcome {
+  exitCode: number | null;
+  signal: number | null;
+  /** The tail of what it printed (COMMAND_OUTPUT_CHARS), escape sequences taken out, line ends as "\n". */
+  output: string;
+  timedOut: boolean;
+}
+
 export interface TerminalsCapability extends Capability {
   /** Opens a terminal for `actor`: a workflow or the agent only in a trusted workspace. */
   create(options: CreateTerminal, actor: TerminalActor): Promise<TerminalInfo>;
+  /**
+   * Runs one command in a new command terminal named "Agent: <command>" (the agent's run_command when the page has
+   * a terminal): the terminal appears in terminal.list at once, any page may attach to it, and it stays, its screen
+   * readable, after the command ends, until closed. `done` settles with how it ended.
+   */
+  startCommand(
+    options: CommandTerminal,
+    actor: TerminalActor,
+  ): Promise<{ info: TerminalInfo; done: Promise<CommandOutcome> }>;
 }
+
+/** Ended command terminals kept for their screens; the oldest beyond this are closed. */
+export const KEPT_COMMAND_TERMINALS = 8;
+/** The output a command terminal gives back at most (the end of it). */
+const COMMAND_OUTPUT_CHARS = 32_000;
 
 export function createTerminals(ctx: EngineContext, deps: TerminalDeps): TerminalsCapability {
   const sessions = new Map<string, TerminalSession>();
@@ -47,9 +80,21 @@ export function createTerminals(ctx: EngineContext, deps: TerminalDeps): Termina
     return session;
   };
 
+  /** Closes ended command terminals, oldest first, while more than `keep` are left. */
+  const pruneEnded = (keep: number) => {
+    const ended = [...sessions.values()].filter(
+      (session) => session.info().command !== undefined && session.exitStatus,
+    );
+    for (const session of ended.slice(0, Math.max(0, ended.length - keep))) {
+      sessions.delete(session.id);
+      session.close();
+    }
+  };
+
   async function create(options: CreateTerminal, actor: TerminalActor): Promise<TerminalInfo> {
     const root = ctx.workspace.requireRoot();
     assertMayUseTerminal(actor, actor === 'user' || (await deps.isTrusted(root)));
+    if (sessions.size >= MAX_TERMINALS) pruneEnded(0);
     if (sessions.size >= MAX_TERMINALS) {
       throw new PaError(ErrorCode.UNAVAILABLE, `${MAX_TERMINALS} terminals are open; close one to open another.`);
     }
@@ -97,6 +142,85 @@ export function createTerminals(ctx: EngineContext, deps: TerminalDeps): Termina
     return session.info();
   }
 
+  async function startCommand(
+    options: CommandTerminal,
+    actor: TerminalActor,
+  ): Promise<{ info: TerminalInfo; done: Promise<CommandOutcome> }> {
+    const root = ctx.workspace.requireRoot();
+    assertMayUseTerminal(actor, actor === 'user' || (await deps.isTrusted(root)));
+    if (options.signal.aborted) throw new PaError(ErrorCode.CANCELLED, 'The request was cancelled.');
+    pruneEnded(KEPT_COMMAND_TERMINALS - 1);
+    if (sessions.size >= MAX_TERMINALS) pruneEnded(0);
+    if (sessions.size >= MAX_TERMINALS) {
+      throw new PaError(
+        ErrorCode.UNAVAILABLE,
+        `${MAX_TERMINALS} terminals are open; close one to run a command in one.`,
+      );
+    }
+    const cwd = resolveInside(root, options.cwd);
+    if (!isDirectory(cwd))
+      throw new PaError(ErrorCode.BAD_REQUEST, `"${options.cwd}" is not a folder of the workspace.`);
+    const windows = process.platform === 'win32';
+    const file = windows ? 'cmd.exe' : '/bin/sh';
+    const args = windows ? ['/d', '/s', '/c', options.command] : ['-c', options.command];
+    const id = `t${nextId++}`;
+    let child: pty.IPty;
+    try {
+      child = pty.spawn(file, args, {
+        name: 'xterm-256color',
+        cols: options.cols,
+        rows: options.rows,
+        cwd,
+        env: { ...shellEnv(), CI: process.env.CI ?? '1', FORCE_COLOR: '0', NO_COLOR: '1' },
+      });
+    } catch (error) {
+      throw new PaError(ErrorCode.UNAVAILABLE, `The command could not start: ${String(error)}`);
+    }
+    watchdog.watch(child.pid);
+    const mirror = new HeadlessModule.Terminal({
+      cols: options.cols,
+      rows: options.rows,
+      scrollback: SCROLLBACK_LINES,
+      allowProposedApi: true,
+    });
+    const serializer = new SerializeModule.SerializeAddon();
+    mirror.loadAddon(serializer);
+    const name = `Agent: ${options.command.replace(/\s+/g, ' ').trim()}`;
+    const session = new TerminalSession({
+      id,
+      name: name.length > 64 ? `${name.slice(0, 63)}…` : name,
+      cwd: toRelative(root, cwd),
+      pty: child,
+      shell: file,
+      mirror,
+      serializer,
+      command: options.command,
+    });
+    sessions.set(id, session);
+    let output = '';
+    const stopData = session.onDidData((data) => {
+      output = (output + data).slice(-COMMAND_OUTPUT_CHARS * 2);
+    });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      session.terminate();
+    }, options.timeoutMs);
+    const onAbort = () => session.terminate();
+    options.signal.addEventListener('abort', onAbort, { once: true });
+    const pid = child.pid;
+    const done = new Promise<CommandOutcome>((resolve) => {
+      session.onDidExit((exit) => {
+        clearTimeout(timer);
+        options.signal.removeEventListener('abort', onAbort);
+        stopData();
+        watchdog.forget(pid);
+        resolve({ ...exit, output: plainText(output).slice(-COMMAND_OUTPUT_CHARS), timedOut });
+      });
+    });
+    return { info: session.info(), done };
+  }
+
   const handlers: PartialHandlers = {
     'terminal.create': async (params, call) => {
       const info = await create(params, terminalActorOf(call.actor));
@@ -112,7 +236,12 @@ export function createTerminals(ctx: EngineContext, deps: TerminalDeps): Termina
       return { ok: true };
     },
     'terminal.kill': ({ id }) => {
-      find(id).kill();
+      const session = find(id);
+      if (session.info().command !== undefined) {
+        // a command terminal closes: its command (if still running) is killed, its kept screen freed
+        sessions.delete(id);
+        session.dispose();
+      } else session.kill();
       return { ok: true };
     },
     'terminal.rename': ({ id, name }) => {
@@ -130,12 +259,21 @@ export function createTerminals(ctx: EngineContext, deps: TerminalDeps): Termina
   return {
     handlers,
     create,
+    startCommand,
     dispose() {
       for (const session of sessions.values()) session.dispose();
       sessions.clear();
       watchdog.dispose();
     },
   };
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: escape sequences are what it removes
+const ESCAPES = /\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-Z\\-_]/g;
+
+/** Terminal output as plain text: escape sequences out, CRLF (and lone CRs) as "\n". */
+export function plainText(data: string): string {
+  return data.replace(ESCAPES, '').replace(/\r+\n/g, '\n').replace(/\r/g, '\n');
 }
 
 function shellName(file: string): string {

@@ -93,6 +93,7 @@ export class ScreenMirror {
   }
 
   dispose(): void {
+    if (this.disposed) return;
     this.disposed = true;
     this.backlog = [];
     this.backlogChars = 0;

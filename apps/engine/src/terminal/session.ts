@@ -62,6 +62,8 @@ export interface TerminalParts {
   shell: string;
   mirror: HeadlessTerminal;
   serializer: SerializeAddon;
+  /** A command terminal: runs this instead of a shell, and keeps its screen after it ends, until close(). */
+  command?: string;
 }
 
 export class TerminalSession {
@@ -82,6 +84,7 @@ export class TerminalSession {
   private flushedAt = Number.NEGATIVE_INFINITY;
   private exit: TerminalExit | null = null;
   private readonly exitListeners = new Set<(exit: TerminalExit) => void>();
+  private readonly dataListeners = new Set<(data: string) => void>();
 
   constructor(private readonly parts: TerminalParts) {
     this.id = parts.id;
@@ -113,7 +116,19 @@ export class TerminalSession {
       cols: this.pty.cols,
       rows: this.pty.rows,
       paused: this.paused,
+      ...(this.parts.command !== undefined ? { command: this.parts.command } : {}),
+      ...(this.exit ? { exited: true } : {}),
     };
+  }
+
+  /** How it ended; null while it runs. */
+  get exitStatus(): TerminalExit | null {
+    return this.exit;
+  }
+
+  /** A command terminal that ended: frees the screen it kept (the terminal is gone from the list). */
+  close(): void {
+    this.mirror.dispose();
   }
 
   write(data: string): void {
@@ -127,6 +142,23 @@ export class TerminalSession {
     this.mirror.resize(cols, rows);
   }
 
+  /** The output as it is sent to the readers (in batches), from now on. */
+  onDidData(listener: (data: string) => void): () => void {
+    this.dataListeners.add(listener);
+    return () => this.dataListeners.delete(listener);
+  }
+
+  /** Ends it at once: SIGKILL to every process of its session (Stop, a command's timeout). */
+  terminate(): void {
+    if (this.exit) return;
+    signalSession(this.pty.pid, 'SIGKILL');
+    try {
+      this.pty.kill('SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+
   onDidExit(listener: (exit: TerminalExit) => void): () => void {
     this.exitListeners.add(listener);
     return () => this.exitListeners.delete(listener);
@@ -138,8 +170,17 @@ export class TerminalSession {
    */
   attach(options: AttachOptions): AsyncIterable<TerminalOutput, TerminalExit, undefined> {
     const reader: TerminalReader = new Channel({ highWaterMark: 1, merge: joinOutput });
-    if (this.exit) {
-      reader.end(this.exit);
+    const ended = this.exit;
+    if (ended) {
+      // a command terminal keeps its screen: a reader that comes after the command ended still sees what it printed
+      if (this.parts.command === undefined) reader.end(ended);
+      else {
+        const id = `r${this.nextReader++}`;
+        this.mirror.snapshot((screen) => {
+          if (!reader.closed) reader.push({ type: 'screen', ...screen, reader: id });
+          reader.end(ended);
+        });
+      }
       return reader;
     }
     const id = `r${this.nextReader++}`;
@@ -229,6 +270,7 @@ export class TerminalSession {
   dispose(): void {
     signalSession(this.pty.pid, 'SIGKILL');
     this.onExit(this.exit ?? { exitCode: null, signal: 9 });
+    if (this.parts.command !== undefined) this.close();
   }
 
   /**
@@ -252,6 +294,7 @@ export class TerminalSession {
     this.pending = '';
     this.mirror.write(data);
     for (const delivery of this.deliveries.values()) delivery.deliver(data);
+    for (const listener of this.dataListeners) listener(data);
   }
 
   private push(reader: TerminalReader, data: string): void {
@@ -296,7 +339,7 @@ export class TerminalSession {
     this.deliveries.clear();
     this.readers.clear();
     this.holds.clear();
-    this.mirror.dispose();
+    if (this.parts.command === undefined) this.mirror.dispose();
     for (const listener of this.exitListeners) listener(exit);
   }
 }

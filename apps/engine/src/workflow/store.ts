@@ -116,6 +116,14 @@ export function createRunStore(store: Store, clock: () => number, instance: stri
      WHERE id = @id`,
   );
   const getRun = db.prepare<[string], RunRow>('SELECT * FROM workflow_runs WHERE id = ?');
+  const runsPerDay = db.prepare<
+    { from: number; to: number; offset: number },
+    { d: number; succeeded: number; failed: number; cancelled: number; other: number }
+  >(
+    `SELECT CAST((created_at + @offset) / 86400000 AS INTEGER) AS d, SUM(state = 'succeeded') AS succeeded, SUM(state = 'failed') AS failed,
+       SUM(state = 'cancelled') AS cancelled, SUM(state NOT IN ('succeeded', 'failed', 'cancelled')) AS other
+     FROM workflow_runs WHERE created_at >= @from AND created_at < @to GROUP BY d ORDER BY d`,
+  );
   const listRuns = db.prepare<[number], RunRow>(
     'SELECT * FROM workflow_runs ORDER BY created_at DESC, rowid DESC LIMIT ?',
   );
@@ -178,6 +186,17 @@ export function createRunStore(store: Store, clock: () => number, instance: stri
     setRunState(id: string, state: RunState, error: string | null = null): RunRecord {
       setRunState.run({ id, state, error, now: clock() });
       return toRecord(getRun.get(id) as RunRow);
+    },
+    /** Runs created in [from, to) per day (cut `offsetMs` east of UTC), by how they stand. */
+    runsPerDay(
+      from: number,
+      to: number,
+      offsetMs: number,
+    ): Array<{ day: string; succeeded: number; failed: number; cancelled: number; other: number }> {
+      return runsPerDay.all({ from, to, offset: offsetMs }).map(({ d, ...counts }) => ({
+        day: new Date(d * 86_400_000).toISOString().slice(0, 10),
+        ...counts,
+      }));
     },
     getRun(id: string): StoredRun | null {
       const row = getRun.get(id);

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { Empty, method, Ok, stream } from '../rpc.js';
 import { ChatTurn, ProviderId, RouteInfo } from './ai.js';
+import { TerminalId } from './terminal.js';
 
 export const AgentMode = z.enum(['ask', 'plan', 'agent']);
 export type AgentMode = z.infer<typeof AgentMode>;
@@ -19,6 +20,13 @@ export const AgentRunParams = z.strictObject({
   /** Per model round. */
   maxTokens: z.number().int().min(1).max(32_768).optional(),
   temperature: z.number().min(0).max(2).optional(),
+  /**
+   * The page shows an integrated terminal: run_command then runs in a new terminal of this size, named for the
+   * command ("Agent: npm test"), its output live there (the `terminal` event names it). Absent: the output card.
+   */
+  terminal: z
+    .strictObject({ cols: z.number().int().min(2).max(1000), rows: z.number().int().min(1).max(500) })
+    .optional(),
 });
 export type AgentRunParams = z.infer<typeof AgentRunParams>;
 
@@ -68,6 +76,8 @@ export const AgentEvent = z.discriminatedUnion('type', [
   }),
   /** A running command's output as it comes. */
   z.object({ type: z.literal('output'), id: z.string(), text: z.string() }),
+  /** The command of call `id` runs in this terminal (agent.run's `terminal`): its output streams there. */
+  z.object({ type: z.literal('terminal'), id: z.string(), terminalId: TerminalId, name: z.string() }),
   /** The checkpoint taken before the turn's first write ("Restore to here"). */
   z.object({ type: z.literal('checkpoint'), checkpointId: z.number().int() }),
   /** Secrets taken out of what went to a remote provider in this turn so far. */
@@ -135,6 +145,19 @@ export const agentMethods = {
   /** Puts the files of a checkpoint back byte for byte ("Restore to here"); itself undoable. */
   'agent.restore': method(
     z.strictObject({ checkpointId: z.number().int().min(1), force: z.boolean().default(false) }),
+    RestoreAnswer,
+  ),
+  /**
+   * Puts only these files of a checkpoint back byte for byte (the review's per-file "Reject"): a file the turn
+   * created is deleted, one it deleted comes back; a file changed since is a conflict unless `force`; itself undoable.
+   * Every path must be one the checkpoint holds (a rename: both of its paths).
+   */
+  'agent.restoreFiles': method(
+    z.strictObject({
+      checkpointId: z.number().int().min(1),
+      paths: z.array(z.string().min(1).max(4096)).min(1).max(1_000),
+      force: z.boolean().default(false),
+    }),
     RestoreAnswer,
   ),
 } as const;

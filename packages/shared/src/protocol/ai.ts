@@ -199,6 +199,23 @@ export const ProviderStats = z.object({
 });
 export type ProviderStats = z.infer<typeof ProviderStats>;
 
+/** Most files and chunks one record lists (the first ones a request carried; `sourcesCut` says more were). */
+export const MAX_SENT_SOURCES = 200;
+
+/**
+ * A workspace file, or part of one, that a request to a network provider carried: read by an agent tool
+ * (read_file, find_in_files, search_codebase), attached by an @-mention, or a completion's context.
+ */
+export const SentSource = z.object({
+  path: z.string().max(4096),
+  /** 1-based, inclusive; absent: the whole file (or the lines are not known). */
+  startLine: z.number().int().min(1).optional(),
+  endLine: z.number().int().min(1).optional(),
+  /** UTF-8 bytes of that file's content the request carried. */
+  bytes: z.number().int().min(0),
+});
+export type SentSource = z.infer<typeof SentSource>;
+
 /** One request the engine handed to a network provider (what left the machine), without its payload. */
 export const SentRequestSummary = z.object({
   id: z.number().int(),
@@ -212,6 +229,10 @@ export const SentRequestSummary = z.object({
   chars: z.number().int(),
   /** The payload is kept cut (it was over the record's limit). */
   truncated: z.boolean(),
+  /** The workspace files and chunks it carried (at most MAX_SENT_SOURCES; empty: none, or recorded before this). */
+  sources: z.array(SentSource).max(MAX_SENT_SOURCES),
+  /** It carried more files and chunks than `sources` lists. */
+  sourcesCut: z.boolean(),
 });
 export type SentRequestSummary = z.infer<typeof SentRequestSummary>;
 

@@ -15,9 +15,11 @@ import { languageMethods } from './language.js';
 import { licenseEvents, licenseMethods } from './license.js';
 import { lspMethods } from './lsp.js';
 import { modelsMethods } from './models.js';
+import { problemsMethods } from './problems.js';
 import { searchMethods } from './search.js';
 import { settingsMethods } from './settings.js';
 import { terminalMethods } from './terminal.js';
+import { usageMethods } from './usage.js';
 import { workflowMethods } from './workflow.js';
 
 export const methods = {
@@ -39,6 +41,8 @@ export const methods = {
   ...modelsMethods,
   ...codebaseMethods,
   ...agentMethods,
+  ...problemsMethods,
+  ...usageMethods,
 } as const;
 
 export const events = {
@@ -101,7 +105,9 @@ export * from './language.js';
 export * from './license.js';
 export * from './lsp.js';
 export * from './models.js';
+export * from './problems.js';
 export * from './search.js';
 export * from './settings.js';
 export * from './terminal.js';
+export * from './usage.js';
 export * from './workflow.js';

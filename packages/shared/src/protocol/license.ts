@@ -72,6 +72,23 @@ export const AuditEntry = z.object({
 });
 export type AuditEntry = z.infer<typeof AuditEntry>;
 
+/** Filters of the audit log (`audit.query`, `audit.export`); every one optional, all of them must hold. */
+export const AuditFilter = z.strictObject({
+  /** Event types (actions), e.g. license.installed, entitlement.denied; any of them. */
+  types: z.array(z.string().min(1).max(100)).max(50).optional(),
+  actor: z.string().min(1).max(200).optional(),
+  /** Epoch ms, inclusive. */
+  from: z.number().int().min(0).max(8_640_000_000_000_000).optional(),
+  /** Epoch ms, exclusive. */
+  to: z.number().int().min(0).max(8_640_000_000_000_000).optional(),
+  /** Plain text (no wildcards), case-insensitive, in the type, actor or detail. */
+  text: z.string().min(1).max(200).optional(),
+});
+export type AuditFilter = z.infer<typeof AuditFilter>;
+
+/** The most rows one export holds (newest first); `truncated` says when there were more. */
+export const AUDIT_EXPORT_MAX_ROWS = 10_000;
+
 const TokenText = z
   .string()
   .min(1)
@@ -92,6 +109,35 @@ export const licenseMethods = {
   'audit.tail': method(
     z.strictObject({ limit: z.number().int().min(1).max(1000).default(50) }).optional(),
     z.object({ items: z.array(AuditEntry) }),
+  ),
+  /** The log filtered, newest first, in pages (`before`: the id of the last row of the previous page). */
+  'audit.query': method(
+    AuditFilter.extend({
+      limit: z.number().int().min(1).max(500).default(100),
+      before: z.number().int().min(1).optional(),
+    }),
+    z.object({
+      items: z.array(AuditEntry),
+      /** Rows matching the filter in all (not only this page). */
+      total: z.number().int().nonnegative(),
+      /** Every type and actor in the log, for the filter's choices. */
+      types: z.array(z.string()),
+      actors: z.array(z.string()),
+    }),
+  ),
+  /**
+   * The filtered log as a file (JSON or CSV), newest first, at most AUDIT_EXPORT_MAX_ROWS rows. Needs the
+   * `audit.export` feature of the edition (E_LICENSE otherwise; the denial is audited).
+   */
+  'audit.export': method(
+    AuditFilter.extend({ format: z.enum(['json', 'csv']) }),
+    z.object({
+      fileName: z.string(),
+      mimeType: z.string(),
+      content: z.string(),
+      rows: z.number().int(),
+      truncated: z.boolean(),
+    }),
   ),
 } as const;
 

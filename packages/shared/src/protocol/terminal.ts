@@ -41,6 +41,13 @@ export const TerminalInfo = z.object({
   rows: z.number().int(),
   /** The shell's output is not being read for now: a reader is behind (its writes wait, nothing is queued). */
   paused: z.boolean(),
+  /**
+   * A command terminal (the agent's run_command): the command it runs instead of a shell. It stays, its screen
+   * readable, after the command ends, until closed with terminal.kill.
+   */
+  command: z.string().optional(),
+  /** The command (or shell) has ended; a command terminal's screen is still there. */
+  exited: z.boolean().optional(),
 });
 export type TerminalInfo = z.infer<typeof TerminalInfo>;
 

@@ -12,6 +12,7 @@ import {
   type ApprovalCard,
   type ApprovalChoice,
   type Conflict,
+  type FileReject,
   forceable,
   type ToolCard,
   type ToolStatus,
@@ -64,7 +65,18 @@ function Inline({ text }: { text: string }) {
   );
 }
 
-type IconName = 'check' | 'cross' | 'block' | 'stop' | 'wait' | 'shield' | 'restore' | 'lock' | 'chevron';
+type IconName =
+  | 'check'
+  | 'cross'
+  | 'block'
+  | 'stop'
+  | 'wait'
+  | 'shield'
+  | 'restore'
+  | 'lock'
+  | 'chevron'
+  | 'terminal'
+  | 'play';
 
 function Icon({ name, className = '' }: { name: IconName; className?: string }) {
   const paths: Record<IconName, ReactNode> = {
@@ -97,6 +109,13 @@ function Icon({ name, className = '' }: { name: IconName; className?: string }) 
       </>
     ),
     chevron: <path d="M6 4l4 4-4 4" />,
+    terminal: (
+      <>
+        <rect x="1.8" y="2.8" width="12.4" height="10.4" rx="1.6" />
+        <path d="M4.6 6.4l2 1.6-2 1.6M8.4 10h3" />
+      </>
+    ),
+    play: <path d="M5 3.5v9l7-4.5z" />,
   };
   return (
     <svg
@@ -147,10 +166,12 @@ function pretty(args: Record<string, unknown>): string {
   return JSON.stringify(args, null, 2);
 }
 
-function ToolCardView({ tool }: { tool: ToolCard }) {
+function ToolCardView({ tool, agent }: { tool: ToolCard; agent: AgentController }) {
   // a command's card is open while it runs (its output live), closed once it is done; a click decides from then on
   const [chosen, setChosen] = useState<boolean | null>(null);
-  const open = chosen ?? (tool.name === 'run_command' && (tool.status === 'running' || tool.status === 'awaiting'));
+  const open =
+    chosen ??
+    (tool.name === 'run_command' && !tool.terminal && (tool.status === 'running' || tool.status === 'awaiting'));
   const setOpen = (value: boolean) => setChosen(value);
   const hint = hintOf(tool.arguments);
   return (
@@ -173,6 +194,22 @@ function ToolCardView({ tool }: { tool: ToolCard }) {
         )}
         <span className="agent-tool__status">{STATUS_LABEL[tool.status]}</span>
       </button>
+      {tool.terminal && (
+        <div className="agent-tool__terminal" data-testid="agent-tool-terminal">
+          <Icon name="terminal" />
+          <span>
+            {tool.status === 'running' ? 'Running in the terminal ' : 'Ran in the terminal '}
+            <span className="agent-tool__terminal-name">{tool.terminal.name}</span>
+          </span>
+          <button
+            type="button"
+            className="agent-chip-button"
+            onClick={() => agent.showTerminal((tool.terminal as { id: string }).id)}
+          >
+            Show terminal
+          </button>
+        </div>
+      )}
       {open && (
         <div className="agent-tool__body">
           <div className="agent-label">Arguments</div>
@@ -295,21 +332,96 @@ function DiffBlock({ lines, className = '' }: { lines: DiffLine[]; className?: s
 
 const KIND_LETTER: Record<AgentEdit['kind'], string> = { created: 'A', modified: 'M', deleted: 'D', renamed: 'R' };
 
+const REJECT_REASON: Record<Conflict['reason'], string> = {
+  edited: 'changed since the turn',
+  edited_between: 'changed by a later turn',
+  unsettled: 'still being written',
+  outside_workspace: 'outside the workspace',
+  not_a_file: 'not a file any more',
+  failed: 'could not be written',
+};
+
+function RejectState({
+  state,
+  edit,
+  agent,
+  turnId,
+}: {
+  state: FileReject;
+  edit: AgentEdit;
+  agent: AgentController;
+  turnId: string;
+}) {
+  if (state.phase === 'busy') return <span className="agent-file__state">Rejecting…</span>;
+  if (state.phase === 'rejected')
+    return (
+      <span className="agent-file__actions">
+        <span className="agent-file__state agent-file__state--rejected" data-testid="agent-file-rejected">
+          <Icon name="block" />
+          Rejected
+        </span>
+        <button
+          type="button"
+          className="agent-chip-button"
+          title="Bring the turn's version of this file back"
+          onClick={() => void agent.undoReject(turnId, edit.path)}
+        >
+          Undo
+        </button>
+      </span>
+    );
+  const canForce = state.reason === 'edited' || state.reason === 'edited_between';
+  return (
+    <span className="agent-file__actions">
+      <span
+        className="agent-file__state agent-file__state--conflict"
+        data-testid="agent-file-conflict"
+        title={state.error ?? undefined}
+      >
+        {state.reason ? `Left alone: ${REJECT_REASON[state.reason]}` : 'Reject failed'}
+      </span>
+      {canForce && (
+        <button
+          type="button"
+          className="agent-chip-button agent-chip-button--deny"
+          title="Overwrite the changes made since the turn too"
+          onClick={() => void agent.reject(turnId, edit, true)}
+        >
+          Reject anyway
+        </button>
+      )}
+    </span>
+  );
+}
+
 function ReviewFile({
   edit,
   agent,
   turnId,
   reverted,
+  rejected,
+  canReject,
 }: {
   edit: AgentEdit;
   agent: AgentController;
   turnId: string;
   reverted: boolean;
+  rejected: FileReject | undefined;
+  canReject: boolean;
 }) {
-  const [open, setOpen] = useState(true);
+  const done = rejected?.phase === 'rejected';
+  // a rejected file's diff folds away (it is no longer on disk); a click decides from then on
+  const [chosen, setChosen] = useState<boolean | null>(null);
+  const open = chosen ?? !done;
+  const setOpen = (value: boolean) => setChosen(value);
   const stats = diffStats(edit.diff);
   return (
-    <div className="agent-file" data-testid="agent-review-file" data-path={edit.path}>
+    <div
+      className={`agent-file${done ? ' agent-file--rejected' : ''}`}
+      data-testid="agent-review-file"
+      data-path={edit.path}
+      data-state={rejected?.phase ?? 'pending'}
+    >
       <div className="agent-file__head">
         <button
           type="button"
@@ -333,19 +445,34 @@ function ReviewFile({
           {edit.path}
         </button>
         <Stat added={stats.added} removed={stats.removed} />
-        {!reverted && (
+        {!reverted && rejected && <RejectState state={rejected} edit={edit} agent={agent} turnId={turnId} />}
+        {!reverted && !rejected && (
           <span className="agent-file__actions">
             <button type="button" className="agent-chip-button" onClick={() => void agent.openDiff(edit)}>
               Open diff
             </button>
             <button
               type="button"
-              className="agent-chip-button"
-              title="Keep this change (it leaves the review)"
+              className="agent-chip-button agent-chip-button--accept"
+              title="Accept this change (it leaves the review)"
+              aria-label={`Accept ${edit.path}`}
               onClick={() => agent.keep(turnId, edit.path)}
             >
-              Keep
+              <Icon name="check" />
+              Accept
             </button>
+            {canReject && (
+              <button
+                type="button"
+                className="agent-chip-button agent-chip-button--deny"
+                title="Put this file back as it was before the turn"
+                aria-label={`Reject ${edit.path}`}
+                onClick={() => void agent.reject(turnId, edit)}
+              >
+                <Icon name="cross" />
+                Reject
+              </button>
+            )}
           </span>
         )}
       </div>
@@ -358,6 +485,8 @@ function Review({ turn, agent }: { turn: AgentTurn; agent: AgentController }) {
   const pending = turn.edits.filter((edit) => !turn.kept.includes(edit.path));
   if (turn.edits.length === 0) return null;
   const reverted = turn.restore.phase === 'restored' && turn.restore.restored.length > 0;
+  const rejectedCount = pending.filter((edit) => turn.rejected[edit.path]?.phase === 'rejected').length;
+  const open = pending.length - rejectedCount;
   const totals = pending.reduce(
     (sum, edit) => {
       const stats = diffStats(edit.diff);
@@ -369,7 +498,7 @@ function Review({ turn, agent }: { turn: AgentTurn; agent: AgentController }) {
     return (
       <div className="agent-review agent-review--done" data-testid="agent-review">
         <Icon name="check" />
-        {turn.edits.length === 1 ? 'Change kept.' : `All ${turn.edits.length} changes kept.`}
+        {turn.edits.length === 1 ? 'Change accepted.' : `All ${turn.edits.length} changes accepted.`}
       </div>
     );
   return (
@@ -380,29 +509,39 @@ function Review({ turn, agent }: { turn: AgentTurn; agent: AgentController }) {
     >
       <div className="agent-review__head">
         <span className="agent-review__title">Review changes</span>
-        <span className="agent-review__count">
+        <span className="agent-review__count" data-testid="agent-review-count">
           {pending.length} {pending.length === 1 ? 'file' : 'files'}
+          {rejectedCount > 0 ? ` · ${rejectedCount} rejected` : ''}
+          {turn.kept.length > 0 ? ` · ${turn.kept.length} accepted` : ''}
         </span>
         <Stat added={totals.added} removed={totals.removed} />
         {reverted && <span className="agent-review__reverted">restored</span>}
       </div>
       {pending.map((edit) => (
-        <ReviewFile key={edit.path} edit={edit} agent={agent} turnId={turn.id} reverted={reverted} />
+        <ReviewFile
+          key={edit.path}
+          edit={edit}
+          agent={agent}
+          turnId={turn.id}
+          reverted={reverted}
+          rejected={turn.rejected[edit.path]}
+          canReject={turn.checkpointId !== null}
+        />
       ))}
-      {!reverted && (
+      {!reverted && open > 0 && (
         <div className="agent-review__foot">
           <button type="button" className="ai-button" onClick={() => agent.keepAll(turn.id)}>
-            Keep all
+            Accept all
           </button>
-          {turn.checkpointId !== null && !reverted && (
+          {turn.checkpointId !== null && (
             <button
               type="button"
               className="ai-button agent-button--deny"
-              title="Undo every change of this turn (one file cannot be undone alone)"
+              title="Undo every change of this turn"
               disabled={turn.restore.phase === 'busy'}
               onClick={() => void agent.restore(turn.id)}
             >
-              Restore whole turn
+              Reject all
             </button>
           )}
         </div>
@@ -553,6 +692,19 @@ export function AgentTurnView({
           {status}
         </span>
       </div>
+      {turn.plan && (
+        <div className="agent-plan" data-testid="agent-plan">
+          <div className="agent-label">Running the plan</div>
+          <ol className="agent-plan__steps">
+            {turn.plan.map((step, index) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: the steps of one fixed plan
+              <li key={index}>
+                <Inline text={step} />
+              </li>
+            ))}
+          </ol>
+        </div>
+      )}
       {turn.rules.length > 0 && (
         <div className="agent-rules" data-testid="agent-rules" title={turn.rules.join('\n')}>
           Rules in effect: {turn.rules.join(', ')}
@@ -571,7 +723,7 @@ export function AgentTurnView({
               </div>
             );
           case 'tool':
-            return <ToolCardView key={`tool-${item.id}`} tool={item} />;
+            return <ToolCardView key={`tool-${item.id}`} tool={item} agent={agent} />;
           case 'approval':
             return (
               <ApprovalCardView
@@ -596,6 +748,27 @@ export function AgentTurnView({
         </div>
       )}
       {!turn.running && <Review turn={turn} agent={agent} />}
+      {turn.mode === 'plan' && !turn.running && turn.answer && !turn.error && turn.answer.text.trim() && (
+        <div className="agent-run-plan">
+          {turn.planRun ? (
+            <span className="agent-run-plan__note" data-testid="agent-plan-sent">
+              <Icon name="check" />
+              Running in Agent mode below.
+            </span>
+          ) : (
+            <button
+              type="button"
+              className="ai-button ai-button--primary"
+              data-testid="agent-run-plan"
+              title="Start an Agent turn that carries out this plan (it asks before anything the workspace does not allow)"
+              onClick={() => void agent.runPlan(turn.id)}
+            >
+              <Icon name="play" />
+              Run this plan
+            </button>
+          )}
+        </div>
+      )}
       {!turn.running && (
         <div className="agent-turn__foot">
           <RestoreBar turn={turn} agent={agent} />

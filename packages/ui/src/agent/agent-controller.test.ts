@@ -1,10 +1,11 @@
 import { type AgentAnswer, type AgentEvent, ErrorCode, PaError, type RestoreAnswer } from '@pa/shared';
 import { describe, expect, it } from 'vitest';
 import { ChatController } from '../ai/chat-controller';
+import { terminalBridge } from '../terminal/terminal-bridge';
 import { AiStreamsEngine, answerOf, type DrivenStream, settle } from '../testing/ai-streams';
 import { deferred } from '../testing/fake-engine';
 import type { WorkbenchApi } from '../workbench/contributions';
-import { AgentController, OUTPUT_CHARS } from './agent-controller';
+import { AgentController, OUTPUT_CHARS, planSteps } from './agent-controller';
 
 const DIFF = [
   '===================================================================',
@@ -434,5 +435,97 @@ describe('AgentController', () => {
     expect(turn()?.kept).toEqual(['src/math.js']);
     agent.keepAll(id);
     expect(turn()?.kept).toEqual(['src/math.js', 'src/b.js']);
+  });
+
+  it('Reject restores one file (a rename by both paths), a conflict waits on "Reject anyway", Undo brings it back', async () => {
+    const { engine, agent } = setup();
+    const renamed = { path: 'src/new.js', from: 'src/old.js', kind: 'renamed' as const, diff: '' };
+    const { stream, id, sending, turn } = await start(agent, engine);
+    end(stream, agentAnswer({ edits: [EDIT, renamed] }));
+    await sending;
+    const answers: RestoreAnswer[] = [
+      { restored: ['src/old.js', 'src/new.js'], conflicts: [], undoCheckpointId: 11 },
+      { restored: [], conflicts: [{ path: 'src/math.js', reason: 'edited' }], undoCheckpointId: null },
+      { restored: ['src/math.js'], conflicts: [], undoCheckpointId: 12 },
+    ];
+    engine.calls.answer('agent.restoreFiles', async () => answers.shift() as RestoreAnswer);
+    engine.calls.answer('agent.restore', async () => ({
+      restored: ['src/math.js'],
+      conflicts: [],
+      undoCheckpointId: 13,
+    }));
+    await agent.reject(id, renamed);
+    expect(turn()?.rejected['src/new.js']).toMatchObject({ phase: 'rejected', undoCheckpointId: 11 });
+    await agent.reject(id, EDIT);
+    expect(turn()?.rejected['src/math.js']).toMatchObject({ phase: 'conflict', reason: 'edited' });
+    await agent.reject(id, EDIT, true);
+    expect(turn()?.rejected['src/math.js']).toMatchObject({ phase: 'rejected', undoCheckpointId: 12 });
+    expect(
+      engine.calls.calls.filter((call) => call.method === 'agent.restoreFiles').map((call) => call.params),
+    ).toEqual([
+      { checkpointId: 7, paths: ['src/old.js', 'src/new.js'], force: false },
+      { checkpointId: 7, paths: ['src/math.js'], force: false },
+      { checkpointId: 7, paths: ['src/math.js'], force: true },
+    ]);
+    // Accept all leaves the rejected files out
+    agent.keepAll(id);
+    expect(turn()?.kept).toEqual([]);
+    await agent.undoReject(id, 'src/math.js');
+    expect(engine.calls.calls.filter((call) => call.method === 'agent.restore').map((call) => call.params)).toEqual([
+      { checkpointId: 12, force: false },
+    ]);
+    expect(turn()?.rejected['src/math.js']).toBeUndefined();
+    agent.keepAll(id);
+    expect(turn()?.kept).toEqual(['src/math.js']);
+  });
+
+  it('"Run this plan" starts an Agent turn with the plan as its instruction and its steps', async () => {
+    const { engine, agent, chat } = setup();
+    agent.mode.set('plan');
+    const planned = await start(agent, engine, 'plan the fix');
+    const plan = 'The plan:\n1. Change `multiply` in src/math.js to return a * b.\n2. Run `npm test`.';
+    end(planned.stream, agentAnswer({ mode: 'plan', text: plan, edits: [], checkpointId: null }));
+    await planned.sending;
+    const running = agent.runPlan(planned.id);
+    await settle();
+    const stream = engine.last();
+    expect(agent.mode.value).toBe('agent');
+    const params = stream.params as { mode: string; messages: Array<{ role: string; content: string }> };
+    expect(params.mode).toBe('agent');
+    expect(params.messages.at(-1)?.content).toBe(`Carry out this plan, step by step:\n\n${plan}`);
+    const runId = planned.turn()?.planRun as string;
+    expect(agent.turn(runId)?.plan).toEqual(['Change `multiply` in src/math.js to return a * b.', 'Run `npm test`.']);
+    // while it runs, and for a turn that is not a plan, nothing more starts
+    await agent.runPlan(planned.id);
+    await agent.runPlan(runId);
+    expect(engine.streams.filter((item) => item.method === 'agent.run')).toHaveLength(2);
+    end(stream, agentAnswer());
+    await running;
+    expect(chat.messages.value.filter((message) => message.role === 'user')).toHaveLength(2);
+    expect(planSteps('no numbered lines here')).toEqual(['no numbered lines here']);
+  });
+
+  it('with an integrated terminal, asks for commands there and reveals the terminal the command runs in', async () => {
+    const revealed: string[] = [];
+    terminalBridge.set({ size: () => ({ cols: 120, rows: 30 }), reveal: async (id) => void revealed.push(id) });
+    try {
+      const { engine, agent } = setup();
+      const { stream, turn, sending } = await start(agent, engine);
+      expect((stream.params as { terminal?: unknown }).terminal).toEqual({ cols: 120, rows: 30 });
+      emit(
+        stream,
+        { type: 'tool-start', id: 'c1', name: 'run_command', kind: 'execute', arguments: { command: 'npm test' } },
+        { type: 'terminal', id: 'c1', terminalId: 't4', name: 'Agent: npm test' },
+      );
+      await settle();
+      expect(revealed).toEqual(['t4']);
+      expect(turn()?.items[0]).toMatchObject({ kind: 'tool', terminal: { id: 't4', name: 'Agent: npm test' } });
+      agent.showTerminal('t4');
+      expect(revealed).toEqual(['t4', 't4']);
+      end(stream, agentAnswer());
+      await sending;
+    } finally {
+      terminalBridge.set(null);
+    }
   });
 });

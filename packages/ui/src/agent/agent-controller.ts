@@ -18,6 +18,7 @@ import {
 } from '@pa/shared';
 import { AUTO, type ChatController, type ChatMessage } from '../ai/chat-controller';
 import { openDiffEditor } from '../editor/diff-editor-slot';
+import { terminalBridge } from '../terminal/terminal-bridge';
 import type { WorkbenchApi } from '../workbench/contributions';
 import { Observable } from '../workbench/observable';
 import { originalText } from './diff';
@@ -42,6 +43,8 @@ export interface ToolCard {
   /** True when the start of the output was dropped to keep it bounded. */
   outputCut: boolean;
   edit?: AgentEdit;
+  /** run_command ran in this integrated terminal (its output is there, live). */
+  terminal?: { id: string; name: string };
 }
 
 export interface ApprovalCard {
@@ -80,6 +83,16 @@ export interface RestoreState {
   error: string | null;
 }
 
+/** One file's per-file "Reject" in the review: on its way, done (restored), or left alone (a conflict). */
+export interface FileReject {
+  phase: 'busy' | 'rejected' | 'conflict';
+  /** Why it was left alone (phase 'conflict'). */
+  reason: Conflict['reason'] | null;
+  /** Restoring this checkpoint undoes the reject; null when nothing had to change. */
+  undoCheckpointId: number | null;
+  error: string | null;
+}
+
 export interface AgentTurn {
   id: string;
   mode: Exclude<AgentMode, 'ask'>;
@@ -95,9 +108,15 @@ export interface AgentTurn {
   cancelled: boolean;
   /** The files it changed, once it is done (the answer's edits). */
   edits: AgentEdit[];
-  /** Paths of the edits the user kept ("Keep": gone from the review). */
+  /** Paths of the edits the user kept ("Accept": gone from the review). */
   kept: string[];
+  /** Per-file "Reject" of the review, by the edit's path. */
+  rejected: Readonly<Record<string, FileReject>>;
   restore: RestoreState;
+  /** A turn that runs a plan: the plan's steps (its numbered lines), shown above the transcript. */
+  plan?: string[];
+  /** A Plan turn whose plan was run: the Agent turn running it. */
+  planRun?: string;
 }
 
 /** The most of a command's output a card keeps (the end of it: where a test run says how it went). */
@@ -114,6 +133,20 @@ const IDLE_RESTORE: RestoreState = {
   forced: false,
   error: null,
 };
+
+/** The steps of a plan: its numbered (or bulleted) lines, at most 50; the whole text when it has none. */
+export function planSteps(text: string): string[] {
+  const steps = text
+    .split('\n')
+    .map((line) => /^\s*(?:\d+[.)]|[-*])\s+(.+)$/.exec(line)?.[1]?.trim() ?? '')
+    .filter(Boolean);
+  return (steps.length > 0 ? steps : [text.trim()]).slice(0, 50).map((step) => step.slice(0, 500));
+}
+
+/** The paths a per-file reject restores: a rename's both. */
+function pathsOf(edit: AgentEdit): string[] {
+  return edit.kind === 'renamed' && edit.from ? [edit.from, edit.path] : [edit.path];
+}
 
 /** Conflicts "Restore anyway" can overwrite: files the user changed after the turn. */
 export function forceable(conflict: Conflict): boolean {
@@ -154,6 +187,26 @@ export class AgentController {
     );
   }
 
+  /**
+   * "Run this plan": an Agent turn whose instruction is the plan a Plan turn ended with (its steps shown above the
+   * new turn's transcript); the chat goes on in Agent mode.
+   */
+  runPlan(planTurnId: string): Promise<void> {
+    const planned = this.turn(planTurnId);
+    const text = planned?.answer?.text.trim();
+    if (!planned || planned.mode !== 'plan' || planned.running || !text || this.chat.streaming.value)
+      return Promise.resolve();
+    this.mode.set('agent');
+    const id = `turn-${++this.count}`;
+    this.patch(planTurnId, (turn) => ({ ...turn, planRun: id }));
+    const steps = planSteps(text);
+    return this.chat.runTurn(
+      `Carry out this plan, step by step:\n\n${text}`,
+      { agentTurn: id },
+      (turns, patch, signal) => this.run(id, 'agent', turns, patch, signal, steps),
+    );
+  }
+
   /** Stops the turn running now (the engine stops the model and kills a running command). */
   stop(): void {
     this.chat.stop();
@@ -165,6 +218,7 @@ export class AgentController {
     messages: ChatTurn[],
     patch: (change: (message: ChatMessage) => ChatMessage) => void,
     signal: AbortSignal,
+    plan?: string[],
   ): Promise<void> {
     const picked = this.chat.model.value;
     this.put({
@@ -181,11 +235,15 @@ export class AgentController {
       cancelled: false,
       edits: [],
       kept: [],
+      rejected: {},
       restore: IDLE_RESTORE,
+      ...(plan ? { plan } : {}),
     });
+    // with an integrated terminal, the engine runs the turn's commands in terminals of their own
+    const terminal = terminalBridge.value?.size();
     const stream = this.client.stream(
       'agent.run',
-      { messages, mode, ...(picked !== AUTO ? { provider: picked } : {}) },
+      { messages, mode, ...(picked !== AUTO ? { provider: picked } : {}), ...(terminal ? { terminal } : {}) },
       { signal },
     );
     try {
@@ -278,6 +336,12 @@ export class AgentController {
             status: event.denied ? 'denied' : event.isError ? 'error' : 'done',
             result: event.result,
             ...(event.edit ? { edit: event.edit } : {}),
+          }));
+        case 'terminal':
+          void terminalBridge.value?.reveal(event.terminalId);
+          return this.patchTool(turn, event.id, (tool) => ({
+            ...tool,
+            terminal: { id: event.terminalId, name: event.name },
           }));
         case 'checkpoint':
           return { ...turn, checkpointId: event.checkpointId };
@@ -377,14 +441,71 @@ export class AgentController {
     }
   }
 
+  /** Shows the integrated terminal a command ran in. */
+  showTerminal(id: string): void {
+    void terminalBridge.value?.reveal(id);
+  }
+
+  /**
+   * Per-file "Reject": puts just this file back as it was before the turn (a file the turn created is deleted, one it
+   * deleted comes back; a rename, both paths). A file changed since the turn is left alone (a conflict) unless
+   * `force` ("Reject anyway"). Undoable (undoReject).
+   */
+  async reject(turnId: string, edit: AgentEdit, force = false): Promise<void> {
+    const turn = this.turn(turnId);
+    if (!turn || turn.checkpointId === null || turn.running || turn.rejected[edit.path]?.phase === 'busy') return;
+    const checkpointId = turn.checkpointId;
+    const paths = pathsOf(edit);
+    this.patchReject(turnId, edit.path, () => ({ phase: 'busy', reason: null, undoCheckpointId: null, error: null }));
+    try {
+      const answer = await this.client.call('agent.restoreFiles', { checkpointId, paths, force });
+      const conflict = answer.conflicts.find((item) => paths.includes(item.path));
+      this.patchReject(turnId, edit.path, () =>
+        conflict
+          ? { phase: 'conflict', reason: conflict.reason, undoCheckpointId: answer.undoCheckpointId, error: null }
+          : { phase: 'rejected', reason: null, undoCheckpointId: answer.undoCheckpointId, error: null },
+      );
+    } catch (error) {
+      this.patchReject(turnId, edit.path, () => ({
+        phase: 'conflict',
+        reason: null,
+        undoCheckpointId: null,
+        error: errorMessage(error),
+      }));
+    }
+  }
+
+  /** Undoes a per-file reject: the turn's version of the file comes back, and the file is up for review again. */
+  async undoReject(turnId: string, path: string): Promise<void> {
+    const state = this.turn(turnId)?.rejected[path];
+    if (!state || state.phase !== 'rejected') return;
+    const undo = state.undoCheckpointId;
+    if (undo !== null) {
+      this.patchReject(turnId, path, (current) => ({ ...current, phase: 'busy' }));
+      try {
+        await this.client.call('agent.restore', { checkpointId: undo, force: false });
+      } catch (error) {
+        this.patchReject(turnId, path, (current) => ({ ...current, phase: 'rejected', error: errorMessage(error) }));
+        return;
+      }
+    }
+    this.patch(turnId, (turn) => {
+      const { [path]: _gone, ...rest } = turn.rejected;
+      return { ...turn, rejected: rest };
+    });
+  }
+
   /** "Keep": the edit stays as it is and leaves the review. */
   keep(turnId: string, path: string): void {
     this.patch(turnId, (turn) => (turn.kept.includes(path) ? turn : { ...turn, kept: [...turn.kept, path] }));
   }
 
-  /** "Keep all": every edit of the turn stays; the review closes. */
+  /** "Accept all": every edit of the turn not rejected stays; the review closes. */
   keepAll(turnId: string): void {
-    this.patch(turnId, (turn) => ({ ...turn, kept: turn.edits.map((edit) => edit.path) }));
+    this.patch(turnId, (turn) => ({
+      ...turn,
+      kept: turn.edits.map((edit) => edit.path).filter((path) => turn.rejected[path]?.phase !== 'rejected'),
+    }));
   }
 
   /**
@@ -450,6 +571,13 @@ export class AgentController {
         item.kind === 'approval' && item.approvalId === approvalId ? change(item) : item,
       ),
     }));
+  }
+
+  private patchReject(turnId: string, path: string, change: (state: FileReject) => FileReject): void {
+    this.patch(turnId, (turn) => {
+      const before = turn.rejected[path] ?? { phase: 'busy', reason: null, undoCheckpointId: null, error: null };
+      return { ...turn, rejected: { ...turn.rejected, [path]: change(before) } };
+    });
   }
 
   private patchRestore(turnId: string, change: (restore: RestoreState) => RestoreState): void {

@@ -3,6 +3,7 @@ import type { SentRequestSummary } from '@pa/shared';
 import { useEffect, useState } from 'react';
 import { useObservable } from '../workbench/observable';
 import type { SentController } from './sent-controller';
+import { bytesLabel, sourceLabel, sourcesSummary } from './sent-sources';
 
 /** How often the list is read again while it shows. */
 const REFRESH_MS = 5_000;
@@ -114,6 +115,7 @@ export function SentRequests({ sent }: { sent: SentController }) {
                     <span className="ai-sent__size">
                       {size(item.chars)}
                       {item.truncated ? ' (kept cut)' : ''}
+                      {item.sources.length > 0 ? ` · ${sourcesSummary(item.sources, item.sourcesCut)}` : ''}
                     </span>
                     <span className="ai-sent__time">{time(item.at)}</span>
                   </button>
@@ -123,6 +125,22 @@ export function SentRequests({ sent }: { sent: SentController }) {
                         {open.model}
                         {open.endpoint ? ` · ${open.endpoint}` : ''}
                       </div>
+                      {open.sources.length > 0 && (
+                        <div className="ai-sent__sources" data-testid="ai-sent-sources">
+                          <div className="ai-sent__meta">
+                            Workspace files and chunks it carried
+                            {open.sourcesCut ? ` (the first ${open.sources.length})` : ''}
+                          </div>
+                          <ul className="ai-sent__source-list">
+                            {open.sources.map((source) => (
+                              <li key={sourceLabel(source)} className="ai-sent__source" data-testid="ai-sent-source">
+                                <span className="ai-sent__source-path">{sourceLabel(source)}</span>
+                                <span className="ai-sent__source-bytes">{bytesLabel(source.bytes)}</span>
+                              </li>
+                            ))}
+                          </ul>
+                        </div>
+                      )}
                       <pre className="ai-sent__payload" data-testid="ai-sent-payload">
                         {open.payload}
                       </pre>

@@ -12,6 +12,8 @@ const summary: SentRequestSummary = {
   kind: 'chat',
   chars: 42,
   truncated: false,
+  sources: [{ path: 'src/a.ts', startLine: 1, endLine: 3, bytes: 40 }],
+  sourcesCut: false,
 };
 const whole: SentRequest = { ...summary, payload: '{\n  "messages": []\n}' };
 

@@ -2,6 +2,7 @@
 // file), offline device activation (export a request, import a certificate), what the edition includes, keychain.
 import { EDITIONS, type Entitlement, type LicenseStatus, type QuotaUsage } from '@pa/shared';
 import { type ChangeEvent, type ReactNode, useEffect, useRef, useState } from 'react';
+import { USAGE_EDITOR } from '../usage/ids';
 import { useWorkbench } from '../workbench/contributions';
 import { useObservable } from '../workbench/observable';
 import { countdown } from './countdown';
@@ -207,6 +208,16 @@ export function LicenseView({ controller }: { controller: LicenseController }) {
           <QuotaBar key={quota.metric} quota={quota} />
         ))}
         <p className="license-muted license-small">Counts reset at 00:00 UTC. Local-model requests are not counted.</p>
+        <p className="license-small">
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => workbench.openEditor(USAGE_EDITOR, '')}
+            data-testid="license-open-usage"
+          >
+            Usage over time, providers and the audit log…
+          </button>
+        </p>
       </section>
 
       <section className="license-section">

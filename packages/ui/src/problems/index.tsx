@@ -8,6 +8,7 @@ import { FeatureSlot } from '../workbench/feature-slot';
 import { Icons } from '../workbench/icons';
 import { useObservable } from '../workbench/observable';
 import { type Problem, ProblemsModel } from './problems-model';
+import { ProblemsPublisher } from './problems-publisher';
 import './problems.css';
 
 export const PROBLEMS_VIEW_ID = 'problems';
@@ -128,13 +129,25 @@ export function problemsFeature(): Contribution {
         run: (api) => api.showView(PROBLEMS_VIEW_ID),
       },
     ],
-    activate: () =>
-      problems.fill(
+    activate: (api) => {
+      const filled = problems.fill(
         () =>
           new ProblemsModel({
             getModelMarkers: (filter) => monaco.editor.getModelMarkers(filter),
             onDidChangeMarkers: (listener) => monaco.editor.onDidChangeMarkers(listener),
           }),
-      ),
+      );
+      const model = problems.current.value;
+      // the engine keeps what the panel holds, for the agent's diagnostics tool
+      const publisher = model ? ProblemsPublisher.forClient(model.state, api.client) : null;
+      const workspaceWatch = api.onDidChangeWorkspace(() => publisher?.restart());
+      return {
+        dispose: () => {
+          workspaceWatch.dispose();
+          publisher?.dispose();
+          filled.dispose();
+        },
+      };
+    },
   };
 }

@@ -3,6 +3,7 @@
 import type { Contribution } from '../workbench/contributions';
 import { FeatureSlot } from '../workbench/feature-slot';
 import { TerminalView } from './TerminalView';
+import { terminalBridge } from './terminal-bridge';
 import { TERMINAL_VIEW_ID, TerminalController } from './terminal-controller';
 import './terminal.css';
 
@@ -62,6 +63,25 @@ export function terminalFeature(): Contribution {
         },
       },
     ],
-    activate: (api) => controller.fill(() => new TerminalController(api)),
+    activate: (api) => {
+      const filled = controller.fill(() => new TerminalController(api));
+      const terminals = controller.current.value;
+      // the agent's commands run in a terminal tab while this feature is active
+      const bridge = terminals && {
+        size: () => terminals.nextSize(),
+        reveal: async (id: string) => {
+          // the tab first: a view shown with no tab would open a shell of its own
+          await terminals.reveal(id);
+          api.showView(TERMINAL_VIEW_ID);
+        },
+      };
+      terminalBridge.set(bridge);
+      return {
+        dispose: () => {
+          if (terminalBridge.value === bridge) terminalBridge.set(null);
+          filled.dispose();
+        },
+      };
+    },
   };
 }

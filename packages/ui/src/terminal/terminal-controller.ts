@@ -23,6 +23,8 @@ export type TerminalApi = Pick<WorkbenchApi, 'client' | 'workspace' | 'openFile'
 export interface TerminalTab {
   id: string;
   name: string;
+  /** A command terminal (the agent's): the command it runs; its tab stays after the command ends, until closed. */
+  command?: string;
 }
 
 export interface TerminalState {
@@ -57,6 +59,27 @@ export class TerminalController implements Disposable {
   /** The size a new terminal starts with: the last one a pane measured. */
   rememberSize(cols: number, rows: number): void {
     this.size = { cols, rows };
+  }
+
+  /** The size the next terminal starts with. */
+  nextSize(): { cols: number; rows: number } {
+    return { ...this.size };
+  }
+
+  /** Makes the engine's terminal `id` (one the agent started) a tab, and the active one. */
+  async reveal(id: string): Promise<void> {
+    if (!this.instances.has(id)) {
+      try {
+        const { terminals } = await this.api.client.call('terminal.list');
+        const info = terminals.find((terminal) => terminal.id === id);
+        if (!info) return;
+        await this.add(info);
+      } catch (error) {
+        this.api.notify(`Could not show the terminal: ${errorMessage(error)}`, 'error');
+        return;
+      }
+    }
+    if (this.state.value.tabs.some((tab) => tab.id === id)) this.select(id);
   }
 
   /** Takes back the terminals the engine is running (after a page reload); opens none. */
@@ -151,7 +174,7 @@ export class TerminalController implements Disposable {
       .then(({ TerminalInstance }) => {
         // gone meanwhile: the window closed, or the terminal exited or was killed (remove() let go of it)
         if (this.disposed || this.adding.get(info.id) !== adding) return;
-        this.attach(info, new TerminalInstance(info.id, info.cwd, this.instanceServices()));
+        this.attach(info, new TerminalInstance(info.id, info.cwd, this.instanceServices(), info.command));
       })
       .finally(() => {
         if (this.adding.get(info.id) === adding) this.adding.delete(info.id);
@@ -168,14 +191,22 @@ export class TerminalController implements Disposable {
       openUrl: (url) => {
         if (/^https?:\/\//i.test(url)) window.open(url, '_blank', 'noopener,noreferrer');
       },
-      onExit: (id) => this.remove(id),
+      // a command terminal's tab stays with what the command printed, until the user closes it
+      onExit: (id) => {
+        if (this.state.value.tabs.find((tab) => tab.id === id)?.command === undefined) this.remove(id);
+      },
     };
   }
 
   private attach(info: TerminalInfo, instance: TerminalInstance): void {
     this.instances.set(info.id, instance);
     const state = this.state.value;
-    this.patch({ tabs: [...state.tabs, { id: info.id, name: info.name }], active: state.active ?? info.id });
+    const tab: TerminalTab = {
+      id: info.id,
+      name: info.name,
+      ...(info.command !== undefined ? { command: info.command } : {}),
+    };
+    this.patch({ tabs: [...state.tabs, tab], active: state.active ?? info.id });
   }
 
   private remove(id: string): void {

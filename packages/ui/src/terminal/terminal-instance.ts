@@ -42,6 +42,8 @@ export class TerminalInstance {
     readonly id: string,
     private readonly cwd: string,
     private readonly host: TerminalHost,
+    /** A command terminal's command (the agent's); its screen stays after it ends. */
+    private readonly command?: string,
   ) {
     this.xterm = new Terminal({
       allowProposedApi: true,
@@ -140,7 +142,7 @@ export class TerminalInstance {
       if (!this.disposed) {
         const exit = await output.result;
         this.xterm.write(
-          `\r\n\x1b[2m[the shell exited${exit.exitCode !== null ? ` with ${exit.exitCode}` : ''}]\x1b[0m\r\n`,
+          `\r\n\x1b[2m[${this.command !== undefined ? 'the command' : 'the shell'} exited${exit.exitCode !== null ? ` with ${exit.exitCode}` : ''}]\x1b[0m\r\n`,
         );
         this.host.onExit(this.id);
       }

@@ -5,6 +5,7 @@ import type { MessageParam } from '@anthropic-ai/sdk/resources/messages';
 import type { ProviderConfig } from '@pa/shared';
 import {
   argumentsOf,
+  type FinishReason,
   lazily,
   type ModelProvider,
   type ProviderChunk,
@@ -55,6 +56,7 @@ export function createAnthropicProvider(config: ProviderConfig, apiKey: string |
       // A tool_use block opens with its id and name; its input arrives as JSON text in input_json_delta pieces.
       const calls: ToolCall[] = [];
       const open = new Map<number, ToolCall>();
+      let finish: FinishReason | undefined;
       for await (const event of stream) {
         if (event.type === 'message_start') tokensIn = event.message.usage.input_tokens;
         else if (event.type === 'content_block_start' && event.content_block.type === 'tool_use') {
@@ -67,9 +69,13 @@ export function createAnthropicProvider(config: ProviderConfig, apiKey: string |
             const call = open.get(event.index);
             if (call) call.arguments += event.delta.partial_json;
           }
-        } else if (event.type === 'message_delta') yield { usage: { tokensIn, tokensOut: event.usage.output_tokens } };
+        } else if (event.type === 'message_delta') {
+          if (event.delta.stop_reason) finish = event.delta.stop_reason === 'max_tokens' ? 'length' : 'stop';
+          yield { usage: { tokensIn, tokensOut: event.usage.output_tokens } };
+        }
       }
       for (const call of calls) yield { toolCall: call };
+      if (finish) yield { finish };
     },
     async health(signal) {
       await (await client()).models.list({ limit: 1 }, { signal });

@@ -5,6 +5,7 @@ import type { Content, GoogleGenAI } from '@google/genai';
 import type { ProviderConfig } from '@pa/shared';
 import {
   argumentsOf,
+  type FinishReason,
   lazily,
   type ModelProvider,
   type ProviderChunk,
@@ -59,7 +60,10 @@ export function createGeminiProvider(config: ProviderConfig, apiKey: string | nu
       });
       // Gemini sends each function call whole, in the chunk's parts; they are handed on when the stream ends.
       const calls: ToolCall[] = [];
+      let finish: FinishReason | undefined;
       for await (const chunk of stream) {
+        const reason = chunk.candidates?.[0]?.finishReason;
+        if (reason) finish = reason === 'MAX_TOKENS' ? 'length' : 'stop';
         for (const part of chunk.candidates?.[0]?.content?.parts ?? []) {
           if (part.text && !part.thought) yield { text: part.text };
           if (part.functionCall?.name) {
@@ -76,6 +80,7 @@ export function createGeminiProvider(config: ProviderConfig, apiKey: string | nu
         }
       }
       for (const call of calls) yield { toolCall: call };
+      if (finish) yield { finish };
     },
     async health(signal) {
       await (await client()).models.list({ config: { pageSize: 1, abortSignal: signal } });

@@ -1,6 +1,10 @@
 // The local model: node-llama-cpp over a GGUF file. The model is loaded once and kept warm; one context holds
 // `maxConcurrency` sequences and requests beyond that queue for a free one instead of failing. The chat template
-// comes from the model's metadata (node-llama-cpp resolves the chat wrapper).
+// comes from the model's metadata (node-llama-cpp resolves the chat wrapper). When that wrapper has a function-call
+// syntax of its own (the template's: Qwen's <tool_call>, Llama 3.1's <function=…>, Functionary, Mistral, a Jinja
+// template with tool calls), the model is offered the agent's tools natively: node-llama-cpp parses its calls (the
+// arguments generated under a JSON-schema grammar) and they are handed back as tool calls, never run here — the
+// caller's loop runs them under its permissions. Other templates (the generic `||call:` syntax) get the text protocol.
 // Code completion (infill) has a sequence of its own that keeps its evaluated tokens between requests: the next
 // completion evaluates only what changed after the first differing token (the prompt's left edge is kept still so
 // typing does not move it). A newer completion stops the one in flight at once (its sequence is free when its
@@ -11,7 +15,12 @@ import { isAbsolute } from 'node:path';
 import type { FimFamily, InfillTemplate, ProviderConfig } from '@pa/shared';
 import type {
   ChatHistoryItem,
+  ChatModelFunctions,
+  ChatModelResponse,
+  ChatWrapper,
+  GbnfJsonSchema,
   Llama,
+  LlamaChatResponse,
   LlamaCompletion,
   LlamaContext,
   LlamaContextSequence,
@@ -29,6 +38,8 @@ import {
   unfence,
 } from '../fim.js';
 import {
+  argumentsOf,
+  type FinishReason,
   type InfillProviderChunk,
   type InfillRequest,
   type ModelProvider,
@@ -36,6 +47,8 @@ import {
   ProviderFailure,
   type ProviderRequest,
   Superseded,
+  type ToolRound,
+  type ToolSpec,
 } from './provider.js';
 
 let llamaOnce: Promise<Llama> | null = null;
@@ -72,6 +85,30 @@ interface Warm {
   waiting: Array<(sequence: LlamaContextSequence) => void>;
   /** The completion sequence (kept evaluated between requests), its LlamaCompletion, and how the model is asked. */
   infill: { sequence: LlamaContextSequence; completion: LlamaCompletion; mode: InfillMode };
+  /** The chat template's wrapper, and whether its function-call syntax is the model's own (nativeFunctionCalling). */
+  chatWrapper: ChatWrapper;
+  nativeTools: boolean;
+}
+
+/** The generic call syntax node-llama-cpp gives every template without one of its own: not what a model was taught. */
+const GENERIC_CALL_PREFIX = '||call:';
+
+/**
+ * Whether a chat wrapper calls functions in a syntax of the model's own template: a Jinja template with tool calls
+ * (node-llama-cpp found the template's call syntax), or a specialised wrapper whose call prefix is not the generic
+ * `||call:` (Qwen, Llama 3.1/3.2, Functionary, Mistral, DeepSeek, Harmony, Seed…). Llama 2, ChatML, Gemma, Alpaca,
+ * Falcon, the general wrapper and a Jinja template without tool calls use the generic syntax: the text protocol.
+ */
+export function nativeFunctionCalling(wrapper: ChatWrapper): boolean {
+  const jinja = (wrapper as { usingJinjaFunctionCallTemplate?: unknown }).usingJinjaFunctionCallTemplate;
+  if (typeof jinja === 'boolean') return jinja;
+  const prefix = wrapper.settings.functions.call.prefix;
+  return String(prefix).trim() !== GENERIC_CALL_PREFIX;
+}
+
+/** Options a caller (a test, a setting) may give: a chat wrapper instead of the one the model's template resolves to. */
+export interface LocalProviderOptions {
+  chatWrapper?: ChatWrapper;
 }
 
 /**
@@ -104,8 +141,9 @@ export function infillModeOf(config: ProviderConfig, model: LlamaModel, infillSu
 /** Tokens dropped from the prompt's left edge at a time, so the edge moves seldom and the cache stays valid. */
 const EDGE_STEP_TOKENS = 256;
 
-export function createLocalProvider(config: ProviderConfig): ModelProvider {
+export function createLocalProvider(config: ProviderConfig, options: LocalProviderOptions = {}): ModelProvider {
   let warm: Promise<Warm> | null = null;
+  let calls = 0;
 
   const load = (): Promise<Warm> => {
     warm ??= (async () => {
@@ -123,11 +161,20 @@ export function createLocalProvider(config: ProviderConfig): ModelProvider {
       });
       const free: LlamaContextSequence[] = [];
       for (let i = 0; i < config.maxConcurrency; i++) free.push(context.getSequence());
-      const { LlamaCompletion } = await import('node-llama-cpp');
+      const { LlamaCompletion, resolveChatWrapper } = await import('node-llama-cpp');
       const sequence = context.getSequence();
       const completion = new LlamaCompletion({ contextSequence: sequence });
       const mode = infillModeOf(config, model, completion.infillSupported);
-      return { model, context, free, waiting: [], infill: { sequence, completion, mode } };
+      const chatWrapper = options.chatWrapper ?? resolveChatWrapper(model);
+      return {
+        model,
+        context,
+        free,
+        waiting: [],
+        infill: { sequence, completion, mode },
+        chatWrapper,
+        nativeTools: nativeFunctionCalling(chatWrapper),
+      };
     })();
     warm.catch(() => {
       warm = null;
@@ -164,30 +211,82 @@ export function createLocalProvider(config: ProviderConfig): ModelProvider {
 
   const provider: ModelProvider = {
     config,
+    async nativeTools() {
+      return (await load()).nativeTools;
+    },
     async *stream(request: ProviderRequest, signal: AbortSignal): AsyncIterable<ProviderChunk> {
-      const { LlamaChatSession } = await import('node-llama-cpp'); // loaded already by load(); before acquire so a failure cannot leak a sequence
+      const { LlamaChat } = await import('node-llama-cpp'); // loaded already by load(); before acquire so a failure cannot leak a sequence
       const pool = await load();
       const sequence = await acquire(pool, signal);
-      const session = new LlamaChatSession({ contextSequence: sequence, autoDisposeSequence: false });
+      const chat = new LlamaChat({
+        contextSequence: sequence,
+        chatWrapper: pool.chatWrapper,
+        autoDisposeSequence: false,
+      });
       const chunks = new ChunkQueue();
       try {
-        const { history, prompt } = toHistory(request);
-        session.setChatHistory(history);
-        const done = session
-          .prompt(prompt, {
+        // tools only to a template with a call syntax of its own (the loop asks nativeTools() first); none on the
+        // round that must answer in text, whose history still holds the calls made so far
+        const tools = pool.nativeTools && request.toolChoice !== 'none' ? (request.tools ?? []) : [];
+        const history = chatHistoryOf(request.messages, pool.nativeTools ? (request.toolRounds ?? []) : []);
+        const functions = tools.length > 0 ? functionsOf(tools) : undefined;
+        const promptTokens = pool.chatWrapper
+          .generateContextState({
+            chatHistory: history,
+            ...(functions ? { availableFunctions: functions, documentFunctionParams: true } : {}),
+          })
+          .contextText.tokenize(pool.model.tokenizer).length;
+        let result: LlamaChatResponse<ChatModelFunctions> | null = null;
+        let generated = 0;
+        const done = chat
+          .generateResponse(history, {
             signal,
             maxTokens: request.maxTokens ?? 512,
             ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
             onTextChunk: (text) => chunks.push(text),
+            onToken: (tokens) => {
+              generated += tokens.length;
+            },
+            ...(functions ? { functions, documentFunctionParams: true } : {}),
           })
           .then(
-            () => chunks.end(),
-            (error: unknown) => chunks.end(error),
+            (response) => {
+              result = response as LlamaChatResponse<ChatModelFunctions>;
+              chunks.end();
+            },
+            (error: unknown) =>
+              chunks.end(
+                // a prompt node-llama-cpp cannot shorten to fit (a long system prompt: rules, the tools) says so
+                promptTokens >= pool.context.contextSize
+                  ? new ProviderFailure(
+                      'bad-request',
+                      `cannot take a ${promptTokens}-token prompt in its ${pool.context.contextSize}-token context; send less (fewer tools, shorter rules) or use a model with a larger context`,
+                    )
+                  : error,
+              ),
           );
         for await (const text of chunks) yield { text };
         await done;
+        const answer = result as LlamaChatResponse<ChatModelFunctions> | null;
+        const made = answer?.functionCalls ?? [];
+        for (const call of made) {
+          calls += 1;
+          yield {
+            toolCall: {
+              id: `call_local_${calls}`,
+              name: call.functionName,
+              arguments: JSON.stringify(call.params ?? {}),
+            },
+          };
+        }
+        // the whole prompt (system, tools documented, the rounds so far) and what the model generated
+        const tokensOut = Math.max(generated, sequence.contextTokens.length - promptTokens);
+        yield { usage: { tokensIn: promptTokens, tokensOut } };
+        const finish: FinishReason =
+          made.length === 0 && answer?.metadata.stopReason === 'maxTokens' ? 'length' : 'stop';
+        yield { finish };
       } finally {
-        session.dispose({ disposeSequence: false });
+        chat.dispose({ disposeSequence: false });
         await release(pool, sequence);
       }
     },
@@ -341,14 +440,111 @@ export function infillTokens(
   return { prefix, suffix, input, head: head.length };
 }
 
-function toHistory(request: ProviderRequest): { history: ChatHistoryItem[]; prompt: string } {
-  const turns = [...request.messages];
-  const last = turns.at(-1);
-  const prompt = last?.role === 'user' ? (turns.pop()?.content ?? '') : '';
-  const history: ChatHistoryItem[] = turns.map((turn) =>
+/**
+ * The conversation as node-llama-cpp's chat history, ending with the model's answer under way: empty, or — with
+ * native tools — the rounds so far (text, each call with its result) that the chat wrapper writes in the template's
+ * own call and result syntax, so the model continues after the last result.
+ */
+export function chatHistoryOf(messages: ProviderRequest['messages'], rounds: readonly ToolRound[]): ChatHistoryItem[] {
+  const history: ChatHistoryItem[] = messages.map((turn) =>
     turn.role === 'assistant' ? { type: 'model', response: [turn.content] } : { type: turn.role, text: turn.content },
   );
-  return { history, prompt };
+  if (history.at(-1)?.type !== 'user') history.push({ type: 'user', text: '' });
+  const response: ChatModelResponse['response'] = [];
+  for (const round of rounds) {
+    if (round.text) response.push(round.text);
+    round.calls.forEach((call, index) => {
+      response.push({
+        type: 'functionCall',
+        name: call.name,
+        params: argumentsOf(call) ?? {},
+        result: call.result,
+        ...(index === 0 ? { startsNewChunk: true } : {}),
+      });
+    });
+  }
+  history.push({ type: 'model', response });
+  return history;
+}
+
+/** The tools as node-llama-cpp functions: their description, and their arguments' schema as a grammar can take it. */
+export function functionsOf(tools: readonly ToolSpec[]): ChatModelFunctions {
+  return Object.fromEntries(
+    tools.map((tool) => [tool.name, { description: tool.description, params: grammarSchemaOf(tool.parameters) }]),
+  );
+}
+
+const PRIMITIVES = new Set(['string', 'number', 'integer', 'boolean', 'null']);
+
+/**
+ * A JSON Schema reduced to the subset node-llama-cpp's grammar understands (type, properties, required, items,
+ * enum, const, oneOf/anyOf, string lengths, descriptions); anything else (a $ref, allOf, formats it does not know,
+ * a schema too deep) is loosened to "any JSON value the model writes", never a failure.
+ */
+export function grammarSchemaOf(schema: unknown, depth = 0): GbnfJsonSchema {
+  const any: GbnfJsonSchema = { type: ['string', 'number', 'boolean', 'null'] };
+  if (typeof schema !== 'object' || schema === null || Array.isArray(schema) || depth > 8) return any;
+  const source = schema as Record<string, unknown>;
+  const description = typeof source.description === 'string' ? { description: source.description.slice(0, 1_000) } : {};
+  const literal = (value: unknown): value is string | number | boolean | null =>
+    value === null || ['string', 'number', 'boolean'].includes(typeof value);
+  if (literal(source.const)) return { const: source.const, ...description };
+  if (Array.isArray(source.enum) && source.enum.length > 0 && source.enum.every(literal)) {
+    return { enum: source.enum, ...description };
+  }
+  const options = Array.isArray(source.oneOf) ? source.oneOf : Array.isArray(source.anyOf) ? source.anyOf : null;
+  if (options && options.length > 0) {
+    return { oneOf: options.slice(0, 20).map((option) => grammarSchemaOf(option, depth + 1)), ...description };
+  }
+  const type = Array.isArray(source.type) ? source.type : [source.type];
+  if (type.length > 1) {
+    const primitive = type.filter((name): name is 'string' => typeof name === 'string' && PRIMITIVES.has(name));
+    return primitive.length === type.length ? { type: primitive, ...description } : any;
+  }
+  switch (type[0]) {
+    case 'string': {
+      const length = (value: unknown) =>
+        typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : undefined;
+      const min = length(source.minLength);
+      const max = length(source.maxLength);
+      return {
+        type: 'string',
+        ...(min !== undefined ? { minLength: min } : {}),
+        ...(max !== undefined ? { maxLength: max } : {}),
+        ...description,
+      };
+    }
+    case 'number':
+    case 'integer':
+    case 'boolean':
+    case 'null':
+      return { type: type[0], ...description };
+    case 'array':
+      return {
+        type: 'array',
+        ...(source.items !== undefined ? { items: grammarSchemaOf(source.items, depth + 1) } : {}),
+        ...description,
+      };
+    case 'object': {
+      const properties =
+        typeof source.properties === 'object' && source.properties !== null
+          ? Object.entries(source.properties as Record<string, unknown>).slice(0, 100)
+          : [];
+      if (properties.length === 0) return { type: 'object', additionalProperties: true, ...description };
+      const names = new Set(properties.map(([name]) => name));
+      const required = Array.isArray(source.required)
+        ? source.required.filter((name): name is string => typeof name === 'string' && names.has(name))
+        : [];
+      return {
+        type: 'object',
+        properties: Object.fromEntries(properties.map(([name, value]) => [name, grammarSchemaOf(value, depth + 1)])),
+        required,
+        ...description,
+      };
+    }
+    default:
+      return any;
+  }
 }
 
 /** Turns node-llama-cpp's text callback into an async iterable (the router consumes every provider that way). */

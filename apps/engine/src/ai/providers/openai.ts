@@ -6,6 +6,7 @@ import type { ProviderConfig } from '@pa/shared';
 import type OpenAI from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import {
+  type FinishReason,
   lazily,
   type ModelProvider,
   type ProviderChunk,
@@ -50,7 +51,10 @@ export function createOpenAiProvider(config: ProviderConfig, apiKey: string | nu
       );
       // Tool calls arrive in pieces keyed by index (id and name first, then the arguments' JSON text).
       const calls: ToolCall[] = [];
+      let finish: FinishReason | undefined;
       for await (const chunk of stream) {
+        const reason = chunk.choices[0]?.finish_reason;
+        if (reason) finish = reason === 'length' ? 'length' : 'stop';
         const delta = chunk.choices[0]?.delta;
         if (delta?.content) yield { text: delta.content };
         for (const part of delta?.tool_calls ?? []) {
@@ -65,6 +69,7 @@ export function createOpenAiProvider(config: ProviderConfig, apiKey: string | nu
         }
       }
       for (const call of calls) if (call) yield { toolCall: call };
+      if (finish) yield { finish };
     },
     async health(signal) {
       await (await client()).models.list({ signal });

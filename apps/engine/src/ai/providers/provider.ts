@@ -1,6 +1,6 @@
 // What every model provider implements (local llama.cpp, OpenAI-compatible, Anthropic, Gemini), and the one place
 // an SDK's error becomes a failure kind the router can act on (fall back, open the circuit, wait for Retry-After).
-import type { ChatTurn, InfillChunk, InfillTemplate, ProviderConfig, ToolUse } from '@pa/shared';
+import type { ChatTurn, InfillChunk, InfillTemplate, ProviderConfig, SentSource, ToolUse } from '@pa/shared';
 
 /** A tool offered to the model, in the neutral shape each provider maps to its own wire format. */
 export interface ToolSpec {
@@ -33,22 +33,37 @@ export interface ProviderRequest {
   toolChoice?: 'auto' | 'none';
   /** The rounds of tool calls so far, appended after `messages` in the provider's own format. */
   toolRounds?: ToolRound[];
+  /**
+   * The workspace files and code chunks this request carries (tool results, mentions), for the record of what was
+   * sent (sent-log.ts). Never sent: no provider reads it.
+   */
+  sources?: SentSource[];
 }
+
+/** Why the model stopped: its answer was complete, or the token limit (`maxTokens`) cut it. */
+export type FinishReason = 'stop' | 'length';
 
 /**
  * A piece of the answer; the provider's own token counts when it reports them; a tool call the model made (yielded
- * once complete, when its stream ends); or, from the tool loop only, a tool that has run.
+ * once complete, when its stream ends); or, from the tool loop only, a tool that has run; why the model stopped
+ * (when the provider says: `length` when the token limit cut the answer).
  */
 export type ProviderChunk =
   | { text: string }
   | { usage: { tokensIn: number; tokensOut: number } }
   | { toolCall: ToolCall }
-  | { toolUse: ToolUse };
+  | { toolUse: ToolUse }
+  | { finish: FinishReason };
 
 export interface ModelProvider {
   readonly config: ProviderConfig;
   /** Whether it understands `tools`, `toolChoice` and `toolRounds` (OpenAI-compatible, Anthropic). */
   readonly supportsTools?: boolean;
+  /**
+   * For a provider that can only tell once its model is loaded (a local GGUF: whether its chat template has a
+   * function-call syntax): whether it takes `tools` natively. Absent: `supportsTools` says.
+   */
+  nativeTools?(signal: AbortSignal): Promise<boolean>;
   /** Streams the answer; aborting `signal` must end the iteration promptly. */
   stream(request: ProviderRequest, signal: AbortSignal): AsyncIterable<ProviderChunk>;
   /** A cheap liveness check (`/models` or similar); throws on failure. */
