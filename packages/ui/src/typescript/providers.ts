@@ -93,7 +93,7 @@ export class TypeScriptProviders implements Disposable {
   /** The user's requests to the worker, so a long check nobody waits for starts between them, not before one. */
   private readonly quiet = new QuietGate();
   private readonly tracked = new Map<Model, Disposable>();
-  /** Each tracked document's semantic markers of its last whole check (kept outside a region check's spans). */
+  /** Each tracked document's semantic markers as last known (kept outside a region check's spans). */
   private readonly semantic = new WeakMap<Model, monacoApi.editor.IMarkerData[]>();
   private readonly origins = new WeakMap<CompletionItem, CompletionOrigin>();
 
@@ -213,6 +213,9 @@ export class TypeScriptProviders implements Disposable {
           (marker) => !checked.some((range) => monaco.Range.areIntersectingOrTouching(range, marker)),
         );
         const found = (region.diagnostics as TsDiagnostic[]).map((diagnostic) => toMarker(model, diagnostic));
+        // what is known now: the next region check keeps these outside its own spans (an edit elsewhere before the
+        // whole check must not drop an error this one found)
+        this.semantic.set(model, [...kept, ...found]);
         monaco.editor.setModelMarkers(model, OWNER, [...syntax, ...kept, ...found]);
         this.pending.get(model)?.dispose();
         this.pending.set(

@@ -1,10 +1,10 @@
 // Monaco's TypeScript language service (which also serves JavaScript), loaded the first time a feature needs it: the
 // contribution and its 7 MB worker are dynamic imports, so the workbench's start-up chunk does not carry them.
 // The worker is ours (project-worker.ts, on the project's TypeScript), with the API of Monaco's and completions that
-// bring auto-imports. Monaco's own providers
-// serve hover, signature help, highlights, quick fixes and symbols; the project-aware ones (diagnostics, definitions,
-// references, rename) and completions are this feature's (providers.ts): the former must see the workbench's
-// documents rather than models Monaco would create on its own, the latter asks the extended worker.
+// bring auto-imports. Monaco's own providers serve hover, signature help, highlights, quick fixes and symbols; the
+// project-aware ones (diagnostics, definitions, references, rename) and completions are this feature's
+// (providers.ts): the former must see the workbench's documents rather than models Monaco would create on its own,
+// the latter asks the worker's auto-import methods.
 import * as monaco from 'monaco-editor/esm/vs/editor/editor.api';
 
 export type TypeScriptApi = typeof monaco.languages.typescript;
