@@ -15,6 +15,7 @@ import {
   errorMessage,
   PaError,
   SearchTextParams,
+  type WorkspaceProblem,
 } from '@pa/shared';
 import type { AiService } from '../ai/api.js';
 import type { CodebaseService } from '../codebase/api.js';
@@ -31,7 +32,6 @@ import {
   alwaysAsk,
   BUILTIN_TOOLS,
   type CommandResult,
-  type Diagnostic,
   type FindArgs,
   type SourcedText,
   type ToolContext,
@@ -45,7 +45,7 @@ export interface AgentDeps {
   excluded(path: string): boolean;
   isTrusted(root: string): Promise<boolean>;
   /** The editor's problems now: what the page published (problems.publish) and the language servers hold. */
-  diagnostics?(): Diagnostic[];
+  diagnostics?(): WorkspaceProblem[];
   /** The terminal capability (loaded on the first command a turn runs in a terminal). */
   terminals?(): Promise<TerminalsCapability>;
 }

@@ -1,8 +1,9 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { WorkspaceProblem } from '@pa/shared';
 import { afterAll, describe, expect, it } from 'vitest';
-import { applyBlocks, BUILTIN_TOOLS, type Diagnostic, type ToolContext } from './tools.js';
+import { applyBlocks, BUILTIN_TOOLS, type ToolContext } from './tools.js';
 
 const root = mkdtempSync(join(tmpdir(), 'pa-agent-tools-'));
 const outside = mkdtempSync(join(tmpdir(), 'pa-agent-outside-'));
@@ -54,7 +55,7 @@ describe('agent tools, hostile arguments', () => {
 });
 
 describe('the diagnostics tool', () => {
-  const problems: Diagnostic[] = [
+  const problems: WorkspaceProblem[] = [
     { path: 'src/b.ts', severity: 'warning', line: 3, column: 1, message: 'unused x', source: 'ts' },
     {
       path: 'src/a.ts',
@@ -76,7 +77,7 @@ describe('the diagnostics tool', () => {
     { path: 'secret/keys.ts', severity: 'error', line: 1, column: 1, message: 'const KEY = "hunter2"', source: 'ts' },
     { path: 'lib/c.py', severity: 'info', line: 2, column: 3, message: 'consider this', source: 'lsp.python' },
   ];
-  const withProblems = (list: Diagnostic[]): ToolContext => ({
+  const withProblems = (list: WorkspaceProblem[]): ToolContext => ({
     ...context,
     excluded: (path) => path.startsWith('secret/'),
     diagnostics: () => list,
@@ -92,11 +93,11 @@ describe('the diagnostics tool', () => {
       'lib/c.py:2:3: info: consider this (lsp.python)',
     ]);
     expect(result.text).not.toContain('hunter2');
-    const many = Array.from({ length: 700 }, (_, index) => ({ ...problems[0], line: index + 1 }) as Diagnostic);
+    const many = Array.from({ length: 700 }, (_, index) => ({ ...problems[0], line: index + 1 }) as WorkspaceProblem);
     const cut = await tool('diagnostics').run({ limit: 10 }, withProblems(many));
     expect(cut.text.split('\n')).toHaveLength(12);
     expect(cut.text).toContain('(690 more; give path or a larger limit)');
-    const long = [{ ...problems[0], message: 'x'.repeat(100_000) } as Diagnostic];
+    const long = [{ ...problems[0], message: 'x'.repeat(100_000) } as WorkspaceProblem];
     expect((await tool('diagnostics').run({}, withProblems(long))).text.length).toBeLessThan(700);
   });
 

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { lstatSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { dirname, sep } from 'node:path';
-import { ErrorCode, errorMessage, PaError, type SentSource } from '@pa/shared';
+import { ErrorCode, errorMessage, PaError, type SentSource, type WorkspaceProblem } from '@pa/shared';
 import { isGitPath, protectedPath } from '@pa/shared/protected-paths';
 import { applyPatch, createTwoFilesPatch } from 'diff';
 import { z } from 'zod';
@@ -61,22 +61,12 @@ export interface ToolContext {
   /** The id of the model's call being run (set per call by the loop). */
   callId?: string;
   /** The editor's problems now: the page's published ones and the language servers' (absent: none known). */
-  diagnostics?(): Diagnostic[];
+  diagnostics?(): WorkspaceProblem[];
   /**
    * Runs run_command's command in a new integrated terminal (the page has one): its output live there, the same
    * result back. Absent: a plain process whose output goes to onOutput.
    */
   runInTerminal?(command: string, cwd: string, timeoutMs: number, call: ToolContext): Promise<CommandResult>;
-}
-
-/** One problem the editor shows, as the diagnostics tool reads it. */
-export interface Diagnostic {
-  path: string;
-  severity: 'error' | 'warning' | 'info';
-  line: number;
-  column: number;
-  message: string;
-  source: string;
 }
 
 /** How a command ended: its exit code (or signal), its output's tail, whether the timeout killed it. */
@@ -561,7 +551,7 @@ function runShell(command: string, cwd: string, timeoutMs: number, context: Tool
   });
 }
 
-const SEVERITY_RANK: Record<Diagnostic['severity'], number> = { error: 0, warning: 1, info: 2 };
+const SEVERITY_RANK: Record<WorkspaceProblem['severity'], number> = { error: 0, warning: 1, info: 2 };
 
 const diagnosticsTool: AgentTool<{ path?: string | undefined; limit?: number | undefined }> = {
   name: 'diagnostics',
@@ -599,7 +589,8 @@ const diagnosticsTool: AgentTool<{ path?: string | undefined; limit?: number | u
           a.column - b.column,
       );
     if (found.length === 0) return ok(scope ? `no problems in ${scope}` : 'no problems');
-    const count = (severity: Diagnostic['severity']) => found.filter((problem) => problem.severity === severity).length;
+    const count = (severity: WorkspaceProblem['severity']) =>
+      found.filter((problem) => problem.severity === severity).length;
     const limit = args.limit ?? DIAGNOSTICS_DEFAULT;
     const lines = found.slice(0, limit).map((problem) => {
       const message = problem.message.replace(/\s+/g, ' ').trim().slice(0, DIAGNOSTIC_MESSAGE_CHARS);

@@ -1,7 +1,7 @@
 // The lsp capability: language servers for the languages Monaco has no service for (Python, Go, Rust, C/C++, and
 // typescript-language-server as the TypeScript alternative), found on PATH, one per (workspace, language), run only
 // in a workspace the user trusts. vscode-jsonrpc and the servers load with this module, on the first lsp.* call.
-import { ErrorCode, LSP_LANGUAGE_NAMES, type LspLanguage, PaError } from '@pa/shared';
+import { ErrorCode, LSP_LANGUAGE_NAMES, type LspLanguage, PaError, type WorkspaceProblem } from '@pa/shared';
 import type { Capability, EngineContext } from '../context.js';
 import { resolveInside } from '../files/index.js';
 import type { PartialHandlers } from '../rpc/handlers.js';
@@ -20,22 +20,12 @@ export interface LspOptions {
   limits?: Partial<ServerLimits>;
 }
 
-/** One diagnostic a server holds, as the agent's diagnostics tool reads it (1-based line and column). */
-export interface HeldDiagnostic {
-  path: string;
-  severity: 'error' | 'warning' | 'info';
-  line: number;
-  column: number;
-  message: string;
-  source: string;
-}
-
 export interface LspCapability extends Capability {
   /** What the open workspace's running servers hold now (hints left out, as the Problems panel does). */
-  diagnostics(): HeldDiagnostic[];
+  diagnostics(): WorkspaceProblem[];
 }
 
-const SEVERITY: Record<number, HeldDiagnostic['severity'] | undefined> = { 1: 'error', 2: 'warning', 3: 'info' };
+const SEVERITY: Record<number, WorkspaceProblem['severity'] | undefined> = { 1: 'error', 2: 'warning', 3: 'info' };
 
 export function createLsp(ctx: EngineContext, deps: LspDeps, options: LspOptions = {}): LspCapability {
   const env = options.env ?? process.env;
@@ -150,11 +140,11 @@ export function createLsp(ctx: EngineContext, deps: LspDeps, options: LspOptions
     },
   };
 
-  const diagnostics = (): HeldDiagnostic[] => {
+  const diagnostics = (): WorkspaceProblem[] => {
     const root = ctx.workspace.current()?.root;
     if (!root) return [];
     const suffix = `\0${resolveInside(root, '')}`;
-    const out: HeldDiagnostic[] = [];
+    const out: WorkspaceProblem[] = [];
     for (const [key, server] of servers) {
       if (!key.endsWith(suffix) || server.isStopped) continue;
       for (const [path, list] of server.heldDiagnostics()) {

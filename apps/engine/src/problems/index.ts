@@ -7,23 +7,13 @@ import {
   ErrorCode,
   PaError,
   PROBLEMS_MAX_FILES,
-  type ProblemSeverity,
   type ProblemsPublishParams,
   type PublishedProblem,
+  type WorkspaceProblem,
 } from '@pa/shared';
 import { isGitPath } from '@pa/shared/protected-paths';
 import type { Capability, EngineContext } from '../context.js';
 import { checkRelativePath } from '../files/api.js';
-
-/** One problem of one file, as the diagnostics tool answers it. */
-export interface FileProblem {
-  path: string;
-  severity: ProblemSeverity;
-  line: number;
-  column: number;
-  message: string;
-  source: string;
-}
 
 export class ProblemsStore {
   readonly #files = new Map<string, PublishedProblem[]>();
@@ -63,8 +53,8 @@ export class ProblemsStore {
   }
 
   /** Every problem published, file by file (the files in publish order). */
-  all(): FileProblem[] {
-    const out: FileProblem[] = [];
+  all(): WorkspaceProblem[] {
+    const out: WorkspaceProblem[] = [];
     for (const [path, problems] of this.#files) for (const problem of problems) out.push({ path, ...problem });
     return out;
   }

@@ -25,6 +25,8 @@ export const PublishedProblem = z.strictObject({
   source: z.string().max(100),
 });
 export type PublishedProblem = z.infer<typeof PublishedProblem>;
+/** A problem of a workspace file (workspace-relative path): what the engine keeps and the diagnostics tool reads. */
+export type WorkspaceProblem = PublishedProblem & { path: string };
 
 export const ProblemsPublishParams = z.strictObject({
   /** Drop every file published before (a page that loads starts over). */
