@@ -91,31 +91,48 @@ export function createTerminals(ctx: EngineContext, deps: TerminalDeps): Termina
     }
   };
 
-  async function create(options: CreateTerminal, actor: TerminalActor): Promise<TerminalInfo> {
-    const root = ctx.workspace.requireRoot();
-    assertMayUseTerminal(actor, actor === 'user' || (await deps.isTrusted(root)));
+  /**
+   * Opens a pty session for `file args` in the workspace folder `cwd`, with its mirror, and keeps it: room for it
+   * first (ended command terminals give way), the folder checked, the process watched.
+   */
+  const openSession = (
+    root: string,
+    options: {
+      cwd: string;
+      cols: number;
+      rows: number;
+      file: string;
+      args: string[];
+      env: Record<string, string>;
+      name: string;
+      command?: string;
+      /** What the user would do with the terminal, for the "too many" message ("open another"). */
+      purpose: string;
+      /** The failure message's start ("The shell /bin/bash did not start"). */
+      failure: string;
+    },
+  ): { session: TerminalSession; pid: number } => {
     if (sessions.size >= MAX_TERMINALS) pruneEnded(0);
     if (sessions.size >= MAX_TERMINALS) {
-      throw new PaError(ErrorCode.UNAVAILABLE, `${MAX_TERMINALS} terminals are open; close one to open another.`);
+      throw new PaError(ErrorCode.UNAVAILABLE, `${MAX_TERMINALS} terminals are open; close one to ${options.purpose}.`);
     }
     const cwd = resolveInside(root, options.cwd);
     if (!isDirectory(cwd))
       throw new PaError(ErrorCode.BAD_REQUEST, `"${options.cwd}" is not a folder of the workspace.`);
-    const shell = (await deps.configuredShell?.()) ?? loginShell();
     const id = `t${nextId++}`;
-    let process: pty.IPty;
+    let child: pty.IPty;
     try {
-      process = pty.spawn(shell.file, shell.args, {
+      child = pty.spawn(options.file, options.args, {
         name: 'xterm-256color',
         cols: options.cols,
         rows: options.rows,
         cwd,
-        env: shellEnv(),
+        env: options.env,
       });
     } catch (error) {
-      throw new PaError(ErrorCode.UNAVAILABLE, `The shell ${shell.file} did not start: ${String(error)}`);
+      throw new PaError(ErrorCode.UNAVAILABLE, `${options.failure}: ${String(error)}`);
     }
-    watchdog.watch(process.pid);
+    watchdog.watch(child.pid);
     const mirror = new HeadlessModule.Terminal({
       cols: options.cols,
       rows: options.rows,
@@ -126,17 +143,35 @@ export function createTerminals(ctx: EngineContext, deps: TerminalDeps): Termina
     mirror.loadAddon(serializer);
     const session = new TerminalSession({
       id,
-      name: options.name ?? shellName(shell.file),
+      name: options.name,
       cwd: toRelative(root, cwd),
-      pty: process,
-      shell: shell.file,
+      pty: child,
+      shell: options.file,
       mirror,
       serializer,
+      ...(options.command !== undefined ? { command: options.command } : {}),
     });
     sessions.set(id, session);
-    const pid = process.pid;
+    return { session, pid: child.pid };
+  };
+
+  async function create(options: CreateTerminal, actor: TerminalActor): Promise<TerminalInfo> {
+    const root = ctx.workspace.requireRoot();
+    assertMayUseTerminal(actor, actor === 'user' || (await deps.isTrusted(root)));
+    const shell = (await deps.configuredShell?.()) ?? loginShell();
+    const { session, pid } = openSession(root, {
+      cwd: options.cwd,
+      cols: options.cols,
+      rows: options.rows,
+      file: shell.file,
+      args: shell.args,
+      env: shellEnv(),
+      name: options.name ?? shellName(shell.file),
+      purpose: 'open another',
+      failure: `The shell ${shell.file} did not start`,
+    });
     session.onDidExit(() => {
-      sessions.delete(id);
+      sessions.delete(session.id);
       watchdog.forget(pid);
     });
     return session.info();
@@ -150,53 +185,21 @@ export function createTerminals(ctx: EngineContext, deps: TerminalDeps): Termina
     assertMayUseTerminal(actor, actor === 'user' || (await deps.isTrusted(root)));
     if (options.signal.aborted) throw new PaError(ErrorCode.CANCELLED, 'The request was cancelled.');
     pruneEnded(KEPT_COMMAND_TERMINALS - 1);
-    if (sessions.size >= MAX_TERMINALS) pruneEnded(0);
-    if (sessions.size >= MAX_TERMINALS) {
-      throw new PaError(
-        ErrorCode.UNAVAILABLE,
-        `${MAX_TERMINALS} terminals are open; close one to run a command in one.`,
-      );
-    }
-    const cwd = resolveInside(root, options.cwd);
-    if (!isDirectory(cwd))
-      throw new PaError(ErrorCode.BAD_REQUEST, `"${options.cwd}" is not a folder of the workspace.`);
     const windows = process.platform === 'win32';
     const file = windows ? 'cmd.exe' : '/bin/sh';
-    const args = windows ? ['/d', '/s', '/c', options.command] : ['-c', options.command];
-    const id = `t${nextId++}`;
-    let child: pty.IPty;
-    try {
-      child = pty.spawn(file, args, {
-        name: 'xterm-256color',
-        cols: options.cols,
-        rows: options.rows,
-        cwd,
-        env: { ...shellEnv(), CI: process.env.CI ?? '1', FORCE_COLOR: '0', NO_COLOR: '1' },
-      });
-    } catch (error) {
-      throw new PaError(ErrorCode.UNAVAILABLE, `The command could not start: ${String(error)}`);
-    }
-    watchdog.watch(child.pid);
-    const mirror = new HeadlessModule.Terminal({
+    const name = `Agent: ${options.command.replace(/\s+/g, ' ').trim()}`;
+    const { session, pid } = openSession(root, {
+      cwd: options.cwd,
       cols: options.cols,
       rows: options.rows,
-      scrollback: SCROLLBACK_LINES,
-      allowProposedApi: true,
-    });
-    const serializer = new SerializeModule.SerializeAddon();
-    mirror.loadAddon(serializer);
-    const name = `Agent: ${options.command.replace(/\s+/g, ' ').trim()}`;
-    const session = new TerminalSession({
-      id,
+      file,
+      args: windows ? ['/d', '/s', '/c', options.command] : ['-c', options.command],
+      env: { ...shellEnv(), CI: process.env.CI ?? '1', FORCE_COLOR: '0', NO_COLOR: '1' },
       name: name.length > 64 ? `${name.slice(0, 63)}…` : name,
-      cwd: toRelative(root, cwd),
-      pty: child,
-      shell: file,
-      mirror,
-      serializer,
       command: options.command,
+      purpose: 'run a command in one',
+      failure: 'The command could not start',
     });
-    sessions.set(id, session);
     let output = '';
     const stopData = session.onDidData((data) => {
       output = (output + data).slice(-COMMAND_OUTPUT_CHARS * 2);
@@ -208,7 +211,6 @@ export function createTerminals(ctx: EngineContext, deps: TerminalDeps): Termina
     }, options.timeoutMs);
     const onAbort = () => session.terminate();
     options.signal.addEventListener('abort', onAbort, { once: true });
-    const pid = child.pid;
     const done = new Promise<CommandOutcome>((resolve) => {
       session.onDidExit((exit) => {
         clearTimeout(timer);
