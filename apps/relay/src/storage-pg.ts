@@ -165,12 +165,15 @@ export async function openPostgresStorage(url: string, options: PostgresStorageO
     }
   };
 
-  /** Runs `work` in one transaction on one pooled connection; a connection that failed is not reused. */
-  const transaction = async <T>(work: (client: Queryable) => Promise<T>): Promise<T> => {
+  /**
+   * Runs `work` in one transaction (opened by `begin`) on one pooled connection; a connection that failed is not
+   * reused.
+   */
+  const transaction = async <T>(work: (client: Queryable) => Promise<T>, begin = 'BEGIN'): Promise<T> => {
     const client = await pool.connect();
     let broken: Error | undefined;
     try {
-      await client.query('BEGIN');
+      await client.query(begin);
       const result = await work(client);
       await client.query('COMMIT');
       return result;
@@ -355,30 +358,18 @@ export async function openPostgresStorage(url: string, options: PostgresStorageO
         for (;;) {
           // created (if new) outside the read-only snapshot, so two relays creating it at once cannot conflict there
           if (!heads.get(roomId)) await readHead(pool, roomId);
-          const client = await pool.connect();
-          let broken: Error | undefined;
-          let page: LogPage | null = null;
-          try {
-            await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+          const page = await transaction(async (client): Promise<LogPage | null> => {
             const { rows: found } = await client.query<HeadRow>(
               'SELECT latest_seq, snapshot_seq, epoch, row_bytes, snapshot_bytes FROM rooms WHERE room_id = $1',
               [roomId],
             );
-            if (found[0]) {
-              const head = toHead(found[0]);
-              const snapshot = after < head.snapshotSeq ? await readSnapshot(client, roomId) : null;
-              const rows = await readRows(client, roomId, Math.max(after, head.snapshotSeq), limit);
-              page = { head, snapshot, rows };
-              remember(roomId, head);
-            }
-            await client.query('COMMIT');
-          } catch (error) {
-            broken = error as Error;
-            await client.query('ROLLBACK').catch(() => undefined);
-            throw error;
-          } finally {
-            client.release(broken);
-          }
+            if (!found[0]) return null;
+            const head = toHead(found[0]);
+            const snapshot = after < head.snapshotSeq ? await readSnapshot(client, roomId) : null;
+            const rows = await readRows(client, roomId, Math.max(after, head.snapshotSeq), limit);
+            remember(roomId, head);
+            return { head, snapshot, rows };
+          }, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
           if (page) return page;
           // expired meanwhile: create it again (a new epoch), then read
           heads.delete(roomId);
