@@ -332,15 +332,6 @@ function DiffBlock({ lines, className = '' }: { lines: DiffLine[]; className?: s
 
 const KIND_LETTER: Record<AgentEdit['kind'], string> = { created: 'A', modified: 'M', deleted: 'D', renamed: 'R' };
 
-const REJECT_REASON: Record<Conflict['reason'], string> = {
-  edited: 'changed since the turn',
-  edited_between: 'changed by a later turn',
-  unsettled: 'still being written',
-  outside_workspace: 'outside the workspace',
-  not_a_file: 'not a file any more',
-  failed: 'could not be written',
-};
-
 function RejectState({
   state,
   edit,
@@ -378,7 +369,7 @@ function RejectState({
         data-testid="agent-file-conflict"
         title={state.error ?? undefined}
       >
-        {state.reason ? `Left alone: ${REJECT_REASON[state.reason]}` : 'Reject failed'}
+        {state.reason ? `Left alone: ${CONFLICT_REASON[state.reason]}` : 'Reject failed'}
       </span>
       {canForce && (
         <button
