@@ -1,4 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { configDefaults, defineConfig } from 'vitest/config';
@@ -35,9 +36,15 @@ const isolatedUnitFiles = unitTestFiles().filter((path) =>
   NEEDS_ISOLATION.test(readFileSync(join(repo, path), 'utf8')),
 );
 
+// One worker per core, not Vitest's default of one fewer: most of the run is integration tests waiting on the engines,
+// relays and servers they start (on this 2-core machine the default's single worker ran the files one after another
+// in 7.8 min; two workers ran the same 2,123 tests in 4.6 min).
+const workers = Math.max(2, availableParallelism());
+
 export default defineConfig({
   test: {
     pool: 'forks',
+    maxWorkers: workers,
     testTimeout: 60_000,
     hookTimeout: 60_000,
     reporters: ['default'],
