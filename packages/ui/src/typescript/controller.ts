@@ -137,6 +137,8 @@ export class TypeScriptController implements Disposable {
         performance.mark('typescript:program-built');
         // its full check (seconds on a large project, not interruptible) once the user's first requests are answered
         if (!model.isDisposed()) this.providers?.track(model, { whenQuiet: true });
+        // the program holds what this file imports; the rest of the project joins it in the same quiet moment
+        this.providers?.loadWholeProjectWhenQuiet(model);
         return;
       }
       const timer = setTimeout(() => {

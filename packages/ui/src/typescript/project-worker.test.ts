@@ -75,6 +75,7 @@ describe('ProjectWorker', () => {
     const w = worker([mirror(main, text)], {
       'file:///src/tabs.ts': 'export function tabsReducer(a: number) { return a; }\n',
     });
+    // nothing open imports tabs.ts: completions take the whole project, so its exports are offered
     const info = await w.getCompletionsWithAutoImports(main, text.length, {});
     const entry = info?.entries.find((candidate) => candidate.name === 'tabsReducer');
     expect(entry?.source).toBe('./tabs');
@@ -84,15 +85,58 @@ describe('ProjectWorker', () => {
     );
   });
 
-  it('keeps the root names stable as models open over project files', () => {
-    const file = 'file:///src/types.ts';
-    const models: MirrorModel[] = [];
-    const w = worker(models, { [file]: types, 'file:///src/other.ts': 'export {};' });
-    const before = w.getScriptFileNames();
-    models.push(mirror(file, types), mirror('file:///lib.dom.d.ts', ''));
-    expect(w.getScriptFileNames()).toEqual(before);
+  it('starts from the open files and what they import, then takes the whole project', async () => {
+    const main = 'file:///src/main.ts';
+    const text = "import { origin } from './types';\nexport const x = origin.x;\n";
+    const models: MirrorModel[] = [mirror(main, text)];
+    const w = worker(models, {
+      'file:///src/types.ts': types,
+      'file:///src/other.ts': 'export const other = 1;\n',
+      'file:///src/globals.d.ts': 'declare const BUILD_ID: string;\n',
+      'file:///node_modules/pkg/index.d.ts': 'export declare const pkg: number;\n',
+    });
+    // Monaco lists the worker's methods by reading every property (editor.worker's getAllMethodNames): that must
+    // neither build a program nor take the whole project
+    for (
+      let proto = Object.getPrototypeOf(w);
+      proto && proto !== Object.prototype;
+      proto = Object.getPrototypeOf(proto)
+    )
+      for (const name of Object.getOwnPropertyNames(proto)) void typeof (w as unknown as Record<string, unknown>)[name];
+    expect(w.getScriptFileNames()).toEqual(['file:///src/globals.d.ts']);
+    const program = () => (w.getLanguageService().getProgram()?.getSourceFiles() ?? []).map((file) => file.fileName);
+    expect(await w.getQuickInfoAtPosition(main, text.indexOf('origin.x') + 1)).toBeDefined();
+    // the open file, what it imports and the project's own declarations; not the unrelated file nor the package
+    expect(w.getScriptFileNames()).toEqual(['file:///src/globals.d.ts', main]);
+    expect(program()).toEqual(expect.arrayContaining([main, 'file:///src/types.ts', 'file:///src/globals.d.ts']));
+    expect(program()).not.toContain('file:///src/other.ts');
+    // opening a file the program already reached adds no root (the program's structure is kept)
+    models.push(mirror('file:///src/types.ts', types), mirror('file:///lib.dom.d.ts', ''));
+    expect(await w.getQuickInfoAtPosition('file:///src/types.ts', types.indexOf('origin'))).toBeDefined();
+    expect(w.getScriptFileNames()).toEqual(['file:///src/globals.d.ts', main]);
+    // a file nothing imports becomes a root when it opens, so requests about it are answered
+    const other = 'file:///src/other.ts';
+    models.push(mirror(other, 'export const other = 1;\n'));
+    expect(await w.getQuickInfoAtPosition(other, 'export const '.length + 1)).toBeDefined();
+    expect(w.getScriptFileNames()).toEqual(['file:///src/globals.d.ts', main, other]);
+    // references see every file: they take the whole project, whose roots stay stable as models open and close
+    const uses = 'file:///src/uses.ts';
+    const w2 = worker(models, {
+      'file:///src/types.ts': types,
+      [uses]: "import { origin } from './types';\nexport const y = origin.y;\n",
+    });
+    expect(w2.getScriptFileNames()).toEqual([]);
+    expect(await w2.loadWholeProject()).toBeGreaterThan(2);
+    expect(w2.getScriptFileNames()).toEqual(expect.arrayContaining([uses, main, other]));
+    const w3 = worker(models, {
+      'file:///src/types.ts': types,
+      [uses]: "import { origin } from './types';\nexport const y = origin.y;\n",
+    });
+    const references = await w3.getReferencesAtPosition('file:///src/types.ts', types.indexOf('origin'));
+    expect(references?.map((reference) => reference.fileName)).toContain(uses);
+    const before = w3.getScriptFileNames();
     models.push(mirror('file:///untitled.ts', ''));
-    expect(w.getScriptFileNames()).toEqual([...before, 'file:///untitled.ts']);
+    expect(w3.getScriptFileNames()).toEqual([...before, 'file:///untitled.ts']);
   });
 
   it('an open model wins over the project text, and versions follow it', () => {

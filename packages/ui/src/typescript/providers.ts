@@ -27,7 +27,7 @@ import { workspacePathOf } from './worker-paths';
 type Model = monacoApi.editor.ITextModel;
 type Worker = monacoApi.languages.typescript.TypeScriptWorker &
   AutoImportWorkerApi &
-  Pick<ProjectWorker, 'getRegionSemanticDiagnostics'>;
+  Pick<ProjectWorker, 'getRegionSemanticDiagnostics' | 'loadWholeProject'>;
 type CompletionItem = monacoApi.languages.CompletionItem;
 
 /** Where an item was asked for, so resolving it asks TypeScript about the same entry. */
@@ -152,6 +152,27 @@ export class TypeScriptProviders implements Disposable {
     });
     if (options.whenQuiet) this.scheduleQuiet(model);
     else this.schedule(model, 0);
+  }
+
+  /**
+   * The worker's program grows from what the open files import to the whole project (project-worker.ts) once the user
+   * has paused: building it takes seconds on a large project, and the worker answers nothing else meanwhile.
+   */
+  loadWholeProjectWhenQuiet(model: Model): void {
+    const language = model.getLanguageId();
+    const waiting = this.quiet.whenQuiet(() => {
+      // through another open document of the language when this one has closed meanwhile
+      const through = !model.isDisposed()
+        ? model
+        : [...this.tracked.keys()].find((other) => !other.isDisposed() && other.getLanguageId() === language);
+      if (!through) return;
+      void this.worker(through)
+        .then((worker) => worker?.loadWholeProject())
+        .catch(() => {
+          // a worker that failed to start: the next request reports nothing either way
+        });
+    });
+    this.disposables.push(waiting);
   }
 
   /** The project changed (files on disk, a project loaded): every document is checked again. */
